@@ -1,0 +1,218 @@
+//! Wall-clock rules to UTC instants, per location time zone: medsched's one DST policy.
+//!
+//! A local time `T` on local date `D` becomes **the first instant at which the wall clock shows
+//! `D T` or later**:
+//! - in a gap (spring forward) a time that never shows becomes the instant of the jump, so a
+//!   session starting or ending inside the gap starts or ends when the clocks change;
+//! - in a fold (fall back) a time that shows twice takes its first showing;
+//! - a date that never happens (Pacific/Apia skipped 2011-12-30) maps every time to the same
+//!   instant, so its sessions are empty.
+//!
+//! Instants are kept as whole seconds since the Unix epoch (`i64`).
+
+use chrono::{DateTime, Datelike, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone};
+use chrono_tz::Tz;
+
+/// Seconds in a civil day.
+pub(crate) const DAY: i64 = 86_400;
+
+/// Days from 0001-01-01 (CE day 1) to 1970-01-01.
+const UNIX_EPOCH_CE_DAY: i64 = 719_163;
+
+/// Days since 1970-01-01 of a date.
+pub(crate) fn epoch_day(date: NaiveDate) -> i64 {
+    i64::from(date.num_days_from_ce()) - UNIX_EPOCH_CE_DAY
+}
+
+/// The date `days` days after 1970-01-01. Callers keep dates inside the validated range
+/// (1900–2200), where this always exists.
+pub(crate) fn date_of_epoch_day(days: i64) -> NaiveDate {
+    i32::try_from(days + UNIX_EPOCH_CE_DAY)
+        .ok()
+        .and_then(NaiveDate::from_num_days_from_ce_opt)
+        .unwrap_or_default()
+}
+
+/// The wall-clock reading `date` + `secs_of_day`, counted as if it were UTC.
+fn naive_secs(date: NaiveDate, secs_of_day: u32) -> i64 {
+    epoch_day(date) * DAY + i64::from(secs_of_day)
+}
+
+fn naive_datetime(secs: i64) -> NaiveDateTime {
+    DateTime::from_timestamp(secs, 0)
+        .map(|d| d.naive_utc())
+        .unwrap_or_default()
+}
+
+/// The UTC offset, in seconds, of `tz` at instant `t`.
+pub(crate) fn offset_at(tz: Tz, t: i64) -> i64 {
+    i64::from(
+        tz.offset_from_utc_datetime(&naive_datetime(t))
+            .fix()
+            .local_minus_utc(),
+    )
+}
+
+/// The local date of instant `t` in `tz`.
+pub(crate) fn local_date(tz: Tz, t: i64) -> NaiveDate {
+    date_of_epoch_day((t + offset_at(tz, t)).div_euclid(DAY))
+}
+
+/// The first instant at which the wall clock in `tz` shows `date` at `secs_of_day` or later.
+/// `secs_of_day` may be 86 400 (midnight ending the day).
+pub(crate) fn wall_clock_instant(tz: Tz, date: NaiveDate, secs_of_day: u32) -> i64 {
+    let naive = naive_secs(date, secs_of_day);
+    match tz.offset_from_local_datetime(&naive_datetime(naive)) {
+        LocalResult::Single(o) => naive - i64::from(o.fix().local_minus_utc()),
+        LocalResult::Ambiguous(a, b) => {
+            let a = naive - i64::from(a.fix().local_minus_utc());
+            let b = naive - i64::from(b.fix().local_minus_utc());
+            a.min(b)
+        }
+        LocalResult::None => end_of_gap(tz, naive),
+    }
+}
+
+/// The instant the clocks jump over the wall-clock reading `naive`, which never shows.
+fn end_of_gap(tz: Tz, naive: i64) -> i64 {
+    let offset_before = offset_at(tz, naive - DAY);
+    let offset_after = offset_at(tz, naive + DAY);
+    // Read with the later offset the time falls before the jump, with the earlier one after.
+    let mut before = naive - offset_after;
+    let mut after = naive - offset_before;
+    if before >= after {
+        return after;
+    }
+    while after - before > 1 {
+        let mid = before + (after - before) / 2;
+        if mid + offset_at(tz, mid) >= naive {
+            after = mid;
+        } else {
+            before = mid;
+        }
+    }
+    after
+}
+
+/// One local date at a location, able to turn its wall-clock times into instants.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LocalDay {
+    pub(crate) date: NaiveDate,
+    naive_midnight: i64,
+    /// The UTC offset of the whole day when no transition happens on it.
+    fixed_offset: Option<i64>,
+}
+
+impl LocalDay {
+    /// The instant for `secs_of_day` on this day (see the module docs).
+    pub(crate) fn instant(&self, tz: Tz, secs_of_day: u32) -> i64 {
+        match self.fixed_offset {
+            Some(offset) => self.naive_midnight + i64::from(secs_of_day) - offset,
+            None => wall_clock_instant(tz, self.date, secs_of_day),
+        }
+    }
+}
+
+fn single_offset(tz: Tz, date: NaiveDate) -> Option<i64> {
+    match tz.offset_from_local_datetime(&naive_datetime(naive_secs(date, 0))) {
+        LocalResult::Single(o) => Some(i64::from(o.fix().local_minus_utc())),
+        _ => None,
+    }
+}
+
+/// The local days from `first` to `last` inclusive. Days whose two midnights share one
+/// offset convert by arithmetic; the others (DST days) by the zone's rules.
+pub(crate) fn local_days(tz: Tz, first: NaiveDate, last: NaiveDate) -> Vec<LocalDay> {
+    let (first_day, last_day) = (epoch_day(first), epoch_day(last));
+    let mut days = Vec::with_capacity(usize::try_from(last_day - first_day + 1).unwrap_or(0));
+    let mut offset = single_offset(tz, first);
+    for day in first_day..=last_day {
+        let date = date_of_epoch_day(day);
+        let next = single_offset(tz, date_of_epoch_day(day + 1));
+        days.push(LocalDay {
+            date,
+            naive_midnight: day * DAY,
+            fixed_offset: offset.filter(|o| Some(*o) == next),
+        });
+        offset = next;
+    }
+    days
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utc(s: &str) -> i64 {
+        DateTime::parse_from_rfc3339(s).unwrap().timestamp()
+    }
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn a_time_in_the_spring_gap_becomes_the_jump() {
+        let ny = chrono_tz::America::New_York;
+        // 2024-03-10 02:30 never shows in New York: clocks go 01:59:59 EST -> 03:00 EDT.
+        assert_eq!(
+            wall_clock_instant(ny, date(2024, 3, 10), 2 * 3600 + 1800),
+            utc("2024-03-10T07:00:00Z")
+        );
+        assert_eq!(
+            wall_clock_instant(ny, date(2024, 3, 10), 3 * 3600),
+            utc("2024-03-10T07:00:00Z")
+        );
+    }
+
+    #[test]
+    fn a_time_in_the_autumn_fold_takes_its_first_showing() {
+        let ny = chrono_tz::America::New_York;
+        assert_eq!(
+            wall_clock_instant(ny, date(2024, 11, 3), 3600 + 1800),
+            utc("2024-11-03T05:30:00Z")
+        );
+    }
+
+    #[test]
+    fn a_skipped_date_collapses_to_one_instant() {
+        let apia = chrono_tz::Pacific::Apia;
+        let nine = wall_clock_instant(apia, date(2011, 12, 30), 9 * 3600);
+        let five = wall_clock_instant(apia, date(2011, 12, 30), 17 * 3600);
+        assert_eq!(nine, five);
+        assert_eq!(nine, utc("2011-12-30T10:00:00Z"));
+    }
+
+    #[test]
+    fn fixed_offset_days_match_the_zone_rules() {
+        for tz in [
+            chrono_tz::Australia::Lord_Howe,
+            chrono_tz::Europe::London,
+            chrono_tz::Asia::Kathmandu,
+        ] {
+            for day in local_days(tz, date(2024, 1, 1), date(2024, 12, 31)) {
+                for tod in [0, 3600 * 2 + 900, 3600 * 9, DAY as u32] {
+                    assert_eq!(
+                        day.instant(tz, tod),
+                        wall_clock_instant(tz, day.date, tod),
+                        "{tz} {} {tod}",
+                        day.date
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn local_date_reads_the_zone() {
+        let kolkata = chrono_tz::Asia::Kolkata;
+        assert_eq!(
+            local_date(kolkata, utc("2024-01-25T18:30:00Z")),
+            date(2024, 1, 26)
+        );
+        assert_eq!(
+            local_date(kolkata, utc("2024-01-25T18:29:59Z")),
+            date(2024, 1, 25)
+        );
+    }
+}

@@ -1,0 +1,337 @@
+//! Availability: a doctor's compiled rules, resolved into open and closed time with the rule
+//! behind every decision.
+
+pub(crate) mod compile;
+pub(crate) mod covers;
+pub(crate) mod local_time;
+mod recurrence;
+pub(crate) mod sweep;
+
+use std::sync::Arc;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use self::compile::{CompiledCalendar, SharedClinic, check_instant};
+use self::covers::{Cover, EVERYWHERE, Effect};
+use self::sweep::{Decision, Resolution, applies, decide, scheduled_by};
+use crate::{
+    Clinic, DoctorCalendar, Error, Explanation, Id, Interval, Problem, Result, RuleKind, RuleRef,
+    Status,
+};
+
+/// The longest range one call resolves: 1,100 days (three years).
+pub const MAX_RANGE_DAYS: i64 = 1_100;
+
+/// A clinic's locations and holidays, validated and compiled once, shared (cheaply cloned) by
+/// the [`Availability`] of each of its doctors.
+///
+/// # Example
+///
+/// ```
+/// use medsched::{Clinic, ClinicRules, Location};
+///
+/// let clinic = Clinic {
+///     locations: vec![Location::new("main", "Main", "Europe/London")],
+///     holidays: vec![],
+/// };
+/// let rules = ClinicRules::new(&clinic)?;
+/// # Ok::<(), medsched::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct ClinicRules {
+    pub(crate) inner: SharedClinic,
+}
+
+impl ClinicRules {
+    /// Validates and compiles a clinic.
+    ///
+    /// # Errors
+    ///
+    /// See [`Clinic::validate`].
+    pub fn new(clinic: &Clinic) -> Result<Self> {
+        Ok(ClinicRules {
+            inner: Arc::new(compile::compile_clinic(clinic)?),
+        })
+    }
+}
+
+impl std::fmt::Debug for ClinicRules {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClinicRules")
+            .field("locations", &self.inner.locations.len())
+            .field("holidays", &self.inner.holidays.len())
+            .finish()
+    }
+}
+
+/// One doctor's rules, validated and compiled: the object every availability and slot
+/// question is asked of.
+///
+/// Compile once (when the rules change), then ask as often as needed: an `Availability` is
+/// immutable, `Send` and `Sync`.
+///
+/// # Example
+///
+/// ```
+/// use medsched::{Availability, Clinic, ClinicRules, DoctorCalendar, Location, Session,
+///     WeeklyTemplate, RuleKind, Status};
+/// use chrono::{DateTime, Utc, Weekday};
+///
+/// let clinic = ClinicRules::new(&Clinic {
+///     locations: vec![Location::new("kochi", "Kochi OPD", "Asia/Kolkata")],
+///     holidays: vec![],
+/// })?;
+/// let mut calendar = DoctorCalendar::new("dr-asha");
+/// calendar.templates.push(WeeklyTemplate {
+///     weekdays: vec![Weekday::Mon],
+///     sessions: vec![Session::new("09:00", "13:00")?],
+///     ..WeeklyTemplate::new("mon-opd", "kochi")
+/// });
+/// let availability = Availability::new(&clinic, &calendar)?;
+///
+/// // Monday 2 March 2026, 09:00-13:00 in Kochi is 03:30-07:30 UTC.
+/// let start: DateTime<Utc> = "2026-03-02T00:00:00Z".parse().unwrap();
+/// let end: DateTime<Utc> = "2026-03-03T00:00:00Z".parse().unwrap();
+/// let timeline = availability.resolve(start, end)?;
+/// let open: Vec<_> = timeline.iter().filter(|i| i.status == Status::Open).collect();
+/// assert_eq!(open.len(), 1);
+/// assert_eq!(open[0].start.to_rfc3339(), "2026-03-02T03:30:00+00:00");
+/// assert_eq!(open[0].rule, RuleKind::Base);
+/// assert_eq!(open[0].rule_id.as_ref().unwrap().as_str(), "mon-opd");
+/// # Ok::<(), medsched::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Availability {
+    pub(crate) clinic: SharedClinic,
+    pub(crate) calendar: Arc<CompiledCalendar>,
+}
+
+impl std::fmt::Debug for Availability {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Availability")
+            .field("doctor_id", &self.calendar.doctor_id)
+            .field("templates", &self.calendar.templates.len())
+            .finish()
+    }
+}
+
+/// Checks a UTC range and turns it into seconds.
+pub(crate) fn check_range(start: DateTime<Utc>, end: DateTime<Utc>) -> Result<(i64, i64)> {
+    let s = check_instant(|| "start".into(), start)?;
+    let e = check_instant(|| "end".into(), end)?;
+    if e <= s {
+        return Err(Error::invalid(
+            "end",
+            end.to_rfc3339(),
+            Problem::EndNotAfterStart,
+        ));
+    }
+    if e - s > MAX_RANGE_DAYS * local_time::DAY {
+        return Err(Error::invalid(
+            "end",
+            end.to_rfc3339(),
+            Problem::OutOfRange(format!("a range spans at most {MAX_RANGE_DAYS} days")),
+        ));
+    }
+    Ok((s, e))
+}
+
+pub(crate) fn instant(secs: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp(secs, 0).unwrap_or_default()
+}
+
+impl Availability {
+    /// Validates and compiles one doctor's calendar against its clinic.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] naming the first bad field, for example
+    /// `templates[0].sessions[1].start` overlapping another session, a break outside its
+    /// session, an end before its start, an unknown location or room, a duplicate id, an
+    /// `rrule` that does not parse, a zero slot length or capacity.
+    pub fn new(clinic: &ClinicRules, calendar: &DoctorCalendar) -> Result<Self> {
+        Ok(Availability {
+            clinic: clinic.inner.clone(),
+            calendar: Arc::new(compile::compile_calendar(&clinic.inner, calendar)?),
+        })
+    }
+
+    /// The doctor these rules belong to.
+    pub fn doctor_id(&self) -> &Id {
+        &self.calendar.doctor_id
+    }
+
+    pub(crate) fn resolution(&self, start: i64, end: i64) -> Resolution {
+        sweep::sweep(
+            covers::covers(&self.clinic, &self.calendar, start, end),
+            start,
+            end,
+        )
+    }
+
+    /// The timeline of `[start, end)`: consecutive intervals, each open or closed, each with
+    /// the kind and id of the rule that decided it. Adjacent intervals with the same decision
+    /// are merged; the first starts at `start` and the last ends at `end`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] when `end` is not after `start`, the range exceeds
+    /// [`MAX_RANGE_DAYS`], or an instant falls outside the years 1900–2200.
+    pub fn resolve(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> Result<Vec<Interval>> {
+        let (s, e) = check_range(start, end)?;
+        let resolution = self.resolution(s, e);
+        let mut out: Vec<Interval> = Vec::with_capacity(resolution.segments.len());
+        for seg in &resolution.segments {
+            let interval = self.interval(&resolution.covers, seg.start, seg.end, &seg.decision);
+            match out.last_mut() {
+                Some(last) if same_decision(last, &interval) => last.end = interval.end,
+                _ => out.push(interval),
+            }
+        }
+        Ok(out)
+    }
+
+    /// The timeline of whole local dates `first` to `last` (inclusive) at a location, read in
+    /// that location's time zone. See [`resolve`](Self::resolve).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] for an unknown location, `last` before `first`, or a range
+    /// [`resolve`](Self::resolve) refuses.
+    pub fn resolve_dates(
+        &self,
+        location_id: &Id,
+        first: NaiveDate,
+        last: NaiveDate,
+    ) -> Result<Vec<Interval>> {
+        let (start, end) = self.local_dates(location_id, first, last)?;
+        self.resolve(start, end)
+    }
+
+    /// The UTC range covering local dates `first` to `last` at a location.
+    pub(crate) fn local_dates(
+        &self,
+        location_id: &Id,
+        first: NaiveDate,
+        last: NaiveDate,
+    ) -> Result<(DateTime<Utc>, DateTime<Utc>)> {
+        let ix =
+            *self.clinic.location_ix.get(location_id).ok_or_else(|| {
+                Error::invalid("location_id", location_id, Problem::UnknownReference)
+            })?;
+        for (field, d) in [("first", first), ("last", last)] {
+            if !(compile::FIRST_YEAR..=compile::LAST_YEAR).contains(&chrono::Datelike::year(&d)) {
+                return Err(Error::invalid(field, d, compile::years_problem()));
+            }
+        }
+        if last < first {
+            return Err(Error::invalid("last", last, Problem::EndNotAfterStart));
+        }
+        let tz = self.clinic.locations[usize::from(ix)].tz;
+        Ok((
+            instant(local_time::wall_clock_instant(tz, first, 0)),
+            instant(local_time::wall_clock_instant(tz, last, 86_400)),
+        ))
+    }
+
+    /// The decision at one instant, the rule behind it, and the rules it overruled.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] for an instant outside the years 1900–2200.
+    pub fn explain(&self, at: DateTime<Utc>) -> Result<Explanation> {
+        let t = check_instant(|| "instant".into(), at)?;
+        let covers = covers::covers(&self.clinic, &self.calendar, t, t + 1);
+        let active: Vec<u32> = (0..covers.len() as u32)
+            .filter(|&c| covers[c as usize].start <= t && t < covers[c as usize].end)
+            .collect();
+        let decision = decide(&covers, &active);
+        let location = scheduled_by(&covers, &active).map(|c| covers[c as usize].location);
+        let mut overruled: Vec<(RuleKind, u32, RuleRef)> = active
+            .iter()
+            .map(|&c| &covers[c as usize])
+            .filter(|c| applies(c, location) && c.effect != Effect::Tentative)
+            .map(|c| (c.kind, c.rule, self.rule_ref(c)))
+            .filter(|(_, _, r)| {
+                decision
+                    .decider
+                    .is_none_or(|d| *r != self.rule_ref(&covers[d as usize]))
+            })
+            .collect();
+        overruled.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        overruled.dedup_by(|a, b| a.2 == b.2);
+        let interval = self.interval(&covers, t, t + 1, &decision);
+        Ok(Explanation {
+            instant: at,
+            status: interval.status,
+            rule: interval.rule,
+            rule_id: interval.rule_id,
+            location_id: interval.location_id,
+            room_id: interval.room_id,
+            tentative_leave_id: interval.tentative_leave_id,
+            overruled: overruled.into_iter().map(|(_, _, r)| r).collect(),
+        })
+    }
+
+    /// The id of the rule behind a cover.
+    pub(crate) fn rule_id(&self, cover: &Cover) -> &Id {
+        let i = cover.rule as usize;
+        let cal = &self.calendar;
+        match cover.kind {
+            RuleKind::ForcedBlock => &cal.forced_blocks[i].id,
+            RuleKind::Emergency => &cal.emergencies[i].id,
+            RuleKind::Leave => &cal.leaves[i].id,
+            RuleKind::Holiday => &self.clinic.holidays[i].id,
+            RuleKind::Override => &cal.overrides[i].id,
+            RuleKind::Base | RuleKind::OutsideHours => &cal.templates[i].id,
+        }
+    }
+
+    fn rule_ref(&self, cover: &Cover) -> RuleRef {
+        RuleRef {
+            kind: cover.kind,
+            id: self.rule_id(cover).clone(),
+        }
+    }
+
+    /// The room of an open (scheduling) cover.
+    pub(crate) fn room_of(&self, cover: &Cover) -> Option<&Id> {
+        match cover.kind {
+            RuleKind::Override => self.calendar.overrides[cover.rule as usize].room.as_ref(),
+            _ => self.calendar.templates[cover.rule as usize].room.as_ref(),
+        }
+    }
+
+    pub(crate) fn location_id(&self, location: compile::LocationIx) -> Option<&Id> {
+        (location != EVERYWHERE).then(|| &self.clinic.locations[usize::from(location)].id)
+    }
+
+    fn interval(&self, covers: &[Cover], start: i64, end: i64, d: &Decision) -> Interval {
+        let scheduled = d.scheduled.map(|c| &covers[c as usize]);
+        let decider = d.decider.map(|c| &covers[c as usize]);
+        Interval {
+            start: instant(start),
+            end: instant(end),
+            status: if d.open { Status::Open } else { Status::Closed },
+            rule: decider.map_or(RuleKind::OutsideHours, |c| c.kind),
+            rule_id: decider.map(|c| self.rule_id(c).clone()),
+            location_id: scheduled
+                .and_then(|c| self.location_id(c.location))
+                .cloned(),
+            room_id: scheduled.and_then(|c| self.room_of(c)).cloned(),
+            tentative_leave_id: d
+                .tentative
+                .map(|c| self.rule_id(&covers[c as usize]).clone()),
+        }
+    }
+}
+
+fn same_decision(a: &Interval, b: &Interval) -> bool {
+    a.end == b.start
+        && a.status == b.status
+        && a.rule == b.rule
+        && a.rule_id == b.rule_id
+        && a.location_id == b.location_id
+        && a.room_id == b.room_id
+        && a.tentative_leave_id == b.tentative_leave_id
+}

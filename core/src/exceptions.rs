@@ -1,0 +1,107 @@
+//! Exceptions to the weekly schedule: date overrides, leave, emergencies and forced blocks.
+
+use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::{Hours, Id, SessionSettings};
+
+/// A change to one local date's hours at one location.
+///
+/// - `replace`: on that date the location's template hours are replaced by `hours` (an empty
+///   list closes the whole day);
+/// - `extra`: `hours` are opened in addition to the template hours;
+/// - `block`: `hours` are closed.
+///
+/// Overrides beat the base schedule and lose to holidays, leave, emergencies and forced
+/// blocks. Between two overrides, closed beats open.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DateOverride {
+    /// The override's id.
+    pub id: Id,
+    /// The local date it changes.
+    pub date: NaiveDate,
+    /// The location whose hours it changes (and whose time zone it is read in).
+    pub location_id: Id,
+    /// The room used during opened hours.
+    #[serde(default)]
+    pub room_id: Option<Id>,
+    /// What it does.
+    pub kind: OverrideKind,
+    /// The hours it opens or closes; they must not overlap.
+    #[serde(default)]
+    pub hours: Vec<Hours>,
+    /// Settings for opened hours; the calendar's settings when `None`.
+    #[serde(default)]
+    pub settings: Option<SessionSettings>,
+}
+
+/// What a [`DateOverride`] does with its hours.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OverrideKind {
+    /// The day's hours at the location become exactly these hours.
+    Replace,
+    /// These hours are open in addition to the day's hours.
+    Extra,
+    /// These hours are closed.
+    Block,
+}
+
+/// A leave request. Only approved leave closes time; requested leave is reported as
+/// tentative on the intervals it covers so that a UI can warn; rejected and cancelled leave
+/// is ignored.
+///
+/// The leave runs from `start_time` (default midnight) on `first` to `end_time` (default end
+/// of day) on `last`, in local time at each of the doctor's locations. A half day off is
+/// `first == last` with times.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Leave {
+    /// The leave's id.
+    pub id: Id,
+    /// Where it stands in its approval workflow.
+    pub status: LeaveStatus,
+    /// First local date of the leave.
+    pub first: NaiveDate,
+    /// Last local date of the leave (inclusive).
+    pub last: NaiveDate,
+    /// Local time the leave starts on `first`; midnight when `None`.
+    #[serde(default)]
+    pub start_time: Option<NaiveTime>,
+    /// Local time the leave ends on `last`; the end of the day when `None`.
+    #[serde(default)]
+    pub end_time: Option<NaiveTime>,
+    /// Free text, e.g. "conference".
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// The approval state of a [`Leave`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeaveStatus {
+    /// Asked for, not yet decided: does not close time, reported as tentative.
+    Requested,
+    /// Approved: closes time.
+    Approved,
+    /// Refused: ignored.
+    Rejected,
+    /// Withdrawn: ignored.
+    Cancelled,
+}
+
+/// A closed range of instants: an emergency or an admin forced block.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Unavailability {
+    /// The rule's id.
+    pub id: Id,
+    /// Start (inclusive).
+    pub start: DateTime<Utc>,
+    /// End (exclusive).
+    pub end: DateTime<Utc>,
+    /// Free text.
+    #[serde(default)]
+    pub reason: String,
+}

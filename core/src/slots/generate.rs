@@ -1,0 +1,317 @@
+//! Cutting scheduled time into candidate slots and deciding each one.
+
+use chrono::{Days, NaiveDateTime};
+use chrono_tz::Tz;
+
+use super::load::Load;
+use crate::availability::compile::{LocationIx, Settings, mode_index};
+use crate::availability::covers::Cover;
+use crate::availability::local_time::{DAY, local_date, offset_at, wall_clock_instant};
+use crate::availability::sweep::Segment;
+use crate::availability::{Availability, instant};
+use crate::{
+    Alignment, AppointmentType, ConsultationMode, Error, Id, Problem, Result, RuleKind, Slot,
+    SlotSeries, Unavailable, UnavailableSlot,
+};
+
+/// An appointment type in seconds, checked.
+#[derive(Debug, Clone)]
+pub(crate) struct TypeParams {
+    duration: i64,
+    step: Option<i64>,
+    alignment: Alignment,
+    buffer_before: i64,
+    buffer_after: i64,
+    notice: i64,
+    max_days_ahead: Option<u64>,
+    pub(crate) mode: ConsultationMode,
+}
+
+impl TypeParams {
+    pub(crate) fn new(t: &AppointmentType) -> Result<TypeParams> {
+        let field = |name: &str| format!("appointment_type.{name}");
+        let minutes = |name: &str, value: u32, min: u32, max: u32| -> Result<i64> {
+            if value < min {
+                Err(Error::invalid(field(name), value, Problem::NotPositive))
+            } else if value > max {
+                Err(Error::invalid(
+                    field(name),
+                    value,
+                    Problem::OutOfRange(format!("at most {max} minutes")),
+                ))
+            } else {
+                Ok(i64::from(value) * 60)
+            }
+        };
+        let step = match t.step_minutes {
+            None => None,
+            Some(m) => Some(minutes("step_minutes", m, 1, 1440)?),
+        };
+        Ok(TypeParams {
+            duration: minutes("duration_minutes", t.duration_minutes, 1, 1440)?,
+            step,
+            alignment: t.alignment,
+            buffer_before: minutes("buffer_before_minutes", t.buffer_before_minutes, 0, 1440)?,
+            buffer_after: minutes("buffer_after_minutes", t.buffer_after_minutes, 0, 1440)?,
+            notice: minutes("min_notice_minutes", t.min_notice_minutes, 0, 1_100 * 1440)?,
+            max_days_ahead: t.max_days_ahead.map(u64::from),
+            mode: t.mode,
+        })
+    }
+}
+
+/// One slot-generation pass over a doctor.
+pub(crate) struct Generation<'a> {
+    pub(crate) availability: &'a Availability,
+    pub(crate) params: &'a TypeParams,
+    pub(crate) load: &'a Load,
+    pub(crate) now: i64,
+    pub(crate) include_unavailable: bool,
+    pub(crate) limit: usize,
+}
+
+/// What a scheduled stretch offers, read from the rule that schedules it.
+struct Run<'a> {
+    anchor: i64,
+    location_id: &'a Id,
+    tz: Tz,
+    room: Option<(&'a Id, u32)>,
+    settings: Settings,
+    fixed_offset: Option<i64>,
+}
+
+enum Verdict {
+    Open(u32),
+    Closed(Unavailable),
+}
+
+impl Generation<'_> {
+    /// Generates the candidate slots starting in `[start, end)` into `out`.
+    pub(crate) fn run(&self, start: i64, end: i64, out: &mut SlotSeries) {
+        let av = self.availability;
+        let resolution = av.resolution(start, end + self.params.duration);
+        let segments = &resolution.segments;
+        let mut horizons: Vec<(LocationIx, i64)> = Vec::new();
+        let mut i = 0;
+        while i < segments.len() {
+            let Some(cover) = segments[i].decision.scheduled else {
+                i += 1;
+                continue;
+            };
+            let mut j = i + 1;
+            while j < segments.len() && segments[j].decision.scheduled == Some(cover) {
+                j += 1;
+            }
+            let c = &resolution.covers[cover as usize];
+            let location = c.location;
+            let tz = av.clinic.locations[usize::from(location)].tz;
+            let settings = match c.kind {
+                RuleKind::Override => av.calendar.overrides[c.rule as usize].settings,
+                _ => av.calendar.templates[c.rule as usize].settings,
+            };
+            let room = match self.params.mode {
+                ConsultationMode::InPerson => av
+                    .room_of(c)
+                    .map(|r| (r, av.clinic.room_capacity(location, r))),
+                _ => None,
+            };
+            let (run_start, run_end) = (segments[i].start, segments[j - 1].end);
+            let offset = offset_at(tz, run_start);
+            let run = Run {
+                anchor: c.start,
+                location_id: &av.clinic.locations[usize::from(location)].id,
+                tz,
+                room,
+                settings,
+                fixed_offset: (offset == offset_at(tz, run_end - 1)).then_some(offset),
+            };
+            let horizon = self.horizon(&mut horizons, location, tz);
+            if !self.cut(
+                &run,
+                &resolution.covers,
+                &segments[i..j],
+                start.max(run_start),
+                end,
+                horizon,
+                out,
+            ) {
+                return;
+            }
+            i = j;
+        }
+    }
+
+    /// The first instant past the booking horizon at a location.
+    fn horizon(&self, cache: &mut Vec<(LocationIx, i64)>, location: LocationIx, tz: Tz) -> i64 {
+        let Some(days) = self.params.max_days_ahead else {
+            return i64::MAX;
+        };
+        if let Some(&(_, h)) = cache.iter().find(|(l, _)| *l == location) {
+            return h;
+        }
+        let last = local_date(tz, self.now) + Days::new(days + 1);
+        let h = wall_clock_instant(tz, last, 0);
+        cache.push((location, h));
+        h
+    }
+
+    fn offset(run: &Run<'_>, t: i64) -> i64 {
+        run.fixed_offset.unwrap_or_else(|| offset_at(run.tz, t))
+    }
+
+    /// The first candidate start at or after `t`.
+    fn align(&self, run: &Run<'_>, step: i64, t: i64) -> i64 {
+        match self.params.alignment {
+            Alignment::SessionStart => {
+                run.anchor + (t - run.anchor + step - 1).div_euclid(step) * step
+            }
+            Alignment::Clock => {
+                let of_day = (t + Self::offset(run, t)).rem_euclid(DAY);
+                let aligned = ((of_day + step - 1) / step * step).min(DAY);
+                t + aligned - of_day
+            }
+        }
+    }
+
+    /// Cuts one scheduled run; returns false once the limit is reached.
+    fn cut(
+        &self,
+        run: &Run<'_>,
+        covers: &[Cover],
+        segments: &[Segment],
+        from: i64,
+        end: i64,
+        horizon: i64,
+        out: &mut SlotSeries,
+    ) -> bool {
+        let p = self.params;
+        let mode_capacity = run.settings.mode_capacity[mode_index(p.mode)];
+        if mode_capacity == 0 {
+            return true;
+        }
+        let step = p.step.unwrap_or(run.settings.slot_secs);
+        let run_end = segments.last().map_or(from, |s| s.end);
+        let mut cursor = 0;
+        let mut s = self.align(run, step, from);
+        while s < end && s + p.duration <= run_end {
+            let e = s + p.duration;
+            while segments[cursor].end <= s {
+                cursor += 1;
+            }
+            let verdict = self.verdict(
+                run,
+                covers,
+                &segments[cursor..],
+                s,
+                e,
+                horizon,
+                mode_capacity,
+            );
+            match verdict {
+                Verdict::Open(capacity_left) => {
+                    out.slots.push(Slot {
+                        doctor_id: self.availability.calendar.doctor_id.clone(),
+                        start: instant(s),
+                        end: instant(e),
+                        local_start: local(s + Self::offset(run, s)),
+                        location_id: run.location_id.clone(),
+                        room_id: run.room.map(|(r, _)| r.clone()),
+                        capacity_left,
+                    });
+                    if out.slots.len() >= self.limit {
+                        out.truncated = true;
+                        return false;
+                    }
+                }
+                Verdict::Closed(reason) if self.include_unavailable => {
+                    out.unavailable.push(UnavailableSlot {
+                        doctor_id: self.availability.calendar.doctor_id.clone(),
+                        start: instant(s),
+                        end: instant(e),
+                        local_start: local(s + Self::offset(run, s)),
+                        location_id: run.location_id.clone(),
+                        room_id: run.room.map(|(r, _)| r.clone()),
+                        reason,
+                    });
+                }
+                Verdict::Closed(_) => {}
+            }
+            s = match p.alignment {
+                Alignment::SessionStart => s + step,
+                Alignment::Clock => self.align(run, step, s + 1),
+            };
+        }
+        true
+    }
+
+    fn verdict(
+        &self,
+        run: &Run<'_>,
+        covers: &[Cover],
+        segments: &[Segment],
+        s: i64,
+        e: i64,
+        horizon: i64,
+        mode_capacity: u32,
+    ) -> Verdict {
+        let p = self.params;
+        if let Some(seg) = segments
+            .iter()
+            .take_while(|seg| seg.start < e)
+            .find(|seg| !seg.decision.open)
+        {
+            let closing = seg.decision.decider.map(|d| &covers[d as usize]);
+            return Verdict::Closed(Unavailable::Closed {
+                rule: closing.map_or(RuleKind::OutsideHours, |c| c.kind),
+                rule_id: closing.map(|c| self.availability.rule_id(c).clone()),
+            });
+        }
+        if s < self.now + p.notice {
+            return Verdict::Closed(Unavailable::TooSoon);
+        }
+        if s >= horizon {
+            return Verdict::Closed(Unavailable::TooFar);
+        }
+        let (from, to) = (
+            s - run.settings.buffer_before.max(p.buffer_before),
+            e + run.settings.buffer_after.max(p.buffer_after),
+        );
+        if let Some(busy) = self.load.busy_over(from, to) {
+            return Verdict::Closed(Unavailable::Busy {
+                busy_id: busy.clone(),
+            });
+        }
+        let capacity = i64::from(run.settings.max_parallel);
+        let mode_capacity = i64::from(mode_capacity);
+        let doctor = &self.load.doctor;
+        let mode = &self.load.mode;
+        let mut left = (capacity - i64::from(doctor.all.max_over(from, to)))
+            .min(mode_capacity - i64::from(mode.all.max_over(from, to)));
+        let room = run
+            .room
+            .map(|(id, cap)| (id, i64::from(cap), self.load.room(id)));
+        if let Some((_, cap, Some(usage))) = room {
+            left = left.min(cap - i64::from(usage.all.max_over(from, to)));
+        }
+        if left >= 1 {
+            return Verdict::Open(u32::try_from(left).unwrap_or(u32::MAX));
+        }
+        if capacity - i64::from(doctor.booked.max_over(from, to)) < 1
+            || mode_capacity - i64::from(mode.booked.max_over(from, to)) < 1
+        {
+            return Verdict::Closed(Unavailable::Booked);
+        }
+        if let Some((id, cap, Some(usage))) = room {
+            if cap - i64::from(usage.booked.max_over(from, to)) < 1 {
+                return Verdict::Closed(Unavailable::RoomFull {
+                    room_id: id.clone(),
+                });
+            }
+        }
+        Verdict::Closed(Unavailable::Held)
+    }
+}
+
+fn local(secs: i64) -> NaiveDateTime {
+    instant(secs).naive_utc()
+}

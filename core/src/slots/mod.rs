@@ -1,0 +1,103 @@
+//! Slot generation: bookable slots of an appointment type, one doctor or many.
+
+mod generate;
+mod load;
+mod output;
+mod request;
+mod search;
+
+pub use output::{Slot, SlotSeries, Unavailable, UnavailableSlot};
+pub use request::{
+    Alignment, AppointmentType, BusyTime, Occupancy, Reservation, SlotOptions, SlotRequest,
+};
+pub use search::first_available;
+
+use self::generate::{Generation, TypeParams};
+use self::load::{Load, check_now};
+use crate::availability::check_range;
+use crate::{Availability, Result};
+
+impl Availability {
+    /// The slots of `request.appointment_type` starting in `[request.start, request.end)`.
+    ///
+    /// A slot is a candidate when it lies inside one scheduled stretch (a session less its
+    /// breaks, or override hours) on the grid of its step. It is bookable when, in order:
+    /// no rule closes any of it; it starts at least the minimum notice after `now`; its local
+    /// date is within the booking horizon; it and its buffers overlap no busy time; and at
+    /// every instant of it and its buffers, the reservations (each with its own buffers)
+    /// leave capacity for one more appointment on the doctor, the mode and the room.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) for a bad range (as in
+    /// [`resolve`](Self::resolve)), appointment type or reservation.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use medsched::*;
+    /// use chrono::{DateTime, Utc, Weekday};
+    ///
+    /// let clinic = ClinicRules::new(&Clinic {
+    ///     locations: vec![Location::new("main", "Main", "Europe/London")],
+    ///     holidays: vec![],
+    /// })?;
+    /// let mut calendar = DoctorCalendar::new("dr-lee");
+    /// calendar.templates.push(WeeklyTemplate {
+    ///     weekdays: vec![Weekday::Tue],
+    ///     sessions: vec![Session::new("09:00", "10:00")?],
+    ///     ..WeeklyTemplate::new("tue", "main")
+    /// });
+    /// let availability = Availability::new(&clinic, &calendar)?;
+    /// let t = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+    /// let request = SlotRequest {
+    ///     appointment_type: AppointmentType::new("consult", 30),
+    ///     start: t("2026-03-03T00:00:00Z"),
+    ///     end: t("2026-03-04T00:00:00Z"),
+    ///     now: t("2026-03-01T12:00:00Z"),
+    /// };
+    /// let booked = Reservation {
+    ///     id: "appt-1".into(),
+    ///     doctor_id: "dr-lee".into(),
+    ///     start: t("2026-03-03T09:00:00Z"),
+    ///     end: t("2026-03-03T09:30:00Z"),
+    ///     buffer_before_minutes: 0,
+    ///     buffer_after_minutes: 0,
+    ///     seats: 1,
+    ///     mode: ConsultationMode::InPerson,
+    ///     room_id: None,
+    ///     expires_at: None,
+    /// };
+    /// let occupancy = Occupancy { reservations: vec![booked], busy: vec![] };
+    /// let options = SlotOptions { include_unavailable: true, limit: None };
+    /// let series = availability.slots(&request, &occupancy, options)?;
+    /// // With 15-minute steps: 09:15 (overlaps the booking) and 09:00 are taken.
+    /// let starts: Vec<_> = series.slots.iter().map(|s| s.local_start.time().to_string()).collect();
+    /// assert_eq!(starts, ["09:30:00"]);
+    /// assert_eq!(series.unavailable.len(), 2);
+    /// assert_eq!(series.unavailable[0].reason, Unavailable::Booked);
+    /// # Ok::<(), medsched::Error>(())
+    /// ```
+    pub fn slots(
+        &self,
+        request: &SlotRequest,
+        occupancy: &Occupancy,
+        options: SlotOptions,
+    ) -> Result<SlotSeries> {
+        let params = TypeParams::new(&request.appointment_type)?;
+        let (start, end) = check_range(request.start, request.end)?;
+        let now = check_now(request.now)?;
+        let load = Load::new(occupancy, self.doctor_id(), params.mode, now)?;
+        let mut out = SlotSeries::default();
+        Generation {
+            availability: self,
+            params: &params,
+            load: &load,
+            now,
+            include_unavailable: options.include_unavailable,
+            limit: options.limit.map_or(usize::MAX, |l| l as usize),
+        }
+        .run(start, end, &mut out);
+        Ok(out)
+    }
+}

@@ -1,0 +1,87 @@
+//! What slot generation returns.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::{Id, RuleKind};
+
+/// A bookable slot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Slot {
+    /// The doctor.
+    pub doctor_id: Id,
+    /// Start of the appointment.
+    pub start: DateTime<Utc>,
+    /// End of the appointment.
+    pub end: DateTime<Utc>,
+    /// Start in the location's wall-clock time.
+    pub local_start: NaiveDateTime,
+    /// Where it takes place.
+    pub location_id: Id,
+    /// The room it uses (in-person slots of sessions with a room).
+    pub room_id: Option<Id>,
+    /// How many more appointments could still be booked over this slot (at least 1).
+    pub capacity_left: u32,
+}
+
+/// A candidate slot that cannot be booked, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnavailableSlot {
+    /// The doctor.
+    pub doctor_id: Id,
+    /// Start of the appointment.
+    pub start: DateTime<Utc>,
+    /// End of the appointment.
+    pub end: DateTime<Utc>,
+    /// Start in the location's wall-clock time.
+    pub local_start: NaiveDateTime,
+    /// Where it would take place.
+    pub location_id: Id,
+    /// The room it would use.
+    pub room_id: Option<Id>,
+    /// Why it cannot be booked.
+    pub reason: Unavailable,
+}
+
+/// Why a candidate slot cannot be booked. When several reasons hold, the first in this
+/// order is given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum Unavailable {
+    /// A rule closes part of it (forced block, emergency, leave, holiday, override).
+    Closed {
+        /// The kind of the closing rule.
+        rule: RuleKind,
+        /// The closing rule's id.
+        rule_id: Option<Id>,
+    },
+    /// It starts before `now` + minimum notice.
+    TooSoon,
+    /// Its local date is past the booking horizon.
+    TooFar,
+    /// It (with its buffers) overlaps an external busy time.
+    Busy {
+        /// The busy time.
+        busy_id: Id,
+    },
+    /// The doctor's capacity (or the mode's) is used by booked appointments.
+    Booked,
+    /// The room's capacity is used by booked appointments.
+    RoomFull {
+        /// The room.
+        room_id: Id,
+    },
+    /// Capacity is used, in part by holds that have not expired.
+    Held,
+}
+
+/// The slots of one doctor, as returned by [`Availability::slots`](crate::Availability::slots).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct SlotSeries {
+    /// Bookable slots, by start.
+    pub slots: Vec<Slot>,
+    /// Candidate slots that cannot be booked, by start (only when asked for).
+    pub unavailable: Vec<UnavailableSlot>,
+    /// Generation stopped at the limit; more slots may follow.
+    pub truncated: bool,
+}

@@ -1,0 +1,177 @@
+//! What slot generation is asked with: the appointment type, the range, and what already
+//! occupies the doctor and the rooms.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::{ConsultationMode, Id};
+
+/// A kind of appointment a patient can book, with its booking policy.
+///
+/// Slot length is `duration_minutes`. Slot starts are `step_minutes` apart, or the session's
+/// `slot_minutes` when the type sets no step. Buffers are the larger of the type's and the
+/// session's on each side.
+///
+/// # Example
+///
+/// ```
+/// use medsched::AppointmentType;
+///
+/// let consult = AppointmentType {
+///     buffer_after_minutes: 5,
+///     min_notice_minutes: 120,
+///     max_days_ahead: Some(30),
+///     ..AppointmentType::new("consult", 20)
+/// };
+/// assert_eq!(consult.duration_minutes, 20);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AppointmentType {
+    /// The type's id.
+    pub id: Id,
+    /// Length of the appointment (at least 1 minute).
+    pub duration_minutes: u32,
+    /// Minutes between candidate starts; the session's `slot_minutes` when `None`.
+    #[serde(default)]
+    pub step_minutes: Option<u32>,
+    /// Where candidate starts are counted from.
+    #[serde(default)]
+    pub alignment: Alignment,
+    /// Minutes kept free before the appointment.
+    #[serde(default)]
+    pub buffer_before_minutes: u32,
+    /// Minutes kept free after the appointment.
+    #[serde(default)]
+    pub buffer_after_minutes: u32,
+    /// A slot must start at least this long after `now`.
+    #[serde(default)]
+    pub min_notice_minutes: u32,
+    /// A slot's local date may be at most this many days after today's local date (at the
+    /// slot's location); no limit when `None`.
+    #[serde(default)]
+    pub max_days_ahead: Option<u32>,
+    /// The consultation mode; a session must offer it.
+    #[serde(default)]
+    pub mode: ConsultationMode,
+}
+
+impl AppointmentType {
+    /// An in-person type of the given length, with no buffers, notice or horizon.
+    pub fn new(id: impl Into<Id>, duration_minutes: u32) -> Self {
+        AppointmentType {
+            id: id.into(),
+            duration_minutes,
+            step_minutes: None,
+            alignment: Alignment::default(),
+            buffer_before_minutes: 0,
+            buffer_after_minutes: 0,
+            min_notice_minutes: 0,
+            max_days_ahead: None,
+            mode: ConsultationMode::InPerson,
+        }
+    }
+}
+
+/// Where the candidate starts of a session are counted from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Alignment {
+    /// From the start of each scheduled stretch: a session's start, the end of a break, the
+    /// start of override hours. Blocks and leave do not move the grid.
+    #[default]
+    SessionStart,
+    /// At local clock times that are whole multiples of the step since local midnight
+    /// (e.g. :00, :15, :30, :45).
+    Clock,
+}
+
+/// The question slot generation answers: slots of one appointment type starting in
+/// `[start, end)`, as seen at `now`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SlotRequest {
+    /// What is being booked.
+    pub appointment_type: AppointmentType,
+    /// Earliest slot start (inclusive).
+    pub start: DateTime<Utc>,
+    /// Latest slot start (exclusive).
+    pub end: DateTime<Utc>,
+    /// The present instant: holds expire, minimum notice and horizon count from it.
+    pub now: DateTime<Utc>,
+}
+
+/// What already occupies a doctor: appointments, holds and external busy times.
+///
+/// Include the reservations of *other* doctors in the rooms this doctor uses, so that a
+/// shared room is never double-booked; reservations of other doctors in other rooms are
+/// ignored.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Occupancy {
+    /// Booked appointments and active holds.
+    #[serde(default)]
+    pub reservations: Vec<Reservation>,
+    /// Busy times imported from the doctor's other calendars.
+    #[serde(default)]
+    pub busy: Vec<BusyTime>,
+}
+
+/// A booked appointment, or a hold on a slot when `expires_at` is set. A hold occupies its
+/// slot until `expires_at` (exclusive, compared with `now`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reservation {
+    /// The appointment's or hold's id.
+    pub id: Id,
+    /// The doctor it is with.
+    pub doctor_id: Id,
+    /// Start of the appointment.
+    pub start: DateTime<Utc>,
+    /// End of the appointment.
+    pub end: DateTime<Utc>,
+    /// Minutes it keeps free before its start.
+    #[serde(default)]
+    pub buffer_before_minutes: u32,
+    /// Minutes it keeps free after its end.
+    #[serde(default)]
+    pub buffer_after_minutes: u32,
+    /// Capacity it uses (at least 1).
+    #[serde(default = "one")]
+    pub seats: u32,
+    /// Its consultation mode; only in-person reservations occupy a room.
+    #[serde(default)]
+    pub mode: ConsultationMode,
+    /// The room it occupies.
+    #[serde(default)]
+    pub room_id: Option<Id>,
+    /// For a hold: when it lapses.
+    #[serde(default)]
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+fn one() -> u32 {
+    1
+}
+
+/// A time the doctor is busy elsewhere, e.g. imported from a personal calendar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BusyTime {
+    /// The busy time's id (e.g. the external event id).
+    pub id: Id,
+    /// Start (inclusive).
+    pub start: DateTime<Utc>,
+    /// End (exclusive).
+    pub end: DateTime<Utc>,
+}
+
+/// How much slot generation returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SlotOptions {
+    /// Also return the candidate slots that cannot be booked, each with its reason.
+    pub include_unavailable: bool,
+    /// Stop after this many bookable slots.
+    pub limit: Option<u32>,
+}

@@ -1,0 +1,117 @@
+//! The first available slots across many doctors, stopping early.
+
+use super::generate::{Generation, TypeParams};
+use super::load::{Load, check_now};
+use crate::availability::check_range;
+use crate::availability::local_time::DAY;
+use crate::{Availability, Error, Occupancy, Problem, Result, Slot, SlotRequest, SlotSeries};
+
+/// The `count` earliest bookable slots of `request` across `doctors`, by start (ties in the
+/// order the doctors are given): the call behind "first available doctor" in a patient
+/// search.
+///
+/// It searches windows of 1, 2, 4, … days from `request.start` and stops at the first window
+/// that fills `count`; within a window each doctor stops once it cannot beat the slots
+/// already found.
+///
+/// # Errors
+///
+/// [`Error::InvalidInput`] for a zero `count`, or a bad request or occupancy (its field is
+/// prefixed with the doctor's position, e.g. `doctors[3].reservations[0].end`).
+///
+/// # Example
+///
+/// ```
+/// use medsched::*;
+/// use chrono::{DateTime, Utc, Weekday};
+///
+/// let clinic = ClinicRules::new(&Clinic {
+///     locations: vec![Location::new("main", "Main", "Asia/Kolkata")],
+///     holidays: vec![],
+/// })?;
+/// let doctor = |id: &str, day: Weekday| {
+///     let mut calendar = DoctorCalendar::new(id);
+///     calendar.templates.push(WeeklyTemplate {
+///         weekdays: vec![day],
+///         sessions: vec![Session::new("10:00", "12:00").unwrap()],
+///         ..WeeklyTemplate::new("opd", "main")
+///     });
+///     Availability::new(&clinic, &calendar)
+/// };
+/// let (wed, thu) = (doctor("dr-wed", Weekday::Wed)?, doctor("dr-thu", Weekday::Thu)?);
+/// let none = Occupancy::default();
+/// let t = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+/// let request = SlotRequest {
+///     appointment_type: AppointmentType::new("consult", 15),
+///     start: t("2026-03-04T00:00:00Z"), // a Wednesday
+///     end: t("2026-03-18T00:00:00Z"),
+///     now: t("2026-03-01T00:00:00Z"),
+/// };
+/// let first = first_available([(&thu, &none), (&wed, &none)], &request, 3)?;
+/// assert!(first.iter().all(|s| s.doctor_id.as_str() == "dr-wed"));
+/// assert_eq!(first[0].local_start.to_string(), "2026-03-04 10:00:00");
+/// # Ok::<(), medsched::Error>(())
+/// ```
+pub fn first_available<'a>(
+    doctors: impl IntoIterator<Item = (&'a Availability, &'a Occupancy)>,
+    request: &SlotRequest,
+    count: u32,
+) -> Result<Vec<Slot>> {
+    if count == 0 {
+        return Err(Error::invalid("count", 0, Problem::NotPositive));
+    }
+    let count = count as usize;
+    let params = TypeParams::new(&request.appointment_type)?;
+    let (start, end) = check_range(request.start, request.end)?;
+    let now = check_now(request.now)?;
+    let doctors: Vec<(&Availability, Load)> = doctors
+        .into_iter()
+        .enumerate()
+        .map(|(i, (availability, occupancy))| {
+            Load::new(occupancy, availability.doctor_id(), params.mode, now)
+                .map(|load| (availability, load))
+                .map_err(|e| e.within(&format!("doctors[{i}]")))
+        })
+        .collect::<Result<_>>()?;
+
+    let mut best: Vec<(i64, usize, Slot)> = Vec::with_capacity(count + 1);
+    let mut series = SlotSeries::default();
+    let (mut from, mut width) = (start, DAY);
+    while from < end {
+        let to = end.min(from.saturating_add(width));
+        for (d, (availability, load)) in doctors.iter().enumerate() {
+            let cutoff = if best.len() == count {
+                best[count - 1].0 + 1
+            } else {
+                to
+            };
+            if cutoff <= from {
+                break;
+            }
+            series.slots.clear();
+            Generation {
+                availability,
+                params: &params,
+                load,
+                now,
+                include_unavailable: false,
+                limit: count,
+            }
+            .run(from, to.min(cutoff), &mut series);
+            for slot in series.slots.drain(..) {
+                let key = (slot.start.timestamp(), d);
+                let at = best.partition_point(|b| (b.0, b.1) <= key);
+                if at < count {
+                    best.insert(at, (key.0, d, slot));
+                    best.truncate(count);
+                }
+            }
+        }
+        if best.len() == count {
+            break;
+        }
+        from = to;
+        width = width.saturating_mul(2);
+    }
+    Ok(best.into_iter().map(|(_, _, slot)| slot).collect())
+}

@@ -1,0 +1,100 @@
+//! What resolution returns: intervals of open and closed time, each with the rule behind it.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::Id;
+
+/// The kind of rule that decided an interval, highest priority first.
+///
+/// | covering rules (highest wins)            | decision |
+/// |------------------------------------------|----------|
+/// | forced block                             | closed (`forced_block`) |
+/// | emergency                                | closed (`emergency`) |
+/// | approved leave                           | closed (`leave`) |
+/// | holiday                                  | closed (`holiday`) |
+/// | override `block`, or `replace` outside its hours | closed (`override`) |
+/// | override `extra`, or `replace` hours     | open (`override`) |
+/// | weekly template session (not in a break) | open (`base`) |
+/// | none                                     | closed (`outside_hours`) |
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleKind {
+    /// An admin forced block.
+    ForcedBlock,
+    /// Emergency unavailability.
+    Emergency,
+    /// Approved leave.
+    Leave,
+    /// A holiday.
+    Holiday,
+    /// A date override.
+    Override,
+    /// A weekly template (the base schedule).
+    Base,
+    /// No rule covers the time.
+    OutsideHours,
+}
+
+/// Whether the doctor can be booked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Bookable.
+    Open,
+    /// Not bookable.
+    Closed,
+}
+
+/// A maximal stretch of time with one decision, as returned by
+/// [`Availability::resolve`](crate::Availability::resolve).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Interval {
+    /// Start (inclusive).
+    pub start: DateTime<Utc>,
+    /// End (exclusive).
+    pub end: DateTime<Utc>,
+    /// Open or closed.
+    pub status: Status,
+    /// The kind of the deciding rule.
+    pub rule: RuleKind,
+    /// The deciding rule's id (`None` for `outside_hours`).
+    pub rule_id: Option<Id>,
+    /// The location the doctor is scheduled at (also when that time is closed).
+    pub location_id: Option<Id>,
+    /// The room of the scheduled session, if any.
+    pub room_id: Option<Id>,
+    /// A requested (not yet approved) leave covering this time.
+    pub tentative_leave_id: Option<Id>,
+}
+
+/// A rule, named by kind and id.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct RuleRef {
+    /// The rule's kind.
+    pub kind: RuleKind,
+    /// The rule's id.
+    pub id: Id,
+}
+
+/// The decision at one instant, as returned by
+/// [`Availability::explain`](crate::Availability::explain).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Explanation {
+    /// The instant explained.
+    pub instant: DateTime<Utc>,
+    /// Open or closed.
+    pub status: Status,
+    /// The kind of the deciding rule.
+    pub rule: RuleKind,
+    /// The deciding rule's id (`None` for `outside_hours`).
+    pub rule_id: Option<Id>,
+    /// The location the doctor is scheduled at, if any.
+    pub location_id: Option<Id>,
+    /// The room of the scheduled session, if any.
+    pub room_id: Option<Id>,
+    /// A requested leave covering the instant.
+    pub tentative_leave_id: Option<Id>,
+    /// The other rules covering the instant that lost to the deciding one, highest first.
+    pub overruled: Vec<RuleRef>,
+}
