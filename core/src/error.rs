@@ -84,6 +84,27 @@ impl Error {
         }
     }
 
+    /// The path of the refused field, for an [`Error::InvalidInput`].
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Error::InvalidInput { field, .. } => Some(field),
+        }
+    }
+
+    /// The refused value as text, for an [`Error::InvalidInput`].
+    pub fn value(&self) -> Option<&str> {
+        match self {
+            Error::InvalidInput { value, .. } => Some(value),
+        }
+    }
+
+    /// What is wrong, for an [`Error::InvalidInput`].
+    pub fn problem(&self) -> Option<&Problem> {
+        match self {
+            Error::InvalidInput { problem, .. } => Some(problem),
+        }
+    }
+
     /// Whether this error reports a refused input value.
     pub fn is_invalid_input(&self) -> bool {
         matches!(self, Error::InvalidInput { .. })

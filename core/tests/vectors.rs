@@ -1,0 +1,159 @@
+//! Runs the shared JSON test vectors in `testdata/`, the same files every binding runs.
+//!
+//! `MEDSCHED_BLESS=1 cargo test --test vectors` writes the current outputs into the
+//! `expect` fields; review the diff by hand before committing it.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use medsched::{
+    Availability, Clinic, ClinicRules, DoctorCalendar, Error, Occupancy, SlotOptions, SlotRequest,
+    first_available,
+};
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+fn testdata() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../testdata")
+}
+
+fn bless() -> bool {
+    std::env::var_os("MEDSCHED_BLESS").is_some()
+}
+
+fn parse<T: DeserializeOwned>(value: &Value, what: &str) -> T {
+    serde_json::from_value(value.clone()).unwrap_or_else(|e| panic!("{what}: {e}"))
+}
+
+fn field<T: DeserializeOwned>(case: &Value, name: &str) -> T {
+    parse(&case[name], name)
+}
+
+fn run_case(clinic: &ClinicRules, doctors: &[Availability], case: &Value) -> Value {
+    let doctor = &doctors[case["doctor"].as_u64().unwrap_or(0) as usize];
+    let out = match case["op"].as_str().expect("op") {
+        "resolve" => serde_json::to_value(
+            doctor
+                .resolve(field(case, "start"), field(case, "end"))
+                .unwrap(),
+        ),
+        "resolve_dates" => serde_json::to_value(
+            doctor
+                .resolve_dates(
+                    &field(case, "location_id"),
+                    field(case, "first"),
+                    field(case, "last"),
+                )
+                .unwrap(),
+        ),
+        "explain" => serde_json::to_value(doctor.explain(field(case, "instant")).unwrap()),
+        "slots" => {
+            let request: SlotRequest = field(case, "request");
+            let occupancy: Occupancy = case
+                .get("occupancy")
+                .map_or_else(Occupancy::default, |o| parse(o, "occupancy"));
+            let options: SlotOptions = field(case, "options");
+            serde_json::to_value(doctor.slots(&request, &occupancy, options).unwrap())
+        }
+        "first_available" => {
+            let request: SlotRequest = field(case, "request");
+            let occupancies: Vec<Occupancy> = field(case, "occupancies");
+            let count: u32 = field(case, "count");
+            serde_json::to_value(
+                first_available(doctors.iter().zip(&occupancies), &request, count).unwrap(),
+            )
+        }
+        other => panic!("unknown op {other}"),
+    };
+    let _ = clinic;
+    out.unwrap()
+}
+
+fn check_or_bless(path: &Path, doc: &mut Value, results: Vec<Value>) {
+    let mut failures = Vec::new();
+    for (case, got) in doc["cases"].as_array_mut().unwrap().iter_mut().zip(results) {
+        if bless() {
+            case["expect"] = got;
+        } else if case["expect"] != got {
+            failures.push(format!(
+                "{}: {}\n  expected: {}\n  got:      {}",
+                path.display(),
+                case["name"],
+                case["expect"],
+                got
+            ));
+        }
+    }
+    if bless() {
+        fs::write(path, serde_json::to_string_pretty(doc).unwrap() + "\n").unwrap();
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn vectors_agree() {
+    let mut files: Vec<PathBuf> = fs::read_dir(testdata().join("vectors"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 3, "vector files missing");
+    let mut cases = 0;
+    for path in files {
+        let mut doc: Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+        let clinic: Clinic = field(&doc, "clinic");
+        let clinic = ClinicRules::new(&clinic).unwrap();
+        let calendars: Vec<DoctorCalendar> = field(&doc, "calendars");
+        let doctors: Vec<Availability> = calendars
+            .iter()
+            .map(|c| Availability::new(&clinic, c).unwrap())
+            .collect();
+        let results: Vec<Value> = doc["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| run_case(&clinic, &doctors, c))
+            .collect();
+        cases += results.len();
+        check_or_bless(&path, &mut doc, results);
+    }
+    assert!(cases >= 25, "only {cases} vector cases");
+}
+
+fn first_error(base: &Value, case: &Value) -> Error {
+    let clinic: Clinic = parse(case.get("clinic").unwrap_or(base), "clinic");
+    let attempt = || -> Result<(), Error> {
+        let clinic = ClinicRules::new(&clinic)?;
+        if let Some(calendar) = case.get("calendar") {
+            let doctor = Availability::new(&clinic, &parse(calendar, "calendar"))?;
+            if let Some(request) = case.get("slots") {
+                doctor.slots(
+                    &parse(request, "slots"),
+                    &Occupancy::default(),
+                    SlotOptions::default(),
+                )?;
+            }
+        }
+        Ok(())
+    };
+    attempt().expect_err(case["name"].as_str().unwrap())
+}
+
+#[test]
+fn error_vectors_agree() {
+    let path = testdata().join("errors.json");
+    let doc: Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
+    let cases = doc["cases"].as_array().unwrap();
+    assert!(cases.len() >= 15);
+    for case in cases {
+        let err = first_error(&doc["base_clinic"], case);
+        let got = json!({
+            "code": err.code(),
+            "field": err.field(),
+            "value": err.value(),
+            "problem": err.problem().map(|p| p.code()),
+        });
+        assert_eq!(got, case["expect"], "{}: {err}", case["name"]);
+    }
+}
