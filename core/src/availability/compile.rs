@@ -618,6 +618,17 @@ pub(crate) fn compile_calendar(
     for site in &mut sites {
         site.overrides.sort_by_key(|&i| overrides[i as usize].date);
     }
+    if sites.is_empty() {
+        // A doctor with no hours anywhere: read date rules at every location of the clinic,
+        // so that leave and holidays still explain the closed time.
+        sites = (0..clinic.locations.len())
+            .map(|l| Site {
+                location: l as LocationIx,
+                templates: Vec::new(),
+                overrides: Vec::new(),
+            })
+            .collect();
+    }
 
     Ok(CompiledCalendar {
         doctor_id: cal.doctor_id.clone(),

@@ -258,7 +258,7 @@ impl Availability {
                     .is_none_or(|d| *r != self.rule_ref(&covers[d as usize]))
             })
             .collect();
-        overruled.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        overruled.sort_by_key(|a| (a.0, a.1));
         overruled.dedup_by(|a, b| a.2 == b.2);
         let interval = self.interval(&covers, t, t + 1, &decision);
         Ok(Explanation {

@@ -72,12 +72,15 @@ pub(crate) struct Generation<'a> {
 
 /// What a scheduled stretch offers, read from the rule that schedules it.
 struct Run<'a> {
+    covers: &'a [Cover],
     anchor: i64,
     location_id: &'a Id,
     tz: Tz,
     room: Option<(&'a Id, u32)>,
     settings: Settings,
     fixed_offset: Option<i64>,
+    /// The first instant past the booking horizon.
+    horizon: i64,
 }
 
 enum Verdict {
@@ -117,24 +120,18 @@ impl Generation<'_> {
             };
             let (run_start, run_end) = (segments[i].start, segments[j - 1].end);
             let offset = offset_at(tz, run_start);
+            let horizon = self.horizon(&mut horizons, location, tz);
             let run = Run {
+                covers: &resolution.covers,
                 anchor: c.start,
                 location_id: &av.clinic.locations[usize::from(location)].id,
                 tz,
                 room,
                 settings,
                 fixed_offset: (offset == offset_at(tz, run_end - 1)).then_some(offset),
-            };
-            let horizon = self.horizon(&mut horizons, location, tz);
-            if !self.cut(
-                &run,
-                &resolution.covers,
-                &segments[i..j],
-                start.max(run_start),
-                end,
                 horizon,
-                out,
-            ) {
+            };
+            if !self.cut(&run, &segments[i..j], start.max(run_start), end, out) {
                 return;
             }
             i = j;
@@ -177,11 +174,9 @@ impl Generation<'_> {
     fn cut(
         &self,
         run: &Run<'_>,
-        covers: &[Cover],
         segments: &[Segment],
         from: i64,
         end: i64,
-        horizon: i64,
         out: &mut SlotSeries,
     ) -> bool {
         let p = self.params;
@@ -198,15 +193,7 @@ impl Generation<'_> {
             while segments[cursor].end <= s {
                 cursor += 1;
             }
-            let verdict = self.verdict(
-                run,
-                covers,
-                &segments[cursor..],
-                s,
-                e,
-                horizon,
-                mode_capacity,
-            );
+            let verdict = self.verdict(run, &segments[cursor..], s, e, mode_capacity);
             match verdict {
                 Verdict::Open(capacity_left) => {
                     out.slots.push(Slot {
@@ -247,11 +234,9 @@ impl Generation<'_> {
     fn verdict(
         &self,
         run: &Run<'_>,
-        covers: &[Cover],
         segments: &[Segment],
         s: i64,
         e: i64,
-        horizon: i64,
         mode_capacity: u32,
     ) -> Verdict {
         let p = self.params;
@@ -260,7 +245,7 @@ impl Generation<'_> {
             .take_while(|seg| seg.start < e)
             .find(|seg| !seg.decision.open)
         {
-            let closing = seg.decision.decider.map(|d| &covers[d as usize]);
+            let closing = seg.decision.decider.map(|d| &run.covers[d as usize]);
             return Verdict::Closed(Unavailable::Closed {
                 rule: closing.map_or(RuleKind::OutsideHours, |c| c.kind),
                 rule_id: closing.map(|c| self.availability.rule_id(c).clone()),
@@ -269,7 +254,7 @@ impl Generation<'_> {
         if s < self.now + p.notice {
             return Verdict::Closed(Unavailable::TooSoon);
         }
-        if s >= horizon {
+        if s >= run.horizon {
             return Verdict::Closed(Unavailable::TooFar);
         }
         let (from, to) = (

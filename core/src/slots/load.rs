@@ -55,6 +55,15 @@ impl StepFn {
     }
 }
 
+/// Seats a reservation uses over its range (buffers included).
+#[derive(Debug, Clone, Copy)]
+struct Claim {
+    start: i64,
+    end: i64,
+    seats: u32,
+    held: bool,
+}
+
 /// Booked seats and booked-plus-held seats.
 #[derive(Debug, Default)]
 pub(crate) struct Usage {
@@ -63,16 +72,11 @@ pub(crate) struct Usage {
 }
 
 impl Usage {
-    fn build(ranges: Vec<(i64, i64, u32, bool)>) -> Usage {
+    fn build(claims: Vec<Claim>) -> Usage {
+        let range = |c: &Claim| (c.start, c.end, c.seats);
         Usage {
-            booked: StepFn::build(
-                ranges
-                    .iter()
-                    .filter(|r| !r.3)
-                    .map(|r| (r.0, r.1, r.2))
-                    .collect(),
-            ),
-            all: StepFn::build(ranges.into_iter().map(|r| (r.0, r.1, r.2)).collect()),
+            booked: StepFn::build(claims.iter().filter(|c| !c.held).map(range).collect()),
+            all: StepFn::build(claims.iter().map(range).collect()),
         }
     }
 }
@@ -108,7 +112,7 @@ impl Load {
     ) -> Result<Load> {
         let mut own = Vec::new();
         let mut own_mode = Vec::new();
-        let mut rooms: Vec<(Id, Vec<(i64, i64, u32, bool)>)> = Vec::new();
+        let mut rooms: Vec<(Id, Vec<Claim>)> = Vec::new();
         for (i, r) in occupancy.reservations.iter().enumerate() {
             let field = |name: &str| format!("reservations[{i}].{name}");
             let start = check_instant(|| field("start"), r.start)?;
@@ -134,7 +138,12 @@ impl Load {
                     true
                 }
             };
-            let range = (start - before, end + after, r.seats, held);
+            let range = Claim {
+                start: start - before,
+                end: end + after,
+                seats: r.seats,
+                held,
+            };
             if &r.doctor_id == doctor {
                 own.push(range);
                 if mode_index(r.mode) == mode_index(mode) {

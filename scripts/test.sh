@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs every check and test of the project: formatting, lints, the Rust tests (unit,
+# property, vectors, doctests), the benchmarks in test mode, and the worked example.
+# Usage: bash scripts/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+
+echo "== cargo clippy -D warnings"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+echo "== Rust tests (unit, property, JSON vectors; benchmarks run once in test mode)"
+cargo test --workspace --all-targets --locked
+
+echo "== Rust doctests"
+cargo test --workspace --doc --locked
+
+echo "== worked example"
+cargo run --release --locked --example clinic_day > /dev/null
+
+echo "== all tests passed"
