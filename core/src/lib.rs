@@ -84,3 +84,8 @@ pub use slots::{
     SlotSeries, Unavailable, UnavailableSlot, first_available,
 };
 pub use timeline::{Explanation, Interval, RuleKind, RuleRef, Status};
+
+/// The README's examples, compiled and run as doctests.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
