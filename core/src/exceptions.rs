@@ -77,6 +77,21 @@ pub struct Leave {
     pub reason: String,
 }
 
+impl Leave {
+    /// Whole days of leave, `first` to `last` inclusive, with no reason given.
+    pub fn new(id: impl Into<Id>, status: LeaveStatus, first: NaiveDate, last: NaiveDate) -> Self {
+        Leave {
+            id: id.into(),
+            status,
+            first,
+            last,
+            start_time: None,
+            end_time: None,
+            reason: String::new(),
+        }
+    }
+}
+
 /// The approval state of a [`Leave`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -104,4 +119,16 @@ pub struct Unavailability {
     /// Free text.
     #[serde(default)]
     pub reason: String,
+}
+
+impl Unavailability {
+    /// A closed range with no reason given.
+    pub fn new(id: impl Into<Id>, start: DateTime<Utc>, end: DateTime<Utc>) -> Self {
+        Unavailability {
+            id: id.into(),
+            start,
+            end,
+            reason: String::new(),
+        }
+    }
 }

@@ -1,5 +1,6 @@
 //! Identifiers of clinic records (doctors, locations, rooms, rules, bookings).
 
+use std::borrow::Borrow;
 use std::fmt;
 use std::sync::Arc;
 
@@ -40,6 +41,12 @@ impl From<&str> for Id {
 impl From<String> for Id {
     fn from(value: String) -> Self {
         Id(Arc::from(value))
+    }
+}
+
+impl Borrow<str> for Id {
+    fn borrow(&self) -> &str {
+        &self.0
     }
 }
 

@@ -1,5 +1,7 @@
 //! What resolution returns: intervals of open and closed time, each with the rule behind it.
 
+use std::fmt;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -97,4 +99,41 @@ pub struct Explanation {
     pub tentative_leave_id: Option<Id>,
     /// The other rules covering the instant that lost to the deciding one, highest first.
     pub overruled: Vec<RuleRef>,
+}
+
+impl RuleKind {
+    /// The snake_case name used in JSON, e.g. `"forced_block"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleKind::ForcedBlock => "forced_block",
+            RuleKind::Emergency => "emergency",
+            RuleKind::Leave => "leave",
+            RuleKind::Holiday => "holiday",
+            RuleKind::Override => "override",
+            RuleKind::Base => "base",
+            RuleKind::OutsideHours => "outside_hours",
+        }
+    }
+}
+
+impl fmt::Display for RuleKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl Status {
+    /// The snake_case name used in JSON: `"open"` or `"closed"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Open => "open",
+            Status::Closed => "closed",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
 }

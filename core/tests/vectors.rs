@@ -40,7 +40,7 @@ fn run_case(clinic: &ClinicRules, doctors: &[Availability], case: &Value) -> Val
         "resolve_dates" => serde_json::to_value(
             doctor
                 .resolve_dates(
-                    &field(case, "location_id"),
+                    case["location_id"].as_str().unwrap(),
                     field(case, "first"),
                     field(case, "last"),
                 )

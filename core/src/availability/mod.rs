@@ -53,6 +53,23 @@ impl ClinicRules {
             inner: Arc::new(compile::compile_clinic(clinic)?),
         })
     }
+
+    /// The time zone of a location, to show instants as local wall-clock times.
+    ///
+    /// ```
+    /// # use medsched::{Clinic, ClinicRules, Location};
+    /// let rules = ClinicRules::new(&Clinic {
+    ///     locations: vec![Location::new("main", "Main", "Asia/Kathmandu")],
+    ///     holidays: vec![],
+    /// })?;
+    /// assert_eq!(rules.time_zone("main"), Some(chrono_tz::Asia::Kathmandu));
+    /// assert_eq!(rules.time_zone("elsewhere"), None);
+    /// # Ok::<(), medsched::Error>(())
+    /// ```
+    pub fn time_zone(&self, location_id: &str) -> Option<chrono_tz::Tz> {
+        let ix = self.inner.location_ix.get(location_id)?;
+        Some(self.inner.locations[usize::from(*ix)].tz)
+    }
 }
 
 impl std::fmt::Debug for ClinicRules {
@@ -200,7 +217,7 @@ impl Availability {
     /// [`resolve`](Self::resolve) refuses.
     pub fn resolve_dates(
         &self,
-        location_id: &Id,
+        location_id: &str,
         first: NaiveDate,
         last: NaiveDate,
     ) -> Result<Vec<Interval>> {
@@ -211,7 +228,7 @@ impl Availability {
     /// The UTC range covering local dates `first` to `last` at a location.
     pub(crate) fn local_dates(
         &self,
-        location_id: &Id,
+        location_id: &str,
         first: NaiveDate,
         last: NaiveDate,
     ) -> Result<(DateTime<Utc>, DateTime<Utc>)> {

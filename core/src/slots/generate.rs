@@ -286,12 +286,12 @@ impl Generation<'_> {
         {
             return Verdict::Closed(Unavailable::Booked);
         }
-        if let Some((id, cap, Some(usage))) = room {
-            if cap - i64::from(usage.booked.max_over(from, to)) < 1 {
-                return Verdict::Closed(Unavailable::RoomFull {
-                    room_id: id.clone(),
-                });
-            }
+        if let Some((id, cap, Some(usage))) = room
+            && cap - i64::from(usage.booked.max_over(from, to)) < 1
+        {
+            return Verdict::Closed(Unavailable::RoomFull {
+                room_id: id.clone(),
+            });
         }
         Verdict::Closed(Unavailable::Held)
     }

@@ -1,5 +1,7 @@
 //! What slot generation returns.
 
+use std::fmt;
+
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -84,4 +86,41 @@ pub struct SlotSeries {
     pub unavailable: Vec<UnavailableSlot>,
     /// Generation stopped at the limit; more slots may follow.
     pub truncated: bool,
+}
+
+impl Unavailable {
+    /// The snake_case code used in JSON, e.g. `"room_full"`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Unavailable::Closed { .. } => "closed",
+            Unavailable::TooSoon => "too_soon",
+            Unavailable::TooFar => "too_far",
+            Unavailable::Busy { .. } => "busy",
+            Unavailable::Booked => "booked",
+            Unavailable::RoomFull { .. } => "room_full",
+            Unavailable::Held => "held",
+        }
+    }
+}
+
+/// A short English reason, e.g. `closed by leave "half-day"` or `room "r1" is full`.
+impl fmt::Display for Unavailable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Unavailable::Closed {
+                rule,
+                rule_id: Some(id),
+            } => write!(f, "closed by {rule} {:?}", id.as_str()),
+            Unavailable::Closed {
+                rule,
+                rule_id: None,
+            } => write!(f, "closed ({rule})"),
+            Unavailable::TooSoon => f.write_str("too soon (minimum notice)"),
+            Unavailable::TooFar => f.write_str("too far ahead (booking horizon)"),
+            Unavailable::Busy { busy_id } => write!(f, "busy ({:?})", busy_id.as_str()),
+            Unavailable::Booked => f.write_str("booked"),
+            Unavailable::RoomFull { room_id } => write!(f, "room {:?} is full", room_id.as_str()),
+            Unavailable::Held => f.write_str("held by another patient"),
+        }
+    }
 }

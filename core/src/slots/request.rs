@@ -150,6 +150,29 @@ pub struct Reservation {
     pub expires_at: Option<DateTime<Utc>>,
 }
 
+impl Reservation {
+    /// A booked, in-person appointment of one seat with no buffers and no room.
+    pub fn new(
+        id: impl Into<Id>,
+        doctor_id: impl Into<Id>,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+    ) -> Self {
+        Reservation {
+            id: id.into(),
+            doctor_id: doctor_id.into(),
+            start,
+            end,
+            buffer_before_minutes: 0,
+            buffer_after_minutes: 0,
+            seats: 1,
+            mode: ConsultationMode::InPerson,
+            room_id: None,
+            expires_at: None,
+        }
+    }
+}
+
 fn one() -> u32 {
     1
 }
