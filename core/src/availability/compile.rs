@@ -155,10 +155,36 @@ pub(crate) fn years_problem() -> Problem {
     ))
 }
 
+/// 1900-01-01T00:00:00Z and 2201-01-01T00:00:00Z, in seconds since the epoch.
+const FIRST_INSTANT: i64 = -2_208_988_800;
+const END_INSTANT: i64 = 7_289_654_400;
+
 /// Seconds since the epoch of an instant inside the years medsched computes with.
 pub(crate) fn check_instant(field: impl FnOnce() -> String, t: DateTime<Utc>) -> Result<i64> {
-    check_date(field, t.date_naive())?;
-    Ok(t.timestamp())
+    let secs = t.timestamp();
+    if (FIRST_INSTANT..END_INSTANT).contains(&secs) {
+        Ok(secs)
+    } else {
+        Err(Error::invalid(field(), t.to_rfc3339(), years_problem()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instant_bounds_are_the_first_and_past_the_last_year() {
+        let first = DateTime::<Utc>::from_timestamp(FIRST_INSTANT, 0).unwrap();
+        let end = DateTime::<Utc>::from_timestamp(END_INSTANT, 0).unwrap();
+        assert_eq!(first.to_rfc3339(), "1900-01-01T00:00:00+00:00");
+        assert_eq!(
+            end.to_rfc3339(),
+            format!("{}-01-01T00:00:00+00:00", LAST_YEAR + 1)
+        );
+        assert!(check_instant(String::new, end).is_err());
+        assert!(check_instant(String::new, end - chrono::Duration::seconds(1)).is_ok());
+    }
 }
 
 fn secs_of_day(t: NaiveTime) -> u32 {

@@ -126,15 +126,16 @@ pub(crate) fn local_days(tz: Tz, first: NaiveDate, last: NaiveDate) -> Vec<Local
     let (first_day, last_day) = (epoch_day(first), epoch_day(last));
     let mut days = Vec::with_capacity(usize::try_from(last_day - first_day + 1).unwrap_or(0));
     let mut offset = single_offset(tz, first);
+    let mut date = first;
     for day in first_day..=last_day {
-        let date = date_of_epoch_day(day);
-        let next = single_offset(tz, date_of_epoch_day(day + 1));
+        let next_date = date.succ_opt().unwrap_or(date);
+        let next = single_offset(tz, next_date);
         days.push(LocalDay {
             date,
             naive_midnight: day * DAY,
             fixed_offset: offset.filter(|o| Some(*o) == next),
         });
-        offset = next;
+        (date, offset) = (next_date, next);
     }
     days
 }

@@ -59,6 +59,27 @@ pub(crate) fn scheduled_by(covers: &[Cover], active: &[CoverIx]) -> Option<Cover
 
 /// Decides one stretch of time covered by `active`.
 pub(crate) fn decide(covers: &[Cover], active: &[CoverIx]) -> Decision {
+    match active {
+        [] => {
+            return Decision {
+                open: false,
+                decider: None,
+                scheduled: None,
+                tentative: None,
+            };
+        }
+        &[only] => {
+            let effect = covers[only as usize].effect;
+            let on = |kind: Effect| (effect == kind).then_some(only);
+            return Decision {
+                open: effect == Effect::Open,
+                decider: on(Effect::Open).or(on(Effect::Closed)),
+                scheduled: on(Effect::Open),
+                tentative: on(Effect::Tentative),
+            };
+        }
+        _ => {}
+    }
     let scheduled = scheduled_by(covers, active);
     let location = scheduled.map(|c| covers[c as usize].location);
     let first_with = |kind: RuleKind, effect: Effect| {
@@ -91,7 +112,8 @@ pub(crate) fn decide(covers: &[Cover], active: &[CoverIx]) -> Decision {
 }
 
 /// Decides every stretch of `[start, end)`.
-pub(crate) fn sweep(covers: Vec<Cover>, start: i64, end: i64) -> Resolution {
+pub(crate) fn sweep(mut covers: Vec<Cover>, start: i64, end: i64) -> Resolution {
+    covers.sort_by_key(|c| c.start);
     let mut points: Vec<i64> = Vec::with_capacity(covers.len() * 2 + 2);
     points.push(start);
     points.push(end);
@@ -101,20 +123,18 @@ pub(crate) fn sweep(covers: Vec<Cover>, start: i64, end: i64) -> Resolution {
     }
     points.sort_unstable();
     points.dedup();
-    let mut order: Vec<CoverIx> = (0..covers.len() as CoverIx).collect();
-    order.sort_unstable_by_key(|&c| covers[c as usize].start.max(start));
     let mut next = 0;
     let mut active: Vec<CoverIx> = Vec::new();
     let mut segments: Vec<Segment> = Vec::with_capacity(points.len());
     for pair in points.windows(2) {
         let (from, to) = (pair[0], pair[1]);
         active.retain(|&c| covers[c as usize].end > from);
-        while let Some(&c) = order.get(next) {
-            if covers[c as usize].start.max(start) > from {
+        while let Some(c) = covers.get(next) {
+            if c.start.max(start) > from {
                 break;
             }
-            if covers[c as usize].end > from {
-                active.push(c);
+            if c.end > from {
+                active.push(next as CoverIx);
             }
             next += 1;
         }

@@ -1,14 +1,16 @@
 //! Cutting scheduled time into candidate slots and deciding each one.
 
-use chrono::{Days, NaiveDateTime};
+use std::cell::Cell;
+
+use chrono::{DateTime, Days, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use chrono_tz::Tz;
 
-use super::load::Load;
+use super::load::PendingLoad;
+use crate::availability::Availability;
 use crate::availability::compile::{LocationIx, Settings, mode_index};
 use crate::availability::covers::Cover;
 use crate::availability::local_time::{DAY, local_date, offset_at, wall_clock_instant};
 use crate::availability::sweep::Segment;
-use crate::availability::{Availability, instant};
 use crate::{
     Alignment, AppointmentType, ConsultationMode, Error, Id, Problem, Result, RuleKind, Slot,
     SlotSeries, Unavailable, UnavailableSlot,
@@ -62,12 +64,43 @@ impl TypeParams {
 
 /// One slot-generation pass over a doctor.
 pub(crate) struct Generation<'a> {
-    pub(crate) availability: &'a Availability,
-    pub(crate) params: &'a TypeParams,
-    pub(crate) load: &'a Load,
-    pub(crate) now: i64,
-    pub(crate) include_unavailable: bool,
-    pub(crate) limit: usize,
+    availability: &'a Availability,
+    params: &'a TypeParams,
+    load: &'a PendingLoad<'a>,
+    now: i64,
+    include_unavailable: bool,
+    limit: usize,
+    hints: [Cell<usize>; 6],
+    utc_day: DayCache,
+    local_day: DayCache,
+}
+
+/// The last calendar day an instant fell on, so that consecutive slots of one day do not
+/// convert their day number to a date again.
+#[derive(Default)]
+struct DayCache(Cell<Option<(i64, NaiveDate)>>);
+
+impl DayCache {
+    /// The date and time of `secs` seconds since the epoch (counted in UTC or local time).
+    fn naive(&self, secs: i64) -> NaiveDateTime {
+        let (day, of_day) = (secs.div_euclid(DAY), secs.rem_euclid(DAY) as u32);
+        let date = match self.0.get() {
+            Some((d, date)) if d == day => date,
+            _ => {
+                let date = DateTime::from_timestamp(day * DAY, 0)
+                    .unwrap_or_default()
+                    .date_naive();
+                self.0.set(Some((day, date)));
+                date
+            }
+        };
+        let time = NaiveTime::from_num_seconds_from_midnight_opt(of_day, 0).unwrap_or_default();
+        NaiveDateTime::new(date, time)
+    }
+
+    fn utc(&self, secs: i64) -> DateTime<Utc> {
+        self.naive(secs).and_utc()
+    }
 }
 
 /// What a scheduled stretch offers, read from the rule that schedules it.
@@ -85,10 +118,32 @@ struct Run<'a> {
 
 enum Verdict {
     Open(u32),
-    Closed(Unavailable),
+    /// Not bookable; the reason only when unavailable slots were asked for.
+    Refused(Option<Unavailable>),
 }
 
-impl Generation<'_> {
+impl<'a> Generation<'a> {
+    pub(crate) fn new(
+        availability: &'a Availability,
+        params: &'a TypeParams,
+        load: &'a PendingLoad<'a>,
+        now: i64,
+        include_unavailable: bool,
+        limit: usize,
+    ) -> Self {
+        Generation {
+            availability,
+            params,
+            load,
+            now,
+            include_unavailable,
+            limit,
+            hints: Default::default(),
+            utc_day: DayCache::default(),
+            local_day: DayCache::default(),
+        }
+    }
+
     /// Generates the candidate slots starting in `[start, end)` into `out`.
     pub(crate) fn run(&self, start: i64, end: i64, out: &mut SlotSeries) {
         let av = self.availability;
@@ -188,6 +243,10 @@ impl Generation<'_> {
         let run_end = segments.last().map_or(from, |s| s.end);
         let mut cursor = 0;
         let mut s = self.align(run, step, from);
+        if s < end {
+            let expected = (end.min(run_end) - s) / step + 1;
+            out.slots.reserve(usize::try_from(expected).unwrap_or(0));
+        }
         while s < end && s + p.duration <= run_end {
             let e = s + p.duration;
             while segments[cursor].end <= s {
@@ -198,9 +257,9 @@ impl Generation<'_> {
                 Verdict::Open(capacity_left) => {
                     out.slots.push(Slot {
                         doctor_id: self.availability.calendar.doctor_id.clone(),
-                        start: instant(s),
-                        end: instant(e),
-                        local_start: local(s + Self::offset(run, s)),
+                        start: self.utc_day.utc(s),
+                        end: self.utc_day.utc(e),
+                        local_start: self.local_day.naive(s + Self::offset(run, s)),
                         location_id: run.location_id.clone(),
                         room_id: run.room.map(|(r, _)| r.clone()),
                         capacity_left,
@@ -210,18 +269,18 @@ impl Generation<'_> {
                         return false;
                     }
                 }
-                Verdict::Closed(reason) if self.include_unavailable => {
+                Verdict::Refused(Some(reason)) => {
                     out.unavailable.push(UnavailableSlot {
                         doctor_id: self.availability.calendar.doctor_id.clone(),
-                        start: instant(s),
-                        end: instant(e),
-                        local_start: local(s + Self::offset(run, s)),
+                        start: self.utc_day.utc(s),
+                        end: self.utc_day.utc(e),
+                        local_start: self.local_day.naive(s + Self::offset(run, s)),
                         location_id: run.location_id.clone(),
                         room_id: run.room.map(|(r, _)| r.clone()),
                         reason,
                     });
                 }
-                Verdict::Closed(_) => {}
+                Verdict::Refused(None) => {}
             }
             s = match p.alignment {
                 Alignment::SessionStart => s + step,
@@ -229,6 +288,11 @@ impl Generation<'_> {
             };
         }
         true
+    }
+
+    /// A refusal, with its reason when unavailable slots were asked for.
+    fn refuse(&self, reason: impl FnOnce() -> Unavailable) -> Verdict {
+        Verdict::Refused(self.include_unavailable.then(reason))
     }
 
     fn verdict(
@@ -245,58 +309,71 @@ impl Generation<'_> {
             .take_while(|seg| seg.start < e)
             .find(|seg| !seg.decision.open)
         {
-            let closing = seg.decision.decider.map(|d| &run.covers[d as usize]);
-            return Verdict::Closed(Unavailable::Closed {
-                rule: closing.map_or(RuleKind::OutsideHours, |c| c.kind),
-                rule_id: closing.map(|c| self.availability.rule_id(c).clone()),
+            return self.refuse(|| {
+                let closing = seg.decision.decider.map(|d| &run.covers[d as usize]);
+                Unavailable::Closed {
+                    rule: closing.map_or(RuleKind::OutsideHours, |c| c.kind),
+                    rule_id: closing.map(|c| self.availability.rule_id(c).clone()),
+                }
             });
         }
         if s < self.now + p.notice {
-            return Verdict::Closed(Unavailable::TooSoon);
+            return self.refuse(|| Unavailable::TooSoon);
         }
         if s >= run.horizon {
-            return Verdict::Closed(Unavailable::TooFar);
+            return self.refuse(|| Unavailable::TooFar);
         }
         let (from, to) = (
             s - run.settings.buffer_before.max(p.buffer_before),
             e + run.settings.buffer_after.max(p.buffer_after),
         );
-        if let Some(busy) = self.load.busy_over(from, to) {
-            return Verdict::Closed(Unavailable::Busy {
+        let load = self.load.get();
+        if let Some(busy) = load.busy_over(from, to) {
+            return self.refuse(|| Unavailable::Busy {
                 busy_id: busy.clone(),
             });
         }
         let capacity = i64::from(run.settings.max_parallel);
         let mode_capacity = i64::from(mode_capacity);
-        let doctor = &self.load.doctor;
-        let mode = &self.load.mode;
-        let mut left = (capacity - i64::from(doctor.all.max_over(from, to)))
-            .min(mode_capacity - i64::from(mode.all.max_over(from, to)));
+        let (doctor, mode) = (&load.doctor, load.mode());
+        let [
+            doctor_all,
+            mode_all,
+            room_all,
+            doctor_booked,
+            mode_booked,
+            room_booked,
+        ] = &self.hints;
+        let mut left = capacity - i64::from(doctor.all.max_over(from, to, doctor_all));
+        if !std::ptr::eq(doctor, mode) || mode_capacity < capacity {
+            left = left.min(mode_capacity - i64::from(mode.all.max_over(from, to, mode_all)));
+        }
         let room = run
             .room
-            .map(|(id, cap)| (id, i64::from(cap), self.load.room(id)));
+            .map(|(id, cap)| (id, i64::from(cap), load.room(id)));
         if let Some((_, cap, Some(usage))) = room {
-            left = left.min(cap - i64::from(usage.all.max_over(from, to)));
+            left = left.min(cap - i64::from(usage.all.max_over(from, to, room_all)));
         }
         if left >= 1 {
             return Verdict::Open(u32::try_from(left).unwrap_or(u32::MAX));
         }
-        if capacity - i64::from(doctor.booked.max_over(from, to)) < 1
-            || mode_capacity - i64::from(mode.booked.max_over(from, to)) < 1
-        {
-            return Verdict::Closed(Unavailable::Booked);
-        }
-        if let Some((id, cap, Some(usage))) = room
-            && cap - i64::from(usage.booked.max_over(from, to)) < 1
-        {
-            return Verdict::Closed(Unavailable::RoomFull {
-                room_id: id.clone(),
-            });
-        }
-        Verdict::Closed(Unavailable::Held)
+        self.refuse(|| {
+            let booked_out = |usage: &super::load::Usage, cap: i64, hint| {
+                cap - i64::from(usage.booked().max_over(from, to, hint)) < 1
+            };
+            if booked_out(doctor, capacity, doctor_booked)
+                || booked_out(mode, mode_capacity, mode_booked)
+            {
+                return Unavailable::Booked;
+            }
+            match room {
+                Some((id, cap, Some(usage))) if booked_out(usage, cap, room_booked) => {
+                    Unavailable::RoomFull {
+                        room_id: id.clone(),
+                    }
+                }
+                _ => Unavailable::Held,
+            }
+        })
     }
-}
-
-fn local(secs: i64) -> NaiveDateTime {
-    instant(secs).naive_utc()
 }

@@ -1,5 +1,7 @@
 //! How much capacity reservations use over time: step functions built once per request.
 
+use std::cell::{Cell, OnceCell};
+
 use chrono::{DateTime, Utc};
 
 use crate::availability::compile::{check_instant, mode_index};
@@ -13,9 +15,9 @@ pub(crate) struct StepFn {
 }
 
 impl StepFn {
-    fn build(mut ranges: Vec<(i64, i64, u32)>) -> StepFn {
-        let mut edges: Vec<(i64, i64)> = Vec::with_capacity(ranges.len() * 2);
-        for (s, e, seats) in ranges.drain(..) {
+    fn build(ranges: impl Iterator<Item = (i64, i64, u32)>) -> StepFn {
+        let mut edges: Vec<(i64, i64)> = Vec::new();
+        for (s, e, seats) in ranges {
             edges.push((s, i64::from(seats)));
             edges.push((e, -i64::from(seats)));
         }
@@ -37,19 +39,25 @@ impl StepFn {
         f
     }
 
-    /// The highest level anywhere in `[from, to)`.
-    pub(crate) fn max_over(&self, from: i64, to: i64) -> u32 {
-        let first = self.starts.partition_point(|&s| s <= from);
-        let mut max = if first == 0 {
-            0
+    /// The highest level anywhere in `[from, to)`. `hint` remembers where the last query
+    /// started, so queries in increasing time cost almost nothing.
+    pub(crate) fn max_over(&self, from: i64, to: i64, hint: &Cell<usize>) -> u32 {
+        let n = self.starts.len();
+        let mut i = hint.get().min(n);
+        if i > 0 && self.starts[i - 1] > from {
+            i = self.starts.partition_point(|&s| s <= from);
         } else {
-            self.levels[first - 1]
-        };
-        for i in first..self.starts.len() {
-            if self.starts[i] >= to {
+            while i < n && self.starts[i] <= from {
+                i += 1;
+            }
+        }
+        hint.set(i);
+        let mut max = if i == 0 { 0 } else { self.levels[i - 1] };
+        for j in i..n {
+            if self.starts[j] >= to {
                 break;
             }
-            max = max.max(self.levels[i]);
+            max = max.max(self.levels[j]);
         }
         max
     }
@@ -64,28 +72,38 @@ struct Claim {
     held: bool,
 }
 
-/// Booked seats and booked-plus-held seats.
+/// Seats in use: by bookings and holds (`all`), and by bookings alone (built only when a
+/// refusal must tell `booked` from `held`).
 #[derive(Debug, Default)]
 pub(crate) struct Usage {
-    pub(crate) booked: StepFn,
+    claims: Vec<Claim>,
     pub(crate) all: StepFn,
+    booked: OnceCell<StepFn>,
 }
 
 impl Usage {
     fn build(claims: Vec<Claim>) -> Usage {
-        let range = |c: &Claim| (c.start, c.end, c.seats);
         Usage {
-            booked: StepFn::build(claims.iter().filter(|c| !c.held).map(range).collect()),
-            all: StepFn::build(claims.iter().map(range).collect()),
+            all: StepFn::build(claims.iter().map(|c| (c.start, c.end, c.seats))),
+            claims,
+            booked: OnceCell::new(),
         }
+    }
+
+    pub(crate) fn booked(&self) -> &StepFn {
+        self.booked.get_or_init(|| {
+            let booked = self.claims.iter().filter(|c| !c.held);
+            StepFn::build(booked.map(|c| (c.start, c.end, c.seats)))
+        })
     }
 }
 
-/// A doctor's occupancy, validated and turned into usage profiles for one mode at `now`.
+/// A doctor's occupancy turned into usage profiles for one mode at `now`.
 #[derive(Debug, Default)]
 pub(crate) struct Load {
     pub(crate) doctor: Usage,
-    pub(crate) mode: Usage,
+    /// The mode's usage, when it differs from the doctor's.
+    mode: Option<Usage>,
     pub(crate) rooms: Vec<(Id, Usage)>,
     /// Busy times merged into disjoint ranges, sorted, each with the first busy id.
     pub(crate) busy: Vec<(i64, i64, Id)>,
@@ -102,92 +120,101 @@ fn minutes(field: impl FnOnce() -> String, value: u32) -> Result<i64> {
     Ok(i64::from(value) * 60)
 }
 
+/// Checks every reservation and busy time, allocating nothing.
+fn validate(occupancy: &Occupancy) -> Result<()> {
+    for (i, r) in occupancy.reservations.iter().enumerate() {
+        let field = |name: &str| format!("reservations[{i}].{name}");
+        let start = check_instant(|| field("start"), r.start)?;
+        let end = check_instant(|| field("end"), r.end)?;
+        if end <= start {
+            return Err(Error::invalid(
+                field("end"),
+                r.end.to_rfc3339(),
+                Problem::EndNotAfterStart,
+            ));
+        }
+        if r.seats == 0 {
+            return Err(Error::invalid(field("seats"), 0, Problem::NotPositive));
+        }
+        minutes(|| field("buffer_before_minutes"), r.buffer_before_minutes)?;
+        minutes(|| field("buffer_after_minutes"), r.buffer_after_minutes)?;
+        if let Some(expiry) = r.expires_at {
+            check_instant(|| field("expires_at"), expiry)?;
+        }
+    }
+    for (i, b) in occupancy.busy.iter().enumerate() {
+        let field = |name: &str| format!("busy[{i}].{name}");
+        let start = check_instant(|| field("start"), b.start)?;
+        let end = check_instant(|| field("end"), b.end)?;
+        if end <= start {
+            return Err(Error::invalid(
+                field("end"),
+                b.end.to_rfc3339(),
+                Problem::EndNotAfterStart,
+            ));
+        }
+    }
+    Ok(())
+}
+
 impl Load {
-    /// Validates `occupancy` and profiles what counts for `doctor` booking `mode` at `now`.
-    pub(crate) fn new(
-        occupancy: &Occupancy,
-        doctor: &Id,
-        mode: ConsultationMode,
-        now: i64,
-    ) -> Result<Load> {
+    /// Profiles what counts for `doctor` booking `mode` at `now`; `occupancy` is validated.
+    fn build(occupancy: &Occupancy, doctor: &Id, mode: ConsultationMode, now: i64) -> Load {
         let mut own = Vec::new();
         let mut own_mode = Vec::new();
         let mut rooms: Vec<(Id, Vec<Claim>)> = Vec::new();
-        for (i, r) in occupancy.reservations.iter().enumerate() {
-            let field = |name: &str| format!("reservations[{i}].{name}");
-            let start = check_instant(|| field("start"), r.start)?;
-            let end = check_instant(|| field("end"), r.end)?;
-            if end <= start {
-                return Err(Error::invalid(
-                    field("end"),
-                    r.end.to_rfc3339(),
-                    Problem::EndNotAfterStart,
-                ));
-            }
-            if r.seats == 0 {
-                return Err(Error::invalid(field("seats"), 0, Problem::NotPositive));
-            }
-            let before = minutes(|| field("buffer_before_minutes"), r.buffer_before_minutes)?;
-            let after = minutes(|| field("buffer_after_minutes"), r.buffer_after_minutes)?;
+        for r in &occupancy.reservations {
             let held = match r.expires_at {
                 None => false,
-                Some(expiry) => {
-                    if check_instant(|| field("expires_at"), expiry)? <= now {
-                        continue;
-                    }
-                    true
-                }
+                Some(expiry) if expiry.timestamp() > now => true,
+                Some(_) => continue,
             };
-            let range = Claim {
-                start: start - before,
-                end: end + after,
+            let claim = Claim {
+                start: r.start.timestamp() - i64::from(r.buffer_before_minutes) * 60,
+                end: r.end.timestamp() + i64::from(r.buffer_after_minutes) * 60,
                 seats: r.seats,
                 held,
             };
             if &r.doctor_id == doctor {
-                own.push(range);
+                own.push(claim);
                 if mode_index(r.mode) == mode_index(mode) {
-                    own_mode.push(range);
+                    own_mode.push(claim);
                 }
             }
             if let (Some(room), ConsultationMode::InPerson) = (&r.room_id, r.mode) {
                 match rooms.iter_mut().find(|(id, _)| id == room) {
-                    Some((_, list)) => list.push(range),
-                    None => rooms.push((room.clone(), vec![range])),
+                    Some((_, list)) => list.push(claim),
+                    None => rooms.push((room.clone(), vec![claim])),
                 }
             }
         }
-        let mut busy = Vec::with_capacity(occupancy.busy.len());
-        for (i, b) in occupancy.busy.iter().enumerate() {
-            let field = |name: &str| format!("busy[{i}].{name}");
-            let start = check_instant(|| field("start"), b.start)?;
-            let end = check_instant(|| field("end"), b.end)?;
-            if end <= start {
-                return Err(Error::invalid(
-                    field("end"),
-                    b.end.to_rfc3339(),
-                    Problem::EndNotAfterStart,
-                ));
-            }
-            busy.push((start, end, b.id.clone()));
-        }
+        let mut busy: Vec<(i64, i64, &Id)> = occupancy
+            .busy
+            .iter()
+            .map(|b| (b.start.timestamp(), b.end.timestamp(), &b.id))
+            .collect();
         busy.sort_by_key(|b| (b.0, b.1));
         let mut merged: Vec<(i64, i64, Id)> = Vec::with_capacity(busy.len());
         for (s, e, id) in busy {
             match merged.last_mut() {
                 Some(last) if s <= last.1 => last.1 = last.1.max(e),
-                _ => merged.push((s, e, id)),
+                _ => merged.push((s, e, id.clone())),
             }
         }
-        Ok(Load {
+        Load {
+            mode: (own_mode.len() != own.len()).then(|| Usage::build(own_mode)),
             doctor: Usage::build(own),
-            mode: Usage::build(own_mode),
             rooms: rooms
                 .into_iter()
                 .map(|(id, list)| (id, Usage::build(list)))
                 .collect(),
             busy: merged,
-        })
+        }
+    }
+
+    /// The usage of the requested mode.
+    pub(crate) fn mode(&self) -> &Usage {
+        self.mode.as_ref().unwrap_or(&self.doctor)
     }
 
     /// The usage of a room, if any reservation occupies it.
@@ -199,6 +226,40 @@ impl Load {
     pub(crate) fn busy_over(&self, from: i64, to: i64) -> Option<&Id> {
         let i = self.busy.partition_point(|b| b.1 <= from);
         self.busy.get(i).filter(|b| b.0 < to).map(|b| &b.2)
+    }
+}
+
+/// A doctor's validated occupancy, profiled on first use: a search across many doctors only
+/// pays for the doctors whose slots it actually checks.
+pub(crate) struct PendingLoad<'a> {
+    occupancy: &'a Occupancy,
+    doctor: &'a Id,
+    mode: ConsultationMode,
+    now: i64,
+    built: OnceCell<Load>,
+}
+
+impl<'a> PendingLoad<'a> {
+    /// Validates `occupancy`.
+    pub(crate) fn new(
+        occupancy: &'a Occupancy,
+        doctor: &'a Id,
+        mode: ConsultationMode,
+        now: i64,
+    ) -> Result<Self> {
+        validate(occupancy)?;
+        Ok(PendingLoad {
+            occupancy,
+            doctor,
+            mode,
+            now,
+            built: OnceCell::new(),
+        })
+    }
+
+    pub(crate) fn get(&self) -> &Load {
+        self.built
+            .get_or_init(|| Load::build(self.occupancy, self.doctor, self.mode, self.now))
     }
 }
 

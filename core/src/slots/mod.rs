@@ -13,7 +13,7 @@ pub use request::{
 pub use search::first_available;
 
 use self::generate::{Generation, TypeParams};
-use self::load::{Load, check_now};
+use self::load::{PendingLoad, check_now};
 use crate::availability::check_range;
 use crate::{Availability, Result};
 
@@ -87,16 +87,17 @@ impl Availability {
         let params = TypeParams::new(&request.appointment_type)?;
         let (start, end) = check_range(request.start, request.end)?;
         let now = check_now(request.now)?;
-        let load = Load::new(occupancy, self.doctor_id(), params.mode, now)?;
+        let load = PendingLoad::new(occupancy, self.doctor_id(), params.mode, now)?;
         let mut out = SlotSeries::default();
-        Generation {
-            availability: self,
-            params: &params,
-            load: &load,
+        let limit = options.limit.map_or(usize::MAX, |l| l as usize);
+        Generation::new(
+            self,
+            &params,
+            &load,
             now,
-            include_unavailable: options.include_unavailable,
-            limit: options.limit.map_or(usize::MAX, |l| l as usize),
-        }
+            options.include_unavailable,
+            limit,
+        )
         .run(start, end, &mut out);
         Ok(out)
     }

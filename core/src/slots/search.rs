@@ -1,7 +1,7 @@
 //! The first available slots across many doctors, stopping early.
 
 use super::generate::{Generation, TypeParams};
-use super::load::{Load, check_now};
+use super::load::{PendingLoad, check_now};
 use crate::availability::check_range;
 use crate::availability::local_time::DAY;
 use crate::{Availability, Error, Occupancy, Problem, Result, Slot, SlotRequest, SlotSeries};
@@ -64,11 +64,11 @@ pub fn first_available<'a>(
     let params = TypeParams::new(&request.appointment_type)?;
     let (start, end) = check_range(request.start, request.end)?;
     let now = check_now(request.now)?;
-    let doctors: Vec<(&Availability, Load)> = doctors
+    let doctors: Vec<(&Availability, PendingLoad)> = doctors
         .into_iter()
         .enumerate()
         .map(|(i, (availability, occupancy))| {
-            Load::new(occupancy, availability.doctor_id(), params.mode, now)
+            PendingLoad::new(occupancy, availability.doctor_id(), params.mode, now)
                 .map(|load| (availability, load))
                 .map_err(|e| e.within(&format!("doctors[{i}]")))
         })
@@ -80,8 +80,9 @@ pub fn first_available<'a>(
     while from < end {
         let to = end.min(from.saturating_add(width));
         for (d, (availability, load)) in doctors.iter().enumerate() {
+            // Once `count` slots are found, a later doctor must start strictly earlier.
             let cutoff = if best.len() == count {
-                best[count - 1].0 + 1
+                best[count - 1].0
             } else {
                 to
             };
@@ -89,15 +90,11 @@ pub fn first_available<'a>(
                 break;
             }
             series.slots.clear();
-            Generation {
-                availability,
-                params: &params,
-                load,
-                now,
-                include_unavailable: false,
-                limit: count,
-            }
-            .run(from, to.min(cutoff), &mut series);
+            Generation::new(availability, &params, load, now, false, count).run(
+                from,
+                to.min(cutoff),
+                &mut series,
+            );
             for slot in series.slots.drain(..) {
                 let key = (slot.start.timestamp(), d);
                 let at = best.partition_point(|b| (b.0, b.1) <= key);
