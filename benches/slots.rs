@@ -560,7 +560,7 @@ fn fleet(request: &SlotRequest, first: &SlotRequest) -> Vec<Doctor> {
     )
     .expect("valid request");
     assert_eq!(found.len(), 10);
-    let mut ids: Vec<_> = found.iter().map(|s| s.doctor_id.as_str()).collect();
+    let mut ids: Vec<_> = found.iter().map(|s| s.place.doctor_id.as_str()).collect();
     ids.dedup();
     eprintln!(
         "first_10_across_10_000: {} slots from {} doctors, local {} to {}",

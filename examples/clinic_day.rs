@@ -359,7 +359,7 @@ fn print_slots(doctor: &Doctor, request: &SlotRequest, occupancy: &Occupancy) ->
     };
     let series = doctor.availability.slots(request, occupancy, options)?;
     let open = series.slots.iter().map(|s| {
-        let room = s.room_id.as_ref().map_or("no room", |r| r.as_str());
+        let room = s.place.room_id.as_ref().map_or("no room", |r| r.as_str());
         let line = format!("{room}, {} left", s.capacity_left);
         (s.start, format!("🟢 {}-{}  {line}", hm(s.start), hm(s.end)))
     });
@@ -387,9 +387,13 @@ fn print_first_available(
     for (n, slot) in first_available(everyone, request, 5)?.iter().enumerate() {
         let name = doctors
             .iter()
-            .find(|d| d.availability.doctor_id() == &slot.doctor_id)
+            .find(|d| d.availability.doctor_id() == &slot.place.doctor_id)
             .map_or("?", |d| d.name);
-        let room = slot.room_id.as_ref().map_or("no room", |r| r.as_str());
+        let room = slot
+            .place
+            .room_id
+            .as_ref()
+            .map_or("no room", |r| r.as_str());
         let when = slot.local_start.format("%a %d %b %H:%M");
         println!("  {}. {when}  {name}, {room}", n + 1);
     }

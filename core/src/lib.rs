@@ -80,8 +80,8 @@ pub use error::{Error, Problem, Result};
 pub use exceptions::{DateOverride, Leave, LeaveStatus, OverrideKind, Unavailability};
 pub use id::Id;
 pub use slots::{
-    Alignment, AppointmentType, BusyTime, Occupancy, Reservation, Slot, SlotOptions, SlotRequest,
-    SlotSeries, Unavailable, UnavailableSlot, first_available,
+    Alignment, AppointmentType, BusyTime, Occupancy, Place, Reservation, Slot, SlotOptions,
+    SlotRequest, SlotSeries, Unavailable, UnavailableSlot, first_available,
 };
 pub use timeline::{Explanation, Interval, RuleKind, RuleRef, Status};
 

@@ -169,24 +169,6 @@ pub(crate) fn check_instant(field: impl FnOnce() -> String, t: DateTime<Utc>) ->
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn instant_bounds_are_the_first_and_past_the_last_year() {
-        let first = DateTime::<Utc>::from_timestamp(FIRST_INSTANT, 0).unwrap();
-        let end = DateTime::<Utc>::from_timestamp(END_INSTANT, 0).unwrap();
-        assert_eq!(first.to_rfc3339(), "1900-01-01T00:00:00+00:00");
-        assert_eq!(
-            end.to_rfc3339(),
-            format!("{}-01-01T00:00:00+00:00", LAST_YEAR + 1)
-        );
-        assert!(check_instant(String::new, end).is_err());
-        assert!(check_instant(String::new, end - chrono::Duration::seconds(1)).is_ok());
-    }
-}
-
 fn secs_of_day(t: NaiveTime) -> u32 {
     t.num_seconds_from_midnight()
 }
@@ -669,3 +651,21 @@ pub(crate) fn compile_calendar(
 
 /// A compiled clinic shared by the availabilities of its doctors.
 pub(crate) type SharedClinic = Arc<CompiledClinic>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instant_bounds_are_the_first_and_past_the_last_year() {
+        let first = DateTime::<Utc>::from_timestamp(FIRST_INSTANT, 0).unwrap();
+        let end = DateTime::<Utc>::from_timestamp(END_INSTANT, 0).unwrap();
+        assert_eq!(first.to_rfc3339(), "1900-01-01T00:00:00+00:00");
+        assert_eq!(
+            end.to_rfc3339(),
+            format!("{}-01-01T00:00:00+00:00", LAST_YEAR + 1)
+        );
+        assert!(check_instant(String::new, end).is_err());
+        assert!(check_instant(String::new, end - chrono::Duration::seconds(1)).is_ok());
+    }
+}

@@ -1,6 +1,7 @@
 //! Cutting scheduled time into candidate slots and deciding each one.
 
 use std::cell::Cell;
+use std::sync::Arc;
 
 use chrono::{DateTime, Days, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use chrono_tz::Tz;
@@ -12,9 +13,12 @@ use crate::availability::covers::Cover;
 use crate::availability::local_time::{DAY, local_date, offset_at, wall_clock_instant};
 use crate::availability::sweep::Segment;
 use crate::{
-    Alignment, AppointmentType, ConsultationMode, Error, Id, Problem, Result, RuleKind, Slot,
-    SlotSeries, Unavailable, UnavailableSlot,
+    Alignment, AppointmentType, ConsultationMode, Error, Id, Place, Problem, Result, RuleKind,
+    Slot, SlotSeries, Unavailable, UnavailableSlot,
 };
+
+/// The longest booking horizon an appointment type may set (about a century).
+const MAX_DAYS_AHEAD: u32 = 36_500;
 
 /// An appointment type in seconds, checked.
 #[derive(Debug, Clone)]
@@ -56,7 +60,16 @@ impl TypeParams {
             buffer_before: minutes("buffer_before_minutes", t.buffer_before_minutes, 0, 1440)?,
             buffer_after: minutes("buffer_after_minutes", t.buffer_after_minutes, 0, 1440)?,
             notice: minutes("min_notice_minutes", t.min_notice_minutes, 0, 1_100 * 1440)?,
-            max_days_ahead: t.max_days_ahead.map(u64::from),
+            max_days_ahead: match t.max_days_ahead {
+                Some(days) if days > MAX_DAYS_AHEAD => {
+                    return Err(Error::invalid(
+                        field("max_days_ahead"),
+                        days,
+                        Problem::OutOfRange(format!("at most {MAX_DAYS_AHEAD} days")),
+                    ));
+                }
+                days => days.map(u64::from),
+            },
             mode: t.mode,
         })
     }
@@ -107,7 +120,7 @@ impl DayCache {
 struct Run<'a> {
     covers: &'a [Cover],
     anchor: i64,
-    location_id: &'a Id,
+    place: Arc<Place>,
     tz: Tz,
     room: Option<(&'a Id, u32)>,
     settings: Settings,
@@ -150,6 +163,7 @@ impl<'a> Generation<'a> {
         let resolution = av.resolution(start, end + self.params.duration);
         let segments = &resolution.segments;
         let mut horizons: Vec<(LocationIx, i64)> = Vec::new();
+        let mut places: Vec<Arc<Place>> = Vec::new();
         let mut i = 0;
         while i < segments.len() {
             let Some(cover) = segments[i].decision.scheduled else {
@@ -176,10 +190,15 @@ impl<'a> Generation<'a> {
             let (run_start, run_end) = (segments[i].start, segments[j - 1].end);
             let offset = offset_at(tz, run_start);
             let horizon = self.horizon(&mut horizons, location, tz);
+            let place = self.place(
+                &mut places,
+                &av.clinic.locations[usize::from(location)].id,
+                room,
+            );
             let run = Run {
                 covers: &resolution.covers,
                 anchor: c.start,
-                location_id: &av.clinic.locations[usize::from(location)].id,
+                place,
                 tz,
                 room,
                 settings,
@@ -193,6 +212,29 @@ impl<'a> Generation<'a> {
         }
     }
 
+    /// The place of a run, shared with the earlier runs at the same location and room.
+    fn place(
+        &self,
+        places: &mut Vec<Arc<Place>>,
+        location_id: &Id,
+        room: Option<(&Id, u32)>,
+    ) -> Arc<Place> {
+        let room_id = room.map(|(r, _)| r);
+        if let Some(p) = places
+            .iter()
+            .find(|p| &p.location_id == location_id && p.room_id.as_ref() == room_id)
+        {
+            return p.clone();
+        }
+        let place = Arc::new(Place {
+            doctor_id: self.availability.calendar.doctor_id.clone(),
+            location_id: location_id.clone(),
+            room_id: room_id.cloned(),
+        });
+        places.push(place.clone());
+        place
+    }
+
     /// The first instant past the booking horizon at a location.
     fn horizon(&self, cache: &mut Vec<(LocationIx, i64)>, location: LocationIx, tz: Tz) -> i64 {
         let Some(days) = self.params.max_days_ahead else {
@@ -201,8 +243,9 @@ impl<'a> Generation<'a> {
         if let Some(&(_, h)) = cache.iter().find(|(l, _)| *l == location) {
             return h;
         }
-        let last = local_date(tz, self.now) + Days::new(days + 1);
-        let h = wall_clock_instant(tz, last, 0);
+        let h = local_date(tz, self.now)
+            .checked_add_days(Days::new(days + 1))
+            .map_or(i64::MAX, |last| wall_clock_instant(tz, last, 0));
         cache.push((location, h));
         h
     }
@@ -256,12 +299,10 @@ impl<'a> Generation<'a> {
             match verdict {
                 Verdict::Open(capacity_left) => {
                     out.slots.push(Slot {
-                        doctor_id: self.availability.calendar.doctor_id.clone(),
+                        place: run.place.clone(),
                         start: self.utc_day.utc(s),
                         end: self.utc_day.utc(e),
                         local_start: self.local_day.naive(s + Self::offset(run, s)),
-                        location_id: run.location_id.clone(),
-                        room_id: run.room.map(|(r, _)| r.clone()),
                         capacity_left,
                     });
                     if out.slots.len() >= self.limit {
@@ -271,12 +312,10 @@ impl<'a> Generation<'a> {
                 }
                 Verdict::Refused(Some(reason)) => {
                     out.unavailable.push(UnavailableSlot {
-                        doctor_id: self.availability.calendar.doctor_id.clone(),
+                        place: run.place.clone(),
                         start: self.utc_day.utc(s),
                         end: self.utc_day.utc(e),
                         local_start: self.local_day.naive(s + Self::offset(run, s)),
-                        location_id: run.location_id.clone(),
-                        room_id: run.room.map(|(r, _)| r.clone()),
                         reason,
                     });
                 }
@@ -351,8 +390,9 @@ impl<'a> Generation<'a> {
         let room = run
             .room
             .map(|(id, cap)| (id, i64::from(cap), load.room(id)));
-        if let Some((_, cap, Some(usage))) = room {
-            left = left.min(cap - i64::from(usage.all.max_over(from, to, room_all)));
+        if let Some((_, cap, usage)) = room {
+            let used = usage.map_or(0, |u| u.all.max_over(from, to, room_all));
+            left = left.min(cap - i64::from(used));
         }
         if left >= 1 {
             return Verdict::Open(u32::try_from(left).unwrap_or(u32::MAX));

@@ -98,6 +98,16 @@ impl Usage {
     }
 }
 
+/// An external busy time.
+#[derive(Debug)]
+struct Busy {
+    start: i64,
+    end: i64,
+    /// The latest end among this busy time and those starting before it.
+    ends_by: i64,
+    id: Id,
+}
+
 /// A doctor's occupancy turned into usage profiles for one mode at `now`.
 #[derive(Debug, Default)]
 pub(crate) struct Load {
@@ -105,8 +115,8 @@ pub(crate) struct Load {
     /// The mode's usage, when it differs from the doctor's.
     mode: Option<Usage>,
     pub(crate) rooms: Vec<(Id, Usage)>,
-    /// Busy times merged into disjoint ranges, sorted, each with the first busy id.
-    pub(crate) busy: Vec<(i64, i64, Id)>,
+    /// Busy times sorted by start, each with the latest end of it and those before it.
+    busy: Vec<Busy>,
 }
 
 fn minutes(field: impl FnOnce() -> String, value: u32) -> Result<i64> {
@@ -188,18 +198,21 @@ impl Load {
                 }
             }
         }
-        let mut busy: Vec<(i64, i64, &Id)> = occupancy
+        let mut busy: Vec<Busy> = occupancy
             .busy
             .iter()
-            .map(|b| (b.start.timestamp(), b.end.timestamp(), &b.id))
+            .map(|b| Busy {
+                start: b.start.timestamp(),
+                end: b.end.timestamp(),
+                ends_by: 0,
+                id: b.id.clone(),
+            })
             .collect();
-        busy.sort_by_key(|b| (b.0, b.1));
-        let mut merged: Vec<(i64, i64, Id)> = Vec::with_capacity(busy.len());
-        for (s, e, id) in busy {
-            match merged.last_mut() {
-                Some(last) if s <= last.1 => last.1 = last.1.max(e),
-                _ => merged.push((s, e, id.clone())),
-            }
+        busy.sort_by_key(|b| b.start);
+        let mut ends_by = i64::MIN;
+        for b in &mut busy {
+            ends_by = ends_by.max(b.end);
+            b.ends_by = ends_by;
         }
         Load {
             mode: (own_mode.len() != own.len()).then(|| Usage::build(own_mode)),
@@ -208,7 +221,7 @@ impl Load {
                 .into_iter()
                 .map(|(id, list)| (id, Usage::build(list)))
                 .collect(),
-            busy: merged,
+            busy,
         }
     }
 
@@ -222,10 +235,14 @@ impl Load {
         self.rooms.iter().find(|(id, _)| id == room).map(|(_, u)| u)
     }
 
-    /// The first busy time overlapping `[from, to)`.
+    /// The earliest-starting busy time overlapping `[from, to)`.
     pub(crate) fn busy_over(&self, from: i64, to: i64) -> Option<&Id> {
-        let i = self.busy.partition_point(|b| b.1 <= from);
-        self.busy.get(i).filter(|b| b.0 < to).map(|b| &b.2)
+        let first = self.busy.partition_point(|b| b.ends_by <= from);
+        self.busy[first..]
+            .iter()
+            .take_while(|b| b.start < to)
+            .find(|b| b.end > from)
+            .map(|b| &b.id)
     }
 }
 

@@ -6,7 +6,7 @@ mod output;
 mod request;
 mod search;
 
-pub use output::{Slot, SlotSeries, Unavailable, UnavailableSlot};
+pub use output::{Place, Slot, SlotSeries, Unavailable, UnavailableSlot};
 pub use request::{
     Alignment, AppointmentType, BusyTime, Occupancy, Reservation, SlotOptions, SlotRequest,
 };
@@ -15,7 +15,7 @@ pub use search::first_available;
 use self::generate::{Generation, TypeParams};
 use self::load::{PendingLoad, check_now};
 use crate::availability::check_range;
-use crate::{Availability, Result};
+use crate::{Availability, Error, Problem, Result};
 
 impl Availability {
     /// The slots of `request.appointment_type` starting in `[request.start, request.end)`.
@@ -89,7 +89,11 @@ impl Availability {
         let now = check_now(request.now)?;
         let load = PendingLoad::new(occupancy, self.doctor_id(), params.mode, now)?;
         let mut out = SlotSeries::default();
-        let limit = options.limit.map_or(usize::MAX, |l| l as usize);
+        let limit = match options.limit {
+            None => usize::MAX,
+            Some(0) => return Err(Error::invalid("options.limit", 0, Problem::NotPositive)),
+            Some(l) => l as usize,
+        };
         Generation::new(
             self,
             &params,

@@ -48,7 +48,7 @@ use crate::{Availability, Error, Occupancy, Problem, Result, Slot, SlotRequest, 
 ///     now: t("2026-03-01T00:00:00Z"),
 /// };
 /// let first = first_available([(&thu, &none), (&wed, &none)], &request, 3)?;
-/// assert!(first.iter().all(|s| s.doctor_id.as_str() == "dr-wed"));
+/// assert!(first.iter().all(|s| s.place.doctor_id.as_str() == "dr-wed"));
 /// assert_eq!(first[0].local_start.to_string(), "2026-03-04 10:00:00");
 /// # Ok::<(), medsched::Error>(())
 /// ```
