@@ -75,7 +75,9 @@ pub(crate) fn covers(
     for site in &cal.sites {
         let location = site.location;
         let tz = clinic.locations[usize::from(location)].tz;
-        let first = local_date(tz, start) - Days::new(1);
+        // A session of an earlier date has ended once the clock shows `start`'s date, but
+        // a fold back across midnight can show a date after the next one has begun.
+        let first = local_date(tz, start);
         let last = local_date(tz, end - 1) + Days::new(1);
         let days = local_days(tz, first, last);
         let mut next_override = site

@@ -11,7 +11,7 @@
 //! Instants are kept as whole seconds since the Unix epoch (`i64`).
 
 use chrono::{DateTime, Datelike, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone};
-use chrono_tz::Tz;
+use chrono_tz::{GapInfo, Tz};
 
 /// Seconds in a civil day.
 pub(crate) const DAY: i64 = 86_400;
@@ -73,25 +73,12 @@ pub(crate) fn wall_clock_instant(tz: Tz, date: NaiveDate, secs_of_day: u32) -> i
     }
 }
 
-/// The instant the clocks jump over the wall-clock reading `naive`, which never shows.
+/// The instant the clocks jump over the wall-clock reading `naive`, which never shows: the
+/// first instant after the gap, as the zone's own data (chrono-tz's `GapInfo`) gives it.
 fn end_of_gap(tz: Tz, naive: i64) -> i64 {
-    let offset_before = offset_at(tz, naive - DAY);
-    let offset_after = offset_at(tz, naive + DAY);
-    // Read with the later offset the time falls before the jump, with the earlier one after.
-    let mut before = naive - offset_after;
-    let mut after = naive - offset_before;
-    if before >= after {
-        return after;
-    }
-    while after - before > 1 {
-        let mid = before + (after - before) / 2;
-        if mid + offset_at(tz, mid) >= naive {
-            after = mid;
-        } else {
-            before = mid;
-        }
-    }
-    after
+    GapInfo::new(&naive_datetime(naive), &tz)
+        .and_then(|gap| gap.end)
+        .map_or_else(|| naive - offset_at(tz, naive - DAY), |end| end.timestamp())
 }
 
 /// One local date at a location, able to turn its wall-clock times into instants.

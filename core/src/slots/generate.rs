@@ -95,6 +95,7 @@ struct DayCache(Cell<Option<(i64, NaiveDate)>>);
 
 impl DayCache {
     /// The date and time of `secs` seconds since the epoch (counted in UTC or local time).
+    #[inline]
     fn naive(&self, secs: i64) -> NaiveDateTime {
         let (day, of_day) = (secs.div_euclid(DAY), secs.rem_euclid(DAY) as u32);
         let date = match self.0.get() {
@@ -111,6 +112,7 @@ impl DayCache {
         NaiveDateTime::new(date, time)
     }
 
+    #[inline]
     fn utc(&self, secs: i64) -> DateTime<Utc> {
         self.naive(secs).and_utc()
     }
