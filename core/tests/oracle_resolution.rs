@@ -8,25 +8,13 @@ use medsched::{
     Alignment, Availability, ClinicRules, ConsultationMode, Hours, Id, ModeCapacity, OverrideKind,
     Session, SlotOptions, first_available,
 };
+use oracle::config;
 use oracle::{
     DAY, Decision, Oracle, Scenario, SlotScenario, ZoneLine, add_days, at, date_of, minute_of,
     naive, zone,
 };
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
-
-/// `cases` by default; `PROPTEST_CASES=n` runs `n` instead (deeper searches).
-fn config(cases: u32) -> ProptestConfig {
-    ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(cases),
-        failure_persistence: None,
-        max_shrink_iters: 4096,
-        ..ProptestConfig::default()
-    }
-}
 
 fn check_resolution(sc: &Scenario) -> Result<(), TestCaseError> {
     let clinic = ClinicRules::new(&sc.clinic)

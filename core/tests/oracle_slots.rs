@@ -5,22 +5,10 @@
 mod oracle;
 
 use medsched::{Availability, ClinicRules, SlotOptions, SlotSeries, first_available};
+use oracle::config;
 use oracle::{ExpectedSlot, Oracle, SlotScenario, at, minute_of};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
-
-/// `cases` by default; `PROPTEST_CASES=n` runs `n` instead (deeper searches).
-fn config(cases: u32) -> ProptestConfig {
-    ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(cases),
-        failure_persistence: None,
-        max_shrink_iters: 4096,
-        ..ProptestConfig::default()
-    }
-}
 
 fn describe(e: &ExpectedSlot) -> String {
     format!(

@@ -169,6 +169,25 @@ pub(crate) fn check_instant(field: impl FnOnce() -> String, t: DateTime<Utc>) ->
     }
 }
 
+/// Seconds since the epoch of a `[start, end)` range of instants, checked: both inside the
+/// years medsched computes with, `end` after `start`. `field` names a field of the range.
+pub(crate) fn check_span(
+    field: impl Fn(&str) -> String,
+    start: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Result<(i64, i64)> {
+    let s = check_instant(|| field("start"), start)?;
+    let e = check_instant(|| field("end"), end)?;
+    if e <= s {
+        return Err(Error::invalid(
+            field("end"),
+            end.to_rfc3339(),
+            Problem::EndNotAfterStart,
+        ));
+    }
+    Ok((s, e))
+}
+
 fn secs_of_day(t: NaiveTime) -> u32 {
     t.num_seconds_from_midnight()
 }
@@ -400,15 +419,7 @@ fn compile_instants(list: &str, rules: &[Unavailability]) -> Result<Vec<InstantR
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            let start = check_instant(|| at(list, i, "start"), r.start)?;
-            let end = check_instant(|| at(list, i, "end"), r.end)?;
-            if end <= start {
-                return Err(Error::invalid(
-                    at(list, i, "end"),
-                    r.end.to_rfc3339(),
-                    Problem::EndNotAfterStart,
-                ));
-            }
+            let (start, end) = check_span(|name| at(list, i, name), r.start, r.end)?;
             Ok(InstantRule {
                 id: r.id.clone(),
                 start,

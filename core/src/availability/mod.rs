@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use self::compile::{CompiledCalendar, SharedClinic, check_instant};
+use self::compile::{CompiledCalendar, SharedClinic, check_instant, check_span};
 use self::covers::{Cover, EVERYWHERE, Effect};
 use self::sweep::{Decision, Resolution, applies, decide, scheduled_by};
 use crate::{
@@ -134,15 +134,7 @@ impl std::fmt::Debug for Availability {
 
 /// Checks a UTC range and turns it into seconds.
 pub(crate) fn check_range(start: DateTime<Utc>, end: DateTime<Utc>) -> Result<(i64, i64)> {
-    let s = check_instant(|| "start".into(), start)?;
-    let e = check_instant(|| "end".into(), end)?;
-    if e <= s {
-        return Err(Error::invalid(
-            "end",
-            end.to_rfc3339(),
-            Problem::EndNotAfterStart,
-        ));
-    }
+    let (s, e) = check_span(str::to_owned, start, end)?;
     if e - s > MAX_RANGE_DAYS * local_time::DAY {
         return Err(Error::invalid(
             "end",

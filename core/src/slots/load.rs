@@ -4,7 +4,7 @@ use std::cell::{Cell, OnceCell};
 
 use chrono::{DateTime, Utc};
 
-use crate::availability::compile::{check_instant, mode_index};
+use crate::availability::compile::{check_instant, check_span, mode_index};
 use crate::{ConsultationMode, Error, Id, Occupancy, Problem, Result};
 
 /// A piecewise-constant count of seats in use: `levels[i]` holds on `[starts[i], starts[i+1])`.
@@ -134,15 +134,7 @@ fn minutes(field: impl FnOnce() -> String, value: u32) -> Result<i64> {
 fn validate(occupancy: &Occupancy) -> Result<()> {
     for (i, r) in occupancy.reservations.iter().enumerate() {
         let field = |name: &str| format!("reservations[{i}].{name}");
-        let start = check_instant(|| field("start"), r.start)?;
-        let end = check_instant(|| field("end"), r.end)?;
-        if end <= start {
-            return Err(Error::invalid(
-                field("end"),
-                r.end.to_rfc3339(),
-                Problem::EndNotAfterStart,
-            ));
-        }
+        check_span(field, r.start, r.end)?;
         if r.seats == 0 {
             return Err(Error::invalid(field("seats"), 0, Problem::NotPositive));
         }
@@ -154,15 +146,7 @@ fn validate(occupancy: &Occupancy) -> Result<()> {
     }
     for (i, b) in occupancy.busy.iter().enumerate() {
         let field = |name: &str| format!("busy[{i}].{name}");
-        let start = check_instant(|| field("start"), b.start)?;
-        let end = check_instant(|| field("end"), b.end)?;
-        if end <= start {
-            return Err(Error::invalid(
-                field("end"),
-                b.end.to_rfc3339(),
-                Problem::EndNotAfterStart,
-            ));
-        }
+        check_span(field, b.start, b.end)?;
     }
     Ok(())
 }

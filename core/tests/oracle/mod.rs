@@ -45,3 +45,16 @@ pub use time::{
 };
 #[allow(unused_imports)]
 pub use wall_clock::ZoneLine;
+
+/// `cases` by default; `PROPTEST_CASES=n` runs `n` instead (deeper searches).
+pub fn config(cases: u32) -> proptest::test_runner::Config {
+    proptest::test_runner::Config {
+        cases: std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(cases),
+        failure_persistence: None,
+        max_shrink_iters: 4096,
+        ..proptest::test_runner::Config::default()
+    }
+}
