@@ -4,6 +4,8 @@
 # Usage: bash scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
@@ -12,12 +14,12 @@ echo "== cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 echo "== Rust tests (unit, property, JSON vectors; benchmarks run once in test mode)"
-cargo test --workspace --all-targets --locked
+cargo test --workspace --all-targets --locked 2>&1 | tee -a "$log"
 
 echo "== Rust doctests"
-cargo test --workspace --doc --locked
+cargo test --workspace --doc --locked 2>&1 | tee -a "$log"
 
 echo "== worked example"
 cargo run --release --locked --example clinic_day > /dev/null
 
-echo "== all tests passed"
+awk '/^test result:/ { passed += $4; failed += $6 } END { printf "rust: %d passed, %d failed\n", passed, failed }' "$log"
