@@ -209,8 +209,9 @@ pub struct SessionSettings {
     pub buffer_after_minutes: u32,
     /// How many appointments may overlap (at least 1).
     pub max_parallel: u32,
-    /// The consultation modes offered, each with its own capacity. Empty offers every mode,
-    /// limited by `max_parallel` only.
+    /// The consultation modes offered, each with its own capacity (a capacity above
+    /// `max_parallel` is bounded by it). Empty offers every mode, limited by `max_parallel`
+    /// only.
     pub modes: Vec<ModeCapacity>,
 }
 

@@ -84,7 +84,7 @@ impl Location {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Room {
-    /// The room's id.
+    /// The room's id, unique across the clinic (reservations name their room by it).
     pub id: Id,
     /// A display name.
     #[serde(default)]

@@ -49,9 +49,9 @@
 //! which the wall clock shows `D T` or later**, so:
 //!
 //! - a session that spans the spring-forward gap keeps its wall-clock start and end and is
-//!   an hour shorter in elapsed time; a start or end *inside* the gap is the jump itself
+//!   shorter in elapsed time by the shift (an hour; 30 minutes at Lord Howe); a start or end *inside* the gap is the jump itself
 //!   (New York, 2024-03-10: a 02:30 start is 03:00 EDT);
-//! - a session that spans the autumn fold is an hour longer; a time inside the fold is its
+//! - a session that spans the autumn fold is longer by the shift; a time inside the fold is its
 //!   first showing (New York, 2024-11-03: 01:30 is 01:30 EDT);
 //! - a date that does not exist (Pacific/Apia, 2011-12-30) has no sessions.
 //!
@@ -61,6 +61,9 @@
 //! `templates[0].sessions[1].end`), the value, and the [`Problem`]. medsched never panics on
 //! bad input.
 #![deny(missing_docs)]
+
+pub use chrono;
+pub use chrono_tz;
 
 mod availability;
 mod calendar;
@@ -80,8 +83,8 @@ pub use error::{Error, Problem, Result};
 pub use exceptions::{DateOverride, Leave, LeaveStatus, OverrideKind, Unavailability};
 pub use id::Id;
 pub use slots::{
-    Alignment, AppointmentType, BusyTime, Occupancy, Place, Reservation, Slot, SlotOptions,
-    SlotRequest, SlotSeries, Unavailable, UnavailableSlot, first_available,
+    Alignment, AppointmentType, BusyTime, MAX_SEARCH_COUNT, Occupancy, Place, Reservation, Slot,
+    SlotOptions, SlotRequest, SlotSeries, Unavailable, UnavailableSlot, first_available,
 };
 pub use timeline::{Explanation, Interval, RuleKind, RuleRef, Status};
 

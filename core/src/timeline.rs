@@ -97,7 +97,9 @@ pub struct Explanation {
     pub room_id: Option<Id>,
     /// A requested leave covering the instant.
     pub tentative_leave_id: Option<Id>,
-    /// The other rules covering the instant that lost to the deciding one, highest first.
+    /// The other rules covering the instant that lost to the deciding one, highest first:
+    /// closing rules that concern the doctor's location there, and every other open rule
+    /// (including sessions scheduled at another location at the same time).
     pub overruled: Vec<RuleRef>,
 }
 

@@ -155,9 +155,10 @@ pub(crate) fn years_problem() -> Problem {
     ))
 }
 
-/// 1900-01-01T00:00:00Z and 2201-01-01T00:00:00Z, in seconds since the epoch.
+/// 1900-01-01T00:00:00Z and 2201-01-02T00:00:00Z, in seconds since the epoch: the instants
+/// of the years 1900-2200 in every time zone.
 const FIRST_INSTANT: i64 = -2_208_988_800;
-const END_INSTANT: i64 = 7_289_654_400;
+const END_INSTANT: i64 = 7_289_740_800;
 
 /// Seconds since the epoch of an instant inside the years medsched computes with.
 pub(crate) fn check_instant(field: impl FnOnce() -> String, t: DateTime<Utc>) -> Result<i64> {
@@ -169,15 +170,27 @@ pub(crate) fn check_instant(field: impl FnOnce() -> String, t: DateTime<Utc>) ->
     }
 }
 
-/// Seconds since the epoch of a `[start, end)` range of instants, checked: both inside the
-/// years medsched computes with, `end` after `start`. `field` names a field of the range.
+/// Seconds since the epoch, rounded up to a whole second.
+pub(crate) fn seconds_up(t: DateTime<Utc>) -> i64 {
+    t.timestamp() + i64::from(t.timestamp_subsec_nanos() > 0)
+}
+
+/// [`check_instant`] rounded up to the next whole second.
+pub(crate) fn check_instant_up(field: impl FnOnce() -> String, t: DateTime<Utc>) -> Result<i64> {
+    check_instant(field, t)?;
+    Ok(seconds_up(t))
+}
+
+/// Seconds since the epoch of a `[start, end)` range of instants that occupies or closes
+/// time, checked (both inside the years medsched computes with, `end` after `start`) and
+/// widened to whole seconds. `field` names a field of the range.
 pub(crate) fn check_span(
     field: impl Fn(&str) -> String,
     start: DateTime<Utc>,
     end: DateTime<Utc>,
 ) -> Result<(i64, i64)> {
     let s = check_instant(|| field("start"), start)?;
-    let e = check_instant(|| field("end"), end)?;
+    let e = check_instant_up(|| field("end"), end)?;
     if e <= s {
         return Err(Error::invalid(
             field("end"),
@@ -295,6 +308,7 @@ pub(crate) fn compile_clinic(clinic: &Clinic) -> Result<CompiledClinic> {
     }
     let mut locations = Vec::with_capacity(clinic.locations.len());
     let mut location_ix = HashMap::new();
+    let mut room_ids = HashSet::new();
     for (i, loc) in clinic.locations.iter().enumerate() {
         let tz: Tz = loc.time_zone.parse().map_err(|_| {
             Error::invalid(
@@ -304,8 +318,15 @@ pub(crate) fn compile_clinic(clinic: &Clinic) -> Result<CompiledClinic> {
             )
         })?;
         let rooms_path = at("locations", i, "rooms");
-        unique_ids(&rooms_path, loc.rooms.iter().map(|r| &r.id))?;
         for (j, room) in loc.rooms.iter().enumerate() {
+            // A reservation names its room only, so a room id names one room in the clinic.
+            if !room_ids.insert(&room.id) {
+                return Err(Error::invalid(
+                    at(&rooms_path, j, "id"),
+                    &room.id,
+                    Problem::DuplicateId,
+                ));
+            }
             if room.capacity == 0 {
                 return Err(Error::invalid(
                     at(&rooms_path, j, "capacity"),
@@ -674,7 +695,7 @@ mod tests {
         assert_eq!(first.to_rfc3339(), "1900-01-01T00:00:00+00:00");
         assert_eq!(
             end.to_rfc3339(),
-            format!("{}-01-01T00:00:00+00:00", LAST_YEAR + 1)
+            format!("{}-01-02T00:00:00+00:00", LAST_YEAR + 1)
         );
         assert!(check_instant(String::new, end).is_err());
         assert!(check_instant(String::new, end - chrono::Duration::seconds(1)).is_ok());

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use self::compile::{CompiledCalendar, SharedClinic, check_instant, check_span};
+use self::compile::{CompiledCalendar, SharedClinic, check_instant, check_instant_up};
 use self::covers::{Cover, EVERYWHERE, Effect};
 use self::sweep::{Decision, Resolution, applies, decide, scheduled_by};
 use crate::{
@@ -134,7 +134,15 @@ impl std::fmt::Debug for Availability {
 
 /// Checks a UTC range and turns it into seconds.
 pub(crate) fn check_range(start: DateTime<Utc>, end: DateTime<Utc>) -> Result<(i64, i64)> {
-    let (s, e) = check_span(str::to_owned, start, end)?;
+    let s = check_instant_up(|| "start".into(), start)?;
+    let e = check_instant_up(|| "end".into(), end)?;
+    if e <= s {
+        return Err(Error::invalid(
+            "end",
+            end.to_rfc3339(),
+            Problem::EndNotAfterStart,
+        ));
+    }
     if e - s > MAX_RANGE_DAYS * local_time::DAY {
         return Err(Error::invalid(
             "end",
@@ -214,6 +222,10 @@ impl Availability {
         last: NaiveDate,
     ) -> Result<Vec<Interval>> {
         let (start, end) = self.local_dates(location_id, first, last)?;
+        if start == end {
+            // Dates that never happened (Pacific/Apia skipped 2011-12-30).
+            return Ok(Vec::new());
+        }
         self.resolve(start, end)
     }
 
@@ -259,7 +271,9 @@ impl Availability {
         let mut overruled: Vec<(RuleKind, u32, RuleRef)> = active
             .iter()
             .map(|&c| &covers[c as usize])
-            .filter(|c| applies(c, location) && c.effect != Effect::Tentative)
+            .filter(|c| {
+                (applies(c, location) || c.effect == Effect::Open) && c.effect != Effect::Tentative
+            })
             .map(|c| (c.kind, c.rule, self.rule_ref(c)))
             .filter(|(_, _, r)| {
                 decision

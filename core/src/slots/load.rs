@@ -4,7 +4,9 @@ use std::cell::{Cell, OnceCell};
 
 use chrono::{DateTime, Utc};
 
-use crate::availability::compile::{check_instant, check_span, mode_index};
+use crate::availability::compile::{
+    check_instant, check_instant_up, check_span, mode_index, seconds_up,
+};
 use crate::{ConsultationMode, Error, Id, Occupancy, Problem, Result};
 
 /// A piecewise-constant count of seats in use: `levels[i]` holds on `[starts[i], starts[i+1])`.
@@ -153,19 +155,24 @@ fn validate(occupancy: &Occupancy) -> Result<()> {
 
 impl Load {
     /// Profiles what counts for `doctor` booking `mode` at `now`; `occupancy` is validated.
-    fn build(occupancy: &Occupancy, doctor: &Id, mode: ConsultationMode, now: i64) -> Load {
+    fn build(
+        occupancy: &Occupancy,
+        doctor: &Id,
+        mode: ConsultationMode,
+        now: DateTime<Utc>,
+    ) -> Load {
         let mut own = Vec::new();
         let mut own_mode = Vec::new();
         let mut rooms: Vec<(Id, Vec<Claim>)> = Vec::new();
         for r in &occupancy.reservations {
             let held = match r.expires_at {
                 None => false,
-                Some(expiry) if expiry.timestamp() > now => true,
+                Some(expiry) if expiry > now => true,
                 Some(_) => continue,
             };
             let claim = Claim {
                 start: r.start.timestamp() - i64::from(r.buffer_before_minutes) * 60,
-                end: r.end.timestamp() + i64::from(r.buffer_after_minutes) * 60,
+                end: seconds_up(r.end) + i64::from(r.buffer_after_minutes) * 60,
                 seats: r.seats,
                 held,
             };
@@ -187,7 +194,7 @@ impl Load {
             .iter()
             .map(|b| Busy {
                 start: b.start.timestamp(),
-                end: b.end.timestamp(),
+                end: seconds_up(b.end),
                 ends_by: 0,
                 id: b.id.clone(),
             })
@@ -236,7 +243,7 @@ pub(crate) struct PendingLoad<'a> {
     occupancy: &'a Occupancy,
     doctor: &'a Id,
     mode: ConsultationMode,
-    now: i64,
+    now: DateTime<Utc>,
     built: OnceCell<Load>,
 }
 
@@ -246,7 +253,7 @@ impl<'a> PendingLoad<'a> {
         occupancy: &'a Occupancy,
         doctor: &'a Id,
         mode: ConsultationMode,
-        now: i64,
+        now: DateTime<Utc>,
     ) -> Result<Self> {
         validate(occupancy)?;
         Ok(PendingLoad {
@@ -264,7 +271,7 @@ impl<'a> PendingLoad<'a> {
     }
 }
 
-/// Seconds since the epoch of `now`, checked.
+/// Seconds since the epoch of `now`, checked and rounded up (notice counts from it).
 pub(crate) fn check_now(now: DateTime<Utc>) -> Result<i64> {
-    check_instant(|| "now".into(), now)
+    check_instant_up(|| "now".into(), now)
 }

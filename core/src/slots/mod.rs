@@ -10,7 +10,7 @@ pub use output::{Place, Slot, SlotSeries, Unavailable, UnavailableSlot};
 pub use request::{
     Alignment, AppointmentType, BusyTime, Occupancy, Reservation, SlotOptions, SlotRequest,
 };
-pub use search::first_available;
+pub use search::{MAX_SEARCH_COUNT, first_available};
 
 use self::generate::{Generation, TypeParams};
 use self::load::{PendingLoad, check_now};
@@ -87,7 +87,7 @@ impl Availability {
         let params = TypeParams::new(&request.appointment_type)?;
         let (start, end) = check_range(request.start, request.end)?;
         let now = check_now(request.now)?;
-        let load = PendingLoad::new(occupancy, self.doctor_id(), params.mode, now)?;
+        let load = PendingLoad::new(occupancy, self.doctor_id(), params.mode, request.now)?;
         let mut out = SlotSeries::default();
         let limit = match options.limit {
             None => usize::MAX,

@@ -58,7 +58,7 @@ pub struct UnavailableSlot {
 /// Why a candidate slot cannot be booked. When several reasons hold, the first in this
 /// order is given.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "reason", rename_all = "snake_case")]
+#[serde(tag = "code", rename_all = "snake_case")]
 pub enum Unavailable {
     /// A rule closes part of it (forced block, emergency, leave, holiday, override).
     Closed {

@@ -6,6 +6,9 @@ use crate::availability::check_range;
 use crate::availability::local_time::DAY;
 use crate::{Availability, Error, Occupancy, Problem, Result, Slot, SlotRequest, SlotSeries};
 
+/// The most slots one [`first_available`] call returns.
+pub const MAX_SEARCH_COUNT: u32 = 10_000;
+
 /// The `count` earliest bookable slots of `request` across `doctors`, by start (ties in the
 /// order the doctors are given): the call behind "first available doctor" in a patient
 /// search.
@@ -16,7 +19,7 @@ use crate::{Availability, Error, Occupancy, Problem, Result, Slot, SlotRequest, 
 ///
 /// # Errors
 ///
-/// [`Error::InvalidInput`] for a zero `count`, or a bad request or occupancy (its field is
+/// [`Error::InvalidInput`] for a `count` of zero or above [`MAX_SEARCH_COUNT`], or a bad request or occupancy (its field is
 /// prefixed with the doctor's position, e.g. `doctors[3].reservations[0].end`).
 ///
 /// # Example
@@ -60,6 +63,13 @@ pub fn first_available<'a>(
     if count == 0 {
         return Err(Error::invalid("count", 0, Problem::NotPositive));
     }
+    if count > MAX_SEARCH_COUNT {
+        return Err(Error::invalid(
+            "count",
+            count,
+            Problem::OutOfRange(format!("a search returns at most {MAX_SEARCH_COUNT} slots")),
+        ));
+    }
     let count = count as usize;
     let params = TypeParams::new(&request.appointment_type)?;
     let (start, end) = check_range(request.start, request.end)?;
@@ -68,9 +78,14 @@ pub fn first_available<'a>(
         .into_iter()
         .enumerate()
         .map(|(i, (availability, occupancy))| {
-            PendingLoad::new(occupancy, availability.doctor_id(), params.mode, now)
-                .map(|load| (availability, load))
-                .map_err(|e| e.within(&format!("doctors[{i}]")))
+            PendingLoad::new(
+                occupancy,
+                availability.doctor_id(),
+                params.mode,
+                request.now,
+            )
+            .map(|load| (availability, load))
+            .map_err(|e| e.within(&format!("doctors[{i}]")))
         })
         .collect::<Result<_>>()?;
 
