@@ -141,7 +141,7 @@ fn at(list: &str, i: usize, field: &str) -> String {
     }
 }
 
-fn check_date(field: impl FnOnce() -> String, date: NaiveDate) -> Result<()> {
+pub(crate) fn check_date(field: impl FnOnce() -> String, date: NaiveDate) -> Result<()> {
     if (FIRST_YEAR..=LAST_YEAR).contains(&date.year()) {
         Ok(())
     } else {
@@ -167,6 +167,29 @@ pub(crate) fn check_instant(field: impl FnOnce() -> String, t: DateTime<Utc>) ->
         Ok(secs)
     } else {
         Err(Error::invalid(field(), t.to_rfc3339(), years_problem()))
+    }
+}
+
+/// Minutes in a day: the longest slot, step or buffer.
+pub(crate) const DAY_MINUTES: u32 = 24 * 60;
+
+/// A count of minutes between `min` and `max`, in seconds.
+pub(crate) fn check_minutes(
+    field: impl FnOnce() -> String,
+    value: u32,
+    min: u32,
+    max: u32,
+) -> Result<i64> {
+    if value < min {
+        Err(Error::invalid(field(), value, Problem::NotPositive))
+    } else if value > max {
+        Err(Error::invalid(
+            field(),
+            value,
+            Problem::OutOfRange(format!("at most {max} minutes")),
+        ))
+    } else {
+        Ok(i64::from(value) * 60)
     }
 }
 
@@ -243,19 +266,8 @@ fn compile_hours(path: &str, hours: &[Hours]) -> Result<Vec<(u32, u32)>> {
 
 pub(crate) fn compile_settings(path: &str, s: &SessionSettings) -> Result<Settings> {
     let field = |name: &str| format!("{path}.{name}");
-    let minutes = |name: &str, value: u32, min: u32| -> Result<i64> {
-        if value < min {
-            Err(Error::invalid(field(name), value, Problem::NotPositive))
-        } else if value > 24 * 60 {
-            Err(Error::invalid(
-                field(name),
-                value,
-                Problem::OutOfRange("at most 1440 minutes".into()),
-            ))
-        } else {
-            Ok(i64::from(value) * 60)
-        }
-    };
+    let minutes =
+        |name: &str, value: u32, min: u32| check_minutes(|| field(name), value, min, DAY_MINUTES);
     let slot_secs = minutes("slot_minutes", s.slot_minutes, 1)?;
     let buffer_before = minutes("buffer_before_minutes", s.buffer_before_minutes, 0)?;
     let buffer_after = minutes("buffer_after_minutes", s.buffer_after_minutes, 0)?;

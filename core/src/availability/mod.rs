@@ -240,11 +240,8 @@ impl Availability {
             *self.clinic.location_ix.get(location_id).ok_or_else(|| {
                 Error::invalid("location_id", location_id, Problem::UnknownReference)
             })?;
-        for (field, d) in [("first", first), ("last", last)] {
-            if !(compile::FIRST_YEAR..=compile::LAST_YEAR).contains(&chrono::Datelike::year(&d)) {
-                return Err(Error::invalid(field, d, compile::years_problem()));
-            }
-        }
+        compile::check_date(|| "first".into(), first)?;
+        compile::check_date(|| "last".into(), last)?;
         if last < first {
             return Err(Error::invalid("last", last, Problem::EndNotAfterStart));
         }

@@ -7,73 +7,16 @@ use chrono::{DateTime, Days, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use chrono_tz::Tz;
 
 use super::load::PendingLoad;
+use super::params::TypeParams;
 use crate::availability::Availability;
 use crate::availability::compile::{LocationIx, Settings, mode_index};
 use crate::availability::covers::Cover;
 use crate::availability::local_time::{DAY, local_date, offset_at, wall_clock_instant};
 use crate::availability::sweep::Segment;
 use crate::{
-    Alignment, AppointmentType, ConsultationMode, Error, Id, Place, Problem, Result, RuleKind,
-    Slot, SlotSeries, Unavailable, UnavailableSlot,
+    Alignment, ConsultationMode, Id, Place, RuleKind, Slot, SlotSeries, Unavailable,
+    UnavailableSlot,
 };
-
-/// The longest booking horizon an appointment type may set (about a century).
-const MAX_DAYS_AHEAD: u32 = 36_500;
-
-/// An appointment type in seconds, checked.
-#[derive(Debug, Clone)]
-pub(crate) struct TypeParams {
-    duration: i64,
-    step: Option<i64>,
-    alignment: Alignment,
-    buffer_before: i64,
-    buffer_after: i64,
-    notice: i64,
-    max_days_ahead: Option<u64>,
-    pub(crate) mode: ConsultationMode,
-}
-
-impl TypeParams {
-    pub(crate) fn new(t: &AppointmentType) -> Result<TypeParams> {
-        let field = |name: &str| format!("appointment_type.{name}");
-        let minutes = |name: &str, value: u32, min: u32, max: u32| -> Result<i64> {
-            if value < min {
-                Err(Error::invalid(field(name), value, Problem::NotPositive))
-            } else if value > max {
-                Err(Error::invalid(
-                    field(name),
-                    value,
-                    Problem::OutOfRange(format!("at most {max} minutes")),
-                ))
-            } else {
-                Ok(i64::from(value) * 60)
-            }
-        };
-        let step = match t.step_minutes {
-            None => None,
-            Some(m) => Some(minutes("step_minutes", m, 1, 1440)?),
-        };
-        Ok(TypeParams {
-            duration: minutes("duration_minutes", t.duration_minutes, 1, 1440)?,
-            step,
-            alignment: t.alignment,
-            buffer_before: minutes("buffer_before_minutes", t.buffer_before_minutes, 0, 1440)?,
-            buffer_after: minutes("buffer_after_minutes", t.buffer_after_minutes, 0, 1440)?,
-            notice: minutes("min_notice_minutes", t.min_notice_minutes, 0, 1_100 * 1440)?,
-            max_days_ahead: match t.max_days_ahead {
-                Some(days) if days > MAX_DAYS_AHEAD => {
-                    return Err(Error::invalid(
-                        field("max_days_ahead"),
-                        days,
-                        Problem::OutOfRange(format!("at most {MAX_DAYS_AHEAD} days")),
-                    ));
-                }
-                days => days.map(u64::from),
-            },
-            mode: t.mode,
-        })
-    }
-}
 
 /// One slot-generation pass over a doctor.
 pub(crate) struct Generation<'a> {

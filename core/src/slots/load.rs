@@ -5,7 +5,7 @@ use std::cell::{Cell, OnceCell};
 use chrono::{DateTime, Utc};
 
 use crate::availability::compile::{
-    check_instant, check_instant_up, check_span, mode_index, seconds_up,
+    DAY_MINUTES, check_instant, check_instant_up, check_minutes, check_span, mode_index, seconds_up,
 };
 use crate::{ConsultationMode, Error, Id, Occupancy, Problem, Result};
 
@@ -121,17 +121,6 @@ pub(crate) struct Load {
     busy: Vec<Busy>,
 }
 
-fn minutes(field: impl FnOnce() -> String, value: u32) -> Result<i64> {
-    if value > 24 * 60 {
-        return Err(Error::invalid(
-            field(),
-            value,
-            Problem::OutOfRange("at most 1440 minutes".into()),
-        ));
-    }
-    Ok(i64::from(value) * 60)
-}
-
 /// Checks every reservation and busy time, allocating nothing.
 fn validate(occupancy: &Occupancy) -> Result<()> {
     for (i, r) in occupancy.reservations.iter().enumerate() {
@@ -140,8 +129,18 @@ fn validate(occupancy: &Occupancy) -> Result<()> {
         if r.seats == 0 {
             return Err(Error::invalid(field("seats"), 0, Problem::NotPositive));
         }
-        minutes(|| field("buffer_before_minutes"), r.buffer_before_minutes)?;
-        minutes(|| field("buffer_after_minutes"), r.buffer_after_minutes)?;
+        check_minutes(
+            || field("buffer_before_minutes"),
+            r.buffer_before_minutes,
+            0,
+            DAY_MINUTES,
+        )?;
+        check_minutes(
+            || field("buffer_after_minutes"),
+            r.buffer_after_minutes,
+            0,
+            DAY_MINUTES,
+        )?;
         if let Some(expiry) = r.expires_at {
             check_instant(|| field("expires_at"), expiry)?;
         }

@@ -3,6 +3,7 @@
 mod generate;
 mod load;
 mod output;
+mod params;
 mod request;
 mod search;
 
@@ -12,8 +13,9 @@ pub use request::{
 };
 pub use search::{MAX_SEARCH_COUNT, first_available};
 
-use self::generate::{Generation, TypeParams};
+use self::generate::Generation;
 use self::load::{PendingLoad, check_now};
+use self::params::TypeParams;
 use crate::availability::check_range;
 use crate::{Availability, Error, Problem, Result};
 

@@ -1,7 +1,8 @@
 //! The first available slots across many doctors, stopping early.
 
-use super::generate::{Generation, TypeParams};
+use super::generate::Generation;
 use super::load::{PendingLoad, check_now};
+use super::params::TypeParams;
 use crate::availability::check_range;
 use crate::availability::local_time::DAY;
 use crate::{Availability, Error, Occupancy, Problem, Result, Slot, SlotRequest, SlotSeries};
