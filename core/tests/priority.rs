@@ -295,3 +295,21 @@ fn requested_leave_warns_without_closing_and_rejected_leave_is_ignored() {
     assert_eq!(why.tentative_leave_id.unwrap().as_str(), "asked");
     assert!(why.overruled.is_empty());
 }
+
+#[test]
+fn two_templates_at_once_are_refused_naming_the_day() {
+    let mut cal = DoctorCalendar::new("dr");
+    cal.templates.push(base("first", "a", "09:00", "12:00"));
+    cal.templates.push(WeeklyTemplate {
+        weekdays: vec![Weekday::Mon, Weekday::Wed],
+        ..base("second", "a", "11:00", "13:00")
+    });
+    let err = Availability::new(&clinic(false), &cal).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid templates[1].sessions[0].start = \"11:00:00\": overlaps templates[0].sessions[0] on Mondays"
+    );
+    // At another location in another zone the same wall-clock hours are not compared.
+    cal.templates[1].location_id = "b".into();
+    assert!(Availability::new(&clinic(false), &cal).is_ok());
+}

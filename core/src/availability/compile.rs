@@ -441,6 +441,84 @@ impl CompiledClinic {
     }
 }
 
+/// The first date both templates apply on, if any.
+fn first_common_day(a: &CompiledTemplate, b: &CompiledTemplate) -> Option<NaiveDate> {
+    let from = a.from.max(b.from);
+    let until = match (a.until, b.until) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, y) => x.or(y),
+    };
+    match (&a.days, &b.days) {
+        (DaySet::Dates(dates), _) | (_, DaySet::Dates(dates)) => dates.iter().copied().find(|&d| {
+            from.is_none_or(|f| d >= f)
+                && until.is_none_or(|u| d <= u)
+                && a.applies(d)
+                && b.applies(d)
+        }),
+        (DaySet::Weekly(_), DaySet::Weekly(_)) => {
+            let first = from
+                .or(until.map(|u| u - chrono::Days::new(6)))
+                .unwrap_or(NaiveDate::MIN);
+            first
+                .iter_days()
+                .take(7)
+                .take_while(|d| until.is_none_or(|u| *d <= u))
+                .find(|&d| a.applies(d) && b.applies(d))
+        }
+    }
+}
+
+/// Refuses two templates that schedule the doctor at the same wall-clock time on a common day,
+/// at locations that share a time zone (the doctor cannot be in two sessions at once).
+fn refuse_double_booked_templates(
+    clinic: &CompiledClinic,
+    cal: &DoctorCalendar,
+    templates: &[CompiledTemplate],
+) -> Result<()> {
+    let zone = |t: &CompiledTemplate| clinic.locations[usize::from(t.location)].tz;
+    for (j, b) in templates.iter().enumerate() {
+        for (i, a) in templates[..j].iter().enumerate() {
+            if zone(a) != zone(b) {
+                continue;
+            }
+            let Some(day) = first_common_day(a, b) else {
+                continue;
+            };
+            let day = if a.from.or(b.from).or(a.until).or(b.until).is_some()
+                || matches!(a.days, DaySet::Dates(_))
+                || matches!(b.days, DaySet::Dates(_))
+            {
+                day.to_string()
+            } else {
+                const NAMES: [&str; 7] = [
+                    "Monday",
+                    "Tuesday",
+                    "Wednesday",
+                    "Thursday",
+                    "Friday",
+                    "Saturday",
+                    "Sunday",
+                ];
+                format!("{}s", NAMES[day.weekday().num_days_from_monday() as usize])
+            };
+            for (k, sb) in cal.templates[j].sessions.iter().enumerate() {
+                let clash = cal.templates[i]
+                    .sessions
+                    .iter()
+                    .position(|sa| sa.start < sb.end && sb.start < sa.end);
+                if let Some(m) = clash {
+                    return Err(Error::invalid(
+                        format!("templates[{j}].sessions[{k}].start"),
+                        sb.start,
+                        Problem::Overlap(format!("templates[{i}].sessions[{m}] on {day}")),
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 fn weekday_mask(days: &[Weekday]) -> u8 {
     days.iter()
         .fold(0, |mask, d| mask | (1 << d.num_days_from_monday()))
@@ -583,6 +661,8 @@ pub(crate) fn compile_calendar(
         });
     }
 
+    refuse_double_booked_templates(clinic, cal, &templates)?;
+
     unique_ids("overrides", cal.overrides.iter().map(|o| &o.id))?;
     let mut overrides = Vec::with_capacity(cal.overrides.len());
     for (i, o) in cal.overrides.iter().enumerate() {
@@ -643,6 +723,22 @@ pub(crate) fn compile_calendar(
             end_date,
             end_secs,
         });
+    }
+
+    for (i, o) in overrides.iter().enumerate() {
+        let twin = overrides[..i].iter().position(|p| {
+            p.kind == OverrideKind::Replace
+                && o.kind == OverrideKind::Replace
+                && p.date == o.date
+                && p.location == o.location
+        });
+        if let Some(j) = twin {
+            return Err(Error::invalid(
+                at("overrides", i, "kind"),
+                "replace",
+                Problem::Conflicting(format!("overrides[{j}], which replaces the same date")),
+            ));
+        }
     }
 
     let mut sites: Vec<Site> = Vec::new();

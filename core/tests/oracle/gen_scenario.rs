@@ -2,8 +2,9 @@
 
 use chrono::{DateTime, Utc};
 use medsched::{
-    Clinic, DateOverride, DoctorCalendar, Holiday, Leave, LeaveStatus, Location, OverrideKind,
-    Room, Session, SessionSettings, Unavailability, WeeklyTemplate,
+    Availability, Clinic, ClinicRules, DateOverride, DoctorCalendar, Holiday, Leave, LeaveStatus,
+    Location, OverrideKind, Problem, Room, Session, SessionSettings, Unavailability,
+    WeeklyTemplate,
 };
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -283,10 +284,34 @@ fn build(raw: RawScenario) -> Scenario {
     };
     calendar.emergencies = instants(&raw.emergencies, "em");
     calendar.forced_blocks = instants(&raw.forced, "fb");
+    drop_double_bookings(&clinic, &mut calendar);
     Scenario {
         clinic,
         calendar,
         start: at(start),
         end: at(start + raw.length),
+    }
+}
+
+/// Removes the templates and `replace` overrides that the engine refuses for scheduling the
+/// doctor twice at once (the generators draw them independently), one at a time.
+fn drop_double_bookings(clinic: &Clinic, calendar: &mut DoctorCalendar) {
+    let Ok(rules) = ClinicRules::new(clinic) else {
+        return;
+    };
+    while let Err(e) = Availability::new(&rules, calendar) {
+        let index = |list: &str| {
+            let field = e.field()?.strip_prefix(list)?;
+            field[..field.find(']')?].parse::<usize>().ok()
+        };
+        match e.problem() {
+            Some(Problem::Overlap(_)) if index("templates[").is_some() => {
+                calendar.templates.remove(index("templates[").unwrap_or(0));
+            }
+            Some(Problem::Conflicting(_)) if index("overrides[").is_some() => {
+                calendar.overrides.remove(index("overrides[").unwrap_or(0));
+            }
+            _ => return,
+        }
     }
 }
