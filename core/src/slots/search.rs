@@ -90,36 +90,42 @@ pub fn first_available<'a>(
         })
         .collect::<Result<_>>()?;
 
-    let mut best: Vec<(i64, usize, Slot)> = Vec::with_capacity(count + 1);
+    // Found slots keyed by (start, doctor position); sorted and cut back to `count` whenever
+    // they reach twice that, so the search stays O(n log count).
+    let mut best: Vec<(i64, usize, Slot)> = Vec::new();
+    let keep_best = |best: &mut Vec<(i64, usize, Slot)>| {
+        best.sort_unstable_by_key(|b| (b.0, b.1));
+        best.truncate(count);
+    };
+    // Once `count` slots are found, a later doctor must start strictly before the last of them.
+    let mut cutoff: Option<i64> = None;
     let mut series = SlotSeries::default();
     let (mut from, mut width) = (start, DAY);
     while from < end {
         let to = end.min(from.saturating_add(width));
         for (d, (availability, load)) in doctors.iter().enumerate() {
-            // Once `count` slots are found, a later doctor must start strictly earlier.
-            let cutoff = if best.len() == count {
-                best[count - 1].0
-            } else {
-                to
-            };
-            if cutoff <= from {
+            let until = cutoff.map_or(to, |c| c.min(to));
+            if until <= from {
                 break;
             }
             series.slots.clear();
             Generation::new(availability, &params, load, now, false, count).run(
                 from,
-                to.min(cutoff),
+                until,
                 &mut series,
             );
-            for slot in series.slots.drain(..) {
-                let key = (slot.start.timestamp(), d);
-                let at = best.partition_point(|b| (b.0, b.1) <= key);
-                if at < count {
-                    best.insert(at, (key.0, d, slot));
-                    best.truncate(count);
-                }
+            best.extend(
+                series
+                    .slots
+                    .drain(..)
+                    .map(|slot| (slot.start.timestamp(), d, slot)),
+            );
+            if best.len() >= 2 * count || (cutoff.is_none() && best.len() >= count) {
+                keep_best(&mut best);
+                cutoff = Some(best[count - 1].0);
             }
         }
+        keep_best(&mut best);
         if best.len() == count {
             break;
         }

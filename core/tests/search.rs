@@ -1,0 +1,100 @@
+//! `first_available` across several doctors against a naive merge of each doctor's own slots
+//! (which the oracle suites check): the earliest `count`, ties in the order doctors are given.
+
+use chrono::{DateTime, Duration, Utc, Weekday};
+use medsched::{
+    AppointmentType, Availability, Clinic, ClinicRules, DoctorCalendar, Location, Occupancy,
+    Reservation, Room, Session, SlotOptions, SlotRequest, WeeklyTemplate, first_available,
+};
+
+fn t(s: &str) -> DateTime<Utc> {
+    s.parse().unwrap()
+}
+
+fn doctor(
+    clinic: &ClinicRules,
+    id: &str,
+    location: &str,
+    days: &[Weekday],
+    hours: (&str, &str),
+) -> Availability {
+    let mut calendar = DoctorCalendar::new(id);
+    calendar.settings.slot_minutes = 20;
+    calendar.templates.push(WeeklyTemplate {
+        weekdays: days.to_vec(),
+        room_id: (location == "kochi").then(|| "shared".into()),
+        sessions: vec![Session::new(hours.0, hours.1).unwrap()],
+        ..WeeklyTemplate::new(format!("{id}-opd"), location)
+    });
+    Availability::new(clinic, &calendar).unwrap()
+}
+
+#[test]
+fn the_search_equals_a_merge_of_every_doctors_slots() {
+    use Weekday::*;
+    let clinic = ClinicRules::new(&Clinic {
+        locations: vec![
+            Location {
+                rooms: vec![Room::new("shared", "Shared", 1)],
+                ..Location::new("kochi", "Kochi", "Asia/Kolkata")
+            },
+            Location::new("london", "London", "Europe/London"),
+            Location::new("nyc", "New York", "America/New_York"),
+        ],
+        holidays: vec![],
+    })
+    .unwrap();
+    let doctors = [
+        doctor(&clinic, "a", "kochi", &[Mon, Wed, Fri], ("09:00", "12:00")),
+        doctor(&clinic, "b", "kochi", &[Mon, Tue], ("09:00", "11:00")),
+        doctor(&clinic, "c", "london", &[Tue, Thu], ("04:00", "06:00")),
+        doctor(&clinic, "d", "nyc", &[Sat], ("08:00", "17:00")),
+        doctor(&clinic, "e", "london", &[Sun], ("10:00", "10:40")),
+    ];
+    let busy = |doctor: &str, at: &str| Occupancy {
+        reservations: vec![Reservation {
+            room_id: Some("shared".into()),
+            ..Reservation::new("r", doctor, t(at), t(at) + Duration::minutes(20))
+        }],
+        busy: vec![],
+    };
+    let occupancies = [
+        busy("a", "2026-03-02T03:30:00Z"),
+        busy("b", "2026-03-03T04:10:00Z"),
+        Occupancy::default(),
+        Occupancy::default(),
+        Occupancy::default(),
+    ];
+    let mut checked = 0;
+    for start_hours in [0, 5, 29, 50, 77, 150] {
+        let request = SlotRequest {
+            appointment_type: AppointmentType::new("visit", 20),
+            start: t("2026-03-01T00:00:00Z") + Duration::hours(start_hours),
+            end: t("2026-03-29T00:00:00Z"),
+            now: t("2026-02-20T00:00:00Z"),
+        };
+        let mut merged: Vec<_> = doctors
+            .iter()
+            .zip(&occupancies)
+            .enumerate()
+            .flat_map(|(d, (doctor, occupancy))| {
+                let series = doctor
+                    .slots(&request, occupancy, SlotOptions::default())
+                    .unwrap();
+                series.slots.into_iter().map(move |s| (s.start, d, s))
+            })
+            .collect();
+        merged.sort_by_key(|m| (m.0, m.1));
+        for count in [1, 2, 3, 7, 10, 25, 60, 200] {
+            let found = first_available(doctors.iter().zip(&occupancies), &request, count).unwrap();
+            let expected: Vec<_> = merged
+                .iter()
+                .take(count as usize)
+                .map(|m| m.2.clone())
+                .collect();
+            assert_eq!(found, expected, "from +{start_hours}h, count {count}");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 48);
+}
