@@ -127,13 +127,14 @@ fn general_practitioner() -> Result<DoctorCalendar> {
         },
     ];
     calendar.overrides.push(DateOverride {
-        id: "gp-friday-late".into(),
-        date: day(23),
-        location_id: LOCATION.into(),
         room_id: Some("room-2".into()),
-        kind: OverrideKind::Extra,
-        hours: vec![Hours::new("20:00", "21:30")?],
-        settings: None,
+        ..DateOverride::new(
+            "gp-friday-late",
+            day(23),
+            LOCATION,
+            OverrideKind::Extra,
+            vec![Hours::new("20:00", "21:30")?],
+        )
     });
     // Asked for, not approved yet: Saturday stays bookable, flagged as tentative.
     calendar.leaves.push(Leave {
@@ -203,13 +204,14 @@ fn dermatologist() -> Result<DoctorCalendar> {
         ..WeeklyTemplate::new("derm-evening", LOCATION)
     });
     calendar.overrides.push(DateOverride {
-        id: "derm-friday-camp".into(),
-        date: day(23),
-        location_id: LOCATION.into(),
         room_id: Some("room-1".into()),
-        kind: OverrideKind::Replace,
-        hours: vec![Hours::new("14:00", "17:00")?],
-        settings: None,
+        ..DateOverride::new(
+            "derm-friday-camp",
+            day(23),
+            LOCATION,
+            OverrideKind::Replace,
+            vec![Hours::new("14:00", "17:00")?],
+        )
     });
     Ok(calendar)
 }

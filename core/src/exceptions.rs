@@ -36,6 +36,42 @@ pub struct DateOverride {
     pub settings: Option<SessionSettings>,
 }
 
+impl DateOverride {
+    /// An override of one date at a location, with no room and the calendar's settings.
+    ///
+    /// ```
+    /// use medsched::{DateOverride, Hours, OverrideKind};
+    /// use chrono::NaiveDate;
+    ///
+    /// let camp = DateOverride::new(
+    ///     "saturday-camp",
+    ///     NaiveDate::from_ymd_opt(2026, 3, 7).unwrap(),
+    ///     "kochi",
+    ///     OverrideKind::Extra,
+    ///     vec![Hours::new("10:00", "12:00")?],
+    /// );
+    /// assert_eq!(camp.hours.len(), 1);
+    /// # Ok::<(), medsched::Error>(())
+    /// ```
+    pub fn new(
+        id: impl Into<Id>,
+        date: NaiveDate,
+        location_id: impl Into<Id>,
+        kind: OverrideKind,
+        hours: Vec<Hours>,
+    ) -> Self {
+        DateOverride {
+            id: id.into(),
+            date,
+            location_id: location_id.into(),
+            room_id: None,
+            kind,
+            hours,
+            settings: None,
+        }
+    }
+}
+
 /// What a [`DateOverride`] does with its hours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 /// let id = Id::from("dr-asha");
 /// assert_eq!(id.as_str(), "dr-asha");
 /// assert_eq!(id, Id::from(String::from("dr-asha")));
+/// assert_eq!(id, "dr-asha");
 /// ```
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
@@ -41,6 +42,24 @@ impl From<&str> for Id {
 impl From<String> for Id {
     fn from(value: String) -> Self {
         Id(Arc::from(value))
+    }
+}
+
+impl AsRef<str> for Id {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq<str> for Id {
+    fn eq(&self, other: &str) -> bool {
+        &*self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Id {
+    fn eq(&self, other: &&str) -> bool {
+        &*self.0 == *other
     }
 }
 

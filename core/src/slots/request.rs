@@ -189,6 +189,17 @@ pub struct BusyTime {
     pub end: DateTime<Utc>,
 }
 
+impl BusyTime {
+    /// A busy time.
+    pub fn new(id: impl Into<Id>, start: DateTime<Utc>, end: DateTime<Utc>) -> Self {
+        BusyTime {
+            id: id.into(),
+            start,
+            end,
+        }
+    }
+}
+
 /// How much slot generation returns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
