@@ -19,6 +19,9 @@ cargo test --workspace --all-targets --locked 2>&1 | tee -a "$log"
 echo "== Rust doctests"
 cargo test --workspace --doc --locked 2>&1 | tee -a "$log"
 
+echo "== rustdoc (no broken links)"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
+
 echo "== worked example"
 cargo run --release --locked --example clinic_day > /dev/null
 

@@ -1,9 +1,7 @@
 //! Every rule of a doctor expanded into the instant ranges it covers inside a window.
 
-use chrono::Days;
-
 use super::compile::{CompiledCalendar, CompiledClinic, LocationIx};
-use super::local_time::{LocalDay, local_date, local_days, wall_clock_instant};
+use super::local_time::{LocalDay, ZoneDays, wall_clock_instant};
 use crate::{OverrideKind, RuleKind};
 
 /// A cover whose rule applies wherever the doctor is (instant rules).
@@ -29,6 +27,9 @@ pub(crate) struct Cover {
     pub(crate) rule: u32,
     /// The location whose sessions it concerns, or [`EVERYWHERE`].
     pub(crate) location: LocationIx,
+    /// For an open cover: the UTC offset of its whole local day, when no DST change falls
+    /// on that day.
+    pub(crate) day_offset: Option<i64>,
 }
 
 struct Window {
@@ -55,35 +56,50 @@ impl Window {
                 effect,
                 rule,
                 location,
+                day_offset: None,
             });
         }
     }
+}
+
+/// What the covers are for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Purpose {
+    /// A timeline: every rule matters, also where nothing is scheduled.
+    Timeline,
+    /// Slots: without scheduled time there is nothing to cut, so closing rules are skipped.
+    Slots,
 }
 
 /// The covers of every rule intersecting `[start, end)`, unclipped.
 pub(crate) fn covers(
     clinic: &CompiledClinic,
     cal: &CompiledCalendar,
-    start: i64,
-    end: i64,
+    (start, end): (i64, i64),
+    purpose: Purpose,
+    zone_days: &ZoneDays,
 ) -> Vec<Cover> {
     let mut w = Window {
         start,
         end,
         covers: Vec::new(),
     };
+    // Each site's zone and the local dates the window touches there.
+    let mut spans = Vec::with_capacity(cal.sites.len());
     for site in &cal.sites {
         let location = site.location;
         let tz = clinic.locations[usize::from(location)].tz;
-        // A session of an earlier date has ended once the clock shows `start`'s date, but
-        // a fold back across midnight can show a date after the next one has begun.
-        let first = local_date(tz, start);
-        let last = local_date(tz, end - 1) + Days::new(1);
-        let days = local_days(tz, first, last);
+        let days = zone_days.get(tz, start, end);
+        let (Some(first), Some(last)) = (days.first(), days.last()) else {
+            continue;
+        };
+        let (first, last) = (first.date, last.date);
+        spans.push((location, tz, first, last));
         let mut next_override = site
             .overrides
             .partition_point(|&o| cal.overrides[o as usize].date < first);
-        for day in &days {
+        for day in days.iter() {
+            let opened = w.covers.len();
             for &t in &site.templates {
                 let template = &cal.templates[t as usize];
                 if template.applies(day.date) {
@@ -107,7 +123,15 @@ pub(crate) fn covers(
                 push_override(&mut w, day, tz, o, rule.kind, &rule.hours, location);
                 next_override += 1;
             }
+            for cover in &mut w.covers[opened..] {
+                cover.day_offset = day.fixed_offset();
+            }
         }
+    }
+    if purpose == Purpose::Slots && !w.covers.iter().any(|c| c.effect == Effect::Open) {
+        return Vec::new();
+    }
+    for (location, tz, first, last) in spans {
         for (h, holiday) in clinic.holidays.iter().enumerate() {
             if holiday.location.is_some_and(|l| l != location) {
                 continue;

@@ -10,6 +10,9 @@
 //!
 //! Instants are kept as whole seconds since the Unix epoch (`i64`).
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use chrono::{DateTime, Datelike, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone};
 use chrono_tz::{GapInfo, Tz};
 
@@ -91,6 +94,11 @@ pub(crate) struct LocalDay {
 }
 
 impl LocalDay {
+    /// The UTC offset of the whole day, when no DST change falls on it.
+    pub(crate) fn fixed_offset(&self) -> Option<i64> {
+        self.fixed_offset
+    }
+
     /// The instant for `secs_of_day` on this day (see the module docs).
     pub(crate) fn instant(&self, tz: Tz, secs_of_day: u32) -> i64 {
         match self.fixed_offset {
@@ -125,6 +133,46 @@ pub(crate) fn local_days(tz: Tz, first: NaiveDate, last: NaiveDate) -> Vec<Local
         (date, offset) = (next_date, next);
     }
     days
+}
+
+/// The local days a window touches, per time zone: computed once and shared by every doctor
+/// of a search whose locations share a zone.
+#[derive(Default)]
+pub(crate) struct ZoneDays(RefCell<Vec<ZoneWindow>>);
+
+struct ZoneWindow {
+    tz: Tz,
+    window: (i64, i64),
+    days: Rc<[LocalDay]>,
+}
+
+impl ZoneDays {
+    /// The local days of `[start, end)` in `tz`, from the local date of `start` to the day
+    /// after the local date of the last instant (a fall-back can show a date after the next
+    /// one has begun; a session of an earlier date has ended once `start`'s date shows).
+    pub(crate) fn get(&self, tz: Tz, start: i64, end: i64) -> Rc<[LocalDay]> {
+        let mut zones = self.0.borrow_mut();
+        let at = zones.iter().position(|z| z.tz == tz);
+        if let Some(z) = at.map(|i| &zones[i])
+            && z.window == (start, end)
+        {
+            return z.days.clone();
+        }
+        let first = local_date(tz, start);
+        let last = local_date(tz, end - 1).succ_opt().unwrap_or(first);
+        let days: Rc<[LocalDay]> = local_days(tz, first, last).into();
+        let entry = ZoneWindow {
+            tz,
+            window: (start, end),
+            days: days.clone(),
+        };
+        // One window per zone: a search moves its window forward and never back.
+        match at {
+            Some(i) => zones[i] = entry,
+            None => zones.push(entry),
+        }
+        days
+    }
 }
 
 #[cfg(test)]

@@ -12,7 +12,9 @@ use std::sync::Arc;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use self::compile::{CompiledCalendar, SharedClinic, check_instant, check_instant_up};
+pub(crate) use self::covers::Purpose;
 use self::covers::{Cover, EVERYWHERE, Effect};
+pub(crate) use self::local_time::ZoneDays;
 use self::sweep::{Decision, Resolution, applies, decide, scheduled_by};
 use crate::{
     Clinic, DoctorCalendar, Error, Explanation, Id, Interval, Problem, Result, RuleKind, RuleRef,
@@ -178,12 +180,21 @@ impl Availability {
         &self.calendar.doctor_id
     }
 
-    pub(crate) fn resolution(&self, start: i64, end: i64) -> Resolution {
-        sweep::sweep(
-            covers::covers(&self.clinic, &self.calendar, start, end),
-            start,
-            end,
-        )
+    pub(crate) fn resolution(
+        &self,
+        start: i64,
+        end: i64,
+        purpose: Purpose,
+        zone_days: &ZoneDays,
+    ) -> Resolution {
+        let covers = covers::covers(
+            &self.clinic,
+            &self.calendar,
+            (start, end),
+            purpose,
+            zone_days,
+        );
+        sweep::sweep(covers, start, end)
     }
 
     /// The timeline of `[start, end)`: consecutive intervals, each open or closed, each with
@@ -196,7 +207,7 @@ impl Availability {
     /// [`MAX_RANGE_DAYS`], or an instant falls outside the years 1900–2200.
     pub fn resolve(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> Result<Vec<Interval>> {
         let (s, e) = check_range(start, end)?;
-        let resolution = self.resolution(s, e);
+        let resolution = self.resolution(s, e, Purpose::Timeline, &ZoneDays::default());
         let mut out: Vec<Interval> = Vec::with_capacity(resolution.segments.len());
         for seg in &resolution.segments {
             let interval = self.interval(&resolution.covers, seg.start, seg.end, &seg.decision);
@@ -259,7 +270,13 @@ impl Availability {
     /// [`Error::InvalidInput`] for an instant outside the years 1900–2200.
     pub fn explain(&self, at: DateTime<Utc>) -> Result<Explanation> {
         let t = check_instant(|| "instant".into(), at)?;
-        let covers = covers::covers(&self.clinic, &self.calendar, t, t + 1);
+        let covers = covers::covers(
+            &self.clinic,
+            &self.calendar,
+            (t, t + 1),
+            Purpose::Timeline,
+            &ZoneDays::default(),
+        );
         let active: Vec<u32> = (0..covers.len() as u32)
             .filter(|&c| covers[c as usize].start <= t && t < covers[c as usize].end)
             .collect();

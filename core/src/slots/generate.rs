@@ -8,11 +8,11 @@ use chrono_tz::Tz;
 
 use super::load::PendingLoad;
 use super::params::TypeParams;
-use crate::availability::Availability;
 use crate::availability::compile::{LocationIx, Settings, mode_index};
 use crate::availability::covers::Cover;
 use crate::availability::local_time::{DAY, local_date, offset_at, wall_clock_instant};
 use crate::availability::sweep::Segment;
+use crate::availability::{Availability, Purpose, ZoneDays};
 use crate::{
     Alignment, ConsultationMode, Id, Place, RuleKind, Slot, SlotSeries, Unavailable,
     UnavailableSlot,
@@ -26,6 +26,7 @@ pub(crate) struct Generation<'a> {
     now: i64,
     include_unavailable: bool,
     limit: usize,
+    zone_days: &'a ZoneDays,
     hints: [Cell<usize>; 6],
     utc_day: DayCache,
     local_day: DayCache,
@@ -86,8 +87,8 @@ impl<'a> Generation<'a> {
         params: &'a TypeParams,
         load: &'a PendingLoad<'a>,
         now: i64,
-        include_unavailable: bool,
-        limit: usize,
+        (include_unavailable, limit): (bool, usize),
+        zone_days: &'a ZoneDays,
     ) -> Self {
         Generation {
             availability,
@@ -96,6 +97,7 @@ impl<'a> Generation<'a> {
             now,
             include_unavailable,
             limit,
+            zone_days,
             hints: Default::default(),
             utc_day: DayCache::default(),
             local_day: DayCache::default(),
@@ -105,7 +107,12 @@ impl<'a> Generation<'a> {
     /// Generates the candidate slots starting in `[start, end)` into `out`.
     pub(crate) fn run(&self, start: i64, end: i64, out: &mut SlotSeries) {
         let av = self.availability;
-        let resolution = av.resolution(start, end + self.params.duration);
+        let resolution = av.resolution(
+            start,
+            end + self.params.duration,
+            Purpose::Slots,
+            self.zone_days,
+        );
         let segments = &resolution.segments;
         let mut horizons: Vec<(LocationIx, i64)> = Vec::new();
         let mut places: Vec<Arc<Place>> = Vec::new();
@@ -133,7 +140,6 @@ impl<'a> Generation<'a> {
                 _ => None,
             };
             let (run_start, run_end) = (segments[i].start, segments[j - 1].end);
-            let offset = offset_at(tz, run_start);
             let horizon = self.horizon(&mut horizons, location, tz);
             let place = self.place(
                 &mut places,
@@ -147,7 +153,10 @@ impl<'a> Generation<'a> {
                 tz,
                 room,
                 settings,
-                fixed_offset: (offset == offset_at(tz, run_end - 1)).then_some(offset),
+                fixed_offset: c.day_offset.or_else(|| {
+                    let offset = offset_at(tz, run_start);
+                    (offset == offset_at(tz, run_end - 1)).then_some(offset)
+                }),
                 horizon,
             };
             if !self.cut(&run, &segments[i..j], start.max(run_start), end, out) {

@@ -243,7 +243,7 @@ pub(crate) struct PendingLoad<'a> {
     doctor: &'a Id,
     mode: ConsultationMode,
     now: DateTime<Utc>,
-    built: OnceCell<Load>,
+    built: OnceCell<Box<Load>>,
 }
 
 impl<'a> PendingLoad<'a> {
@@ -265,8 +265,14 @@ impl<'a> PendingLoad<'a> {
     }
 
     pub(crate) fn get(&self) -> &Load {
-        self.built
-            .get_or_init(|| Load::build(self.occupancy, self.doctor, self.mode, self.now))
+        self.built.get_or_init(|| {
+            Box::new(Load::build(
+                self.occupancy,
+                self.doctor,
+                self.mode,
+                self.now,
+            ))
+        })
     }
 }
 

@@ -16,7 +16,7 @@ pub use search::{MAX_SEARCH_COUNT, first_available};
 use self::generate::Generation;
 use self::load::{PendingLoad, check_now};
 use self::params::TypeParams;
-use crate::availability::check_range;
+use crate::availability::{ZoneDays, check_range};
 use crate::{Availability, Error, Problem, Result};
 
 impl Availability {
@@ -96,15 +96,9 @@ impl Availability {
             Some(0) => return Err(Error::invalid("options.limit", 0, Problem::NotPositive)),
             Some(l) => l as usize,
         };
-        Generation::new(
-            self,
-            &params,
-            &load,
-            now,
-            options.include_unavailable,
-            limit,
-        )
-        .run(start, end, &mut out);
+        let zone_days = ZoneDays::default();
+        let what = (options.include_unavailable, limit);
+        Generation::new(self, &params, &load, now, what, &zone_days).run(start, end, &mut out);
         Ok(out)
     }
 }

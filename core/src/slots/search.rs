@@ -3,8 +3,8 @@
 use super::generate::Generation;
 use super::load::{PendingLoad, check_now};
 use super::params::TypeParams;
-use crate::availability::check_range;
 use crate::availability::local_time::DAY;
+use crate::availability::{ZoneDays, check_range};
 use crate::{Availability, Error, Occupancy, Problem, Result, Slot, SlotRequest, SlotSeries};
 
 /// The most slots one [`first_available`] call returns.
@@ -103,13 +103,14 @@ pub fn first_available<'a>(
     let (mut from, mut width) = (start, DAY);
     while from < end {
         let to = end.min(from.saturating_add(width));
+        let zone_days = ZoneDays::default();
         for (d, (availability, load)) in doctors.iter().enumerate() {
             let until = cutoff.map_or(to, |c| c.min(to));
             if until <= from {
                 break;
             }
             series.slots.clear();
-            Generation::new(availability, &params, load, now, false, count).run(
+            Generation::new(availability, &params, load, now, (false, count), &zone_days).run(
                 from,
                 until,
                 &mut series,
