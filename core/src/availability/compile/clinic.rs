@@ -1,0 +1,142 @@
+//! Compiling a clinic: locations with their zones and rooms, and holidays.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono_tz::Tz;
+
+use super::checks::*;
+use super::model::*;
+use crate::availability::recurrence::expand_dates;
+use crate::{Clinic, Error, Id, Problem, Result};
+
+pub(crate) fn compile_clinic(clinic: &Clinic) -> Result<CompiledClinic> {
+    unique_ids("locations", clinic.locations.iter().map(|l| &l.id))?;
+    if clinic.locations.len() > usize::from(LocationIx::MAX) {
+        return Err(Error::invalid(
+            "locations",
+            clinic.locations.len(),
+            Problem::OutOfRange(format!("at most {} locations", LocationIx::MAX)),
+        ));
+    }
+    let mut locations = Vec::with_capacity(clinic.locations.len());
+    let mut location_ix = HashMap::new();
+    let mut room_ids = HashSet::new();
+    for (i, loc) in clinic.locations.iter().enumerate() {
+        let tz: Tz = loc.time_zone.parse().map_err(|_| {
+            Error::invalid(
+                at("locations", i, "time_zone"),
+                &loc.time_zone,
+                Problem::UnknownTimeZone,
+            )
+        })?;
+        let rooms_path = at("locations", i, "rooms");
+        for (j, room) in loc.rooms.iter().enumerate() {
+            // A reservation names its room only, so a room id names one room in the clinic.
+            if !room_ids.insert(&room.id) {
+                return Err(Error::invalid(
+                    at(&rooms_path, j, "id"),
+                    &room.id,
+                    Problem::DuplicateId,
+                ));
+            }
+            if room.capacity == 0 {
+                return Err(Error::invalid(
+                    at(&rooms_path, j, "capacity"),
+                    0,
+                    Problem::NotPositive,
+                ));
+            }
+        }
+        location_ix.insert(loc.id.clone(), i as LocationIx);
+        locations.push(CompiledLocation {
+            id: loc.id.clone(),
+            tz,
+            rooms: loc
+                .rooms
+                .iter()
+                .map(|r| (r.id.clone(), r.capacity))
+                .collect(),
+        });
+    }
+    unique_ids("holidays", clinic.holidays.iter().map(|h| &h.id))?;
+    let mut holidays = Vec::with_capacity(clinic.holidays.len());
+    for (i, h) in clinic.holidays.iter().enumerate() {
+        let location = match &h.location_id {
+            None => None,
+            Some(id) => Some(*location_ix.get(id).ok_or_else(|| {
+                Error::invalid(
+                    at("holidays", i, "location_id"),
+                    id,
+                    Problem::UnknownReference,
+                )
+            })?),
+        };
+        check_date(|| at("holidays", i, "first"), h.first)?;
+        check_date(|| at("holidays", i, "last"), h.last)?;
+        if h.last < h.first {
+            return Err(Error::invalid(
+                at("holidays", i, "last"),
+                h.last,
+                Problem::EndNotAfterStart,
+            ));
+        }
+        let spans = match &h.rrule {
+            None => vec![(h.first, h.last)],
+            Some(rule) => {
+                let length = h.last - h.first;
+                expand_dates(&at("holidays", i, "rrule"), rule, h.first, None)?
+                    .into_iter()
+                    .map(|d| (d, d + length))
+                    .collect()
+            }
+        };
+        holidays.push(CompiledHoliday {
+            id: h.id.clone(),
+            location,
+            spans,
+        });
+    }
+    Ok(CompiledClinic {
+        locations,
+        location_ix,
+        holidays,
+    })
+}
+
+impl CompiledClinic {
+    pub(super) fn location(&self, field: impl FnOnce() -> String, id: &Id) -> Result<LocationIx> {
+        self.location_ix
+            .get(id)
+            .copied()
+            .ok_or_else(|| Error::invalid(field(), id, Problem::UnknownReference))
+    }
+
+    pub(super) fn room(
+        &self,
+        field: impl FnOnce() -> String,
+        location: LocationIx,
+        room: &Option<Id>,
+    ) -> Result<Option<Id>> {
+        match room {
+            None => Ok(None),
+            Some(id)
+                if self.locations[usize::from(location)]
+                    .rooms
+                    .iter()
+                    .any(|(r, _)| r == id) =>
+            {
+                Ok(Some(id.clone()))
+            }
+            Some(id) => Err(Error::invalid(field(), id, Problem::UnknownReference)),
+        }
+    }
+
+    /// The capacity of a room at a location.
+    pub(crate) fn room_capacity(&self, location: LocationIx, room: &Id) -> u32 {
+        self.locations[usize::from(location)]
+            .rooms
+            .iter()
+            .find(|(r, _)| r == room)
+            .map_or(1, |(_, c)| *c)
+    }
+}

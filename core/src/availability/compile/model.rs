@@ -1,0 +1,133 @@
+//! The compiled form of the host's records: what resolution and slot generation read.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use chrono::{Datelike, NaiveDate};
+use chrono_tz::Tz;
+
+use crate::{ConsultationMode, Id, OverrideKind};
+
+/// Index of a location in [`ClinicRules::locations`].
+pub(crate) type LocationIx = u16;
+
+/// The earliest and latest years medsched computes with.
+pub(crate) const FIRST_YEAR: i32 = 1900;
+pub(crate) const LAST_YEAR: i32 = 2200;
+
+pub(crate) struct CompiledLocation {
+    pub(crate) id: Id,
+    pub(crate) tz: Tz,
+    pub(crate) rooms: Vec<(Id, u32)>,
+}
+
+pub(crate) struct CompiledHoliday {
+    pub(crate) id: Id,
+    pub(crate) location: Option<LocationIx>,
+    /// Closed spans of local dates `(first, last)`, sorted.
+    pub(crate) spans: Vec<(NaiveDate, NaiveDate)>,
+}
+
+pub(crate) struct CompiledClinic {
+    pub(crate) locations: Vec<CompiledLocation>,
+    pub(crate) location_ix: HashMap<Id, LocationIx>,
+    pub(crate) holidays: Vec<CompiledHoliday>,
+}
+
+/// Settings in the units resolution and slot generation use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Settings {
+    pub(crate) slot_secs: i64,
+    pub(crate) buffer_before: i64,
+    pub(crate) buffer_after: i64,
+    pub(crate) max_parallel: u32,
+    /// Capacity per mode (in-person, video, phone); 0 where the mode is not offered.
+    pub(crate) mode_capacity: [u32; 3],
+}
+
+pub(crate) fn mode_index(mode: ConsultationMode) -> usize {
+    match mode {
+        ConsultationMode::InPerson => 0,
+        ConsultationMode::Video => 1,
+        ConsultationMode::Phone => 2,
+    }
+}
+
+pub(crate) enum DaySet {
+    /// Bit `n` set for the weekday `n` days from Monday.
+    Weekly(u8),
+    /// Sorted dates selected by a recurrence rule.
+    Dates(Vec<NaiveDate>),
+}
+
+pub(crate) struct CompiledTemplate {
+    pub(crate) id: Id,
+    pub(crate) location: LocationIx,
+    pub(crate) room: Option<Id>,
+    pub(crate) days: DaySet,
+    pub(crate) from: Option<NaiveDate>,
+    pub(crate) until: Option<NaiveDate>,
+    /// Open pieces of each day (sessions less breaks), as seconds of the day, sorted.
+    pub(crate) pieces: Vec<(u32, u32)>,
+    pub(crate) settings: Settings,
+}
+
+impl CompiledTemplate {
+    pub(crate) fn applies(&self, date: NaiveDate) -> bool {
+        if self.from.is_some_and(|f| date < f) || self.until.is_some_and(|u| date > u) {
+            return false;
+        }
+        match &self.days {
+            DaySet::Weekly(mask) => mask & (1 << date.weekday().num_days_from_monday()) != 0,
+            DaySet::Dates(dates) => dates.binary_search(&date).is_ok(),
+        }
+    }
+}
+
+pub(crate) struct CompiledOverride {
+    pub(crate) id: Id,
+    pub(crate) date: NaiveDate,
+    pub(crate) location: LocationIx,
+    pub(crate) room: Option<Id>,
+    pub(crate) kind: OverrideKind,
+    /// Hours as seconds of the day, sorted and disjoint.
+    pub(crate) hours: Vec<(u32, u32)>,
+    pub(crate) settings: Settings,
+}
+
+pub(crate) struct CompiledLeave {
+    pub(crate) id: Id,
+    pub(crate) approved: bool,
+    pub(crate) first: NaiveDate,
+    pub(crate) start_secs: u32,
+    /// The local date and time the leave ends.
+    pub(crate) end_date: NaiveDate,
+    pub(crate) end_secs: u32,
+}
+
+pub(crate) struct InstantRule {
+    pub(crate) id: Id,
+    pub(crate) start: i64,
+    pub(crate) end: i64,
+}
+
+/// The rules of one location the doctor works at.
+pub(crate) struct Site {
+    pub(crate) location: LocationIx,
+    pub(crate) templates: Vec<u32>,
+    /// Override indices sorted by date.
+    pub(crate) overrides: Vec<u32>,
+}
+
+pub(crate) struct CompiledCalendar {
+    pub(crate) doctor_id: Id,
+    pub(crate) sites: Vec<Site>,
+    pub(crate) templates: Vec<CompiledTemplate>,
+    pub(crate) overrides: Vec<CompiledOverride>,
+    pub(crate) leaves: Vec<CompiledLeave>,
+    pub(crate) emergencies: Vec<InstantRule>,
+    pub(crate) forced_blocks: Vec<InstantRule>,
+}
+
+/// A compiled clinic shared by the availabilities of its doctors.
+pub(crate) type SharedClinic = Arc<CompiledClinic>;
