@@ -48,6 +48,16 @@ impl Lcg {
     }
 }
 
+/// The working week of most doctors in the data set.
+const MON_TO_SAT: [Weekday; 6] = [
+    Weekday::Mon,
+    Weekday::Tue,
+    Weekday::Wed,
+    Weekday::Thu,
+    Weekday::Fri,
+    Weekday::Sat,
+];
+
 fn utc(s: &str) -> DateTime<Utc> {
     s.parse().expect("a valid RFC 3339 instant")
 }
@@ -170,14 +180,7 @@ fn one_doctor() -> OneDoctor {
     let mut calendar = DoctorCalendar::new("dr-asha");
     calendar.settings = settings(15);
     calendar.templates.push(WeeklyTemplate {
-        weekdays: vec![
-            Weekday::Mon,
-            Weekday::Tue,
-            Weekday::Wed,
-            Weekday::Thu,
-            Weekday::Fri,
-            Weekday::Sat,
-        ],
+        weekdays: MON_TO_SAT.to_vec(),
         sessions: vec![
             session("09:00", "13:00")
                 .with_break("11:00", "11:15")
@@ -368,14 +371,7 @@ fn calendar(i: usize) -> DoctorCalendar {
             cal.templates.push(template(
                 "evenings",
                 home,
-                &[
-                    Weekday::Mon,
-                    Weekday::Tue,
-                    Weekday::Wed,
-                    Weekday::Thu,
-                    Weekday::Fri,
-                    Weekday::Sat,
-                ],
+                &MON_TO_SAT,
                 vec![session("17:00", "21:00")],
             ));
         }

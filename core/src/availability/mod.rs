@@ -15,7 +15,7 @@ use self::compile::{CompiledCalendar, SharedClinic, check_instant, check_instant
 pub(crate) use self::covers::Purpose;
 use self::covers::{Cover, EVERYWHERE, Effect};
 pub(crate) use self::local_time::ZoneDays;
-use self::sweep::{Decision, Resolution, applies, decide, scheduled_by};
+use self::sweep::{Decision, Resolution, applies, decide};
 use crate::{
     Clinic, DoctorCalendar, Error, Explanation, Id, Interval, Problem, Result, RuleKind, RuleRef,
     Status,
@@ -281,7 +281,7 @@ impl Availability {
             .filter(|&c| covers[c as usize].start <= t && t < covers[c as usize].end)
             .collect();
         let decision = decide(&covers, &active);
-        let location = scheduled_by(&covers, &active).map(|c| covers[c as usize].location);
+        let location = decision.scheduled.map(|c| covers[c as usize].location);
         let mut overruled: Vec<(RuleKind, u32, RuleRef)> = active
             .iter()
             .map(|&c| &covers[c as usize])

@@ -49,7 +49,7 @@ pub(crate) fn applies(cover: &Cover, location: Option<LocationIx>) -> bool {
 
 /// The cover among `active` the doctor is scheduled by: an override's open hours beat the
 /// base schedule; within a kind the earlier rule wins.
-pub(crate) fn scheduled_by(covers: &[Cover], active: &[CoverIx]) -> Option<CoverIx> {
+fn scheduled_by(covers: &[Cover], active: &[CoverIx]) -> Option<CoverIx> {
     active
         .iter()
         .copied()
