@@ -1,5 +1,9 @@
 //! The one error type of medsched and its machine-readable codes.
 
+use chrono::{DateTime, Utc};
+
+use crate::{Id, Unavailable};
+
 /// Every failure medsched reports.
 ///
 /// Errors are values, never panics: bindings turn them into native exceptions. Each error has
@@ -35,6 +39,124 @@ pub enum Error {
         /// What is wrong with it.
         problem: Problem,
     },
+    /// A record the command names does not exist: a doctor, appointment type, hold or
+    /// appointment.
+    #[error("{kind} {id:?} not found")]
+    NotFound {
+        /// What was looked for: `"doctor"`, `"appointment_type"`, `"hold"` or `"appointment"`.
+        kind: &'static str,
+        /// The id that was looked for.
+        id: String,
+    },
+    /// The slot asked for cannot be held or booked, and why (the slot engine's reason).
+    #[error("slot of {doctor_id} at {start} is unavailable: {reason}")]
+    SlotUnavailable {
+        /// The doctor.
+        doctor_id: Id,
+        /// The slot's start.
+        start: DateTime<Utc>,
+        /// Why: taken, held by another, closed by which rule, too soon, too far ahead...
+        reason: Unavailable,
+    },
+    /// The action is not allowed from the record's current status, e.g. completing a
+    /// cancelled appointment.
+    #[error("cannot {action} {kind} {id:?}: it is {from}")]
+    InvalidTransition {
+        /// `"appointment"` or `"hold"`.
+        kind: &'static str,
+        /// The record's id.
+        id: String,
+        /// Its current status, e.g. `"cancelled"`.
+        from: &'static str,
+        /// The refused action, e.g. `"complete"`.
+        action: &'static str,
+    },
+    /// The action breaks a booking policy of the appointment type, e.g. a third reschedule
+    /// where two are allowed.
+    #[error("cannot {action} {id:?}: {rule}")]
+    PolicyViolation {
+        /// The appointment's or hold's id.
+        id: String,
+        /// The refused action, e.g. `"reschedule"`.
+        action: &'static str,
+        /// The policy it breaks.
+        rule: PolicyRule,
+    },
+    /// Another writer appended to the stream first. The booking service reloads and decides
+    /// again; this reaches the caller only when retries are exhausted or from a bare store.
+    #[error("concurrent change to stream {stream}: expected version {expected}, found {actual}")]
+    Conflict {
+        /// The stream, e.g. `clinic-1/2026-03-02`.
+        stream: String,
+        /// The version the writer decided on.
+        expected: u64,
+        /// The stream's version in the store.
+        actual: u64,
+    },
+    /// A storage adapter failed (its message, passed through).
+    #[error("storage failed: {message}")]
+    Storage {
+        /// What the adapter reported.
+        message: String,
+    },
+}
+
+/// A booking policy an action would break (see [`Error::PolicyViolation`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PolicyRule {
+    /// Patients may not reschedule this appointment type.
+    #[error("patients may not reschedule this appointment type")]
+    PatientRescheduleNotAllowed,
+    /// The appointment has been rescheduled as often as the type allows.
+    #[error("already rescheduled {max} times, the most allowed")]
+    RescheduleLimit {
+        /// The most reschedules allowed.
+        max: u32,
+    },
+    /// Too close to the appointment to reschedule it.
+    #[error("rescheduling needs {minutes} minutes' notice")]
+    RescheduleNotice {
+        /// The notice the policy asks for.
+        minutes: u32,
+    },
+    /// Too close to the appointment for a patient to cancel it.
+    #[error("patients must cancel {minutes} minutes ahead")]
+    CancelNotice {
+        /// The notice the policy asks for.
+        minutes: u32,
+    },
+    /// A hold would last longer than the policy allows.
+    #[error("holds last at most {minutes} minutes")]
+    HoldLimit {
+        /// The longest hold allowed, extensions included.
+        minutes: u32,
+    },
+    /// The appointment has not started yet, so it cannot be completed or marked a no-show.
+    #[error("the appointment has not started yet")]
+    NotStarted,
+    /// A patient may act only on their own holds and appointments.
+    #[error("a patient may act only on their own bookings")]
+    NotOwner,
+    /// Only staff (or the system) may take this action.
+    #[error("only staff may do this")]
+    StaffOnly,
+}
+
+impl PolicyRule {
+    /// The stable, machine-readable code of this rule, e.g. `"reschedule_limit"`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            PolicyRule::PatientRescheduleNotAllowed => "patient_reschedule_not_allowed",
+            PolicyRule::RescheduleLimit { .. } => "reschedule_limit",
+            PolicyRule::RescheduleNotice { .. } => "reschedule_notice",
+            PolicyRule::CancelNotice { .. } => "cancel_notice",
+            PolicyRule::HoldLimit { .. } => "hold_limit",
+            PolicyRule::NotStarted => "not_started",
+            PolicyRule::NotOwner => "not_owner",
+            PolicyRule::StaffOnly => "staff_only",
+        }
+    }
 }
 
 /// What is wrong with an [`Error::InvalidInput`] value.
@@ -74,13 +196,25 @@ pub enum Problem {
     /// A range or value beyond what medsched computes.
     #[error("out of range: {0}")]
     OutOfRange(String),
+    /// An instant that is not the start of a slot: off the step grid, or too long to fit
+    /// before the session ends.
+    #[error("not the start of a slot of this appointment type")]
+    NotSlotStart,
 }
 
 impl Error {
-    /// The stable, machine-readable code of this error (`"invalid_input"`).
+    /// The stable, machine-readable code of this error: `"invalid_input"`, `"not_found"`,
+    /// `"slot_unavailable"`, `"invalid_transition"`, `"policy_violation"`, `"conflict"` or
+    /// `"storage"`.
     pub fn code(&self) -> &'static str {
         match self {
             Error::InvalidInput { .. } => "invalid_input",
+            Error::NotFound { .. } => "not_found",
+            Error::SlotUnavailable { .. } => "slot_unavailable",
+            Error::InvalidTransition { .. } => "invalid_transition",
+            Error::PolicyViolation { .. } => "policy_violation",
+            Error::Conflict { .. } => "conflict",
+            Error::Storage { .. } => "storage",
         }
     }
 
@@ -88,6 +222,7 @@ impl Error {
     pub fn field(&self) -> Option<&str> {
         match self {
             Error::InvalidInput { field, .. } => Some(field),
+            _ => None,
         }
     }
 
@@ -95,6 +230,7 @@ impl Error {
     pub fn value(&self) -> Option<&str> {
         match self {
             Error::InvalidInput { value, .. } => Some(value),
+            _ => None,
         }
     }
 
@@ -102,12 +238,18 @@ impl Error {
     pub fn problem(&self) -> Option<&Problem> {
         match self {
             Error::InvalidInput { problem, .. } => Some(problem),
+            _ => None,
         }
     }
 
     /// Whether this error reports a refused input value.
     pub fn is_invalid_input(&self) -> bool {
         matches!(self, Error::InvalidInput { .. })
+    }
+
+    /// Whether another writer changed the stream first; deciding again may succeed.
+    pub fn is_conflict(&self) -> bool {
+        matches!(self, Error::Conflict { .. })
     }
 
     /// The same error with its field placed inside `prefix` (e.g. `doctors[3]`).
@@ -123,6 +265,24 @@ impl Error {
                 value,
                 problem,
             },
+            other => other,
+        }
+    }
+
+    /// The same error with `prefix` taken off the front of its field.
+    #[cold]
+    pub(crate) fn without_prefix(self, prefix: &str) -> Error {
+        match self {
+            Error::InvalidInput {
+                field,
+                value,
+                problem,
+            } => Error::InvalidInput {
+                field: field.strip_prefix(prefix).unwrap_or(&field).to_owned(),
+                value,
+                problem,
+            },
+            other => other,
         }
     }
 
@@ -155,6 +315,7 @@ impl Problem {
             Problem::Missing(_) => "missing",
             Problem::Conflicting(_) => "conflicting",
             Problem::OutOfRange(_) => "out_of_range",
+            Problem::NotSlotStart => "not_slot_start",
         }
     }
 }

@@ -33,6 +33,15 @@ impl Id {
     }
 }
 
+/// An id reads as the string it is, so `&Id` passes where `&str` is expected.
+impl std::ops::Deref for Id {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
 impl From<&str> for Id {
     fn from(value: &str) -> Self {
         Id(Arc::from(value))

@@ -66,6 +66,7 @@ pub use chrono;
 pub use chrono_tz;
 
 mod availability;
+mod booking;
 mod calendar;
 mod clinic;
 mod error;
@@ -75,11 +76,17 @@ mod slots;
 mod timeline;
 
 pub use availability::{Availability, ClinicRules, MAX_RANGE_DAYS};
+pub use booking::{
+    Actor, ActorKind, Appointment, AppointmentStatus, BookRequest, BookingPolicy, Bookings, Change,
+    Collision, Command, Context, DayBook, Event, EventStore, FeedEntry, Hold, HoldRequest,
+    HoldStatus, InMemoryStore, LoadedStream, Notification, NotificationKind, Schedule, SlotClaim,
+    StreamId, decide, notifications,
+};
 pub use calendar::{
     ConsultationMode, DoctorCalendar, Hours, ModeCapacity, Session, SessionSettings, WeeklyTemplate,
 };
 pub use clinic::{Clinic, Holiday, Location, Room};
-pub use error::{Error, Problem, Result};
+pub use error::{Error, PolicyRule, Problem, Result};
 pub use exceptions::{DateOverride, Leave, LeaveStatus, OverrideKind, Unavailability};
 pub use id::Id;
 pub use slots::{

@@ -339,6 +339,13 @@ impl Availability {
         }
     }
 
+    /// Whether any template or override of this doctor puts them in `room`.
+    pub(crate) fn uses_room(&self, room: &Id) -> bool {
+        let cal = &self.calendar;
+        cal.templates.iter().any(|t| t.room.as_ref() == Some(room))
+            || cal.overrides.iter().any(|o| o.room.as_ref() == Some(room))
+    }
+
     pub(crate) fn location_id(&self, location: compile::LocationIx) -> Option<&Id> {
         (location != EVERYWHERE).then(|| &self.clinic.locations[usize::from(location)].id)
     }

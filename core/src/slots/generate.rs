@@ -237,6 +237,10 @@ impl<'a> Generation<'a> {
             return true;
         }
         let step = p.step.unwrap_or(run.settings.slot_secs);
+        let buffer_minutes =
+            |session: i64, own: i64| u32::try_from(session.max(own) / 60).unwrap_or(0);
+        let buffer_before_minutes = buffer_minutes(run.settings.buffer_before, p.buffer_before);
+        let buffer_after_minutes = buffer_minutes(run.settings.buffer_after, p.buffer_after);
         let run_end = segments.last().map_or(from, |s| s.end);
         let mut cursor = 0;
         let mut s = self.align(run, step, from);
@@ -257,6 +261,8 @@ impl<'a> Generation<'a> {
                         start: self.utc_day.utc(s),
                         end: self.utc_day.utc(e),
                         local_start: self.local_day.naive(s + Self::offset(run, s)),
+                        buffer_before_minutes,
+                        buffer_after_minutes,
                         capacity_left,
                     });
                     if out.slots.len() >= self.limit {

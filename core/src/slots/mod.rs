@@ -15,7 +15,7 @@ pub use search::{MAX_SEARCH_COUNT, first_available};
 
 use self::generate::Generation;
 use self::load::{PendingLoad, check_now};
-use self::params::TypeParams;
+pub(crate) use self::params::TypeParams;
 use crate::availability::{ZoneDays, check_range};
 use crate::{Availability, Error, Problem, Result};
 

@@ -35,6 +35,12 @@ pub struct Slot {
     pub end: DateTime<Utc>,
     /// Start in the location's wall-clock time.
     pub local_start: NaiveDateTime,
+    /// Minutes this slot keeps free before its start: the larger of the type's and the
+    /// session's buffer. A [`Reservation`](crate::Reservation) for the slot carries it.
+    pub buffer_before_minutes: u32,
+    /// Minutes this slot keeps free after its end (the larger of the type's and the
+    /// session's).
+    pub buffer_after_minutes: u32,
     /// How many more appointments could still be booked over this slot (at least 1).
     pub capacity_left: u32,
 }

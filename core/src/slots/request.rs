@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{ConsultationMode, Id};
+use crate::{BookingPolicy, ConsultationMode, Id};
 
 /// A kind of appointment a patient can book, with its booking policy.
 ///
@@ -54,6 +54,10 @@ pub struct AppointmentType {
     /// The consultation mode; a session must offer it.
     #[serde(default)]
     pub mode: ConsultationMode,
+    /// How holds, bookings, reschedules and cancellations of this type behave. Slot
+    /// generation does not read it.
+    #[serde(default)]
+    pub policy: BookingPolicy,
 }
 
 impl AppointmentType {
@@ -69,6 +73,7 @@ impl AppointmentType {
             min_notice_minutes: 0,
             max_days_ahead: None,
             mode: ConsultationMode::InPerson,
+            policy: BookingPolicy::default(),
         }
     }
 }

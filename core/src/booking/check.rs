@@ -1,0 +1,119 @@
+//! The one slot check of holds, bookings and reschedules: the slot engine, asked about one
+//! start.
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::{
+    Availability, DayBook, Error, Problem, Result, SlotClaim, SlotOptions, SlotRequest, Status,
+    Unavailable,
+};
+
+use super::Context;
+
+/// What is asked: this doctor, this type, this start, on the context's day book.
+pub(crate) struct SlotAsk<'a> {
+    pub(crate) doctor_id: &'a str,
+    pub(crate) appointment_type_id: &'a str,
+    pub(crate) start: DateTime<Utc>,
+    /// A hold or appointment of the book that does not count against the slot (the hold
+    /// being booked, the appointment being moved).
+    pub(crate) except: Option<&'a str>,
+}
+
+/// The slot at `ask.start`, claimed, if the slot engine offers it at `ctx.now`; otherwise
+/// why not.
+pub(crate) fn claim(ctx: &Context<'_>, book: &DayBook, ask: &SlotAsk<'_>) -> Result<SlotClaim> {
+    let availability = ctx.schedule.availability(ask.doctor_id)?;
+    let appointment_type = ctx.schedule.appointment_type(ask.appointment_type_id)?;
+    if ctx.schedule.book_date(ask.start) != ctx.date {
+        return Err(Error::invalid(
+            "start",
+            ask.start.to_rfc3339(),
+            Problem::OutOfRange(format!("not on the day book of {}", ctx.date)),
+        ));
+    }
+    let occupancy = book.occupancy_where(ctx.now, ask.except, |c| {
+        c.doctor_id == *availability.doctor_id()
+            || c.room_id
+                .as_ref()
+                .is_some_and(|r| availability.uses_room(r))
+    });
+    let request = SlotRequest {
+        appointment_type: appointment_type.clone(),
+        start: ask.start,
+        end: ask.start + Duration::seconds(1),
+        now: ctx.now,
+    };
+    let options = SlotOptions {
+        include_unavailable: true,
+        limit: Some(1),
+    };
+    let series = availability.slots(&request, &occupancy, options)?;
+    let unavailable = |reason| Error::SlotUnavailable {
+        doctor_id: availability.doctor_id().clone(),
+        start: ask.start,
+        reason,
+    };
+    let Some(slot) = series.slots.into_iter().find(|s| s.start == ask.start) else {
+        return Err(match series.unavailable.into_iter().next() {
+            Some(u) => unavailable(u.reason),
+            None => match closing_rule(availability, ask.start, appointment_type.duration_minutes)?
+            {
+                Some(reason) => unavailable(reason),
+                None => Error::invalid("start", ask.start.to_rfc3339(), Problem::NotSlotStart),
+            },
+        });
+    };
+    let claim = SlotClaim {
+        doctor_id: slot.place.doctor_id.clone(),
+        location_id: slot.place.location_id.clone(),
+        room_id: slot.place.room_id.clone(),
+        appointment_type_id: appointment_type.id.clone(),
+        mode: appointment_type.mode,
+        start: slot.start,
+        end: slot.end,
+        buffer_before_minutes: slot.buffer_before_minutes,
+        buffer_after_minutes: slot.buffer_after_minutes,
+    };
+    within_day(ctx, &claim)?;
+    Ok(claim)
+}
+
+/// Why a start with no candidate slot is closed: the rule at its start, or at its last
+/// instant. `None` when the doctor is open at both (the start is off the grid).
+fn closing_rule(
+    availability: &Availability,
+    start: DateTime<Utc>,
+    minutes: u32,
+) -> Result<Option<Unavailable>> {
+    let last = start + Duration::minutes(i64::from(minutes)) - Duration::seconds(1);
+    for at in [start, last] {
+        let why = availability.explain(at)?;
+        if why.status == Status::Closed {
+            return Ok(Some(Unavailable::Closed {
+                rule: why.rule,
+                rule_id: why.rule_id,
+            }));
+        }
+    }
+    Ok(None)
+}
+
+/// Refuses a claim that, with its buffers, reaches into another book day: the day book is
+/// the unit of consistency, so everything a booking occupies must lie inside it.
+fn within_day(ctx: &Context<'_>, claim: &SlotClaim) -> Result<()> {
+    let from = claim.start - Duration::minutes(i64::from(claim.buffer_before_minutes));
+    let to = claim.end + Duration::minutes(i64::from(claim.buffer_after_minutes));
+    let book = ctx.schedule;
+    if book.book_date(from) != ctx.date || book.book_date(to - Duration::seconds(1)) != ctx.date {
+        return Err(Error::invalid(
+            "start",
+            claim.start.to_rfc3339(),
+            Problem::OutOfRange(format!(
+                "with its buffers the appointment crosses midnight in the day book's zone {}",
+                book.book_time_zone()
+            )),
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,140 @@
+//! Events: what happened to a day book, with who did it and when.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::{Actor, Appointment, Hold, Id, SlotClaim};
+
+/// One fact in a day book's history: the tenant, the actor, the instant (the `now` of the
+/// command) and the change. Events are never edited; state is their fold.
+///
+/// In JSON the change's fields sit beside the envelope's, tagged by `"type"`:
+///
+/// ```
+/// use medsched::{Actor, Change, Event};
+///
+/// let event = Event {
+///     tenant: "clinic-1".into(),
+///     actor: Actor::staff("rcp-7"),
+///     at: "2026-03-02T08:00:00Z".parse().unwrap(),
+///     change: Change::HoldReleased { hold_id: "h-1".into() },
+/// };
+/// let json = serde_json::to_value(&event).unwrap();
+/// assert_eq!(json["type"], "hold_released");
+/// assert_eq!(json["hold_id"], "h-1");
+/// assert_eq!(json["actor"]["kind"], "staff");
+/// assert_eq!(event.change.topic(), "hold_released");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    /// The tenant (clinic, hospital) whose day book this is.
+    pub tenant: Id,
+    /// Who caused it.
+    pub actor: Actor,
+    /// When it happened: the `now` the command was decided with.
+    pub at: DateTime<Utc>,
+    /// What happened.
+    #[serde(flatten)]
+    pub change: Change,
+}
+
+/// What happened. Past tense; each carries what an audit timeline shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Change {
+    /// A slot was held.
+    HoldPlaced {
+        /// The hold.
+        hold: Hold,
+    },
+    /// A hold was given more time (e.g. payment in progress).
+    HoldExtended {
+        /// The hold.
+        hold_id: Id,
+        /// Its new end.
+        expires_at: DateTime<Utc>,
+    },
+    /// A hold was released before it lapsed.
+    HoldReleased {
+        /// The hold.
+        hold_id: Id,
+    },
+    /// A hold lapsed and the expiry job ended it.
+    HoldExpired {
+        /// The hold.
+        hold_id: Id,
+    },
+    /// An appointment was booked (from a hold, directly, or moved here from another day).
+    AppointmentBooked {
+        /// The appointment as booked.
+        appointment: Appointment,
+    },
+    /// Staff confirmed a pending appointment.
+    AppointmentConfirmed {
+        /// The appointment.
+        appointment_id: Id,
+    },
+    /// Staff declined a pending appointment.
+    AppointmentDeclined {
+        /// The appointment.
+        appointment_id: Id,
+        /// Why, if given.
+        reason: Option<String>,
+    },
+    /// The appointment was cancelled (the actor says by whom).
+    AppointmentCancelled {
+        /// The appointment.
+        appointment_id: Id,
+        /// Why, if given.
+        reason: Option<String>,
+    },
+    /// The appointment took place.
+    AppointmentCompleted {
+        /// The appointment.
+        appointment_id: Id,
+    },
+    /// The patient did not come.
+    AppointmentNoShow {
+        /// The appointment.
+        appointment_id: Id,
+    },
+    /// The appointment moved to another slot on the same day.
+    AppointmentRescheduled {
+        /// The appointment.
+        appointment_id: Id,
+        /// The slot it left.
+        from: SlotClaim,
+        /// The slot it moved to.
+        to: SlotClaim,
+    },
+    /// The appointment moved to another day; that day's book has its `AppointmentBooked`.
+    AppointmentMovedOut {
+        /// The appointment.
+        appointment_id: Id,
+        /// The day book it moved to.
+        to_date: NaiveDate,
+        /// The slot it moved to.
+        to: SlotClaim,
+    },
+}
+
+impl Change {
+    /// The live-update topic a host pushes to its clients: `"hold_created"`,
+    /// `"hold_extended"`, `"hold_released"`, `"slot_booked"`, `"slot_availability_changed"`
+    /// (a slot freed or moved) or `"appointment_updated"` (status only).
+    pub fn topic(&self) -> &'static str {
+        match self {
+            Change::HoldPlaced { .. } => "hold_created",
+            Change::HoldExtended { .. } => "hold_extended",
+            Change::HoldReleased { .. } | Change::HoldExpired { .. } => "hold_released",
+            Change::AppointmentBooked { .. } => "slot_booked",
+            Change::AppointmentDeclined { .. }
+            | Change::AppointmentCancelled { .. }
+            | Change::AppointmentRescheduled { .. }
+            | Change::AppointmentMovedOut { .. } => "slot_availability_changed",
+            Change::AppointmentConfirmed { .. }
+            | Change::AppointmentCompleted { .. }
+            | Change::AppointmentNoShow { .. } => "appointment_updated",
+        }
+    }
+}

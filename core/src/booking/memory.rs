@@ -1,0 +1,129 @@
+//! The embedded store: every tenant's day books in memory, safe to share between threads.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
+
+use chrono::NaiveDate;
+
+use crate::{Error, Event, EventStore, FeedEntry, Id, LoadedStream, Problem, Result, StreamId};
+
+/// An [`EventStore`] in memory: no I/O, nothing survives the process. The default store,
+/// and the reference every adapter is tested against.
+///
+/// Each tenant has its own lock, so tenants never wait on each other; appends to one tenant
+/// are serialized, which also orders its feed.
+///
+/// # Example
+///
+/// ```
+/// use medsched::{EventStore, InMemoryStore, StreamId};
+/// use chrono::NaiveDate;
+///
+/// let store = InMemoryStore::new();
+/// let stream = StreamId::new("clinic-1", NaiveDate::from_ymd_opt(2026, 3, 2).unwrap());
+/// let loaded = store.load(&stream)?;
+/// assert_eq!(loaded.version, 0);
+/// assert!(loaded.events.is_empty());
+/// # Ok::<(), medsched::Error>(())
+/// ```
+#[derive(Debug, Default)]
+pub struct InMemoryStore {
+    tenants: RwLock<HashMap<Id, Arc<Mutex<TenantLog>>>>,
+}
+
+#[derive(Debug, Default)]
+struct TenantLog {
+    streams: HashMap<NaiveDate, Vec<Event>>,
+    /// Every append of the tenant in order: the stream date and the event's index in it.
+    feed: Vec<(NaiveDate, usize)>,
+}
+
+impl InMemoryStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        InMemoryStore::default()
+    }
+
+    fn tenant(&self, tenant: &Id) -> Option<Arc<Mutex<TenantLog>>> {
+        let tenants = self.tenants.read().unwrap_or_else(|e| e.into_inner());
+        tenants.get(tenant).cloned()
+    }
+
+    fn tenant_or_new(&self, tenant: &Id) -> Arc<Mutex<TenantLog>> {
+        if let Some(log) = self.tenant(tenant) {
+            return log;
+        }
+        let mut tenants = self.tenants.write().unwrap_or_else(|e| e.into_inner());
+        tenants.entry(tenant.clone()).or_default().clone()
+    }
+}
+
+/// A tenant's log, even if a thread panicked while holding it: every change to a log is
+/// made after its checks, in one step, so a poisoned log is still whole.
+fn lock(log: &Mutex<TenantLog>) -> MutexGuard<'_, TenantLog> {
+    log.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl EventStore for InMemoryStore {
+    fn load(&self, stream: &StreamId) -> Result<LoadedStream> {
+        let Some(log) = self.tenant(&stream.tenant) else {
+            return Ok(LoadedStream::default());
+        };
+        let log = lock(&log);
+        let events = log.streams.get(&stream.date).cloned().unwrap_or_default();
+        let version = events.len() as u64;
+        Ok(LoadedStream { events, version })
+    }
+
+    fn append(&self, stream: &StreamId, expected_version: u64, events: &[Event]) -> Result<u64> {
+        if let Some((i, e)) = events
+            .iter()
+            .enumerate()
+            .find(|(_, e)| e.tenant != stream.tenant)
+        {
+            return Err(Error::invalid(
+                format!("events[{i}].tenant"),
+                &e.tenant,
+                Problem::Conflicting(format!("stream {stream}")),
+            ));
+        }
+        let log = self.tenant_or_new(&stream.tenant);
+        let mut log = lock(&log);
+        let log = &mut *log;
+        let held = log.streams.entry(stream.date).or_default();
+        let actual = held.len() as u64;
+        if actual != expected_version {
+            return Err(Error::Conflict {
+                stream: stream.to_string(),
+                expected: expected_version,
+                actual,
+            });
+        }
+        for event in events {
+            log.feed.push((stream.date, held.len()));
+            held.push(event.clone());
+        }
+        Ok(held.len() as u64)
+    }
+
+    fn feed(&self, tenant: &Id, after: u64, limit: usize) -> Result<Vec<FeedEntry>> {
+        let Some(log) = self.tenant(tenant) else {
+            return Ok(Vec::new());
+        };
+        let log = lock(&log);
+        let skip = usize::try_from(after).unwrap_or(usize::MAX);
+        Ok(log
+            .feed
+            .iter()
+            .enumerate()
+            .skip(skip)
+            .take(limit)
+            .map(|(i, &(date, index))| FeedEntry {
+                position: i as u64 + 1,
+                stream: StreamId::new(tenant.clone(), date),
+                version: index as u64 + 1,
+                event: log.streams[&date][index].clone(),
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,35 @@
+//! Holds, bookings and the appointment lifecycle, event-sourced.
+//!
+//! A [`Command`] and a [`DayBook`] (the fold of a day's [`Event`]s) give new events or a
+//! typed refusal ([`decide`]). The [`Bookings`] service loads the day book from an
+//! [`EventStore`], decides, and appends with optimistic concurrency, retrying when another
+//! writer came first.
+
+mod actor;
+mod check;
+mod collisions;
+mod command;
+mod decide;
+mod event;
+mod memory;
+mod notify;
+mod policy;
+mod records;
+mod schedule;
+mod service;
+mod state;
+mod store;
+
+pub use actor::{Actor, ActorKind};
+pub use collisions::Collision;
+pub use command::Command;
+pub use decide::{Context, decide};
+pub use event::{Change, Event};
+pub use memory::InMemoryStore;
+pub use notify::{Notification, NotificationKind, notifications};
+pub use policy::BookingPolicy;
+pub use records::{Appointment, AppointmentStatus, Hold, HoldStatus, SlotClaim};
+pub use schedule::Schedule;
+pub use service::{BookRequest, Bookings, HoldRequest};
+pub use state::DayBook;
+pub use store::{EventStore, FeedEntry, LoadedStream, StreamId};

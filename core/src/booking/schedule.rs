@@ -1,0 +1,224 @@
+//! A tenant's compiled rules: its clinic, its doctors' calendars and its appointment types.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+
+use crate::slots::TypeParams;
+use crate::{
+    AppointmentType, Availability, BookingPolicy, Clinic, ClinicRules, DoctorCalendar, Error, Id,
+    Problem, Result,
+};
+
+/// The longest hold or reminder lead a policy may ask for: 30 days, in minutes.
+const MAX_POLICY_MINUTES: u32 = 30 * 24 * 60;
+
+/// Everything the booking service decides with, for one tenant: the clinic, each doctor's
+/// compiled [`Availability`] and the appointment types with their policies.
+///
+/// Bookings are kept in day books: one stream of events per tenant and date. The date of an
+/// instant is read in the **book time zone**: the zone of the clinic's first location unless
+/// [`with_book_time_zone`](Self::with_book_time_zone) sets another. An appointment, with its
+/// buffers, must lie within one book day.
+///
+/// # Example
+///
+/// ```
+/// use medsched::*;
+/// use chrono::Weekday;
+///
+/// let clinic = Clinic {
+///     locations: vec![Location::new("kochi", "Kochi OPD", "Asia/Kolkata")],
+///     holidays: vec![],
+/// };
+/// let mut calendar = DoctorCalendar::new("dr-asha");
+/// calendar.templates.push(WeeklyTemplate {
+///     weekdays: vec![Weekday::Mon],
+///     sessions: vec![Session::new("09:00", "13:00")?],
+///     ..WeeklyTemplate::new("mon-opd", "kochi")
+/// });
+/// let schedule = Schedule::new(
+///     "clinic-1",
+///     &clinic,
+///     &[calendar],
+///     &[AppointmentType::new("consult", 15)],
+/// )?;
+/// assert_eq!(schedule.book_time_zone(), chrono_tz::Asia::Kolkata);
+/// // 20:00 UTC on 1 March is 01:30 on 2 March in Kochi.
+/// let date = schedule.book_date("2026-03-01T20:00:00Z".parse().unwrap());
+/// assert_eq!(date.to_string(), "2026-03-02");
+/// # Ok::<(), medsched::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Schedule {
+    tenant: Id,
+    clinic: ClinicRules,
+    doctors: HashMap<Id, Availability>,
+    types: HashMap<Id, AppointmentType>,
+    book_zone: Tz,
+}
+
+impl Schedule {
+    /// Validates and compiles a tenant's rules.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] for a bad clinic or calendar (fields as in
+    /// [`Availability::new`], inside `calendars[i]`), a bad appointment type or policy
+    /// (inside `appointment_types[i]`), or a duplicate doctor or type id.
+    pub fn new(
+        tenant: impl Into<Id>,
+        clinic: &Clinic,
+        calendars: &[DoctorCalendar],
+        appointment_types: &[AppointmentType],
+    ) -> Result<Schedule> {
+        let rules = ClinicRules::new(clinic)?;
+        let book_zone = clinic
+            .locations
+            .first()
+            .and_then(|l| rules.time_zone(l.id.as_str()))
+            .unwrap_or(Tz::UTC);
+        let mut schedule = Schedule {
+            tenant: tenant.into(),
+            clinic: rules,
+            doctors: HashMap::with_capacity(calendars.len()),
+            types: HashMap::with_capacity(appointment_types.len()),
+            book_zone,
+        };
+        for (i, calendar) in calendars.iter().enumerate() {
+            let field = || format!("calendars[{i}]");
+            if schedule.doctors.contains_key(&calendar.doctor_id) {
+                return Err(Error::invalid(
+                    format!("{}.doctor_id", field()),
+                    &calendar.doctor_id,
+                    Problem::DuplicateId,
+                ));
+            }
+            schedule
+                .set_calendar(calendar)
+                .map_err(|e| e.within(&field()))?;
+        }
+        for (i, t) in appointment_types.iter().enumerate() {
+            let field = format!("appointment_types[{i}]");
+            check_type(t).map_err(|e| e.within(&field))?;
+            if schedule.types.insert(t.id.clone(), t.clone()).is_some() {
+                return Err(Error::invalid(
+                    format!("{field}.id"),
+                    &t.id,
+                    Problem::DuplicateId,
+                ));
+            }
+        }
+        Ok(schedule)
+    }
+
+    /// The same rules with day books dated in `zone`.
+    pub fn with_book_time_zone(mut self, zone: Tz) -> Schedule {
+        self.book_zone = zone;
+        self
+    }
+
+    /// Compiles and sets one doctor's calendar (adding the doctor or replacing their rules).
+    /// Appointments already booked stay; [`Bookings::collisions`](crate::Bookings::collisions)
+    /// lists those the new rules no longer allow.
+    ///
+    /// # Errors
+    ///
+    /// As [`Availability::new`].
+    pub fn set_calendar(&mut self, calendar: &DoctorCalendar) -> Result<()> {
+        let availability = Availability::new(&self.clinic, calendar)?;
+        self.doctors
+            .insert(calendar.doctor_id.clone(), availability);
+        Ok(())
+    }
+
+    /// The tenant.
+    pub fn tenant(&self) -> &Id {
+        &self.tenant
+    }
+
+    /// The clinic's compiled rules.
+    pub fn clinic(&self) -> &ClinicRules {
+        &self.clinic
+    }
+
+    /// The time zone day books are dated in.
+    pub fn book_time_zone(&self) -> Tz {
+        self.book_zone
+    }
+
+    /// The book date of an instant: its date in the book time zone.
+    pub fn book_date(&self, instant: DateTime<Utc>) -> NaiveDate {
+        instant.with_timezone(&self.book_zone).date_naive()
+    }
+
+    /// A doctor's compiled rules.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for an unknown doctor.
+    pub fn availability(&self, doctor_id: &str) -> Result<&Availability> {
+        self.doctors.get(doctor_id).ok_or_else(|| Error::NotFound {
+            kind: "doctor",
+            id: doctor_id.to_owned(),
+        })
+    }
+
+    /// An appointment type.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for an unknown type.
+    pub fn appointment_type(&self, id: &str) -> Result<&AppointmentType> {
+        self.types.get(id).ok_or_else(|| Error::NotFound {
+            kind: "appointment_type",
+            id: id.to_owned(),
+        })
+    }
+
+    /// The doctors, in no particular order.
+    pub fn doctors(&self) -> impl Iterator<Item = &Availability> {
+        self.doctors.values()
+    }
+}
+
+fn check_type(t: &AppointmentType) -> Result<()> {
+    TypeParams::new(t).map_err(|e| e.without_prefix("appointment_type."))?;
+    check_policy(&t.policy).map_err(|e| e.within("policy"))
+}
+
+fn check_policy(p: &BookingPolicy) -> Result<()> {
+    let range = |field: &str, value: u32, max: u32| {
+        if value == 0 {
+            Err(Error::invalid(field, value, Problem::NotPositive))
+        } else if value > max {
+            Err(Error::invalid(
+                field,
+                value,
+                Problem::OutOfRange(format!("at most {max}")),
+            ))
+        } else {
+            Ok(())
+        }
+    };
+    range("max_hold_minutes", p.max_hold_minutes, MAX_POLICY_MINUTES)?;
+    range(
+        "patient_hold_minutes",
+        p.patient_hold_minutes,
+        p.max_hold_minutes,
+    )?;
+    range(
+        "staff_hold_minutes",
+        p.staff_hold_minutes,
+        p.max_hold_minutes,
+    )?;
+    for (i, &m) in p.reminder_minutes_before.iter().enumerate() {
+        range(
+            &format!("reminder_minutes_before[{i}]"),
+            m,
+            MAX_POLICY_MINUTES,
+        )?;
+    }
+    Ok(())
+}

@@ -1,0 +1,559 @@
+//! The booking service: routes commands to their day book, decides, appends, and retries on
+//! concurrent writes.
+
+use std::ops::RangeInclusive;
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::{
+    Actor, Appointment, Command, Context, DayBook, Error, Event, EventStore, FeedEntry, Hold, Id,
+    Problem, Result, Schedule, StreamId, decide,
+};
+
+/// How often a command is decided again after another writer changed its day book first.
+const DEFAULT_MAX_ATTEMPTS: u32 = 64;
+
+/// The most day books one call reads (as [`MAX_RANGE_DAYS`](crate::MAX_RANGE_DAYS)).
+const MAX_DAYS: i64 = crate::MAX_RANGE_DAYS;
+
+/// The most moves followed to find an appointment.
+const MAX_MOVES: usize = 64;
+
+/// A new hold: the patient, doctor, appointment type and slot start; its length (`None` for
+/// the type's default by who asks).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HoldRequest {
+    /// The new hold's id.
+    pub hold_id: Id,
+    /// The patient.
+    pub patient_id: Id,
+    /// The doctor.
+    pub doctor_id: Id,
+    /// The appointment type.
+    pub appointment_type_id: Id,
+    /// The slot's start.
+    pub start: DateTime<Utc>,
+    /// How long the hold lasts, in minutes.
+    #[serde(default)]
+    pub minutes: Option<u32>,
+}
+
+/// A direct booking: the patient, doctor, appointment type and slot start.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BookRequest {
+    /// The new appointment's id.
+    pub appointment_id: Id,
+    /// The patient.
+    pub patient_id: Id,
+    /// The doctor.
+    pub doctor_id: Id,
+    /// The appointment type.
+    pub appointment_type_id: Id,
+    /// The slot's start.
+    pub start: DateTime<Utc>,
+}
+
+/// Holds, bookings and the appointment lifecycle over an [`EventStore`].
+///
+/// Each call loads the day book it concerns, decides with [`decide`], and appends the events
+/// with the version it loaded. When another writer appended first, it reloads and decides
+/// again, so concurrent bookers of the last seat get one success and clear refusals
+/// ([`Error::SlotUnavailable`]), never a double booking. `Bookings` is `Sync` when its store
+/// is: share one between threads.
+///
+/// # Example
+///
+/// ```
+/// use medsched::*;
+/// use chrono::{DateTime, Utc, Weekday};
+///
+/// let clinic = Clinic {
+///     locations: vec![Location::new("main", "Main", "Europe/London")],
+///     holidays: vec![],
+/// };
+/// let mut calendar = DoctorCalendar::new("dr-lee");
+/// calendar.templates.push(WeeklyTemplate {
+///     weekdays: vec![Weekday::Tue],
+///     sessions: vec![Session::new("09:00", "12:00")?],
+///     ..WeeklyTemplate::new("tue", "main")
+/// });
+/// let schedule = Schedule::new("clinic-1", &clinic, &[calendar], &[AppointmentType::new("consult", 15)])?;
+/// let bookings = Bookings::new(InMemoryStore::new());
+/// let t = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+/// let now = t("2026-03-01T10:00:00Z");
+///
+/// let hold = bookings.hold(&schedule, &Actor::patient("pat-1"), now, HoldRequest {
+///     hold_id: "h-1".into(),
+///     patient_id: "pat-1".into(),
+///     doctor_id: "dr-lee".into(),
+///     appointment_type_id: "consult".into(),
+///     start: t("2026-03-03T09:00:00Z"),
+///     minutes: None,
+/// })?;
+/// assert_eq!(hold.expires_at, t("2026-03-01T10:10:00Z"));
+///
+/// // Someone else cannot take the held slot.
+/// let taken = bookings.book(&schedule, &Actor::patient("pat-2"), now, BookRequest {
+///     appointment_id: "a-2".into(),
+///     patient_id: "pat-2".into(),
+///     doctor_id: "dr-lee".into(),
+///     appointment_type_id: "consult".into(),
+///     start: t("2026-03-03T09:00:00Z"),
+/// });
+/// assert_eq!(taken.unwrap_err().to_string(),
+///     "slot of dr-lee at 2026-03-03 09:00:00 UTC is unavailable: held by another patient");
+///
+/// let appointment = bookings.book_hold(&schedule, &Actor::patient("pat-1"), now, hold.slot_date(&schedule), "h-1", "a-1")?;
+/// assert_eq!(appointment.status, AppointmentStatus::Confirmed);
+/// # Ok::<(), medsched::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct Bookings<S> {
+    store: S,
+    max_attempts: u32,
+}
+
+impl<S: EventStore> Bookings<S> {
+    /// A booking service over `store`.
+    pub fn new(store: S) -> Self {
+        Bookings {
+            store,
+            max_attempts: DEFAULT_MAX_ATTEMPTS,
+        }
+    }
+
+    /// The same service, deciding a command at most `attempts` times (64 by default) before
+    /// it gives up with [`Error::Conflict`].
+    pub fn with_max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// The store.
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    /// Decides `command` on the day book of `date` and appends its events, retrying on
+    /// concurrent writes. Returns the book as the command left it and the new events (none
+    /// when the command changed nothing).
+    ///
+    /// # Errors
+    ///
+    /// Those of [`decide`]; [`Error::Conflict`] when every attempt met a concurrent write;
+    /// the store's errors.
+    pub fn execute(
+        &self,
+        schedule: &Schedule,
+        date: NaiveDate,
+        command: &Command,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<(DayBook, Vec<Event>)> {
+        let stream = StreamId::new(schedule.tenant().clone(), date);
+        let ctx = Context {
+            schedule,
+            date,
+            actor,
+            now,
+        };
+        let mut last = None;
+        for _ in 0..self.max_attempts {
+            let loaded = self.store.load(&stream)?;
+            let mut book = DayBook::from_events(loaded.events);
+            let changes = decide(&book, command, &ctx)?;
+            if changes.is_empty() {
+                return Ok((book, Vec::new()));
+            }
+            let events: Vec<Event> = changes
+                .into_iter()
+                .map(|change| Event {
+                    tenant: schedule.tenant().clone(),
+                    actor: actor.clone(),
+                    at: now,
+                    change,
+                })
+                .collect();
+            match self.store.append(&stream, loaded.version, &events) {
+                Ok(_) => {
+                    for event in &events {
+                        book.apply(event.clone());
+                    }
+                    return Ok((book, events));
+                }
+                Err(e) if e.is_conflict() => last = Some(e),
+                Err(e) => return Err(e),
+            }
+        }
+        Err(last.unwrap_or(Error::Conflict {
+            stream: stream.to_string(),
+            expected: 0,
+            actual: 0,
+        }))
+    }
+
+    /// The day book of a date.
+    ///
+    /// # Errors
+    ///
+    /// The store's errors.
+    pub fn day(&self, schedule: &Schedule, date: NaiveDate) -> Result<DayBook> {
+        let loaded = self
+            .store
+            .load(&StreamId::new(schedule.tenant().clone(), date))?;
+        Ok(DayBook::from_events(loaded.events))
+    }
+
+    /// Holds a slot. The hold's day book is the book date of `request.start`.
+    ///
+    /// # Errors
+    ///
+    /// As [`decide`] for [`Command::PlaceHold`].
+    pub fn hold(
+        &self,
+        schedule: &Schedule,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        request: HoldRequest,
+    ) -> Result<Hold> {
+        let date = schedule.book_date(request.start);
+        let hold_id = request.hold_id.clone();
+        let command = Command::PlaceHold {
+            hold_id: request.hold_id,
+            patient_id: request.patient_id,
+            doctor_id: request.doctor_id,
+            appointment_type_id: request.appointment_type_id,
+            start: request.start,
+            minutes: request.minutes,
+        };
+        let (book, _) = self.execute(schedule, date, &command, actor, now)?;
+        hold_in(&book, &hold_id)
+    }
+
+    /// Gives an active hold more time: `minutes` from now, or the type's hold length by who
+    /// asks.
+    ///
+    /// # Errors
+    ///
+    /// As [`decide`] for [`Command::ExtendHold`].
+    pub fn extend_hold(
+        &self,
+        schedule: &Schedule,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        date: NaiveDate,
+        hold_id: &str,
+        minutes: Option<u32>,
+    ) -> Result<Hold> {
+        let command = Command::ExtendHold {
+            hold_id: hold_id.into(),
+            minutes,
+        };
+        let (book, _) = self.execute(schedule, date, &command, actor, now)?;
+        hold_in(&book, hold_id)
+    }
+
+    /// Releases a hold.
+    ///
+    /// # Errors
+    ///
+    /// As [`decide`] for [`Command::ReleaseHold`].
+    pub fn release_hold(
+        &self,
+        schedule: &Schedule,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        date: NaiveDate,
+        hold_id: &str,
+    ) -> Result<Hold> {
+        let command = Command::ReleaseHold {
+            hold_id: hold_id.into(),
+        };
+        let (book, _) = self.execute(schedule, date, &command, actor, now)?;
+        hold_in(&book, hold_id)
+    }
+
+    /// Ends the holds of the given days that have lapsed at `now`, and returns them: what a
+    /// host's every-minute job calls, so that clients hear `hold_released`. (A lapsed hold
+    /// stops occupying its slot at `expires_at` whether or not this runs.)
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] for a range longer than 1,100 days or ending before it starts;
+    /// the store's errors.
+    pub fn expire_holds(
+        &self,
+        schedule: &Schedule,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        dates: RangeInclusive<NaiveDate>,
+    ) -> Result<Vec<Hold>> {
+        let mut expired = Vec::new();
+        for date in days(&dates)? {
+            let (book, events) = self.execute(schedule, date, &Command::ExpireHolds, actor, now)?;
+            for event in events {
+                if let crate::Change::HoldExpired { hold_id } = event.change {
+                    expired.push(hold_in(&book, &hold_id)?);
+                }
+            }
+        }
+        Ok(expired)
+    }
+
+    /// Books a slot directly. The appointment's day book is the book date of
+    /// `request.start`.
+    ///
+    /// # Errors
+    ///
+    /// As [`decide`] for [`Command::Book`].
+    pub fn book(
+        &self,
+        schedule: &Schedule,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        request: BookRequest,
+    ) -> Result<Appointment> {
+        let date = schedule.book_date(request.start);
+        let id = request.appointment_id.clone();
+        let command = Command::Book {
+            appointment_id: request.appointment_id,
+            patient_id: request.patient_id,
+            doctor_id: request.doctor_id,
+            appointment_type_id: request.appointment_type_id,
+            start: request.start,
+        };
+        let (book, _) = self.execute(schedule, date, &command, actor, now)?;
+        appointment_in(&book, &id)
+    }
+
+    /// Books the slot of an active hold, on the hold's day book.
+    ///
+    /// # Errors
+    ///
+    /// As [`decide`] for [`Command::BookHold`].
+    pub fn book_hold(
+        &self,
+        schedule: &Schedule,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        date: NaiveDate,
+        hold_id: &str,
+        appointment_id: &str,
+    ) -> Result<Appointment> {
+        let command = Command::BookHold {
+            appointment_id: appointment_id.into(),
+            hold_id: hold_id.into(),
+        };
+        let (book, _) = self.execute(schedule, date, &command, actor, now)?;
+        appointment_in(&book, appointment_id)
+    }
+
+    /// An appointment booked on `date`, followed to the day it was moved to if it was
+    /// rescheduled to another day.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] when neither the day nor the days it moved to hold it.
+    pub fn appointment(
+        &self,
+        schedule: &Schedule,
+        date: NaiveDate,
+        appointment_id: &str,
+    ) -> Result<Appointment> {
+        let mut date = date;
+        for _ in 0..MAX_MOVES {
+            let book = self.day(schedule, date)?;
+            let a = appointment_in(&book, appointment_id)?;
+            match a.moved_to {
+                Some(to) => date = to,
+                None => return Ok(a),
+            }
+        }
+        Err(not_found(appointment_id))
+    }
+
+    /// Applies a status change to an appointment (found as [`appointment`](Self::appointment)
+    /// finds it): [`Command::Confirm`], [`Command::Decline`], [`Command::Cancel`],
+    /// [`Command::Complete`] or [`Command::MarkNoShow`]; other commands are refused.
+    ///
+    /// # Errors
+    ///
+    /// As [`decide`] for the command.
+    pub fn update(
+        &self,
+        schedule: &Schedule,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        date: NaiveDate,
+        command: &Command,
+    ) -> Result<Appointment> {
+        let id = match command {
+            Command::Confirm { appointment_id }
+            | Command::Decline { appointment_id, .. }
+            | Command::Cancel { appointment_id, .. }
+            | Command::Complete { appointment_id }
+            | Command::MarkNoShow { appointment_id } => appointment_id,
+            _ => {
+                return Err(Error::invalid(
+                    "command",
+                    "other",
+                    Problem::Conflicting(
+                        "update takes confirm, decline, cancel, complete or mark_no_show".into(),
+                    ),
+                ));
+            }
+        };
+        let current = self.appointment(schedule, date, id)?;
+        let (book, _) = self.execute(schedule, current.book_date, command, actor, now)?;
+        appointment_in(&book, id)
+    }
+
+    /// Cancels an appointment; the actor is recorded as who cancelled.
+    ///
+    /// # Errors
+    ///
+    /// As [`decide`] for [`Command::Cancel`].
+    pub fn cancel(
+        &self,
+        schedule: &Schedule,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        date: NaiveDate,
+        appointment_id: &str,
+        reason: Option<String>,
+    ) -> Result<Appointment> {
+        let command = Command::Cancel {
+            appointment_id: appointment_id.into(),
+            reason,
+        };
+        self.update(schedule, actor, now, date, &command)
+    }
+
+    /// Moves an appointment to `start` (same doctor and type) under its type's reschedule
+    /// policy. On the same book day this is one atomic decision. To another day it is two:
+    /// the new day books the appointment first, then the old day records the move; if the
+    /// old day refuses by then (say, the appointment was cancelled meanwhile), the new
+    /// booking is cancelled again by the system with reason `"reschedule_aborted"`, so the
+    /// patient never holds two slots.
+    ///
+    /// # Errors
+    ///
+    /// As [`decide`] for [`Command::Reschedule`] (or [`Command::MoveIn`] and
+    /// [`Command::MoveOut`] across days).
+    pub fn reschedule(
+        &self,
+        schedule: &Schedule,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        date: NaiveDate,
+        appointment_id: &str,
+        start: DateTime<Utc>,
+    ) -> Result<Appointment> {
+        let current = self.appointment(schedule, date, appointment_id)?;
+        let to_date = schedule.book_date(start);
+        if to_date == current.book_date {
+            let command = Command::Reschedule {
+                appointment_id: appointment_id.into(),
+                start,
+            };
+            let (book, _) = self.execute(schedule, to_date, &command, actor, now)?;
+            return appointment_in(&book, appointment_id);
+        }
+        let move_in = Command::MoveIn {
+            appointment: Box::new(current.clone()),
+            start,
+        };
+        let (book, _) = self.execute(schedule, to_date, &move_in, actor, now)?;
+        let moved = appointment_in(&book, appointment_id)?;
+        let move_out = Command::MoveOut {
+            appointment_id: appointment_id.into(),
+            to_date,
+            to: moved.slot.clone(),
+        };
+        match self.execute(schedule, current.book_date, &move_out, actor, now) {
+            Ok(_) => Ok(moved),
+            Err(refusal) => {
+                let undo = Command::Cancel {
+                    appointment_id: appointment_id.into(),
+                    reason: Some("reschedule_aborted".into()),
+                };
+                let system = Actor::system("medsched");
+                self.execute(schedule, to_date, &undo, &system, now)?;
+                Err(refusal)
+            }
+        }
+    }
+
+    /// The tenant's change feed after `after` (0 for the start), at most `limit` entries:
+    /// what a host pushes to its clients (see [`Change::topic`](crate::Change::topic)).
+    ///
+    /// # Errors
+    ///
+    /// The store's errors.
+    pub fn feed(&self, schedule: &Schedule, after: u64, limit: usize) -> Result<Vec<FeedEntry>> {
+        self.store.feed(schedule.tenant(), after, limit)
+    }
+
+    /// Loads the day books of `dates`, in order.
+    pub(crate) fn days(
+        &self,
+        schedule: &Schedule,
+        dates: &RangeInclusive<NaiveDate>,
+    ) -> Result<Vec<(NaiveDate, LoadedBook)>> {
+        days(dates)?
+            .map(|date| {
+                let loaded = self
+                    .store
+                    .load(&StreamId::new(schedule.tenant().clone(), date))?;
+                Ok((date, loaded.events))
+            })
+            .collect()
+    }
+}
+
+/// A day book's events, as loaded.
+pub(crate) type LoadedBook = Vec<Event>;
+
+impl Hold {
+    /// The book date of the hold's slot: where [`Bookings`] finds it.
+    pub fn slot_date(&self, schedule: &Schedule) -> NaiveDate {
+        schedule.book_date(self.slot.start)
+    }
+}
+
+/// The dates of a range, checked.
+fn days(dates: &RangeInclusive<NaiveDate>) -> Result<impl Iterator<Item = NaiveDate> + use<>> {
+    let (first, last) = (*dates.start(), *dates.end());
+    let span = (last - first).num_days();
+    if span < 0 {
+        return Err(Error::invalid("dates", last, Problem::EndNotAfterStart));
+    }
+    if span >= MAX_DAYS {
+        return Err(Error::invalid(
+            "dates",
+            format!("{first}..={last}"),
+            Problem::OutOfRange(format!("at most {MAX_DAYS} days")),
+        ));
+    }
+    Ok(first.iter_days().take(span as usize + 1))
+}
+
+fn hold_in(book: &DayBook, id: &str) -> Result<Hold> {
+    book.hold(id).cloned().ok_or_else(|| Error::NotFound {
+        kind: "hold",
+        id: id.to_owned(),
+    })
+}
+
+fn appointment_in(book: &DayBook, id: &str) -> Result<Appointment> {
+    book.appointment(id).cloned().ok_or_else(|| not_found(id))
+}
+
+fn not_found(id: &str) -> Error {
+    Error::NotFound {
+        kind: "appointment",
+        id: id.to_owned(),
+    }
+}

@@ -1,0 +1,225 @@
+//! The state of a day book: a fold of its events, with no rules of its own.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+
+use crate::{
+    Appointment, AppointmentStatus, Change, Event, Hold, HoldStatus, Occupancy, SlotClaim,
+};
+
+/// One tenant's bookings for one day: every hold and appointment of that day's stream, as
+/// its events leave them.
+///
+/// A `DayBook` is a pure fold: [`apply`](Self::apply) records what an event says and checks
+/// nothing (the checks were made when the event was decided). Replaying the same events
+/// always gives the same `DayBook`.
+///
+/// # Example
+///
+/// ```
+/// use medsched::{Actor, Change, DayBook, Event};
+///
+/// let events = vec![Event {
+///     tenant: "clinic-1".into(),
+///     actor: Actor::system("expiry-job"),
+///     at: "2026-03-02T08:00:00Z".parse().unwrap(),
+///     change: Change::HoldExpired { hold_id: "h-unknown".into() },
+/// }];
+/// let book = DayBook::from_events(events);
+/// assert!(book.holds().is_empty());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DayBook {
+    holds: Vec<Hold>,
+    hold_ix: HashMap<crate::Id, usize>,
+    appointments: Vec<Appointment>,
+    appointment_ix: HashMap<crate::Id, usize>,
+}
+
+impl DayBook {
+    /// The empty day book.
+    pub fn new() -> Self {
+        DayBook::default()
+    }
+
+    /// The state the events leave, applied in order.
+    pub fn from_events(events: impl IntoIterator<Item = Event>) -> Self {
+        let mut book = DayBook::new();
+        for event in events {
+            book.apply(event);
+        }
+        book
+    }
+
+    /// Records one event. An event naming a hold or appointment the book does not hold
+    /// changes nothing.
+    pub fn apply(&mut self, event: Event) {
+        let at = event.at;
+        match event.change {
+            Change::HoldPlaced { hold } => {
+                self.hold_ix.insert(hold.id.clone(), self.holds.len());
+                self.holds.push(hold);
+            }
+            Change::HoldExtended {
+                hold_id,
+                expires_at,
+            } => {
+                if let Some(hold) = self.hold_mut(&hold_id) {
+                    hold.expires_at = expires_at;
+                }
+            }
+            Change::HoldReleased { hold_id } => self.end_hold(&hold_id, HoldStatus::Released),
+            Change::HoldExpired { hold_id } => self.end_hold(&hold_id, HoldStatus::Expired),
+            Change::AppointmentBooked { appointment } => {
+                if let Some(hold_id) = &appointment.hold_id {
+                    self.end_hold(hold_id, HoldStatus::Booked);
+                }
+                self.appointment_ix
+                    .insert(appointment.id.clone(), self.appointments.len());
+                self.appointments.push(appointment);
+            }
+            Change::AppointmentConfirmed { appointment_id } => {
+                if let Some(a) = self.appointment_mut(&appointment_id) {
+                    a.status = AppointmentStatus::Confirmed;
+                    a.confirmed_at = Some(at);
+                    a.updated_at = at;
+                }
+            }
+            Change::AppointmentDeclined {
+                appointment_id,
+                reason,
+            } => self.end(
+                &appointment_id,
+                AppointmentStatus::Declined,
+                event.actor,
+                reason,
+                at,
+            ),
+            Change::AppointmentCancelled {
+                appointment_id,
+                reason,
+            } => self.end(
+                &appointment_id,
+                AppointmentStatus::Cancelled,
+                event.actor,
+                reason,
+                at,
+            ),
+            Change::AppointmentCompleted { appointment_id } => {
+                self.set_status(&appointment_id, AppointmentStatus::Completed, at)
+            }
+            Change::AppointmentNoShow { appointment_id } => {
+                self.set_status(&appointment_id, AppointmentStatus::NoShow, at)
+            }
+            Change::AppointmentRescheduled {
+                appointment_id, to, ..
+            } => {
+                if let Some(a) = self.appointment_mut(&appointment_id) {
+                    a.slot = to;
+                    a.reschedule_count += 1;
+                    a.updated_at = at;
+                }
+            }
+            Change::AppointmentMovedOut {
+                appointment_id,
+                to_date,
+                ..
+            } => {
+                if let Some(a) = self.appointment_mut(&appointment_id) {
+                    a.moved_to = Some(to_date);
+                    a.updated_at = at;
+                }
+            }
+        }
+    }
+
+    /// Every hold ever placed on this day, in placing order.
+    pub fn holds(&self) -> &[Hold] {
+        &self.holds
+    }
+
+    /// Every appointment ever booked on this day, in booking order (moved, cancelled and
+    /// declined ones included).
+    pub fn appointments(&self) -> &[Appointment] {
+        &self.appointments
+    }
+
+    /// The hold with this id.
+    pub fn hold(&self, id: &str) -> Option<&Hold> {
+        self.hold_ix.get(id).map(|&i| &self.holds[i])
+    }
+
+    /// The appointment with this id.
+    pub fn appointment(&self, id: &str) -> Option<&Appointment> {
+        self.appointment_ix.get(id).map(|&i| &self.appointments[i])
+    }
+
+    /// What occupies doctors and rooms at `now`: the appointments that occupy their slot and
+    /// the holds still active, leaving out the hold or appointment with id `except`.
+    pub fn occupancy(&self, now: DateTime<Utc>, except: Option<&str>) -> Occupancy {
+        self.occupancy_where(now, except, |_| true)
+    }
+
+    /// [`occupancy`](Self::occupancy), of the claims `keep` accepts only.
+    pub(crate) fn occupancy_where(
+        &self,
+        now: DateTime<Utc>,
+        except: Option<&str>,
+        keep: impl Fn(&SlotClaim) -> bool,
+    ) -> Occupancy {
+        let holds = self
+            .holds
+            .iter()
+            .filter(|h| h.is_active(now) && except != Some(h.id.as_str()) && keep(&h.slot))
+            .map(|h| h.slot.reservation(&h.id, Some(h.expires_at)));
+        let appointments = self
+            .appointments
+            .iter()
+            .filter(|a| a.occupies() && except != Some(a.id.as_str()) && keep(&a.slot))
+            .map(|a| a.slot.reservation(&a.id, None));
+        Occupancy {
+            reservations: appointments.chain(holds).collect(),
+            busy: Vec::new(),
+        }
+    }
+
+    fn hold_mut(&mut self, id: &str) -> Option<&mut Hold> {
+        self.hold_ix.get(id).map(|&i| &mut self.holds[i])
+    }
+
+    fn appointment_mut(&mut self, id: &str) -> Option<&mut Appointment> {
+        self.appointment_ix
+            .get(id)
+            .map(|&i| &mut self.appointments[i])
+    }
+
+    fn end_hold(&mut self, id: &str, status: HoldStatus) {
+        if let Some(hold) = self.hold_mut(id) {
+            hold.status = status;
+        }
+    }
+
+    fn set_status(&mut self, id: &str, status: AppointmentStatus, at: DateTime<Utc>) {
+        if let Some(a) = self.appointment_mut(id) {
+            a.status = status;
+            a.updated_at = at;
+        }
+    }
+
+    fn end(
+        &mut self,
+        id: &str,
+        status: AppointmentStatus,
+        actor: crate::Actor,
+        reason: Option<String>,
+        at: DateTime<Utc>,
+    ) {
+        if let Some(a) = self.appointment_mut(id) {
+            a.status = status;
+            a.ended_by = Some(actor);
+            a.end_reason = reason;
+            a.updated_at = at;
+        }
+    }
+}

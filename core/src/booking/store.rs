@@ -1,0 +1,107 @@
+//! The storage-adapter trait: streams of events with optimistic concurrency, and a feed.
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::{Event, Id, Result};
+
+/// A stream: one tenant's day book for one date. Every booking that could conflict with
+/// another (same doctor or same room, overlapping in time with buffers) lies in the same
+/// stream, so one version check orders them.
+///
+/// ```
+/// use medsched::StreamId;
+/// use chrono::NaiveDate;
+///
+/// let stream = StreamId::new("clinic-1", NaiveDate::from_ymd_opt(2026, 3, 2).unwrap());
+/// assert_eq!(stream.to_string(), "clinic-1/2026-03-02");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StreamId {
+    /// The tenant.
+    pub tenant: Id,
+    /// The book date.
+    pub date: NaiveDate,
+}
+
+impl StreamId {
+    /// The stream of a tenant's day book.
+    pub fn new(tenant: impl Into<Id>, date: NaiveDate) -> Self {
+        StreamId {
+            tenant: tenant.into(),
+            date,
+        }
+    }
+}
+
+impl fmt::Display for StreamId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.tenant.as_str(), self.date)
+    }
+}
+
+/// A stream as loaded: its events in order and its version (the number of events).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct LoadedStream {
+    /// The events, oldest first.
+    pub events: Vec<Event>,
+    /// The version: how many events the stream holds (0 for a stream never written).
+    pub version: u64,
+}
+
+/// One event in a tenant's change feed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedEntry {
+    /// Its position in the tenant's feed: 1 for the first event ever appended, then one
+    /// more for each.
+    pub position: u64,
+    /// The stream it was appended to.
+    pub stream: StreamId,
+    /// The stream's version once it was appended (its 1-based index in the stream).
+    pub version: u64,
+    /// The event.
+    pub event: Event,
+}
+
+/// Where day books are kept. medsched ships [`InMemoryStore`](crate::InMemoryStore); a host
+/// implements this trait over its own database to persist events there.
+///
+/// The contract, which every adapter must keep:
+///
+/// - `load` returns a stream's events in append order and its version; a stream never
+///   written is empty at version 0.
+/// - `append` adds events at the end of a stream **only if** its version still equals
+///   `expected_version`, atomically; otherwise it changes nothing and returns
+///   [`Error::Conflict`](crate::Error::Conflict). (In SQL: a unique key on
+///   `(tenant, date, version)` and one transaction.) It returns the new version.
+/// - `feed` returns a tenant's events in append order, starting after `after`, at most
+///   `limit` of them; positions increase by one per event, per tenant.
+/// - Tenants are isolated: a stream holds only its tenant's events (append refuses others)
+///   and a feed only its tenant's.
+pub trait EventStore: Send + Sync {
+    /// Loads a stream.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Storage`](crate::Error::Storage) when the adapter fails.
+    fn load(&self, stream: &StreamId) -> Result<LoadedStream>;
+
+    /// Appends events to a stream if it is still at `expected_version`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Conflict`](crate::Error::Conflict) when another writer appended first;
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an event of another tenant;
+    /// [`Error::Storage`](crate::Error::Storage) when the adapter fails.
+    fn append(&self, stream: &StreamId, expected_version: u64, events: &[Event]) -> Result<u64>;
+
+    /// Reads a tenant's change feed after position `after` (0 for the start).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Storage`](crate::Error::Storage) when the adapter fails.
+    fn feed(&self, tenant: &Id, after: u64, limit: usize) -> Result<Vec<FeedEntry>>;
+}
