@@ -7,8 +7,9 @@
 //! The data set (see [`clinic`], [`general_practitioner`], [`paediatrician`],
 //! [`dermatologist`] and [`bookings`]) has weekly templates with breaks, an alternate-week
 //! roster written as an `rrule`, a one-off and a yearly holiday, approved and requested leave,
-//! a replaced and an extended day, an admin forced block, an emergency, booked appointments
-//! and a hold. The example prints:
+//! a replaced and an extended day, an admin forced block, an emergency, and appointments and
+//! a hold booked through the booking service on the embedded in-memory store. The example
+//! prints:
 //!
 //! 1. each doctor's week: open and closed time, each with the rule that decided it
 //!    ([`Availability::resolve_dates`]);
@@ -16,7 +17,11 @@
 //!    ([`Availability::explain`]);
 //! 3. every candidate slot of a 15-minute consult for the GP on Monday, bookable or not and why
 //!    ([`Availability::slots`]);
-//! 4. the first five consult slots across all three doctors ([`first_available`]).
+//! 4. the first five consult slots across all three doctors ([`first_available`]);
+//! 5. the front desk at work ([`Bookings`] on an [`InMemoryStore`]): a hold, a second patient
+//!    refused, the hold booked, a reschedule refused by a holiday then made, leave approved
+//!    and the appointments it collides with, a cancellation, the notifications due, and the
+//!    audit timeline from the change feed.
 //!
 //! Run it from the workspace root (no files, no network, no clock):
 //!
@@ -27,36 +32,42 @@
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
 use medsched::{
-    AppointmentType, Availability, Clinic, ClinicRules, DateOverride, DoctorCalendar, Holiday,
-    Hours, Interval, Leave, LeaveStatus, Location, Occupancy, OverrideKind, Reservation, Result,
-    Room, RuleKind, Session, SlotOptions, SlotRequest, Status, Unavailability, WeeklyTemplate,
-    first_available,
+    Actor, AppointmentType, Availability, BookRequest, Bookings, Clinic, DateOverride,
+    DoctorCalendar, HoldRequest, Holiday, Hours, InMemoryStore, Interval, Leave, LeaveStatus,
+    Location, NotificationKind, Occupancy, OverrideKind, Result, Room, RuleKind, Schedule, Session,
+    SlotOptions, SlotRequest, Status, Unavailability, WeeklyTemplate, first_available,
 };
 
 const LOCATION: &str = "kochi";
 const ZONE: Tz = chrono_tz::Asia::Kolkata;
 
+const TENANT: &str = "kochi-family-clinic";
+
 /// A doctor as the front desk knows them: a display name and the compiled rules.
-struct Doctor {
+struct Doctor<'a> {
     name: &'static str,
-    availability: Availability,
+    availability: &'a Availability,
 }
 
 fn main() -> Result<()> {
     let now = at(19, "08:30");
-    let rules = ClinicRules::new(&clinic())?;
-    let doctors = [
-        ("Dr Anil Menon (GP)", general_practitioner()?),
-        ("Dr Priya Nair (paediatrics)", paediatrician()?),
-        ("Dr Thomas Kurian (dermatology)", dermatologist()?),
-    ]
-    .into_iter()
-    .map(|(name, calendar)| {
-        let availability = Availability::new(&rules, &calendar)?;
-        Ok(Doctor { name, availability })
-    })
-    .collect::<Result<Vec<_>>>()?;
-    let occupancy = bookings(now);
+    let names = [
+        ("dr-menon", "Dr Anil Menon (GP)"),
+        ("dr-nair", "Dr Priya Nair (paediatrics)"),
+        ("dr-kurian", "Dr Thomas Kurian (dermatology)"),
+    ];
+    let calendars = [general_practitioner()?, paediatrician()?, dermatologist()?];
+    let mut schedule = Schedule::new(TENANT, &clinic(), &calendars, &[consult_type()])?;
+    let desk = Bookings::new(InMemoryStore::new());
+    book_the_week(&schedule, &desk, now)?;
+    let occupancy = week_occupancy(&schedule, &desk, now)?;
+    let doctors = names
+        .iter()
+        .map(|&(id, name)| {
+            let availability = schedule.availability(id)?;
+            Ok(Doctor { name, availability })
+        })
+        .collect::<Result<Vec<_>>>()?;
     let (gp, derm) = (&doctors[0], &doctors[2]);
 
     println!("Kochi Family Clinic, week of Mon 19 Jan 2026 (times in Asia/Kolkata, UTC+05:30)");
@@ -79,7 +90,11 @@ fn main() -> Result<()> {
 
     heading("4. First available consult, any doctor");
     let anyone = consult(now, now + Duration::days(14), now);
-    print_first_available(&doctors, &anyone, &occupancy)
+    print_first_available(&doctors, &anyone, &occupancy)?;
+
+    heading("5. The front desk (bookings on the in-memory store)");
+    drop(doctors);
+    front_desk(&mut schedule, &desk, now)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -216,44 +231,252 @@ fn dermatologist() -> Result<DoctorCalendar> {
     Ok(calendar)
 }
 
-/// Every booking and hold in the clinic. Each doctor gets the whole list: medsched counts a
-/// doctor's own reservations against the doctor, and everyone's against shared rooms.
-fn bookings(now: DateTime<Utc>) -> Occupancy {
-    let visit = |id: &str, doctor: &str, room: &str, start: DateTime<Utc>| Reservation {
-        buffer_after_minutes: 5,
-        room_id: Some(room.into()),
-        ..Reservation::new(id, doctor, start, start + Duration::minutes(15))
-    };
-    Occupancy {
-        reservations: vec![
-            visit("appt-1001", "dr-menon", "room-1", at(19, "10:40")),
-            // A patient is filling in the booking form: held for 10 minutes.
-            Reservation {
-                expires_at: Some(now + Duration::minutes(10)),
-                ..visit("hold-77", "dr-menon", "room-1", at(19, "11:35"))
-            },
-            visit("appt-1002", "dr-kurian", "room-2", at(19, "17:20")),
-            visit("appt-1003", "dr-nair", "room-2", at(20, "09:30")),
-        ],
-        busy: vec![],
-    }
-}
-
-/// Consult slots starting in `[start, end)` as seen at `now`: 15 minutes with 5 minutes
-/// after, offered every 20 minutes, booked at least 2 hours and at most 14 days ahead.
-fn consult(start: DateTime<Utc>, end: DateTime<Utc>, now: DateTime<Utc>) -> SlotRequest {
-    let appointment_type = AppointmentType {
+/// The consult: 15 minutes with 5 minutes after, offered every 20 minutes, booked at least
+/// 2 hours and at most 14 days ahead.
+fn consult_type() -> AppointmentType {
+    AppointmentType {
         step_minutes: Some(20),
         buffer_after_minutes: 5,
         min_notice_minutes: 120,
         max_days_ahead: Some(14),
         ..AppointmentType::new("consult", 15)
-    };
+    }
+}
+
+/// The bookings already made when the week opens, made as the front desk makes them: through
+/// the booking service, which checks each against the rules and what is already booked.
+fn book_the_week(
+    schedule: &Schedule,
+    desk: &Bookings<InMemoryStore>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let reception = Actor::staff("reception");
+    let earlier = now - Duration::days(3);
+    let visits = [
+        ("appt-1001", "pat-501", "dr-menon", at(19, "10:40")),
+        ("appt-1002", "pat-502", "dr-kurian", at(19, "17:20")),
+        ("appt-1003", "pat-503", "dr-nair", at(20, "09:30")),
+    ];
+    for (id, patient, doctor, start) in visits {
+        desk.book(
+            schedule,
+            &reception,
+            earlier,
+            BookRequest {
+                appointment_id: id.into(),
+                patient_id: patient.into(),
+                doctor_id: doctor.into(),
+                appointment_type_id: "consult".into(),
+                start,
+            },
+        )?;
+    }
+    // A patient is filling in the booking form: held for 10 minutes from now.
+    desk.hold(
+        schedule,
+        &Actor::patient("pat-504"),
+        now,
+        HoldRequest {
+            hold_id: "hold-77".into(),
+            patient_id: "pat-504".into(),
+            doctor_id: "dr-menon".into(),
+            appointment_type_id: "consult".into(),
+            start: at(19, "11:35"),
+            minutes: None,
+        },
+    )?;
+    Ok(())
+}
+
+/// What the week's day books hold at `now`: every doctor's appointments and live holds (each
+/// doctor's slots count their own, and everyone's in shared rooms).
+fn week_occupancy(
+    schedule: &Schedule,
+    desk: &Bookings<InMemoryStore>,
+    now: DateTime<Utc>,
+) -> Result<Occupancy> {
+    let mut occupancy = Occupancy::default();
+    for d in 19..=25 {
+        let book = desk.day(schedule, day(d))?;
+        occupancy
+            .reservations
+            .extend(book.occupancy(now, None).reservations);
+    }
+    Ok(occupancy)
+}
+
+/// Consult slots starting in `[start, end)` as seen at `now`.
+fn consult(start: DateTime<Utc>, end: DateTime<Utc>, now: DateTime<Utc>) -> SlotRequest {
     SlotRequest {
-        appointment_type,
+        appointment_type: consult_type(),
         start,
         end,
         now,
+    }
+}
+
+/// Section 5: a morning at the front desk.
+fn front_desk(
+    schedule: &mut Schedule,
+    desk: &Bookings<InMemoryStore>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let patient = Actor::patient("pat-311");
+    let reception = Actor::staff("reception");
+    let tuesday_ten = at(20, "10:00");
+    let hold = desk.hold(
+        schedule,
+        &patient,
+        now,
+        HoldRequest {
+            hold_id: "hold-311".into(),
+            patient_id: "pat-311".into(),
+            doctor_id: "dr-menon".into(),
+            appointment_type_id: "consult".into(),
+            start: tuesday_ten,
+            minutes: None,
+        },
+    )?;
+    let tuesday = hold.slot_date(schedule);
+    println!(
+        "  {}  pat-311 holds Dr Menon, Tue 20 Jan 10:00, until {}",
+        hm(now),
+        hm(hold.expires_at)
+    );
+    let other = desk.book(
+        schedule,
+        &Actor::patient("pat-312"),
+        now + Duration::minutes(1),
+        BookRequest {
+            appointment_id: "appt-2001".into(),
+            patient_id: "pat-312".into(),
+            doctor_id: "dr-menon".into(),
+            appointment_type_id: "consult".into(),
+            start: tuesday_ten,
+        },
+    );
+    println!(
+        "  {}  pat-312 tries the same slot: {}",
+        hm(now + Duration::minutes(1)),
+        outcome(&other)
+    );
+    let paid = now + Duration::minutes(4);
+    let appt = desk.book_hold(schedule, &patient, paid, tuesday, "hold-311", "appt-2000")?;
+    println!(
+        "  {}  pat-311 pays: appt-2000 {}",
+        hm(paid),
+        appt.status.as_str()
+    );
+
+    let later = now + Duration::minutes(30);
+    let festival = desk.reschedule(
+        schedule,
+        &patient,
+        later,
+        tuesday,
+        "appt-2000",
+        at(21, "10:00"),
+    );
+    println!(
+        "  {}  pat-311 asks for Wed 21 Jan 10:00: {}",
+        hm(later),
+        outcome(&festival)
+    );
+    let moved = desk.reschedule(
+        schedule,
+        &patient,
+        later,
+        tuesday,
+        "appt-2000",
+        at(22, "10:00"),
+    )?;
+    println!(
+        "  {}  pat-311 takes Thu 22 Jan 10:00 instead: rescheduled {} time(s)",
+        hm(later),
+        moved.reschedule_count
+    );
+
+    let mut menon = general_practitioner()?;
+    menon.leaves.push(Leave {
+        reason: "conference".into(),
+        ..Leave::new(
+            "leave-menon-conference",
+            LeaveStatus::Approved,
+            day(22),
+            day(22),
+        )
+    });
+    schedule.set_calendar(&menon)?;
+    let approved = now + Duration::hours(1);
+    println!(
+        "  {}  leave approved for Dr Menon on Thu 22 Jan; now colliding:",
+        hm(approved)
+    );
+    for c in desk.collisions(schedule, "dr-menon", day(19)..=day(25), approved)? {
+        let a = &c.appointment;
+        println!(
+            "           {} ({}, {}): {}",
+            a.id,
+            a.patient_id,
+            at_local(a.slot.start),
+            c.reason
+        );
+    }
+    let cancelled = desk.cancel(
+        schedule,
+        &reception,
+        approved,
+        tuesday,
+        "appt-2000",
+        Some("doctor on leave".into()),
+    )?;
+    let by = cancelled
+        .ended_by
+        .as_ref()
+        .map_or("?".into(), |a| a.to_string());
+    println!(
+        "  {}  reception cancels appt-2000 ({}, by {by})",
+        hm(approved),
+        cancelled.status.as_str()
+    );
+
+    println!("\n  Notifications due by Tue 20 Jan 12:00 (the host sends them):");
+    let since = now - Duration::days(7);
+    for n in desk.notifications(schedule, day(19)..=day(25), since, at(20, "12:00"))? {
+        let kind = match n.kind {
+            NotificationKind::Reminder { minutes_before } => {
+                format!("reminder {minutes_before} min")
+            }
+            other => other.code().to_owned(),
+        };
+        println!(
+            "    {}  {kind:<18} {} about {}",
+            at_local(n.send_at),
+            n.patient_id,
+            n.appointment_id
+        );
+    }
+
+    println!("\n  Audit timeline (the change feed a host pushes to its screens):");
+    for entry in desk.feed(schedule, 0, 100)? {
+        let e = &entry.event;
+        println!(
+            "    #{:<2} {}  {:<26} {:<16} {}",
+            entry.position,
+            at_local(e.at),
+            e.change.topic(),
+            e.actor.to_string(),
+            entry.stream
+        );
+    }
+    Ok(())
+}
+
+/// "ok", or the refusal's message.
+fn outcome<T>(result: &Result<T>) -> String {
+    match result {
+        Ok(_) => "ok".into(),
+        Err(e) => format!("refused ({}): {e}", e.code()),
     }
 }
 
@@ -385,7 +608,7 @@ fn print_first_available(
     request: &SlotRequest,
     occupancy: &Occupancy,
 ) -> Result<()> {
-    let everyone = doctors.iter().map(|d| (&d.availability, occupancy));
+    let everyone = doctors.iter().map(|d| (d.availability, occupancy));
     for (n, slot) in first_available(everyone, request, 5)?.iter().enumerate() {
         let name = doctors
             .iter()

@@ -31,6 +31,20 @@ pub enum NotificationKind {
     Declined,
 }
 
+impl NotificationKind {
+    /// The snake_case code used in JSON, e.g. `"booking_confirmed"` or `"reminder"`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            NotificationKind::BookingReceived => "booking_received",
+            NotificationKind::BookingConfirmed => "booking_confirmed",
+            NotificationKind::Reminder { .. } => "reminder",
+            NotificationKind::Rescheduled => "rescheduled",
+            NotificationKind::Cancelled => "cancelled",
+            NotificationKind::Declined => "declined",
+        }
+    }
+}
+
 /// A notification a host should send: to whom, about what, and when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Notification {
@@ -117,12 +131,8 @@ fn notification(
     send_at: DateTime<Utc>,
 ) -> Notification {
     let name = match kind {
-        NotificationKind::BookingReceived => "booking_received".to_owned(),
-        NotificationKind::BookingConfirmed => "booking_confirmed".to_owned(),
         NotificationKind::Reminder { minutes_before } => format!("reminder_{minutes_before}"),
-        NotificationKind::Rescheduled => "rescheduled".to_owned(),
-        NotificationKind::Cancelled => "cancelled".to_owned(),
-        NotificationKind::Declined => "declined".to_owned(),
+        other => other.code().to_owned(),
     };
     Notification {
         id: format!("{}/{name}/{}", a.id.as_str(), send_at.to_rfc3339()),

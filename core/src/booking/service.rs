@@ -147,10 +147,10 @@ impl<S: EventStore> Bookings<S> {
     pub fn execute(
         &self,
         schedule: &Schedule,
-        date: NaiveDate,
-        command: &Command,
         actor: &Actor,
         now: DateTime<Utc>,
+        date: NaiveDate,
+        command: &Command,
     ) -> Result<(DayBook, Vec<Event>)> {
         let stream = StreamId::new(schedule.tenant().clone(), date);
         let ctx = Context {
@@ -228,7 +228,7 @@ impl<S: EventStore> Bookings<S> {
             start: request.start,
             minutes: request.minutes,
         };
-        let (book, _) = self.execute(schedule, date, &command, actor, now)?;
+        let (book, _) = self.execute(schedule, actor, now, date, &command)?;
         hold_in(&book, &hold_id)
     }
 
@@ -251,7 +251,7 @@ impl<S: EventStore> Bookings<S> {
             hold_id: hold_id.into(),
             minutes,
         };
-        let (book, _) = self.execute(schedule, date, &command, actor, now)?;
+        let (book, _) = self.execute(schedule, actor, now, date, &command)?;
         hold_in(&book, hold_id)
     }
 
@@ -271,7 +271,7 @@ impl<S: EventStore> Bookings<S> {
         let command = Command::ReleaseHold {
             hold_id: hold_id.into(),
         };
-        let (book, _) = self.execute(schedule, date, &command, actor, now)?;
+        let (book, _) = self.execute(schedule, actor, now, date, &command)?;
         hold_in(&book, hold_id)
     }
 
@@ -292,7 +292,7 @@ impl<S: EventStore> Bookings<S> {
     ) -> Result<Vec<Hold>> {
         let mut expired = Vec::new();
         for date in days(&dates)? {
-            let (book, events) = self.execute(schedule, date, &Command::ExpireHolds, actor, now)?;
+            let (book, events) = self.execute(schedule, actor, now, date, &Command::ExpireHolds)?;
             for event in events {
                 if let crate::Change::HoldExpired { hold_id } = event.change {
                     expired.push(hold_in(&book, &hold_id)?);
@@ -324,7 +324,7 @@ impl<S: EventStore> Bookings<S> {
             appointment_type_id: request.appointment_type_id,
             start: request.start,
         };
-        let (book, _) = self.execute(schedule, date, &command, actor, now)?;
+        let (book, _) = self.execute(schedule, actor, now, date, &command)?;
         appointment_in(&book, &id)
     }
 
@@ -346,7 +346,7 @@ impl<S: EventStore> Bookings<S> {
             appointment_id: appointment_id.into(),
             hold_id: hold_id.into(),
         };
-        let (book, _) = self.execute(schedule, date, &command, actor, now)?;
+        let (book, _) = self.execute(schedule, actor, now, date, &command)?;
         appointment_in(&book, appointment_id)
     }
 
@@ -406,7 +406,7 @@ impl<S: EventStore> Bookings<S> {
             }
         };
         let current = self.appointment(schedule, date, id)?;
-        let (book, _) = self.execute(schedule, current.book_date, command, actor, now)?;
+        let (book, _) = self.execute(schedule, actor, now, current.book_date, command)?;
         appointment_in(&book, id)
     }
 
@@ -458,21 +458,21 @@ impl<S: EventStore> Bookings<S> {
                 appointment_id: appointment_id.into(),
                 start,
             };
-            let (book, _) = self.execute(schedule, to_date, &command, actor, now)?;
+            let (book, _) = self.execute(schedule, actor, now, to_date, &command)?;
             return appointment_in(&book, appointment_id);
         }
         let move_in = Command::MoveIn {
             appointment: Box::new(current.clone()),
             start,
         };
-        let (book, _) = self.execute(schedule, to_date, &move_in, actor, now)?;
+        let (book, _) = self.execute(schedule, actor, now, to_date, &move_in)?;
         let moved = appointment_in(&book, appointment_id)?;
         let move_out = Command::MoveOut {
             appointment_id: appointment_id.into(),
             to_date,
             to: moved.slot.clone(),
         };
-        match self.execute(schedule, current.book_date, &move_out, actor, now) {
+        match self.execute(schedule, actor, now, current.book_date, &move_out) {
             Ok(_) => Ok(moved),
             Err(refusal) => {
                 let undo = Command::Cancel {
@@ -480,7 +480,7 @@ impl<S: EventStore> Bookings<S> {
                     reason: Some("reschedule_aborted".into()),
                 };
                 let system = Actor::system("medsched");
-                self.execute(schedule, to_date, &undo, &system, now)?;
+                self.execute(schedule, &system, now, to_date, &undo)?;
                 Err(refusal)
             }
         }
