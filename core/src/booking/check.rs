@@ -18,6 +18,9 @@ pub(crate) struct SlotAsk<'a> {
     /// A hold or appointment of the book that does not count against the slot (the hold
     /// being booked, the appointment being moved).
     pub(crate) except: Option<&'a str>,
+    /// For a held slot: when the hold was placed. Minimum notice then counts from the
+    /// placing, so a slot that was far enough ahead when held can still be booked.
+    pub(crate) held_since: Option<DateTime<Utc>>,
 }
 
 /// The slot at `ask.start`, claimed, if the slot engine offers it at `ctx.now`; otherwise
@@ -38,8 +41,14 @@ pub(crate) fn claim(ctx: &Context<'_>, book: &DayBook, ask: &SlotAsk<'_>) -> Res
                 .as_ref()
                 .is_some_and(|r| availability.uses_room(r))
     });
+    let mut appointment_type = appointment_type.clone();
+    if let Some(placed) = ask.held_since {
+        let waited = ((ctx.now - placed).num_seconds().max(0) + 59) / 60;
+        let notice = i64::from(appointment_type.min_notice_minutes);
+        appointment_type.min_notice_minutes = u32::try_from((notice - waited).max(0)).unwrap_or(0);
+    }
     let request = SlotRequest {
-        appointment_type: appointment_type.clone(),
+        appointment_type,
         start: ask.start,
         end: ask.start + Duration::seconds(1),
         now: ctx.now,
@@ -57,8 +66,11 @@ pub(crate) fn claim(ctx: &Context<'_>, book: &DayBook, ask: &SlotAsk<'_>) -> Res
     let Some(slot) = series.slots.into_iter().find(|s| s.start == ask.start) else {
         return Err(match series.unavailable.into_iter().next() {
             Some(u) => unavailable(u.reason),
-            None => match closing_rule(availability, ask.start, appointment_type.duration_minutes)?
-            {
+            None => match closing_rule(
+                availability,
+                ask.start,
+                request.appointment_type.duration_minutes,
+            )? {
                 Some(reason) => unavailable(reason),
                 None => Error::invalid("start", ask.start.to_rfc3339(), Problem::NotSlotStart),
             },
@@ -68,8 +80,8 @@ pub(crate) fn claim(ctx: &Context<'_>, book: &DayBook, ask: &SlotAsk<'_>) -> Res
         doctor_id: slot.place.doctor_id.clone(),
         location_id: slot.place.location_id.clone(),
         room_id: slot.place.room_id.clone(),
-        appointment_type_id: appointment_type.id.clone(),
-        mode: appointment_type.mode,
+        appointment_type_id: request.appointment_type.id,
+        mode: request.appointment_type.mode,
         start: slot.start,
         end: slot.end,
         buffer_before_minutes: slot.buffer_before_minutes,

@@ -57,6 +57,7 @@ pub fn decide(book: &DayBook, command: &Command, ctx: &Context<'_>) -> Result<Ve
                 appointment_type_id,
                 start: *start,
                 except: None,
+                held_since: None,
             };
             let slot = claim(ctx, book, &ask)?;
             Ok(vec![Change::HoldPlaced {
@@ -128,6 +129,7 @@ pub fn decide(book: &DayBook, command: &Command, ctx: &Context<'_>) -> Result<Ve
                 appointment_type_id,
                 start: *start,
                 except: None,
+                held_since: None,
             };
             let slot = claim(ctx, book, &ask)?;
             booked(ctx, appointment_id, patient_id, slot, None)
@@ -148,6 +150,7 @@ pub fn decide(book: &DayBook, command: &Command, ctx: &Context<'_>) -> Result<Ve
                 appointment_type_id: &hold.slot.appointment_type_id,
                 start: hold.slot.start,
                 except: Some(hold_id),
+                held_since: Some(hold.placed_at),
             };
             let slot = claim(ctx, book, &ask)?;
             booked(ctx, appointment_id, &hold.patient_id, slot, Some(hold_id))
@@ -219,6 +222,7 @@ pub fn decide(book: &DayBook, command: &Command, ctx: &Context<'_>) -> Result<Ve
                 appointment_type_id: &a.slot.appointment_type_id,
                 start: *start,
                 except: Some(appointment_id),
+                held_since: None,
             };
             let to = claim(ctx, book, &ask)?;
             Ok(vec![Change::AppointmentRescheduled {
@@ -239,6 +243,7 @@ pub fn decide(book: &DayBook, command: &Command, ctx: &Context<'_>) -> Result<Ve
                 appointment_type_id: &appointment.slot.appointment_type_id,
                 start: *start,
                 except: None,
+                held_since: None,
             };
             let slot = claim(ctx, book, &ask)?;
             Ok(vec![Change::AppointmentBooked {
