@@ -80,7 +80,7 @@ pub use booking::{
     Actor, ActorKind, Appointment, AppointmentStatus, BookRequest, BookingPolicy, Bookings, Change,
     Collision, Command, Context, DayBook, Event, EventStore, FeedEntry, Hold, HoldRequest,
     HoldStatus, InMemoryStore, LoadedStream, Notification, NotificationKind, Schedule, SlotClaim,
-    StreamId, decide, notifications,
+    StreamId, check_event_store, decide, notifications,
 };
 pub use calendar::{
     ConsultationMode, DoctorCalendar, Hours, ModeCapacity, Session, SessionSettings, WeeklyTemplate,
