@@ -196,8 +196,9 @@ pub enum Problem {
     /// A range or value beyond what medsched computes.
     #[error("out of range: {0}")]
     OutOfRange(String),
-    /// An instant that is not the start of a slot: off the step grid, or too long to fit
-    /// before the session ends.
+    /// An instant inside open hours that is not the start of a slot: off the step grid. (A
+    /// start whose appointment would run past the end of open hours is refused as closed,
+    /// naming the rule that closes it.)
     #[error("not the start of a slot of this appointment type")]
     NotSlotStart,
 }

@@ -1,14 +1,16 @@
 //! Runs the shared JSON test vectors in `testdata/`, the same files every binding runs.
 //!
 //! `MEDSCHED_BLESS=1 cargo test --test vectors` writes the current outputs into the
-//! `expect` fields; review the diff by hand before committing it.
+//! `expect` fields (each step's, for a booking script); review the diff by hand before
+//! committing it.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use medsched::{
-    Availability, Clinic, ClinicRules, DoctorCalendar, Error, Occupancy, SlotOptions, SlotRequest,
-    first_available,
+    Actor, AppointmentType, Availability, Bookings, Clinic, ClinicRules, Command, DayBook,
+    DoctorCalendar, Error, EventStore, InMemoryStore, Occupancy, Schedule, SlotOptions,
+    SlotRequest, StreamId, first_available,
 };
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -29,9 +31,10 @@ fn field<T: DeserializeOwned>(case: &Value, name: &str) -> T {
     parse(&case[name], name)
 }
 
-fn run_case(clinic: &ClinicRules, doctors: &[Availability], case: &Value) -> Value {
+fn run_case(doc: &Value, doctors: &[Availability], case: &Value) -> Value {
     let doctor = &doctors[case["doctor"].as_u64().unwrap_or(0) as usize];
     let out = match case["op"].as_str().expect("op") {
+        "booking_script" => return booking_script(doc, case),
         "resolve" => serde_json::to_value(
             doctor
                 .resolve(field(case, "start"), field(case, "end"))
@@ -65,23 +68,90 @@ fn run_case(clinic: &ClinicRules, doctors: &[Availability], case: &Value) -> Val
         }
         other => panic!("unknown op {other}"),
     };
-    let _ = clinic;
     out.unwrap()
+}
+
+/// Runs a booking script (see the `format` of `testdata/vectors/booking.json`) on a fresh
+/// in-memory store: one result per step.
+fn booking_script(doc: &Value, case: &Value) -> Value {
+    let clinic: Clinic = field(doc, "clinic");
+    let calendars: Vec<DoctorCalendar> = field(doc, "calendars");
+    let types: Vec<AppointmentType> = field(doc, "appointment_types");
+    let tenant: String = field(doc, "tenant");
+    let schedule = Schedule::new(tenant.as_str(), &clinic, &calendars, &types).unwrap();
+    let bookings = Bookings::new(InMemoryStore::new());
+    let steps = case["steps"].as_array().expect("steps");
+    let results = steps.iter().map(|step| {
+        let actor: Actor = field(step, "actor");
+        let date = field(step, "date");
+        let command: Command = field(step, "command");
+        match bookings.execute(&schedule, &actor, field(step, "now"), date, &command) {
+            Ok((book, events)) => {
+                let stream = StreamId::new(tenant.as_str(), date);
+                let stored = bookings.store().load(&stream).unwrap().events;
+                assert_eq!(
+                    DayBook::from_events(stored),
+                    book,
+                    "{}: replay",
+                    step["name"]
+                );
+                let types: Vec<Value> = events
+                    .iter()
+                    .map(|e| serde_json::to_value(&e.change).unwrap()["type"].clone())
+                    .collect();
+                json!({ "events": types })
+            }
+            Err(e) => json!({ "error": error_json(&e) }),
+        }
+    });
+    Value::Array(results.collect())
+}
+
+/// An error's code and the fields that say why, as booking scripts expect them.
+fn error_json(e: &Error) -> Value {
+    let why = match e {
+        Error::InvalidInput { field, problem, .. } => {
+            json!({ "field": field, "problem": problem.code() })
+        }
+        Error::NotFound { kind, id } => json!({ "kind": kind, "id": id }),
+        Error::SlotUnavailable { reason, .. } => json!({ "reason": reason }),
+        Error::InvalidTransition {
+            kind, from, action, ..
+        } => json!({ "kind": kind, "from": from, "action": action }),
+        Error::PolicyViolation { action, rule, .. } => {
+            json!({ "action": action, "rule": rule.code() })
+        }
+        _ => json!({}),
+    };
+    let mut out = json!({ "code": e.code() });
+    out.as_object_mut()
+        .unwrap()
+        .extend(why.as_object().unwrap().clone());
+    out
+}
+
+/// Compares (or, when blessing, records) one expectation.
+fn check_one(expect: &mut Value, got: Value, what: String, failures: &mut Vec<String>) {
+    if bless() {
+        *expect = got;
+    } else if *expect != got {
+        failures.push(format!("{what}\n  expected: {expect}\n  got:      {got}"));
+    }
 }
 
 fn check_or_bless(path: &Path, doc: &mut Value, results: Vec<Value>) {
     let mut failures = Vec::new();
     for (case, got) in doc["cases"].as_array_mut().unwrap().iter_mut().zip(results) {
-        if bless() {
-            case["expect"] = got;
-        } else if case["expect"] != got {
-            failures.push(format!(
-                "{}: {}\n  expected: {}\n  got:      {}",
-                path.display(),
-                case["name"],
-                case["expect"],
-                got
-            ));
+        let what = format!("{}: {}", path.display(), case["name"]);
+        if case["op"] == "booking_script" {
+            let steps = case["steps"].as_array_mut().unwrap();
+            let got = got.as_array().unwrap();
+            for (i, (step, got)) in steps.iter_mut().zip(got).enumerate() {
+                let what = format!("{what}, step {i} {}", step["name"]);
+                check_one(&mut step["expect"], got.clone(), what, &mut failures);
+            }
+        } else {
+            check_one(&mut case["expect"], got, what, &mut failures);
         }
     }
     if bless() {
@@ -98,8 +168,8 @@ fn vectors_agree() {
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .collect();
     files.sort();
-    assert!(files.len() >= 3, "vector files missing");
-    let mut cases = 0;
+    assert!(files.len() >= 4, "vector files missing");
+    let (mut cases, mut steps) = (0, 0);
     for path in files {
         let mut doc: Value = serde_json::from_str(&fs::read_to_string(&path).unwrap()).unwrap();
         let clinic: Clinic = field(&doc, "clinic");
@@ -113,12 +183,20 @@ fn vectors_agree() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|c| run_case(&clinic, &doctors, c))
+            .map(|c| run_case(&doc, &doctors, c))
             .collect();
         cases += results.len();
+        steps += doc["cases"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["op"] == "booking_script")
+            .map(|c| c["steps"].as_array().map_or(0, Vec::len))
+            .sum::<usize>();
         check_or_bless(&path, &mut doc, results);
     }
     assert!(cases >= 25, "only {cases} vector cases");
+    assert!(steps >= 25, "only {steps} booking script steps");
 }
 
 fn first_error(base: &Value, case: &Value) -> Error {

@@ -232,8 +232,10 @@ pub fn decide(book: &DayBook, command: &Command, ctx: &Context<'_>) -> Result<Ve
             }])
         }
         Command::MoveIn { appointment, start } => {
+            // An appointment may come back to a day it once moved away from.
+            let here = book.appointment(&appointment.id);
             fresh_id(
-                book.appointment(&appointment.id).is_some(),
+                here.is_some_and(|a| a.moved_to.is_none()),
                 "appointment_id",
                 &appointment.id,
             )?;

@@ -75,9 +75,15 @@ impl DayBook {
                 if let Some(hold_id) = &appointment.hold_id {
                     self.end_hold(hold_id, HoldStatus::Booked);
                 }
-                self.appointment_ix
-                    .insert(appointment.id.clone(), self.appointments.len());
-                self.appointments.push(appointment);
+                match self.appointment_ix.get(&appointment.id) {
+                    // Moved back to a day it had left: the new booking replaces the old record.
+                    Some(&i) => self.appointments[i] = appointment,
+                    None => {
+                        self.appointment_ix
+                            .insert(appointment.id.clone(), self.appointments.len());
+                        self.appointments.push(appointment);
+                    }
+                }
             }
             Change::AppointmentConfirmed { appointment_id } => {
                 if let Some(a) = self.appointment_mut(&appointment_id) {
