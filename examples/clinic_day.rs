@@ -337,7 +337,7 @@ fn front_desk(
             minutes: None,
         },
     )?;
-    let tuesday = hold.slot_date(schedule);
+    let tuesday = hold.book_date;
     println!(
         "  {}  pat-311 holds Dr Menon, Tue 20 Jan 10:00, until {}",
         hm(now),

@@ -262,7 +262,7 @@ impl World {
 
     #[track_caller]
     fn replayed_hold(&self, hold: Hold) -> Hold {
-        let date = hold.slot_date(&self.schedule);
+        let date = hold.book_date;
         assert_eq!(
             self.replay(date).hold(&hold.id),
             Some(&hold),
@@ -497,7 +497,7 @@ fn a_patient_hold_lasts_the_patient_default_of_10_minutes() {
     assert_eq!(hold.slot.doctor_id, "dr-a");
     assert_eq!(hold.slot.room_id.as_deref(), Some("r1"));
     assert_eq!(hold.slot.end, at(MON, "09:15"));
-    assert_eq!(hold.slot_date(&w.schedule), day(MON));
+    assert_eq!(hold.book_date, day(MON));
 }
 
 #[test]

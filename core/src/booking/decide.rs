@@ -65,6 +65,7 @@ pub fn decide(book: &DayBook, command: &Command, ctx: &Context<'_>) -> Result<Ve
                     id: hold_id.clone(),
                     patient_id: patient_id.clone(),
                     slot,
+                    book_date: ctx.date,
                     placed_at: ctx.now,
                     placed_by: ctx.actor.clone(),
                     expires_at: ctx.now + Duration::minutes(i64::from(minutes)),

@@ -74,6 +74,8 @@ pub struct Hold {
     pub patient_id: Id,
     /// The held slot.
     pub slot: SlotClaim,
+    /// The day book (stream) it is on.
+    pub book_date: NaiveDate,
     /// When it was placed.
     pub placed_at: DateTime<Utc>,
     /// Who placed it.

@@ -105,7 +105,7 @@ pub struct BookRequest {
 /// assert_eq!(taken.unwrap_err().to_string(),
 ///     "slot of dr-lee at 2026-03-03 09:00:00 UTC is unavailable: held by another patient");
 ///
-/// let appointment = bookings.book_hold(&schedule, &Actor::patient("pat-1"), now, hold.slot_date(&schedule), "h-1", "a-1")?;
+/// let appointment = bookings.book_hold(&schedule, &Actor::patient("pat-1"), now, hold.book_date, "h-1", "a-1")?;
 /// assert_eq!(appointment.status, AppointmentStatus::Confirmed);
 /// # Ok::<(), medsched::Error>(())
 /// ```
@@ -515,13 +515,6 @@ impl<S: EventStore> Bookings<S> {
 
 /// A day book's events, as loaded.
 pub(crate) type LoadedBook = Vec<Event>;
-
-impl Hold {
-    /// The book date of the hold's slot: where [`Bookings`] finds it.
-    pub fn slot_date(&self, schedule: &Schedule) -> NaiveDate {
-        schedule.book_date(self.slot.start)
-    }
-}
 
 /// The dates of a range, checked.
 fn days(dates: &RangeInclusive<NaiveDate>) -> Result<impl Iterator<Item = NaiveDate> + use<>> {
