@@ -405,9 +405,57 @@ impl<S: EventStore> Bookings<S> {
                 ));
             }
         };
-        let current = self.appointment(schedule, date, id)?;
-        let (book, _) = self.execute(schedule, actor, now, current.book_date, command)?;
-        appointment_in(&book, id)
+        self.following(schedule, date, id, |current| {
+            let (book, _) = self.execute(schedule, actor, now, current.book_date, command)?;
+            appointment_in(&book, id)
+        })
+    }
+
+    /// Runs `step` on the appointment where it is now (found as
+    /// [`appointment`](Self::appointment) finds it), and again where it went if a concurrent
+    /// reschedule moved it to another day before `step` decided.
+    fn following<T>(
+        &self,
+        schedule: &Schedule,
+        date: NaiveDate,
+        id: &str,
+        mut step: impl FnMut(&Appointment) -> Result<T>,
+    ) -> Result<T> {
+        let mut date = date;
+        for _ in 0..MAX_MOVES {
+            let current = self.appointment(schedule, date, id)?;
+            match step(&current) {
+                Err(e) if self.moved_away(schedule, &current, &e)? => date = current.book_date,
+                done => return done,
+            }
+        }
+        Err(not_found(id))
+    }
+
+    /// Whether `refusal` came from the appointment having left `current`'s day meanwhile.
+    fn moved_away(
+        &self,
+        schedule: &Schedule,
+        current: &Appointment,
+        refusal: &Error,
+    ) -> Result<bool> {
+        let stale = matches!(
+            refusal,
+            Error::NotFound {
+                kind: "appointment",
+                ..
+            } | Error::InvalidInput {
+                problem: Problem::DuplicateId,
+                ..
+            }
+        );
+        if !stale {
+            return Ok(false);
+        }
+        let book = self.day(schedule, current.book_date)?;
+        Ok(book
+            .appointment(&current.id)
+            .is_some_and(|a| a.moved_to.is_some()))
     }
 
     /// Cancels an appointment; the actor is recorded as who cancelled.
@@ -451,39 +499,40 @@ impl<S: EventStore> Bookings<S> {
         appointment_id: &str,
         start: DateTime<Utc>,
     ) -> Result<Appointment> {
-        let current = self.appointment(schedule, date, appointment_id)?;
         let to_date = schedule.book_date(start);
-        if to_date == current.book_date {
-            let command = Command::Reschedule {
-                appointment_id: appointment_id.into(),
+        self.following(schedule, date, appointment_id, |current| {
+            if to_date == current.book_date {
+                let command = Command::Reschedule {
+                    appointment_id: appointment_id.into(),
+                    start,
+                };
+                let (book, _) = self.execute(schedule, actor, now, to_date, &command)?;
+                return appointment_in(&book, appointment_id);
+            }
+            let move_in = Command::MoveIn {
+                appointment: Box::new(current.clone()),
                 start,
             };
-            let (book, _) = self.execute(schedule, actor, now, to_date, &command)?;
-            return appointment_in(&book, appointment_id);
-        }
-        let move_in = Command::MoveIn {
-            appointment: Box::new(current.clone()),
-            start,
-        };
-        let (book, _) = self.execute(schedule, actor, now, to_date, &move_in)?;
-        let moved = appointment_in(&book, appointment_id)?;
-        let move_out = Command::MoveOut {
-            appointment_id: appointment_id.into(),
-            to_date,
-            to: moved.slot.clone(),
-        };
-        match self.execute(schedule, actor, now, current.book_date, &move_out) {
-            Ok(_) => Ok(moved),
-            Err(refusal) => {
-                let undo = Command::Cancel {
-                    appointment_id: appointment_id.into(),
-                    reason: Some("reschedule_aborted".into()),
-                };
-                let system = Actor::system("medsched");
-                self.execute(schedule, &system, now, to_date, &undo)?;
-                Err(refusal)
+            let (book, _) = self.execute(schedule, actor, now, to_date, &move_in)?;
+            let moved = appointment_in(&book, appointment_id)?;
+            let move_out = Command::MoveOut {
+                appointment_id: appointment_id.into(),
+                to_date,
+                to: moved.slot.clone(),
+            };
+            match self.execute(schedule, actor, now, current.book_date, &move_out) {
+                Ok(_) => Ok(moved),
+                Err(refusal) => {
+                    let undo = Command::Cancel {
+                        appointment_id: appointment_id.into(),
+                        reason: Some("reschedule_aborted".into()),
+                    };
+                    let system = Actor::system("medsched");
+                    self.execute(schedule, &system, now, to_date, &undo)?;
+                    Err(refusal)
+                }
             }
-        }
+        })
     }
 
     /// The tenant's change feed after `after` (0 for the start), at most `limit` entries:
