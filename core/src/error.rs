@@ -256,30 +256,20 @@ impl Error {
     /// The same error with its field placed inside `prefix` (e.g. `doctors[3]`).
     #[cold]
     pub(crate) fn within(self, prefix: &str) -> Error {
-        match self {
-            Error::InvalidInput {
-                field,
-                value,
-                problem,
-            } => Error::InvalidInput {
-                field: format!("{prefix}.{field}"),
-                value,
-                problem,
-            },
-            other => other,
-        }
+        self.map_field(|field| format!("{prefix}.{field}"))
     }
 
-    /// The same error with `prefix` taken off the front of its field.
+    /// The same error with its field path rewritten by `rename` (for an
+    /// [`Error::InvalidInput`]; other errors are returned as they are).
     #[cold]
-    pub(crate) fn without_prefix(self, prefix: &str) -> Error {
+    pub(crate) fn map_field(self, rename: impl FnOnce(String) -> String) -> Error {
         match self {
             Error::InvalidInput {
                 field,
                 value,
                 problem,
             } => Error::InvalidInput {
-                field: field.strip_prefix(prefix).unwrap_or(&field).to_owned(),
+                field: rename(field),
                 value,
                 problem,
             },

@@ -184,7 +184,12 @@ impl Schedule {
 }
 
 fn check_type(t: &AppointmentType) -> Result<()> {
-    TypeParams::new(t).map_err(|e| e.without_prefix("appointment_type."))?;
+    TypeParams::new(t).map_err(|e| {
+        e.map_field(|f| match f.strip_prefix("appointment_type.") {
+            Some(rest) => rest.to_owned(),
+            None => f,
+        })
+    })?;
     check_policy(&t.policy).map_err(|e| e.within("policy"))
 }
 

@@ -55,6 +55,31 @@ pub struct BookRequest {
     pub start: DateTime<Utc>,
 }
 
+impl From<HoldRequest> for Command {
+    fn from(r: HoldRequest) -> Command {
+        Command::PlaceHold {
+            hold_id: r.hold_id,
+            patient_id: r.patient_id,
+            doctor_id: r.doctor_id,
+            appointment_type_id: r.appointment_type_id,
+            start: r.start,
+            minutes: r.minutes,
+        }
+    }
+}
+
+impl From<BookRequest> for Command {
+    fn from(r: BookRequest) -> Command {
+        Command::Book {
+            appointment_id: r.appointment_id,
+            patient_id: r.patient_id,
+            doctor_id: r.doctor_id,
+            appointment_type_id: r.appointment_type_id,
+            start: r.start,
+        }
+    }
+}
+
 /// Holds, bookings and the appointment lifecycle over an [`EventStore`].
 ///
 /// Each call loads the day book it concerns, decides with [`decide`], and appends the events
@@ -218,18 +243,9 @@ impl<S: EventStore> Bookings<S> {
         now: DateTime<Utc>,
         request: HoldRequest,
     ) -> Result<Hold> {
-        let date = schedule.book_date(request.start);
-        let hold_id = request.hold_id.clone();
-        let command = Command::PlaceHold {
-            hold_id: request.hold_id,
-            patient_id: request.patient_id,
-            doctor_id: request.doctor_id,
-            appointment_type_id: request.appointment_type_id,
-            start: request.start,
-            minutes: request.minutes,
-        };
-        let (book, _) = self.execute(schedule, actor, now, date, &command)?;
-        hold_in(&book, &hold_id)
+        let (date, id) = (schedule.book_date(request.start), request.hold_id.clone());
+        let (book, _) = self.execute(schedule, actor, now, date, &request.into())?;
+        hold_in(&book, &id)
     }
 
     /// Gives an active hold more time: `minutes` from now, or the type's hold length by who
@@ -315,16 +331,11 @@ impl<S: EventStore> Bookings<S> {
         now: DateTime<Utc>,
         request: BookRequest,
     ) -> Result<Appointment> {
-        let date = schedule.book_date(request.start);
-        let id = request.appointment_id.clone();
-        let command = Command::Book {
-            appointment_id: request.appointment_id,
-            patient_id: request.patient_id,
-            doctor_id: request.doctor_id,
-            appointment_type_id: request.appointment_type_id,
-            start: request.start,
-        };
-        let (book, _) = self.execute(schedule, actor, now, date, &command)?;
+        let (date, id) = (
+            schedule.book_date(request.start),
+            request.appointment_id.clone(),
+        );
+        let (book, _) = self.execute(schedule, actor, now, date, &request.into())?;
         appointment_in(&book, &id)
     }
 
