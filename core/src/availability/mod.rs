@@ -341,9 +341,12 @@ impl Availability {
 
     /// Whether any template or override of this doctor puts them in `room`.
     pub(crate) fn uses_room(&self, room: &Id) -> bool {
-        let cal = &self.calendar;
-        cal.templates.iter().any(|t| t.room.as_ref() == Some(room))
-            || cal.overrides.iter().any(|o| o.room.as_ref() == Some(room))
+        self.calendar.rooms.binary_search(room).is_ok()
+    }
+
+    /// The widest session buffers (before, after) of this doctor, in seconds.
+    pub(crate) fn widest_buffers(&self) -> (i64, i64) {
+        self.calendar.widest_buffers
     }
 
     pub(crate) fn location_id(&self, location: compile::LocationIx) -> Option<&Id> {

@@ -35,11 +35,21 @@ pub(crate) fn claim(ctx: &Context<'_>, book: &DayBook, ask: &SlotAsk<'_>) -> Res
             Problem::OutOfRange(format!("not on the day book of {}", ctx.date)),
         ));
     }
+    // Only claims that reach into the slot's widest extent can change the answer.
+    let (session_before, session_after) = availability.widest_buffers();
+    let minutes = |m: u32| i64::from(m) * 60;
+    let from =
+        ask.start.timestamp() - session_before.max(minutes(appointment_type.buffer_before_minutes));
+    let to = ask.start.timestamp()
+        + minutes(appointment_type.duration_minutes)
+        + session_after.max(minutes(appointment_type.buffer_after_minutes));
     let occupancy = book.occupancy_where(ctx.now, ask.except, |c| {
-        c.doctor_id == *availability.doctor_id()
-            || c.room_id
-                .as_ref()
-                .is_some_and(|r| availability.uses_room(r))
+        c.start.timestamp() - minutes(c.buffer_before_minutes) < to
+            && c.end.timestamp() + minutes(c.buffer_after_minutes) > from
+            && (c.doctor_id == *availability.doctor_id()
+                || c.room_id
+                    .as_ref()
+                    .is_some_and(|r| availability.uses_room(r)))
     });
     let mut appointment_type = appointment_type.clone();
     if let Some(placed) = ask.held_since {

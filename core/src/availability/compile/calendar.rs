@@ -392,12 +392,24 @@ pub(crate) fn compile_calendar(
             .collect();
     }
 
+    let settings =
+        (templates.iter().map(|t| &t.settings)).chain(overrides.iter().map(|o| &o.settings));
+    let widest_buffers = settings.fold((0, 0), |(before, after), s| {
+        (before.max(s.buffer_before), after.max(s.buffer_after))
+    });
+    let mut rooms: Vec<crate::Id> = (templates.iter().filter_map(|t| t.room.clone()))
+        .chain(overrides.iter().filter_map(|o| o.room.clone()))
+        .collect();
+    rooms.sort();
+    rooms.dedup();
     Ok(CompiledCalendar {
         doctor_id: cal.doctor_id.clone(),
         sites,
         templates,
         overrides,
         leaves,
+        rooms,
+        widest_buffers,
         emergencies: compile_instants("emergencies", &cal.emergencies)?,
         forced_blocks: compile_instants("forced_blocks", &cal.forced_blocks)?,
     })

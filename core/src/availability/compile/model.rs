@@ -127,6 +127,10 @@ pub(crate) struct CompiledCalendar {
     pub(crate) leaves: Vec<CompiledLeave>,
     pub(crate) emergencies: Vec<InstantRule>,
     pub(crate) forced_blocks: Vec<InstantRule>,
+    /// Every room a template or override puts the doctor in, sorted, once each.
+    pub(crate) rooms: Vec<Id>,
+    /// The widest session buffers before and after, in seconds, over templates and overrides.
+    pub(crate) widest_buffers: (i64, i64),
 }
 
 /// A compiled clinic shared by the availabilities of its doctors.
