@@ -41,6 +41,13 @@
 //!   override > base; outside every rule the doctor is closed (see [`RuleKind`]).
 //! - [`Availability::slots`] and [`first_available`]: bookable slots of an
 //!   [`AppointmentType`] given an [`Occupancy`] (reservations, holds, busy times).
+//! - [`Schedule`]: one tenant's compiled clinic, doctors and appointment types (with their
+//!   [`BookingPolicy`]).
+//! - [`Bookings`]: holds, bookings, reschedules, cancellations and the appointment lifecycle
+//!   over an [`EventStore`] ([`InMemoryStore`] built in), with optimistic concurrency per
+//!   tenant day book; [`decide`] is the pure decider behind it and [`DayBook`] the fold of a
+//!   day's [`Event`]s. Also: the change feed, [`Collision`]s after a rule change, and
+//!   [`Notification`]s as data.
 //!
 //! ## Time and DST
 //!
