@@ -519,20 +519,7 @@ fn replay_events() -> Vec<Event> {
 fn mix(events: &[Event]) -> String {
     let mut counts: Vec<(&str, usize)> = Vec::new();
     for e in events {
-        let name = match &e.change {
-            Change::HoldPlaced { .. } => "hold_placed",
-            Change::HoldExtended { .. } => "hold_extended",
-            Change::HoldReleased { .. } => "hold_released",
-            Change::HoldExpired { .. } => "hold_expired",
-            Change::AppointmentBooked { .. } => "booked",
-            Change::AppointmentConfirmed { .. } => "confirmed",
-            Change::AppointmentDeclined { .. } => "declined",
-            Change::AppointmentCancelled { .. } => "cancelled",
-            Change::AppointmentCompleted { .. } => "completed",
-            Change::AppointmentNoShow { .. } => "no_show",
-            Change::AppointmentRescheduled { .. } => "rescheduled",
-            Change::AppointmentMovedOut { .. } => "moved_out",
-        };
+        let name = e.change.name();
         match counts.iter_mut().find(|(n, _)| *n == name) {
             Some((_, c)) => *c += 1,
             None => counts.push((name, 1)),
@@ -564,6 +551,28 @@ fn bench_replay(c: &mut Criterion) {
     c.bench_function("replay_10000_events", |b| {
         b.iter_batched(
             || events.clone(),
+            DayBook::from_events,
+            BatchSize::LargeInput,
+        )
+    });
+
+    // The worst case for the fold: every event a new appointment (the largest record).
+    let booking = events
+        .iter()
+        .find(|e| matches!(e.change, Change::AppointmentBooked { .. }))
+        .expect("the mix books appointments");
+    let bookings: Vec<Event> = (0..EVENTS)
+        .map(|i| {
+            let mut e = booking.clone();
+            if let Change::AppointmentBooked { appointment } = &mut e.change {
+                appointment.id = format!("a-{i}").into();
+            }
+            e
+        })
+        .collect();
+    c.bench_function("replay_10000_bookings", |b| {
+        b.iter_batched(
+            || bookings.clone(),
             DayBook::from_events,
             BatchSize::LargeInput,
         )

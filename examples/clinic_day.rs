@@ -412,7 +412,7 @@ fn front_desk(
         "  {}  leave approved for Dr Menon on Thu 22 Jan; now colliding:",
         hm(approved)
     );
-    for c in desk.collisions(schedule, "dr-menon", day(19)..=day(25), approved)? {
+    for c in desk.collisions(schedule, day(19)..=day(25), approved)? {
         let a = &c.appointment;
         println!(
             "           {} ({}, {}): {}",
@@ -440,9 +440,12 @@ fn front_desk(
         cancelled.status.as_str()
     );
 
-    println!("\n  Notifications due by Tue 20 Jan 12:00 (the host sends them):");
+    println!("\n  Notifications (the host sends them): every change in the feed so far,");
+    println!("  then the reminders due by Tue 20 Jan 12:00");
+    let changes = desk.feed_notifications(schedule, 0, 100)?;
     let since = now - Duration::days(7);
-    for n in desk.notifications(schedule, day(19)..=day(25), since, at(20, "12:00"))? {
+    let due = desk.reminders(schedule, day(19)..=day(25), since, at(20, "12:00"))?;
+    for n in changes.notifications.iter().chain(&due) {
         let kind = match n.kind {
             NotificationKind::Reminder { minutes_before } => {
                 format!("reminder {minutes_before} min")
@@ -450,10 +453,11 @@ fn front_desk(
             other => other.code().to_owned(),
         };
         println!(
-            "    {}  {kind:<18} {} about {}",
+            "    {}  {kind:<18} {} about {} ({})",
             at_local(n.send_at),
             n.patient_id,
-            n.appointment_id
+            n.appointment_id,
+            at_local(n.start)
         );
     }
 

@@ -85,9 +85,9 @@ mod timeline;
 pub use availability::{Availability, ClinicRules, MAX_RANGE_DAYS};
 pub use booking::{
     Actor, ActorKind, Appointment, AppointmentStatus, BookRequest, BookingPolicy, Bookings, Change,
-    Collision, Command, Context, DayBook, Event, EventStore, FeedEntry, Hold, HoldRequest,
-    HoldStatus, InMemoryStore, LoadedStream, Notification, NotificationKind, Schedule, SlotClaim,
-    StreamId, check_event_store, decide, notifications,
+    Collision, Command, Context, DayBook, Event, EventStore, FeedEntry, FeedNotifications, Hold,
+    HoldRequest, HoldStatus, InMemoryStore, LoadedStream, Notification, NotificationKind, Schedule,
+    SlotClaim, StreamId, check_event_store, decide, notifications,
 };
 pub use calendar::{
     ConsultationMode, DoctorCalendar, Hours, ModeCapacity, Session, SessionSettings, WeeklyTemplate,

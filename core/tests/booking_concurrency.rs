@@ -5,10 +5,11 @@
 //! the successful events, once each.
 //!
 //! Each race runs on a plain `InMemoryStore` and on `Racy`, a wrapper that pauses after
-//! every load so that most appends conflict and the retry path is what runs. The last tests
-//! race moves of an appointment to another day against a cancellation and against another
-//! move; `cancel_racing_a_move_to_another_day_is_not_refused_as_not_found` is a
-//! deterministic repro of a bug those races found (it fails until the service is fixed).
+//! every load so that most appends conflict and the retry path is what runs. Repeats of one
+//! request race too: a host retrying a hold or booking gets the one record, written once.
+//! The last tests race moves of an appointment to another day against a cancellation and
+//! against another move; `cancel_racing_a_move_to_another_day_is_not_refused_as_not_found`
+//! is a deterministic repro of a bug those races once found.
 //!
 //! The clinic is in Europe/London, on UTC in early March 2026, so wall-clock times below
 //! are also UTC.
@@ -116,7 +117,8 @@ fn booked_ids(events: &[Event]) -> Vec<String> {
         .collect()
 }
 
-/// The tenant feed holds `n` entries at positions 1..=n, each stream's versions 1, 2, ...
+/// The tenant feed holds `n` entries at positions 1..=n (as the in-memory store numbers
+/// them; the store contract asks only that they increase), each stream's versions 1, 2, ...
 /// in order, and exactly the events of the given streams.
 fn assert_feed_gapless<S: EventStore>(
     bookings: &Bookings<S>,
@@ -501,14 +503,26 @@ fn holds_round<S: EventStore>(round: usize, bookings: &Bookings<S>) {
 #[test]
 fn a_hold_wins_against_racing_direct_bookings() {
     for r in 0..ROUNDS {
-        hold_wins_round(r, &Bookings::new(InMemoryStore::new()));
+        hold_wins_round(r, &Bookings::new(InMemoryStore::new()), false);
     }
     for r in 0..ROUNDS {
-        hold_wins_round(r, &Bookings::new(Racy::default()));
+        hold_wins_round(r, &Bookings::new(Racy::default()), false);
     }
 }
 
-fn hold_wins_round<S: EventStore>(round: usize, bookings: &Bookings<S>) {
+/// The same race, the holder booking the slot directly (not naming the hold): they book it
+/// from their hold all the same.
+#[test]
+fn a_holder_booking_directly_wins_against_racing_direct_bookings() {
+    for r in 0..ROUNDS {
+        hold_wins_round(r, &Bookings::new(InMemoryStore::new()), true);
+    }
+    for r in 0..ROUNDS {
+        hold_wins_round(r, &Bookings::new(Racy::default()), true);
+    }
+}
+
+fn hold_wins_round<S: EventStore>(round: usize, bookings: &Bookings<S>, direct: bool) {
     let schedule = schedule(&[("dr-a", 1, None)], &[]);
     let start = t("2026-03-02T15:00:00Z");
     let holder = Actor::patient("pat-0");
@@ -522,7 +536,10 @@ fn hold_wins_round<S: EventStore>(round: usize, bookings: &Bookings<S>) {
     };
     bookings.hold(&schedule, &holder, now(), request).unwrap();
     let results = race(THREADS, |i| {
-        if i == 0 {
+        if i == 0 && direct {
+            let request = book_request("a-0".into(), "pat-0".into(), "dr-a", start);
+            bookings.book(&schedule, &holder, now(), request)
+        } else if i == 0 {
             bookings.book_hold(&schedule, &holder, now(), monday(), "h-0", "a-0")
         } else {
             let request = book_request(format!("a-{i}"), format!("pat-{i}"), "dr-a", start);
@@ -540,6 +557,81 @@ fn hold_wins_round<S: EventStore>(round: usize, bookings: &Bookings<S>) {
     let book = bookings.day(&schedule, monday()).unwrap();
     assert_eq!(book.hold("h-0").unwrap().status, HoldStatus::Booked);
     assert_feed_gapless(bookings, &schedule, &[monday()], 2);
+}
+
+/// 16 threads send the same hold request at once, as a host's retries may race each other:
+/// each gets the same hold, written once. Then the same for the hold's booking, and for a
+/// direct booking.
+#[test]
+fn racing_repeats_of_one_request_write_it_once() {
+    for r in 0..ROUNDS {
+        repeats_round(r, &Bookings::new(InMemoryStore::new()));
+    }
+    with_conflicts(repeats_round);
+}
+
+fn repeats_round<S: EventStore>(round: usize, bookings: &Bookings<S>) {
+    let schedule = schedule(&[("dr-a", 1, None)], &[]);
+    let start = t("2026-03-02T10:00:00Z");
+    let patient = Actor::patient("pat-1");
+    let all_equal = |what: &str, got: &[String]| {
+        assert!(
+            got.iter().all(|g| *g == got[0]),
+            "round {round}: {what}: {got:?}"
+        );
+    };
+    let holds = race(THREADS, |_| {
+        let request = HoldRequest {
+            hold_id: "h-1".into(),
+            patient_id: "pat-1".into(),
+            doctor_id: "dr-a".into(),
+            appointment_type_id: "consult".into(),
+            start,
+            minutes: None,
+        };
+        bookings.hold(&schedule, &patient, now(), request)
+    });
+    let holds: Vec<String> = holds
+        .into_iter()
+        .map(|h| format!("{:?}", h.expect("a repeated hold")))
+        .collect();
+    all_equal("holds", &holds);
+    let booked = race(THREADS, |_| {
+        bookings.book_hold(&schedule, &patient, now(), monday(), "h-1", "a-1")
+    });
+    let booked: Vec<String> = booked
+        .into_iter()
+        .map(|a| {
+            let a = a.expect("a repeated booking of the hold");
+            assert_eq!(a.hold_id.as_deref(), Some("h-1"));
+            format!("{a:?}")
+        })
+        .collect();
+    all_equal("bookings of the hold", &booked);
+    let direct = race(THREADS, |_| {
+        let request = book_request(
+            "a-2".into(),
+            "pat-1".into(),
+            "dr-a",
+            t("2026-03-02T11:00:00Z"),
+        );
+        bookings.book(&schedule, &patient, now(), request)
+    });
+    let direct: Vec<String> = direct
+        .into_iter()
+        .map(|a| format!("{:?}", a.expect("a repeated direct booking")))
+        .collect();
+    all_equal("direct bookings", &direct);
+    let types: Vec<&str> = events(bookings, monday())
+        .iter()
+        .map(|e| e.change.name())
+        .collect();
+    assert_eq!(
+        types,
+        ["hold_placed", "appointment_booked", "appointment_booked"],
+        "round {round}"
+    );
+    assert_feed_gapless(bookings, &schedule, &[monday()], 3);
 }
 
 /// Rounds of each race of a move to another day.
@@ -632,7 +724,37 @@ fn move_vs_cancel_round<S: EventStore>(round: usize, bookings: &Bookings<S>) -> 
         }
         (Err(a), Err(b)) => panic!("round {round}: both refused: {a:?} / {b:?}"),
     }
-    codes.join("/")
+    // Only the staff member cancels: a move the old day refused is recorded as aborted on
+    // the new day (its record sent back to Monday), never as a cancellation.
+    let tuesday_events = events(bookings, tuesday());
+    let mut aborted = false;
+    for e in events(bookings, monday()).iter().chain(&tuesday_events) {
+        match &e.change {
+            Change::AppointmentCancelled { .. } => {
+                assert_eq!(e.actor, Actor::staff("desk"), "round {round}: {e:?}");
+            }
+            Change::AppointmentMoveAborted { back_to, .. } => {
+                assert_eq!(*back_to, monday(), "round {round}");
+                assert_eq!(e.actor, Actor::patient("pat-1"), "round {round}");
+                aborted = true;
+            }
+            _ => {}
+        }
+    }
+    let tue = bookings.day(&schedule, tuesday()).unwrap();
+    if let Some(a) = tue.appointment("a-1") {
+        assert_eq!(a.moved_from, Some(monday()), "round {round}");
+        if aborted {
+            assert!(results[0].is_err(), "round {round}: aborted, yet moved");
+            assert_eq!(a.moved_to, Some(monday()), "round {round}");
+            assert!(a.status.is_upcoming(), "round {round}: {a:?}");
+        }
+    }
+    let mut outcome = codes.join("/");
+    if aborted {
+        outcome.push_str(" (aborted)");
+    }
+    outcome
 }
 
 /// Two moves of one appointment to two other days, racing: exactly one slot is left, on the
@@ -735,12 +857,13 @@ impl EventStore for Hooked {
     }
 }
 
-/// BUG (found by `a_move_to_another_day_racing_a_cancellation_never_leaves_two_slots`):
-/// `Bookings::cancel` (and every `Bookings::update`) refuses with `NotFound` an appointment
-/// that exists throughout, when a concurrent `reschedule` moves it to another day between
-/// the call's lookup (`Bookings::appointment`, which follows moves) and its `execute` on the
-/// day the lookup returned: `decide` on that day no longer finds it (it is moved) and the
-/// error goes back to the caller instead of following the move again.
+/// Once a bug (found by `a_move_to_another_day_racing_a_cancellation_never_leaves_two_slots`):
+/// `Bookings::cancel` (and every status change: `confirm`, `decline`, `complete`,
+/// `mark_no_show`) refused with `NotFound` an appointment that exists throughout, when a
+/// concurrent `reschedule` moved it to another day between the call's lookup
+/// (`Bookings::appointment`, which follows moves) and its decision on the day the lookup
+/// returned: `decide` on that day no longer found it (it had moved) and the error went back
+/// to the caller instead of following the move again.
 ///
 /// Input: `a-1` booked on Monday 09:00; staff call `cancel(.., monday, "a-1", ..)`; right
 /// after the cancel's lookup loads Monday, another writer reschedules `a-1` to Tuesday

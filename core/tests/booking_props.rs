@@ -16,25 +16,39 @@
 //! `max_parallel` 1 or 2, sometimes a video capacity of 1; 2-4 appointment types of 10, 15,
 //! 20 or 30 minutes with buffers 0 or 5, some with minimum notice or stricter policies), then
 //! runs 10-100 random steps: `now` moves on (by whole minutes or by seconds); holds are
-//! placed, extended, released, expired and booked; slots are booked directly; appointments
-//! are confirmed, declined, cancelled, completed, marked no-show and rescheduled (on their
-//! day through `execute`, or to either day through `Bookings::reschedule`); and a doctor's
-//! rules change through `Schedule::set_calendar` (approved or requested leave, a forced
-//! block, a lower `max_parallel`). Actors are the patient concerned, another patient, staff
-//! or the system. Commands go through `Bookings::execute` or the convenience methods.
+//! placed, extended, released, expired and booked; slots are booked directly (by a patient
+//! who holds that very slot, from their hold); holds, bookings and bookings of holds are sent
+//! again with an id already used, as the same request or another; appointments are
+//! confirmed, declined, cancelled, completed, marked no-show and rescheduled (on their day
+//! through `execute`, or to either day through `Bookings::reschedule`; sometimes to their
+//! current start); a doctor's rules change through `Schedule::set_calendar` (approved or
+//! requested leave, a forced block, a lower `max_parallel`); and a new `Schedule` changes a
+//! type's policy, removes or restores a type or a doctor, or lowers a room's capacity.
+//! Actors are the patient concerned, another patient, staff or the system. Commands go
+//! through `Bookings::execute` or the convenience methods.
+//!
+//! The model also keeps what the booking layer promises beyond slots: a repeat of a hold
+//! (while active) or of a booking or a hold's booking (while upcoming) with the same id and
+//! request changes nothing, any other use of the id is a duplicate; a reschedule to the
+//! current start changes nothing; cancelling and rescheduling follow the policy an
+//! appointment was booked under, even once its type changed or left the schedule; a doctor
+//! or type no longer in the schedule is not found.
 //!
 //! Properties:
 //!
 //! - every command gives what the model predicts: the same success or the same typed
-//!   refusal (never a panic, never a `Conflict` from a single writer);
+//!   refusal (never a panic, never a `Conflict` from a single writer), and a command that
+//!   changes nothing appends nothing;
 //! - every successful hold, booking or reschedule leaves the doctor, mode and room counts
 //!   within the capacity in force at that moment, over the whole span of the new claim;
 //! - the day books replay: folding a stream's events gives the book the last `execute` on
 //!   that day returned, and folding twice gives equal books; the model agrees with them;
-//! - after a rule change, `Bookings::collisions` lists exactly the upcoming appointments the
-//!   model finds no longer allowed (in particular every one overlapping a newly closed
-//!   period);
-//! - the tenant feed is gapless and holds every stream's events in order.
+//! - after a rule change, `Bookings::collisions` lists exactly the upcoming appointments, of
+//!   every doctor, the model finds no longer allowed, checked in booking order against the
+//!   ones kept before them (in particular every one overlapping a newly closed period, and
+//!   every one of a doctor no longer in the schedule);
+//! - the tenant feed holds every stream's events in order, at positions 1, 2, 3, ... (as
+//!   the in-memory store numbers them).
 //!
 //! `PROPTEST_CASES=n` runs `n` cases instead of the default.
 
@@ -71,6 +85,12 @@ fn epoch_days(date: NaiveDate) -> i64 {
 /// The UTC minute (since the epoch) of local `minute_of_day` on book day `day`.
 fn local(day: usize, minute_of_day: i64) -> i64 {
     epoch_days(day_date(day)) * 1440 + minute_of_day - OFFSET_MINUTES
+}
+
+/// The book day (0 or 1) of UTC minute `m`, if it is one of them.
+fn day_of(m: i64) -> Option<usize> {
+    let date = (m + OFFSET_MINUTES).div_euclid(1440);
+    (0..2).find(|&d| epoch_days(day_date(d)) == date)
 }
 
 fn instant(minute: i64) -> DateTime<Utc> {
@@ -164,6 +184,21 @@ enum RuleChange {
         len: u8,
     },
     ReduceParallel,
+    /// A new `Schedule` in which type `ty` has policy preset `preset`.
+    Policy {
+        ty: u8,
+        preset: u8,
+    },
+    /// A new `Schedule` without type `ty`, or with it again.
+    ToggleType {
+        ty: u8,
+    },
+    /// A new `Schedule` in which room `room` takes one patient fewer (at least one).
+    ShrinkRoom {
+        room: u8,
+    },
+    /// A new `Schedule` without the doctor, or with them again.
+    ToggleDoctor,
 }
 
 #[derive(Debug, Clone)]
@@ -209,6 +244,36 @@ enum Op {
         hold: u8,
         wrapper: bool,
     },
+    /// A direct booking (a fresh id) of the slot of hold `hold`, for its patient.
+    BookHeldSlot {
+        who: Who,
+        hold: u8,
+        wrapper: bool,
+    },
+    /// `PlaceHold` again with the id of hold `hold`: the same request (`vary % 4 == 0`), or
+    /// another start, patient or type.
+    RepeatHold {
+        who: Who,
+        hold: u8,
+        vary: u8,
+        wrapper: bool,
+    },
+    /// `Book` again with the id of appointment record `appt`: the same request as its
+    /// current slot (`vary % 4 == 0`), or another start, patient or type.
+    RepeatBook {
+        who: Who,
+        appt: u8,
+        vary: u8,
+        wrapper: bool,
+    },
+    /// `BookHold` again with the id of appointment record `appt`, and its own hold (`None`)
+    /// or hold `k`.
+    RepeatBookHold {
+        who: Who,
+        appt: u8,
+        hold: Option<u8>,
+        wrapper: bool,
+    },
     Cancel {
         who: Who,
         appt: u8,
@@ -232,6 +297,8 @@ enum Op {
         slot: SlotSel,
         /// To the other book day (across days only through `Bookings::reschedule`).
         other_day: bool,
+        /// To its current start (on its day), which changes nothing.
+        same_start: bool,
         wrapper: bool,
     },
     Rule {
@@ -351,6 +418,10 @@ fn arb_rule() -> impl Strategy<Value = RuleChange> {
             }),
         3 => (0u8..2, 0u8..24, 1u8..=12).prop_map(|(day, from, len)| RuleChange::Block { day, from, len }),
         2 => Just(RuleChange::ReduceParallel),
+        1 => (any::<u8>(), 0u8..3).prop_map(|(ty, preset)| RuleChange::Policy { ty, preset }),
+        1 => any::<u8>().prop_map(|ty| RuleChange::ToggleType { ty }),
+        1 => any::<u8>().prop_map(|room| RuleChange::ShrinkRoom { room }),
+        1 => Just(RuleChange::ToggleDoctor),
     ]
 }
 
@@ -374,14 +445,22 @@ fn arb_op() -> impl Strategy<Value = Op> {
         3 => (arb_who(), any::<u8>(), any::<bool>())
             .prop_map(|(who, hold, wrapper)| Op::BookHold { who, hold, wrapper }),
         2 => (arb_who(), any::<u8>(), any::<bool>())
+            .prop_map(|(who, hold, wrapper)| Op::BookHeldSlot { who, hold, wrapper }),
+        1 => (arb_who(), any::<u8>(), any::<u8>(), any::<bool>())
+            .prop_map(|(who, hold, vary, wrapper)| Op::RepeatHold { who, hold, vary, wrapper }),
+        1 => (arb_who(), any::<u8>(), any::<u8>(), any::<bool>())
+            .prop_map(|(who, appt, vary, wrapper)| Op::RepeatBook { who, appt, vary, wrapper }),
+        1 => (arb_who(), any::<u8>(), proptest::option::weighted(0.3, any::<u8>()), any::<bool>())
+            .prop_map(|(who, appt, hold, wrapper)| Op::RepeatBookHold { who, appt, hold, wrapper }),
+        2 => (arb_who(), any::<u8>(), any::<bool>())
             .prop_map(|(who, appt, wrapper)| Op::Cancel { who, appt, wrapper }),
         1 => (arb_who(), any::<u8>(), any::<bool>(), any::<bool>())
             .prop_map(|(who, appt, decline, wrapper)| Op::Review { who, appt, decline, wrapper }),
         1 => (arb_who(), any::<u8>(), any::<bool>(), any::<bool>())
             .prop_map(|(who, appt, no_show, wrapper)| Op::Finish { who, appt, no_show, wrapper }),
-        3 => (arb_who(), any::<u8>(), arb_slot(), proptest::bool::weighted(0.4), proptest::bool::weighted(0.7))
-            .prop_map(|(who, appt, slot, other_day, wrapper)| Op::Reschedule {
-                who, appt, slot, other_day, wrapper,
+        3 => (arb_who(), any::<u8>(), arb_slot(), proptest::bool::weighted(0.4), proptest::bool::weighted(0.15), proptest::bool::weighted(0.7))
+            .prop_map(|(who, appt, slot, other_day, same_start, wrapper)| Op::Reschedule {
+                who, appt, slot, other_day, same_start, wrapper,
             }),
         2 => (any::<u8>(), arb_rule()).prop_map(|(doctor, change)| Op::Rule { doctor, change }),
     ]
@@ -449,6 +528,21 @@ fn appointment_type(i: usize, t: &TypeSpec) -> AppointmentType {
     }
 }
 
+/// The clinic: one location with rooms of these capacities.
+fn clinic(rooms: &[u32]) -> Clinic {
+    Clinic {
+        locations: vec![Location {
+            rooms: rooms
+                .iter()
+                .enumerate()
+                .map(|(i, &c)| Room::new(room_id(i), format!("Room {i}"), c))
+                .collect(),
+            ..Location::new(LOCATION, "Kochi OPD", ZONE)
+        }],
+        holidays: vec![],
+    }
+}
+
 fn doctor_id(d: usize) -> String {
     format!("dr{d}")
 }
@@ -475,6 +569,8 @@ struct DoctorState {
     blocks: Vec<Unavailability>,
     /// Approved leave and forced blocks.
     closures: Vec<Closure>,
+    /// Left out of the schedule (by a new `Schedule`; `set_calendar` brings them back).
+    removed: bool,
 }
 
 impl DoctorState {
@@ -580,6 +676,8 @@ struct MAppt {
     /// The day it moved to (this record no longer occupies its day) and the day it came from.
     moved_to: Option<usize>,
     moved_from: Option<usize>,
+    /// The type's policy when it was booked: cancelling and rescheduling follow it.
+    policy: BookingPolicy,
 }
 
 /// A claim on a doctor and a room, for counting: UTC minutes `[from, to)` with buffers.
@@ -743,6 +841,8 @@ struct Run<'s> {
     bookings: Bookings<InMemoryStore>,
     doctors: Vec<DoctorState>,
     room_capacity: Vec<u32>,
+    /// Types left out of the schedule.
+    type_gone: Vec<bool>,
     holds: Vec<MHold>,
     appts: Vec<MAppt>,
     now: DateTime<Utc>,
@@ -756,18 +856,7 @@ struct Run<'s> {
 
 impl<'s> Run<'s> {
     fn new(sc: &'s Scenario) -> Result<Self, TestCaseError> {
-        let clinic = Clinic {
-            locations: vec![Location {
-                rooms: sc
-                    .rooms
-                    .iter()
-                    .enumerate()
-                    .map(|(i, &c)| Room::new(room_id(i), format!("Room {i}"), c))
-                    .collect(),
-                ..Location::new(LOCATION, "Kochi OPD", ZONE)
-            }],
-            holidays: vec![],
-        };
+        let clinic = clinic(&sc.rooms);
         let doctors: Vec<DoctorState> = sc
             .doctors
             .iter()
@@ -778,6 +867,7 @@ impl<'s> Run<'s> {
                 leaves: Vec::new(),
                 blocks: Vec::new(),
                 closures: Vec::new(),
+                removed: false,
             })
             .collect();
         let calendars: Vec<DoctorCalendar> = doctors
@@ -798,6 +888,7 @@ impl<'s> Run<'s> {
             types,
             schedule,
             bookings: Bookings::new(InMemoryStore::new()),
+            type_gone: vec![false; sc.types.len()],
             doctors,
             room_capacity: sc.rooms.clone(),
             holds: Vec::new(),
@@ -825,6 +916,16 @@ impl<'s> Run<'s> {
             Who::Patient(n) => Actor::patient(format!("p{}", n % PATIENTS)),
             Who::Staff => Actor::staff("staff-1"),
             Who::System => Actor::system("job"),
+        }
+    }
+
+    /// The actor of a repeated request: the request's own patient, staff or the system. (A
+    /// patient repeating another patient's request is refused as `not_owner`; `booking.rs`
+    /// tests that.)
+    fn repeat_actor(&self, who: &Who, patient: &str) -> Actor {
+        match who {
+            Who::Patient(_) => Actor::patient(patient),
+            other => self.actor(other, patient),
         }
     }
 
@@ -889,6 +990,15 @@ impl<'s> Run<'s> {
         } = ask;
         let doc = &self.doctors[d];
         let ty = &self.sc.types[t];
+        // The slot engine is asked only for a doctor and type of the schedule, and a start
+        // on the day book decided on.
+        if doc.removed {
+            return Err("not_found:doctor".into());
+        }
+        self.type_exists(t)?;
+        if day_of(start) != Some(day) {
+            return Err("invalid_input:out_of_range".into());
+        }
         let (s0, s1) = doc.session(day);
         let step = i64::from(ty.step.unwrap_or(doc.spec.slot_minutes));
         let end = start + i64::from(ty.duration);
@@ -952,6 +1062,13 @@ impl<'s> Run<'s> {
             return Err("slot_unavailable:room_full".into());
         }
         Err("slot_unavailable:held".into())
+    }
+
+    fn type_exists(&self, t: usize) -> Result<(), String> {
+        if self.type_gone[t] {
+            return Err("not_found:appointment_type".into());
+        }
+        Ok(())
     }
 
     fn room_cap(&self, room: &str) -> u32 {
@@ -1142,6 +1259,7 @@ impl<'s> Run<'s> {
                 let start = self.slot_start(d, t, day, slot);
                 let id = self.fresh("h");
                 let expected = Self::own(&actor, &patient)
+                    .and_then(|_| self.type_exists(t))
                     .and_then(|_| self.hold_minutes(&actor, t, minutes))
                     .and_then(|m| Ok((self.expect_slot(Ask::new(d, t, day, start))?, m)));
                 let actual = if wrapper {
@@ -1212,6 +1330,7 @@ impl<'s> Run<'s> {
                 let expected = self.active_hold(h, "extend").and_then(|i| {
                     let hold = &self.holds[i];
                     Self::own(&actor, &hold.patient)?;
+                    self.type_exists(hold.ty)?;
                     let m = self.hold_minutes(&actor, hold.ty, minutes)?;
                     let expires = self.now + mins(m);
                     let limit = hold.placed_at + mins(self.types[hold.ty].policy.max_hold_minutes);
@@ -1316,7 +1435,7 @@ impl<'s> Run<'s> {
                     events
                         .into_iter()
                         .map(|e| match e.change {
-                            Change::HoldExpired { hold_id } => Ok(hold_id.to_string()),
+                            Change::HoldExpired { hold_id, .. } => Ok(hold_id.to_string()),
                             other => Err(fail(format!("{what}: unexpected event {other:?}"))),
                         })
                         .collect::<Result<_, _>>()?
@@ -1338,42 +1457,180 @@ impl<'s> Run<'s> {
                 wrapper,
             } => {
                 let (d, t, day) = (doctor as usize % nd, ty as usize % nt, day as usize);
-                let patient = format!("p{patient}");
-                let actor = self.actor(&who, &patient);
                 let start = self.slot_start(d, t, day, slot);
-                let id = self.fresh("a");
-                let expected = Self::own(&actor, &patient)
-                    .and_then(|_| self.expect_slot(Ask::new(d, t, day, start)));
-                let actual = if wrapper {
-                    let request = BookRequest {
-                        appointment_id: id.as_str().into(),
-                        patient_id: patient.as_str().into(),
-                        doctor_id: doctor_id(d).into(),
-                        appointment_type_id: self.types[t].id.clone(),
-                        start: instant(start),
-                    };
-                    let r = self.bookings.book(&self.schedule, &actor, now, request);
-                    if r.is_ok() {
-                        self.last_book[day] = None;
-                    }
-                    r
-                } else {
-                    let command = Command::Book {
-                        appointment_id: id.as_str().into(),
-                        patient_id: patient.as_str().into(),
-                        doctor_id: doctor_id(d).into(),
-                        appointment_type_id: self.types[t].id.clone(),
-                        start: instant(start),
-                    };
-                    self.exec(day, &command, &actor)
-                        .and_then(|(book, _)| appointment_in(&book, &id))
-                };
-                if let Ok(a) = &actual {
-                    self.assert_within_capacity(&what, day, &a.slot, None)?;
+                self.book_direct(
+                    &what,
+                    &who,
+                    format!("p{patient}"),
+                    d,
+                    t,
+                    day,
+                    start,
+                    wrapper,
+                )?;
+            }
+            Op::BookHeldSlot { who, hold, wrapper } => {
+                if let Some(i) = self.pick_hold(hold) {
+                    let h = self.holds[i].clone();
+                    let start = minute(h.slot.start);
+                    self.book_direct(
+                        &what, &who, h.patient, h.doctor, h.ty, h.day, start, wrapper,
+                    )?;
                 }
-                agree(&what, &expected, &actual)?;
-                if let (Ok(claim), Ok(a)) = (expected, actual) {
-                    self.booked(&what, day, d, t, &id, &patient, &actor, claim, &a, None)?;
+            }
+            Op::RepeatHold {
+                who,
+                hold,
+                vary,
+                wrapper,
+            } => {
+                if let Some(i) = self.pick_hold(hold) {
+                    let h = self.holds[i].clone();
+                    let (patient, t, start) =
+                        self.varied(&h.patient, h.ty, minute(h.slot.start), vary);
+                    let actor = self.repeat_actor(&who, &patient);
+                    // The same request while the hold is active changes nothing, any other
+                    // is a duplicate.
+                    let expected =
+                        if vary % 4 == 0 && h.status == HoldStatus::Held && h.expires_at > now {
+                            Ok(())
+                        } else {
+                            Err("invalid_input:duplicate_id".to_owned())
+                        };
+                    let version = self.version(h.day)?;
+                    let actual = if wrapper {
+                        let request = HoldRequest {
+                            hold_id: h.id.as_str().into(),
+                            patient_id: patient.as_str().into(),
+                            doctor_id: doctor_id(h.doctor).into(),
+                            appointment_type_id: self.types[t].id.clone(),
+                            start: instant(start),
+                            minutes: None,
+                        };
+                        self.bookings.hold(&self.schedule, &actor, now, request)
+                    } else {
+                        let command = Command::PlaceHold {
+                            hold_id: h.id.as_str().into(),
+                            patient_id: patient.as_str().into(),
+                            doctor_id: doctor_id(h.doctor).into(),
+                            appointment_type_id: self.types[t].id.clone(),
+                            start: instant(start),
+                            minutes: None,
+                        };
+                        self.exec(h.day, &command, &actor)
+                            .and_then(|(book, _)| hold_in(&book, &h.id))
+                    };
+                    agree(&what, &expected, &actual)?;
+                    if let Ok(got) = actual {
+                        prop_assert_eq!(
+                            self.version(h.day)?,
+                            version,
+                            "{}: a repeat appended",
+                            what
+                        );
+                        prop_assert_eq!(got.expires_at, h.expires_at, "{}", what);
+                        prop_assert_eq!(&got.slot, &h.slot, "{}", what);
+                    }
+                }
+            }
+            Op::RepeatBook {
+                who,
+                appt,
+                vary,
+                wrapper,
+            } => {
+                if let Some(i) = self.pick_appt(appt) {
+                    let r = self.appts[i].clone();
+                    let (patient, t, start) =
+                        self.varied(&r.patient, r.ty, minute(r.slot.start), vary);
+                    let actor = self.repeat_actor(&who, &patient);
+                    let expected = if vary % 4 == 0 && r.moved_to.is_none() && upcoming(r.status) {
+                        Ok(())
+                    } else {
+                        Err("invalid_input:duplicate_id".to_owned())
+                    };
+                    let version = self.version(r.day)?;
+                    let actual = if wrapper {
+                        let request = BookRequest {
+                            appointment_id: r.id.as_str().into(),
+                            patient_id: patient.as_str().into(),
+                            doctor_id: doctor_id(r.doctor).into(),
+                            appointment_type_id: self.types[t].id.clone(),
+                            start: instant(start),
+                        };
+                        self.bookings.book(&self.schedule, &actor, now, request)
+                    } else {
+                        let command = Command::Book {
+                            appointment_id: r.id.as_str().into(),
+                            patient_id: patient.as_str().into(),
+                            doctor_id: doctor_id(r.doctor).into(),
+                            appointment_type_id: self.types[t].id.clone(),
+                            start: instant(start),
+                        };
+                        self.exec(r.day, &command, &actor)
+                            .and_then(|(book, _)| appointment_in(&book, &r.id))
+                    };
+                    agree(&what, &expected, &actual)?;
+                    if let Ok(got) = actual {
+                        prop_assert_eq!(
+                            self.version(r.day)?,
+                            version,
+                            "{}: a repeat appended",
+                            what
+                        );
+                        prop_assert_eq!(&got.slot, &r.slot, "{}", what);
+                        prop_assert_eq!(got.status, r.status, "{}", what);
+                    }
+                }
+            }
+            Op::RepeatBookHold {
+                who,
+                appt,
+                hold,
+                wrapper,
+            } => {
+                if let Some(i) = self.pick_appt(appt) {
+                    let r = self.appts[i].clone();
+                    let hold_id = match hold {
+                        None => r.hold_id.clone(),
+                        Some(k) => self.pick_hold(k).map(|j| self.holds[j].id.clone()),
+                    }
+                    .unwrap_or_else(|| "h-missing".to_owned());
+                    let actor = self.repeat_actor(&who, &r.patient);
+                    let same = r.hold_id.as_deref() == Some(hold_id.as_str());
+                    let expected = if same && r.moved_to.is_none() && upcoming(r.status) {
+                        Ok(())
+                    } else {
+                        Err("invalid_input:duplicate_id".to_owned())
+                    };
+                    let version = self.version(r.day)?;
+                    let actual = if wrapper {
+                        self.bookings.book_hold(
+                            &self.schedule,
+                            &actor,
+                            now,
+                            day_date(r.day),
+                            &hold_id,
+                            &r.id,
+                        )
+                    } else {
+                        let command = Command::BookHold {
+                            appointment_id: r.id.as_str().into(),
+                            hold_id: hold_id.as_str().into(),
+                        };
+                        self.exec(r.day, &command, &actor)
+                            .and_then(|(book, _)| appointment_in(&book, &r.id))
+                    };
+                    agree(&what, &expected, &actual)?;
+                    if let Ok(got) = actual {
+                        prop_assert_eq!(
+                            self.version(r.day)?,
+                            version,
+                            "{}: a repeat appended",
+                            what
+                        );
+                        prop_assert_eq!(&got.slot, &r.slot, "{}", what);
+                    }
                 }
             }
             Op::BookHold { who, hold, wrapper } => {
@@ -1450,7 +1707,8 @@ impl<'s> Run<'s> {
                         Self::own(&actor, &self.appts[i].patient)?;
                         self.appt_status(Some(i), UPCOMING, "cancel")?;
                         let ap = &self.appts[i];
-                        let notice = self.types[ap.ty].policy.cancel_notice_minutes;
+                        // The policy it was booked under, even if its type changed or left.
+                        let notice = ap.policy.cancel_notice_minutes;
                         if actor.is_patient() && self.now + mins(notice) > ap.slot.start {
                             return Err("policy_violation:cancel_notice".to_owned());
                         }
@@ -1554,6 +1812,7 @@ impl<'s> Run<'s> {
                 appt,
                 slot,
                 other_day,
+                same_start,
                 wrapper,
             } => {
                 let a = self.pick_upcoming(appt);
@@ -1564,43 +1823,36 @@ impl<'s> Run<'s> {
                 // of the new start.
                 let from_day = target.map_or(day, |i| self.appts[i].day);
                 let to_day = if other_day { 1 - from_day } else { from_day };
-                let start = match a {
-                    Some(i) => {
+                // To its current start: a retry, which changes nothing once status and owner
+                // allow it, whatever the policy says now.
+                let start = match (a, target) {
+                    (_, Some(i)) if same_start && !other_day => minute(self.appts[i].slot.start),
+                    (Some(i), _) => {
                         self.slot_start(self.appts[i].doctor, self.appts[i].ty, to_day, slot)
                     }
-                    None => local(to_day, BASE),
+                    (None, _) => local(to_day, BASE),
                 };
+                // `Ok(None)`: to its current start, which changes nothing.
                 let expected = target
                     .ok_or_else(|| "not_found:appointment".to_owned())
                     .and_then(|i| {
-                        self.appt_status(Some(i), UPCOMING, "reschedule")?;
                         let ap = &self.appts[i];
-                        Self::own(&actor, &ap.patient)?;
-                        let p = &self.types[ap.ty].policy;
-                        if let Some(max) = p.max_reschedules
-                            && ap.reschedule_count >= max
-                        {
-                            return Err("policy_violation:reschedule_limit".to_owned());
+                        if to_day == from_day && start == minute(ap.slot.start) {
+                            self.appt_status(Some(i), UPCOMING, "reschedule")?;
+                            Self::own(&actor, &ap.patient)?;
+                            return Ok(None);
                         }
-                        if actor.is_patient() {
-                            if !p.allow_patient_reschedule {
-                                return Err(
-                                    "policy_violation:patient_reschedule_not_allowed".to_owned()
-                                );
-                            }
-                            if self.now + mins(p.reschedule_notice_minutes) > ap.slot.start {
-                                return Err("policy_violation:reschedule_notice".to_owned());
-                            }
-                        }
-                        if to_day != from_day && !wrapper {
-                            // `Command::Reschedule` stays on its day book.
-                            return Err("invalid_input:out_of_range".to_owned());
-                        }
+                        self.may_reschedule(i, &actor)?;
+                        // `Command::Reschedule` decides on the appointment's day book, so a
+                        // start on another day is out of its range.
+                        let book_day = if wrapper { to_day } else { from_day };
                         self.expect_slot(Ask {
                             except: (to_day == from_day).then_some(id.as_str()),
-                            ..Ask::new(ap.doctor, ap.ty, to_day, start)
+                            ..Ask::new(ap.doctor, ap.ty, book_day, start)
                         })
+                        .map(Some)
                     });
+                let before = [self.version(0)?, self.version(1)?];
                 let actual = if wrapper {
                     let r = self.bookings.reschedule(
                         &self.schedule,
@@ -1622,24 +1874,35 @@ impl<'s> Run<'s> {
                     self.exec(day, &command, &actor)
                         .and_then(|(book, _)| appointment_in(&book, &id))
                 };
-                if let Ok(got) = &actual {
+                if let (Ok(got), Ok(Some(_))) = (&actual, &expected) {
                     let except = (to_day == from_day).then_some(id.as_str());
                     self.assert_within_capacity(&what, to_day, &got.slot, except)?;
                 }
                 agree(&what, &expected, &actual)?;
-                if let (Ok(claim), Ok(got), Some(i)) = (expected, actual, target) {
-                    prop_assert_eq!(&got.slot, &claim, "{}", what);
-                    prop_assert_eq!(got.reschedule_count, self.appts[i].reschedule_count + 1);
-                    prop_assert_eq!(got.book_date, day_date(to_day));
-                    prop_assert_eq!(got.moved_to, None);
-                    prop_assert_eq!(got.status, self.appts[i].status);
-                    if to_day == from_day {
-                        self.appts[i].slot = got.slot;
-                        self.appts[i].reschedule_count += 1;
-                    } else {
-                        prop_assert_eq!(got.moved_from, Some(day_date(from_day)), "{}", what);
-                        self.moved(i, to_day, got.slot);
+                match (expected, actual, target) {
+                    (Ok(None), Ok(got), Some(i)) => {
+                        let ap = &self.appts[i];
+                        prop_assert_eq!(&got.slot, &ap.slot, "{}", what);
+                        prop_assert_eq!(got.reschedule_count, ap.reschedule_count, "{}", what);
+                        prop_assert_eq!(got.book_date, day_date(ap.day), "{}", what);
+                        let after = [self.version(0)?, self.version(1)?];
+                        prop_assert_eq!(after, before, "{}: nothing appended", what);
                     }
+                    (Ok(Some(claim)), Ok(got), Some(i)) => {
+                        prop_assert_eq!(&got.slot, &claim, "{}", what);
+                        prop_assert_eq!(got.reschedule_count, self.appts[i].reschedule_count + 1);
+                        prop_assert_eq!(got.book_date, day_date(to_day));
+                        prop_assert_eq!(got.moved_to, None);
+                        prop_assert_eq!(got.status, self.appts[i].status);
+                        if to_day == from_day {
+                            self.appts[i].slot = got.slot;
+                            self.appts[i].reschedule_count += 1;
+                        } else {
+                            prop_assert_eq!(got.moved_from, Some(day_date(from_day)), "{}", what);
+                            self.moved(i, to_day, got.slot);
+                        }
+                    }
+                    _ => {}
                 }
             }
             Op::Rule { doctor, change } => {
@@ -1649,6 +1912,136 @@ impl<'s> Run<'s> {
         }
         self.step += 1;
         self.check_books(&what)
+    }
+
+    /// Whether `actor` may reschedule live record `i`: its status, its owner, and the policy
+    /// it was booked under (even if its type changed or left the schedule).
+    fn may_reschedule(&self, i: usize, actor: &Actor) -> Result<(), String> {
+        self.appt_status(Some(i), UPCOMING, "reschedule")?;
+        let ap = &self.appts[i];
+        Self::own(actor, &ap.patient)?;
+        let p = &ap.policy;
+        if let Some(max) = p.max_reschedules
+            && ap.reschedule_count >= max
+        {
+            return Err("policy_violation:reschedule_limit".to_owned());
+        }
+        if actor.is_patient() {
+            if !p.allow_patient_reschedule {
+                return Err("policy_violation:patient_reschedule_not_allowed".to_owned());
+            }
+            if self.now + mins(p.reschedule_notice_minutes) > ap.slot.start {
+                return Err("policy_violation:reschedule_notice".to_owned());
+            }
+        }
+        Ok(())
+    }
+
+    /// A direct booking with a fresh id. A patient who holds that very slot (an active hold
+    /// of theirs, same doctor, type and start; the first placed) books it from the hold.
+    #[allow(clippy::too_many_arguments)]
+    fn book_direct(
+        &mut self,
+        what: &str,
+        who: &Who,
+        patient: String,
+        d: usize,
+        t: usize,
+        day: usize,
+        start: i64,
+        wrapper: bool,
+    ) -> Result<(), TestCaseError> {
+        let now = self.now_t();
+        let actor = self.actor(who, &patient);
+        let id = self.fresh("a");
+        let own_hold = self.holds.iter().position(|h| {
+            h.day == day
+                && h.status == HoldStatus::Held
+                && h.expires_at > now
+                && h.patient == patient
+                && h.doctor == d
+                && h.ty == t
+                && minute(h.slot.start) == start
+        });
+        let hold_id = own_hold.map(|i| self.holds[i].id.clone());
+        let expected = Self::own(&actor, &patient).and_then(|_| {
+            self.expect_slot(Ask {
+                except: hold_id.as_deref(),
+                held_since: own_hold.map(|i| self.holds[i].placed_at),
+                ..Ask::new(d, t, day, start)
+            })
+        });
+        let actual = if wrapper {
+            let request = BookRequest {
+                appointment_id: id.as_str().into(),
+                patient_id: patient.as_str().into(),
+                doctor_id: doctor_id(d).into(),
+                appointment_type_id: self.types[t].id.clone(),
+                start: instant(start),
+            };
+            let r = self.bookings.book(&self.schedule, &actor, now, request);
+            if r.is_ok() {
+                self.last_book[day] = None;
+            }
+            r
+        } else {
+            let command = Command::Book {
+                appointment_id: id.as_str().into(),
+                patient_id: patient.as_str().into(),
+                doctor_id: doctor_id(d).into(),
+                appointment_type_id: self.types[t].id.clone(),
+                start: instant(start),
+            };
+            self.exec(day, &command, &actor)
+                .and_then(|(book, _)| appointment_in(&book, &id))
+        };
+        if let Ok(a) = &actual {
+            self.assert_within_capacity(what, day, &a.slot, hold_id.as_deref())?;
+        }
+        agree(what, &expected, &actual)?;
+        if let (Ok(claim), Ok(a)) = (expected, actual) {
+            self.booked(
+                what,
+                day,
+                d,
+                t,
+                &id,
+                &patient,
+                &actor,
+                claim,
+                &a,
+                hold_id.as_deref(),
+            )?;
+            if let Some(i) = own_hold {
+                self.holds[i].status = HoldStatus::Booked;
+            }
+        }
+        Ok(())
+    }
+
+    /// A request's patient, type and start, as they were (`vary % 4 == 0`) or with one of
+    /// them changed: the start 5 minutes later, the next patient or the next type.
+    fn varied(&self, patient: &str, t: usize, start: i64, vary: u8) -> (String, usize, i64) {
+        match vary % 4 {
+            0 => (patient.to_owned(), t, start),
+            1 => (patient.to_owned(), t, start + 5),
+            2 => {
+                let n: u8 = patient[1..].parse().unwrap();
+                (format!("p{}", (n + 1) % PATIENTS), t, start)
+            }
+            _ => (patient.to_owned(), (t + 1) % self.types.len(), start),
+        }
+    }
+
+    /// The version of a day's stream.
+    fn version(&self, day: usize) -> Result<u64, TestCaseError> {
+        let stream = StreamId::new(TENANT, day_date(day));
+        let loaded = self
+            .bookings
+            .store()
+            .load(&stream)
+            .map_err(|e| fail(format!("load failed: {e}")))?;
+        Ok(loaded.version)
     }
 
     /// The UTC minute a slot selection names for doctor `d` and type `t`.
@@ -1712,7 +2105,8 @@ impl<'s> Run<'s> {
         }
     }
 
-    /// A status change through `execute` or `Bookings::update` (or `cancel`).
+    /// A status change through `execute` or the service's method for it (`confirm`,
+    /// `decline`, `cancel`, `complete`, `mark_no_show`).
     fn lifecycle(
         &mut self,
         day: usize,
@@ -1734,22 +2128,22 @@ impl<'s> Run<'s> {
                 .exec(day, command, actor)
                 .and_then(|(book, _)| appointment_in(&book, &id));
         }
-        let now = self.now_t();
+        let (b, s, now, date) = (&self.bookings, &self.schedule, self.now_t(), day_date(day));
         let r = match command {
+            Command::Confirm { appointment_id } => b.confirm(s, actor, now, date, appointment_id),
+            Command::Decline {
+                appointment_id,
+                reason,
+            } => b.decline(s, actor, now, date, appointment_id, reason.clone()),
             Command::Cancel {
                 appointment_id,
                 reason,
-            } => self.bookings.cancel(
-                &self.schedule,
-                actor,
-                now,
-                day_date(day),
-                appointment_id,
-                reason.clone(),
-            ),
-            _ => self
-                .bookings
-                .update(&self.schedule, actor, now, day_date(day), command),
+            } => b.cancel(s, actor, now, date, appointment_id, reason.clone()),
+            Command::Complete { appointment_id } => b.complete(s, actor, now, date, appointment_id),
+            Command::MarkNoShow { appointment_id } => {
+                b.mark_no_show(s, actor, now, date, appointment_id)
+            }
+            _ => unreachable!(),
         };
         if r.is_ok() {
             self.last_book = [None, None];
@@ -1791,11 +2185,15 @@ impl<'s> Run<'s> {
             hold_id: hold_id.map(str::to_owned),
             moved_to: None,
             moved_from: None,
+            policy: self.types[t].policy.clone(),
         });
         Ok(())
     }
 
-    /// Adds leave or a forced block, or lowers `max_parallel`; then checks collisions.
+    /// Adds leave or a forced block, or lowers `max_parallel` (through
+    /// `Schedule::set_calendar`, which also brings a removed doctor back); or changes a
+    /// type's policy, removes or restores a type or the doctor, or lowers a room's capacity
+    /// (through a new `Schedule`). Then checks every doctor's collisions.
     fn change_rules(
         &mut self,
         what: &str,
@@ -1805,9 +2203,23 @@ impl<'s> Run<'s> {
         self.rule_seq += 1;
         let seq = self.rule_seq;
         let mut new_closure = None;
+        let (nt, nr) = (self.types.len(), self.room_capacity.len());
+        let mut new_schedule = true;
         {
             let doc = &mut self.doctors[d];
             match *change {
+                RuleChange::Policy { ty, preset } => {
+                    self.types[ty as usize % nt].policy = policy(preset);
+                }
+                RuleChange::ToggleType { ty } => {
+                    let gone = &mut self.type_gone[ty as usize % nt];
+                    *gone = !*gone;
+                }
+                RuleChange::ShrinkRoom { room } => {
+                    let capacity = &mut self.room_capacity[room as usize % nr];
+                    *capacity = (*capacity - 1).max(1);
+                }
+                RuleChange::ToggleDoctor => doc.removed = !doc.removed,
                 RuleChange::Leave {
                     day,
                     from,
@@ -1822,6 +2234,7 @@ impl<'s> Run<'s> {
                         let start = BASE + 5 * i64::from(from);
                         (start, start + 5 * i64::from(len))
                     };
+                    new_schedule = false;
                     let status = if approved {
                         LeaveStatus::Approved
                     } else {
@@ -1843,6 +2256,7 @@ impl<'s> Run<'s> {
                     }
                 }
                 RuleChange::Block { day, from, len } => {
+                    new_schedule = false;
                     let start = local(day as usize, BASE + 5 * i64::from(from));
                     let end = start + 5 * i64::from(len);
                     doc.blocks.push(Unavailability::new(
@@ -1856,26 +2270,37 @@ impl<'s> Run<'s> {
                         kind: RuleKind::ForcedBlock,
                     });
                 }
-                RuleChange::ReduceParallel => doc.max_parallel = (doc.max_parallel - 1).max(1),
+                RuleChange::ReduceParallel => {
+                    new_schedule = false;
+                    doc.max_parallel = (doc.max_parallel - 1).max(1);
+                }
             }
             if let Some(c) = &new_closure {
                 doc.closures.push(c.clone());
             }
         }
-        let calendar = self.doctors[d].calendar(d);
-        self.schedule
-            .set_calendar(&calendar)
-            .map_err(|e| fail(format!("{what}: set_calendar refused: {e}")))?;
+        if new_schedule {
+            let calendars: Vec<DoctorCalendar> = (0..self.doctors.len())
+                .filter(|&i| !self.doctors[i].removed)
+                .map(|i| self.doctors[i].calendar(i))
+                .collect();
+            let types: Vec<AppointmentType> = (0..nt)
+                .filter(|&t| !self.type_gone[t])
+                .map(|t| self.types[t].clone())
+                .collect();
+            self.schedule = Schedule::new(TENANT, &clinic(&self.room_capacity), &calendars, &types)
+                .map_err(|e| fail(format!("{what}: new schedule refused: {e}")))?;
+        } else {
+            let calendar = self.doctors[d].calendar(d);
+            self.schedule
+                .set_calendar(&calendar)
+                .map_err(|e| fail(format!("{what}: set_calendar refused: {e}")))?;
+            self.doctors[d].removed = false;
+        }
 
-        let doctor = doctor_id(d);
         let got = self
             .bookings
-            .collisions(
-                &self.schedule,
-                &doctor,
-                day_date(0)..=day_date(1),
-                self.now_t(),
-            )
+            .collisions(&self.schedule, day_date(0)..=day_date(1), self.now_t())
             .map_err(|e| fail(format!("{what}: collisions failed: {e}")))?;
         let got: Vec<(String, String)> = got
             .iter()
@@ -1908,17 +2333,16 @@ impl<'s> Run<'s> {
                 }
             }
         }
-        let want = self.expected_collisions(d);
+        let want = self.expected_collisions();
         prop_assert_eq!(got, want, "{}: collisions", what);
         Ok(())
     }
 
-    /// The model's collisions of doctor `d`: in booking order, each upcoming appointment
-    /// still to end is checked against closures and against the appointments kept before
-    /// it (every other doctor's, and this doctor's that still fit).
-    fn expected_collisions(&self, d: usize) -> Vec<(String, String)> {
-        let doctor = doctor_id(d);
-        let doc = &self.doctors[d];
+    /// The model's collisions: on each day, in booking order, each upcoming appointment
+    /// still to end is checked against the schedule (a doctor no longer in it closes it
+    /// `outside_hours`), its doctor's closures, and the appointments kept before it, of
+    /// every doctor (those not checked, and the checked ones that still fit).
+    fn expected_collisions(&self) -> Vec<(String, String)> {
         let mut found = Vec::new();
         for day in 0..2 {
             let on_day = || {
@@ -1926,13 +2350,15 @@ impl<'s> Run<'s> {
                     .iter()
                     .filter(|a| a.day == day && a.moved_to.is_none() && occupies(a.status))
             };
-            let mut kept: Vec<&MAppt> = on_day().filter(|a| a.doctor != d).collect();
-            for a in on_day().filter(|a| a.doctor == d) {
-                let (s, e) = (minute(a.slot.start), minute(a.slot.end));
-                if !upcoming(a.status) || a.slot.end <= self.now {
-                    kept.push(a);
+            let checked = |a: &MAppt| upcoming(a.status) && a.slot.end > self.now;
+            let mut kept: Vec<&MAppt> = on_day().filter(|a| !checked(a)).collect();
+            for a in on_day().filter(|a| checked(a)) {
+                let doc = &self.doctors[a.doctor];
+                if doc.removed {
+                    found.push((a.id.clone(), "closed:OutsideHours".to_owned()));
                     continue;
                 }
+                let (s, e) = (minute(a.slot.start), minute(a.slot.end));
                 if let Some(rule) = (s..e).find_map(|m| doc.closed_at(day, m)) {
                     found.push((a.id.clone(), format!("closed:{rule:?}")));
                     continue;
@@ -1954,7 +2380,7 @@ impl<'s> Run<'s> {
                     .collect();
                 let c = counts(
                     &claims,
-                    &doctor,
+                    a.slot.doctor_id.as_str(),
                     a.slot.mode,
                     a.slot.room_id.as_deref(),
                     span(&a.slot),
@@ -2038,6 +2464,13 @@ impl<'s> Run<'s> {
                 prop_assert_eq!(got.reschedule_count, want.reschedule_count);
                 prop_assert_eq!(got.patient_id.as_str(), want.patient.as_str());
                 prop_assert_eq!(got.hold_id.as_deref(), want.hold_id.as_deref());
+                prop_assert_eq!(
+                    &*got.policy,
+                    &want.policy,
+                    "{}: appointment {}",
+                    what,
+                    want.id
+                );
                 prop_assert_eq!(
                     got.moved_to,
                     want.moved_to.map(day_date),

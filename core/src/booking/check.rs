@@ -28,7 +28,7 @@ pub(crate) struct SlotAsk<'a> {
 pub(crate) fn claim(ctx: &Context<'_>, book: &DayBook, ask: &SlotAsk<'_>) -> Result<SlotClaim> {
     let availability = ctx.schedule.availability(ask.doctor_id)?;
     let appointment_type = ctx.schedule.appointment_type(ask.appointment_type_id)?;
-    if ctx.schedule.book_date(ask.start) != ctx.date {
+    if ctx.schedule.date_of(ask.start) != ctx.date {
         return Err(Error::invalid(
             "start",
             ask.start.to_rfc3339(),
@@ -127,7 +127,7 @@ fn within_day(ctx: &Context<'_>, claim: &SlotClaim) -> Result<()> {
     let from = claim.start - Duration::minutes(i64::from(claim.buffer_before_minutes));
     let to = claim.end + Duration::minutes(i64::from(claim.buffer_after_minutes));
     let book = ctx.schedule;
-    if book.book_date(from) != ctx.date || book.book_date(to - Duration::seconds(1)) != ctx.date {
+    if book.date_of(from) != ctx.date || book.date_of(to - Duration::seconds(1)) != ctx.date {
         return Err(Error::invalid(
             "start",
             claim.start.to_rfc3339(),

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     Alignment, Appointment, AppointmentType, Availability, Bookings, DayBook, EventStore,
-    Occupancy, Result, Schedule, SlotOptions, SlotRequest, Status, Unavailable,
+    Occupancy, Result, RuleKind, Schedule, SlotOptions, SlotRequest, Status, Unavailable,
 };
 
 /// An upcoming appointment the current rules no longer allow, and why: for staff to move
@@ -23,62 +23,64 @@ pub struct Collision {
 }
 
 impl<S: EventStore> Bookings<S> {
-    /// The upcoming appointments of a doctor on `dates` that the schedule's current rules
-    /// no longer allow: call it after [`Schedule::set_calendar`] (leave approved, forced
-    /// block, emergency, holiday added, hours cut).
+    /// The upcoming appointments on `dates` that the schedule's current rules no longer
+    /// allow, for every doctor: call it after [`Schedule::set_calendar`] (leave approved,
+    /// forced block, emergency, holiday added, hours cut, capacity lowered) or after a new
+    /// [`Schedule`] (a room's capacity lowered, a doctor removed).
     ///
     /// Each appointment still to end after `now` is checked as the slot engine would check
     /// it, ignoring notice, horizon and the step grid. Appointments are checked in booking
-    /// order, each against the ones booked before it that still fit, so when capacity
-    /// shrinks, the later bookings are listed.
+    /// order, each against the ones booked before it that still fit (of every doctor, so a
+    /// shared room is counted once), so when capacity shrinks, the later bookings are
+    /// listed. An appointment of a doctor the schedule no longer has is listed as closed
+    /// `outside_hours`.
     ///
     /// # Errors
     ///
-    /// [`Error::NotFound`](crate::Error::NotFound) for an unknown doctor;
     /// [`Error::InvalidInput`](crate::Error::InvalidInput) for a bad range; the store's
     /// errors.
     pub fn collisions(
         &self,
         schedule: &Schedule,
-        doctor_id: &str,
         dates: RangeInclusive<NaiveDate>,
         now: DateTime<Utc>,
     ) -> Result<Vec<Collision>> {
-        let availability = schedule.availability(doctor_id)?;
         let mut found = Vec::new();
         for (_, events) in self.days(schedule, &dates)? {
             let book = DayBook::from_events(events);
-            day_collisions(availability, &book, now, &mut found)?;
+            day_collisions(schedule, &book, now, &mut found)?;
         }
         Ok(found)
     }
 }
 
 fn day_collisions(
-    availability: &Availability,
+    schedule: &Schedule,
     book: &DayBook,
     now: DateTime<Utc>,
     found: &mut Vec<Collision>,
 ) -> Result<()> {
-    let doctor = availability.doctor_id();
-    let mine = |a: &Appointment| a.slot.doctor_id == *doctor;
+    let checked = |a: &Appointment| a.is_upcoming() && a.slot.end > now;
     let mut kept = Occupancy::default();
     kept.reservations.extend(
         book.appointments()
             .iter()
-            .filter(|a| a.occupies() && !mine(a))
+            .filter(|a| a.occupies() && !checked(a))
             .map(|a| a.slot.reservation(&a.id, None)),
     );
     for a in book
         .appointments()
         .iter()
-        .filter(|a| a.occupies() && mine(a))
+        .filter(|a| a.occupies() && checked(a))
     {
-        if !a.is_upcoming() || a.slot.end <= now {
-            kept.reservations.push(a.slot.reservation(&a.id, None));
-            continue;
-        }
-        match still_fits(availability, a, &kept)? {
+        let reason = match schedule.availability(&a.slot.doctor_id) {
+            Ok(availability) => still_fits(availability, a, &kept)?,
+            Err(_) => Some(Unavailable::Closed {
+                rule: RuleKind::OutsideHours,
+                rule_id: None,
+            }),
+        };
+        match reason {
             None => kept.reservations.push(a.slot.reservation(&a.id, None)),
             Some(reason) => found.push(Collision {
                 appointment: a.clone(),
@@ -133,7 +135,7 @@ fn still_fits(
             rule_id: i.rule_id,
         },
         None => Unavailable::Closed {
-            rule: crate::RuleKind::OutsideHours,
+            rule: RuleKind::OutsideHours,
             rule_id: None,
         },
     }))

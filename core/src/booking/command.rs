@@ -1,9 +1,9 @@
 //! Commands: what an actor asks of a day book.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{Appointment, Id, SlotClaim};
+use crate::Id;
 
 /// An intent to change a day book. [`decide`](crate::decide) turns it into events or a
 /// typed refusal; the [`Bookings`](crate::Bookings) service routes it to its day and retries
@@ -96,28 +96,12 @@ pub enum Command {
         appointment_id: Id,
     },
     /// Move an appointment to another start on the same day book, with the same doctor and
-    /// type.
+    /// type. (A move to another day is two decisions, made by
+    /// [`Bookings::reschedule`](crate::Bookings::reschedule).)
     Reschedule {
         /// The appointment.
         appointment_id: Id,
         /// The new start.
         start: DateTime<Utc>,
-    },
-    /// The arriving half of a move to another day: book `appointment` (as it stands on its
-    /// old day) at `start` on this day.
-    MoveIn {
-        /// The appointment on its old day.
-        appointment: Box<Appointment>,
-        /// The new start.
-        start: DateTime<Utc>,
-    },
-    /// The leaving half of a move to another day, once the new day has booked it.
-    MoveOut {
-        /// The appointment.
-        appointment_id: Id,
-        /// The day it moved to.
-        to_date: NaiveDate,
-        /// The slot it took there.
-        to: SlotClaim,
     },
 }

@@ -6,7 +6,8 @@ use crate::{Actor, Change, Error, Event, EventStore, Id, StreamId};
 
 /// Checks that `store` keeps the [`EventStore`] contract: empty streams at version 0,
 /// appends in order, a conflict (and no change) on a stale version, independent streams,
-/// isolated tenants, refusal of another tenant's events, and a gapless per-tenant feed.
+/// isolated tenants, refusal of another tenant's events, and a per-tenant feed in append
+/// order with increasing positions.
 ///
 /// It writes to streams of two tenants named `{tenant_prefix}-a` and `{tenant_prefix}-b`,
 /// which must be unused. Run it in each adapter's tests, including adapters written in a
@@ -101,28 +102,30 @@ pub fn check_event_store(store: &dyn EventStore, tenant_prefix: &str) -> Result<
     let feed = store.feed(&a, 0, 100).map_err(|e| fail("feed", e))?;
     let positions: Vec<u64> = feed.iter().map(|f| f.position).collect();
     expect(
-        positions == [1, 2, 3, 4],
-        "the feed numbers a tenant's events 1, 2, 3, ... gaplessly",
+        positions.len() == 4 && positions.windows(2).all(|w| w[0] < w[1]),
+        "the feed gives a tenant's events with increasing positions",
     )?;
     let where_: Vec<(NaiveDate, u64)> = feed.iter().map(|f| (f.stream.date, f.version)).collect();
     expect(
         where_ == [(day(2), 1), (day(2), 2), (day(2), 3), (day(3), 1)],
-        "each feed entry names its stream and version",
+        "each feed entry names its stream and version, in append order",
     )?;
     expect(
         feed.iter().all(|f| f.event.tenant == a),
         "a feed holds only its tenant's events",
     )?;
-    let page = store.feed(&a, 1, 2).map_err(|e| fail("feed", e))?;
+    let page = store
+        .feed(&a, positions[0], 2)
+        .map_err(|e| fail("feed", e))?;
     let page: Vec<u64> = page.iter().map(|f| f.position).collect();
     expect(
-        page == [2, 3],
-        "feed(after = 1, limit = 2) gives positions 2 and 3",
+        page == positions[1..3],
+        "feed(after = the first position, limit = 2) gives the second and third events",
     )?;
     let b_feed = store.feed(&b, 0, 100).map_err(|e| fail("feed", e))?;
     expect(
-        b_feed.len() == 1 && b_feed[0].position == 1,
-        "each tenant's feed starts at 1",
+        b_feed.len() == 1,
+        "each tenant's feed holds its own events only",
     )?;
     Ok(())
 }
@@ -135,14 +138,14 @@ fn expect(ok: bool, rule: &str) -> Result<(), String> {
     }
 }
 
-fn event(tenant: &Id, hold: &str) -> Event {
+fn event(tenant: &Id, appointment: &str) -> Event {
     let at: DateTime<Utc> = DateTime::from_timestamp(1_772_400_000, 0).unwrap_or_default();
     Event {
         tenant: tenant.clone(),
         actor: Actor::system("conformance"),
         at,
-        change: Change::HoldReleased {
-            hold_id: hold.into(),
+        change: Change::AppointmentConfirmed {
+            appointment_id: appointment.into(),
         },
     }
 }

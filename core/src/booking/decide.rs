@@ -1,11 +1,14 @@
 //! The decider: a command and a day book give new events or a typed refusal.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use super::check::{SlotAsk, claim};
+use crate::availability::compile::check_instant;
 use crate::{
-    Actor, Appointment, AppointmentStatus, Change, Command, DayBook, Error, Hold, HoldStatus, Id,
-    PolicyRule, Problem, Result, Schedule,
+    Actor, Appointment, AppointmentStatus, BookingPolicy, Change, Command, DayBook, Error, Hold,
+    HoldStatus, Id, PolicyRule, Problem, Result, Schedule, SlotClaim,
 };
 
 /// What a decision is made with, besides the day book: the tenant's rules, the book's date,
@@ -27,18 +30,22 @@ pub struct Context<'a> {
 /// Pure: the same book, command and context always give the same answer, and nothing is
 /// written. Every slot check goes through the slot engine
 /// ([`Availability::slots`](crate::Availability::slots)): availability, capacity, rooms,
-/// buffers, minimum notice, booking horizon and other holds.
+/// buffers, minimum notice, booking horizon and other holds. Repeating a hold or booking
+/// that is already in the book (same id, patient, doctor, type and start) changes nothing
+/// and is not an error, so a host can retry a request safely; so is rescheduling to the
+/// current start.
 ///
 /// # Errors
 ///
 /// - [`Error::SlotUnavailable`] with the slot engine's reason (booked, held, closed by which
 ///   rule, too soon, too far ahead...);
 /// - [`Error::InvalidInput`] for an id already used, a start that is not a slot start or not
-///   on this day, or a hold length of zero;
+///   on this day, an instant outside the years 1900–2200, or a hold length of zero;
 /// - [`Error::NotFound`] for an unknown doctor, type, hold or appointment;
 /// - [`Error::InvalidTransition`] for an action the record's status does not allow;
 /// - [`Error::PolicyViolation`] for an action the type's policy or the actor's role forbids.
 pub fn decide(book: &DayBook, command: &Command, ctx: &Context<'_>) -> Result<Vec<Change>> {
+    check_instant(|| "now".into(), ctx.now)?;
     match command {
         Command::PlaceHold {
             hold_id,
@@ -48,8 +55,15 @@ pub fn decide(book: &DayBook, command: &Command, ctx: &Context<'_>) -> Result<Ve
             start,
             minutes,
         } => {
-            fresh_id(book.hold(hold_id).is_some(), "hold_id", hold_id)?;
+            check_instant(|| "start".into(), *start)?;
             own(ctx, patient_id, hold_id, "hold")?;
+            if let Some(held) = book.hold(hold_id) {
+                let same = held.patient_id == *patient_id
+                    && held.slot.doctor_id == *doctor_id
+                    && held.slot.appointment_type_id == *appointment_type_id
+                    && held.slot.start == *start;
+                return repeat(same && held.is_active(ctx.now), "hold_id", hold_id);
+            }
             let policy = &ctx.schedule.appointment_type(appointment_type_id)?.policy;
             let minutes = hold_minutes(ctx, *minutes, policy, hold_id, "hold")?;
             let ask = SlotAsk {
@@ -94,6 +108,7 @@ pub fn decide(book: &DayBook, command: &Command, ctx: &Context<'_>) -> Result<Ve
             }
             Ok(vec![Change::HoldExtended {
                 hold_id: hold_id.clone(),
+                previous_expires_at: hold.expires_at,
                 expires_at: expires_at.max(hold.expires_at),
             }])
         }
@@ -102,6 +117,7 @@ pub fn decide(book: &DayBook, command: &Command, ctx: &Context<'_>) -> Result<Ve
             own(ctx, &hold.patient_id, hold_id, "release")?;
             Ok(vec![Change::HoldReleased {
                 hold_id: hold_id.clone(),
+                slot: hold.slot.clone(),
             }])
         }
         Command::ExpireHolds => Ok(book
@@ -110,6 +126,7 @@ pub fn decide(book: &DayBook, command: &Command, ctx: &Context<'_>) -> Result<Ve
             .filter(|h| h.status == HoldStatus::Held && h.expires_at <= ctx.now)
             .map(|h| Change::HoldExpired {
                 hold_id: h.id.clone(),
+                slot: h.slot.clone(),
             })
             .collect()),
         Command::Book {
@@ -119,31 +136,48 @@ pub fn decide(book: &DayBook, command: &Command, ctx: &Context<'_>) -> Result<Ve
             appointment_type_id,
             start,
         } => {
-            fresh_id(
-                book.appointment(appointment_id).is_some(),
-                "appointment_id",
-                appointment_id,
-            )?;
+            check_instant(|| "start".into(), *start)?;
             own(ctx, patient_id, appointment_id, "book")?;
+            if let Some(a) = book.appointment(appointment_id) {
+                let same = a.patient_id == *patient_id
+                    && a.slot.doctor_id == *doctor_id
+                    && a.slot.appointment_type_id == *appointment_type_id
+                    && a.slot.start == *start;
+                return repeat(same && a.is_upcoming(), "appointment_id", appointment_id);
+            }
+            // A patient booking a slot they hold books it from their hold.
+            let own_hold = book.holds().iter().find(|h| {
+                h.is_active(ctx.now)
+                    && h.patient_id == *patient_id
+                    && h.slot.doctor_id == *doctor_id
+                    && h.slot.appointment_type_id == *appointment_type_id
+                    && h.slot.start == *start
+            });
             let ask = SlotAsk {
                 doctor_id,
                 appointment_type_id,
                 start: *start,
-                except: None,
-                held_since: None,
+                except: own_hold.map(|h| h.id.as_str()),
+                held_since: own_hold.map(|h| h.placed_at),
             };
             let slot = claim(ctx, book, &ask)?;
-            booked(ctx, appointment_id, patient_id, slot, None)
+            booked(
+                ctx,
+                appointment_id,
+                patient_id,
+                slot,
+                own_hold.map(|h| &h.id),
+            )
         }
         Command::BookHold {
             appointment_id,
             hold_id,
         } => {
-            fresh_id(
-                book.appointment(appointment_id).is_some(),
-                "appointment_id",
-                appointment_id,
-            )?;
+            if let Some(a) = book.appointment(appointment_id) {
+                own(ctx, &a.patient_id, appointment_id, "book")?;
+                let same = a.hold_id.as_ref() == Some(hold_id);
+                return repeat(same && a.is_upcoming(), "appointment_id", appointment_id);
+            }
             let hold = active_hold(book, ctx, hold_id, "book")?;
             own(ctx, &hold.patient_id, hold_id, "book")?;
             let ask = SlotAsk {
@@ -173,6 +207,7 @@ pub fn decide(book: &DayBook, command: &Command, ctx: &Context<'_>) -> Result<Ve
             from_status(a, &[AppointmentStatus::Pending], "decline")?;
             Ok(vec![Change::AppointmentDeclined {
                 appointment_id: appointment_id.clone(),
+                slot: a.slot.clone(),
                 reason: reason.clone(),
             }])
         }
@@ -183,11 +218,7 @@ pub fn decide(book: &DayBook, command: &Command, ctx: &Context<'_>) -> Result<Ve
             let a = appointment(book, appointment_id)?;
             own(ctx, &a.patient_id, appointment_id, "cancel")?;
             from_status(a, UPCOMING, "cancel")?;
-            let policy = &ctx
-                .schedule
-                .appointment_type(&a.slot.appointment_type_id)?
-                .policy;
-            let minutes = policy.cancel_notice_minutes;
+            let minutes = a.policy.cancel_notice_minutes;
             if ctx.actor.is_patient() && !notice_given(ctx.now, a.slot.start, minutes) {
                 return Err(Error::PolicyViolation {
                     id: appointment_id.to_string(),
@@ -197,6 +228,7 @@ pub fn decide(book: &DayBook, command: &Command, ctx: &Context<'_>) -> Result<Ve
             }
             Ok(vec![Change::AppointmentCancelled {
                 appointment_id: appointment_id.clone(),
+                slot: a.slot.clone(),
                 reason: reason.clone(),
             }])
         }
@@ -216,7 +248,13 @@ pub fn decide(book: &DayBook, command: &Command, ctx: &Context<'_>) -> Result<Ve
             appointment_id,
             start,
         } => {
+            check_instant(|| "start".into(), *start)?;
             let a = appointment(book, appointment_id)?;
+            if a.slot.start == *start {
+                from_status(a, UPCOMING, "reschedule")?;
+                own(ctx, &a.patient_id, &a.id, "reschedule")?;
+                return Ok(Vec::new());
+            }
             may_reschedule(ctx, a)?;
             let ask = SlotAsk {
                 doctor_id: &a.slot.doctor_id,
@@ -232,19 +270,50 @@ pub fn decide(book: &DayBook, command: &Command, ctx: &Context<'_>) -> Result<Ve
                 to,
             }])
         }
-        Command::MoveIn { appointment, start } => {
-            // An appointment may come back to a day it once moved away from.
-            let here = book.appointment(&appointment.id);
-            fresh_id(
-                here.is_some_and(|a| a.moved_to.is_none()),
-                "appointment_id",
-                &appointment.id,
-            )?;
+    }
+}
+
+/// The steps of a move to another day, which [`Bookings::reschedule`](crate::Bookings::reschedule)
+/// decides on two day books. Not a public command: each step trusts what the service read.
+pub(crate) enum Move<'a> {
+    /// On the new day: book the appointment, as it stands on its old day, at `start`.
+    In {
+        appointment: &'a Appointment,
+        start: DateTime<Utc>,
+    },
+    /// On the old day: let the appointment go to the slot it took on `to_date`.
+    Out {
+        appointment_id: &'a str,
+        to_date: NaiveDate,
+        to: &'a SlotClaim,
+    },
+    /// On the new day: void the arrival, because the old day refused to let it go.
+    Abort {
+        appointment_id: &'a str,
+        back_to: NaiveDate,
+    },
+}
+
+/// Decides one step of a move to another day.
+pub(crate) fn decide_move(
+    book: &DayBook,
+    step: &Move<'_>,
+    ctx: &Context<'_>,
+) -> Result<Vec<Change>> {
+    check_instant(|| "now".into(), ctx.now)?;
+    match *step {
+        Move::In { appointment, start } => {
+            check_instant(|| "start".into(), start)?;
+            // It may come back to a day it once left, or where an earlier move was aborted.
+            let taken = book
+                .appointment(&appointment.id)
+                .is_some_and(|a| a.occupies());
+            fresh_id(taken, "appointment_id", &appointment.id)?;
             may_reschedule(ctx, appointment)?;
             let ask = SlotAsk {
                 doctor_id: &appointment.slot.doctor_id,
                 appointment_type_id: &appointment.slot.appointment_type_id,
-                start: *start,
+                start,
                 except: None,
                 held_since: None,
             };
@@ -254,15 +323,15 @@ pub fn decide(book: &DayBook, command: &Command, ctx: &Context<'_>) -> Result<Ve
                     slot,
                     book_date: ctx.date,
                     hold_id: None,
-                    reschedule_count: appointment.reschedule_count + 1,
+                    reschedule_count: appointment.reschedule_count.saturating_add(1),
                     moved_from: Some(appointment.book_date),
                     moved_to: None,
                     updated_at: ctx.now,
-                    ..(**appointment).clone()
+                    ..appointment.clone()
                 },
             }])
         }
-        Command::MoveOut {
+        Move::Out {
             appointment_id,
             to_date,
             to,
@@ -270,9 +339,20 @@ pub fn decide(book: &DayBook, command: &Command, ctx: &Context<'_>) -> Result<Ve
             let a = appointment(book, appointment_id)?;
             may_reschedule(ctx, a)?;
             Ok(vec![Change::AppointmentMovedOut {
-                appointment_id: appointment_id.clone(),
-                to_date: *to_date,
+                appointment_id: a.id.clone(),
+                to_date,
                 to: to.clone(),
+            }])
+        }
+        Move::Abort {
+            appointment_id,
+            back_to,
+        } => {
+            let a = appointment(book, appointment_id)?;
+            Ok(vec![Change::AppointmentMoveAborted {
+                appointment_id: a.id.clone(),
+                slot: a.slot.clone(),
+                back_to,
             }])
         }
     }
@@ -284,7 +364,7 @@ fn booked(
     ctx: &Context<'_>,
     id: &Id,
     patient_id: &Id,
-    slot: crate::SlotClaim,
+    slot: SlotClaim,
     hold_id: Option<&Id>,
 ) -> Result<Vec<Change>> {
     let policy = &ctx
@@ -313,9 +393,16 @@ fn booked(
             end_reason: None,
             confirmed_at: (!pending).then_some(ctx.now),
             updated_at: ctx.now,
-            reminder_minutes_before: policy.reminder_minutes_before.clone(),
+            policy: Arc::new(policy.clone()),
         },
     }])
+}
+
+/// A hold or booking whose id is already in the book: nothing to do if it is the same
+/// request again, a duplicate id otherwise.
+fn repeat(same: bool, field: &str, id: &Id) -> Result<Vec<Change>> {
+    fresh_id(!same, field, id)?;
+    Ok(Vec::new())
 }
 
 fn fresh_id(taken: bool, field: &str, id: &Id) -> Result<()> {
@@ -351,7 +438,7 @@ fn staff_only(ctx: &Context<'_>, id: &Id, action: &'static str) -> Result<()> {
 fn hold_minutes(
     ctx: &Context<'_>,
     asked: Option<u32>,
-    policy: &crate::BookingPolicy,
+    policy: &BookingPolicy,
     id: &Id,
     action: &'static str,
 ) -> Result<u32> {
@@ -399,12 +486,12 @@ fn active_hold<'b>(
     })
 }
 
-fn appointment<'b>(book: &'b DayBook, id: &Id) -> Result<&'b Appointment> {
+fn appointment<'b>(book: &'b DayBook, id: &str) -> Result<&'b Appointment> {
     book.appointment(id)
         .filter(|a| a.moved_to.is_none())
         .ok_or_else(|| Error::NotFound {
             kind: "appointment",
-            id: id.to_string(),
+            id: id.to_owned(),
         })
 }
 
@@ -444,14 +531,12 @@ fn started<'b>(
     Ok(a)
 }
 
-/// The type's reschedule policy: status, who asks, how often, how late.
+/// The reschedule policy the appointment was booked under: status, who asks, how often,
+/// how late.
 fn may_reschedule(ctx: &Context<'_>, a: &Appointment) -> Result<()> {
     from_status(a, UPCOMING, "reschedule")?;
     own(ctx, &a.patient_id, &a.id, "reschedule")?;
-    let policy = &ctx
-        .schedule
-        .appointment_type(&a.slot.appointment_type_id)?
-        .policy;
+    let policy = &a.policy;
     let refuse = |rule| {
         Err(Error::PolicyViolation {
             id: a.id.to_string(),

@@ -17,13 +17,14 @@ use crate::{Actor, Appointment, Hold, Id, SlotClaim};
 ///     tenant: "clinic-1".into(),
 ///     actor: Actor::staff("rcp-7"),
 ///     at: "2026-03-02T08:00:00Z".parse().unwrap(),
-///     change: Change::HoldReleased { hold_id: "h-1".into() },
+///     change: Change::AppointmentConfirmed { appointment_id: "a-1".into() },
 /// };
 /// let json = serde_json::to_value(&event).unwrap();
-/// assert_eq!(json["type"], "hold_released");
-/// assert_eq!(json["hold_id"], "h-1");
+/// assert_eq!(json["type"], "appointment_confirmed");
+/// assert_eq!(event.change.name(), "appointment_confirmed");
+/// assert_eq!(json["appointment_id"], "a-1");
 /// assert_eq!(json["actor"]["kind"], "staff");
-/// assert_eq!(event.change.topic(), "hold_released");
+/// assert_eq!(event.change.topic(), "appointment_updated");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Event {
@@ -51,6 +52,8 @@ pub enum Change {
     HoldExtended {
         /// The hold.
         hold_id: Id,
+        /// Its end before.
+        previous_expires_at: DateTime<Utc>,
         /// Its new end.
         expires_at: DateTime<Utc>,
     },
@@ -58,11 +61,15 @@ pub enum Change {
     HoldReleased {
         /// The hold.
         hold_id: Id,
+        /// The slot it frees.
+        slot: SlotClaim,
     },
     /// A hold lapsed and the expiry job ended it.
     HoldExpired {
         /// The hold.
         hold_id: Id,
+        /// The slot it frees.
+        slot: SlotClaim,
     },
     /// An appointment was booked (from a hold, directly, or moved here from another day).
     AppointmentBooked {
@@ -78,6 +85,8 @@ pub enum Change {
     AppointmentDeclined {
         /// The appointment.
         appointment_id: Id,
+        /// The slot it frees.
+        slot: SlotClaim,
         /// Why, if given.
         reason: Option<String>,
     },
@@ -85,6 +94,8 @@ pub enum Change {
     AppointmentCancelled {
         /// The appointment.
         appointment_id: Id,
+        /// The slot it frees.
+        slot: SlotClaim,
         /// Why, if given.
         reason: Option<String>,
     },
@@ -116,9 +127,39 @@ pub enum Change {
         /// The slot it moved to.
         to: SlotClaim,
     },
+    /// A move to this day was booked here, but its old day refused to let it go (it had been
+    /// cancelled or moved meanwhile): the booking here is void, and the appointment stays
+    /// where it was.
+    AppointmentMoveAborted {
+        /// The appointment.
+        appointment_id: Id,
+        /// The slot it frees here.
+        slot: SlotClaim,
+        /// The day book the appointment stays on.
+        back_to: NaiveDate,
+    },
 }
 
 impl Change {
+    /// The change's type as tagged in JSON, e.g. `"appointment_booked"`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Change::HoldPlaced { .. } => "hold_placed",
+            Change::HoldExtended { .. } => "hold_extended",
+            Change::HoldReleased { .. } => "hold_released",
+            Change::HoldExpired { .. } => "hold_expired",
+            Change::AppointmentBooked { .. } => "appointment_booked",
+            Change::AppointmentConfirmed { .. } => "appointment_confirmed",
+            Change::AppointmentDeclined { .. } => "appointment_declined",
+            Change::AppointmentCancelled { .. } => "appointment_cancelled",
+            Change::AppointmentCompleted { .. } => "appointment_completed",
+            Change::AppointmentNoShow { .. } => "appointment_no_show",
+            Change::AppointmentRescheduled { .. } => "appointment_rescheduled",
+            Change::AppointmentMovedOut { .. } => "appointment_moved_out",
+            Change::AppointmentMoveAborted { .. } => "appointment_move_aborted",
+        }
+    }
+
     /// The live-update topic a host pushes to its clients: `"hold_created"`,
     /// `"hold_extended"`, `"hold_released"`, `"slot_booked"`, `"slot_availability_changed"`
     /// (a slot freed or moved) or `"appointment_updated"` (status only).
@@ -131,7 +172,8 @@ impl Change {
             Change::AppointmentDeclined { .. }
             | Change::AppointmentCancelled { .. }
             | Change::AppointmentRescheduled { .. }
-            | Change::AppointmentMovedOut { .. } => "slot_availability_changed",
+            | Change::AppointmentMovedOut { .. }
+            | Change::AppointmentMoveAborted { .. } => "slot_availability_changed",
             Change::AppointmentConfirmed { .. }
             | Change::AppointmentCompleted { .. }
             | Change::AppointmentNoShow { .. } => "appointment_updated",

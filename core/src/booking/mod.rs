@@ -28,7 +28,7 @@ pub use conformance::check_event_store;
 pub use decide::{Context, decide};
 pub use event::{Change, Event};
 pub use memory::InMemoryStore;
-pub use notify::{Notification, NotificationKind, notifications};
+pub use notify::{FeedNotifications, Notification, NotificationKind, notifications};
 pub use policy::BookingPolicy;
 pub use records::{Appointment, AppointmentStatus, Hold, HoldStatus, SlotClaim};
 pub use schedule::Schedule;

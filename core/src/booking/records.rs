@@ -1,9 +1,11 @@
 //! The records a day book holds: holds and appointments, and the slot each claims.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{Actor, ConsultationMode, Id, Reservation};
+use crate::{Actor, BookingPolicy, ConsultationMode, Id, Reservation};
 
 /// The slot a hold or an appointment occupies: who, where, when and with which buffers, as
 /// the slot engine produced it. Kept in the event, so replay never needs the rules.
@@ -173,8 +175,8 @@ pub struct Appointment {
     /// The day book it was moved here from, when rescheduled from another day.
     #[serde(default)]
     pub moved_from: Option<NaiveDate>,
-    /// The day book it moved to, when rescheduled to another day. A moved appointment no
-    /// longer occupies this day.
+    /// The day book it moved to, when rescheduled to another day (or went back to, when a
+    /// move here was aborted). A moved appointment no longer occupies this day.
     #[serde(default)]
     pub moved_to: Option<NaiveDate>,
     /// Who cancelled or declined it.
@@ -188,9 +190,10 @@ pub struct Appointment {
     pub confirmed_at: Option<DateTime<Utc>>,
     /// When it last changed status or time.
     pub updated_at: DateTime<Utc>,
-    /// Reminders are due this many minutes before the start (from the type's policy at
-    /// booking).
-    pub reminder_minutes_before: Vec<u32>,
+    /// The type's booking policy as it was at booking: cancelling, rescheduling and
+    /// reminders follow the terms the appointment was booked under, even if the type later
+    /// changes or is retired.
+    pub policy: Arc<BookingPolicy>,
 }
 
 impl Appointment {

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
+use crate::availability::compile::check_instant;
 use crate::slots::TypeParams;
 use crate::{
     AppointmentType, Availability, BookingPolicy, Clinic, ClinicRules, DoctorCalendar, Error, Id,
@@ -13,6 +14,9 @@ use crate::{
 
 /// The longest hold or reminder lead a policy may ask for: 30 days, in minutes.
 const MAX_POLICY_MINUTES: u32 = 30 * 24 * 60;
+
+/// The longest notice a policy may ask for: 365 days, in minutes.
+const MAX_NOTICE_MINUTES: u32 = 365 * 24 * 60;
 
 /// Everything the booking service decides with, for one tenant: the clinic, each doctor's
 /// compiled [`Availability`] and the appointment types with their policies.
@@ -46,7 +50,7 @@ const MAX_POLICY_MINUTES: u32 = 30 * 24 * 60;
 /// )?;
 /// assert_eq!(schedule.book_time_zone(), chrono_tz::Asia::Kolkata);
 /// // 20:00 UTC on 1 March is 01:30 on 2 March in Kochi.
-/// let date = schedule.book_date("2026-03-01T20:00:00Z".parse().unwrap());
+/// let date = schedule.book_date("2026-03-01T20:00:00Z".parse().unwrap())?;
 /// assert_eq!(date.to_string(), "2026-03-02");
 /// # Ok::<(), medsched::Error>(())
 /// ```
@@ -149,7 +153,17 @@ impl Schedule {
     }
 
     /// The book date of an instant: its date in the book time zone.
-    pub fn book_date(&self, instant: DateTime<Utc>) -> NaiveDate {
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] for an instant outside the years 1900–2200 (field `instant`).
+    pub fn book_date(&self, instant: DateTime<Utc>) -> Result<NaiveDate> {
+        check_instant(|| "instant".into(), instant)?;
+        Ok(self.date_of(instant))
+    }
+
+    /// The book date of an instant already checked to lie in the years medsched computes.
+    pub(crate) fn date_of(&self, instant: DateTime<Utc>) -> NaiveDate {
         instant.with_timezone(&self.book_zone).date_naive()
     }
 
@@ -218,6 +232,12 @@ fn check_policy(p: &BookingPolicy) -> Result<()> {
         p.staff_hold_minutes,
         p.max_hold_minutes,
     )?;
+    let notice = |field: &str, value: u32| match value {
+        0 => Ok(()),
+        v => range(field, v, MAX_NOTICE_MINUTES),
+    };
+    notice("reschedule_notice_minutes", p.reschedule_notice_minutes)?;
+    notice("cancel_notice_minutes", p.cancel_notice_minutes)?;
     for (i, &m) in p.reminder_minutes_before.iter().enumerate() {
         range(
             &format!("reminder_minutes_before[{i}]"),

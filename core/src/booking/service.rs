@@ -5,9 +5,10 @@ use std::ops::RangeInclusive;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use super::decide::{Move, decide_move};
 use crate::{
-    Actor, Appointment, Command, Context, DayBook, Error, Event, EventStore, FeedEntry, Hold, Id,
-    Problem, Result, Schedule, StreamId, decide,
+    Actor, Appointment, Change, Command, Context, DayBook, Error, Event, EventStore, FeedEntry,
+    Hold, Id, Problem, Result, Schedule, StreamId, decide,
 };
 
 /// How often a command is decided again after another writer changed its day book first.
@@ -177,6 +178,20 @@ impl<S: EventStore> Bookings<S> {
         date: NaiveDate,
         command: &Command,
     ) -> Result<(DayBook, Vec<Event>)> {
+        self.decide_and_append(schedule, actor, now, date, |book, ctx| {
+            decide(book, command, ctx)
+        })
+    }
+
+    /// Loads the day book, decides with `decider`, appends; again on a concurrent write.
+    fn decide_and_append(
+        &self,
+        schedule: &Schedule,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        date: NaiveDate,
+        decider: impl Fn(&DayBook, &Context<'_>) -> Result<Vec<Change>>,
+    ) -> Result<(DayBook, Vec<Event>)> {
         let stream = StreamId::new(schedule.tenant().clone(), date);
         let ctx = Context {
             schedule,
@@ -184,11 +199,11 @@ impl<S: EventStore> Bookings<S> {
             actor,
             now,
         };
-        let mut last = None;
-        for _ in 0..self.max_attempts {
+        let mut attempt = 1;
+        loop {
             let loaded = self.store.load(&stream)?;
             let mut book = DayBook::from_events(loaded.events);
-            let changes = decide(&book, command, &ctx)?;
+            let changes = decider(&book, &ctx)?;
             if changes.is_empty() {
                 return Ok((book, Vec::new()));
             }
@@ -208,15 +223,10 @@ impl<S: EventStore> Bookings<S> {
                     }
                     return Ok((book, events));
                 }
-                Err(e) if e.is_conflict() => last = Some(e),
+                Err(e) if e.is_conflict() && attempt < self.max_attempts => attempt += 1,
                 Err(e) => return Err(e),
             }
         }
-        Err(last.unwrap_or(Error::Conflict {
-            stream: stream.to_string(),
-            expected: 0,
-            actual: 0,
-        }))
     }
 
     /// The day book of a date.
@@ -243,7 +253,10 @@ impl<S: EventStore> Bookings<S> {
         now: DateTime<Utc>,
         request: HoldRequest,
     ) -> Result<Hold> {
-        let (date, id) = (schedule.book_date(request.start), request.hold_id.clone());
+        let (date, id) = (
+            start_date(schedule, request.start)?,
+            request.hold_id.clone(),
+        );
         let (book, _) = self.execute(schedule, actor, now, date, &request.into())?;
         hold_in(&book, &id)
     }
@@ -310,7 +323,7 @@ impl<S: EventStore> Bookings<S> {
         for date in days(&dates)? {
             let (book, events) = self.execute(schedule, actor, now, date, &Command::ExpireHolds)?;
             for event in events {
-                if let crate::Change::HoldExpired { hold_id } = event.change {
+                if let Change::HoldExpired { hold_id, .. } = event.change {
                     expired.push(hold_in(&book, &hold_id)?);
                 }
             }
@@ -332,7 +345,7 @@ impl<S: EventStore> Bookings<S> {
         request: BookRequest,
     ) -> Result<Appointment> {
         let (date, id) = (
-            schedule.book_date(request.start),
+            start_date(schedule, request.start)?,
             request.appointment_id.clone(),
         );
         let (book, _) = self.execute(schedule, actor, now, date, &request.into())?;
@@ -385,41 +398,100 @@ impl<S: EventStore> Bookings<S> {
         Err(not_found(appointment_id))
     }
 
-    /// Applies a status change to an appointment (found as [`appointment`](Self::appointment)
-    /// finds it): [`Command::Confirm`], [`Command::Decline`], [`Command::Cancel`],
-    /// [`Command::Complete`] or [`Command::MarkNoShow`]; other commands are refused.
-    ///
-    /// # Errors
-    ///
-    /// As [`decide`] for the command.
-    pub fn update(
+    /// Decides a status change of appointment `id` where it is now, found as
+    /// [`appointment`](Self::appointment) finds it (following moves).
+    fn update(
         &self,
         schedule: &Schedule,
         actor: &Actor,
         now: DateTime<Utc>,
         date: NaiveDate,
+        id: &str,
         command: &Command,
     ) -> Result<Appointment> {
-        let id = match command {
-            Command::Confirm { appointment_id }
-            | Command::Decline { appointment_id, .. }
-            | Command::Cancel { appointment_id, .. }
-            | Command::Complete { appointment_id }
-            | Command::MarkNoShow { appointment_id } => appointment_id,
-            _ => {
-                return Err(Error::invalid(
-                    "command",
-                    "other",
-                    Problem::Conflicting(
-                        "update takes confirm, decline, cancel, complete or mark_no_show".into(),
-                    ),
-                ));
-            }
-        };
         self.following(schedule, date, id, |current| {
             let (book, _) = self.execute(schedule, actor, now, current.book_date, command)?;
             appointment_in(&book, id)
         })
+    }
+
+    /// Confirms a pending appointment (staff).
+    ///
+    /// # Errors
+    ///
+    /// As [`decide`] for [`Command::Confirm`].
+    pub fn confirm(
+        &self,
+        schedule: &Schedule,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        date: NaiveDate,
+        appointment_id: &str,
+    ) -> Result<Appointment> {
+        let command = Command::Confirm {
+            appointment_id: appointment_id.into(),
+        };
+        self.update(schedule, actor, now, date, appointment_id, &command)
+    }
+
+    /// Declines a pending appointment (staff).
+    ///
+    /// # Errors
+    ///
+    /// As [`decide`] for [`Command::Decline`].
+    pub fn decline(
+        &self,
+        schedule: &Schedule,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        date: NaiveDate,
+        appointment_id: &str,
+        reason: Option<String>,
+    ) -> Result<Appointment> {
+        let command = Command::Decline {
+            appointment_id: appointment_id.into(),
+            reason,
+        };
+        self.update(schedule, actor, now, date, appointment_id, &command)
+    }
+
+    /// Records that a confirmed appointment took place (staff, once it has started).
+    ///
+    /// # Errors
+    ///
+    /// As [`decide`] for [`Command::Complete`].
+    pub fn complete(
+        &self,
+        schedule: &Schedule,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        date: NaiveDate,
+        appointment_id: &str,
+    ) -> Result<Appointment> {
+        let command = Command::Complete {
+            appointment_id: appointment_id.into(),
+        };
+        self.update(schedule, actor, now, date, appointment_id, &command)
+    }
+
+    /// Records that the patient of a confirmed appointment did not come (staff, once it has
+    /// started).
+    ///
+    /// # Errors
+    ///
+    /// As [`decide`] for [`Command::MarkNoShow`].
+    pub fn mark_no_show(
+        &self,
+        schedule: &Schedule,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        date: NaiveDate,
+        appointment_id: &str,
+    ) -> Result<Appointment> {
+        let command = Command::MarkNoShow {
+            appointment_id: appointment_id.into(),
+        };
+        self.update(schedule, actor, now, date, appointment_id, &command)
     }
 
     /// Runs `step` on the appointment where it is now (found as
@@ -487,20 +559,21 @@ impl<S: EventStore> Bookings<S> {
             appointment_id: appointment_id.into(),
             reason,
         };
-        self.update(schedule, actor, now, date, &command)
+        self.update(schedule, actor, now, date, appointment_id, &command)
     }
 
     /// Moves an appointment to `start` (same doctor and type) under its type's reschedule
     /// policy. On the same book day this is one atomic decision. To another day it is two:
     /// the new day books the appointment first, then the old day records the move; if the
-    /// old day refuses by then (say, the appointment was cancelled meanwhile), the new
-    /// booking is cancelled again by the system with reason `"reschedule_aborted"`, so the
-    /// patient never holds two slots.
+    /// old day refuses by then (say, the appointment was cancelled meanwhile), the new day
+    /// records the move as aborted and the refusal is returned, so the patient never keeps
+    /// two slots. (A process that dies between the two appends leaves the appointment on
+    /// both days; see the README.)
     ///
     /// # Errors
     ///
-    /// As [`decide`] for [`Command::Reschedule`] (or [`Command::MoveIn`] and
-    /// [`Command::MoveOut`] across days).
+    /// As [`decide`] for [`Command::Reschedule`] (across days, the same refusals, from either
+    /// day).
     pub fn reschedule(
         &self,
         schedule: &Schedule,
@@ -510,7 +583,7 @@ impl<S: EventStore> Bookings<S> {
         appointment_id: &str,
         start: DateTime<Utc>,
     ) -> Result<Appointment> {
-        let to_date = schedule.book_date(start);
+        let to_date = start_date(schedule, start)?;
         self.following(schedule, date, appointment_id, |current| {
             if to_date == current.book_date {
                 let command = Command::Reschedule {
@@ -520,26 +593,33 @@ impl<S: EventStore> Bookings<S> {
                 let (book, _) = self.execute(schedule, actor, now, to_date, &command)?;
                 return appointment_in(&book, appointment_id);
             }
-            let move_in = Command::MoveIn {
-                appointment: Box::new(current.clone()),
+            let arrive = Move::In {
+                appointment: current,
                 start,
             };
-            let (book, _) = self.execute(schedule, actor, now, to_date, &move_in)?;
+            let (book, _) =
+                self.decide_and_append(schedule, actor, now, to_date, |book, ctx| {
+                    decide_move(book, &arrive, ctx)
+                })?;
             let moved = appointment_in(&book, appointment_id)?;
-            let move_out = Command::MoveOut {
-                appointment_id: appointment_id.into(),
+            let leave = Move::Out {
+                appointment_id,
                 to_date,
-                to: moved.slot.clone(),
+                to: &moved.slot,
             };
-            match self.execute(schedule, actor, now, current.book_date, &move_out) {
+            let from_date = current.book_date;
+            match self.decide_and_append(schedule, actor, now, from_date, |book, ctx| {
+                decide_move(book, &leave, ctx)
+            }) {
                 Ok(_) => Ok(moved),
                 Err(refusal) => {
-                    let undo = Command::Cancel {
-                        appointment_id: appointment_id.into(),
-                        reason: Some("reschedule_aborted".into()),
+                    let abort = Move::Abort {
+                        appointment_id,
+                        back_to: from_date,
                     };
-                    let system = Actor::system("medsched");
-                    self.execute(schedule, &system, now, to_date, &undo)?;
+                    self.decide_and_append(schedule, actor, now, to_date, |book, ctx| {
+                        decide_move(book, &abort, ctx)
+                    })?;
                     Err(refusal)
                 }
             }
@@ -591,6 +671,13 @@ fn days(dates: &RangeInclusive<NaiveDate>) -> Result<impl Iterator<Item = NaiveD
         ));
     }
     Ok(first.iter_days().take(span as usize + 1))
+}
+
+/// The book date of a requested start (an error names the field `start`).
+fn start_date(schedule: &Schedule, start: DateTime<Utc>) -> Result<NaiveDate> {
+    schedule
+        .book_date(start)
+        .map_err(|e| e.map_field(|_| "start".into()))
 }
 
 fn hold_in(book: &DayBook, id: &str) -> Result<Hold> {

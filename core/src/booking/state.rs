@@ -1,6 +1,8 @@
 //! The state of a day book: a fold of its events, with no rules of its own.
 
-use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
+use rustc_hash::FxHashMap;
 
 use chrono::{DateTime, Utc};
 
@@ -22,19 +24,19 @@ use crate::{
 ///
 /// let events = vec![Event {
 ///     tenant: "clinic-1".into(),
-///     actor: Actor::system("expiry-job"),
+///     actor: Actor::staff("rcp-7"),
 ///     at: "2026-03-02T08:00:00Z".parse().unwrap(),
-///     change: Change::HoldExpired { hold_id: "h-unknown".into() },
+///     change: Change::AppointmentConfirmed { appointment_id: "a-unknown".into() },
 /// }];
 /// let book = DayBook::from_events(events);
-/// assert!(book.holds().is_empty());
+/// assert!(book.appointments().is_empty());
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DayBook {
     holds: Vec<Hold>,
-    hold_ix: HashMap<crate::Id, usize>,
+    hold_ix: FxHashMap<crate::Id, usize>,
     appointments: Vec<Appointment>,
-    appointment_ix: HashMap<crate::Id, usize>,
+    appointment_ix: FxHashMap<crate::Id, usize>,
 }
 
 impl DayBook {
@@ -45,7 +47,9 @@ impl DayBook {
 
     /// The state the events leave, applied in order.
     pub fn from_events(events: impl IntoIterator<Item = Event>) -> Self {
+        let events = events.into_iter();
         let mut book = DayBook::new();
+        book.appointment_ix.reserve(events.size_hint().0);
         for event in events {
             book.apply(event);
         }
@@ -58,29 +62,31 @@ impl DayBook {
         let at = event.at;
         match event.change {
             Change::HoldPlaced { hold } => {
-                self.hold_ix.insert(hold.id.clone(), self.holds.len());
-                self.holds.push(hold);
+                if let Entry::Vacant(slot) = self.hold_ix.entry(hold.id.clone()) {
+                    slot.insert(self.holds.len());
+                    self.holds.push(hold);
+                }
             }
             Change::HoldExtended {
                 hold_id,
                 expires_at,
+                ..
             } => {
                 if let Some(hold) = self.hold_mut(&hold_id) {
                     hold.expires_at = expires_at;
                 }
             }
-            Change::HoldReleased { hold_id } => self.end_hold(&hold_id, HoldStatus::Released),
-            Change::HoldExpired { hold_id } => self.end_hold(&hold_id, HoldStatus::Expired),
+            Change::HoldReleased { hold_id, .. } => self.end_hold(&hold_id, HoldStatus::Released),
+            Change::HoldExpired { hold_id, .. } => self.end_hold(&hold_id, HoldStatus::Expired),
             Change::AppointmentBooked { appointment } => {
                 if let Some(hold_id) = &appointment.hold_id {
                     self.end_hold(hold_id, HoldStatus::Booked);
                 }
-                match self.appointment_ix.get(&appointment.id) {
+                match self.appointment_ix.entry(appointment.id.clone()) {
                     // Moved back to a day it had left: the new booking replaces the old record.
-                    Some(&i) => self.appointments[i] = appointment,
-                    None => {
-                        self.appointment_ix
-                            .insert(appointment.id.clone(), self.appointments.len());
+                    Entry::Occupied(i) => self.appointments[*i.get()] = appointment,
+                    Entry::Vacant(slot) => {
+                        slot.insert(self.appointments.len());
                         self.appointments.push(appointment);
                     }
                 }
@@ -95,6 +101,7 @@ impl DayBook {
             Change::AppointmentDeclined {
                 appointment_id,
                 reason,
+                ..
             } => self.end(
                 &appointment_id,
                 AppointmentStatus::Declined,
@@ -105,6 +112,7 @@ impl DayBook {
             Change::AppointmentCancelled {
                 appointment_id,
                 reason,
+                ..
             } => self.end(
                 &appointment_id,
                 AppointmentStatus::Cancelled,
@@ -129,11 +137,16 @@ impl DayBook {
             }
             Change::AppointmentMovedOut {
                 appointment_id,
-                to_date,
+                to_date: date,
+                ..
+            }
+            | Change::AppointmentMoveAborted {
+                appointment_id,
+                back_to: date,
                 ..
             } => {
                 if let Some(a) = self.appointment_mut(&appointment_id) {
-                    a.moved_to = Some(to_date);
+                    a.moved_to = Some(date);
                     a.updated_at = at;
                 }
             }

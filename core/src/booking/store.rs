@@ -55,8 +55,8 @@ pub struct LoadedStream {
 /// One event in a tenant's change feed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeedEntry {
-    /// Its position in the tenant's feed: 1 for the first event ever appended, then one
-    /// more for each.
+    /// Its position in the tenant's feed: increasing in append order (the in-memory store
+    /// numbers a tenant's events 1, 2, 3, ...).
     pub position: u64,
     /// The stream it was appended to.
     pub stream: StreamId,
@@ -77,8 +77,11 @@ pub struct FeedEntry {
 ///   `expected_version`, atomically; otherwise it changes nothing and returns
 ///   [`Error::Conflict`](crate::Error::Conflict). (In SQL: a unique key on
 ///   `(tenant, date, version)` and one transaction.) It returns the new version.
-/// - `feed` returns a tenant's events in append order, starting after `after`, at most
-///   `limit` of them; positions increase by one per event, per tenant.
+/// - `feed` returns a tenant's events in append order with positions greater than `after`,
+///   at most `limit` of them. Positions strictly increase, per tenant, in append order; they
+///   need not be gapless (an SQL sequence will do), and a reader that resumes from the last
+///   position it saw misses nothing. An event becomes visible in the feed with its append,
+///   and never before an event appended earlier.
 /// - Tenants are isolated: a stream holds only its tenant's events (append refuses others)
 ///   and a feed only its tenant's.
 pub trait EventStore: Send + Sync {
