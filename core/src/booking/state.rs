@@ -47,9 +47,22 @@ impl DayBook {
 
     /// The state the events leave, applied in order.
     pub fn from_events(events: impl IntoIterator<Item = Event>) -> Self {
-        let events = events.into_iter();
+        // Collecting a `Vec` reuses it; counting the records first spares the lists from
+        // growing (and copying every record) as they fill.
+        let events: Vec<Event> = events.into_iter().collect();
+        let (mut holds, mut appointments) = (0, 0);
+        for event in &events {
+            match event.change {
+                Change::HoldPlaced { .. } => holds += 1,
+                Change::AppointmentBooked { .. } => appointments += 1,
+                _ => {}
+            }
+        }
         let mut book = DayBook::new();
-        book.appointment_ix.reserve(events.size_hint().0);
+        book.holds.reserve(holds);
+        book.hold_ix.reserve(holds);
+        book.appointments.reserve(appointments);
+        book.appointment_ix.reserve(appointments);
         for event in events {
             book.apply(event);
         }
