@@ -900,3 +900,130 @@ fn cancel_racing_a_move_to_another_day_is_not_refused_as_not_found() {
     );
     assert!(left.is_empty(), "cancelled, yet still booked: {left:?}");
 }
+
+/// Once a bug (found in review): a move to another day booked, on the new day, the copy of
+/// the appointment it had read from the old day, and recorded the move on the old day
+/// whatever had happened there since. A staff confirmation landing between the read and the
+/// move was lost: the appointment arrived on Tuesday still pending.
+///
+/// Now the old day records the move only if it is still at the version the copy was read at;
+/// otherwise the arrival is aborted and the move read again and retried.
+#[test]
+fn a_confirmation_racing_a_move_to_another_day_is_kept() {
+    let confirming = AppointmentType {
+        policy: medsched::BookingPolicy {
+            requires_confirmation: true,
+            ..medsched::BookingPolicy::default()
+        },
+        ..AppointmentType::new("consult", 15)
+    };
+    let clinic = Clinic {
+        locations: vec![Location::new("main", "Main clinic", "Europe/London")],
+        holidays: vec![],
+    };
+    let calendar = {
+        let mut calendar = DoctorCalendar::new("dr-a");
+        calendar.templates.push(WeeklyTemplate {
+            weekdays: vec![Weekday::Mon, Weekday::Tue, Weekday::Wed],
+            sessions: vec![Session::new("09:00", "17:00").unwrap()],
+            ..WeeklyTemplate::new("week-dr-a", "main")
+        });
+        calendar
+    };
+    let schedule = Schedule::new(TENANT, &clinic, &[calendar], &[confirming]).unwrap();
+    let store = Hooked::default();
+    let bookings = Bookings::new(store.clone());
+    book_monday(&bookings, &schedule);
+    let desk = schedule.clone();
+    store.after_next_load(monday(), move |store| {
+        let other = Bookings::new(store);
+        let confirmed = other.confirm(&desk, &Actor::staff("desk"), now(), monday(), "a-1");
+        assert_eq!(confirmed.unwrap().status, AppointmentStatus::Confirmed);
+    });
+    let to = t("2026-03-03T10:00:00Z");
+    let moved = bookings
+        .reschedule(
+            &schedule,
+            &Actor::patient("pat-1"),
+            now(),
+            monday(),
+            "a-1",
+            to,
+        )
+        .unwrap();
+    assert_eq!(moved.book_date, tuesday());
+    assert_eq!(moved.status, AppointmentStatus::Confirmed);
+    assert!(moved.confirmed_at.is_some());
+    let left = occupying(&bookings, &schedule, "a-1");
+    assert_eq!(left, [moved], "one slot, on Tuesday, confirmed");
+    let tuesday_events = events(&bookings, tuesday());
+    let names: Vec<&str> = tuesday_events.iter().map(|e| e.change.name()).collect();
+    assert_eq!(
+        names,
+        [
+            "appointment_booked",
+            "appointment_move_aborted",
+            "appointment_booked"
+        ],
+        "the stale arrival was aborted, the fresh copy booked"
+    );
+}
+
+/// Once a bug (found in review): a move's arrival overwrote, on the new day, a cancelled
+/// record of the same appointment, and its abort then pointed that day back at the old one,
+/// so the two days pointed at each other and every lookup failed.
+///
+/// Here a second writer moves `a-1` to Tuesday 11:00 and cancels it there, between the first
+/// writer's read of Monday and its move to Tuesday 10:00. The first writer's arrival must not
+/// replace the cancelled record; the move is refused because the appointment is cancelled,
+/// and lookups still find it.
+#[test]
+fn a_move_racing_a_move_and_a_cancellation_leaves_the_cancellation() {
+    let schedule = schedule(&[("dr-a", 1, None)], &[]);
+    let store = Hooked::default();
+    let bookings = Bookings::new(store.clone());
+    book_monday(&bookings, &schedule);
+    let other_schedule = schedule.clone();
+    store.after_next_load(monday(), move |store| {
+        let other = Bookings::new(store);
+        let patient = Actor::patient("pat-1");
+        let to = t("2026-03-03T11:00:00Z");
+        other
+            .reschedule(&other_schedule, &patient, now(), monday(), "a-1", to)
+            .unwrap();
+        let cancelled = other.cancel(
+            &other_schedule,
+            &Actor::staff("desk"),
+            now(),
+            monday(),
+            "a-1",
+            None,
+        );
+        assert_eq!(cancelled.unwrap().status, AppointmentStatus::Cancelled);
+    });
+    let to = t("2026-03-03T10:00:00Z");
+    let refused = bookings
+        .reschedule(
+            &schedule,
+            &Actor::patient("pat-1"),
+            now(),
+            monday(),
+            "a-1",
+            to,
+        )
+        .unwrap_err();
+    assert!(
+        matches!(
+            refused,
+            Error::InvalidTransition {
+                from: "cancelled",
+                ..
+            }
+        ),
+        "{refused:?}"
+    );
+    let found = bookings.appointment(&schedule, monday(), "a-1").unwrap();
+    assert_eq!(found.book_date, tuesday());
+    assert_eq!(found.status, AppointmentStatus::Cancelled);
+    assert!(occupying(&bookings, &schedule, "a-1").is_empty());
+}

@@ -304,10 +304,11 @@ pub(crate) fn decide_move(
     match *step {
         Move::In { appointment, start } => {
             check_instant(|| "start".into(), start)?;
-            // It may come back to a day it once left, or where an earlier move was aborted.
+            // It may come back to a day it once left, or where an earlier move was aborted;
+            // any other record of the id (even a cancelled one) stays.
             let taken = book
                 .appointment(&appointment.id)
-                .is_some_and(|a| a.occupies());
+                .is_some_and(|a| a.moved_to.is_none());
             fresh_id(taken, "appointment_id", &appointment.id)?;
             may_reschedule(ctx, appointment)?;
             let ask = SlotAsk {

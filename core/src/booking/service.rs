@@ -207,15 +207,7 @@ impl<S: EventStore> Bookings<S> {
             if changes.is_empty() {
                 return Ok((book, Vec::new()));
             }
-            let events: Vec<Event> = changes
-                .into_iter()
-                .map(|change| Event {
-                    tenant: schedule.tenant().clone(),
-                    actor: actor.clone(),
-                    at: now,
-                    change,
-                })
-                .collect();
+            let events = self.events(schedule, actor, now, changes);
             match self.store.append(&stream, loaded.version, &events) {
                 Ok(_) => {
                     for event in &events {
@@ -227,6 +219,25 @@ impl<S: EventStore> Bookings<S> {
                 Err(e) => return Err(e),
             }
         }
+    }
+
+    /// The changes as events of the schedule's tenant, by `actor` at `now`.
+    fn events(
+        &self,
+        schedule: &Schedule,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        changes: Vec<Change>,
+    ) -> Vec<Event> {
+        changes
+            .into_iter()
+            .map(|change| Event {
+                tenant: schedule.tenant().clone(),
+                actor: actor.clone(),
+                at: now,
+                change,
+            })
+            .collect()
     }
 
     /// The day book of a date.
@@ -386,16 +397,32 @@ impl<S: EventStore> Bookings<S> {
         date: NaiveDate,
         appointment_id: &str,
     ) -> Result<Appointment> {
+        self.locate(schedule, date, appointment_id)
+            .map(|found| found.appointment)
+    }
+
+    /// The appointment where it is now (following moves), with its day's version.
+    fn locate(&self, schedule: &Schedule, date: NaiveDate, id: &str) -> Result<Located> {
         let mut date = date;
         for _ in 0..MAX_MOVES {
-            let book = self.day(schedule, date)?;
-            let a = appointment_in(&book, appointment_id)?;
-            match a.moved_to {
+            let loaded = self
+                .store
+                .load(&StreamId::new(schedule.tenant().clone(), date))?;
+            let version = loaded.version;
+            let book = DayBook::from_events(loaded.events);
+            let appointment = appointment_in(&book, id)?;
+            match appointment.moved_to {
                 Some(to) => date = to,
-                None => return Ok(a),
+                None => {
+                    return Ok(Located {
+                        appointment,
+                        book,
+                        version,
+                    });
+                }
             }
         }
-        Err(not_found(appointment_id))
+        Err(not_found(id))
     }
 
     /// Decides a status change of appointment `id` where it is now, found as
@@ -409,8 +436,9 @@ impl<S: EventStore> Bookings<S> {
         id: &str,
         command: &Command,
     ) -> Result<Appointment> {
-        self.following(schedule, date, id, |current| {
-            let (book, _) = self.execute(schedule, actor, now, current.book_date, command)?;
+        self.following(schedule, date, id, |found| {
+            let date = found.appointment.book_date;
+            let (book, _) = self.execute(schedule, actor, now, date, command)?;
             appointment_in(&book, id)
         })
     }
@@ -502,13 +530,14 @@ impl<S: EventStore> Bookings<S> {
         schedule: &Schedule,
         date: NaiveDate,
         id: &str,
-        mut step: impl FnMut(&Appointment) -> Result<T>,
+        mut step: impl FnMut(&Located) -> Result<T>,
     ) -> Result<T> {
         let mut date = date;
         for _ in 0..MAX_MOVES {
-            let current = self.appointment(schedule, date, id)?;
-            match step(&current) {
-                Err(e) if self.moved_away(schedule, &current, &e)? => date = current.book_date,
+            let found = self.locate(schedule, date, id)?;
+            let current = &found.appointment;
+            match step(&found) {
+                Err(e) if self.moved_away(schedule, current, &e)? => date = current.book_date,
                 done => return done,
             }
         }
@@ -563,12 +592,13 @@ impl<S: EventStore> Bookings<S> {
     }
 
     /// Moves an appointment to `start` (same doctor and type) under its type's reschedule
-    /// policy. On the same book day this is one atomic decision. To another day it is two:
-    /// the new day books the appointment first, then the old day records the move; if the
-    /// old day refuses by then (say, the appointment was cancelled meanwhile), the new day
-    /// records the move as aborted and the refusal is returned, so the patient never keeps
-    /// two slots. (A process that dies between the two appends leaves the appointment on
-    /// both days; see the README.)
+    /// policy (the one it was booked under). On the same book day this is one atomic
+    /// decision. To another day it is two: the new day books the appointment as read from
+    /// the old day, then the old day records the move if it has not changed since that read.
+    /// Otherwise the new day records the move as aborted, and the move is read again and
+    /// retried (or its refusal returned, say if the appointment was cancelled meanwhile), so
+    /// the patient never keeps two slots and no concurrent change is lost. (A process that
+    /// dies between the two appends leaves the appointment on both days; see the README.)
     ///
     /// # Errors
     ///
@@ -584,46 +614,81 @@ impl<S: EventStore> Bookings<S> {
         start: DateTime<Utc>,
     ) -> Result<Appointment> {
         let to_date = start_date(schedule, start)?;
-        self.following(schedule, date, appointment_id, |current| {
-            if to_date == current.book_date {
-                let command = Command::Reschedule {
-                    appointment_id: appointment_id.into(),
-                    start,
-                };
-                let (book, _) = self.execute(schedule, actor, now, to_date, &command)?;
-                return appointment_in(&book, appointment_id);
-            }
-            let arrive = Move::In {
-                appointment: current,
-                start,
-            };
-            let (book, _) =
-                self.decide_and_append(schedule, actor, now, to_date, |book, ctx| {
-                    decide_move(book, &arrive, ctx)
-                })?;
-            let moved = appointment_in(&book, appointment_id)?;
-            let leave = Move::Out {
-                appointment_id,
-                to_date,
-                to: &moved.slot,
-            };
-            let from_date = current.book_date;
-            match self.decide_and_append(schedule, actor, now, from_date, |book, ctx| {
-                decide_move(book, &leave, ctx)
-            }) {
-                Ok(_) => Ok(moved),
-                Err(refusal) => {
-                    let abort = Move::Abort {
-                        appointment_id,
-                        back_to: from_date,
+        let mut attempt = 1;
+        loop {
+            let moved = self.following(schedule, date, appointment_id, |found| {
+                let current = &found.appointment;
+                if to_date == current.book_date {
+                    let command = Command::Reschedule {
+                        appointment_id: appointment_id.into(),
+                        start,
                     };
-                    self.decide_and_append(schedule, actor, now, to_date, |book, ctx| {
-                        decide_move(book, &abort, ctx)
-                    })?;
-                    Err(refusal)
+                    let (book, _) = self.execute(schedule, actor, now, to_date, &command)?;
+                    return appointment_in(&book, appointment_id);
                 }
+                self.move_to_day(schedule, actor, now, found, to_date, start)
+            });
+            match moved {
+                Err(e) if e.is_conflict() && attempt < self.max_attempts => attempt += 1,
+                done => return done,
             }
-        })
+        }
+    }
+
+    /// Moves `found.appointment` to `start` on `to_date`: books it there, then records the
+    /// move on its old day **only if that day is still at the version the appointment was
+    /// read at**, so the copy booked on the new day is exactly what the old day held. If the
+    /// old day changed meanwhile (a confirmation, a cancellation, another move, any booking
+    /// of the day), the arrival is recorded as aborted and [`Error::Conflict`] returned, for
+    /// the caller to read again and retry.
+    fn move_to_day(
+        &self,
+        schedule: &Schedule,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        found: &Located,
+        to_date: NaiveDate,
+        start: DateTime<Utc>,
+    ) -> Result<Appointment> {
+        let current = &found.appointment;
+        let arrive = Move::In {
+            appointment: current,
+            start,
+        };
+        let (book, _) = self.decide_and_append(schedule, actor, now, to_date, |book, ctx| {
+            decide_move(book, &arrive, ctx)
+        })?;
+        let moved = appointment_in(&book, &current.id)?;
+        let from_date = current.book_date;
+        let ctx = Context {
+            schedule,
+            date: from_date,
+            actor,
+            now,
+        };
+        let leave = Move::Out {
+            appointment_id: &current.id,
+            to_date,
+            to: &moved.slot,
+        };
+        let left = decide_move(&found.book, &leave, &ctx).and_then(|changes| {
+            let events = self.events(schedule, actor, now, changes);
+            let stream = StreamId::new(schedule.tenant().clone(), from_date);
+            self.store.append(&stream, found.version, &events)
+        });
+        match left {
+            Ok(_) => Ok(moved),
+            Err(refusal) => {
+                let abort = Move::Abort {
+                    appointment_id: &current.id,
+                    back_to: from_date,
+                };
+                self.decide_and_append(schedule, actor, now, to_date, |book, ctx| {
+                    decide_move(book, &abort, ctx)
+                })?;
+                Err(refusal)
+            }
+        }
     }
 
     /// The tenant's change feed after `after` (0 for the start), at most `limit` entries:
@@ -651,6 +716,14 @@ impl<S: EventStore> Bookings<S> {
             })
             .collect()
     }
+}
+
+/// An appointment where it is now, with the day book it was read from and that book's
+/// version.
+struct Located {
+    appointment: Appointment,
+    book: DayBook,
+    version: u64,
 }
 
 /// A day book's events, as loaded.
