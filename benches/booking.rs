@@ -30,6 +30,9 @@ use medsched::{
     Location, Room, Schedule, Session, SessionSettings, StreamId, WeeklyTemplate, decide,
 };
 
+mod support;
+use support::Lcg;
+
 const TENANT: &str = "kochi-family-clinic";
 /// Appointments of each doctor in the decision benchmarks.
 const BOOKED: usize = 40;
@@ -37,29 +40,6 @@ const BOOKED: usize = 40;
 const EVENTS: usize = 10_000;
 /// Doctors of the replayed tenant-day.
 const REPLAY_DOCTORS: usize = 60;
-
-/// A tiny deterministic linear congruential generator (Knuth's MMIX constants).
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        self.0 >> 33
-    }
-
-    /// A number in `0..n`.
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    /// `true` with probability `percent` / 100.
-    fn chance(&mut self, percent: usize) -> bool {
-        self.below(100) < percent
-    }
-}
 
 fn utc(s: &str) -> DateTime<Utc> {
     s.parse().expect("a valid RFC 3339 instant")

@@ -27,26 +27,11 @@ use medsched::{
     first_available,
 };
 
+mod support;
+use support::Lcg;
+
 const DAYS: i64 = 90;
 const DOCTORS: usize = 10_000;
-
-/// A tiny deterministic linear congruential generator (Knuth's MMIX constants).
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        self.0 >> 33
-    }
-
-    /// A number in `0..n`.
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
 
 /// The working week of most doctors in the data set.
 const MON_TO_SAT: [Weekday; 6] = [
