@@ -2544,7 +2544,7 @@ fn run_scenario(sc: &Scenario) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(config(128))]
+    #![proptest_config(config(512))]
 
     /// Random interleavings of commands and rule changes agree with the model, never
     /// overbook a doctor, mode or room, replay to the same books, and report collisions.
