@@ -920,8 +920,8 @@ impl<'s> Run<'s> {
     }
 
     /// The actor of a repeated request: the request's own patient, staff or the system. (A
-    /// patient repeating another patient's request is refused as `not_owner`; `booking.rs`
-    /// tests that.)
+    /// patient repeating another patient's request is refused as `not_owner`;
+    /// `booking_appointments.rs` tests that.)
     fn repeat_actor(&self, who: &Who, patient: &str) -> Actor {
         match who {
             Who::Patient(_) => Actor::patient(patient),
