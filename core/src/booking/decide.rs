@@ -292,6 +292,12 @@ pub(crate) enum Move<'a> {
         appointment_id: &'a str,
         back_to: NaiveDate,
     },
+    /// On the old day: declare void an unfinished move's copy on `copy_on` (its mover died
+    /// or has not let go yet), so that no late `Out` of that move can succeed.
+    Void {
+        appointment_id: &'a str,
+        copy_on: NaiveDate,
+    },
 }
 
 /// Decides one step of a move to another day.
@@ -349,11 +355,28 @@ pub(crate) fn decide_move(
             appointment_id,
             back_to,
         } => {
+            // Aborting twice (the mover and a repair) changes nothing the second time.
+            if book
+                .appointment(appointment_id)
+                .is_some_and(|a| a.moved_to == Some(back_to))
+            {
+                return Ok(Vec::new());
+            }
             let a = appointment(book, appointment_id)?;
             Ok(vec![Change::AppointmentMoveAborted {
                 appointment_id: a.id.clone(),
                 slot: a.slot.clone(),
                 back_to,
+            }])
+        }
+        Move::Void {
+            appointment_id,
+            copy_on,
+        } => {
+            let a = appointment(book, appointment_id)?;
+            Ok(vec![Change::AppointmentMoveVoided {
+                appointment_id: a.id.clone(),
+                copy_on,
             }])
         }
     }

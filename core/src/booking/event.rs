@@ -138,6 +138,16 @@ pub enum Change {
         /// The day book the appointment stays on.
         back_to: NaiveDate,
     },
+    /// On the day an appointment is on: a move of it to another day that never finished
+    /// (its arrival there was booked, but this day never let it go) is void. Any late step
+    /// of that move is refused from now on, and the copy there is aborted. The appointment
+    /// itself does not change.
+    AppointmentMoveVoided {
+        /// The appointment.
+        appointment_id: Id,
+        /// The day book holding the void copy.
+        copy_on: NaiveDate,
+    },
 }
 
 impl Change {
@@ -157,6 +167,7 @@ impl Change {
             Change::AppointmentRescheduled { .. } => "appointment_rescheduled",
             Change::AppointmentMovedOut { .. } => "appointment_moved_out",
             Change::AppointmentMoveAborted { .. } => "appointment_move_aborted",
+            Change::AppointmentMoveVoided { .. } => "appointment_move_voided",
         }
     }
 
@@ -176,7 +187,8 @@ impl Change {
             | Change::AppointmentMoveAborted { .. } => "slot_availability_changed",
             Change::AppointmentConfirmed { .. }
             | Change::AppointmentCompleted { .. }
-            | Change::AppointmentNoShow { .. } => "appointment_updated",
+            | Change::AppointmentNoShow { .. }
+            | Change::AppointmentMoveVoided { .. } => "appointment_updated",
         }
     }
 }

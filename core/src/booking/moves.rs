@@ -1,6 +1,8 @@
 //! Finding an appointment where it is now, and moving it: within its day, or to another day
 //! in two steps that never lose a concurrent change.
 
+use std::ops::RangeInclusive;
+
 use chrono::{DateTime, NaiveDate, Utc};
 
 use super::decide::{Move, decide_move};
@@ -169,27 +171,38 @@ impl<S: EventStore> Bookings<S> {
             appointment: current,
             start,
         };
-        let (book, _) = self.decide_and_append(schedule, actor, now, to_date, |book, ctx| {
+        let arrived = self.decide_and_append(schedule, actor, now, to_date, |book, ctx| {
             decide_move(book, &arrive, ctx)
-        })?;
+        });
+        let (book, _) = match arrived {
+            Err(
+                e @ Error::InvalidInput {
+                    problem: Problem::DuplicateId,
+                    ..
+                },
+            ) => {
+                // A copy from an unfinished move (a mover that died, or one still between
+                // its two steps) is in the way: void it, then read again and retry.
+                if !self.is_unfinished_copy(schedule, found, to_date)? {
+                    return Err(e);
+                }
+                self.void_copy(schedule, actor, now, found, to_date)?;
+                return Err(Error::Conflict {
+                    stream: StreamId::new(schedule.tenant().clone(), current.book_date).to_string(),
+                    expected: found.version,
+                    actual: found.version + 1,
+                });
+            }
+            other => other?,
+        };
         let moved = appointment_in(&book, &current.id)?;
         let from_date = current.book_date;
-        let ctx = Context {
-            schedule,
-            date: from_date,
-            actor,
-            now,
-        };
         let leave = Move::Out {
             appointment_id: &current.id,
             to_date,
             to: &moved.slot,
         };
-        let left = decide_move(&found.book, &leave, &ctx).and_then(|changes| {
-            let events = self.events(schedule, actor, now, changes);
-            let stream = StreamId::new(schedule.tenant().clone(), from_date);
-            self.store().append(&stream, found.version, &events)
-        });
+        let left = self.append_at(schedule, actor, now, found, &leave);
         match left {
             Ok(_) => Ok(moved),
             Err(refusal) => {
@@ -203,5 +216,136 @@ impl<S: EventStore> Bookings<S> {
                 Err(refusal)
             }
         }
+    }
+
+    /// Decides `step` on the old day as it was read (`found`) and appends it only if that
+    /// day is still at the version read.
+    fn append_at(
+        &self,
+        schedule: &Schedule,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        found: &Located,
+        step: &Move<'_>,
+    ) -> Result<u64> {
+        let date = found.appointment.book_date;
+        let ctx = Context {
+            schedule,
+            date,
+            actor,
+            now,
+        };
+        let changes = decide_move(&found.book, step, &ctx)?;
+        let events = self.events(schedule, actor, now, changes);
+        let stream = StreamId::new(schedule.tenant().clone(), date);
+        self.store().append(&stream, found.version, &events)
+    }
+
+    /// Whether `copy_date` holds an unfinished move's copy of `found.appointment`: a live
+    /// record of the id that came from the day the appointment is still on.
+    fn is_unfinished_copy(
+        &self,
+        schedule: &Schedule,
+        found: &Located,
+        copy_date: NaiveDate,
+    ) -> Result<bool> {
+        let book = self.day(schedule, copy_date)?;
+        Ok(book.appointment(&found.appointment.id).is_some_and(|copy| {
+            copy.moved_to.is_none() && copy.moved_from == Some(found.appointment.book_date)
+        }))
+    }
+
+    /// Voids the unfinished move of `found.appointment` to `copy_date`: first on the day it
+    /// is on, at the version read (so no late step of that move can succeed), then aborts
+    /// the copy.
+    fn void_copy(
+        &self,
+        schedule: &Schedule,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        found: &Located,
+        copy_date: NaiveDate,
+    ) -> Result<Appointment> {
+        let id = &found.appointment.id;
+        let void = Move::Void {
+            appointment_id: id,
+            copy_on: copy_date,
+        };
+        self.append_at(schedule, actor, now, found, &void)?;
+        let abort = Move::Abort {
+            appointment_id: id,
+            back_to: found.appointment.book_date,
+        };
+        let (book, _) = self.decide_and_append(schedule, actor, now, copy_date, |book, ctx| {
+            decide_move(book, &abort, ctx)
+        })?;
+        appointment_in(&book, id)
+    }
+
+    /// Finds and voids, on the day books of `dates`, the copies left by moves to another day
+    /// that never finished: the new day booked the appointment, but the process died before
+    /// the old day let it go, so the patient holds a slot on both days. A host runs it now
+    /// and then (say, nightly over the booking horizon). Returns the voided copies, each now
+    /// recorded as `appointment_move_aborted`; the appointment stays on its old day. A move
+    /// still in progress that it meets is voided too, and that move reads again and retries.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] for a bad range; the store's errors.
+    pub fn void_unfinished_moves(
+        &self,
+        schedule: &Schedule,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        dates: RangeInclusive<NaiveDate>,
+    ) -> Result<Vec<Appointment>> {
+        let mut voided = Vec::new();
+        for (date, events) in self.days(schedule, &dates)? {
+            let book = DayBook::from_events(events);
+            let copies = book
+                .appointments()
+                .iter()
+                .filter_map(|a| match a.moved_from {
+                    Some(from) if a.moved_to.is_none() => Some((a.id.clone(), from)),
+                    _ => None,
+                });
+            for (id, from) in copies.collect::<Vec<_>>() {
+                let loaded = self
+                    .store()
+                    .load(&StreamId::new(schedule.tenant().clone(), from))?;
+                let version = loaded.version;
+                let old_book = DayBook::from_events(loaded.events);
+                let Some(old) = old_book.appointment(&id).cloned() else {
+                    continue;
+                };
+                match old.moved_to {
+                    Some(to) if to == date => {}
+                    Some(_) => {
+                        let abort = Move::Abort {
+                            appointment_id: &id,
+                            back_to: from,
+                        };
+                        let (book, _) =
+                            self.decide_and_append(schedule, actor, now, date, |book, ctx| {
+                                decide_move(book, &abort, ctx)
+                            })?;
+                        voided.push(appointment_in(&book, &id)?);
+                    }
+                    None => {
+                        let found = Located {
+                            appointment: old,
+                            book: old_book,
+                            version,
+                        };
+                        match self.void_copy(schedule, actor, now, &found, date) {
+                            Ok(copy) => voided.push(copy),
+                            Err(e) if e.is_conflict() => {}
+                            Err(e) => return Err(e),
+                        }
+                    }
+                }
+            }
+        }
+        Ok(voided)
     }
 }

@@ -148,6 +148,8 @@ impl DayBook {
                     a.updated_at = at;
                 }
             }
+            // Only refuses late steps of a move; the appointment stays as it is.
+            Change::AppointmentMoveVoided { .. } => {}
             Change::AppointmentMovedOut {
                 appointment_id,
                 to_date: date,
