@@ -56,8 +56,8 @@
 //! which the wall clock shows `D T` or later**, so:
 //!
 //! - a session that spans the spring-forward gap keeps its wall-clock start and end and is
-//!   shorter in elapsed time by the shift (an hour; 30 minutes at Lord Howe); a start or end *inside* the gap is the jump itself
-//!   (New York, 2024-03-10: a 02:30 start is 03:00 EDT);
+//!   shorter in elapsed time by the shift (an hour; 30 minutes at Lord Howe); a start or end
+//!   *inside* the gap is the jump itself (New York, 2024-03-10: a 02:30 start is 03:00 EDT);
 //! - a session that spans the autumn fold is longer by the shift; a time inside the fold is its
 //!   first showing (New York, 2024-11-03: 01:30 is 01:30 EDT);
 //! - a date that does not exist (Pacific/Apia, 2011-12-30) has no sessions.

@@ -39,6 +39,7 @@ impl<S: EventStore> Bookings<S> {
         self.locate(schedule, date, appointment_id)
             .map(|found| found.appointment)
     }
+
     /// The appointment where it is now (following moves), with its day's version.
     pub(super) fn locate(&self, schedule: &Schedule, date: NaiveDate, id: &str) -> Result<Located> {
         let mut date = date;
@@ -62,6 +63,7 @@ impl<S: EventStore> Bookings<S> {
         }
         Err(not_found(id))
     }
+
     /// Runs `step` on the appointment where it is now (found as
     /// [`appointment`](Self::appointment) finds it), and again where it went if a concurrent
     /// reschedule moved it to another day before `step` decided.
@@ -83,6 +85,7 @@ impl<S: EventStore> Bookings<S> {
         }
         Err(not_found(id))
     }
+
     /// Whether `refusal` came from the appointment having left `current`'s day meanwhile.
     fn moved_away(
         &self,
@@ -108,6 +111,7 @@ impl<S: EventStore> Bookings<S> {
             .appointment(&current.id)
             .is_some_and(|a| a.moved_to.is_some()))
     }
+
     /// Moves an appointment to `start` (same doctor and type) under its type's reschedule
     /// policy (the one it was booked under). On the same book day this is one atomic
     /// decision. To another day it is two: the new day books the appointment as read from
@@ -115,12 +119,13 @@ impl<S: EventStore> Bookings<S> {
     /// Otherwise the new day records the move as aborted, and the move is read again and
     /// retried (or its refusal returned, say if the appointment was cancelled meanwhile), so
     /// the patient never keeps two slots and no concurrent change is lost. (A process that
-    /// dies between the two appends leaves the appointment on both days; see the README.)
+    /// dies between the two appends leaves a copy on the new day, which the next move there
+    /// or [`void_unfinished_moves`](Self::void_unfinished_moves) voids.)
     ///
     /// # Errors
     ///
-    /// As [`decide`](crate::decide) for [`Command::Reschedule`] (across days, the same refusals, from either
-    /// day).
+    /// As [`decide`](crate::decide) for [`Command::Reschedule`] (across days, the same
+    /// refusals, from either day).
     pub fn reschedule(
         &self,
         schedule: &Schedule,
@@ -151,6 +156,7 @@ impl<S: EventStore> Bookings<S> {
             }
         }
     }
+
     /// Moves `found.appointment` to `start` on `to_date`: books it there, then records the
     /// move on its old day **only if that day is still at the version the appointment was
     /// read at**, so the copy booked on the new day is exactly what the old day held. If the

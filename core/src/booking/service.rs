@@ -40,7 +40,8 @@ const MAX_DAYS: i64 = crate::MAX_RANGE_DAYS;
 ///     sessions: vec![Session::new("09:00", "12:00")?],
 ///     ..WeeklyTemplate::new("tue", "main")
 /// });
-/// let schedule = Schedule::new("clinic-1", &clinic, &[calendar], &[AppointmentType::new("consult", 15)])?;
+/// let types = [AppointmentType::new("consult", 15)];
+/// let schedule = Schedule::new("clinic-1", &clinic, &[calendar], &types)?;
 /// let bookings = Bookings::new(InMemoryStore::new());
 /// let t = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
 /// let now = t("2026-03-01T10:00:00Z");
@@ -66,7 +67,8 @@ const MAX_DAYS: i64 = crate::MAX_RANGE_DAYS;
 /// assert_eq!(taken.unwrap_err().to_string(),
 ///     "slot of dr-lee at 2026-03-03 09:00:00 UTC is unavailable: held by another patient");
 ///
-/// let appointment = bookings.book_hold(&schedule, &Actor::patient("pat-1"), now, hold.book_date, "h-1", "a-1")?;
+/// let patient = Actor::patient("pat-1");
+/// let appointment = bookings.book_hold(&schedule, &patient, now, hold.book_date, "h-1", "a-1")?;
 /// assert_eq!(appointment.status, AppointmentStatus::Confirmed);
 /// # Ok::<(), medsched::Error>(())
 /// ```
