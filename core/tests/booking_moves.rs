@@ -102,10 +102,20 @@ fn a_reschedule_to_another_day_moves_the_appointment_between_day_books() {
         Change::AppointmentMovedOut {
             appointment_id,
             to_date,
+            from_version,
             to,
         } => {
             assert_eq!(appointment_id, "a-1");
             assert_eq!(*to_date, day(TUE));
+            assert_eq!(
+                *from_version, 1,
+                "the move read Monday after its one booking"
+            );
+            assert_eq!(
+                a.moved_from_version,
+                Some(1),
+                "the copy names the same move"
+            );
             assert_eq!(to, &a.slot);
         }
         other => panic!("expected appointment_moved_out, got {other:?}"),

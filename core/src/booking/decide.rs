@@ -275,25 +275,37 @@ pub fn decide(book: &DayBook, command: &Command, ctx: &Context<'_>) -> Result<Ve
 
 /// The steps of a move to another day, which [`Bookings::reschedule`](crate::Bookings::reschedule)
 /// decides on two day books. Not a public command: each step trusts what the service read.
+///
+/// A move is named by its token: the old day and the version of it the move read the
+/// appointment at. The copy on the new day carries the token (`moved_from`,
+/// `moved_from_version`), the old day's `moved_out` carries the version, and an abort
+/// touches only the copy of its own move.
 pub(crate) enum Move<'a> {
-    /// On the new day: book the appointment, as it stands on its old day, at `start`.
+    /// On the new day: book the appointment, as it stood on its old day at `version`, at
+    /// `start`.
     In {
         appointment: &'a Appointment,
+        version: u64,
         start: DateTime<Utc>,
     },
-    /// On the old day: let the appointment go to the slot it took on `to_date`.
+    /// On the old day, at `version`: let the appointment go to the slot it took on
+    /// `to_date`.
     Out {
         appointment_id: &'a str,
+        version: u64,
         to_date: NaiveDate,
         to: &'a SlotClaim,
     },
-    /// On the new day: void the arrival, because the old day refused to let it go.
+    /// On the new day: void the copy of the move read from `from` at `version`, because its
+    /// old day will not let it go. Nothing to do if the day holds no such copy.
     Abort {
         appointment_id: &'a str,
-        back_to: NaiveDate,
+        from: NaiveDate,
+        version: u64,
     },
     /// On the old day: declare void an unfinished move's copy on `copy_on` (its mover died
-    /// or has not let go yet), so that no late `Out` of that move can succeed.
+    /// or has not let go yet); appended at the version that move read, it makes the move's
+    /// `Out` fail.
     Void {
         appointment_id: &'a str,
         copy_on: NaiveDate,
@@ -308,7 +320,11 @@ pub(crate) fn decide_move(
 ) -> Result<Vec<Change>> {
     check_instant(|| "now".into(), ctx.now)?;
     match *step {
-        Move::In { appointment, start } => {
+        Move::In {
+            appointment,
+            version,
+            start,
+        } => {
             check_instant(|| "start".into(), start)?;
             // It may come back to a day it once left, or where an earlier move was aborted;
             // any other record of the id (even a cancelled one) stays.
@@ -332,6 +348,7 @@ pub(crate) fn decide_move(
                     hold_id: None,
                     reschedule_count: appointment.reschedule_count.saturating_add(1),
                     moved_from: Some(appointment.book_date),
+                    moved_from_version: Some(version),
                     moved_to: None,
                     updated_at: ctx.now,
                     ..appointment.clone()
@@ -340,6 +357,7 @@ pub(crate) fn decide_move(
         }
         Move::Out {
             appointment_id,
+            version,
             to_date,
             to,
         } => {
@@ -348,26 +366,27 @@ pub(crate) fn decide_move(
             Ok(vec![Change::AppointmentMovedOut {
                 appointment_id: a.id.clone(),
                 to_date,
+                from_version: version,
                 to: to.clone(),
             }])
         }
         Move::Abort {
             appointment_id,
-            back_to,
+            from,
+            version,
         } => {
-            // Aborting twice (the mover and a repair) changes nothing the second time.
-            if book
-                .appointment(appointment_id)
-                .is_some_and(|a| a.moved_to == Some(back_to))
-            {
-                return Ok(Vec::new());
-            }
-            let a = appointment(book, appointment_id)?;
-            Ok(vec![Change::AppointmentMoveAborted {
-                appointment_id: a.id.clone(),
-                slot: a.slot.clone(),
-                back_to,
-            }])
+            let copy = book.appointment(appointment_id).filter(|a| {
+                a.moved_to.is_none()
+                    && a.moved_from == Some(from)
+                    && a.moved_from_version == Some(version)
+            });
+            Ok(copy.map_or_else(Vec::new, |a| {
+                vec![Change::AppointmentMoveAborted {
+                    appointment_id: a.id.clone(),
+                    slot: a.slot.clone(),
+                    back_to: from,
+                }]
+            }))
         }
         Move::Void {
             appointment_id,
@@ -412,6 +431,7 @@ fn booked(
             hold_id: hold_id.cloned(),
             reschedule_count: 0,
             moved_from: None,
+            moved_from_version: None,
             moved_to: None,
             ended_by: None,
             end_reason: None,

@@ -124,6 +124,9 @@ pub enum Change {
         appointment_id: Id,
         /// The day book it moved to.
         to_date: NaiveDate,
+        /// The version of this day book the move read the appointment at (the copy on
+        /// `to_date` carries it as `moved_from_version`).
+        from_version: u64,
         /// The slot it moved to.
         to: SlotClaim,
     },

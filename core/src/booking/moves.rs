@@ -40,28 +40,52 @@ impl<S: EventStore> Bookings<S> {
             .map(|found| found.appointment)
     }
 
-    /// The appointment where it is now (following moves), with its day's version.
+    /// The appointment where it is now, with its day's version: from `date`, following
+    /// moves, and passing over copies in transit (a copy whose old day has not recorded its
+    /// move is not the appointment yet: its old day's record is).
     pub(super) fn locate(&self, schedule: &Schedule, date: NaiveDate, id: &str) -> Result<Located> {
         let mut date = date;
         for _ in 0..MAX_MOVES {
-            let loaded = self
-                .store()
-                .load(&StreamId::new(schedule.tenant().clone(), date))?;
-            let version = loaded.version;
-            let book = DayBook::from_events(loaded.events);
+            let (book, version) = self.load(schedule, date)?;
             let appointment = appointment_in(&book, id)?;
-            match appointment.moved_to {
-                Some(to) => date = to,
-                None => {
-                    return Ok(Located {
-                        appointment,
-                        book,
-                        version,
-                    });
-                }
+            if let Some(to) = appointment.moved_to {
+                date = to;
+                continue;
             }
+            if let Some(from) = self.in_transit_from(schedule, &appointment)? {
+                date = from;
+                continue;
+            }
+            return Ok(Located {
+                appointment,
+                book,
+                version,
+            });
         }
         Err(not_found(id))
+    }
+
+    /// For a live record that arrived by a move its old day has not recorded (a mover still
+    /// between its steps, or one that died), that old day; `None` for the appointment itself.
+    fn in_transit_from(
+        &self,
+        schedule: &Schedule,
+        record: &Appointment,
+    ) -> Result<Option<NaiveDate>> {
+        let (Some(from), Some(version)) = (record.moved_from, record.moved_from_version) else {
+            return Ok(None);
+        };
+        let (old_day, _) = self.load(schedule, from)?;
+        let moved = old_day.moved_out(&record.id, record.book_date, version);
+        Ok((!moved).then_some(from))
+    }
+
+    /// A day book and its version.
+    fn load(&self, schedule: &Schedule, date: NaiveDate) -> Result<(DayBook, u64)> {
+        let loaded = self
+            .store()
+            .load(&StreamId::new(schedule.tenant().clone(), date))?;
+        Ok((DayBook::from_events(loaded.events), loaded.version))
     }
 
     /// Runs `step` on the appointment where it is now (found as
@@ -175,6 +199,7 @@ impl<S: EventStore> Bookings<S> {
         let current = &found.appointment;
         let arrive = Move::In {
             appointment: current,
+            version: found.version,
             start,
         };
         let arrived = self.decide_and_append(schedule, actor, now, to_date, |book, ctx| {
@@ -187,16 +212,20 @@ impl<S: EventStore> Bookings<S> {
                     ..
                 },
             ) => {
-                // A copy from an unfinished move (a mover that died, or one still between
-                // its two steps) is in the way: void it, then read again and retry.
-                if !self.is_unfinished_copy(schedule, found, to_date)? {
+                // A copy in transit (its mover between its steps, or dead) is in the way:
+                // void it, then read again and retry.
+                let (new_day, new_version) = self.load(schedule, to_date)?;
+                let Some(copy) = new_day.appointment(&current.id).filter(|a| a.occupies()) else {
+                    return Err(e);
+                };
+                if self.in_transit_from(schedule, copy)?.is_none() {
                     return Err(e);
                 }
-                self.void_copy(schedule, actor, now, found, to_date)?;
+                self.void_copy(schedule, actor, now, copy)?;
                 return Err(Error::Conflict {
-                    stream: StreamId::new(schedule.tenant().clone(), current.book_date).to_string(),
-                    expected: found.version,
-                    actual: found.version + 1,
+                    stream: StreamId::new(schedule.tenant().clone(), to_date).to_string(),
+                    expected: new_version,
+                    actual: new_version + 1,
                 });
             }
             other => other?,
@@ -205,16 +234,17 @@ impl<S: EventStore> Bookings<S> {
         let from_date = current.book_date;
         let leave = Move::Out {
             appointment_id: &current.id,
+            version: found.version,
             to_date,
             to: &moved.slot,
         };
-        let left = self.append_at(schedule, actor, now, found, &leave);
-        match left {
+        match self.append_at(schedule, actor, now, found, &leave) {
             Ok(_) => Ok(moved),
             Err(refusal) => {
                 let abort = Move::Abort {
                     appointment_id: &current.id,
-                    back_to: from_date,
+                    from: from_date,
+                    version: found.version,
                 };
                 self.decide_and_append(schedule, actor, now, to_date, |book, ctx| {
                     decide_move(book, &abort, ctx)
@@ -247,53 +277,57 @@ impl<S: EventStore> Bookings<S> {
         self.store().append(&stream, found.version, &events)
     }
 
-    /// Whether `copy_date` holds an unfinished move's copy of `found.appointment`: a live
-    /// record of the id that came from the day the appointment is still on.
-    fn is_unfinished_copy(
-        &self,
-        schedule: &Schedule,
-        found: &Located,
-        copy_date: NaiveDate,
-    ) -> Result<bool> {
-        let book = self.day(schedule, copy_date)?;
-        Ok(book.appointment(&found.appointment.id).is_some_and(|copy| {
-            copy.moved_to.is_none() && copy.moved_from == Some(found.appointment.book_date)
-        }))
-    }
-
-    /// Voids the unfinished move of `found.appointment` to `copy_date`: first on the day it
-    /// is on, at the version read (so no late step of that move can succeed), then aborts
-    /// the copy.
+    /// Voids `copy`, a copy in transit: if its old day is still at the version its move
+    /// read, `appointment_move_voided` is appended there at that version first (so the move's
+    /// own `Out` can never land); then the copy is aborted. Returns the aborted copy.
     fn void_copy(
         &self,
         schedule: &Schedule,
         actor: &Actor,
         now: DateTime<Utc>,
-        found: &Located,
-        copy_date: NaiveDate,
+        copy: &Appointment,
     ) -> Result<Appointment> {
-        let id = &found.appointment.id;
-        let void = Move::Void {
-            appointment_id: id,
-            copy_on: copy_date,
+        let (Some(from), Some(version)) = (copy.moved_from, copy.moved_from_version) else {
+            return Ok(copy.clone());
         };
-        self.append_at(schedule, actor, now, found, &void)?;
+        let (old_day, old_version) = self.load(schedule, from)?;
+        if old_version == version {
+            let ctx = Context {
+                schedule,
+                date: from,
+                actor,
+                now,
+            };
+            let void = Move::Void {
+                appointment_id: &copy.id,
+                copy_on: copy.book_date,
+            };
+            let changes = decide_move(&old_day, &void, &ctx)?;
+            let events = self.events(schedule, actor, now, changes);
+            self.store().append(
+                &StreamId::new(schedule.tenant().clone(), from),
+                version,
+                &events,
+            )?;
+        }
         let abort = Move::Abort {
-            appointment_id: id,
-            back_to: found.appointment.book_date,
+            appointment_id: &copy.id,
+            from,
+            version,
         };
-        let (book, _) = self.decide_and_append(schedule, actor, now, copy_date, |book, ctx| {
-            decide_move(book, &abort, ctx)
-        })?;
-        appointment_in(&book, id)
+        let (book, _) =
+            self.decide_and_append(schedule, actor, now, copy.book_date, |book, ctx| {
+                decide_move(book, &abort, ctx)
+            })?;
+        appointment_in(&book, &copy.id)
     }
 
-    /// Finds and voids, on the day books of `dates`, the copies left by moves to another day
-    /// that never finished: the new day booked the appointment, but the process died before
-    /// the old day let it go, so the patient holds a slot on both days. A host runs it now
-    /// and then (say, nightly over the booking horizon). Returns the voided copies, each now
+    /// Finds and voids, on the day books of `dates`, the copies of moves to another day that
+    /// never finished: the new day booked the appointment, but the process died before the
+    /// old day let it go, so the patient holds a slot on both days. A host runs it now and
+    /// then (say, nightly over the booking horizon). Returns the voided copies, each now
     /// recorded as `appointment_move_aborted`; the appointment stays on its old day. A move
-    /// still in progress that it meets is voided too, and that move reads again and retries.
+    /// still between its steps is voided too, and that move reads again and retries.
     ///
     /// # Errors
     ///
@@ -306,49 +340,16 @@ impl<S: EventStore> Bookings<S> {
         dates: RangeInclusive<NaiveDate>,
     ) -> Result<Vec<Appointment>> {
         let mut voided = Vec::new();
-        for (date, events) in self.days(schedule, &dates)? {
+        for (_, events) in self.days(schedule, &dates)? {
             let book = DayBook::from_events(events);
-            let copies = book
-                .appointments()
-                .iter()
-                .filter_map(|a| match a.moved_from {
-                    Some(from) if a.moved_to.is_none() => Some((a.id.clone(), from)),
-                    _ => None,
-                });
-            for (id, from) in copies.collect::<Vec<_>>() {
-                let loaded = self
-                    .store()
-                    .load(&StreamId::new(schedule.tenant().clone(), from))?;
-                let version = loaded.version;
-                let old_book = DayBook::from_events(loaded.events);
-                let Some(old) = old_book.appointment(&id).cloned() else {
+            for copy in book.appointments().iter().filter(|a| a.occupies()) {
+                if self.in_transit_from(schedule, copy)?.is_none() {
                     continue;
-                };
-                match old.moved_to {
-                    Some(to) if to == date => {}
-                    Some(_) => {
-                        let abort = Move::Abort {
-                            appointment_id: &id,
-                            back_to: from,
-                        };
-                        let (book, _) =
-                            self.decide_and_append(schedule, actor, now, date, |book, ctx| {
-                                decide_move(book, &abort, ctx)
-                            })?;
-                        voided.push(appointment_in(&book, &id)?);
-                    }
-                    None => {
-                        let found = Located {
-                            appointment: old,
-                            book: old_book,
-                            version,
-                        };
-                        match self.void_copy(schedule, actor, now, &found, date) {
-                            Ok(copy) => voided.push(copy),
-                            Err(e) if e.is_conflict() => {}
-                            Err(e) => return Err(e),
-                        }
-                    }
+                }
+                match self.void_copy(schedule, actor, now, copy) {
+                    Ok(aborted) => voided.push(aborted),
+                    Err(e) if e.is_conflict() => {}
+                    Err(e) => return Err(e),
                 }
             }
         }

@@ -175,6 +175,11 @@ pub struct Appointment {
     /// The day book it was moved here from, when rescheduled from another day.
     #[serde(default)]
     pub moved_from: Option<NaiveDate>,
+    /// With `moved_from`: the version of that day book the move read the appointment at,
+    /// which names the move. The move is final once that day records it as moved out at
+    /// this version; until then this record is a copy in transit.
+    #[serde(default)]
+    pub moved_from_version: Option<u64>,
     /// The day book it moved to, when rescheduled to another day (or went back to, when a
     /// move here was aborted). A moved appointment no longer occupies this day.
     #[serde(default)]

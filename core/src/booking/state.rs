@@ -4,7 +4,7 @@ use std::collections::hash_map::Entry;
 
 use rustc_hash::FxHashMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::{
     Appointment, AppointmentStatus, Change, Event, Hold, HoldStatus, Occupancy, SlotClaim,
@@ -37,6 +37,9 @@ pub struct DayBook {
     hold_ix: FxHashMap<crate::Id, usize>,
     appointments: Vec<Appointment>,
     appointment_ix: FxHashMap<crate::Id, usize>,
+    /// Every move out of this day: the day each appointment went to and the version the
+    /// move read it at. Kept apart from the records, which a later return replaces.
+    departures: FxHashMap<crate::Id, Vec<(NaiveDate, u64)>>,
 }
 
 impl DayBook {
@@ -152,10 +155,18 @@ impl DayBook {
             Change::AppointmentMoveVoided { .. } => {}
             Change::AppointmentMovedOut {
                 appointment_id,
-                to_date: date,
+                to_date,
+                from_version,
                 ..
+            } => {
+                if let Some(a) = self.appointment_mut(&appointment_id) {
+                    a.moved_to = Some(to_date);
+                    a.updated_at = at;
+                }
+                let departures = self.departures.entry(appointment_id).or_default();
+                departures.push((to_date, from_version));
             }
-            | Change::AppointmentMoveAborted {
+            Change::AppointmentMoveAborted {
                 appointment_id,
                 back_to: date,
                 ..
@@ -177,6 +188,14 @@ impl DayBook {
     /// declined ones included).
     pub fn appointments(&self) -> &[Appointment] {
         &self.appointments
+    }
+
+    /// Whether the appointment moved out of this day to `to` by the move that read it at
+    /// `version`: whether that move is final.
+    pub fn moved_out(&self, id: &str, to: NaiveDate, version: u64) -> bool {
+        self.departures
+            .get(id)
+            .is_some_and(|d| d.contains(&(to, version)))
     }
 
     /// The hold with this id.
