@@ -990,3 +990,21 @@ fn a_later_move_to_the_day_of_a_dead_copy_voids_it_and_moves() {
     let found = bookings.appointment(&schedule, day(MON), "a-1").unwrap();
     assert_eq!(found, moved);
 }
+
+#[test]
+fn a_dead_moves_copy_gets_no_reminders() {
+    let (bookings, schedule) = half_moved();
+    let reminders = bookings
+        .reminders(
+            &schedule,
+            day(MON)..=day(TUE),
+            now() - minutes(60 * 24 * 7),
+            at(TUE, "23:00"),
+        )
+        .unwrap();
+    assert!(!reminders.is_empty());
+    assert!(
+        reminders.iter().all(|n| n.start == at(MON, "09:00")),
+        "only the appointment's own record reminds: {reminders:?}"
+    );
+}

@@ -67,7 +67,7 @@ impl<S: EventStore> Bookings<S> {
 
     /// For a live record that arrived by a move its old day has not recorded (a mover still
     /// between its steps, or one that died), that old day; `None` for the appointment itself.
-    fn in_transit_from(
+    pub(super) fn in_transit_from(
         &self,
         schedule: &Schedule,
         record: &Appointment,

@@ -228,7 +228,8 @@ impl<S: EventStore> Bookings<S> {
 
     /// The reminders due in `(after, until]` for the appointments of the day books of
     /// `dates`: what a host's notification job sends since its last run. Include the days
-    /// as far ahead as the longest reminder lead (24 hours by default).
+    /// as far ahead as the longest reminder lead (24 hours by default). The copy of a move to
+    /// another day that is not final yet gets none (its old day's record does).
     ///
     /// # Errors
     ///
@@ -244,11 +245,19 @@ impl<S: EventStore> Bookings<S> {
         let mut due = Vec::new();
         for (_, events) in self.days(schedule, &dates)? {
             let book = DayBook::from_events(events);
-            due.extend(
-                reminders(&book)
-                    .into_iter()
-                    .filter(|n| after < n.send_at && n.send_at <= until),
-            );
+            for reminder in reminders(&book) {
+                if reminder.send_at <= after || until < reminder.send_at {
+                    continue;
+                }
+                // A copy of a move not yet final is not the appointment: its old day reminds.
+                let record = book.appointment(&reminder.appointment_id);
+                if let Some(copy) = record.filter(|a| a.moved_from.is_some())
+                    && self.in_transit_from(schedule, copy)?.is_some()
+                {
+                    continue;
+                }
+                due.push(reminder);
+            }
         }
         due.sort_by(|x, y| (x.send_at, &x.id).cmp(&(y.send_at, &y.id)));
         Ok(due)
