@@ -8,8 +8,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::decide::{Move, decide_move};
 use super::service::{appointment_in, not_found, start_date};
 use crate::{
-    Actor, Appointment, Bookings, Command, Context, DayBook, Error, EventStore, Problem, Result,
-    Schedule, StreamId,
+    Actor, Appointment, Bookings, Command, Context, DayBook, Error, Event, EventStore, Problem,
+    Result, Schedule, StreamId, decide,
 };
 
 /// The most moves followed to find an appointment.
@@ -133,7 +133,28 @@ impl<S: EventStore> Bookings<S> {
         let book = self.day(schedule, current.book_date)?;
         Ok(book
             .appointment(&current.id)
-            .is_some_and(|a| a.moved_to.is_some()))
+            .is_some_and(|a| a.moved_to.is_some() || !same_record(a, current)))
+    }
+
+    /// Decides `command` on `located`'s day only while that day still holds the record
+    /// located (not a copy in transit that replaced it since).
+    pub(super) fn execute_on(
+        &self,
+        schedule: &Schedule,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        located: &Appointment,
+        command: &Command,
+    ) -> Result<(DayBook, Vec<Event>)> {
+        self.decide_and_append(schedule, actor, now, located.book_date, |book, ctx| {
+            if book
+                .appointment(&located.id)
+                .is_some_and(|a| !same_record(a, located))
+            {
+                return Err(not_found(&located.id));
+            }
+            decide(book, command, ctx)
+        })
     }
 
     /// Moves an appointment to `start` (same doctor and type) under its type's reschedule
@@ -169,7 +190,7 @@ impl<S: EventStore> Bookings<S> {
                         appointment_id: appointment_id.into(),
                         start,
                     };
-                    let (book, _) = self.execute(schedule, actor, now, to_date, &command)?;
+                    let (book, _) = self.execute_on(schedule, actor, now, current, &command)?;
                     return appointment_in(&book, appointment_id);
                 }
                 self.move_to_day(schedule, actor, now, found, to_date, start)
@@ -291,6 +312,14 @@ impl<S: EventStore> Bookings<S> {
             return Ok(copy.clone());
         };
         let (old_day, old_version) = self.load(schedule, from)?;
+        if old_version != version && old_day.moved_out(&copy.id, copy.book_date, version) {
+            // Its move landed since it was seen in transit: it is the appointment now.
+            return Err(Error::Conflict {
+                stream: StreamId::new(schedule.tenant().clone(), from).to_string(),
+                expected: version,
+                actual: old_version,
+            });
+        }
         if old_version == version {
             let ctx = Context {
                 schedule,
@@ -355,4 +384,9 @@ impl<S: EventStore> Bookings<S> {
         }
         Ok(voided)
     }
+}
+
+/// Whether `a` is the same record as `located` (not a copy that replaced it since).
+fn same_record(a: &Appointment, located: &Appointment) -> bool {
+    a.moved_from == located.moved_from && a.moved_from_version == located.moved_from_version
 }

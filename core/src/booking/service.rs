@@ -334,8 +334,7 @@ impl<S: EventStore> Bookings<S> {
         command: &Command,
     ) -> Result<Appointment> {
         self.following(schedule, date, id, |found| {
-            let date = found.appointment.book_date;
-            let (book, _) = self.execute(schedule, actor, now, date, command)?;
+            let (book, _) = self.execute_on(schedule, actor, now, &found.appointment, command)?;
             appointment_in(&book, id)
         })
     }

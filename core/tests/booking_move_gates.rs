@@ -1,0 +1,534 @@
+//! Moves to another day interleaved with other writers at exact points, on real threads: a
+//! store pauses a named thread before a load or before or after an append (a gate), the test
+//! lets the other writers run, then opens the gate. A mover that dies is a thread that panics
+//! at its gate. After each interleaving: one record occupies a slot (none once cancelled;
+//! both while a dead mover's copy awaits repair), every change reported `Ok` stands, and every
+//! lookup from any day finds the same record.
+
+mod booking_support;
+use booking_support::*;
+use medsched::*;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex};
+use std::thread::{self, JoinHandle};
+
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Kind {
+    BeforeLoad,
+    BeforeAppend,
+    AfterAppend,
+}
+
+type Pred = Box<dyn Fn(&StreamId, &[Event]) -> bool + Send>;
+
+struct Gate {
+    kind: Kind,
+    thread: &'static str,
+    pred: Pred,
+    skip: usize,
+    reached: Sender<()>,
+    resume: Receiver<()>,
+}
+
+#[derive(Clone, Default)]
+struct Gated {
+    inner: Arc<InMemoryStore>,
+    gates: Arc<Mutex<Vec<Gate>>>,
+}
+
+struct Pause {
+    reached: Receiver<()>,
+    resume: Sender<()>,
+}
+impl Pause {
+    fn wait(&self) {
+        self.reached
+            .recv_timeout(std::time::Duration::from_secs(5))
+            .expect("gate not reached");
+    }
+    fn go(&self) {
+        self.resume.send(()).unwrap();
+    }
+}
+
+impl Gated {
+    fn gate(
+        &self,
+        kind: Kind,
+        thread: &'static str,
+        skip: usize,
+        pred: impl Fn(&StreamId, &[Event]) -> bool + Send + 'static,
+    ) -> Pause {
+        let (rs, rr) = channel();
+        let (gs, gr) = channel();
+        self.gates.lock().unwrap().push(Gate {
+            kind,
+            thread,
+            pred: Box::new(pred),
+            skip,
+            reached: rs,
+            resume: gr,
+        });
+        Pause {
+            reached: rr,
+            resume: gs,
+        }
+    }
+    fn check(&self, kind: Kind, s: &StreamId, e: &[Event]) {
+        let name = thread::current().name().unwrap_or("").to_string();
+        let gate = {
+            let mut l = self.gates.lock().unwrap();
+            let mut hit = None;
+            for (i, g) in l.iter_mut().enumerate() {
+                if g.kind == kind && g.thread == name && (g.pred)(s, e) {
+                    if g.skip == 0 {
+                        hit = Some(i);
+                        break;
+                    }
+                    g.skip -= 1;
+                }
+            }
+            hit.map(|i| l.remove(i))
+        };
+        if let Some(g) = gate {
+            g.reached.send(()).unwrap();
+            g.resume.recv().unwrap();
+        }
+    }
+}
+
+impl EventStore for Gated {
+    fn load(&self, s: &StreamId) -> Result<LoadedStream> {
+        self.check(Kind::BeforeLoad, s, &[]);
+        self.inner.load(s)
+    }
+    fn append(&self, s: &StreamId, v: u64, e: &[Event]) -> Result<u64> {
+        self.check(Kind::BeforeAppend, s, e);
+        let r = self.inner.append(s, v, e)?;
+        self.check(Kind::AfterAppend, s, e);
+        Ok(r)
+    }
+    fn feed(&self, t: &Id, a: u64, l: usize) -> Result<Vec<FeedEntry>> {
+        self.inner.feed(t, a, l)
+    }
+}
+
+fn on(date: &'static str) -> impl Fn(&StreamId, &[Event]) -> bool {
+    move |s, _| s.date == day(date)
+}
+fn copy_in(date: &'static str) -> impl Fn(&StreamId, &[Event]) -> bool {
+    move |s, e| {
+        s.date == day(date)
+            && e.iter().any(|e| matches!(&e.change, Change::AppointmentBooked{appointment} if appointment.moved_from.is_some()))
+    }
+}
+fn change(date: &'static str, name: &'static str) -> impl Fn(&StreamId, &[Event]) -> bool {
+    move |s, e| s.date == day(date) && e.iter().any(|e| e.change.name() == name)
+}
+
+fn spawn<T: Send + 'static>(
+    name: &'static str,
+    store: &Gated,
+    f: impl FnOnce(Bookings<Gated>, Schedule) -> T + Send + 'static,
+) -> JoinHandle<T> {
+    let b = Bookings::new(store.clone());
+    thread::Builder::new()
+        .name(name.into())
+        .spawn(move || f(b, schedule(TENANT)))
+        .unwrap()
+}
+
+fn setup(at_day: &'static str) -> (Bookings<Gated>, Schedule, Gated) {
+    let sc = schedule(TENANT);
+    let store = Gated::default();
+    let b = Bookings::new(store.clone());
+    b.book(
+        &sc,
+        &staff(),
+        now(),
+        book_req("a-1", "pat-1", at(at_day, "09:00")),
+    )
+    .unwrap();
+    (b, sc, store)
+}
+
+fn mv(
+    b: &Bookings<Gated>,
+    sc: &Schedule,
+    from: &'static str,
+    to: &'static str,
+    hm: &'static str,
+) -> Result<Appointment> {
+    b.reschedule(sc, &staff(), now(), day(from), "a-1", at(to, hm))
+}
+
+fn short(r: &Result<Appointment>) -> String {
+    match r {
+        Ok(a) => format!(
+            "Ok({} {} {:?} moved_to={:?})",
+            a.book_date,
+            a.slot.start.format("%H:%M"),
+            a.status,
+            a.moved_to
+        ),
+        Err(e) => format!("Err({e})"),
+    }
+}
+
+/// Dumps the state and checks I1 (occupying records) and I3 (lookups agree).
+fn report(b: &Bookings<Gated>, sc: &Schedule, label: &str) -> (usize, Vec<String>) {
+    println!("=== {label}");
+    let mut occ = 0;
+    let mut looks = Vec::new();
+    for d in [SUN, MON, TUE, WED, THU] {
+        let book = b.day(sc, day(d)).unwrap();
+        let ev: Vec<_> = b
+            .store()
+            .inner
+            .load(&StreamId::new(TENANT, day(d)))
+            .unwrap()
+            .events
+            .iter()
+            .map(|e| e.change.name())
+            .collect();
+        if let Some(a) = book.appointment("a-1") {
+            if a.occupies() {
+                occ += 1;
+            }
+            println!(
+                "{d}: status={:?} {} from={:?}@{:?} to={:?} occ={} ev={ev:?}",
+                a.status,
+                a.slot.start.format("%H:%M"),
+                a.moved_from,
+                a.moved_from_version,
+                a.moved_to,
+                a.occupies()
+            );
+            let l = short(&b.appointment(sc, day(d), "a-1"));
+            println!("    lookup from {d}: {l}");
+            looks.push(l);
+        }
+    }
+    println!(
+        "occupying={occ}; lookups agree={}",
+        looks.windows(2).all(|w| w[0] == w[1])
+    );
+    (occ, looks)
+}
+
+// ---------------------------------------------------------------------------------------
+// G1: sweep passes its in-transit check, then the live mover's Out lands, then the sweep's
+// void_copy sees the old day moved past v, skips the Void and aborts the now-final copy.
+#[test]
+fn g1_sweep_aborts_a_copy_that_just_became_final() {
+    let (b, sc, store) = setup(MON);
+    let p_in = store.gate(Kind::AfterAppend, "m1", 0, copy_in(TUE));
+    // sweep over TUE only: loads TUE (days), then MON (in_transit_from), then MON (void_copy)
+    let p_sw = store.gate(Kind::BeforeLoad, "sw", 1, on(MON));
+    let m1 = spawn("m1", &store, |b, sc| mv(&b, &sc, MON, TUE, "10:00"));
+    p_in.wait();
+    let sw = spawn("sw", &store, |b, sc| {
+        b.void_unfinished_moves(&sc, &staff(), now(), day(TUE)..=day(TUE))
+    });
+    p_sw.wait();
+    p_in.go();
+    let r1 = m1.join().unwrap();
+    println!("m1 -> {}", short(&r1));
+    p_sw.go();
+    let rs = sw.join().unwrap();
+    println!("sweep -> {:?}", rs.map(|v| v.len()));
+    let (occ, looks) = report(&b, &sc, "g1");
+    assert!(r1.is_ok());
+    assert_eq!(
+        occ, 1,
+        "I1/I2: the move reported Ok must leave one occupying record"
+    );
+    assert!(looks.iter().all(|l| l.starts_with("Ok")), "I3");
+}
+
+// G2: same race through a second mover's DuplicateId path.
+#[test]
+fn g2_second_mover_aborts_a_copy_that_just_became_final() {
+    let (b, sc, store) = setup(MON);
+    let p_in = store.gate(Kind::AfterAppend, "m1", 0, copy_in(TUE));
+    // m2 (from MON to TUE): locate loads MON (1), In on TUE -> duplicate; load TUE;
+    // in_transit_from loads MON (2); void_copy loads MON (3) <- pause before it
+    let p_m2 = store.gate(Kind::BeforeLoad, "m2", 2, on(MON));
+    let m1 = spawn("m1", &store, |b, sc| mv(&b, &sc, MON, TUE, "10:00"));
+    p_in.wait();
+    let m2 = spawn("m2", &store, |b, sc| mv(&b, &sc, MON, TUE, "11:00"));
+    p_m2.wait();
+    p_in.go();
+    let r1 = m1.join().unwrap();
+    println!("m1 -> {}", short(&r1));
+    p_m2.go();
+    let r2 = m2.join().unwrap();
+    println!("m2 -> {}", short(&r2));
+    let (occ, looks) = report(&b, &sc, "g2");
+    assert_eq!(occ, 1, "I1");
+    assert!(looks.iter().all(|l| l.starts_with("Ok")), "I3");
+}
+
+// G3: cancel located the live record on MON; meanwhile the appointment went MON->TUE and a
+// second move TUE->MON landed its copy on MON (in transit), then TUE changed; the cancel is
+// executed on MON against the copy in transit, which is then aborted.
+#[test]
+fn g3_cancel_applied_to_copy_in_transit_is_lost() {
+    let (b, sc, store) = setup(MON);
+    // cancel: locate loads MON (1) -> live, no token; then execute loads MON (2): pause before
+    let p_c = store.gate(Kind::BeforeLoad, "c", 1, on(MON));
+    let c = spawn("c", &store, |b, sc| {
+        b.cancel(&sc, &staff(), now(), day(MON), "a-1", None)
+    });
+    p_c.wait();
+    // m: MON->TUE complete; then TUE->MON pauses after its In on MON
+    println!("mA -> {}", short(&mv(&b, &sc, MON, TUE, "10:00")));
+    let p_m = store.gate(Kind::AfterAppend, "m", 0, copy_in(MON));
+    let m = spawn("m", &store, |b, sc| mv(&b, &sc, TUE, MON, "11:00"));
+    p_m.wait();
+    p_c.go();
+    let rc = c.join().unwrap();
+    println!("cancel -> {}", short(&rc));
+    // any change of TUE: another patient books there
+    b.book(
+        &sc,
+        &staff(),
+        now(),
+        book_req("a-2", "pat-2", at(TUE, "11:30")),
+    )
+    .unwrap();
+    p_m.go();
+    let rm = m.join().unwrap();
+    println!("mB -> {}", short(&rm));
+    let (occ, _) = report(&b, &sc, "g3");
+    assert!(rc.is_ok());
+    assert_eq!(occ, 0, "I2: the cancellation reported Ok must stand");
+}
+
+// G4: same-day reschedule applied to a copy in transit whose mover then dies; the sweep
+// aborts the copy and with it the reschedule reported Ok.
+#[test]
+fn g4_same_day_reschedule_on_dead_copy_is_lost() {
+    let (b, sc, store) = setup(MON);
+    let p_c = store.gate(Kind::BeforeLoad, "r", 1, on(MON));
+    let r = spawn("r", &store, |b, sc| mv(&b, &sc, MON, MON, "11:45"));
+    p_c.wait();
+    println!("mA -> {}", short(&mv(&b, &sc, MON, TUE, "10:00")));
+    let p_m = store.gate(Kind::AfterAppend, "m", 0, copy_in(MON));
+    let m = spawn("m", &store, |b, sc| mv(&b, &sc, TUE, MON, "11:00"));
+    p_m.wait();
+    p_c.go();
+    let rr = r.join().unwrap();
+    println!("same-day -> {}", short(&rr));
+    drop(p_m); // the mover dies
+    assert!(m.join().is_err());
+    report(&b, &sc, "g4 before sweep");
+    let rs = b.void_unfinished_moves(&sc, &staff(), now(), day(MON)..=day(TUE));
+    println!("sweep -> {:?}", rs.map(|v| v.len()));
+    let (_, looks) = report(&b, &sc, "g4");
+    assert!(rr.is_ok());
+    assert!(
+        looks.iter().all(|l| l.contains("11:45")),
+        "I2: the reschedule to 11:45 reported Ok must stand"
+    );
+}
+
+fn ok_state(b: &Bookings<Gated>, sc: &Schedule, label: &str, want_occ: usize) {
+    let (occ, looks) = report(b, sc, label);
+    assert_eq!(occ, want_occ, "I1");
+    assert!(looks.windows(2).all(|w| w[0] == w[1]), "I3 agree");
+    assert!(looks.iter().all(|l| l.starts_with("Ok")), "I3 found");
+}
+
+// G5: M1 MON->TUE paused after In; M2 MON->WED completes; M1 Out fails, aborts, retries WED->TUE.
+#[test]
+fn g5_two_movers_different_days() {
+    let (b, sc, store) = setup(MON);
+    let p = store.gate(Kind::AfterAppend, "m1", 0, copy_in(TUE));
+    let m1 = spawn("m1", &store, |b, sc| mv(&b, &sc, MON, TUE, "10:00"));
+    p.wait();
+    println!("m2 -> {}", short(&mv(&b, &sc, MON, WED, "11:30")));
+    p.go();
+    println!("m1 -> {}", short(&m1.join().unwrap()));
+    ok_state(&b, &sc, "g5", 1);
+}
+
+// G6: return trip (TUE->MON done); M3 MON->TUE paused after In; TUE changes (a-2 booked); M3 resumes.
+#[test]
+fn g6_return_trip_with_target_day_changing() {
+    let (b, sc, store) = setup(TUE);
+    mv(&b, &sc, TUE, MON, "09:00").unwrap();
+    let p = store.gate(Kind::AfterAppend, "m3", 0, copy_in(TUE));
+    let m3 = spawn("m3", &store, |b, sc| mv(&b, &sc, MON, TUE, "10:00"));
+    p.wait();
+    println!(
+        "lookup TUE mid: {}",
+        short(&b.appointment(&sc, day(TUE), "a-1"))
+    );
+    b.book(
+        &sc,
+        &staff(),
+        now(),
+        book_req("a-2", "pat-2", at(TUE, "11:30")),
+    )
+    .unwrap();
+    p.go();
+    println!("m3 -> {}", short(&m3.join().unwrap()));
+    ok_state(&b, &sc, "g6", 1);
+}
+
+// G7: sweep dies between its Void (MON) and its Abort (TUE) of a dead copy; M2 MON->WED; sweep again.
+#[test]
+fn g7_sweep_dies_between_void_and_abort() {
+    let (b, sc, store) = setup(MON);
+    let p = store.gate(Kind::AfterAppend, "m1", 0, copy_in(TUE));
+    let m1 = spawn("m1", &store, |b, sc| mv(&b, &sc, MON, TUE, "10:00"));
+    p.wait();
+    drop(p);
+    assert!(m1.join().is_err());
+    let ps = store.gate(
+        Kind::BeforeAppend,
+        "sw",
+        0,
+        change(TUE, "appointment_move_aborted"),
+    );
+    let sw = spawn("sw", &store, |b, sc| {
+        b.void_unfinished_moves(&sc, &staff(), now(), day(MON)..=day(TUE))
+    });
+    ps.wait();
+    drop(ps);
+    assert!(sw.join().is_err());
+    report(&b, &sc, "g7 after dead sweep");
+    println!("m2 -> {}", short(&mv(&b, &sc, MON, WED, "11:30")));
+    report(&b, &sc, "g7 after m2 (dead copy may still occupy)");
+    println!(
+        "sweep2 -> {:?}",
+        b.void_unfinished_moves(&sc, &staff(), now(), day(MON)..=day(WED))
+            .map(|v| v.len())
+    );
+    ok_state(&b, &sc, "g7", 1);
+}
+
+// G8: M1 MON->TUE paused before its In append; M2 MON->TUE completes; M1's In meets M2's final copy.
+#[test]
+fn g8_in_meets_final_copy() {
+    let (b, sc, store) = setup(MON);
+    let p = store.gate(Kind::BeforeAppend, "m1", 0, copy_in(TUE));
+    let m1 = spawn("m1", &store, |b, sc| mv(&b, &sc, MON, TUE, "10:00"));
+    p.wait();
+    println!("m2 -> {}", short(&mv(&b, &sc, MON, TUE, "11:00")));
+    p.go();
+    println!("m1 -> {}", short(&m1.join().unwrap()));
+    ok_state(&b, &sc, "g8", 1);
+}
+
+// G9: M1 MON->TUE and M2 MON->WED both paused after their In; cancel on MON; both resume.
+#[test]
+fn g9_two_paused_movers_and_a_cancel() {
+    let (b, sc, store) = setup(MON);
+    let p1 = store.gate(Kind::AfterAppend, "m1", 0, copy_in(TUE));
+    let p2 = store.gate(Kind::AfterAppend, "m2", 0, copy_in(WED));
+    let m1 = spawn("m1", &store, |b, sc| mv(&b, &sc, MON, TUE, "10:00"));
+    p1.wait();
+    let m2 = spawn("m2", &store, |b, sc| mv(&b, &sc, MON, WED, "11:30"));
+    p2.wait();
+    println!(
+        "lookup WED mid: {}",
+        short(&b.appointment(&sc, day(WED), "a-1"))
+    );
+    println!(
+        "cancel via WED -> {}",
+        short(&b.cancel(&sc, &staff(), now(), day(WED), "a-1", None))
+    );
+    p2.go();
+    println!("m2 -> {}", short(&m2.join().unwrap()));
+    p1.go();
+    println!("m1 -> {}", short(&m1.join().unwrap()));
+    ok_state(&b, &sc, "g9", 0);
+}
+
+// G10: M1 paused after In; sweep Voids then pauses before its Abort; M1 fails, aborts, retries
+// and lands; the sweep's late Abort must not touch the new copy.
+#[test]
+fn g10_late_sweep_abort() {
+    let (b, sc, store) = setup(MON);
+    let p = store.gate(Kind::AfterAppend, "m1", 0, copy_in(TUE));
+    let m1 = spawn("m1", &store, |b, sc| mv(&b, &sc, MON, TUE, "10:00"));
+    p.wait();
+    let ps = store.gate(
+        Kind::BeforeAppend,
+        "sw",
+        0,
+        change(TUE, "appointment_move_aborted"),
+    );
+    let sw = spawn("sw", &store, |b, sc| {
+        b.void_unfinished_moves(&sc, &staff(), now(), day(MON)..=day(TUE))
+    });
+    ps.wait();
+    p.go();
+    println!("m1 -> {}", short(&m1.join().unwrap()));
+    ps.go();
+    println!("sweep -> {:?}", sw.join().unwrap().map(|v| v.len()));
+    ok_state(&b, &sc, "g10", 1);
+}
+
+// G11: confirmation via the copy's day while the mover is between its steps.
+#[test]
+fn g11_confirm_during_move() {
+    let sc = schedule(TENANT);
+    let store = Gated::default();
+    let b = Bookings::new(store.clone());
+    b.book(
+        &sc,
+        &pat1(),
+        now(),
+        typed_req("a-1", "pat-1", "review", at(MON, "09:00")),
+    )
+    .unwrap();
+    let p = store.gate(Kind::AfterAppend, "m1", 0, copy_in(TUE));
+    let m1 = spawn("m1", &store, |b, sc| {
+        b.reschedule(&sc, &pat1(), now(), day(MON), "a-1", at(TUE, "10:00"))
+    });
+    p.wait();
+    println!(
+        "confirm via TUE -> {}",
+        short(&b.confirm(&sc, &staff(), now(), day(TUE), "a-1"))
+    );
+    p.go();
+    let r = m1.join().unwrap();
+    println!("m1 -> {}", short(&r));
+    ok_state(&b, &sc, "g11", 1);
+    assert_eq!(r.unwrap().status, AppointmentStatus::Confirmed);
+}
+
+// G12: mover dies right before its Abort (after a cancel on the old day made its Out fail).
+#[test]
+fn g12_mover_dies_before_abort() {
+    let (b, sc, store) = setup(MON);
+    let p = store.gate(Kind::AfterAppend, "m1", 0, copy_in(TUE));
+    let pa = store.gate(
+        Kind::BeforeAppend,
+        "m1",
+        0,
+        change(TUE, "appointment_move_aborted"),
+    );
+    let m1 = spawn("m1", &store, |b, sc| mv(&b, &sc, MON, TUE, "10:00"));
+    p.wait();
+    println!(
+        "cancel MON -> {}",
+        short(&b.cancel(&sc, &staff(), now(), day(MON), "a-1", None))
+    );
+    p.go();
+    pa.wait();
+    drop(pa);
+    assert!(m1.join().is_err());
+    let (occ, looks) = report(&b, &sc, "g12 dead");
+    println!("occ={occ} {looks:?}");
+    println!("move back? {}", short(&mv(&b, &sc, MON, TUE, "10:00")));
+    println!(
+        "sweep -> {:?}",
+        b.void_unfinished_moves(&sc, &staff(), now(), day(MON)..=day(TUE))
+            .map(|v| v.len())
+    );
+    ok_state(&b, &sc, "g12", 0);
+}
