@@ -1,8 +1,8 @@
-//! Moves to another day racing other writers, landed deterministically: a store runs another
-//! writer right after a chosen append, while the first writer is between the two steps of its
-//! move. Whatever lands in between, afterwards the appointment has exactly one record that
-//! occupies a slot (none once cancelled), every day it was ever on leads to that record, and
-//! no change reported as done is lost.
+//! Moves to another day interrupted: another writer landed deterministically between the two
+//! steps of a move (a store runs it right after a chosen append), or the mover dying between
+//! them. Whatever happens in between, afterwards the appointment has exactly one record that
+//! occupies a slot (none once cancelled; both while a dead mover's copy awaits repair), every
+//! day it was ever on leads to that record, and no change reported as done is lost.
 
 mod booking_support;
 
@@ -210,4 +210,175 @@ impl CloneHandle for Bookings<Hooked> {
     fn clone_handle(&self) -> Self {
         Bookings::new(self.store().clone())
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// A move to another day whose mover died between its two steps
+// ---------------------------------------------------------------------------------------
+
+/// A store whose process "dies" after a number of appends: every later append fails, as if
+/// nothing after that point was ever written.
+struct Dying {
+    inner: InMemoryStore,
+    appends_left: std::sync::Mutex<Option<usize>>,
+}
+
+impl Dying {
+    fn new() -> Self {
+        Dying {
+            inner: InMemoryStore::new(),
+            appends_left: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// From now on, `n` more appends succeed and then the process is dead; `None` revives it.
+    fn die_after(&self, n: Option<usize>) {
+        *self.appends_left.lock().unwrap() = n;
+    }
+}
+
+impl EventStore for Dying {
+    fn load(&self, stream: &StreamId) -> Result<medsched::LoadedStream> {
+        self.inner.load(stream)
+    }
+
+    fn append(&self, stream: &StreamId, expected: u64, events: &[Event]) -> Result<u64> {
+        let mut left = self.appends_left.lock().unwrap();
+        match left.as_mut() {
+            Some(0) => Err(medsched::Error::Storage {
+                message: "the process died".into(),
+            }),
+            Some(n) => {
+                *n -= 1;
+                self.inner.append(stream, expected, events)
+            }
+            None => self.inner.append(stream, expected, events),
+        }
+    }
+
+    fn feed(&self, tenant: &Id, after: u64, limit: usize) -> Result<Vec<medsched::FeedEntry>> {
+        self.inner.feed(tenant, after, limit)
+    }
+}
+
+/// `a-1` booked on Monday 09:00, then a move to Tuesday 10:00 whose process dies right after
+/// booking the copy on Tuesday: the patient holds a slot on both days.
+fn half_moved() -> (Bookings<Dying>, Schedule) {
+    let schedule = schedule(TENANT);
+    let bookings = Bookings::new(Dying::new());
+    bookings
+        .book(
+            &schedule,
+            &pat1(),
+            now(),
+            book_req("a-1", "pat-1", at(MON, "09:00")),
+        )
+        .unwrap();
+    bookings.store().die_after(Some(1));
+    let died = bookings.reschedule(&schedule, &pat1(), now(), day(MON), "a-1", at(TUE, "10:00"));
+    assert!(
+        matches!(died, Err(medsched::Error::Storage { .. })),
+        "{died:?}"
+    );
+    bookings.store().die_after(None);
+    let live = |date: &str| {
+        bookings
+            .day(&schedule, day(date))
+            .unwrap()
+            .appointment("a-1")
+            .is_some_and(|a| a.occupies())
+    };
+    assert!(
+        live(MON) && live(TUE),
+        "the half-done move holds both slots"
+    );
+    (bookings, schedule)
+}
+
+fn occupying_days<S: EventStore>(bookings: &Bookings<S>, schedule: &Schedule) -> Vec<String> {
+    [MON, TUE]
+        .into_iter()
+        .filter(|date| {
+            bookings
+                .day(schedule, day(date))
+                .unwrap()
+                .appointment("a-1")
+                .is_some_and(|a| a.occupies())
+        })
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn the_repair_sweep_voids_the_copy_of_a_move_whose_mover_died() {
+    let (bookings, schedule) = half_moved();
+    let voided = bookings
+        .void_unfinished_moves(&schedule, &staff(), now(), day(MON)..=day(TUE))
+        .unwrap();
+    assert_eq!(voided.len(), 1);
+    assert_eq!(voided[0].book_date, day(TUE));
+    assert_eq!(voided[0].moved_to, Some(day(MON)));
+    assert_eq!(occupying_days(&bookings, &schedule), [MON]);
+    let found = bookings.appointment(&schedule, day(MON), "a-1").unwrap();
+    assert_eq!(found.slot.start, at(MON, "09:00"));
+    let names = |date: &str| -> Vec<&'static str> {
+        bookings
+            .store()
+            .load(&StreamId::new(schedule.tenant().clone(), day(date)))
+            .unwrap()
+            .events
+            .iter()
+            .map(|e| e.change.name())
+            .collect()
+    };
+    assert_eq!(
+        names(MON),
+        ["appointment_booked", "appointment_move_voided"]
+    );
+    assert_eq!(
+        names(TUE),
+        ["appointment_booked", "appointment_move_aborted"]
+    );
+    let again = bookings
+        .void_unfinished_moves(&schedule, &staff(), now(), day(MON)..=day(TUE))
+        .unwrap();
+    assert!(again.is_empty(), "nothing left to repair");
+}
+
+#[test]
+fn a_later_move_to_the_day_of_a_dead_copy_voids_it_and_moves() {
+    let (bookings, schedule) = half_moved();
+    let moved = bookings
+        .reschedule(&schedule, &pat1(), now(), day(MON), "a-1", at(TUE, "11:00"))
+        .unwrap();
+    assert_eq!(moved.book_date, day(TUE));
+    assert_eq!(moved.slot.start, at(TUE, "11:00"));
+    assert_eq!(moved.reschedule_count, 1, "the dead move did not count");
+    assert_eq!(occupying_days(&bookings, &schedule), [TUE]);
+    let tue = bookings.day(&schedule, day(TUE)).unwrap();
+    assert_eq!(
+        tue.appointments().len(),
+        1,
+        "the new copy replaced the dead one"
+    );
+    let found = bookings.appointment(&schedule, day(MON), "a-1").unwrap();
+    assert_eq!(found, moved);
+}
+
+#[test]
+fn a_dead_moves_copy_gets_no_reminders() {
+    let (bookings, schedule) = half_moved();
+    let reminders = bookings
+        .reminders(
+            &schedule,
+            day(MON)..=day(TUE),
+            now() - minutes(60 * 24 * 7),
+            at(TUE, "23:00"),
+        )
+        .unwrap();
+    assert!(!reminders.is_empty());
+    assert!(
+        reminders.iter().all(|n| n.start == at(MON, "09:00")),
+        "only the appointment's own record reminds: {reminders:?}"
+    );
 }
