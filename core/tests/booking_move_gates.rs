@@ -532,3 +532,158 @@ fn g12_mover_dies_before_abort() {
     );
     ok_state(&b, &sc, "g12", 0);
 }
+
+#[test]
+fn n1_stale_in_reuses_final_token() {
+    let (b, sc, store) = setup(MON);
+    let pb = store.gate(Kind::BeforeAppend, "m1", 0, copy_in(TUE));
+    let pa = store.gate(Kind::AfterAppend, "m1", 0, copy_in(TUE));
+    let m1 = spawn("m1", &store, |b, sc| mv(&b, &sc, MON, TUE, "10:00"));
+    pb.wait();
+    println!("m2 -> {}", short(&mv(&b, &sc, MON, TUE, "11:00")));
+    println!("m3 -> {}", short(&mv(&b, &sc, TUE, MON, "09:00")));
+    pb.go();
+    pa.wait();
+    let (occ_mid, _) = report(&b, &sc, "n1 mid (m1 between In and Out)");
+    let rc = b.cancel(&sc, &staff(), now(), day(TUE), "a-1", None);
+    println!("cancel via TUE -> {}", short(&rc));
+    pa.go();
+    println!("m1 -> {}", short(&m1.join().unwrap()));
+    let (occ, looks) = report(&b, &sc, "n1 end");
+    assert!(occ_mid <= 2, "the copy in transit and the original at most");
+    assert!(rc.is_ok());
+    assert_eq!(
+        occ, 0,
+        "cancel reported Ok must stand; occ_mid={occ_mid} looks={looks:?}"
+    );
+}
+
+// N1b: the stale mover dies after its In: sweep cannot repair it.
+#[test]
+fn n1b_stale_in_then_dies() {
+    let (b, sc, store) = setup(MON);
+    let pb = store.gate(Kind::BeforeAppend, "m1", 0, copy_in(TUE));
+    let pa = store.gate(Kind::AfterAppend, "m1", 0, copy_in(TUE));
+    let m1 = spawn("m1", &store, |b, sc| mv(&b, &sc, MON, TUE, "10:00"));
+    pb.wait();
+    println!("m2 -> {}", short(&mv(&b, &sc, MON, TUE, "11:00")));
+    println!("m3 -> {}", short(&mv(&b, &sc, TUE, MON, "09:00")));
+    pb.go();
+    pa.wait();
+    drop(pa);
+    assert!(m1.join().is_err());
+    println!(
+        "sweep -> {:?}",
+        b.void_unfinished_moves(&sc, &staff(), now(), day(SUN)..=day(THU))
+            .map(|v| v.len())
+    );
+    ok_state(&b, &sc, "n1b", 1);
+}
+
+// N2: cancel located the final copy on TUE; the appointment goes TUE->MON (done) and
+// MON->TUE lands a copy in transit on TUE over the located record; cancel resumes.
+#[test]
+fn n2_cancel_located_record_replaced_by_returning_copy() {
+    let (b, sc, store) = setup(MON);
+    mv(&b, &sc, MON, TUE, "10:00").unwrap();
+    let p_c = store.gate(Kind::BeforeLoad, "c", 1, on(TUE));
+    let c = spawn("c", &store, |b, sc| {
+        b.cancel(&sc, &staff(), now(), day(TUE), "a-1", None)
+    });
+    p_c.wait();
+    println!("back -> {}", short(&mv(&b, &sc, TUE, MON, "09:00")));
+    let p_m = store.gate(Kind::AfterAppend, "m", 0, copy_in(TUE));
+    let m = spawn("m", &store, |b, sc| mv(&b, &sc, MON, TUE, "11:00"));
+    p_m.wait();
+    p_c.go();
+    let rc = c.join().unwrap();
+    println!("cancel -> {}", short(&rc));
+    p_m.go();
+    println!("m -> {}", short(&m.join().unwrap()));
+    assert!(rc.is_ok());
+    ok_state(&b, &sc, "n2", 0);
+}
+
+// N2b: as N2 but the returning mover dies after its In; then sweep.
+#[test]
+fn n2b_returning_copy_dies() {
+    let (b, sc, store) = setup(MON);
+    mv(&b, &sc, MON, TUE, "10:00").unwrap();
+    let p_c = store.gate(Kind::BeforeLoad, "c", 1, on(TUE));
+    let c = spawn("c", &store, |b, sc| {
+        b.confirm(&sc, &staff(), now(), day(TUE), "a-1")
+    });
+    p_c.wait();
+    println!("back -> {}", short(&mv(&b, &sc, TUE, MON, "09:00")));
+    let p_m = store.gate(Kind::AfterAppend, "m", 0, copy_in(TUE));
+    let m = spawn("m", &store, |b, sc| mv(&b, &sc, MON, TUE, "11:00"));
+    p_m.wait();
+    drop(p_m);
+    assert!(m.join().is_err());
+    // a same-day reschedule on MON via TUE while the dead copy is there
+    let rr = mv(&b, &sc, TUE, MON, "11:45");
+    println!("same-day via TUE -> {}", short(&rr));
+    p_c.go();
+    println!("confirm -> {}", short(&c.join().unwrap()));
+    println!(
+        "sweep -> {:?}",
+        b.void_unfinished_moves(&sc, &staff(), now(), day(MON)..=day(TUE))
+            .map(|v| v.len())
+    );
+    let (_, looks) = report(&b, &sc, "n2b");
+    assert!(rr.is_ok());
+    assert!(looks.iter().all(|l| l.contains("11:45")));
+    ok_state(&b, &sc, "n2b", 1);
+}
+
+// N3: sweep loaded the old day in void_copy (passes), pauses before its Void append; the
+// mover's Out lands; the Void append conflicts and the sweep must leave the copy.
+#[test]
+fn n3_sweep_void_append_loses_to_out() {
+    let (b, sc, store) = setup(MON);
+    let p_in = store.gate(Kind::AfterAppend, "m1", 0, copy_in(TUE));
+    let p_sw = store.gate(
+        Kind::BeforeAppend,
+        "sw",
+        0,
+        change(MON, "appointment_move_voided"),
+    );
+    let m1 = spawn("m1", &store, |b, sc| mv(&b, &sc, MON, TUE, "10:00"));
+    p_in.wait();
+    let sw = spawn("sw", &store, |b, sc| {
+        b.void_unfinished_moves(&sc, &staff(), now(), day(TUE)..=day(TUE))
+    });
+    p_sw.wait();
+    p_in.go();
+    let r1 = m1.join().unwrap();
+    println!("m1 -> {}", short(&r1));
+    p_sw.go();
+    println!("sweep -> {:?}", sw.join().unwrap().map(|v| v.len()));
+    assert!(r1.is_ok());
+    ok_state(&b, &sc, "n3", 1);
+}
+
+// N4: m2 (MON->TUE) meets m1's copy in transit, pauses before its Void append; m1's Out
+// lands; m2's void conflicts -> retry -> m2 must move from TUE.
+#[test]
+fn n4_mover_void_append_loses_to_out() {
+    let (b, sc, store) = setup(MON);
+    let p_in = store.gate(Kind::AfterAppend, "m1", 0, copy_in(TUE));
+    let p_m2 = store.gate(
+        Kind::BeforeAppend,
+        "m2",
+        0,
+        change(MON, "appointment_move_voided"),
+    );
+    let m1 = spawn("m1", &store, |b, sc| mv(&b, &sc, MON, TUE, "10:00"));
+    p_in.wait();
+    let m2 = spawn("m2", &store, |b, sc| mv(&b, &sc, MON, TUE, "11:00"));
+    p_m2.wait();
+    p_in.go();
+    println!("m1 -> {}", short(&m1.join().unwrap()));
+    p_m2.go();
+    let r2 = m2.join().unwrap();
+    println!("m2 -> {}", short(&r2));
+    ok_state(&b, &sc, "n4", 1);
+    assert!(r2.is_ok());
+}

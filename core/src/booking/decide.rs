@@ -8,7 +8,7 @@ use super::check::{SlotAsk, claim};
 use crate::availability::compile::check_instant;
 use crate::{
     Actor, Appointment, AppointmentStatus, BookingPolicy, Change, Command, DayBook, Error, Hold,
-    HoldStatus, Id, PolicyRule, Problem, Result, Schedule, SlotClaim,
+    HoldStatus, Id, PolicyRule, Problem, Result, Schedule, SlotClaim, StreamId,
 };
 
 /// What a decision is made with, besides the day book: the tenant's rules, the book's date,
@@ -332,6 +332,16 @@ pub(crate) fn decide_move(
                 .appointment(&appointment.id)
                 .is_some_and(|a| a.moved_to.is_none());
             fresh_id(taken, "appointment_id", &appointment.id)?;
+            // A move arrives once: a mover that read the old day before another move of the
+            // same reading landed here has read a day that has moved on.
+            if book.moved_in(&appointment.id, appointment.book_date, version) {
+                return Err(Error::Conflict {
+                    stream: StreamId::new(ctx.schedule.tenant().clone(), appointment.book_date)
+                        .to_string(),
+                    expected: version,
+                    actual: version + 1,
+                });
+            }
             may_reschedule(ctx, appointment)?;
             let ask = SlotAsk {
                 doctor_id: &appointment.slot.doctor_id,

@@ -40,6 +40,9 @@ pub struct DayBook {
     /// Every move out of this day: the day each appointment went to and the version the
     /// move read it at. Kept apart from the records, which a later return replaces.
     departures: FxHashMap<crate::Id, Vec<(NaiveDate, u64)>>,
+    /// Every move into this day: the day each appointment came from and the version its
+    /// move read it at. A move arrives once: its token is never booked here again.
+    arrivals: FxHashMap<crate::Id, Vec<(NaiveDate, u64)>>,
 }
 
 impl DayBook {
@@ -95,6 +98,12 @@ impl DayBook {
             Change::HoldReleased { hold_id, .. } => self.end_hold(&hold_id, HoldStatus::Released),
             Change::HoldExpired { hold_id, .. } => self.end_hold(&hold_id, HoldStatus::Expired),
             Change::AppointmentBooked { appointment } => {
+                if let (Some(from), Some(version)) =
+                    (appointment.moved_from, appointment.moved_from_version)
+                {
+                    let arrivals = self.arrivals.entry(appointment.id.clone()).or_default();
+                    arrivals.push((from, version));
+                }
                 if let Some(hold_id) = &appointment.hold_id {
                     self.end_hold(hold_id, HoldStatus::Booked);
                 }
@@ -196,6 +205,14 @@ impl DayBook {
         self.departures
             .get(id)
             .is_some_and(|d| d.contains(&(to, version)))
+    }
+
+    /// Whether the move that read the appointment on `from` at `version` has already
+    /// arrived here (even if it was aborted or has left again since).
+    pub fn moved_in(&self, id: &str, from: NaiveDate, version: u64) -> bool {
+        self.arrivals
+            .get(id)
+            .is_some_and(|a| a.contains(&(from, version)))
     }
 
     /// The hold with this id.
