@@ -687,3 +687,51 @@ fn n4_mover_void_append_loses_to_out() {
     ok_state(&b, &sc, "n4", 1);
     assert!(r2.is_ok());
 }
+
+// X4: a stale mover's In is refused as a conflict (its reading was used by a mover that then
+// died) while the sweep is paused around its void and abort of the dead copy. The sweep must
+// not report the live appointment as a copy it voided.
+#[test]
+fn x4_sweep_reports_only_the_copies_it_aborted() {
+    for variant in 0..3 {
+        let (b, sc, store) = setup(MON);
+        let p_s = store.gate(Kind::BeforeAppend, "s", 0, copy_in(TUE));
+        let s = spawn("s", &store, |b, sc| mv(&b, &sc, MON, TUE, "11:00"));
+        p_s.wait();
+        let p_in = store.gate(Kind::AfterAppend, "m1", 0, copy_in(TUE));
+        let m1 = spawn("m1", &store, |b, sc| mv(&b, &sc, MON, TUE, "10:00"));
+        p_in.wait();
+        drop(p_in);
+        assert!(m1.join().is_err(), "m1 dies after its copy");
+        let (gate_day, gate_name) = match variant {
+            0 => (TUE, "appointment_move_aborted"),
+            _ => (MON, "appointment_move_voided"),
+        };
+        let kind = if variant == 2 {
+            Kind::AfterAppend
+        } else {
+            Kind::BeforeAppend
+        };
+        let p_sw = store.gate(kind, "sw", 0, change(gate_day, gate_name));
+        let sw = spawn("sw", &store, |b, sc| {
+            b.void_unfinished_moves(&sc, &staff(), now(), day(SUN)..=day(THU))
+        });
+        p_sw.wait();
+        p_s.go();
+        let moved = s.join().unwrap();
+        p_sw.go();
+        let voided = sw.join().unwrap();
+        let label = format!("x4 v{variant}");
+        assert!(
+            moved.is_ok(),
+            "{label}: the stale mover reads again and lands"
+        );
+        ok_state(&b, &sc, &label, 1);
+        if let Ok(voided) = voided {
+            assert!(
+                voided.iter().all(|a| !a.occupies()),
+                "{label}: the sweep reports a live record as voided: {voided:?}"
+            );
+        }
+    }
+}

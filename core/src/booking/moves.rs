@@ -300,16 +300,17 @@ impl<S: EventStore> Bookings<S> {
 
     /// Voids `copy`, a copy in transit: if its old day is still at the version its move
     /// read, `appointment_move_voided` is appended there at that version first (so the move's
-    /// own `Out` can never land); then the copy is aborted. Returns the aborted copy.
+    /// own `Out` can never land); then the copy is aborted. Returns the aborted copy, or
+    /// `None` if another writer aborted it first.
     fn void_copy(
         &self,
         schedule: &Schedule,
         actor: &Actor,
         now: DateTime<Utc>,
         copy: &Appointment,
-    ) -> Result<Appointment> {
+    ) -> Result<Option<Appointment>> {
         let (Some(from), Some(version)) = (copy.moved_from, copy.moved_from_version) else {
-            return Ok(copy.clone());
+            return Ok(None);
         };
         let (old_day, old_version) = self.load(schedule, from)?;
         if old_version != version && old_day.moved_out(&copy.id, copy.book_date, version) {
@@ -344,11 +345,14 @@ impl<S: EventStore> Bookings<S> {
             from,
             version,
         };
-        let (book, _) =
+        let (book, events) =
             self.decide_and_append(schedule, actor, now, copy.book_date, |book, ctx| {
                 decide_move(book, &abort, ctx)
             })?;
-        appointment_in(&book, &copy.id)
+        if events.is_empty() {
+            return Ok(None);
+        }
+        appointment_in(&book, &copy.id).map(Some)
     }
 
     /// Finds and voids, on the day books of `dates`, the copies of moves to another day that
@@ -376,7 +380,7 @@ impl<S: EventStore> Bookings<S> {
                     continue;
                 }
                 match self.void_copy(schedule, actor, now, copy) {
-                    Ok(aborted) => voided.push(aborted),
+                    Ok(aborted) => voided.extend(aborted),
                     Err(e) if e.is_conflict() => {}
                     Err(e) => return Err(e),
                 }
