@@ -6,221 +6,17 @@
 //! lookup from any day finds the same record.
 
 mod booking_support;
+mod move_gates;
+
 use booking_support::*;
 use medsched::*;
-use std::sync::mpsc::{Receiver, Sender, channel};
-use std::sync::{Arc, Mutex};
-use std::thread::{self, JoinHandle};
-
-#[derive(Clone, Copy, PartialEq, Debug)]
-enum Kind {
-    BeforeLoad,
-    BeforeAppend,
-    AfterAppend,
-}
-
-type Pred = Box<dyn Fn(&StreamId, &[Event]) -> bool + Send>;
-
-struct Gate {
-    kind: Kind,
-    thread: &'static str,
-    pred: Pred,
-    skip: usize,
-    reached: Sender<()>,
-    resume: Receiver<()>,
-}
-
-#[derive(Clone, Default)]
-struct Gated {
-    inner: Arc<InMemoryStore>,
-    gates: Arc<Mutex<Vec<Gate>>>,
-}
-
-struct Pause {
-    reached: Receiver<()>,
-    resume: Sender<()>,
-}
-impl Pause {
-    fn wait(&self) {
-        self.reached
-            .recv_timeout(std::time::Duration::from_secs(5))
-            .expect("gate not reached");
-    }
-    fn go(&self) {
-        self.resume.send(()).unwrap();
-    }
-}
-
-impl Gated {
-    fn gate(
-        &self,
-        kind: Kind,
-        thread: &'static str,
-        skip: usize,
-        pred: impl Fn(&StreamId, &[Event]) -> bool + Send + 'static,
-    ) -> Pause {
-        let (rs, rr) = channel();
-        let (gs, gr) = channel();
-        self.gates.lock().unwrap().push(Gate {
-            kind,
-            thread,
-            pred: Box::new(pred),
-            skip,
-            reached: rs,
-            resume: gr,
-        });
-        Pause {
-            reached: rr,
-            resume: gs,
-        }
-    }
-    fn check(&self, kind: Kind, s: &StreamId, e: &[Event]) {
-        let name = thread::current().name().unwrap_or("").to_string();
-        let gate = {
-            let mut l = self.gates.lock().unwrap();
-            let mut hit = None;
-            for (i, g) in l.iter_mut().enumerate() {
-                if g.kind == kind && g.thread == name && (g.pred)(s, e) {
-                    if g.skip == 0 {
-                        hit = Some(i);
-                        break;
-                    }
-                    g.skip -= 1;
-                }
-            }
-            hit.map(|i| l.remove(i))
-        };
-        if let Some(g) = gate {
-            g.reached.send(()).unwrap();
-            g.resume.recv().unwrap();
-        }
-    }
-}
-
-impl EventStore for Gated {
-    fn load(&self, s: &StreamId) -> Result<LoadedStream> {
-        self.check(Kind::BeforeLoad, s, &[]);
-        self.inner.load(s)
-    }
-    fn append(&self, s: &StreamId, v: u64, e: &[Event]) -> Result<u64> {
-        self.check(Kind::BeforeAppend, s, e);
-        let r = self.inner.append(s, v, e)?;
-        self.check(Kind::AfterAppend, s, e);
-        Ok(r)
-    }
-    fn feed(&self, t: &Id, a: u64, l: usize) -> Result<Vec<FeedEntry>> {
-        self.inner.feed(t, a, l)
-    }
-}
-
-fn on(date: &'static str) -> impl Fn(&StreamId, &[Event]) -> bool {
-    move |s, _| s.date == day(date)
-}
-fn copy_in(date: &'static str) -> impl Fn(&StreamId, &[Event]) -> bool {
-    move |s, e| {
-        s.date == day(date)
-            && e.iter().any(|e| matches!(&e.change, Change::AppointmentBooked{appointment} if appointment.moved_from.is_some()))
-    }
-}
-fn change(date: &'static str, name: &'static str) -> impl Fn(&StreamId, &[Event]) -> bool {
-    move |s, e| s.date == day(date) && e.iter().any(|e| e.change.name() == name)
-}
-
-fn spawn<T: Send + 'static>(
-    name: &'static str,
-    store: &Gated,
-    f: impl FnOnce(Bookings<Gated>, Schedule) -> T + Send + 'static,
-) -> JoinHandle<T> {
-    let b = Bookings::new(store.clone());
-    thread::Builder::new()
-        .name(name.into())
-        .spawn(move || f(b, schedule(TENANT)))
-        .unwrap()
-}
-
-fn setup(at_day: &'static str) -> (Bookings<Gated>, Schedule, Gated) {
-    let sc = schedule(TENANT);
-    let store = Gated::default();
-    let b = Bookings::new(store.clone());
-    b.book(
-        &sc,
-        &staff(),
-        now(),
-        book_req("a-1", "pat-1", at(at_day, "09:00")),
-    )
-    .unwrap();
-    (b, sc, store)
-}
-
-fn mv(
-    b: &Bookings<Gated>,
-    sc: &Schedule,
-    from: &'static str,
-    to: &'static str,
-    hm: &'static str,
-) -> Result<Appointment> {
-    b.reschedule(sc, &staff(), now(), day(from), "a-1", at(to, hm))
-}
-
-fn short(r: &Result<Appointment>) -> String {
-    match r {
-        Ok(a) => format!(
-            "Ok({} {} {:?} moved_to={:?})",
-            a.book_date,
-            a.slot.start.format("%H:%M"),
-            a.status,
-            a.moved_to
-        ),
-        Err(e) => format!("Err({e})"),
-    }
-}
-
-/// Dumps the state and checks I1 (occupying records) and I3 (lookups agree).
-fn report(b: &Bookings<Gated>, sc: &Schedule, label: &str) -> (usize, Vec<String>) {
-    println!("=== {label}");
-    let mut occ = 0;
-    let mut looks = Vec::new();
-    for d in [SUN, MON, TUE, WED, THU] {
-        let book = b.day(sc, day(d)).unwrap();
-        let ev: Vec<_> = b
-            .store()
-            .inner
-            .load(&StreamId::new(TENANT, day(d)))
-            .unwrap()
-            .events
-            .iter()
-            .map(|e| e.change.name())
-            .collect();
-        if let Some(a) = book.appointment("a-1") {
-            if a.occupies() {
-                occ += 1;
-            }
-            println!(
-                "{d}: status={:?} {} from={:?}@{:?} to={:?} occ={} ev={ev:?}",
-                a.status,
-                a.slot.start.format("%H:%M"),
-                a.moved_from,
-                a.moved_from_version,
-                a.moved_to,
-                a.occupies()
-            );
-            let l = short(&b.appointment(sc, day(d), "a-1"));
-            println!("    lookup from {d}: {l}");
-            looks.push(l);
-        }
-    }
-    println!(
-        "occupying={occ}; lookups agree={}",
-        looks.windows(2).all(|w| w[0] == w[1])
-    );
-    (occ, looks)
-}
+use move_gates::*;
 
 // ---------------------------------------------------------------------------------------
-// G1: sweep passes its in-transit check, then the live mover's Out lands, then the sweep's
-// void_copy sees the old day moved past v, skips the Void and aborts the now-final copy.
+// G1: the sweep passes its in-transit check, then the live mover's Out lands; the sweep must
+// not abort the copy that has just become final.
 #[test]
-fn g1_sweep_aborts_a_copy_that_just_became_final() {
+fn g1_the_sweep_spares_a_copy_that_just_became_final() {
     let (b, sc, store) = setup(MON);
     let p_in = store.gate(Kind::AfterAppend, "m1", 0, copy_in(TUE));
     // sweep over TUE only: loads TUE (days), then MON (in_transit_from), then MON (void_copy)
@@ -246,9 +42,9 @@ fn g1_sweep_aborts_a_copy_that_just_became_final() {
     assert!(looks.iter().all(|l| l.starts_with("Ok")), "I3");
 }
 
-// G2: same race through a second mover's DuplicateId path.
+// G2: the same race through a second mover's DuplicateId path.
 #[test]
-fn g2_second_mover_aborts_a_copy_that_just_became_final() {
+fn g2_a_second_mover_spares_a_copy_that_just_became_final() {
     let (b, sc, store) = setup(MON);
     let p_in = store.gate(Kind::AfterAppend, "m1", 0, copy_in(TUE));
     // m2 (from MON to TUE): locate loads MON (1), In on TUE -> duplicate; load TUE;
@@ -269,11 +65,11 @@ fn g2_second_mover_aborts_a_copy_that_just_became_final() {
     assert!(looks.iter().all(|l| l.starts_with("Ok")), "I3");
 }
 
-// G3: cancel located the live record on MON; meanwhile the appointment went MON->TUE and a
-// second move TUE->MON landed its copy on MON (in transit), then TUE changed; the cancel is
-// executed on MON against the copy in transit, which is then aborted.
+// G3: a cancel located the live record on MON; meanwhile the appointment went MON->TUE and a
+// second move TUE->MON landed its copy on MON (in transit), then TUE changed. The cancel must
+// not land on the copy in transit (which is then aborted): it must stand.
 #[test]
-fn g3_cancel_applied_to_copy_in_transit_is_lost() {
+fn g3_a_cancel_racing_a_copy_in_transit_stands() {
     let (b, sc, store) = setup(MON);
     // cancel: locate loads MON (1) -> live, no token; then execute loads MON (2): pause before
     let p_c = store.gate(Kind::BeforeLoad, "c", 1, on(MON));
@@ -305,10 +101,10 @@ fn g3_cancel_applied_to_copy_in_transit_is_lost() {
     assert_eq!(occ, 0, "I2: the cancellation reported Ok must stand");
 }
 
-// G4: same-day reschedule applied to a copy in transit whose mover then dies; the sweep
-// aborts the copy and with it the reschedule reported Ok.
+// G4: a same-day reschedule racing a copy in transit whose mover then dies, then the sweep:
+// the reschedule reported Ok must stand.
 #[test]
-fn g4_same_day_reschedule_on_dead_copy_is_lost() {
+fn g4_a_same_day_reschedule_racing_a_dead_copy_stands() {
     let (b, sc, store) = setup(MON);
     let p_c = store.gate(Kind::BeforeLoad, "r", 1, on(MON));
     let r = spawn("r", &store, |b, sc| mv(&b, &sc, MON, MON, "11:45"));
@@ -331,13 +127,6 @@ fn g4_same_day_reschedule_on_dead_copy_is_lost() {
         looks.iter().all(|l| l.contains("11:45")),
         "I2: the reschedule to 11:45 reported Ok must stand"
     );
-}
-
-fn ok_state(b: &Bookings<Gated>, sc: &Schedule, label: &str, want_occ: usize) {
-    let (occ, looks) = report(b, sc, label);
-    assert_eq!(occ, want_occ, "I1");
-    assert!(looks.windows(2).all(|w| w[0] == w[1]), "I3 agree");
-    assert!(looks.iter().all(|l| l.starts_with("Ok")), "I3 found");
 }
 
 // G5: M1 MON->TUE paused after In; M2 MON->WED completes; M1 Out fails, aborts, retries WED->TUE.
@@ -533,8 +322,11 @@ fn g12_mover_dies_before_abort() {
     ok_state(&b, &sc, "g12", 0);
 }
 
+// N1: m1 reads MON and pauses before its In on TUE; a move MON->TUE and its return trip
+// complete; m1's In must not book a second copy under the token the finished move used.
+// A cancel via TUE meanwhile must stand.
 #[test]
-fn n1_stale_in_reuses_final_token() {
+fn n1_a_stale_mover_cannot_reuse_a_final_move_token() {
     let (b, sc, store) = setup(MON);
     let pb = store.gate(Kind::BeforeAppend, "m1", 0, copy_in(TUE));
     let pa = store.gate(Kind::AfterAppend, "m1", 0, copy_in(TUE));
@@ -558,9 +350,9 @@ fn n1_stale_in_reuses_final_token() {
     );
 }
 
-// N1b: the stale mover dies after its In: sweep cannot repair it.
+// N1b: as N1, and the stale mover dies after its In; the sweep must repair it.
 #[test]
-fn n1b_stale_in_then_dies() {
+fn n1b_a_stale_mover_that_dies_is_repaired() {
     let (b, sc, store) = setup(MON);
     let pb = store.gate(Kind::BeforeAppend, "m1", 0, copy_in(TUE));
     let pa = store.gate(Kind::AfterAppend, "m1", 0, copy_in(TUE));
@@ -639,7 +431,7 @@ fn n2b_returning_copy_dies() {
 // N3: sweep loaded the old day in void_copy (passes), pauses before its Void append; the
 // mover's Out lands; the Void append conflicts and the sweep must leave the copy.
 #[test]
-fn n3_sweep_void_append_loses_to_out() {
+fn n3_a_sweep_whose_void_loses_to_the_out_leaves_the_copy() {
     let (b, sc, store) = setup(MON);
     let p_in = store.gate(Kind::AfterAppend, "m1", 0, copy_in(TUE));
     let p_sw = store.gate(
@@ -666,7 +458,7 @@ fn n3_sweep_void_append_loses_to_out() {
 // N4: m2 (MON->TUE) meets m1's copy in transit, pauses before its Void append; m1's Out
 // lands; m2's void conflicts -> retry -> m2 must move from TUE.
 #[test]
-fn n4_mover_void_append_loses_to_out() {
+fn n4_a_mover_whose_void_loses_to_the_out_retries() {
     let (b, sc, store) = setup(MON);
     let p_in = store.gate(Kind::AfterAppend, "m1", 0, copy_in(TUE));
     let p_m2 = store.gate(
