@@ -43,7 +43,8 @@ pub enum Error {
     /// appointment.
     #[error("{kind} {id:?} not found")]
     NotFound {
-        /// What was looked for: `"doctor"`, `"appointment_type"`, `"hold"` or `"appointment"`.
+        /// What was looked for: `"doctor"`, `"appointment_type"`, `"hold"`, `"appointment"`,
+        /// `"token"` or `"session"`.
         kind: &'static str,
         /// The id that was looked for.
         id: String,
@@ -62,7 +63,7 @@ pub enum Error {
     /// cancelled appointment.
     #[error("cannot {action} {kind} {id:?}: it is {from}")]
     InvalidTransition {
-        /// `"appointment"` or `"hold"`.
+        /// `"appointment"`, `"hold"` or `"token"`.
         kind: &'static str,
         /// The record's id.
         id: String,
@@ -141,6 +142,38 @@ pub enum PolicyRule {
     /// Only staff (or the system) may take this action.
     #[error("only staff may do this")]
     StaffOnly,
+    /// The session has given all its tokens.
+    #[error("the session is full: {max} tokens")]
+    SessionFull {
+        /// The session's most tokens.
+        max: u32,
+    },
+    /// The channel has used its quota in the session.
+    #[error("the {} quota of the session is full: {max} tokens", kind.as_str())]
+    QuotaFull {
+        /// The channel.
+        kind: crate::TokenKind,
+        /// Its quota.
+        max: u32,
+    },
+    /// The session has ended.
+    #[error("the session is over")]
+    SessionOver,
+    /// No session of the day is running or still to come at that time.
+    #[error("no session at that time")]
+    NoSession,
+    /// Another consultation is in progress.
+    #[error("token {number} is with the doctor")]
+    ConsultInProgress {
+        /// The token being seen.
+        number: u32,
+    },
+    /// No waiting token is left to call.
+    #[error("no waiting token to call")]
+    QueueEmpty,
+    /// A tele-consultation needs the doctor's meet link first.
+    #[error("the doctor has no meet link for tele-consultations")]
+    MeetLinkMissing,
 }
 
 impl PolicyRule {
@@ -155,6 +188,13 @@ impl PolicyRule {
             PolicyRule::NotStarted => "not_started",
             PolicyRule::NotOwner => "not_owner",
             PolicyRule::StaffOnly => "staff_only",
+            PolicyRule::SessionFull { .. } => "session_full",
+            PolicyRule::QuotaFull { .. } => "quota_full",
+            PolicyRule::SessionOver => "session_over",
+            PolicyRule::NoSession => "no_session",
+            PolicyRule::ConsultInProgress { .. } => "consult_in_progress",
+            PolicyRule::QueueEmpty => "queue_empty",
+            PolicyRule::MeetLinkMissing => "meet_link_missing",
         }
     }
 }
@@ -193,6 +233,9 @@ pub enum Problem {
     /// Fields that cannot be given together.
     #[error("conflicts with {0}")]
     Conflicting(String),
+    /// A value not in the format the field needs.
+    #[error("malformed: {0}")]
+    Malformed(String),
     /// A range or value beyond what medsched computes.
     #[error("out of range: {0}")]
     OutOfRange(String),
@@ -306,6 +349,7 @@ impl Problem {
             Problem::Missing(_) => "missing",
             Problem::Conflicting(_) => "conflicting",
             Problem::OutOfRange(_) => "out_of_range",
+            Problem::Malformed(_) => "malformed",
             Problem::NotSlotStart => "not_slot_start",
         }
     }

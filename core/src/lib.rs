@@ -81,6 +81,8 @@ mod exceptions;
 mod id;
 mod slots;
 mod timeline;
+mod tokens;
+mod wait;
 
 pub use availability::{Availability, ClinicRules, MAX_RANGE_DAYS};
 pub use booking::{
@@ -101,6 +103,12 @@ pub use slots::{
     SlotOptions, SlotRequest, SlotSeries, Unavailable, UnavailableSlot, first_available,
 };
 pub use timeline::{Explanation, Interval, RuleKind, RuleRef, Status};
+pub use tokens::{
+    ChannelQuota, Queue, QueueDay, QueueNotification, QueueNotificationKind, QueueRules,
+    QueueUpdate, Reassignment, Token, TokenChange, TokenCommand, TokenContext, TokenCounts,
+    TokenKind, TokenRequest, TokenSession, TokenState, Tokens, decide_token, queue_notifications,
+    validate_meet_link,
+};
 
 /// The README's examples, compiled and run as doctests.
 #[doc = include_str!("../../README.md")]

@@ -3,7 +3,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{Actor, Appointment, Hold, Id, SlotClaim};
+use crate::{Actor, Appointment, Hold, Id, SlotClaim, TokenChange};
 
 /// One fact in a day book's history: the tenant, the actor, the instant (the `now` of the
 /// command) and the change. Events are never edited; state is their fold.
@@ -151,6 +151,9 @@ pub enum Change {
         /// The day book holding the void copy.
         copy_on: NaiveDate,
     },
+    /// A change to a doctor's token queue (only in token-queue streams).
+    #[serde(untagged)]
+    Token(TokenChange),
 }
 
 impl Change {
@@ -171,12 +174,14 @@ impl Change {
             Change::AppointmentMovedOut { .. } => "appointment_moved_out",
             Change::AppointmentMoveAborted { .. } => "appointment_move_aborted",
             Change::AppointmentMoveVoided { .. } => "appointment_move_voided",
+            Change::Token(change) => change.name(),
         }
     }
 
     /// The live-update topic a host pushes to its clients: `"hold_created"`,
     /// `"hold_extended"`, `"hold_released"`, `"slot_booked"`, `"slot_availability_changed"`
-    /// (a slot freed or moved) or `"appointment_updated"` (status only).
+    /// (a slot freed or moved), `"appointment_updated"` (status only), or for token queues
+    /// `"queue_updated"` and `"meet_link_updated"`.
     pub fn topic(&self) -> &'static str {
         match self {
             Change::HoldPlaced { .. } => "hold_created",
@@ -192,6 +197,7 @@ impl Change {
             | Change::AppointmentCompleted { .. }
             | Change::AppointmentNoShow { .. }
             | Change::AppointmentMoveVoided { .. } => "appointment_updated",
+            Change::Token(change) => change.topic(),
         }
     }
 }

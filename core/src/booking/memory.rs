@@ -31,11 +31,18 @@ pub struct InMemoryStore {
     tenants: RwLock<HashMap<Id, Arc<Mutex<TenantLog>>>>,
 }
 
+/// A tenant's stream: its date and, for a token queue, its doctor.
+type StreamKey = (NaiveDate, Option<Id>);
+
 #[derive(Debug, Default)]
 struct TenantLog {
-    streams: HashMap<NaiveDate, Vec<Event>>,
-    /// Every append of the tenant in order: the stream date and the event's index in it.
-    feed: Vec<(NaiveDate, usize)>,
+    streams: HashMap<StreamKey, Vec<Event>>,
+    /// Every append of the tenant in order: the stream and the event's index in it.
+    feed: Vec<(StreamKey, usize)>,
+}
+
+fn key(stream: &StreamId) -> StreamKey {
+    (stream.date, stream.doctor_id.clone())
 }
 
 impl InMemoryStore {
@@ -70,7 +77,7 @@ impl EventStore for InMemoryStore {
             return Ok(LoadedStream::default());
         };
         let log = lock(&log);
-        let events = log.streams.get(&stream.date).cloned().unwrap_or_default();
+        let events = log.streams.get(&key(stream)).cloned().unwrap_or_default();
         let version = events.len() as u64;
         Ok(LoadedStream { events, version })
     }
@@ -90,7 +97,7 @@ impl EventStore for InMemoryStore {
         let log = self.tenant_or_new(&stream.tenant);
         let mut log = lock(&log);
         let log = &mut *log;
-        let held = log.streams.entry(stream.date).or_default();
+        let held = log.streams.entry(key(stream)).or_default();
         let actual = held.len() as u64;
         if actual != expected_version {
             return Err(Error::Conflict {
@@ -100,7 +107,7 @@ impl EventStore for InMemoryStore {
             });
         }
         for event in events {
-            log.feed.push((stream.date, held.len()));
+            log.feed.push((key(stream), held.len()));
             held.push(event.clone());
         }
         Ok(held.len() as u64)
@@ -118,11 +125,15 @@ impl EventStore for InMemoryStore {
             .enumerate()
             .skip(skip)
             .take(limit)
-            .map(|(i, &(date, index))| FeedEntry {
+            .map(|(i, (key, index))| FeedEntry {
                 position: i as u64 + 1,
-                stream: StreamId::new(tenant.clone(), date),
-                version: index as u64 + 1,
-                event: log.streams[&date][index].clone(),
+                stream: StreamId {
+                    tenant: tenant.clone(),
+                    date: key.0,
+                    doctor_id: key.1.clone(),
+                },
+                version: *index as u64 + 1,
+                event: log.streams[key][*index].clone(),
             })
             .collect())
     }

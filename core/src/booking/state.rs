@@ -161,7 +161,7 @@ impl DayBook {
                 }
             }
             // Only refuses late steps of a move; the appointment stays as it is.
-            Change::AppointmentMoveVoided { .. } => {}
+            Change::AppointmentMoveVoided { .. } | Change::Token(_) => {}
             Change::AppointmentMovedOut {
                 appointment_id,
                 to_date,

@@ -7,24 +7,31 @@ use serde::{Deserialize, Serialize};
 
 use crate::{Event, Id, Result};
 
-/// A stream: one tenant's day book for one date. Every booking that could conflict with
-/// another (same doctor or same room, overlapping in time with buffers) lies in the same
-/// stream, so one version check orders them.
+/// A stream: one tenant's day book for one date, or one doctor's token queue for one date.
+///
+/// Every booking that could conflict with another (same doctor or same room, overlapping in
+/// time with buffers) lies in the same day book, so one version check orders them; every
+/// token of a doctor's day lies in its queue, so one version check keeps numbers unique.
 ///
 /// ```
 /// use medsched::StreamId;
 /// use chrono::NaiveDate;
 ///
-/// let stream = StreamId::new("clinic-1", NaiveDate::from_ymd_opt(2026, 3, 2).unwrap());
-/// assert_eq!(stream.to_string(), "clinic-1/2026-03-02");
+/// let date = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+/// assert_eq!(StreamId::new("clinic-1", date).to_string(), "clinic-1/2026-03-02");
+/// let queue = StreamId::tokens("clinic-1", "dr-asha", date);
+/// assert_eq!(queue.to_string(), "clinic-1/2026-03-02/tokens/dr-asha");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct StreamId {
     /// The tenant.
     pub tenant: Id,
-    /// The book date.
+    /// The date: the book date, or the token queue's date.
     pub date: NaiveDate,
+    /// For a token queue, the doctor it belongs to; `None` for the day book.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doctor_id: Option<Id>,
 }
 
 impl StreamId {
@@ -33,13 +40,27 @@ impl StreamId {
         StreamId {
             tenant: tenant.into(),
             date,
+            doctor_id: None,
+        }
+    }
+
+    /// The stream of a doctor's token queue on `date`.
+    pub fn tokens(tenant: impl Into<Id>, doctor_id: impl Into<Id>, date: NaiveDate) -> Self {
+        StreamId {
+            tenant: tenant.into(),
+            date,
+            doctor_id: Some(doctor_id.into()),
         }
     }
 }
 
 impl fmt::Display for StreamId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", self.tenant.as_str(), self.date)
+        write!(f, "{}/{}", self.tenant.as_str(), self.date)?;
+        match &self.doctor_id {
+            Some(doctor) => write!(f, "/tokens/{}", doctor.as_str()),
+            None => Ok(()),
+        }
     }
 }
 

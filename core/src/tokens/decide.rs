@@ -1,0 +1,465 @@
+//! The token decider: a command and the queue give the changes to record, or a typed
+//! refusal. Pure: `now` comes in.
+
+use chrono::{DateTime, Utc};
+
+use crate::{
+    Actor, Error, PolicyRule, Problem, Queue, QueueRules, Reassignment, Result, Token, TokenChange,
+    TokenCommand, TokenKind, TokenRequest, TokenSession, TokenState, validate_meet_link,
+};
+
+/// What a token decision needs besides the queue: the day's rules, who acts, and when.
+#[derive(Debug, Clone, Copy)]
+pub struct TokenContext<'a> {
+    /// The day's sessions, limits and policies.
+    pub rules: &'a QueueRules,
+    /// Who acts.
+    pub actor: &'a Actor,
+    /// The present.
+    pub now: DateTime<Utc>,
+}
+
+/// Decides a command on a queue: the changes to record (none when an identical request was
+/// already granted), or why not.
+///
+/// # Example
+///
+/// ```
+/// use medsched::*;
+///
+/// let t = |s: &str| s.parse::<chrono::DateTime<chrono::Utc>>().unwrap();
+/// let rules = QueueRules::new(vec![TokenSession::new("morning",
+///     t("2026-03-02T03:30:00Z"), t("2026-03-02T07:30:00Z"))]);
+/// let ctx = TokenContext { rules: &rules, actor: &Actor::staff("rcp-1"),
+///     now: t("2026-03-02T03:00:00Z") };
+/// let issue = TokenCommand::Issue(TokenRequest::new("t-1", TokenKind::WalkIn, "pat-1"));
+/// let changes = decide_token(&Queue::new(), &issue, &ctx)?;
+/// assert_eq!(changes[0].name(), "token_issued");
+/// assert_eq!(changes[0].number(), Some(1));
+/// # Ok::<(), medsched::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// [`Error::InvalidInput`] for bad requests and rules, [`Error::NotFound`] for an unknown
+/// token or session, [`Error::InvalidTransition`] for an action the token's state does not
+/// allow, [`Error::PolicyViolation`] for a full session or quota, a session over, a
+/// consultation in progress, an empty line, a missing meet link, or an action only staff
+/// (or the token's patient) may take.
+pub fn decide_token(
+    queue: &Queue,
+    command: &TokenCommand,
+    ctx: &TokenContext<'_>,
+) -> Result<Vec<TokenChange>> {
+    ctx.rules.check().map_err(|e| e.within("rules"))?;
+    let action = command.name();
+    match command {
+        TokenCommand::Issue(request) => issue(queue, request, ctx),
+        TokenCommand::CallNext => {
+            staff_only(ctx, "queue", action)?;
+            let next = queue.waiting().find(|t| t.called_at.is_none());
+            let token = next.ok_or_else(|| violation("queue", action, PolicyRule::QueueEmpty))?;
+            Ok(vec![TokenChange::TokenCalled {
+                number: token.number,
+            }])
+        }
+        TokenCommand::Start { number } => {
+            let token = acting_on(queue, *number, ctx, action, &[TokenState::Waiting], false)?;
+            if let Some(serving) = queue.now_serving() {
+                return Err(violation(
+                    &number.to_string(),
+                    action,
+                    PolicyRule::ConsultInProgress {
+                        number: serving.number,
+                    },
+                ));
+            }
+            let meet_link = match token.mode {
+                crate::ConsultationMode::Video => Some(
+                    queue
+                        .meet_link()
+                        .ok_or_else(|| {
+                            violation(&number.to_string(), action, PolicyRule::MeetLinkMissing)
+                        })?
+                        .to_string(),
+                ),
+                _ => None,
+            };
+            Ok(vec![TokenChange::ConsultationStarted {
+                number: *number,
+                meet_link,
+            }])
+        }
+        TokenCommand::Complete { number } => {
+            acting_on(
+                queue,
+                *number,
+                ctx,
+                action,
+                &[TokenState::Consulting],
+                false,
+            )?;
+            Ok(vec![TokenChange::ConsultationCompleted { number: *number }])
+        }
+        TokenCommand::Cancel { number, reason } => {
+            let from = [TokenState::Waiting, TokenState::Late, TokenState::Skipped];
+            acting_on(queue, *number, ctx, action, &from, true)?;
+            Ok(vec![TokenChange::TokenCancelled {
+                number: *number,
+                reason: reason.clone(),
+            }])
+        }
+        TokenCommand::Skip { number, reason } => {
+            acting_on(queue, *number, ctx, action, &[TokenState::Waiting], false)?;
+            Ok(vec![TokenChange::TokenSkipped {
+                number: *number,
+                reason: reason.clone(),
+            }])
+        }
+        TokenCommand::MarkLate { number, reason } => {
+            let from = [TokenState::Waiting, TokenState::Skipped];
+            acting_on(queue, *number, ctx, action, &from, false)?;
+            Ok(vec![TokenChange::TokenMarkedLate {
+                number: *number,
+                reason: reason.clone(),
+            }])
+        }
+        TokenCommand::Recall { number, reason } => {
+            back_in_line(queue, *number, ctx, action)?;
+            Ok(vec![TokenChange::TokenReinserted {
+                number: *number,
+                index: 0,
+                reason: reason.clone(),
+            }])
+        }
+        TokenCommand::Reinsert {
+            number,
+            after,
+            reason,
+        } => {
+            back_in_line(queue, *number, ctx, action)?;
+            let after = after.unwrap_or(ctx.rules.late_reinsert_after) as usize;
+            Ok(vec![TokenChange::TokenReinserted {
+                number: *number,
+                index: after.min(queue.line().len()),
+                reason: reason.clone(),
+            }])
+        }
+        TokenCommand::Reassign {
+            number,
+            token_id,
+            reason,
+        } => reassign(queue, *number, token_id, reason, ctx),
+        TokenCommand::Move {
+            number,
+            position,
+            reason,
+        } => {
+            acting_on(queue, *number, ctx, action, &[TokenState::Waiting], false)?;
+            let len = queue.line().len();
+            if *position == 0 || *position > len {
+                return Err(Error::invalid(
+                    "position",
+                    position,
+                    Problem::OutOfRange(format!("1 to {len}, the waiting tokens")),
+                ));
+            }
+            let from_index = queue.position(*number).map_or(0, |p| p - 1);
+            if from_index == position - 1 {
+                return Ok(Vec::new());
+            }
+            Ok(vec![TokenChange::TokenMoved {
+                number: *number,
+                from_index,
+                index: position - 1,
+                reason: reason.clone(),
+            }])
+        }
+        TokenCommand::SetMeetLink { meet_link } => {
+            staff_only(ctx, "meet_link", action)?;
+            validate_meet_link(meet_link)?;
+            if queue.meet_link() == Some(meet_link.as_str()) {
+                return Ok(Vec::new());
+            }
+            Ok(vec![TokenChange::MeetLinkUpdated {
+                meet_link: meet_link.clone(),
+            }])
+        }
+    }
+}
+
+fn violation(id: &str, action: &'static str, rule: PolicyRule) -> Error {
+    Error::PolicyViolation {
+        id: id.to_string(),
+        action,
+        rule,
+    }
+}
+
+fn staff_only(ctx: &TokenContext<'_>, id: &str, action: &'static str) -> Result<()> {
+    if ctx.actor.is_patient() {
+        return Err(violation(id, action, PolicyRule::StaffOnly));
+    }
+    Ok(())
+}
+
+/// The token an action names, if its state allows the action and the actor may take it
+/// (staff, or with `patient_may` the token's own patient).
+fn acting_on<'q>(
+    queue: &'q Queue,
+    number: u32,
+    ctx: &TokenContext<'_>,
+    action: &'static str,
+    from: &[TokenState],
+    patient_may: bool,
+) -> Result<&'q Token> {
+    let token = queue.token(number).ok_or_else(|| Error::NotFound {
+        kind: "token",
+        id: number.to_string(),
+    })?;
+    if ctx.actor.is_patient() {
+        if !patient_may {
+            return Err(violation(
+                &number.to_string(),
+                action,
+                PolicyRule::StaffOnly,
+            ));
+        }
+        if token.patient_id != ctx.actor.id {
+            return Err(violation(&number.to_string(), action, PolicyRule::NotOwner));
+        }
+    }
+    if !from.contains(&token.state) {
+        return Err(Error::InvalidTransition {
+            kind: "token",
+            id: number.to_string(),
+            from: token.state.as_str(),
+            action,
+        });
+    }
+    Ok(token)
+}
+
+fn back_in_line<'q>(
+    queue: &'q Queue,
+    number: u32,
+    ctx: &TokenContext<'_>,
+    action: &'static str,
+) -> Result<&'q Token> {
+    let from = [TokenState::Late, TokenState::Skipped];
+    acting_on(queue, number, ctx, action, &from, false)
+}
+
+fn issue(
+    queue: &Queue,
+    request: &TokenRequest,
+    ctx: &TokenContext<'_>,
+) -> Result<Vec<TokenChange>> {
+    if let Some(existing) = queue.token_by_id(&request.token_id) {
+        return if same_request(existing, request) {
+            Ok(Vec::new())
+        } else {
+            Err(Error::invalid(
+                "token_id",
+                &request.token_id,
+                Problem::DuplicateId,
+            ))
+        };
+    }
+    check_request(request)?;
+    if let Some(appointment) = &request.appointment_id
+        && queue.token_for_appointment(appointment).is_some()
+    {
+        return Ok(Vec::new());
+    }
+    let id = request.token_id.as_str();
+    if ctx.actor.is_patient() {
+        if request.kind != TokenKind::Booked || request.number.is_some() {
+            return Err(violation(id, "issue", PolicyRule::StaffOnly));
+        }
+        if request.patient_id != ctx.actor.id {
+            return Err(violation(id, "issue", PolicyRule::NotOwner));
+        }
+    }
+    let (ix, session) = session_for(request, ctx)?;
+    if ctx.now >= session.end {
+        return Err(violation(id, "issue", PolicyRule::SessionOver));
+    }
+    if request.kind != TokenKind::Emergency {
+        check_limits(queue, session, request.kind, id)?;
+    }
+    let number = number_for(queue, request, ctx.rules)?;
+    let token = Token {
+        id: request.token_id.clone(),
+        number,
+        kind: request.kind,
+        patient_id: request.patient_id.clone(),
+        session_id: session.id.clone(),
+        mode: request.mode,
+        appointment_id: request.appointment_id.clone(),
+        expected_at: request.expected_at,
+        state: TokenState::Waiting,
+        issued_at: ctx.now,
+        issued_by: ctx.actor.clone(),
+        called_at: None,
+        started_at: None,
+        ended_at: None,
+        meet_link: None,
+        reassigned_to: None,
+        reassignments: Vec::new(),
+    };
+    let index = place(queue, ctx.rules, request.kind, ix);
+    Ok(vec![TokenChange::TokenIssued { token, index }])
+}
+
+fn same_request(token: &Token, request: &TokenRequest) -> bool {
+    token.kind == request.kind
+        && token.patient_id == request.patient_id
+        && token.appointment_id == request.appointment_id
+        && request
+            .session_id
+            .as_ref()
+            .is_none_or(|s| *s == token.session_id)
+        && request.number.is_none_or(|n| n == token.number)
+}
+
+fn check_request(request: &TokenRequest) -> Result<()> {
+    if request.kind == TokenKind::Booked {
+        if request.appointment_id.is_none() {
+            return Err(Error::invalid(
+                "appointment_id",
+                "null",
+                Problem::Missing("a booked token's appointment".into()),
+            ));
+        }
+        if request.expected_at.is_none() {
+            return Err(Error::invalid(
+                "expected_at",
+                "null",
+                Problem::Missing("a booked token's appointment start".into()),
+            ));
+        }
+    }
+    if let Some(at) = request.expected_at {
+        crate::availability::compile::check_instant(|| "expected_at".into(), at)?;
+    }
+    Ok(())
+}
+
+fn session_for<'r>(
+    request: &TokenRequest,
+    ctx: &TokenContext<'r>,
+) -> Result<(usize, &'r TokenSession)> {
+    if let Some(id) = &request.session_id {
+        return ctx.rules.session(id).ok_or_else(|| Error::NotFound {
+            kind: "session",
+            id: id.to_string(),
+        });
+    }
+    let found = match request.expected_at {
+        Some(at) => ctx.rules.session_of(at),
+        None => ctx.rules.session_at(ctx.now),
+    };
+    found.ok_or_else(|| violation(&request.token_id, "issue", PolicyRule::NoSession))
+}
+
+fn check_limits(queue: &Queue, session: &TokenSession, kind: TokenKind, id: &str) -> Result<()> {
+    let (all, of_kind) = queue.session_load(&session.id, kind);
+    if let Some(max) = session.max_tokens.filter(|&max| all >= max) {
+        return Err(violation(id, "issue", PolicyRule::SessionFull { max }));
+    }
+    if let Some(quota) = session
+        .quotas
+        .iter()
+        .find(|q| q.kind == kind && of_kind >= q.max)
+    {
+        return Err(violation(
+            id,
+            "issue",
+            PolicyRule::QuotaFull {
+                kind,
+                max: quota.max,
+            },
+        ));
+    }
+    Ok(())
+}
+
+fn number_for(queue: &Queue, request: &TokenRequest, rules: &QueueRules) -> Result<u32> {
+    let Some(number) = request.number else {
+        return Ok(queue.next_number(rules));
+    };
+    if !rules.is_reserved(number) {
+        return Err(Error::invalid(
+            "number",
+            number,
+            Problem::Conflicting("the automatic sequence: not a reserved number".into()),
+        ));
+    }
+    if queue.token(number).is_some() {
+        return Err(Error::invalid("number", number, Problem::DuplicateId));
+    }
+    Ok(number)
+}
+
+/// Where a new token joins the line: emergencies after the emergencies already at the head
+/// (with `emergencies_first`), every other token after the waiting tokens of its session and
+/// earlier ones.
+fn place(queue: &Queue, rules: &QueueRules, kind: TokenKind, session_ix: usize) -> usize {
+    if kind == TokenKind::Emergency && rules.emergencies_first {
+        return queue
+            .waiting()
+            .take_while(|t| t.kind == TokenKind::Emergency)
+            .count();
+    }
+    let session_of = |t: &Token| rules.session(&t.session_id).map_or(usize::MAX, |(i, _)| i);
+    queue
+        .waiting()
+        .enumerate()
+        .filter(|(_, t)| session_of(t) <= session_ix)
+        .last()
+        .map_or(0, |(i, _)| i + 1)
+}
+
+fn reassign(
+    queue: &Queue,
+    number: u32,
+    token_id: &crate::Id,
+    reason: &Option<String>,
+    ctx: &TokenContext<'_>,
+) -> Result<Vec<TokenChange>> {
+    let old = back_in_line(queue, number, ctx, "reassign")?;
+    if queue.token_by_id(token_id).is_some() {
+        return Err(Error::invalid("token_id", token_id, Problem::DuplicateId));
+    }
+    let session_ix = ctx.rules.session(&old.session_id).map_or(0, |(i, _)| i);
+    let new_number = queue.next_number(ctx.rules);
+    let mut reassignments = old.reassignments.clone();
+    reassignments.push(Reassignment {
+        from: number,
+        to: new_number,
+        reason: reason.clone(),
+        at: ctx.now,
+        by: ctx.actor.clone(),
+    });
+    let token = Token {
+        id: token_id.clone(),
+        number: new_number,
+        state: TokenState::Waiting,
+        issued_at: ctx.now,
+        issued_by: ctx.actor.clone(),
+        called_at: None,
+        started_at: None,
+        ended_at: None,
+        meet_link: None,
+        reassigned_to: None,
+        reassignments,
+        ..old.clone()
+    };
+    let index = place(queue, ctx.rules, TokenKind::WalkIn, session_ix);
+    Ok(vec![TokenChange::TokenReassigned {
+        from: number,
+        token,
+        index,
+    }])
+}

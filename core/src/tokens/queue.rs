@@ -1,0 +1,254 @@
+//! The fold of a token queue's events, and the views a reception board shows.
+
+use chrono::{DateTime, Utc};
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+use crate::{Change, Event, Id, QueueRules, Token, TokenChange, TokenKind, TokenState};
+
+/// One doctor's token day as its events leave it: every token, the line of waiting tokens
+/// in call order, the consultation in progress and the meet link.
+///
+/// The fold records and checks nothing: [`decide_token`](crate::decide_token) checks.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Queue {
+    tokens: Vec<Token>,
+    by_number: FxHashMap<u32, usize>,
+    by_id: FxHashMap<Id, usize>,
+    line: Vec<u32>,
+    consulting: Option<u32>,
+    last_called: Option<u32>,
+    meet_link: Option<String>,
+}
+
+/// How many tokens are in each state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct TokenCounts {
+    /// In the line.
+    pub waiting: usize,
+    /// With the doctor.
+    pub consulting: usize,
+    /// Seen.
+    pub completed: usize,
+    /// Withdrawn or reassigned.
+    pub cancelled: usize,
+    /// Arrived after their turn, out of the line.
+    pub late: usize,
+    /// Not there when called.
+    pub skipped: usize,
+}
+
+impl Queue {
+    /// An empty queue.
+    pub fn new() -> Self {
+        Queue::default()
+    }
+
+    /// The queue the events leave, applied in order (events of other streams are ignored).
+    pub fn from_events<'a>(events: impl IntoIterator<Item = &'a Event>) -> Self {
+        let mut queue = Queue::new();
+        for event in events {
+            queue.apply(event);
+        }
+        queue
+    }
+
+    /// Records one event.
+    pub fn apply(&mut self, event: &Event) {
+        if let Change::Token(change) = &event.change {
+            self.apply_change(change, event.at);
+        }
+    }
+
+    /// Records one change made at `at`. A change naming a number the queue does not hold
+    /// changes nothing.
+    pub fn apply_change(&mut self, change: &TokenChange, at: DateTime<Utc>) {
+        match change {
+            TokenChange::TokenIssued { token, index } => self.add(token.clone(), *index),
+            TokenChange::TokenCalled { number } => {
+                if let Some(token) = self.token_mut(*number) {
+                    token.called_at = Some(at);
+                    self.last_called = Some(*number);
+                }
+            }
+            TokenChange::ConsultationStarted { number, meet_link } => {
+                self.leave_line(*number);
+                if let Some(token) = self.token_mut(*number) {
+                    token.state = TokenState::Consulting;
+                    token.started_at = Some(at);
+                    token.meet_link.clone_from(meet_link);
+                    self.consulting = Some(*number);
+                }
+            }
+            TokenChange::ConsultationCompleted { number } => {
+                self.end(*number, TokenState::Completed, at)
+            }
+            TokenChange::TokenCancelled { number, .. } => {
+                self.end(*number, TokenState::Cancelled, at)
+            }
+            TokenChange::TokenSkipped { number, .. } => self.end(*number, TokenState::Skipped, at),
+            TokenChange::TokenMarkedLate { number, .. } => self.end(*number, TokenState::Late, at),
+            TokenChange::TokenReinserted { number, index, .. } => {
+                if let Some(token) = self.token_mut(*number) {
+                    token.state = TokenState::Waiting;
+                    token.called_at = None;
+                    token.ended_at = None;
+                    self.join_line(*number, *index);
+                }
+            }
+            TokenChange::TokenReassigned { from, token, index } => {
+                self.end(*from, TokenState::Cancelled, at);
+                if let Some(old) = self.token_mut(*from) {
+                    old.reassigned_to = Some(token.number);
+                }
+                self.add(token.clone(), *index);
+            }
+            TokenChange::TokenMoved { number, index, .. } => {
+                if self.line.contains(number) {
+                    self.leave_line(*number);
+                    self.join_line(*number, *index);
+                }
+            }
+            TokenChange::MeetLinkUpdated { meet_link } => self.meet_link = Some(meet_link.clone()),
+        }
+    }
+
+    fn add(&mut self, token: Token, index: usize) {
+        if self.by_number.contains_key(&token.number) || self.by_id.contains_key(&token.id) {
+            return;
+        }
+        let number = token.number;
+        self.by_number.insert(number, self.tokens.len());
+        self.by_id.insert(token.id.clone(), self.tokens.len());
+        let waiting = token.state == TokenState::Waiting;
+        self.tokens.push(token);
+        if waiting {
+            self.join_line(number, index);
+        }
+    }
+
+    fn end(&mut self, number: u32, state: TokenState, at: DateTime<Utc>) {
+        self.leave_line(number);
+        if self.consulting == Some(number) {
+            self.consulting = None;
+        }
+        if let Some(token) = self.token_mut(number) {
+            token.state = state;
+            token.ended_at = Some(at);
+        }
+    }
+
+    fn join_line(&mut self, number: u32, index: usize) {
+        self.line.insert(index.min(self.line.len()), number);
+    }
+
+    fn leave_line(&mut self, number: u32) {
+        self.line.retain(|&n| n != number);
+    }
+
+    fn token_mut(&mut self, number: u32) -> Option<&mut Token> {
+        let ix = *self.by_number.get(&number)?;
+        Some(&mut self.tokens[ix])
+    }
+
+    /// Every token, in issue order.
+    pub fn tokens(&self) -> &[Token] {
+        &self.tokens
+    }
+
+    /// The token with this number.
+    pub fn token(&self, number: u32) -> Option<&Token> {
+        self.by_number.get(&number).map(|&ix| &self.tokens[ix])
+    }
+
+    /// The token with this id.
+    pub fn token_by_id(&self, id: &str) -> Option<&Token> {
+        self.by_id.get(id).map(|&ix| &self.tokens[ix])
+    }
+
+    /// The open token (not completed or cancelled) issued for an appointment.
+    pub fn token_for_appointment(&self, appointment_id: &str) -> Option<&Token> {
+        self.tokens
+            .iter()
+            .find(|t| t.is_open() && t.appointment_id.as_deref() == Some(appointment_id))
+    }
+
+    /// The waiting tokens' numbers in call order.
+    pub fn line(&self) -> &[u32] {
+        &self.line
+    }
+
+    /// The waiting tokens in call order.
+    pub fn waiting(&self) -> impl Iterator<Item = &Token> {
+        self.line.iter().filter_map(|&n| self.token(n))
+    }
+
+    /// The token with the doctor ("now serving").
+    pub fn now_serving(&self) -> Option<&Token> {
+        self.consulting.and_then(|n| self.token(n))
+    }
+
+    /// The token called last.
+    pub fn last_called(&self) -> Option<&Token> {
+        self.last_called.and_then(|n| self.token(n))
+    }
+
+    /// A waiting token's place in the line, 1 for the next to be seen.
+    pub fn position(&self, number: u32) -> Option<usize> {
+        self.line.iter().position(|&n| n == number).map(|i| i + 1)
+    }
+
+    /// The first `n` waiting tokens.
+    pub fn next(&self, n: usize) -> Vec<&Token> {
+        self.waiting().take(n).collect()
+    }
+
+    /// How many tokens are in each state.
+    pub fn counts(&self) -> TokenCounts {
+        let mut counts = TokenCounts::default();
+        for token in &self.tokens {
+            *match token.state {
+                TokenState::Waiting => &mut counts.waiting,
+                TokenState::Consulting => &mut counts.consulting,
+                TokenState::Completed => &mut counts.completed,
+                TokenState::Cancelled => &mut counts.cancelled,
+                TokenState::Late => &mut counts.late,
+                TokenState::Skipped => &mut counts.skipped,
+            } += 1;
+        }
+        counts
+    }
+
+    /// The doctor's meet link for tele-consultations, once set.
+    pub fn meet_link(&self) -> Option<&str> {
+        self.meet_link.as_deref()
+    }
+
+    /// The number the automatic sequence gives next: the smallest number neither issued
+    /// nor reserved.
+    pub fn next_number(&self, rules: &QueueRules) -> u32 {
+        (1..)
+            .find(|n| !self.by_number.contains_key(n) && !rules.is_reserved(*n))
+            .unwrap_or(u32::MAX)
+    }
+
+    /// How many tokens of a session count toward its limits: all but cancelled ones and
+    /// emergencies, and those of one channel.
+    pub(crate) fn session_load(&self, session_id: &str, kind: TokenKind) -> (u32, u32) {
+        let mut all = 0;
+        let mut of_kind = 0;
+        for token in self
+            .tokens
+            .iter()
+            .filter(|t| t.counts() && t.session_id == session_id)
+        {
+            if token.kind != TokenKind::Emergency {
+                all += 1;
+            }
+            if token.kind == kind {
+                of_kind += 1;
+            }
+        }
+        (all, of_kind)
+    }
+}

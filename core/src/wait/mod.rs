@@ -1,0 +1,1 @@
+//! Wait-time estimation.
