@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 
 use medsched::{
     Actor, AppointmentType, Availability, Bookings, Clinic, ClinicRules, Command, DayBook,
-    DoctorCalendar, Error, EventStore, InMemoryStore, Occupancy, Schedule, SlotOptions,
-    SlotRequest, StreamId, first_available,
+    DoctorCalendar, Error, EventStore, InMemoryStore, Occupancy, Queue, QueueDay, QueueRules,
+    Schedule, SlotOptions, SlotRequest, StreamId, TokenCommand, Tokens, first_available,
 };
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -32,9 +32,13 @@ fn field<T: DeserializeOwned>(case: &Value, name: &str) -> T {
 }
 
 fn run_case(doc: &Value, doctors: &[Availability], case: &Value) -> Value {
+    match case["op"].as_str().expect("op") {
+        "booking_script" => return booking_script(doc, case),
+        "token_script" => return token_script(doc, case),
+        _ => {}
+    }
     let doctor = &doctors[case["doctor"].as_u64().unwrap_or(0) as usize];
     let out = match case["op"].as_str().expect("op") {
-        "booking_script" => return booking_script(doc, case),
         "resolve" => serde_json::to_value(
             doctor
                 .resolve(field(case, "start"), field(case, "end"))
@@ -107,6 +111,41 @@ fn booking_script(doc: &Value, case: &Value) -> Value {
     Value::Array(results.collect())
 }
 
+/// Runs a token script (see the `format` of `testdata/vectors/tokens.json`) on a fresh
+/// in-memory store: one result per step.
+fn token_script(doc: &Value, case: &Value) -> Value {
+    let tenant: String = field(doc, "tenant");
+    let doctor: String = field(case, "doctor_id");
+    let day = QueueDay::new(tenant.as_str(), doctor.as_str(), field(case, "date"));
+    let rules: QueueRules = field(case, "rules");
+    let tokens = Tokens::new(InMemoryStore::new());
+    let steps = case["steps"].as_array().expect("steps");
+    let results = steps.iter().map(|step| {
+        let actor: Actor = field(step, "actor");
+        let command: TokenCommand = field(step, "command");
+        match tokens.execute(&day, &rules, &actor, field(step, "now"), &command) {
+            Ok(update) => {
+                let stored = tokens.store().load(&day.stream()).unwrap().events;
+                assert_eq!(
+                    Queue::from_events(&stored),
+                    update.queue,
+                    "{}: replay",
+                    step["name"]
+                );
+                let types: Vec<&str> = update.events.iter().map(|e| e.change.name()).collect();
+                json!({
+                    "events": types,
+                    "line": update.queue.line(),
+                    "now_serving": update.queue.now_serving().map(|t| t.number),
+                    "token": update.token.map(|t| t.number),
+                })
+            }
+            Err(e) => json!({ "error": error_json(&e) }),
+        }
+    });
+    Value::Array(results.collect())
+}
+
 /// An error's code and the fields that say why, as booking scripts expect them.
 fn error_json(e: &Error) -> Value {
     let why = match e {
@@ -143,7 +182,7 @@ fn check_or_bless(path: &Path, doc: &mut Value, results: Vec<Value>) {
     let mut failures = Vec::new();
     for (case, got) in doc["cases"].as_array_mut().unwrap().iter_mut().zip(results) {
         let what = format!("{}: {}", path.display(), case["name"]);
-        if case["op"] == "booking_script" {
+        if case["op"] == "booking_script" || case["op"] == "token_script" {
             let steps = case["steps"].as_array_mut().unwrap();
             let got = got.as_array().unwrap();
             for (i, (step, got)) in steps.iter_mut().zip(got).enumerate() {
@@ -190,7 +229,7 @@ fn vectors_agree() {
             .as_array()
             .unwrap()
             .iter()
-            .filter(|c| c["op"] == "booking_script")
+            .filter(|c| c["op"] == "booking_script" || c["op"] == "token_script")
             .map(|c| c["steps"].as_array().map_or(0, Vec::len))
             .sum::<usize>();
         check_or_bless(&path, &mut doc, results);
