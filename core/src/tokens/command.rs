@@ -58,6 +58,11 @@ pub enum TokenCommand {
     /// Issue a token (walk-in, phone and emergency tokens: staff only; a patient may take a
     /// booked token for their own appointment).
     Issue(TokenRequest),
+    /// Record that the patient of a token issued ahead (booked, phone) is at the clinic.
+    CheckIn {
+        /// The token.
+        number: u32,
+    },
     /// Call the first waiting token not yet called.
     CallNext,
     /// Start the consultation of a waiting token (one at a time).
@@ -147,6 +152,7 @@ impl TokenCommand {
     pub fn name(&self) -> &'static str {
         match self {
             TokenCommand::Issue(_) => "issue",
+            TokenCommand::CheckIn { .. } => "check_in",
             TokenCommand::CallNext => "call_next",
             TokenCommand::Start { .. } => "start",
             TokenCommand::Complete { .. } => "complete",

@@ -55,6 +55,14 @@ pub fn decide_token(
     let action = command.name();
     match command {
         TokenCommand::Issue(request) => issue(queue, request, ctx),
+        TokenCommand::CheckIn { number } => {
+            let open = [TokenState::Waiting, TokenState::Late, TokenState::Skipped];
+            let token = acting_on(queue, *number, ctx, action, &open, true)?;
+            if token.arrived_at.is_some() {
+                return Ok(Vec::new());
+            }
+            Ok(vec![TokenChange::TokenCheckedIn { number: *number }])
+        }
         TokenCommand::CallNext => {
             staff_only(ctx, "queue", action)?;
             let next = queue.waiting().find(|t| t.called_at.is_none());
@@ -301,6 +309,7 @@ fn issue(
         state: TokenState::Waiting,
         issued_at: ctx.now,
         issued_by: ctx.actor.clone(),
+        arrived_at: at_the_desk(request.kind).then_some(ctx.now),
         called_at: None,
         started_at: None,
         ended_at: None,
@@ -310,6 +319,11 @@ fn issue(
     };
     let index = place(queue, ctx.rules, request.kind, ix);
     Ok(vec![TokenChange::TokenIssued { token, index }])
+}
+
+/// Whether a token of this kind is issued to a patient standing at the desk.
+fn at_the_desk(kind: TokenKind) -> bool {
+    matches!(kind, TokenKind::WalkIn | TokenKind::Emergency)
 }
 
 fn same_request(token: &Token, request: &TokenRequest) -> bool {
@@ -448,6 +462,7 @@ fn reassign(
         state: TokenState::Waiting,
         issued_at: ctx.now,
         issued_by: ctx.actor.clone(),
+        arrived_at: Some(ctx.now),
         called_at: None,
         started_at: None,
         ended_at: None,

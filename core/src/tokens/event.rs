@@ -20,6 +20,11 @@ pub enum TokenChange {
         /// Its place in the line.
         index: usize,
     },
+    /// The patient of a token issued ahead (booked, phone) arrived at the clinic.
+    TokenCheckedIn {
+        /// The token.
+        number: u32,
+    },
     /// A token was called to the doctor ("your turn").
     TokenCalled {
         /// The token.
@@ -100,6 +105,7 @@ impl TokenChange {
     pub fn name(&self) -> &'static str {
         match self {
             TokenChange::TokenIssued { .. } => "token_issued",
+            TokenChange::TokenCheckedIn { .. } => "token_checked_in",
             TokenChange::TokenCalled { .. } => "token_called",
             TokenChange::ConsultationStarted { .. } => "consultation_started",
             TokenChange::ConsultationCompleted { .. } => "consultation_completed",
@@ -129,6 +135,7 @@ impl TokenChange {
                 Some(token.number)
             }
             TokenChange::TokenCalled { number }
+            | TokenChange::TokenCheckedIn { number }
             | TokenChange::ConsultationStarted { number, .. }
             | TokenChange::ConsultationCompleted { number }
             | TokenChange::TokenCancelled { number, .. }

@@ -65,6 +65,11 @@ impl Queue {
     pub fn apply_change(&mut self, change: &TokenChange, at: DateTime<Utc>) {
         match change {
             TokenChange::TokenIssued { token, index } => self.add(token.clone(), *index),
+            TokenChange::TokenCheckedIn { number } => {
+                if let Some(token) = self.token_mut(*number) {
+                    token.arrived_at = Some(at);
+                }
+            }
             TokenChange::TokenCalled { number } => {
                 if let Some(token) = self.token_mut(*number) {
                     token.called_at = Some(at);

@@ -33,6 +33,9 @@ pub struct Token {
     pub state: TokenState,
     /// When it was issued.
     pub issued_at: DateTime<Utc>,
+    /// When the patient was known to be at the clinic: issued at the desk (walk-in,
+    /// emergency) or checked in.
+    pub arrived_at: Option<DateTime<Utc>>,
     /// Who issued it.
     pub issued_by: Actor,
     /// When it was last called to the doctor.

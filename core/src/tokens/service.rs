@@ -244,7 +244,9 @@ fn acted_on<'q>(
                 .as_deref()
                 .and_then(|a| queue.token_for_appointment(a))
         }),
-        TokenCommand::Move { number, .. } => queue.token(*number),
+        TokenCommand::Move { number, .. } | TokenCommand::CheckIn { number } => {
+            queue.token(*number)
+        }
         _ => None,
     }
 }
