@@ -19,6 +19,18 @@ pub enum QueueNotificationKind {
     MeetLinkUpdate,
 }
 
+impl QueueNotificationKind {
+    /// `"position_update"`, `"your_turn"`, `"missed"` or `"meet_link_update"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QueueNotificationKind::PositionUpdate => "position_update",
+            QueueNotificationKind::YourTurn => "your_turn",
+            QueueNotificationKind::Missed => "missed",
+            QueueNotificationKind::MeetLinkUpdate => "meet_link_update",
+        }
+    }
+}
+
 /// One message to one patient about their token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QueueNotification {

@@ -21,13 +21,19 @@
 //! 5. the front desk at work ([`Bookings`] on an [`InMemoryStore`]): a hold, a second patient
 //!    refused, the hold booked, a reschedule refused by a holiday then made, leave approved
 //!    and the appointments it collides with, a cancellation, the notifications due, and the
-//!    audit timeline from the change feed.
+//!    audit timeline from the change feed;
+//! 6. the token desk ([`Tokens`](medsched::Tokens)): Dr Menon's Monday morning by token
+//!    number, with a booked token, walk-ins, a reserved number, a phone video consult, an
+//!    emergency, a skip, a late arrival reinserted, a manual reorder, the board and the
+//!    messages to send.
 //!
 //! Run it from the workspace root (no files, no network, no clock):
 //!
 //! ```text
 //! cargo run --release --example clinic_day
 //! ```
+
+mod token_desk;
 
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
@@ -94,7 +100,10 @@ fn main() -> Result<()> {
 
     heading("5. The front desk (bookings on the in-memory store)");
     drop(doctors);
-    front_desk(&mut schedule, &desk, now)
+    front_desk(&mut schedule, &desk, now)?;
+
+    heading("6. The token desk: Dr Menon's Monday morning OPD");
+    token_desk::token_desk(&schedule, &desk)
 }
 
 // ---------------------------------------------------------------------------------------

@@ -1,0 +1,123 @@
+//! Scores: error sums per day and estimator, and their summaries with day-level bootstrap
+//! confidence intervals (the days are resampled, every estimator on the same resample).
+
+use crate::rng::Rng;
+
+/// Bootstrap resamples per interval.
+const RESAMPLES: usize = 1000;
+
+/// One day's error sums for one estimator (error = estimate − truth, minutes).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Sums {
+    n: f64,
+    abs: f64,
+    err: f64,
+    sq: f64,
+    within: f64,
+    covered: f64,
+}
+
+impl Sums {
+    pub fn add(&mut self, estimate: f64, p90: f64, truth: f64) {
+        let e = estimate - truth;
+        self.n += 1.0;
+        self.abs += e.abs();
+        self.err += e;
+        self.sq += e * e;
+        self.within += f64::from(u8::from(e.abs() <= 10.0));
+        self.covered += f64::from(u8::from(truth <= p90));
+    }
+
+    fn merge(&mut self, other: &Sums) {
+        self.n += other.n;
+        self.abs += other.abs;
+        self.err += other.err;
+        self.sq += other.sq;
+        self.within += other.within;
+        self.covered += other.covered;
+    }
+
+    pub fn count(&self) -> f64 {
+        self.n
+    }
+
+    fn metrics(&self) -> [f64; 5] {
+        let n = self.n.max(1.0);
+        [self.abs / n, self.err / n, (self.sq / n).sqrt(), self.within / n, self.covered / n]
+    }
+}
+
+/// A value with its 95% interval.
+#[derive(Debug, Clone, Copy)]
+pub struct Interval {
+    pub value: f64,
+    pub low: f64,
+    pub high: f64,
+}
+
+/// One estimator's summary on one scenario: MAE, bias, RMSE, share within ±10 min, P90
+/// coverage, and MAE / the first estimator's MAE.
+#[derive(Debug, Clone, Copy)]
+pub struct Summary {
+    pub metrics: [Interval; 6],
+}
+
+impl Summary {
+    pub fn mae(&self) -> f64 {
+        self.metrics[0].value
+    }
+    pub fn bias(&self) -> f64 {
+        self.metrics[1].value
+    }
+    pub fn coverage(&self) -> f64 {
+        self.metrics[4].value
+    }
+    pub fn ratio(&self) -> f64 {
+        self.metrics[5].value
+    }
+}
+
+/// Summaries of each estimator from `days[d][e]` (day `d`, estimator `e`; estimator 0 is
+/// the baseline of the ratio).
+pub fn summarize(days: &[Vec<Sums>], seed: u64) -> Vec<Summary> {
+    let estimators = days.first().map_or(0, Vec::len);
+    let point = values(days.iter(), estimators);
+    let mut rng = Rng::new(seed);
+    let mut draws: Vec<Vec<[f64; 6]>> = vec![Vec::with_capacity(RESAMPLES); estimators];
+    for _ in 0..RESAMPLES {
+        let sample = (0..days.len()).map(|_| &days[rng.below(days.len())]);
+        for (e, v) in values(sample, estimators).into_iter().enumerate() {
+            draws[e].push(v);
+        }
+    }
+    point
+        .iter()
+        .zip(&mut draws)
+        .map(|(value, draws)| Summary {
+            metrics: std::array::from_fn(|m| {
+                let mut column: Vec<f64> = draws.iter().map(|d| d[m]).collect();
+                column.sort_by(f64::total_cmp);
+                let at = |q: f64| column[((q * (column.len() - 1) as f64).round()) as usize];
+                Interval { value: value[m], low: at(0.025), high: at(0.975) }
+            }),
+        })
+        .collect()
+}
+
+/// The six metrics of each estimator over the given days.
+fn values<'a>(days: impl Iterator<Item = &'a Vec<Sums>>, estimators: usize) -> Vec<[f64; 6]> {
+    let mut totals = vec![Sums::default(); estimators];
+    for day in days {
+        for (total, sums) in totals.iter_mut().zip(day) {
+            total.merge(sums);
+        }
+    }
+    let baseline_mae = totals.first().map_or(1.0, |t| t.metrics()[0]);
+    totals
+        .iter()
+        .map(|t| {
+            let [mae, bias, rmse, within, covered] = t.metrics();
+            [mae, bias, rmse, within, covered, mae / baseline_mae]
+        })
+        .collect()
+}
