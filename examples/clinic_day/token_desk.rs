@@ -6,7 +6,7 @@ use medsched::{
     TokenRequest, TokenSession, Tokens,
 };
 
-use super::{TENANT, at, day, hm};
+use super::{TENANT, at, day};
 
 /// The morning session's rules: 40 tokens, online bookings up to 20, number 1 kept for a
 /// senior citizen, late arrivals back after the next 3 waiting patients.

@@ -136,7 +136,7 @@ pub fn decide_token(
             back_in_line(queue, *number, ctx, action)?;
             Ok(vec![TokenChange::TokenReinserted {
                 number: *number,
-                index: 0,
+                index: behind_emergencies(queue, ctx.rules, 0),
                 reason: reason.clone(),
             }])
         }
@@ -149,7 +149,7 @@ pub fn decide_token(
             let after = after.unwrap_or(ctx.rules.late_reinsert_after) as usize;
             Ok(vec![TokenChange::TokenReinserted {
                 number: *number,
-                index: after.min(queue.line().len()),
+                index: behind_emergencies(queue, ctx.rules, after.min(queue.line().len())),
                 reason: reason.clone(),
             }])
         }
@@ -263,6 +263,15 @@ fn issue(
     request: &TokenRequest,
     ctx: &TokenContext<'_>,
 ) -> Result<Vec<TokenChange>> {
+    let id = request.token_id.as_str();
+    if ctx.actor.is_patient() {
+        if request.kind != TokenKind::Booked || request.number.is_some() {
+            return Err(violation(id, "issue", PolicyRule::StaffOnly));
+        }
+        if request.patient_id != ctx.actor.id {
+            return Err(violation(id, "issue", PolicyRule::NotOwner));
+        }
+    }
     if let Some(existing) = queue.token_by_id(&request.token_id) {
         return if same_request(existing, request) {
             Ok(Vec::new())
@@ -276,18 +285,17 @@ fn issue(
     }
     check_request(request)?;
     if let Some(appointment) = &request.appointment_id
-        && queue.token_for_appointment(appointment).is_some()
+        && let Some(existing) = queue.token_for_appointment(appointment)
     {
-        return Ok(Vec::new());
-    }
-    let id = request.token_id.as_str();
-    if ctx.actor.is_patient() {
-        if request.kind != TokenKind::Booked || request.number.is_some() {
-            return Err(violation(id, "issue", PolicyRule::StaffOnly));
-        }
-        if request.patient_id != ctx.actor.id {
-            return Err(violation(id, "issue", PolicyRule::NotOwner));
-        }
+        return if existing.patient_id == request.patient_id {
+            Ok(Vec::new())
+        } else {
+            Err(Error::invalid(
+                "appointment_id",
+                appointment,
+                Problem::Conflicting(format!("token {} of another patient", existing.number)),
+            ))
+        };
     }
     let (ix, session) = session_for(request, ctx)?;
     if ctx.now >= session.end {
@@ -330,6 +338,8 @@ fn same_request(token: &Token, request: &TokenRequest) -> bool {
     token.kind == request.kind
         && token.patient_id == request.patient_id
         && token.appointment_id == request.appointment_id
+        && token.mode == request.mode
+        && token.expected_at == request.expected_at
         && request
             .session_id
             .as_ref()
@@ -418,21 +428,32 @@ fn number_for(queue: &Queue, request: &TokenRequest, rules: &QueueRules) -> Resu
 
 /// Where a new token joins the line: emergencies after the emergencies already at the head
 /// (with `emergencies_first`), every other token after the waiting tokens of its session and
-/// earlier ones.
+/// earlier ones, and never ahead of the emergencies at the head.
 fn place(queue: &Queue, rules: &QueueRules, kind: TokenKind, session_ix: usize) -> usize {
     if kind == TokenKind::Emergency && rules.emergencies_first {
-        return queue
-            .waiting()
-            .take_while(|t| t.kind == TokenKind::Emergency)
-            .count();
+        return behind_emergencies(queue, rules, 0);
     }
     let session_of = |t: &Token| rules.session(&t.session_id).map_or(usize::MAX, |(i, _)| i);
-    queue
+    let index = queue
         .waiting()
         .enumerate()
         .filter(|(_, t)| session_of(t) <= session_ix)
         .last()
-        .map_or(0, |(i, _)| i + 1)
+        .map_or(0, |(i, _)| i + 1);
+    behind_emergencies(queue, rules, index)
+}
+
+/// `index`, moved behind the emergencies waiting at the head of the line when emergencies go
+/// first: only staff moving a token by hand put anyone ahead of them.
+fn behind_emergencies(queue: &Queue, rules: &QueueRules, index: usize) -> usize {
+    if !rules.emergencies_first {
+        return index;
+    }
+    let leading = queue
+        .waiting()
+        .take_while(|t| t.kind == TokenKind::Emergency)
+        .count();
+    index.max(leading)
 }
 
 fn reassign(
