@@ -109,6 +109,11 @@ pub use tokens::{
     TokenKind, TokenRequest, TokenSession, TokenState, Tokens, decide_token, queue_notifications,
     validate_meet_link,
 };
+pub use wait::{
+    Consultation, DoctorHistory, DurationPrior, IssuedCounts, MovingAverageEstimator, PastDay,
+    QueueEstimator, QueueRates, QueueSnapshot, SkippedToken, WaitEstimate, WaitEstimator,
+    WaitingToken,
+};
 
 /// The README's examples, compiled and run as doctests.
 #[doc = include_str!("../../README.md")]

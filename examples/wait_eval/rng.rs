@@ -13,7 +13,7 @@ pub fn splitmix64(state: &mut u64) -> u64 {
 
 /// Mixes several numbers (a scenario, a doctor, a day) into one seed.
 pub fn seed_of(parts: &[u64]) -> u64 {
-    let mut state = 0x5EED_0F_C11_u64;
+    let mut state = 0x0005_EED0_FC11_u64;
     for &part in parts {
         state ^= part;
         state = splitmix64(&mut state);

@@ -2,30 +2,35 @@
 //!
 //! One doctor, one session of 09:00–13:00 (Asia/Kolkata), a token line. Sources:
 //!
-//! - **Consultation length.** Lognormal (Cayirli & Veral, 2003, "Outpatient scheduling in
-//!   health care: a review of literature", *Production and Operations Management* 12(4):
-//!   service times are right-skewed, lognormal and gamma fits are usual, coefficients of
-//!   variation 0.35–0.85). Median 7 minutes for a specialist OPD: Irving et al., 2017,
+//! - **Consultation length.** Lognormal: Cayirli & Veral, 2003, "Outpatient scheduling in
+//!   health care: a review of literature", *Production and Operations Management* 12(4),
+//!   review right-skewed service times (lognormal and gamma fits) with coefficients of
+//!   variation commonly put at 0.35–0.85. Median 7 minutes: Irving et al., 2017,
 //!   "International variations in primary care physician consultation time: a systematic
-//!   review of 67 countries", *BMJ Open* 7:e017902, report about 2 minutes in Indian
-//!   primary care; specialist outpatient consultations are longer, and the brief's
-//!   6–8 minutes is used. Within-day log-sd 0.5 (CV 0.53), 0.8 (CV 0.95) when highly
-//!   variable.
+//!   review of 67 countries", *BMJ Open* 7:e017902, find averages from 48 s (Bangladesh) to
+//!   22.5 min (Sweden), 5 minutes or less in 18 countries with half the world's population;
+//!   Indian primary care is among the shortest (about 2 minutes). A specialist OPD is
+//!   slower; 7 minutes, within a 6–8 minute range, is an assumption. Within-day log-sd 0.5
+//!   (CV 0.53), 0.8 (CV 0.95) when highly variable.
 //! - **Doctors and days.** Each doctor's median is 7 min × a lognormal factor (log-sd 0.2,
 //!   about 5–10 minutes); each day multiplies it by a day factor (log-sd 0.15; 0.3 when
 //!   highly variable): an assumption standing for the day's case mix and pace, not a
 //!   published figure.
 //! - **Load.** A doctor facing a long line shortens consultations: each patient present
 //!   beyond 5 takes 1.5% off, down to 85% (KC & Terwiesch, 2009, "Impact of workload on
-//!   service time and patient safety", *Management Science* 55(9), found service speeding
-//!   up under high load; the size here is an assumption). Estimators do not know this rule.
+//!   service time and patient safety", *Management Science* 55(9), find that health-care
+//!   workers accelerate as load increases; the size here is an assumption). Estimators do
+//!   not know this rule; the host records how many waited at each consult's start.
 //! - **Booked patients.** Tokens 1..B, one per 10-minute slot from 09:00, a quarter by
 //!   phone. No-shows 15% (25% when disrupted): Dantas et al., 2018, "No-shows in
 //!   appointment scheduling – a systematic literature review", *Health Policy* 122(4),
-//!   report 23% on average across studies. Arrival offset normal, mean −10 min, sd 15
-//!   (mean 0, sd 25 when disrupted), not before 08:00: Cayirli & Veral (2003) summarize
-//!   unpunctuality studies where patients arrive early on average with a spread of tens of
-//!   minutes; the exact values are assumptions.
+//!   find 23% on average over 105 studies (13% in Oceania to 43% in Africa). Arrival
+//!   offset normal, mean −10 min, sd 15 (mean 0, sd 25 when disrupted), not before 08:00:
+//!   the normal offset is the classic assumption of the scheduling literature (Cayirli &
+//!   Veral, 2003, review unpunctuality studies where patients come early on average);
+//!   measured offsets are heavier-tailed (Eftakhari et al., 2012, *American Journal of
+//!   Operational Research* 2(2), fit generalized logistic and Johnson SU). The values are
+//!   assumptions.
 //! - **Walk-ins.** Poisson, 4 per hour from 08:30 to 12:30 (8 per hour under heavy load);
 //!   each gets the next number at the end of the line. An assumption.
 //! - **Emergencies.** Poisson during the session, 0.15 per hour (1 per hour when

@@ -43,7 +43,13 @@ impl Sums {
 
     fn metrics(&self) -> [f64; 5] {
         let n = self.n.max(1.0);
-        [self.abs / n, self.err / n, (self.sq / n).sqrt(), self.within / n, self.covered / n]
+        [
+            self.abs / n,
+            self.err / n,
+            (self.sq / n).sqrt(),
+            self.within / n,
+            self.covered / n,
+        ]
     }
 }
 
@@ -63,9 +69,6 @@ pub struct Summary {
 }
 
 impl Summary {
-    pub fn mae(&self) -> f64 {
-        self.metrics[0].value
-    }
     pub fn bias(&self) -> f64 {
         self.metrics[1].value
     }
@@ -98,7 +101,11 @@ pub fn summarize(days: &[Vec<Sums>], seed: u64) -> Vec<Summary> {
                 let mut column: Vec<f64> = draws.iter().map(|d| d[m]).collect();
                 column.sort_by(f64::total_cmp);
                 let at = |q: f64| column[((q * (column.len() - 1) as f64).round()) as usize];
-                Interval { value: value[m], low: at(0.025), high: at(0.975) }
+                Interval {
+                    value: value[m],
+                    low: at(0.025),
+                    high: at(0.975),
+                }
             }),
         })
         .collect()

@@ -41,6 +41,8 @@ struct Token {
     kind: TokenKind,
     slot: Option<f64>,
     present: bool,
+    /// When a skipped patient came back.
+    returned: Option<f64>,
     start: Option<f64>,
 }
 
@@ -58,8 +60,9 @@ struct Clinic<'a> {
     tokens: Vec<Token>,
     line: Vec<usize>,
     skipped: Vec<usize>,
-    consult: Option<(f64, f64)>,
-    completed: Vec<(f64, f64)>,
+    /// The consult in progress: start, end, patients present and waiting at its start.
+    consult: Option<(f64, f64, u32)>,
+    completed: Vec<(f64, f64, u32)>,
     issued: IssuedCounts,
     /// Taken snapshots, with the token index of each waiting entry.
     taken: Vec<(QueueSnapshot, Vec<usize>)>,
@@ -90,9 +93,20 @@ pub fn simulate(
     let mut booking_times = Vec::new();
     for b in 0..params.booked {
         let phone = rng.chance(params.phone_share);
-        let kind = if phone { TokenKind::Phone } else { TokenKind::Booked };
+        let kind = if phone {
+            TokenKind::Phone
+        } else {
+            TokenKind::Booked
+        };
         let slot = f64::from(b) * params.slot_minutes;
-        clinic.tokens.push(Token { number: b + 1, kind, slot: Some(slot), present: false, start: None });
+        clinic.tokens.push(Token {
+            number: b + 1,
+            kind,
+            slot: Some(slot),
+            present: false,
+            returned: None,
+            start: None,
+        });
         if phone {
             clinic.issued.phone += 1;
         } else {
@@ -100,12 +114,19 @@ pub fn simulate(
         }
         let offset = params.arrival_offset_mean + params.arrival_offset_sd * rng.normal();
         if !rng.chance(params.no_show) {
-            arrivals.push(((slot + offset).max(params.earliest_arrival), Arrival::Booked(b as usize)));
+            arrivals.push((
+                (slot + offset).max(params.earliest_arrival),
+                Arrival::Booked(b as usize),
+            ));
         }
         let (from, to) = BOOKING_WINDOW;
         booking_times.push(from + (to - from) * rng.uniform());
     }
-    let walk_ins = rng.poisson_times(params.walk_ins_per_hour, params.walk_ins_from, params.walk_ins_until);
+    let walk_ins = rng.poisson_times(
+        params.walk_ins_per_hour,
+        params.walk_ins_from,
+        params.walk_ins_until,
+    );
     arrivals.extend(walk_ins.into_iter().map(|t| (t, Arrival::WalkIn)));
     let emergencies = rng.poisson_times(params.emergencies_per_hour, 0.0, params.session_minutes);
     arrivals.extend(emergencies.into_iter().map(|t| (t, Arrival::Emergency)));
@@ -138,7 +159,7 @@ pub fn simulate(
             if let Arrival::Booked(b) = who {
                 checked_in.push((b, t));
             }
-            clinic.arrive(who);
+            clinic.arrive(t, who);
             clinic.call(t, rng);
             if scored(t) {
                 clinic.snapshot(t);
@@ -163,7 +184,7 @@ impl Clinic<'_> {
         self.line.iter().any(|&i| self.tokens[i].present)
     }
 
-    fn arrive(&mut self, who: Arrival) {
+    fn arrive(&mut self, t: f64, who: Arrival) {
         let number = self.tokens.len() as u32 + 1;
         match who {
             Arrival::Booked(b) => {
@@ -173,16 +194,35 @@ impl Clinic<'_> {
                     let at = self.params.reinsert_after.min(self.line.len());
                     self.line.insert(at, b);
                     self.issued.reinserted += 1;
+                    self.tokens[b].returned = Some(t);
                 }
             }
             Arrival::WalkIn => {
-                self.tokens.push(Token { number, kind: TokenKind::WalkIn, slot: None, present: true, start: None });
+                self.tokens.push(Token {
+                    number,
+                    kind: TokenKind::WalkIn,
+                    slot: None,
+                    present: true,
+                    returned: None,
+                    start: None,
+                });
                 self.line.push(self.tokens.len() - 1);
                 self.issued.walk_in += 1;
             }
             Arrival::Emergency => {
-                self.tokens.push(Token { number, kind: TokenKind::Emergency, slot: None, present: true, start: None });
-                let head = self.line.iter().take_while(|&&i| self.tokens[i].kind == TokenKind::Emergency).count();
+                self.tokens.push(Token {
+                    number,
+                    kind: TokenKind::Emergency,
+                    slot: None,
+                    present: true,
+                    returned: None,
+                    start: None,
+                });
+                let head = self
+                    .line
+                    .iter()
+                    .take_while(|&&i| self.tokens[i].kind == TokenKind::Emergency)
+                    .count();
                 self.line.insert(head, self.tokens.len() - 1);
                 self.issued.emergency += 1;
             }
@@ -201,26 +241,42 @@ impl Clinic<'_> {
         self.skipped.extend(self.line.drain(..p));
         let i = self.line.remove(0);
         self.tokens[i].start = Some(t);
-        let present = self.line.iter().filter(|&&i| self.tokens[i].present).count();
+        let present = self
+            .line
+            .iter()
+            .filter(|&&i| self.tokens[i].present)
+            .count();
         let p = self.params;
-        let load = (1.0 - p.load_step * present.saturating_sub(p.load_free) as f64).max(p.load_floor);
+        let load =
+            (1.0 - p.load_step * present.saturating_sub(p.load_free) as f64).max(p.load_floor);
         let log = self.doctor.log_median + self.doctor.day_log_factor + p.log_sd * rng.normal();
-        self.consult = Some((t, t + log.exp() * load));
+        self.consult = Some((t, t + log.exp() * load, present as u32));
     }
 
     fn snapshot(&mut self, t: f64) {
-        let mut queue = QueueSnapshot::new(self.at(t), self.at(0.0), self.at(self.params.session_minutes));
+        let mut queue = QueueSnapshot::new(
+            self.at(t),
+            self.at(0.0),
+            self.at(self.params.session_minutes),
+        );
         queue.consulting_since = self.consult.map(|c| self.at(c.0));
         queue.waiting = self.line.iter().map(|&i| self.waiting_token(i)).collect();
         queue.skipped = self
             .skipped
             .iter()
-            .map(|&i| SkippedToken { number: self.tokens[i].number, expected_at: self.tokens[i].slot.map(|s| self.at(s)) })
+            .map(|&i| SkippedToken {
+                number: self.tokens[i].number,
+                expected_at: self.tokens[i].slot.map(|s| self.at(s)),
+            })
             .collect();
         queue.completed = self
             .completed
             .iter()
-            .map(|&(s, e)| Consultation { started_at: self.at(s), ended_at: self.at(e) })
+            .map(|&(s, e, waiting)| Consultation {
+                started_at: self.at(s),
+                ended_at: self.at(e),
+                waiting_at_start: Some(waiting),
+            })
             .collect();
         queue.issued = self.issued;
         queue.reinsert_after = self.params.reinsert_after as u32;
@@ -240,10 +296,21 @@ impl Clinic<'_> {
     /// Snapshots at booking times: the tokens booked so far, nobody there yet.
     fn booking_snapshots(&mut self, booking_times: &[f64]) {
         for &t in booking_times {
-            let booked: Vec<usize> = (0..booking_times.len()).filter(|&b| booking_times[b] <= t).collect();
-            let mut queue = QueueSnapshot::new(self.at(t), self.at(0.0), self.at(self.params.session_minutes));
+            let booked: Vec<usize> = (0..booking_times.len())
+                .filter(|&b| booking_times[b] <= t)
+                .collect();
+            let mut queue = QueueSnapshot::new(
+                self.at(t),
+                self.at(0.0),
+                self.at(self.params.session_minutes),
+            );
             queue.waiting = booked.iter().map(|&b| self.waiting_token(b)).collect();
-            queue.issued.booked = booked.len() as u32;
+            for token in &queue.waiting {
+                match token.kind {
+                    TokenKind::Phone => queue.issued.phone += 1,
+                    _ => queue.issued.booked += 1,
+                }
+            }
             queue.reinsert_after = self.params.reinsert_after as u32;
             self.taken.push((queue, booked));
         }
@@ -251,7 +318,8 @@ impl Clinic<'_> {
 
     fn finish_day(self, checked_in: &[(usize, f64)]) -> Day {
         let past = PastDay {
-            durations: self.completed.iter().map(|(s, e)| e - s).collect(),
+            durations: self.completed.iter().map(|(s, e, _)| e - s).collect(),
+            waiting_at_start: self.completed.iter().map(|c| c.2).collect(),
             booked: self.params.booked,
             no_shows: self.params.booked - checked_in.len() as u32,
             emergencies: self.issued.emergency,
@@ -260,6 +328,11 @@ impl Clinic<'_> {
                 .iter()
                 .map(|&(b, t)| t - self.tokens[b].slot.unwrap_or(t))
                 .collect(),
+            return_waits: self
+                .tokens
+                .iter()
+                .filter_map(|t| Some(t.start? - t.returned?))
+                .collect(),
         };
         let base = self.base;
         let snapshots = self
@@ -267,7 +340,10 @@ impl Clinic<'_> {
             .into_iter()
             .map(|(queue, line)| {
                 let now = (queue.now - base).num_milliseconds() as f64 / 60_000.0;
-                let truth = line.iter().map(|&i| self.tokens[i].start.map(|s| s - now)).collect();
+                let truth = line
+                    .iter()
+                    .map(|&i| self.tokens[i].start.map(|s| s - now))
+                    .collect();
                 Scored { queue, truth }
             })
             .collect();

@@ -16,6 +16,7 @@ mod queue;
 mod records;
 mod rules;
 mod service;
+mod waits;
 
 pub use command::{TokenCommand, TokenRequest};
 pub use decide::{TokenContext, decide_token};

@@ -19,6 +19,7 @@ pub struct Queue {
     consulting: Option<u32>,
     last_called: Option<u32>,
     meet_link: Option<String>,
+    reinsertions: u32,
 }
 
 /// How many tokens are in each state.
@@ -99,6 +100,7 @@ impl Queue {
                     token.called_at = None;
                     token.ended_at = None;
                     self.join_line(*number, *index);
+                    self.reinsertions = self.reinsertions.saturating_add(1);
                 }
             }
             TokenChange::TokenReassigned { from, token, index } => {
@@ -222,6 +224,11 @@ impl Queue {
             } += 1;
         }
         counts
+    }
+
+    /// How many times a skipped or late token went back into the line.
+    pub fn reinsertions(&self) -> u32 {
+        self.reinsertions
     }
 
     /// The doctor's meet link for tele-consultations, once set.

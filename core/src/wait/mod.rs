@@ -1,1 +1,33 @@
-//! Wait-time estimation.
+//! Wait-time estimation for a doctor's token line.
+//!
+//! The token queue describes the line at `now` as a [`QueueSnapshot`]; the doctor's past is
+//! a [`DoctorHistory`]. A [`WaitEstimator`] turns both into one [`WaitEstimate`] per waiting
+//! token: the expected minutes until its consult starts and a P90 bound. Two estimators:
+//!
+//! - [`MovingAverageEstimator`]: average duration × patients ahead (the usual display);
+//! - [`QueueEstimator`]: today's speed shrunk toward history, the rest of the running
+//!   consult from its duration distribution, absent patients, late returns and emergencies.
+//!
+//! `docs/WAIT_ESTIMATION.md` gives the method, the simulator it is evaluated on
+//! (`cargo run --release --example wait_eval`) and the results.
+
+mod arrivals;
+mod baseline;
+mod durations;
+mod estimator;
+mod history;
+mod line;
+mod rates;
+mod snapshot;
+mod speed;
+mod stats;
+
+pub use baseline::MovingAverageEstimator;
+pub use durations::DurationPrior;
+pub use estimator::QueueEstimator;
+pub use history::{DoctorHistory, PastDay};
+pub use rates::QueueRates;
+pub use snapshot::{
+    Consultation, IssuedCounts, QueueSnapshot, SkippedToken, WaitEstimate, WaitEstimator,
+    WaitingToken,
+};

@@ -1,0 +1,105 @@
+//! From a token queue to wait estimates: what the estimator is shown of each session's line.
+
+use chrono::{DateTime, Utc};
+
+use crate::{
+    Consultation, DoctorHistory, EventStore, IssuedCounts, Queue, QueueDay, QueueRules,
+    QueueSnapshot, Result, SkippedToken, TokenKind, TokenState, Tokens, WaitEstimate,
+    WaitEstimator, WaitingToken,
+};
+
+impl Queue {
+    /// What a wait estimator sees of one session's line at `now`: its waiting tokens in
+    /// call order (present once checked in or issued at the desk), its skipped and late
+    /// tokens that may come back, the consultation in progress if it is this session's,
+    /// every consultation finished today (the day's pace), and the day's counts.
+    ///
+    /// `None` for a session the rules do not have.
+    pub fn wait_snapshot(
+        &self,
+        rules: &QueueRules,
+        session_id: &str,
+        now: DateTime<Utc>,
+    ) -> Option<QueueSnapshot> {
+        let (_, session) = rules.session(session_id)?;
+        let mut snapshot = QueueSnapshot::new(now, session.start, session.end);
+        snapshot.reinsert_after = rules.late_reinsert_after;
+        snapshot.consulting_since = self
+            .now_serving()
+            .filter(|t| t.session_id == session_id)
+            .and_then(|t| t.started_at);
+        snapshot.waiting = self
+            .waiting()
+            .filter(|t| t.session_id == session_id)
+            .map(|t| WaitingToken {
+                number: t.number,
+                kind: t.kind,
+                expected_at: t.expected_at,
+                present: t.arrived_at.is_some(),
+            })
+            .collect();
+        let mut completed: Vec<Consultation> = Vec::new();
+        for token in self.tokens() {
+            match token.state {
+                TokenState::Skipped | TokenState::Late if token.session_id == session_id => {
+                    snapshot.skipped.push(SkippedToken {
+                        number: token.number,
+                        expected_at: token.expected_at,
+                    });
+                }
+                TokenState::Completed => {
+                    if let (Some(start), Some(end)) = (token.started_at, token.ended_at) {
+                        completed.push(Consultation::new(start, end));
+                    }
+                }
+                _ => {}
+            }
+            let count = match token.kind {
+                TokenKind::Booked => &mut snapshot.issued.booked,
+                TokenKind::WalkIn => &mut snapshot.issued.walk_in,
+                TokenKind::Phone => &mut snapshot.issued.phone,
+                TokenKind::Emergency => &mut snapshot.issued.emergency,
+            };
+            *count = count.saturating_add(1);
+        }
+        completed.sort_by_key(|c| c.started_at);
+        snapshot.completed = completed;
+        snapshot.issued = IssuedCounts {
+            reinserted: self.reinsertions(),
+            ..snapshot.issued
+        };
+        Some(snapshot)
+    }
+}
+
+impl<S: EventStore> Tokens<S> {
+    /// Wait estimates for every waiting token of the queue, in line order: each session's
+    /// line is shown to `estimator` as [`Queue::wait_snapshot`] (a later session's tokens
+    /// wait from its start), with the doctor's `history`.
+    ///
+    /// # Errors
+    ///
+    /// The store's errors; [`Error::InvalidInput`](crate::Error::InvalidInput) for bad rules.
+    pub fn wait_estimates(
+        &self,
+        day: &QueueDay,
+        rules: &QueueRules,
+        now: DateTime<Utc>,
+        history: &DoctorHistory,
+        estimator: &impl WaitEstimator,
+    ) -> Result<Vec<WaitEstimate>> {
+        rules.check().map_err(|e| e.within("rules"))?;
+        let queue = self.queue(day)?;
+        let mut estimates = Vec::new();
+        for session in &rules.sessions {
+            if let Some(snapshot) = queue.wait_snapshot(rules, &session.id, now)
+                && !snapshot.waiting.is_empty()
+            {
+                estimates.extend(estimator.estimate(&snapshot, history));
+            }
+        }
+        let order = |e: &WaitEstimate| queue.position(e.number).unwrap_or(usize::MAX);
+        estimates.sort_by_key(order);
+        Ok(estimates)
+    }
+}

@@ -1,0 +1,219 @@
+//! The doctor's consultation durations as a lognormal model, fitted to past days.
+
+use serde::{Deserialize, Serialize};
+
+use crate::wait::history::PastDay;
+
+/// Median consultation length assumed for a doctor with no history, minutes (specialist
+/// outpatient consultations: 6–8 minutes; see `docs/WAIT_ESTIMATION.md`).
+pub(crate) const DEFAULT_MEDIAN_MINUTES: f64 = 7.0;
+/// Within-day standard deviation of log durations assumed without history (a coefficient
+/// of variation of about 0.53, inside the 0.35–0.85 of Cayirli & Veral, 2003).
+pub(crate) const DEFAULT_LOG_SD: f64 = 0.5;
+/// Day-to-day standard deviation of a doctor's mean log duration assumed when too few
+/// days are known to measure it.
+pub(crate) const DEFAULT_DAY_SD: f64 = 0.2;
+/// How uncertain the mean log duration of a doctor with no history at all is (doctors
+/// differ more than one doctor's days do).
+pub(crate) const UNKNOWN_DOCTOR_SD: f64 = 0.5;
+
+/// Prior weights: the default log-sd counts as 8 degrees of freedom, the default day sd as
+/// 4 days; the load slope is shrunk toward 0 as if by 100 (waiting patients)² of spread.
+const PRIOR_LOG_SD_DF: f64 = 8.0;
+const PRIOR_DAY_SD_DAYS: f64 = 4.0;
+const LOAD_RIDGE: f64 = 100.0;
+/// The largest load slope believed, per waiting patient (either way).
+pub(crate) const MAX_LOAD_SLOPE: f64 = 0.05;
+
+/// A lognormal model of one doctor's consultation durations.
+///
+/// On a given day, the log of a consultation's length is normal with that day's mean and
+/// standard deviation `log_sd`, shifted by `load_slope` per patient waiting beyond
+/// `load_reference` when it began (a doctor facing a long line often goes faster). The
+/// day's mean varies around `log_mean` with standard deviation `day_sd`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DurationPrior {
+    /// Mean over days of the day's mean log duration (log minutes), at `load_reference`
+    /// patients waiting.
+    pub log_mean: f64,
+    /// Within-day standard deviation of log durations.
+    pub log_sd: f64,
+    /// Day-to-day standard deviation of the day's mean log duration.
+    pub day_sd: f64,
+    /// Change of the log duration per patient waiting when a consultation begins (0 when
+    /// not measured; negative when a longer line means shorter consultations).
+    pub load_slope: f64,
+    /// The number waiting that `log_mean` refers to (the history's average).
+    pub load_reference: f64,
+    /// How many past days with durations the model rests on (0: the defaults).
+    pub days: u32,
+    /// How many durations it rests on.
+    pub consultations: u32,
+}
+
+impl Default for DurationPrior {
+    fn default() -> Self {
+        DurationPrior {
+            log_mean: DEFAULT_MEDIAN_MINUTES.ln(),
+            log_sd: DEFAULT_LOG_SD,
+            day_sd: DEFAULT_DAY_SD,
+            load_slope: 0.0,
+            load_reference: 0.0,
+            days: 0,
+            consultations: 0,
+        }
+    }
+}
+
+impl DurationPrior {
+    /// The median duration of a typical day, minutes.
+    pub fn median_minutes(&self) -> f64 {
+        self.log_mean.exp()
+    }
+
+    /// The mean duration of a typical day, minutes.
+    pub fn mean_minutes(&self) -> f64 {
+        (self.log_mean + 0.5 * self.log_sd * self.log_sd).exp()
+    }
+
+    /// Fits the model to validated days: the load slope first (a within-day regression of
+    /// log durations on the number waiting, shrunk toward 0), then the rest on log
+    /// durations brought to the reference load.
+    pub(crate) fn fit(days: &[PastDay]) -> DurationPrior {
+        let (load_slope, load_reference) = load_effect(days);
+        let (mut day_means, mut noise) = (Vec::new(), Vec::new());
+        let (mut squares, mut df, mut count) = (0.0, 0.0, 0u32);
+        for day in days.iter().filter(|d| !d.durations.is_empty()) {
+            let logs: Vec<f64> = (0..day.durations.len())
+                .map(|i| {
+                    let waiting = day.waiting_at_start.get(i).map(|&w| f64::from(w));
+                    let shift = waiting.map_or(0.0, |w| load_slope * (w - load_reference));
+                    day.durations[i].ln() - shift
+                })
+                .collect();
+            let n = logs.len() as f64;
+            let mean = logs.iter().sum::<f64>() / n;
+            squares += logs.iter().map(|l| (l - mean).powi(2)).sum::<f64>();
+            df += n - 1.0;
+            count = count.saturating_add(u32::try_from(logs.len()).unwrap_or(u32::MAX));
+            day_means.push(mean);
+            noise.push(1.0 / n);
+        }
+        let variance =
+            (squares + PRIOR_LOG_SD_DF * DEFAULT_LOG_SD * DEFAULT_LOG_SD) / (df + PRIOR_LOG_SD_DF);
+        if day_means.is_empty() {
+            return DurationPrior::default();
+        }
+        let known = day_means.len() as f64;
+        let log_mean = day_means.iter().sum::<f64>() / known;
+        // Spread of day means beyond what within-day noise explains, shrunk toward the default.
+        let measured = if day_means.len() >= 2 {
+            let spread = day_means
+                .iter()
+                .map(|m| (m - log_mean).powi(2))
+                .sum::<f64>();
+            let noise = variance * noise.iter().sum::<f64>() / known;
+            (spread / (known - 1.0) - noise).max(0.0)
+        } else {
+            0.0
+        };
+        let day_variance = ((known - 1.0) * measured
+            + PRIOR_DAY_SD_DAYS * DEFAULT_DAY_SD * DEFAULT_DAY_SD)
+            / (known - 1.0 + PRIOR_DAY_SD_DAYS);
+        DurationPrior {
+            log_mean,
+            log_sd: variance.sqrt(),
+            day_sd: day_variance.sqrt(),
+            load_slope,
+            load_reference,
+            days: u32::try_from(day_means.len()).unwrap_or(u32::MAX),
+            consultations: count,
+        }
+    }
+}
+
+/// The load slope and reference: a pooled within-day least-squares slope of log duration on
+/// the number waiting (ridge-shrunk toward 0, clamped), and the mean number waiting, over
+/// days that recorded it.
+fn load_effect(days: &[PastDay]) -> (f64, f64) {
+    let (mut sxy, mut sxx, mut sum, mut n) = (0.0, 0.0, 0.0, 0.0);
+    for day in days
+        .iter()
+        .filter(|d| d.waiting_at_start.len() == d.durations.len())
+    {
+        let k = day.durations.len() as f64;
+        if k < 2.0 {
+            continue;
+        }
+        let xs = day.waiting_at_start.iter().map(|&w| f64::from(w));
+        let x_mean = xs.clone().sum::<f64>() / k;
+        let y_mean = day.durations.iter().map(|d| d.ln()).sum::<f64>() / k;
+        for (x, d) in xs.zip(&day.durations) {
+            sxy += (x - x_mean) * (d.ln() - y_mean);
+            sxx += (x - x_mean).powi(2);
+            sum += x;
+            n += 1.0;
+        }
+    }
+    if n == 0.0 {
+        return (0.0, 0.0);
+    }
+    let slope = (sxy / (sxx + LOAD_RIDGE)).clamp(-MAX_LOAD_SLOPE, MAX_LOAD_SLOPE);
+    (slope, sum / n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fits_within_and_between_day_spread() {
+        // Days alternate between a median of 5 and of 10 minutes, each with a tight spread.
+        let days: Vec<PastDay> = (0..40)
+            .map(|i| {
+                let median: f64 = if i % 2 == 0 { 5.0 } else { 10.0 };
+                PastDay {
+                    durations: vec![median * 0.9, median, median / 0.9],
+                    ..PastDay::default()
+                }
+            })
+            .collect();
+        let prior = DurationPrior::fit(&days);
+        assert_eq!((prior.days, prior.consultations), (40, 120));
+        assert!((prior.median_minutes() - 50.0_f64.sqrt()).abs() < 1e-9);
+        assert!(prior.log_sd < 0.2, "{}", prior.log_sd);
+        assert!(
+            (prior.day_sd - 2.0_f64.ln() / 2.0).abs() < 0.05,
+            "{}",
+            prior.day_sd
+        );
+        assert_eq!(prior.load_slope, 0.0);
+    }
+
+    #[test]
+    fn learns_that_a_long_line_shortens_consultations() {
+        // Each extra patient waiting takes 2% off (log slope ln 0.98), around a 7-minute
+        // median at 5 waiting.
+        let day = |shift: f64| PastDay {
+            durations: (0..=10)
+                .map(|w| 7.0 * 0.98_f64.powi(w - 5) * shift)
+                .collect(),
+            waiting_at_start: (0..=10).collect(),
+            ..PastDay::default()
+        };
+        let days: Vec<PastDay> = (0..30)
+            .map(|i| day(if i % 2 == 0 { 0.9 } else { 1.1 }))
+            .collect();
+        let prior = DurationPrior::fit(&days);
+        assert!(
+            (prior.load_slope - 0.98_f64.ln()).abs() < 0.002,
+            "{}",
+            prior.load_slope
+        );
+        assert_eq!(prior.load_reference, 5.0);
+        assert!((prior.median_minutes() - 7.0 * 0.99_f64.sqrt()).abs() < 0.05);
+        // The spread left is the day-to-day one, not the load's.
+        assert!(prior.log_sd < 0.2, "{}", prior.log_sd);
+    }
+}

@@ -1,0 +1,397 @@
+//! One pass down the line: when the doctor reaches each token, if its patient is there.
+
+use std::collections::VecDeque;
+
+use crate::wait::arrivals::{Absent, Arrivals, LateSet};
+use crate::wait::history::DoctorHistory;
+use crate::wait::rates::PRIOR_HOURS;
+use crate::wait::snapshot::{QueueSnapshot, minutes_between};
+use crate::wait::speed::Speed;
+
+/// Steps per token when solving for its start, and the precision sought (minutes).
+const STEPS: usize = 4;
+const TOLERANCE: f64 = 0.05;
+/// The most absent patients of one run followed when counting who is seen first.
+const MAX_RUN: usize = 64;
+
+/// What a waiting token contributes to those behind it.
+#[derive(Clone, Copy)]
+pub(crate) enum Entry {
+    /// Here: seen for sure.
+    Present,
+    /// Absent, no appointment time: seen with this chance.
+    Untimed(f64),
+    /// Absent, booked for a time: its prospects and its arrival group.
+    Timed(Absent, usize),
+}
+
+/// When the doctor reaches a token: mean and variance, minutes from now.
+#[derive(Clone, Copy)]
+pub(crate) struct Reach {
+    pub(crate) mean: f64,
+    pub(crate) variance: f64,
+}
+
+/// What comes before the first token: the wait for the session to start, or the rest of
+/// the consult in progress (mean and variance).
+struct First {
+    wait: f64,
+    rest: f64,
+    variance: f64,
+}
+
+/// Absent tokens passed over when the doctor reached a present token behind them at
+/// `reach`: `passed[from..to]`, with the sum of their chances of having been there in time
+/// (and of its Bernoulli variance).
+struct Closed {
+    reach: f64,
+    from: usize,
+    to: usize,
+    sum: [f64; 2],
+}
+
+/// The line as the estimator reads it.
+pub(crate) struct Line {
+    /// Today's speed at the line's present length.
+    pub(crate) speed: Speed,
+    /// Each waiting token, and today's speed when it is called (fewer are waiting then).
+    pub(crate) entries: Vec<(Entry, Speed)>,
+    pub(crate) reinsert_after: usize,
+    /// How many present patients are waiting now.
+    pub(crate) present: usize,
+    first: First,
+    /// Emergencies per minute, and the window (minutes from now) they arrive in.
+    emergency_rate: f64,
+    emergency_window: (f64, f64),
+    /// Skipped tokens, and absent ones passed over: seen ahead if they return while the
+    /// token at hand is more than `reinsert_after` from the head.
+    late: LateSet,
+}
+
+impl Line {
+    pub(crate) fn new(queue: &QueueSnapshot, history: &DoctorHistory) -> Line {
+        let arrivals = Arrivals::new(&history.rates);
+        let mut entries = Vec::with_capacity(queue.waiting.len());
+        let mut timed = Vec::new();
+        for token in &queue.waiting {
+            entries.push(match token.expected_at {
+                _ if token.present => Entry::Present,
+                None => Entry::Untimed(1.0 - arrivals.no_show()),
+                Some(at) => {
+                    let expected = queue.minutes_until(at);
+                    timed.push(expected);
+                    Entry::Timed(arrivals.absent(expected), 0)
+                }
+            });
+        }
+        let in_line = timed.len();
+        let skipped = queue.skipped.iter().filter_map(|s| s.expected_at);
+        timed.extend(skipped.map(|at| queue.minutes_until(at)));
+        let (mut late, groups) = LateSet::new(&arrivals, &timed);
+        for &group in &groups[in_line..] {
+            late.enter(group);
+        }
+        let mut groups = groups.into_iter();
+        for entry in &mut entries {
+            if let Entry::Timed(_, group) = entry {
+                *group = groups.next().unwrap_or_default();
+            }
+        }
+        let day = Speed::today(&history.durations, &queue.completed);
+        // When a token is called, the present patients behind it are still waiting.
+        let mut behind = entries.iter().map(present_weight).sum::<f64>();
+        let speed = day.at(behind);
+        // Patients keep coming: a later call is taken to find at least the usual line.
+        let usual = history.durations.load_reference;
+        let entries = entries
+            .into_iter()
+            .map(|entry| {
+                behind -= present_weight(&entry);
+                (entry, day.at(behind.max(usual)))
+            })
+            .collect();
+        let first = match queue.consulting_since {
+            Some(since) => {
+                let (rest, variance) = speed.remaining(minutes_between(since, queue.now).max(0.0));
+                First {
+                    wait: 0.0,
+                    rest,
+                    variance,
+                }
+            }
+            None => First {
+                wait: queue.minutes_until(queue.session_start).max(0.0),
+                rest: 0.0,
+                variance: 0.0,
+            },
+        };
+        let (emergency_rate, emergency_window) = emergencies(queue, history);
+        Line {
+            speed,
+            present: queue.waiting.iter().filter(|t| t.present).count(),
+            entries,
+            reinsert_after: usize::try_from(queue.reinsert_after).unwrap_or(usize::MAX),
+            first,
+            emergency_rate,
+            emergency_window,
+            late,
+        }
+    }
+
+    /// When the doctor reaches each token (if its patient is there), in line order.
+    pub(crate) fn reach_times(&mut self) -> Vec<Reach> {
+        let (mut work, mut own, mut bernoulli, mut floor) = (0.0, 0.0, 0.0, 0.0_f64);
+        let mut guess = 0.0;
+        let mut settled = [0.0; 2];
+        // Absent booked tokens in line order; those from `run_start` on come after the last
+        // present token (the current run).
+        let mut passed: Vec<(usize, Absent)> = Vec::new();
+        let mut run_start = 0;
+        let mut closed: VecDeque<Closed> = VecDeque::new();
+        let mut reaches = Vec::with_capacity(self.entries.len());
+        for k in 0..self.entries.len() {
+            let (entry, speed) = self.entries[k];
+            let m = speed.mean();
+            // A late return lands ahead while the token has `reinsert_after` waiting ahead:
+            // until the one that far ahead is called, about `reinsert_after · m` before it.
+            // Counting arrivals by that expected instant overstates them (the count is
+            // concave in time, and the instant is uncertain); ending the window a further
+            // mean residual consult earlier offsets that (measured on the simulator).
+            let behind = self.reinsert_after as f64 * m + speed.residual();
+            // Passed-over tokens whose reach is long gone can now only come back late.
+            while let Some(run) = closed.front().filter(|c| c.reach < floor - behind) {
+                for &(group, _) in &passed[run.from..run.to] {
+                    self.late.enter(group);
+                }
+                settled[0] -= run.sum[0];
+                settled[1] -= run.sum[1];
+                closed.pop_front();
+            }
+            // How uncertain the token's start is before counting who comes ahead: arrivals
+            // are counted before that uncertain instant.
+            let known = self.first.rest + work;
+            let blur =
+                self.first.variance + own + bernoulli + known * known * speed.speed_variance();
+            let shape = Shape {
+                base: self.first.wait + self.first.rest + work,
+                m,
+                behind,
+                blur,
+                settled,
+            };
+            let run = &passed[run_start..];
+            let (s, extra) = self.solve(shape, floor, guess, run);
+            guess = extra.mean;
+            let busy = known + m * extra.mean;
+            let variance = self.first.variance
+                + own
+                + extra.mean * speed.own_variance()
+                + bernoulli
+                + m * m * extra.variance
+                + busy * busy * speed.speed_variance();
+            reaches.push(Reach { mean: s, variance });
+            floor = s;
+            match entry {
+                Entry::Present => {
+                    if run_start < passed.len() {
+                        // The run is passed over when this token is called: each member was
+                        // seen first with its chance of being served in the first-gap model.
+                        let x = extra.free;
+                        let mut sum = [0.0; 2];
+                        let mut chain = 1.0;
+                        for (i, (_, absent)) in run.iter().enumerate() {
+                            chain *= absent.by(x + i as f64 * m, blur).0;
+                            sum[0] += chain;
+                            sum[1] += chain * (1.0 - chain);
+                            if chain < 1e-6 {
+                                break;
+                            }
+                        }
+                        settled[0] += sum[0];
+                        settled[1] += sum[1];
+                        let to = passed.len();
+                        closed.push_back(Closed {
+                            reach: s,
+                            from: run_start,
+                            to,
+                            sum,
+                        });
+                        run_start = to;
+                    }
+                    work += m;
+                    own += speed.own_variance();
+                }
+                Entry::Untimed(p) => {
+                    work += p * m;
+                    own += p * speed.own_variance();
+                    bernoulli += m * m * p * (1.0 - p);
+                }
+                Entry::Timed(absent, group) => passed.push((group, absent)),
+            }
+        }
+        reaches
+    }
+
+    /// The smallest `s >= max(base, floor)` with `s = base + m · extra_ahead(s)` (to
+    /// `TOLERANCE`), and what is ahead then. It starts from `guess` (the previous token's
+    /// extra patients, which change slowly along the line) and takes Newton steps from
+    /// below, falling back on regula falsi once a step overshoots.
+    fn solve(&self, shape: Shape, floor: f64, guess: f64, run: &[(usize, Absent)]) -> (f64, Extra) {
+        let Shape { base, m, .. } = shape;
+        let at = |s: f64| {
+            let extra = self.extra_ahead(s, shape, run);
+            (base + m * extra.mean - s, extra)
+        };
+        let start = base.max(floor);
+        let mut low = (base + m * guess).max(start);
+        let (mut low_gap, mut low_extra) = at(low);
+        let mut high: Option<(f64, f64)> = None;
+        if low_gap < -TOLERANCE && low > start {
+            high = Some((low, low_gap));
+            low = start;
+            (low_gap, low_extra) = at(low);
+        }
+        for _ in 0..STEPS {
+            // Also stops on NaN.
+            if low_gap.abs().partial_cmp(&TOLERANCE) != Some(std::cmp::Ordering::Greater) {
+                break;
+            }
+            let slope = 1.0 - m * low_extra.density;
+            let mut next = low + low_gap / slope.max(0.05);
+            if let Some((h, h_gap)) = high.filter(|&(h, _)| next >= h) {
+                next = low + low_gap * (h - low) / (low_gap - h_gap);
+            }
+            let (next_gap, next_extra) = at(next);
+            if next_gap >= 0.0 {
+                (low, low_gap, low_extra) = (next, next_gap, next_extra);
+            } else {
+                high = Some((next, next_gap));
+            }
+        }
+        let (s, extra) = match high {
+            Some((h, h_gap)) if low_gap > TOLERANCE => {
+                let s = low + low_gap * (h - low) / (low_gap - h_gap);
+                (s, self.extra_ahead(s, shape, run))
+            }
+            _ => (low, low_extra),
+        };
+        if s.is_finite() {
+            (s.max(floor), extra)
+        } else {
+            (floor, extra)
+        }
+    }
+
+    /// Patients expected ahead of a token on top of the present ones, if it starts at `s`:
+    /// passed-over ones (their chance of having been there in time, `settled`, or of
+    /// returning by `s − behind`), emergencies, and the absent ones since the last present
+    /// token who arrive while the doctor is still busy ([`in_order`]).
+    fn extra_ahead(&self, s: f64, shape: Shape, run: &[(usize, Absent)]) -> Extra {
+        let Shape {
+            base,
+            m,
+            behind,
+            blur,
+            settled,
+        } = shape;
+        let mut extra = Extra::default();
+        extra.add(settled[0].max(0.0), settled[1].max(0.0), 0.0);
+        let (p, variance, density) = self.late.by(s - behind, blur);
+        extra.add(p, variance, density);
+        let (from, to) = self.emergency_window;
+        let count = self.emergency_rate * (s.min(to) - from).max(0.0);
+        let inside = if s > from && s < to {
+            self.emergency_rate
+        } else {
+            0.0
+        };
+        extra.add(count, count, inside);
+        // The doctor is done with everyone else at `free`, then serves the run as it comes.
+        extra.free = base + m * extra.mean;
+        if !run.is_empty() {
+            let (served, variance, density) = in_order(run, extra.free, m, blur);
+            extra.add(served, variance, density * m * extra.density);
+        }
+        extra
+    }
+}
+
+/// The absent patients of a run (in line order) seen before the token behind them, when the
+/// doctor is free for them from `x`: the doctor calls the token behind at the first moment
+/// no run patient is waiting, so the `n`-th is seen only if each of the first `n` has
+/// arrived by the time the previous one is done (`x + (i − 1)·m`). Expected number seen,
+/// its variance, and its derivative in `x`. Arrivals are taken in line order (booked
+/// tokens are numbered by appointment time); at most `MAX_RUN` are followed.
+fn in_order(run: &[(usize, Absent)], x: f64, m: f64, blur: f64) -> (f64, f64, f64) {
+    let (mut chain, mut slope) = (1.0, 0.0);
+    let (mut count, mut second, mut density) = (0.0, 0.0, 0.0);
+    for (i, (_, absent)) in run.iter().take(MAX_RUN).enumerate() {
+        let (p, d) = absent.by(x + i as f64 * m, blur);
+        slope = slope * p + chain * d;
+        chain *= p;
+        count += chain;
+        density += slope;
+        // Seen counts are nested (the n-th implies the ones before): E[N²] = Σ (2n − 1)·P(N ≥ n).
+        second += (2 * i + 1) as f64 * chain;
+        if chain < 1e-6 {
+            break;
+        }
+    }
+    (count, (second - count * count).max(0.0), density)
+}
+
+/// How much a token counts toward the patients present: 1 if here, its chance of coming if
+/// absent without a time; absent booked tokens are not counted (most are passed over).
+fn present_weight(entry: &Entry) -> f64 {
+    match entry {
+        Entry::Present => 1.0,
+        Entry::Untimed(p) => *p,
+        Entry::Timed(..) => 0.0,
+    }
+}
+
+/// What a token's equation depends on: its base, today's consultation length then, how far
+/// ahead of it a late return must land, how uncertain its start is, and the passed-over
+/// patients still counted.
+#[derive(Clone, Copy)]
+struct Shape {
+    /// When the doctor would reach the token with nobody extra ahead.
+    base: f64,
+    m: f64,
+    behind: f64,
+    /// The variance of the token's start before extra patients are counted.
+    blur: f64,
+    settled: [f64; 2],
+}
+
+/// Expected extra patients ahead, the variance of their number, and its density in time;
+/// and when the doctor is free for the current run of absent patients.
+#[derive(Default)]
+struct Extra {
+    mean: f64,
+    variance: f64,
+    density: f64,
+    free: f64,
+}
+
+impl Extra {
+    fn add(&mut self, mean: f64, variance: f64, density: f64) {
+        self.mean += mean;
+        self.variance += variance;
+        self.density += density;
+    }
+}
+
+/// Today's emergencies per minute (the history's rate, updated by today's count over the
+/// session time passed: gamma–Poisson), and when they can still arrive (minutes from now).
+fn emergencies(queue: &QueueSnapshot, history: &DoctorHistory) -> (f64, (f64, f64)) {
+    let rates = &history.rates;
+    let finite = |x: f64| if x.is_finite() { x.max(0.0) } else { 0.0 };
+    let weight = finite(rates.session_hours) + PRIOR_HOURS;
+    let start = queue.minutes_until(queue.session_start);
+    let end = queue.minutes_until(queue.session_end);
+    let passed = (end.min(0.0) - start).max(0.0) / 60.0;
+    let seen = f64::from(queue.issued.emergency);
+    let per_hour = (finite(rates.emergencies_per_hour) * weight + seen) / (weight + passed);
+    ((per_hour / 60.0).min(1.0), (start.max(0.0), end.max(0.0)))
+}

@@ -1,0 +1,270 @@
+//! What an estimator is shown of one doctor's token queue, and what it answers.
+
+use chrono::{DateTime, TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::TokenKind;
+use crate::wait::DoctorHistory;
+
+/// How many waiting tokens a late arrival is put back behind, by default.
+pub(crate) const DEFAULT_REINSERT_AFTER: u32 = 3;
+
+/// What an estimator sees of one doctor's token queue at `now`.
+///
+/// # Example
+///
+/// ```
+/// use chrono::{DateTime, Utc};
+/// use medsched::{QueueSnapshot, TokenKind, WaitingToken};
+///
+/// let t = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+/// let mut queue = QueueSnapshot::new(
+///     t("2026-03-02T03:45:00Z"),
+///     t("2026-03-02T03:30:00Z"),
+///     t("2026-03-02T07:30:00Z"),
+/// );
+/// queue.consulting_since = Some(t("2026-03-02T03:41:00Z"));
+/// queue.waiting.push(WaitingToken::present(7, TokenKind::WalkIn));
+/// queue.waiting.push(WaitingToken::booked(4, t("2026-03-02T04:00:00Z")));
+/// assert_eq!(queue.waiting.len(), 2);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QueueSnapshot {
+    /// The present.
+    pub now: DateTime<Utc>,
+    /// When consultations of this session begin (the doctor may start later; estimates
+    /// before it count from it).
+    pub session_start: DateTime<Utc>,
+    /// When the session is scheduled to end. The doctor finishes the line after it, but no
+    /// more emergencies are expected once it has passed.
+    pub session_end: DateTime<Utc>,
+    /// The consult in progress: when it started; `None` if the doctor is free.
+    #[serde(default)]
+    pub consulting_since: Option<DateTime<Utc>>,
+    /// The line, in call order: every waiting token (position 1 first), present or not.
+    #[serde(default)]
+    pub waiting: Vec<WaitingToken>,
+    /// Tokens called while their patient was absent and not back yet. Each one that comes
+    /// is put back into the line behind `reinsert_after` waiting tokens.
+    #[serde(default)]
+    pub skipped: Vec<SkippedToken>,
+    /// Today's finished consultations, oldest first.
+    #[serde(default)]
+    pub completed: Vec<Consultation>,
+    /// Today's tokens so far, by kind, and how many went ahead of others.
+    #[serde(default)]
+    pub issued: IssuedCounts,
+    /// A late arrival goes back into the line behind this many waiting tokens (the queue's
+    /// [`QueueRules::late_reinsert_after`](crate::QueueRules::late_reinsert_after); 3 when not
+    /// given).
+    #[serde(default = "default_reinsert_after")]
+    pub reinsert_after: u32,
+}
+
+fn default_reinsert_after() -> u32 {
+    DEFAULT_REINSERT_AFTER
+}
+
+impl QueueSnapshot {
+    /// An empty queue at `now` for a session from `session_start` to `session_end`: the
+    /// doctor free, nobody waiting, nothing done yet.
+    pub fn new(
+        now: DateTime<Utc>,
+        session_start: DateTime<Utc>,
+        session_end: DateTime<Utc>,
+    ) -> QueueSnapshot {
+        QueueSnapshot {
+            now,
+            session_start,
+            session_end,
+            consulting_since: None,
+            waiting: Vec::new(),
+            skipped: Vec::new(),
+            completed: Vec::new(),
+            issued: IssuedCounts::default(),
+            reinsert_after: DEFAULT_REINSERT_AFTER,
+        }
+    }
+
+    /// Minutes from `now` to `instant` (negative when it is past).
+    pub fn minutes_until(&self, instant: DateTime<Utc>) -> f64 {
+        minutes_between(self.now, instant)
+    }
+}
+
+/// One token in the line.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WaitingToken {
+    /// The token's number.
+    pub number: u32,
+    /// How it was issued.
+    pub kind: TokenKind,
+    /// For a booked (or phone) token, its appointment start; the patient may not be there
+    /// yet. `None` for walk-ins and emergencies.
+    #[serde(default)]
+    pub expected_at: Option<DateTime<Utc>>,
+    /// The patient has checked in and will answer when called. Walk-ins and emergencies are
+    /// present from issue; a booked patient not yet present is skipped if called.
+    pub present: bool,
+}
+
+impl WaitingToken {
+    /// A token whose patient is here (a walk-in, an emergency, a checked-in booking).
+    pub fn present(number: u32, kind: TokenKind) -> WaitingToken {
+        WaitingToken {
+            number,
+            kind,
+            expected_at: None,
+            present: true,
+        }
+    }
+
+    /// A booked token for an appointment at `expected_at`, its patient not checked in yet.
+    pub fn booked(number: u32, expected_at: DateTime<Utc>) -> WaitingToken {
+        WaitingToken {
+            number,
+            kind: TokenKind::Booked,
+            expected_at: Some(expected_at),
+            present: false,
+        }
+    }
+}
+
+/// A token passed over because its patient was absent when called, not back yet.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SkippedToken {
+    /// The token's number.
+    pub number: u32,
+    /// Its appointment start, if it was booked for a time. Skipped tokens without one are
+    /// not expected back.
+    #[serde(default)]
+    pub expected_at: Option<DateTime<Utc>>,
+}
+
+/// One finished consultation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Consultation {
+    /// When the patient went in.
+    pub started_at: DateTime<Utc>,
+    /// When they came out.
+    pub ended_at: DateTime<Utc>,
+    /// How many tokens were waiting when it began (its patient not counted), if recorded:
+    /// lets the estimator read today's pace at the line's usual length.
+    #[serde(default)]
+    pub waiting_at_start: Option<u32>,
+}
+
+impl Consultation {
+    /// A consultation from `started_at` to `ended_at`, the line at its start not recorded.
+    pub fn new(started_at: DateTime<Utc>, ended_at: DateTime<Utc>) -> Consultation {
+        Consultation {
+            started_at,
+            ended_at,
+            waiting_at_start: None,
+        }
+    }
+
+    /// Its length in minutes, if it is a usable measurement (finite and above zero).
+    pub fn minutes(&self) -> Option<f64> {
+        let minutes = minutes_between(self.started_at, self.ended_at);
+        (minutes > 0.0).then_some(minutes)
+    }
+}
+
+/// Today's tokens so far: how many of each kind were issued, and how many were put ahead of
+/// patients already waiting (emergencies at the head, late arrivals reinserted).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct IssuedCounts {
+    /// Booked tokens issued.
+    pub booked: u32,
+    /// Walk-in tokens issued.
+    pub walk_in: u32,
+    /// Phone tokens issued.
+    pub phone: u32,
+    /// Emergency tokens issued (each went ahead of the line).
+    pub emergency: u32,
+    /// Late arrivals put back into the line.
+    pub reinserted: u32,
+}
+
+impl IssuedCounts {
+    /// How many tokens of `kind` were issued.
+    pub fn issued(&self, kind: TokenKind) -> u32 {
+        match kind {
+            TokenKind::Booked => self.booked,
+            TokenKind::WalkIn => self.walk_in,
+            TokenKind::Phone => self.phone,
+            TokenKind::Emergency => self.emergency,
+        }
+    }
+
+    /// Tokens put ahead of others: emergencies plus reinserted late arrivals.
+    pub fn inserted_ahead(&self) -> u32 {
+        self.emergency.saturating_add(self.reinserted)
+    }
+}
+
+/// One estimate: the token, the expected minutes from `now` until its consult starts, and a
+/// P90 upper bound (90% of patients start by then).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WaitEstimate {
+    /// The token's number.
+    pub number: u32,
+    /// Expected minutes from `now` until the consult starts (finite, at least 0).
+    pub minutes: f64,
+    /// Minutes by which 90% of such consults have started (at least `minutes`).
+    pub p90_minutes: f64,
+}
+
+impl WaitEstimate {
+    /// The expected instant the consult starts: `now + minutes` (to the millisecond).
+    /// `None` only if it falls outside the instants chrono represents.
+    ///
+    /// ```
+    /// use chrono::{DateTime, Utc};
+    /// use medsched::WaitEstimate;
+    ///
+    /// let now: DateTime<Utc> = "2026-03-02T04:00:00Z".parse().unwrap();
+    /// let estimate = WaitEstimate { number: 9, minutes: 12.5, p90_minutes: 20.0 };
+    /// assert_eq!(estimate.expected_start(now), "2026-03-02T04:12:30Z".parse().ok());
+    /// ```
+    pub fn expected_start(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        after(now, self.minutes)
+    }
+
+    /// The instant by which 90% of such consults have started: `now + p90_minutes`.
+    pub fn p90_start(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        after(now, self.p90_minutes)
+    }
+}
+
+/// Estimates how long each waiting token will wait.
+pub trait WaitEstimator {
+    /// A short name for reports, e.g. `"moving_average"`.
+    fn name(&self) -> &'static str;
+
+    /// One estimate per waiting token, in line order.
+    fn estimate(&self, queue: &QueueSnapshot, history: &DoctorHistory) -> Vec<WaitEstimate>;
+}
+
+/// Minutes from `from` to `to`, to the millisecond.
+pub(crate) fn minutes_between(from: DateTime<Utc>, to: DateTime<Utc>) -> f64 {
+    to.signed_duration_since(from).num_milliseconds() as f64 / 60_000.0
+}
+
+fn after(now: DateTime<Utc>, minutes: f64) -> Option<DateTime<Utc>> {
+    if !minutes.is_finite() {
+        return None;
+    }
+    let millis = (minutes * 60_000.0).round();
+    if millis.abs() >= 9.0e15 {
+        return None;
+    }
+    now.checked_add_signed(TimeDelta::try_milliseconds(millis as i64)?)
+}
