@@ -1,12 +1,14 @@
 //! Section 6 of the worked example: Dr Menon's Monday morning OPD run by token number.
 
+use chrono::{DateTime, Duration, Utc};
 use medsched::{
-    Actor, Bookings, ChannelQuota, ConsultationMode, InMemoryStore, Queue, QueueDay,
-    QueueNotification, QueueRules, QueueUpdate, Result, Schedule, TokenCommand, TokenKind,
-    TokenRequest, TokenSession, Tokens,
+    Actor, Bookings, ChannelQuota, ConsultationMode, DoctorHistory, InMemoryStore,
+    MovingAverageEstimator, PastDay, Queue, QueueDay, QueueEstimator, QueueNotification,
+    QueueRules, QueueUpdate, Result, Schedule, TokenCommand, TokenKind, TokenRequest, TokenSession,
+    Tokens,
 };
 
-use super::{TENANT, at, day};
+use super::{TENANT, at, day, hm};
 
 /// The morning session's rules: 40 tokens, online bookings up to 20, number 1 kept for a
 /// senior citizen, late arrivals back after the next 3 waiting patients.
@@ -160,6 +162,67 @@ pub fn token_desk(schedule: &Schedule, desk: &Bookings<InMemoryStore>) -> Result
     };
     run("09:32", "manual reorder", unwell)?;
     print_board(&tokens.queue(&opd)?);
+    print_waits(&tokens, &opd, &rules, at(19, "09:33"))?;
+    Ok(())
+}
+
+/// Dr Menon's last three Monday mornings, as the queue recorded them.
+fn history() -> Result<DoctorHistory> {
+    let monday = |durations: Vec<f64>, booked, no_shows, emergencies| PastDay {
+        durations,
+        booked,
+        no_shows,
+        emergencies,
+        arrival_offsets: vec![-12.0, -5.0, 3.0, 9.0],
+        ..PastDay::default()
+    };
+    DoctorHistory::from_days(&[
+        monday(
+            vec![7.0, 5.5, 9.0, 6.0, 11.0, 6.5, 8.0, 5.0, 7.5, 6.0],
+            8,
+            1,
+            0,
+        ),
+        monday(vec![6.0, 8.5, 7.0, 12.0, 5.5, 6.0, 7.0, 9.5, 6.5], 9, 2, 1),
+        monday(
+            vec![8.0, 6.5, 7.5, 5.0, 10.0, 7.0, 6.0, 8.5, 7.0, 6.0, 9.0],
+            7,
+            1,
+            0,
+        ),
+    ])
+}
+
+/// Each waiting patient's expected call, by the usual average and by the queue estimator.
+fn print_waits(
+    tokens: &Tokens<InMemoryStore>,
+    opd: &QueueDay,
+    rules: &QueueRules,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let history = history()?;
+    let average = tokens.wait_estimates(
+        opd,
+        rules,
+        now,
+        &history,
+        &MovingAverageEstimator::default(),
+    )?;
+    let queue = tokens.wait_estimates(opd, rules, now, &history, &QueueEstimator)?;
+    println!(
+        "    expected call at {} (average × patients ahead | queue estimator, P90):",
+        hm(now)
+    );
+    for (a, q) in average.iter().zip(&queue) {
+        let time = |minutes: f64| hm(now + Duration::seconds((minutes * 60.0).round() as i64));
+        println!(
+            "      #{:<2} {:>5} | {:>5}, 90% by {}",
+            q.number,
+            time(a.minutes),
+            time(q.minutes),
+            time(q.p90_minutes)
+        );
+    }
     Ok(())
 }
 

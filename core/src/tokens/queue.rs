@@ -79,9 +79,12 @@ impl Queue {
             }
             TokenChange::ConsultationStarted { number, meet_link } => {
                 self.leave_line(*number);
+                let waiting = u32::try_from(self.line.len()).unwrap_or(u32::MAX);
                 if let Some(token) = self.token_mut(*number) {
                     token.state = TokenState::Consulting;
                     token.started_at = Some(at);
+                    token.waiting_at_start = Some(waiting);
+                    token.arrived_at.get_or_insert(at);
                     token.meet_link.clone_from(meet_link);
                     self.consulting = Some(*number);
                 }
@@ -99,6 +102,8 @@ impl Queue {
                     token.state = TokenState::Waiting;
                     token.called_at = None;
                     token.ended_at = None;
+                    token.returned_at = Some(at);
+                    token.arrived_at.get_or_insert(at);
                     self.join_line(*number, *index);
                     self.reinsertions = self.reinsertions.saturating_add(1);
                 }

@@ -33,8 +33,8 @@ pub struct Token {
     pub state: TokenState,
     /// When it was issued.
     pub issued_at: DateTime<Utc>,
-    /// When the patient was known to be at the clinic: issued at the desk (walk-in,
-    /// emergency) or checked in.
+    /// When the patient was first known to be at the clinic: issued at the desk (walk-in,
+    /// emergency), checked in, put back into the line, or seen.
     pub arrived_at: Option<DateTime<Utc>>,
     /// Who issued it.
     pub issued_by: Actor,
@@ -42,6 +42,10 @@ pub struct Token {
     pub called_at: Option<DateTime<Utc>>,
     /// When its consultation started.
     pub started_at: Option<DateTime<Utc>>,
+    /// How many tokens were waiting when its consultation started (the doctor's load).
+    pub waiting_at_start: Option<u32>,
+    /// When it last went back into the line after being skipped or late.
+    pub returned_at: Option<DateTime<Utc>>,
     /// When it was completed, cancelled, skipped or marked late.
     pub ended_at: Option<DateTime<Utc>>,
     /// The meet link in force when its tele-consultation started (kept even if the doctor
