@@ -113,12 +113,14 @@ fn the_snapshot_shows_one_sessions_line_with_what_the_queue_knows() {
             issued.phone,
             issued.emergency
         ),
-        (3, 1, 1, 1)
+        (3, 1, 0, 1)
     );
     assert_eq!(morning.reinsert_after, 3);
 
+    // The doctor is busy whichever session's line is shown.
     let evening = queue.wait_snapshot(&rules(), "evening", now).unwrap();
-    assert_eq!(evening.consulting_since, None);
+    assert_eq!(evening.consulting_since, Some(t("2026-03-02T03:39:00Z")));
+    assert_eq!(evening.issued.phone, 1);
     assert_eq!(evening.waiting.len(), 1);
     assert!(!evening.waiting[0].present);
     assert!(queue.wait_snapshot(&rules(), "night", now).is_none());
@@ -208,4 +210,73 @@ fn a_days_queue_becomes_the_doctors_history() {
     assert_eq!((evening.booked, evening.no_shows), (1, 1));
     let history = DoctorHistory::from_days(&days).unwrap();
     assert_eq!(history.recent_minutes, [8.0, 11.0, 10.0]);
+}
+
+#[test]
+fn a_late_patient_is_shown_where_they_will_be_put_back() {
+    let tokens = morning();
+    let desk = Actor::staff("rcp-1");
+    let late = TokenCommand::MarkLate {
+        number: 2,
+        reason: None,
+    };
+    tokens
+        .execute(&day(), &rules(), &desk, t("2026-03-02T03:46:00Z"), &late)
+        .unwrap();
+    let queue = tokens.queue(&day()).unwrap();
+    let now = t("2026-03-02T03:47:00Z");
+    let mut put_back_first = rules();
+    put_back_first.late_reinsert_after = 1;
+    let snapshot = queue
+        .wait_snapshot(&put_back_first, "morning", now)
+        .unwrap();
+    let line: Vec<(u32, bool)> = snapshot
+        .waiting
+        .iter()
+        .map(|w| (w.number, w.present))
+        .collect();
+    assert_eq!(line, [(6, true), (2, true), (4, false)]);
+    assert!(snapshot.skipped.is_empty());
+    let estimates = tokens
+        .wait_estimates(
+            &day(),
+            &put_back_first,
+            now,
+            &DoctorHistory::default(),
+            &QueueEstimator,
+        )
+        .unwrap();
+    let numbers: Vec<u32> = estimates.iter().map(|e| e.number).collect();
+    assert_eq!(numbers, [6, 2, 4, 5]);
+}
+
+#[test]
+fn a_later_sessions_line_waits_for_the_earlier_one() {
+    let tokens = Tokens::new(InMemoryStore::new());
+    let desk = Actor::staff("rcp-1");
+    let at = t("2026-03-02T03:00:00Z");
+    for i in 0..30 {
+        let request = TokenRequest::new(format!("w{i}"), TokenKind::WalkIn, format!("p{i}"));
+        tokens.issue(&day(), &rules(), &desk, at, request).unwrap();
+    }
+    let evening = TokenRequest {
+        session_id: Some("evening".into()),
+        ..TokenRequest::new("pm", TokenKind::WalkIn, "p-pm")
+    };
+    tokens.issue(&day(), &rules(), &desk, at, evening).unwrap();
+    let now = t("2026-03-02T07:20:00Z");
+    let history = DoctorHistory::from_durations(&[9.0; 12]).unwrap();
+    let estimates = tokens
+        .wait_estimates(&day(), &rules(), now, &history, &QueueEstimator)
+        .unwrap();
+    let (last_morning, evening) = (&estimates[29], &estimates[30]);
+    assert_eq!(evening.number, 31);
+    assert!(
+        evening.minutes > last_morning.minutes,
+        "{last_morning:?} {evening:?}"
+    );
+    assert!(
+        evening.p90_minutes > last_morning.p90_minutes,
+        "{last_morning:?} {evening:?}"
+    );
 }

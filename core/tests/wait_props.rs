@@ -190,26 +190,24 @@ fn sane(queue: &QueueSnapshot, waits: &[WaitEstimate]) -> Result<(), TestCaseErr
 fn moving_average_by_hand(queue: &QueueSnapshot, history: &DoctorHistory) -> Vec<f64> {
     let minutes =
         |from: DateTime<Utc>, to: DateTime<Utc>| (to - from).num_milliseconds() as f64 / 60_000.0;
+    // Lengths above a day are data errors the average leaves out.
+    let usable = |m: f64| m.is_finite() && m > 0.0 && m <= 24.0 * 60.0;
     let mut latest: Vec<f64> = Vec::new();
     for c in queue.completed.iter().rev() {
         let length = minutes(c.started_at, c.ended_at);
-        if length > 0.0 {
+        if usable(length) {
             latest.push(length);
         }
     }
     for &m in history.recent_minutes.iter().rev() {
-        if m.is_finite() && m > 0.0 {
+        if usable(m) {
             latest.push(m);
         }
     }
     latest.truncate(30);
     let average = if latest.is_empty() {
         let prior = history.durations.mean_minutes();
-        if prior.is_finite() && prior > 0.0 {
-            prior
-        } else {
-            7.0
-        }
+        if usable(prior) { prior } else { 7.0 }
     } else {
         latest.iter().sum::<f64>() / latest.len() as f64
     };

@@ -5,8 +5,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crate::{Actor, Change, Error, Event, EventStore, Id, StreamId};
 
 /// Checks that `store` keeps the [`EventStore`] contract: empty streams at version 0,
-/// appends in order, a conflict (and no change) on a stale version, independent streams,
-/// isolated tenants, refusal of another tenant's events, and a per-tenant feed in append
+/// appends in order, a conflict (and no change) on a stale version, independent streams
+/// (dates, and each doctor's token queue apart from the day book), isolated tenants, refusal of another tenant's events, and a per-tenant feed in append
 /// order with increasing positions.
 ///
 /// It writes to streams of two tenants named `{tenant_prefix}-a` and `{tenant_prefix}-b`,
@@ -127,7 +127,38 @@ pub fn check_event_store(store: &dyn EventStore, tenant_prefix: &str) -> Result<
         b_feed.len() == 1,
         "each tenant's feed holds its own events only",
     )?;
-    Ok(())
+    token_queues(store, &a, day(2))
+}
+
+/// Two doctors' token queues and the day book of one date are three streams.
+fn token_queues(store: &dyn EventStore, tenant: &Id, date: NaiveDate) -> Result<(), String> {
+    let fail = |what: &str, e: Error| format!("{what}: {e}");
+    let (x, y) = (
+        StreamId::tokens(tenant.clone(), "conformance-dr-x", date),
+        StreamId::tokens(tenant.clone(), "conformance-dr-y", date),
+    );
+    let fresh = store
+        .load(&x)
+        .map_err(|e| fail("load of a token queue", e))?;
+    expect(
+        fresh.version == 0,
+        "a doctor's token queue is not the day book of its date (key on doctor_id too)",
+    )?;
+    store
+        .append(&x, 0, &[event(tenant, "q-1")])
+        .map_err(|e| fail("append to a token queue", e))?;
+    let other = store
+        .load(&y)
+        .map_err(|e| fail("load of a token queue", e))?;
+    expect(
+        other.version == 0,
+        "doctors' token queues of one date are independent",
+    )?;
+    let feed = store.feed(tenant, 0, 100).map_err(|e| fail("feed", e))?;
+    expect(
+        feed.last().is_some_and(|f| f.stream == x),
+        "a feed entry names its token queue, doctor included",
+    )
 }
 
 fn expect(ok: bool, rule: &str) -> Result<(), String> {

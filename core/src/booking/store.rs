@@ -97,7 +97,9 @@ pub struct FeedEntry {
 /// - `append` adds events at the end of a stream **only if** its version still equals
 ///   `expected_version`, atomically; otherwise it changes nothing and returns
 ///   [`Error::Conflict`](crate::Error::Conflict). (In SQL: a unique key on
-///   `(tenant, date, version)` and one transaction.) It returns the new version.
+///   `(tenant, date, doctor_id, version)`, `doctor_id` empty for day books, and one
+///   transaction.) It returns the new version. Every field of the [`StreamId`] names the
+///   stream: a doctor's token queue is not the day book of its date.
 /// - `feed` returns a tenant's events in append order with positions greater than `after`,
 ///   at most `limit` of them. Positions strictly increase, per tenant, in append order; they
 ///   need not be gapless (an SQL sequence will do), and a reader that resumes from the last

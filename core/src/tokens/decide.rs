@@ -273,32 +273,38 @@ fn issue(
         }
     }
     if let Some(existing) = queue.token_by_id(&request.token_id) {
-        return if same_request(existing, request) {
-            Ok(Vec::new())
-        } else {
-            Err(Error::invalid(
+        if !same_request(existing, request) {
+            return Err(Error::invalid(
                 "token_id",
                 &request.token_id,
                 Problem::DuplicateId,
-            ))
-        };
+            ));
+        }
+        if existing.state == TokenState::Cancelled && existing.reassigned_to.is_none() {
+            return Err(Error::InvalidTransition {
+                kind: "token",
+                id: existing.number.to_string(),
+                from: existing.state.as_str(),
+                action: "issue",
+            });
+        }
+        return amend(queue, existing, request);
     }
     check_request(request)?;
     if let Some(appointment) = &request.appointment_id
         && let Some(existing) = queue.token_for_appointment(appointment)
     {
-        return if existing.patient_id == request.patient_id {
-            Ok(Vec::new())
-        } else {
-            Err(Error::invalid(
+        if existing.patient_id != request.patient_id {
+            return Err(Error::invalid(
                 "appointment_id",
                 appointment,
                 Problem::Conflicting(format!("token {} of another patient", existing.number)),
-            ))
-        };
+            ));
+        }
+        return amend(queue, existing, request);
     }
     let (ix, session) = session_for(request, ctx)?;
-    if ctx.now >= session.end {
+    if ctx.now >= session.end && request.kind != TokenKind::Emergency {
         return Err(violation(id, "issue", PolicyRule::SessionOver));
     }
     if request.kind != TokenKind::Emergency {
@@ -336,12 +342,37 @@ fn at_the_desk(kind: TokenKind) -> bool {
     matches!(kind, TokenKind::WalkIn | TokenKind::Emergency)
 }
 
+/// A repeat of the request that issued `token` (following its reassignments): nothing to
+/// record, or the new expected time and mode of an appointment rescheduled within the day
+/// while its token still waits.
+fn amend(queue: &Queue, token: &Token, request: &TokenRequest) -> Result<Vec<TokenChange>> {
+    let token = queue.current(token.number).unwrap_or(token);
+    if token.expected_at == request.expected_at && token.mode == request.mode {
+        return Ok(Vec::new());
+    }
+    check_request(request)?;
+    if !matches!(
+        token.state,
+        TokenState::Waiting | TokenState::Late | TokenState::Skipped
+    ) {
+        return Err(Error::InvalidTransition {
+            kind: "token",
+            id: token.number.to_string(),
+            from: token.state.as_str(),
+            action: "amend",
+        });
+    }
+    Ok(vec![TokenChange::TokenAmended {
+        number: token.number,
+        expected_at: request.expected_at,
+        mode: request.mode,
+    }])
+}
+
 fn same_request(token: &Token, request: &TokenRequest) -> bool {
     token.kind == request.kind
         && token.patient_id == request.patient_id
         && token.appointment_id == request.appointment_id
-        && token.mode == request.mode
-        && token.expected_at == request.expected_at
         && request
             .session_id
             .as_ref()
@@ -385,6 +416,11 @@ fn session_for<'r>(
     let found = match request.expected_at {
         Some(at) => ctx.rules.session_of(at),
         None => ctx.rules.session_at(ctx.now),
+    };
+    let last = || ctx.rules.sessions.iter().enumerate().next_back();
+    let found = match request.kind {
+        TokenKind::Emergency => found.or_else(last),
+        _ => found,
     };
     found.ok_or_else(|| violation(&request.token_id, "issue", PolicyRule::NoSession))
 }
@@ -465,10 +501,14 @@ fn reassign(
     reason: &Option<String>,
     ctx: &TokenContext<'_>,
 ) -> Result<Vec<TokenChange>> {
-    let old = back_in_line(queue, number, ctx, "reassign")?;
-    if queue.token_by_id(token_id).is_some() {
+    if let Some(existing) = queue.token_by_id(token_id) {
+        let last = existing.reassignments.last();
+        if last.is_some_and(|r| r.from == number && r.to == existing.number) {
+            return Ok(Vec::new());
+        }
         return Err(Error::invalid("token_id", token_id, Problem::DuplicateId));
     }
+    let old = back_in_line(queue, number, ctx, "reassign")?;
     let session_ix = ctx.rules.session(&old.session_id).map_or(0, |(i, _)| i);
     let new_number = queue.next_number(ctx.rules);
     let mut reassignments = old.reassignments.clone();

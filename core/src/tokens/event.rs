@@ -25,6 +25,16 @@ pub enum TokenChange {
         /// The token.
         number: u32,
     },
+    /// The appointment of a booked token moved within the day, or its mode changed: the
+    /// token keeps its number and place.
+    TokenAmended {
+        /// The token.
+        number: u32,
+        /// The appointment's new start.
+        expected_at: Option<chrono::DateTime<chrono::Utc>>,
+        /// The consultation's mode.
+        mode: crate::ConsultationMode,
+    },
     /// A token was called to the doctor ("your turn").
     TokenCalled {
         /// The token.
@@ -106,6 +116,7 @@ impl TokenChange {
         match self {
             TokenChange::TokenIssued { .. } => "token_issued",
             TokenChange::TokenCheckedIn { .. } => "token_checked_in",
+            TokenChange::TokenAmended { .. } => "token_amended",
             TokenChange::TokenCalled { .. } => "token_called",
             TokenChange::ConsultationStarted { .. } => "consultation_started",
             TokenChange::ConsultationCompleted { .. } => "consultation_completed",
@@ -136,6 +147,7 @@ impl TokenChange {
             }
             TokenChange::TokenCalled { number }
             | TokenChange::TokenCheckedIn { number }
+            | TokenChange::TokenAmended { number, .. }
             | TokenChange::ConsultationStarted { number, .. }
             | TokenChange::ConsultationCompleted { number }
             | TokenChange::TokenCancelled { number, .. }

@@ -52,7 +52,7 @@ pub struct QueueNotification {
 /// - `position_update` for each of the first `rules.notify_next` waiting tokens whose place
 ///   changed (or that just joined them);
 /// - `meet_link_update` for the waiting tele-consultations among the first `notify_next`
-///   and the one in progress, when the link changes.
+///   when the link changes (a consultation in progress keeps the link it started with).
 ///
 /// Each notification's token number and kind make it unique within one change.
 pub fn queue_notifications(
@@ -90,9 +90,8 @@ pub fn queue_notifications(
                 out.extend(note(QueueNotificationKind::Missed, *number, None));
             }
             TokenChange::MeetLinkUpdated { meet_link } => {
-                let serving = after.now_serving().map(|t| t.number);
                 let next = after.next(notify_next).into_iter().map(|t| t.number);
-                for number in serving.into_iter().chain(next).filter(|&n| video(n)) {
+                for number in next.filter(|&n| video(n)) {
                     out.extend(note(
                         QueueNotificationKind::MeetLinkUpdate,
                         number,

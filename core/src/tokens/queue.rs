@@ -71,6 +71,16 @@ impl Queue {
                     token.arrived_at = Some(at);
                 }
             }
+            TokenChange::TokenAmended {
+                number,
+                expected_at,
+                mode,
+            } => {
+                if let Some(token) = self.token_mut(*number) {
+                    token.expected_at = *expected_at;
+                    token.mode = *mode;
+                }
+            }
             TokenChange::TokenCalled { number } => {
                 if let Some(token) = self.token_mut(*number) {
                     token.called_at = Some(at);
@@ -178,6 +188,19 @@ impl Queue {
         self.by_id.get(id).map(|&ix| &self.tokens[ix])
     }
 
+    /// The token that stands for this number now: the number itself, or the token its
+    /// patient was reassigned to, followed to the last.
+    pub fn current(&self, number: u32) -> Option<&Token> {
+        let mut token = self.token(number)?;
+        for _ in 0..self.tokens.len() {
+            match token.reassigned_to.and_then(|n| self.token(n)) {
+                Some(next) => token = next,
+                None => break,
+            }
+        }
+        Some(token)
+    }
+
     /// The open token (not completed or cancelled) issued for an appointment.
     pub fn token_for_appointment(&self, appointment_id: &str) -> Option<&Token> {
         self.tokens
@@ -244,8 +267,9 @@ impl Queue {
     /// The number the automatic sequence gives next: the smallest number neither issued
     /// nor reserved.
     pub fn next_number(&self, rules: &QueueRules) -> u32 {
+        let reserved: rustc_hash::FxHashSet<u32> = rules.reserved_numbers.iter().copied().collect();
         (1..)
-            .find(|n| !self.by_number.contains_key(n) && !rules.is_reserved(*n))
+            .find(|n| !self.by_number.contains_key(n) && !reserved.contains(n))
             .unwrap_or(u32::MAX)
     }
 

@@ -99,9 +99,12 @@ fn default_notify_next() -> u32 {
     10
 }
 
-/// The most sessions, reserved numbers and tokens a day may have.
+/// The most sessions a day may have.
 const MAX_SESSIONS: usize = 24;
+/// The highest number that may be reserved.
 const MAX_NUMBER: u32 = 100_000;
+/// The most numbers that may be reserved.
+const MAX_RESERVED: usize = 1_000;
 
 impl QueueRules {
     /// Rules with these sessions: no reserved numbers, late arrivals after 3 patients,
@@ -126,9 +129,10 @@ impl QueueRules {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidInput`] naming the field: no session, a session that ends before it
-    /// starts, sessions out of order or overlapping, duplicate ids, a reserved number of 0
-    /// or above 100,000, a duplicate quota.
+    /// [`Error::InvalidInput`] naming the field: no session or more than 24, a session that
+    /// ends before it starts, sessions out of order or overlapping, duplicate ids, a
+    /// reserved number of 0, above 100,000 or given twice, more than 1,000 reserved numbers,
+    /// a duplicate quota.
     pub fn check(&self) -> Result<()> {
         if self.sessions.is_empty() {
             return Err(Error::invalid(
@@ -173,12 +177,27 @@ impl QueueRules {
                 }
             }
         }
+        if self.reserved_numbers.len() > MAX_RESERVED {
+            return Err(Error::invalid(
+                "reserved_numbers",
+                self.reserved_numbers.len(),
+                Problem::OutOfRange(format!("at most {MAX_RESERVED} numbers")),
+            ));
+        }
+        let mut seen = rustc_hash::FxHashSet::default();
         for (i, &number) in self.reserved_numbers.iter().enumerate() {
             if number == 0 || number > MAX_NUMBER {
                 return Err(Error::invalid(
                     format!("reserved_numbers[{i}]"),
                     number,
                     Problem::OutOfRange(format!("1 to {MAX_NUMBER}")),
+                ));
+            }
+            if !seen.insert(number) {
+                return Err(Error::invalid(
+                    format!("reserved_numbers[{i}]"),
+                    number,
+                    Problem::DuplicateId,
                 ));
             }
         }

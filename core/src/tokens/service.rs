@@ -238,12 +238,16 @@ fn acted_on<'q>(
         return queue.token(number);
     }
     match command {
-        TokenCommand::Issue(request) => queue.token_by_id(&request.token_id).or_else(|| {
-            request
-                .appointment_id
-                .as_deref()
-                .and_then(|a| queue.token_for_appointment(a))
-        }),
+        TokenCommand::Issue(request) => queue
+            .token_by_id(&request.token_id)
+            .and_then(|t| queue.current(t.number))
+            .or_else(|| {
+                request
+                    .appointment_id
+                    .as_deref()
+                    .and_then(|a| queue.token_for_appointment(a))
+            }),
+        TokenCommand::Reassign { token_id, .. } => queue.token_by_id(token_id),
         TokenCommand::Move { number, .. } | TokenCommand::CheckIn { number } => {
             queue.token(*number)
         }

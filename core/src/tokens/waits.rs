@@ -1,6 +1,6 @@
 //! From a token queue to wait estimates: what the estimator is shown of each session's line.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::{
     Consultation, DoctorHistory, EventStore, IssuedCounts, PastDay, Queue, QueueDay, QueueRules,
@@ -10,9 +10,11 @@ use crate::{
 
 impl Queue {
     /// What a wait estimator sees of one session's line at `now`: its waiting tokens in
-    /// call order (present once checked in or issued at the desk), its skipped and late
-    /// tokens that may come back, the consultation in progress if it is this session's,
-    /// every consultation finished today (the day's pace), and the day's counts.
+    /// call order (present once checked in, put back, or issued at the desk), its late
+    /// patients where they will be put back (after `late_reinsert_after` waiting tokens),
+    /// its skipped tokens that may come back, the consultation in progress, every
+    /// consultation finished today (the day's pace), and the session's tokens by kind
+    /// (cancelled ones left out).
     ///
     /// `None` for a session the rules do not have.
     pub fn wait_snapshot(
@@ -24,10 +26,7 @@ impl Queue {
         let (_, session) = rules.session(session_id)?;
         let mut snapshot = QueueSnapshot::new(now, session.start, session.end);
         snapshot.reinsert_after = rules.late_reinsert_after;
-        snapshot.consulting_since = self
-            .now_serving()
-            .filter(|t| t.session_id == session_id)
-            .and_then(|t| t.started_at);
+        snapshot.consulting_since = self.now_serving().and_then(|t| t.started_at);
         snapshot.waiting = self
             .waiting()
             .filter(|t| t.session_id == session_id)
@@ -39,38 +38,49 @@ impl Queue {
             })
             .collect();
         let mut completed: Vec<Consultation> = Vec::new();
+        let mut late = Vec::new();
+        let mut issued = IssuedCounts::default();
         for token in self.tokens() {
+            if let (TokenState::Completed, Some(started_at), Some(ended_at)) =
+                (token.state, token.started_at, token.ended_at)
+            {
+                completed.push(Consultation {
+                    started_at,
+                    ended_at,
+                    waiting_at_start: token.waiting_at_start,
+                });
+            }
+            if token.session_id != session_id || token.state == TokenState::Cancelled {
+                continue;
+            }
             match token.state {
-                TokenState::Skipped | TokenState::Late if token.session_id == session_id => {
-                    snapshot.skipped.push(SkippedToken {
-                        number: token.number,
-                        expected_at: token.expected_at,
-                    });
-                }
-                TokenState::Completed => {
-                    if let (Some(started_at), Some(ended_at)) = (token.started_at, token.ended_at) {
-                        completed.push(Consultation {
-                            started_at,
-                            ended_at,
-                            waiting_at_start: token.waiting_at_start,
-                        });
-                    }
-                }
+                TokenState::Skipped => snapshot.skipped.push(SkippedToken {
+                    number: token.number,
+                    expected_at: token.expected_at,
+                }),
+                TokenState::Late => late.push(WaitingToken {
+                    number: token.number,
+                    kind: token.kind,
+                    expected_at: token.expected_at,
+                    present: true,
+                }),
                 _ => {}
             }
             let count = match token.kind {
-                TokenKind::Booked => &mut snapshot.issued.booked,
-                TokenKind::WalkIn => &mut snapshot.issued.walk_in,
-                TokenKind::Phone => &mut snapshot.issued.phone,
-                TokenKind::Emergency => &mut snapshot.issued.emergency,
+                TokenKind::Booked => &mut issued.booked,
+                TokenKind::WalkIn => &mut issued.walk_in,
+                TokenKind::Phone => &mut issued.phone,
+                TokenKind::Emergency => &mut issued.emergency,
             };
             *count = count.saturating_add(1);
         }
+        let back_at = (rules.late_reinsert_after as usize).min(snapshot.waiting.len());
+        snapshot.waiting.splice(back_at..back_at, late);
         completed.sort_by_key(|c| c.started_at);
         snapshot.completed = completed;
         snapshot.issued = IssuedCounts {
             reinserted: self.reinsertions(),
-            ..snapshot.issued
+            ..issued
         };
         Some(snapshot)
     }
@@ -152,9 +162,11 @@ fn count(n: usize) -> u32 {
 }
 
 impl<S: EventStore> Tokens<S> {
-    /// Wait estimates for every waiting token of the queue, in line order: each session's
-    /// line is shown to `estimator` as [`Queue::wait_snapshot`] (a later session's tokens
-    /// wait from its start), with the doctor's `history`.
+    /// Wait estimates for every waiting (and late) token of the queue, session by session
+    /// in the order of the line: each session's line is shown to `estimator` as
+    /// [`Queue::wait_snapshot`] with the doctor's `history`. A later session's line starts
+    /// when its session opens or when the earlier line is expected to be done, whichever is
+    /// later, and its P90 carries the earlier line's uncertainty.
     ///
     /// # Errors
     ///
@@ -169,16 +181,46 @@ impl<S: EventStore> Tokens<S> {
     ) -> Result<Vec<WaitEstimate>> {
         rules.check().map_err(|e| e.within("rules"))?;
         let queue = self.queue(day)?;
+        let consult = history.durations.mean_minutes();
+        let consult = if consult.is_finite() && consult > 0.0 {
+            consult.min(24.0 * 60.0)
+        } else {
+            DEFAULT_CONSULT_MINUTES
+        };
         let mut estimates = Vec::new();
+        let mut done: Option<(f64, f64)> = None;
         for session in &rules.sessions {
-            if let Some(snapshot) = queue.wait_snapshot(rules, &session.id, now)
-                && !snapshot.waiting.is_empty()
-            {
-                estimates.extend(estimator.estimate(&snapshot, history));
+            let Some(mut snapshot) = queue.wait_snapshot(rules, &session.id, now) else {
+                continue;
+            };
+            if snapshot.waiting.is_empty() {
+                continue;
             }
+            if let Some((minutes, _)) = done {
+                snapshot.consulting_since = None;
+                let ms = (minutes.clamp(0.0, MAX_WAIT_MINUTES) * 60_000.0) as i64;
+                if let Some(ready) =
+                    TimeDelta::try_milliseconds(ms).and_then(|wait| now.checked_add_signed(wait))
+                {
+                    snapshot.session_start = snapshot.session_start.max(ready);
+                }
+            }
+            let carry = done.map_or(0.0, |(_, spread)| spread);
+            let mut line = estimator.estimate(&snapshot, history);
+            for estimate in &mut line {
+                estimate.p90_minutes += carry;
+            }
+            if let Some(last) = line.iter().max_by(|a, b| a.minutes.total_cmp(&b.minutes)) {
+                done = Some((last.minutes + consult, last.p90_minutes - last.minutes));
+            }
+            estimates.extend(line);
         }
-        let order = |e: &WaitEstimate| queue.position(e.number).unwrap_or(usize::MAX);
-        estimates.sort_by_key(order);
         Ok(estimates)
     }
 }
+
+/// The longest wait carried from one session's line to the next, minutes (a year).
+const MAX_WAIT_MINUTES: f64 = 366.0 * 24.0 * 60.0;
+
+/// The consultation length assumed when the history gives none, minutes.
+const DEFAULT_CONSULT_MINUTES: f64 = 7.0;

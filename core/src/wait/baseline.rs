@@ -47,7 +47,7 @@ use crate::wait::snapshot::{QueueSnapshot, WaitEstimate, WaitEstimator, minutes_
 pub struct MovingAverageEstimator {
     /// How many of the latest durations are averaged (30).
     pub window: usize,
-    /// P90 = point × this (1.5).
+    /// P90 = point × this (1.5; taken between 1 and 10).
     pub p90_factor: f64,
 }
 
@@ -60,12 +60,19 @@ impl Default for MovingAverageEstimator {
     }
 }
 
+/// The longest consultation the average takes in, minutes (a day): longer values are data
+/// errors, and keep every estimate finite.
+const LONGEST_MINUTES: f64 = 24.0 * 60.0;
+
+/// The largest P90 factor used.
+const MAX_P90_FACTOR: f64 = 10.0;
+
 impl MovingAverageEstimator {
     /// The average consultation length it uses, minutes.
     pub fn average_minutes(&self, queue: &QueueSnapshot, history: &DoctorHistory) -> f64 {
         let today = queue.completed.iter().rev().filter_map(|c| c.minutes());
         let past = history.recent_minutes.iter().rev().copied();
-        let usable = |m: &f64| m.is_finite() && *m > 0.0;
+        let usable = |m: &f64| m.is_finite() && *m > 0.0 && *m <= LONGEST_MINUTES;
         let (mut sum, mut n) = (0.0, 0usize);
         for minutes in today.chain(past).filter(usable).take(self.window) {
             sum += minutes;
@@ -75,11 +82,7 @@ impl MovingAverageEstimator {
             sum / n as f64
         } else {
             let fallback = history.durations.mean_minutes();
-            if fallback.is_finite() && fallback > 0.0 {
-                fallback
-            } else {
-                7.0
-            }
+            if usable(&fallback) { fallback } else { 7.0 }
         }
     }
 }
@@ -96,7 +99,7 @@ impl WaitEstimator for MovingAverageEstimator {
             None => minutes_between(queue.now, queue.session_start).max(0.0),
         };
         let factor = if self.p90_factor.is_finite() {
-            self.p90_factor.max(1.0)
+            self.p90_factor.clamp(1.0, MAX_P90_FACTOR)
         } else {
             1.0
         };

@@ -86,10 +86,13 @@ impl Model {
                 Ok(changed(Some(*n)))
             }
             Cmd::Reassign(n, token_id) => {
-                let old = self.acting_on(*n, actor, &[Late, Skipped], false)?.clone();
-                if self.view.tokens.iter().any(|t| t.id == *token_id) {
+                if let Some(tok) = self.view.tokens.iter().find(|t| t.id == *token_id) {
+                    if tok.history.last() == Some(&(*n, tok.number)) {
+                        return Ok(unchanged(Some(tok.number)));
+                    }
                     return Err(Refusal::input("token_id", "duplicate_id"));
                 }
+                let old = self.acting_on(*n, actor, &[Late, Skipped], false)?.clone();
                 let number = self.next_number();
                 let session = self
                     .session_ix(&old.session)
@@ -248,6 +251,32 @@ impl Model {
         (request.patient_id != actor.id).then(|| Refusal::policy("not_owner"))
     }
 
+    /// A repeat of an issue: the token the number stands for now (following reassignments)
+    /// unchanged, or its appointment's new time and mode while it has not been seen.
+    fn amend(&mut self, number: u32, request: &TokenRequest) -> Result<Expect, Refusal> {
+        let mut current = number;
+        while let Some(next) = self.tok(current).and_then(|t| t.reassigned_to) {
+            current = next;
+        }
+        let tok = self.tok(current).expect("a token of the day").clone();
+        if tok.expected_at == request.expected_at && tok.mode == request.mode {
+            return Ok(unchanged(Some(current)));
+        }
+        if request.kind == TokenKind::Booked && request.expected_at.is_none() {
+            return Err(Refusal::input("expected_at", "missing"));
+        }
+        if !matches!(
+            tok.state,
+            TokenState::Waiting | TokenState::Late | TokenState::Skipped
+        ) {
+            return Err(Refusal::transition(tok.state));
+        }
+        let tok = self.tok_mut(current);
+        tok.expected_at = request.expected_at;
+        tok.mode = request.mode;
+        Ok(changed(Some(current)))
+    }
+
     fn issue(
         &mut self,
         request: &TokenRequest,
@@ -261,8 +290,6 @@ impl Model {
             let same = tok.kind == request.kind
                 && tok.patient == request.patient_id
                 && tok.appointment == request.appointment_id
-                && tok.mode == request.mode
-                && tok.expected_at == request.expected_at
                 && request
                     .session_id
                     .as_ref()
@@ -271,7 +298,10 @@ impl Model {
             if !same {
                 return Err(Refusal::input("token_id", "duplicate_id"));
             }
-            return Ok(unchanged(Some(tok.number)));
+            if tok.state == TokenState::Cancelled && tok.reassigned_to.is_none() {
+                return Err(Refusal::transition(TokenState::Cancelled));
+            }
+            return self.amend(tok.number, request);
         }
         if request.kind == TokenKind::Booked {
             if request.appointment_id.is_none() {
@@ -291,7 +321,7 @@ impl Model {
             if tok.patient != request.patient_id {
                 return Err(Refusal::input("appointment_id", "conflicting"));
             }
-            return Ok(unchanged(Some(tok.number)));
+            return self.amend(tok.number, request);
         }
         let sessions = &self.rules.sessions;
         let session = match (&request.session_id, request.expected_at) {
@@ -302,9 +332,12 @@ impl Model {
             (None, Some(at)) => sessions.iter().position(|s| s.start <= at && at < s.end),
             (None, None) => sessions.iter().position(|s| now < s.end),
         };
+        let emergency = request.kind == TokenKind::Emergency;
+        // An emergency is never turned away: after the day's sessions it joins the last.
+        let session = session.or_else(|| emergency.then(|| sessions.len() - 1));
         let ix = session.ok_or_else(|| Refusal::policy("no_session"))?;
         let session = &sessions[ix];
-        if now >= session.end {
+        if now >= session.end && !emergency {
             return Err(Refusal::policy("session_over"));
         }
         if request.kind != TokenKind::Emergency {

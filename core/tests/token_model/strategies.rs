@@ -133,7 +133,7 @@ fn arb_rules() -> impl Strategy<Value = QueueRules> {
     (
         arb_session(0),
         option::weighted(0.7, arb_session(1)),
-        prop::collection::vec(1..=8u32, 0..=3),
+        prop::collection::btree_set(1..=8u32, 0..=3),
         0..=4u32,
         prop::bool::weighted(0.8),
         0..=4u32,
@@ -141,6 +141,7 @@ fn arb_rules() -> impl Strategy<Value = QueueRules> {
         .prop_map(
             |(morning, evening, reserved, late_after, emergencies_first, notify_next)| {
                 let sessions = std::iter::once(morning).chain(evening).collect();
+                let reserved = reserved.into_iter().collect();
                 let mut rules = QueueRules::new(sessions).with_reserved_numbers(reserved);
                 rules.late_reinsert_after = late_after;
                 rules.emergencies_first = emergencies_first;
