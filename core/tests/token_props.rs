@@ -182,7 +182,12 @@ fn check_refusal(
         error
     );
     prop_assert_eq!(version, run.version, "a refusal appended: {}", context);
-    prop_assert_eq!(&Queue::from_events(events), &run.queue, "{}", context);
+    prop_assert_eq!(
+        &Queue::from_events(events.iter().cloned()),
+        &run.queue,
+        "{}",
+        context
+    );
     Ok(())
 }
 
@@ -193,7 +198,7 @@ fn check_replay(
     context: &str,
 ) -> Result<(), TestCaseError> {
     prop_assert_eq!(
-        &Queue::from_events(events),
+        &Queue::from_events(events.iter().cloned()),
         queue,
         "replay after {}",
         context

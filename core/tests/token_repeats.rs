@@ -100,6 +100,15 @@ fn a_repeat_follows_a_reassignment_and_a_cancelled_token_is_not_given_back() {
     };
     let first = run(&tokens, at, reassign.clone()).unwrap();
     assert_eq!(first.token.unwrap().number, 2);
+    let told = &first.notifications[0];
+    assert_eq!(
+        (told.kind, told.number),
+        (QueueNotificationKind::Reassigned, 2)
+    );
+    assert_eq!(
+        (told.patient_id.as_str(), told.position),
+        ("pat-1", Some(1))
+    );
     let retried = run(&tokens, at, reassign).unwrap();
     assert!(retried.events.is_empty());
     assert_eq!(retried.token.unwrap().number, 2);
@@ -192,4 +201,23 @@ fn reserved_numbers_are_checked() {
         )
         .unwrap_err();
     assert!(err.to_string().contains("at most 1000"), "{err}");
+    let mut limited = rules();
+    limited.sessions[0].quotas.push(ChannelQuota {
+        kind: TokenKind::Emergency,
+        max: 2,
+    });
+    let emergency = TokenRequest::new("e", TokenKind::Emergency, "pat-3");
+    let err = tokens
+        .issue(
+            &day(),
+            &limited,
+            &Actor::staff("rcp-1"),
+            t("2026-03-02T03:40:00Z"),
+            emergency,
+        )
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("sessions[0].quotas[0].kind"),
+        "{err}"
+    );
 }

@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 
 use medsched::{
     Actor, AppointmentType, Availability, Bookings, Clinic, ClinicRules, Command, DayBook,
-    DoctorCalendar, Error, EventStore, InMemoryStore, Occupancy, Queue, QueueDay, QueueRules,
-    Schedule, SlotOptions, SlotRequest, StreamId, TokenCommand, Tokens, first_available,
+    DoctorCalendar, DoctorHistory, Error, EventStore, InMemoryStore, MovingAverageEstimator,
+    Occupancy, PastDay, Queue, QueueDay, QueueEstimator, QueueRules, QueueSnapshot, Schedule,
+    SlotOptions, SlotRequest, StreamId, TokenCommand, Tokens, WaitEstimator, first_available,
 };
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -35,6 +36,7 @@ fn run_case(doc: &Value, doctors: &[Availability], case: &Value) -> Value {
     match case["op"].as_str().expect("op") {
         "booking_script" => return booking_script(doc, case),
         "token_script" => return token_script(doc, case),
+        "wait_estimates" => return wait_estimates(case),
         _ => {}
     }
     let doctor = &doctors[case["doctor"].as_u64().unwrap_or(0) as usize];
@@ -127,7 +129,7 @@ fn token_script(doc: &Value, case: &Value) -> Value {
             Ok(update) => {
                 let stored = tokens.store().load(&day.stream()).unwrap().events;
                 assert_eq!(
-                    Queue::from_events(&stored),
+                    Queue::from_events(stored),
                     update.queue,
                     "{}: replay",
                     step["name"]
@@ -144,6 +146,21 @@ fn token_script(doc: &Value, case: &Value) -> Value {
         }
     });
     Value::Array(results.collect())
+}
+
+/// Runs one estimator on a snapshot (see the `format` of `testdata/vectors/waits.json`).
+fn wait_estimates(case: &Value) -> Value {
+    let history = match case.get("days") {
+        Some(days) => DoctorHistory::from_days(&parse::<Vec<PastDay>>(days, "days")).unwrap(),
+        None => DoctorHistory::default(),
+    };
+    let snapshot: QueueSnapshot = field(case, "snapshot");
+    let estimates = match case["estimator"].as_str().expect("estimator") {
+        "queue" => QueueEstimator.estimate(&snapshot, &history),
+        "moving_average" => MovingAverageEstimator::default().estimate(&snapshot, &history),
+        other => panic!("unknown estimator {other}"),
+    };
+    serde_json::to_value(estimates).unwrap()
 }
 
 /// An error's code and the fields that say why, as booking scripts expect them.

@@ -17,16 +17,20 @@ pub enum QueueNotificationKind {
     Missed,
     /// The meet link of a tele-consultation changed.
     MeetLinkUpdate,
+    /// The patient was given a new token: `number` is the new one.
+    Reassigned,
 }
 
 impl QueueNotificationKind {
-    /// `"position_update"`, `"your_turn"`, `"missed"` or `"meet_link_update"`.
+    /// `"position_update"`, `"your_turn"`, `"missed"`, `"meet_link_update"` or
+    /// `"reassigned"`.
     pub fn as_str(self) -> &'static str {
         match self {
             QueueNotificationKind::PositionUpdate => "position_update",
             QueueNotificationKind::YourTurn => "your_turn",
             QueueNotificationKind::Missed => "missed",
             QueueNotificationKind::MeetLinkUpdate => "meet_link_update",
+            QueueNotificationKind::Reassigned => "reassigned",
         }
     }
 }
@@ -46,9 +50,11 @@ pub struct QueueNotification {
     pub meet_link: Option<String>,
 }
 
-/// The notifications a change to the queue gives, from the queue before and after it:
+/// The notifications a change to the queue gives, from the line before it (the waiting
+/// tokens' numbers in call order) and the queue after it:
 ///
-/// - `your_turn` for a called token, `missed` for a skipped one;
+/// - `your_turn` for a called token, `missed` for a skipped one, `reassigned` (with the new
+///   number and its place) for a patient given a new token;
 /// - `position_update` for each of the first `rules.notify_next` waiting tokens whose place
 ///   changed (or that just joined them);
 /// - `meet_link_update` for the waiting tele-consultations among the first `notify_next`
@@ -56,7 +62,7 @@ pub struct QueueNotification {
 ///
 /// Each notification's token number and kind make it unique within one change.
 pub fn queue_notifications(
-    before: &Queue,
+    line_before: &[u32],
     after: &Queue,
     changes: &[TokenChange],
     notify_next: usize,
@@ -89,6 +95,9 @@ pub fn queue_notifications(
             TokenChange::TokenSkipped { number, .. } => {
                 out.extend(note(QueueNotificationKind::Missed, *number, None));
             }
+            TokenChange::TokenReassigned { token, .. } => {
+                out.extend(note(QueueNotificationKind::Reassigned, token.number, None));
+            }
             TokenChange::MeetLinkUpdated { meet_link } => {
                 let next = after.next(notify_next).into_iter().map(|t| t.number);
                 for number in next.filter(|&n| video(n)) {
@@ -103,7 +112,11 @@ pub fn queue_notifications(
         }
     }
     for token in after.next(notify_next) {
-        if before.position(token.number) != after.position(token.number) {
+        let before = line_before
+            .iter()
+            .position(|&n| n == token.number)
+            .map(|i| i + 1);
+        if before != after.position(token.number) {
             out.extend(note(
                 QueueNotificationKind::PositionUpdate,
                 token.number,

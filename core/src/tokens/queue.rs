@@ -46,10 +46,15 @@ impl Queue {
     }
 
     /// The queue the events leave, applied in order (events of other streams are ignored).
-    pub fn from_events<'a>(events: impl IntoIterator<Item = &'a Event>) -> Self {
+    /// The tokens are moved out of the events, not copied.
+    pub fn from_events(events: impl IntoIterator<Item = Event>) -> Self {
         let mut queue = Queue::new();
         for event in events {
-            queue.apply(event);
+            match event.change {
+                Change::Token(TokenChange::TokenIssued { token, index }) => queue.add(token, index),
+                Change::Token(change) => queue.apply_change(&change, event.at),
+                _ => {}
+            }
         }
         queue
     }

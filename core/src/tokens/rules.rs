@@ -132,7 +132,7 @@ impl QueueRules {
     /// [`Error::InvalidInput`] naming the field: no session or more than 24, a session that
     /// ends before it starts, sessions out of order or overlapping, duplicate ids, a
     /// reserved number of 0, above 100,000 or given twice, more than 1,000 reserved numbers,
-    /// a duplicate quota.
+    /// a duplicate quota or a quota on emergencies.
     pub fn check(&self) -> Result<()> {
         if self.sessions.is_empty() {
             return Err(Error::invalid(
@@ -168,6 +168,13 @@ impl QueueRules {
                 ));
             }
             for (q, quota) in session.quotas.iter().enumerate() {
+                if quota.kind == TokenKind::Emergency {
+                    return Err(Error::invalid(
+                        format!("sessions[{i}].quotas[{q}].kind"),
+                        quota.kind.as_str(),
+                        Problem::Conflicting("emergencies, which are never refused".into()),
+                    ));
+                }
                 if session.quotas[..q].iter().any(|o| o.kind == quota.kind) {
                     return Err(Error::invalid(
                         format!("sessions[{i}].quotas[{q}].kind"),

@@ -109,7 +109,7 @@ impl<S: EventStore> Tokens<S> {
     ///
     /// The store's errors.
     pub fn queue(&self, day: &QueueDay) -> Result<Queue> {
-        Ok(Queue::from_events(&self.store.load(&day.stream())?.events))
+        Ok(Queue::from_events(self.store.load(&day.stream())?.events))
     }
 
     /// Decides `command` on the queue and appends its events, retrying on concurrent writes.
@@ -132,8 +132,8 @@ impl<S: EventStore> Tokens<S> {
         let mut attempt = 1;
         loop {
             let loaded = self.store.load(&stream)?;
-            let before = Queue::from_events(&loaded.events);
-            let changes = decide_token(&before, command, &ctx)?;
+            let mut queue = Queue::from_events(loaded.events);
+            let changes = decide_token(&queue, command, &ctx)?;
             let events: Vec<Event> = changes
                 .iter()
                 .map(|change| Event {
@@ -153,12 +153,12 @@ impl<S: EventStore> Tokens<S> {
                     Err(e) => return Err(e),
                 }
             }
-            let mut queue = before.clone();
+            let line_before = queue.line().to_vec();
             for event in &events {
                 queue.apply(event);
             }
             let notify_next = rules.notify_next as usize;
-            let notifications = queue_notifications(&before, &queue, &changes, notify_next);
+            let notifications = queue_notifications(&line_before, &queue, &changes, notify_next);
             let token = acted_on(&queue, command, &changes).cloned();
             return Ok(QueueUpdate {
                 token,

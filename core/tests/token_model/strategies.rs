@@ -107,8 +107,7 @@ fn arb_session(ix: usize) -> impl Strategy<Value = TokenSession> {
         prop_oneof![
             Just(TokenKind::Booked),
             Just(TokenKind::WalkIn),
-            Just(TokenKind::Phone),
-            Just(TokenKind::Emergency)
+            Just(TokenKind::Phone)
         ],
         0..=4u32,
     );
