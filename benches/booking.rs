@@ -31,7 +31,7 @@ use medsched::{
 };
 
 mod support;
-use support::Lcg;
+use support::{Lcg, tally};
 
 const TENANT: &str = "kochi-family-clinic";
 /// Appointments of each doctor in the decision benchmarks.
@@ -495,23 +495,6 @@ fn replay_events() -> Vec<Event> {
     events
 }
 
-/// How many events of each kind.
-fn mix(events: &[Event]) -> String {
-    let mut counts: Vec<(&str, usize)> = Vec::new();
-    for e in events {
-        let name = e.change.name();
-        match counts.iter_mut().find(|(n, _)| *n == name) {
-            Some((_, c)) => *c += 1,
-            None => counts.push((name, 1)),
-        }
-    }
-    counts
-        .iter()
-        .map(|(n, c)| format!("{n} {c}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 fn bench_replay(c: &mut Criterion) {
     let setup = Instant::now();
     let events = replay_events();
@@ -521,7 +504,7 @@ fn bench_replay(c: &mut Criterion) {
         "replay_10000_events: {} events ({}), generated in {:?}; {} holds, {} appointments \
          ({occupying} occupying)",
         events.len(),
-        mix(&events),
+        tally(events.iter().map(|e| e.change.name())),
         setup.elapsed(),
         book.holds().len(),
         book.appointments().len(),

@@ -35,7 +35,7 @@ use medsched::{
 };
 
 mod support;
-use support::Lcg;
+use support::{Lcg, tally};
 
 /// Tokens issued over the day.
 const TOKENS: usize = 300;
@@ -398,23 +398,6 @@ fn run_day(rules: &QueueRules, script: &[Scripted]) -> Tokens<InMemoryStore> {
     tokens
 }
 
-/// How many commands of each action the script holds, e.g. `issue 300, call_next 280`.
-fn mix(script: &[Scripted]) -> String {
-    let mut counts: Vec<(&str, usize)> = Vec::new();
-    for step in script {
-        let name = step.command.name();
-        match counts.iter_mut().find(|(n, _)| *n == name) {
-            Some((_, c)) => *c += 1,
-            None => counts.push((name, 1)),
-        }
-    }
-    counts
-        .iter()
-        .map(|(n, c)| format!("{n} {c}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 fn bench_day(c: &mut Criterion) {
     let setup = Instant::now();
     let day_data = the_day();
@@ -447,7 +430,7 @@ fn bench_day(c: &mut Criterion) {
         "token_day_300: {} commands ({}), {} events, {} tokens ({:?}); simulated in {:?}, one \
          day {once:?} ({:?} a command)",
         day_data.script.len(),
-        mix(&day_data.script),
+        tally(day_data.script.iter().map(|s| s.command.name())),
         day_data.events.len(),
         queue.tokens().len(),
         queue.counts(),

@@ -25,3 +25,20 @@ impl Lcg {
         self.below(100) < percent
     }
 }
+
+/// How many of each name, in order of first appearance, e.g. `issue 300, call_next 280`.
+#[allow(dead_code, reason = "used by the booking and token benches only")]
+pub fn tally<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for name in names {
+        match counts.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, c)) => *c += 1,
+            None => counts.push((name, 1)),
+        }
+    }
+    counts
+        .iter()
+        .map(|(n, c)| format!("{n} {c}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -16,7 +16,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Barrier;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc, Weekday};
@@ -26,6 +25,9 @@ use medsched::{
     InMemoryStore, LoadedStream, Location, Room, Schedule, Session, SessionSettings, StreamId,
     Unavailable, WeeklyTemplate,
 };
+
+mod racy_store;
+use racy_store::Racy;
 
 const TENANT: &str = "clinic-race";
 const THREADS: usize = 16;
@@ -158,40 +160,9 @@ fn assert_feed_gapless<S: EventStore>(
     );
 }
 
-/// An `InMemoryStore` that pauses after every load (1 to 2 ms, varying), so that racing
-/// writers decide on the same version and most appends conflict: the service's retry path
-/// is what runs. It counts the conflicting appends.
-#[derive(Default)]
-struct Racy {
-    inner: InMemoryStore,
-    loads: AtomicUsize,
-    conflicts: AtomicUsize,
-}
-
-impl EventStore for Racy {
-    fn load(&self, stream: &StreamId) -> medsched::Result<LoadedStream> {
-        let loaded = self.inner.load(stream);
-        let n = self.loads.fetch_add(1, Ordering::Relaxed) as u64;
-        thread::sleep(std::time::Duration::from_micros(1000 + 250 * (n % 5)));
-        loaded
-    }
-
-    fn append(
-        &self,
-        stream: &StreamId,
-        expected_version: u64,
-        events: &[Event],
-    ) -> medsched::Result<u64> {
-        let appended = self.inner.append(stream, expected_version, events);
-        if appended.as_ref().is_err_and(Error::is_conflict) {
-            self.conflicts.fetch_add(1, Ordering::Relaxed);
-        }
-        appended
-    }
-
-    fn feed(&self, tenant: &Id, after: u64, limit: usize) -> medsched::Result<Vec<FeedEntry>> {
-        self.inner.feed(tenant, after, limit)
-    }
+/// The racy store of these tests: pauses of 1000 + 250 × (n mod 5) µs after each load.
+fn racy() -> Racy {
+    Racy::new(1000, 250, 5)
 }
 
 /// Runs `f(i)` on `n` threads released together; results in thread order.
@@ -283,9 +254,9 @@ const ROUNDS: usize = 4;
 fn with_conflicts(round: impl Fn(usize, &Bookings<Racy>)) {
     let mut conflicts = 0;
     for r in 0..ROUNDS {
-        let bookings = Bookings::new(Racy::default());
+        let bookings = Bookings::new(racy());
         round(r, &bookings);
-        conflicts += bookings.store().conflicts.load(Ordering::Relaxed);
+        conflicts += bookings.store().conflicts();
     }
     assert!(
         conflicts > 0,
@@ -366,9 +337,9 @@ fn many_threads_booking_many_slots_lose_nothing_and_double_book_nothing() {
     // 64 attempts about 1 run in 50 sees a booking give up with `Conflict` (as documented,
     // the retry loop has no backoff). More attempts keep this test about lost and double
     // bookings.
-    let bookings = Bookings::new(Racy::default()).with_max_attempts(1024);
+    let bookings = Bookings::new(racy()).with_max_attempts(1024);
     many_slots_round(&bookings);
-    assert!(bookings.store().conflicts.load(Ordering::Relaxed) > 0);
+    assert!(bookings.store().conflicts() > 0);
 }
 
 fn many_slots_round<S: EventStore>(bookings: &Bookings<S>) {
@@ -506,7 +477,7 @@ fn a_hold_wins_against_racing_direct_bookings() {
         hold_wins_round(r, &Bookings::new(InMemoryStore::new()), false);
     }
     for r in 0..ROUNDS {
-        hold_wins_round(r, &Bookings::new(Racy::default()), false);
+        hold_wins_round(r, &Bookings::new(racy()), false);
     }
 }
 
@@ -518,7 +489,7 @@ fn a_holder_booking_directly_wins_against_racing_direct_bookings() {
         hold_wins_round(r, &Bookings::new(InMemoryStore::new()), true);
     }
     for r in 0..ROUNDS {
-        hold_wins_round(r, &Bookings::new(Racy::default()), true);
+        hold_wins_round(r, &Bookings::new(racy()), true);
     }
 }
 
@@ -678,7 +649,7 @@ fn a_move_to_another_day_racing_a_cancellation_never_leaves_two_slots() {
     for r in 0..MOVE_ROUNDS {
         let outcome = move_vs_cancel_round(r, &Bookings::new(InMemoryStore::new()));
         *outcomes.entry(outcome).or_insert(0) += 1;
-        let outcome = move_vs_cancel_round(r, &Bookings::new(Racy::default()));
+        let outcome = move_vs_cancel_round(r, &Bookings::new(racy()));
         *outcomes.entry(outcome).or_insert(0) += 1;
     }
     eprintln!("move vs cancel outcomes: {outcomes:?}");
@@ -765,7 +736,7 @@ fn two_racing_moves_to_other_days_leave_one_slot() {
     for r in 0..MOVE_ROUNDS {
         let outcome = two_moves_round(r, &Bookings::new(InMemoryStore::new()));
         *outcomes.entry(outcome).or_insert(0) += 1;
-        let outcome = two_moves_round(r, &Bookings::new(Racy::default()));
+        let outcome = two_moves_round(r, &Bookings::new(racy()));
         *outcomes.entry(outcome).or_insert(0) += 1;
     }
     eprintln!("two moves outcomes: {outcomes:?}");

@@ -14,16 +14,17 @@
 
 use std::collections::BTreeSet;
 use std::sync::Barrier;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
-use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use medsched::{
-    Actor, Change, Error, Event, EventStore, FeedEntry, Id, InMemoryStore, LoadedStream, Queue,
-    QueueDay, QueueRules, QueueUpdate, StreamId, TokenChange, TokenCommand, TokenKind,
-    TokenRequest, TokenSession, TokenState, Tokens,
+    Actor, Change, Error, Event, EventStore, InMemoryStore, Queue, QueueDay, QueueRules,
+    QueueUpdate, TokenChange, TokenCommand, TokenKind, TokenRequest, TokenSession, TokenState,
+    Tokens,
 };
+
+mod racy_store;
+use racy_store::Racy;
 
 const TENANT: &str = "clinic-race";
 const THREADS: usize = 8;
@@ -64,39 +65,9 @@ fn walk_in(id: &str) -> TokenRequest {
     TokenRequest::new(id, TokenKind::WalkIn, format!("pat-{id}"))
 }
 
-/// An `InMemoryStore` that pauses after each load, so that other threads append in between
-/// and most appends conflict.
-#[derive(Default)]
-struct Racy {
-    inner: InMemoryStore,
-    loads: AtomicUsize,
-    conflicts: AtomicUsize,
-}
-
-impl EventStore for Racy {
-    fn load(&self, stream: &StreamId) -> medsched::Result<LoadedStream> {
-        let loaded = self.inner.load(stream);
-        let n = self.loads.fetch_add(1, Ordering::Relaxed) as u64;
-        thread::sleep(Duration::from_micros(50 + 25 * (n % 4)));
-        loaded
-    }
-
-    fn append(
-        &self,
-        stream: &StreamId,
-        expected_version: u64,
-        events: &[Event],
-    ) -> medsched::Result<u64> {
-        let appended = self.inner.append(stream, expected_version, events);
-        if appended.as_ref().is_err_and(Error::is_conflict) {
-            self.conflicts.fetch_add(1, Ordering::Relaxed);
-        }
-        appended
-    }
-
-    fn feed(&self, tenant: &Id, after: u64, limit: usize) -> medsched::Result<Vec<FeedEntry>> {
-        self.inner.feed(tenant, after, limit)
-    }
+/// The racy store of these tests: pauses of 50 + 25 × (n mod 4) µs after each load.
+fn racy() -> Racy {
+    Racy::new(50, 25, 4)
 }
 
 /// Runs a command as a host does: again as long as the service reports a conflict.
@@ -197,12 +168,9 @@ fn racing_desks_issue_the_numbers_one_to_four_hundred_once_each() {
 
 #[test]
 fn racing_desks_issue_each_number_once_when_most_appends_conflict() {
-    let tokens = Tokens::new(Racy::default());
+    let tokens = Tokens::new(racy());
     walk_ins_get_each_number_once(&tokens);
-    assert!(
-        tokens.store().conflicts.load(Ordering::Relaxed) > 0,
-        "the retry path never ran"
-    );
+    assert!(tokens.store().conflicts() > 0, "the retry path never ran");
 }
 
 fn a_limit_gives_exactly_its_count<S: EventStore>(tokens: &Tokens<S>) {
@@ -232,7 +200,7 @@ fn racing_issues_under_a_limit_give_exactly_the_limit_and_refuse_the_rest_as_ful
 
 #[test]
 fn racing_issues_under_a_limit_give_exactly_the_limit_when_most_appends_conflict() {
-    a_limit_gives_exactly_its_count(&Tokens::new(Racy::default()));
+    a_limit_gives_exactly_its_count(&Tokens::new(racy()));
 }
 
 /// Doctors' desks race to call, start and complete on one queue of 40 walk-ins.
@@ -329,7 +297,7 @@ fn racing_calls_and_starts_never_put_two_patients_with_the_doctor() {
 
 #[test]
 fn racing_calls_and_starts_never_put_two_patients_with_the_doctor_when_appends_conflict() {
-    one_patient_with_the_doctor_at_a_time(&Tokens::new(Racy::default()));
+    one_patient_with_the_doctor_at_a_time(&Tokens::new(racy()));
 }
 
 /// Every thread sends the same request at once; all get the one token, recorded once.
@@ -369,12 +337,12 @@ fn booked(token_id: String) -> TokenRequest {
 fn racing_repeats_of_one_issue_give_one_token() {
     let same = |_| walk_in("w-1");
     repeats_make_one_token(&Tokens::new(InMemoryStore::new()), same);
-    repeats_make_one_token(&Tokens::new(Racy::default()), same);
+    repeats_make_one_token(&Tokens::new(racy()), same);
 }
 
 #[test]
 fn racing_issues_for_one_appointment_give_one_token() {
     let per_desk = |i| booked(format!("b-{i}"));
     repeats_make_one_token(&Tokens::new(InMemoryStore::new()), per_desk);
-    repeats_make_one_token(&Tokens::new(Racy::default()), per_desk);
+    repeats_make_one_token(&Tokens::new(racy()), per_desk);
 }

@@ -1,27 +1,16 @@
 //! Repeats and edge cases of the token desk: retried issues and reassignments, appointments
 //! moved within the day, emergencies after hours, meet links during a consultation.
 
-use chrono::{DateTime, NaiveDate, Utc};
 use medsched::*;
+use token_support::{day, t};
 
-fn t(s: &str) -> DateTime<Utc> {
-    s.parse().unwrap()
-}
+mod token_support;
 
-fn day() -> QueueDay {
-    QueueDay::new(
-        "clinic-1",
-        "dr-asha",
-        NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
-    )
-}
-
+/// The morning session only.
 fn rules() -> QueueRules {
-    QueueRules::new(vec![TokenSession::new(
-        "morning",
-        t("2026-03-02T03:30:00Z"),
-        t("2026-03-02T07:30:00Z"),
-    )])
+    let mut rules = token_support::rules();
+    rules.sessions.truncate(1);
+    rules
 }
 
 fn run(tokens: &Tokens<InMemoryStore>, at: &str, command: TokenCommand) -> Result<QueueUpdate> {

@@ -1,35 +1,10 @@
 //! Wait estimates from a real token queue: what the estimator is shown, and the history a
 //! day's queue leaves.
 
-use chrono::{DateTime, NaiveDate, Utc};
 use medsched::*;
+use token_support::{day, rules, t};
 
-fn t(s: &str) -> DateTime<Utc> {
-    s.parse().unwrap()
-}
-
-fn day() -> QueueDay {
-    QueueDay::new(
-        "clinic-1",
-        "dr-asha",
-        NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
-    )
-}
-
-fn rules() -> QueueRules {
-    QueueRules::new(vec![
-        TokenSession::new(
-            "morning",
-            t("2026-03-02T03:30:00Z"),
-            t("2026-03-02T07:30:00Z"),
-        ),
-        TokenSession::new(
-            "evening",
-            t("2026-03-02T10:30:00Z"),
-            t("2026-03-02T13:30:00Z"),
-        ),
-    ])
-}
+mod token_support;
 
 /// A morning: three walk-ins and a booked token; #1 seen 09:00–09:08, #2 skipped, #3 with
 /// the doctor since 09:09; an emergency and an evening phone booking waiting.

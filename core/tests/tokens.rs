@@ -1,35 +1,10 @@
 //! Token queue scenarios: issue, limits, the line, every action, notifications, replay.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use medsched::*;
+use token_support::{day, rules, t};
 
-fn t(s: &str) -> DateTime<Utc> {
-    s.parse().unwrap()
-}
-
-fn day() -> QueueDay {
-    QueueDay::new(
-        "clinic-1",
-        "dr-asha",
-        NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
-    )
-}
-
-/// Morning 09:00–13:00 and evening 16:00–19:00 IST, in UTC.
-fn rules() -> QueueRules {
-    QueueRules::new(vec![
-        TokenSession::new(
-            "morning",
-            t("2026-03-02T03:30:00Z"),
-            t("2026-03-02T07:30:00Z"),
-        ),
-        TokenSession::new(
-            "evening",
-            t("2026-03-02T10:30:00Z"),
-            t("2026-03-02T13:30:00Z"),
-        ),
-    ])
-}
+mod token_support;
 
 fn desk() -> Actor {
     Actor::staff("rcp-1")

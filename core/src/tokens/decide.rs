@@ -311,30 +311,60 @@ fn issue(
         check_limits(queue, session, request.kind, id)?;
     }
     let number = number_for(queue, request, ctx.rules)?;
-    let token = Token {
-        id: request.token_id.clone(),
+    let base = Waiting {
+        id: &request.token_id,
         number,
         kind: request.kind,
-        patient_id: request.patient_id.clone(),
-        session_id: session.id.clone(),
+        patient_id: &request.patient_id,
+        session_id: &session.id,
+    };
+    let token = Token {
         mode: request.mode,
         appointment_id: request.appointment_id.clone(),
         expected_at: request.expected_at,
-        state: TokenState::Waiting,
-        issued_at: ctx.now,
-        issued_by: ctx.actor.clone(),
         arrived_at: at_the_desk(request.kind).then_some(ctx.now),
-        called_at: None,
-        started_at: None,
-        waiting_at_start: None,
-        returned_at: None,
-        ended_at: None,
-        meet_link: None,
-        reassigned_to: None,
-        reassignments: Vec::new(),
+        ..base.issued(ctx)
     };
     let index = place(queue, ctx.rules, request.kind, ix);
     Ok(vec![TokenChange::TokenIssued { token, index }])
+}
+
+/// Who a new token is for and what it is: the part the issue and the reassignment share.
+struct Waiting<'a> {
+    id: &'a crate::Id,
+    number: u32,
+    kind: TokenKind,
+    patient_id: &'a crate::Id,
+    session_id: &'a crate::Id,
+}
+
+impl Waiting<'_> {
+    /// The token just issued by the context's actor: waiting, in person, nothing else
+    /// known yet.
+    fn issued(&self, ctx: &TokenContext<'_>) -> Token {
+        Token {
+            id: self.id.clone(),
+            number: self.number,
+            kind: self.kind,
+            patient_id: self.patient_id.clone(),
+            session_id: self.session_id.clone(),
+            mode: crate::ConsultationMode::InPerson,
+            appointment_id: None,
+            expected_at: None,
+            state: TokenState::Waiting,
+            issued_at: ctx.now,
+            issued_by: ctx.actor.clone(),
+            arrived_at: None,
+            called_at: None,
+            started_at: None,
+            waiting_at_start: None,
+            returned_at: None,
+            ended_at: None,
+            meet_link: None,
+            reassigned_to: None,
+            reassignments: Vec::new(),
+        }
+    }
 }
 
 /// Whether a token of this kind is issued to a patient standing at the desk.
@@ -519,22 +549,20 @@ fn reassign(
         at: ctx.now,
         by: ctx.actor.clone(),
     });
-    let token = Token {
-        id: token_id.clone(),
+    let base = Waiting {
+        id: token_id,
         number: new_number,
-        state: TokenState::Waiting,
-        issued_at: ctx.now,
-        issued_by: ctx.actor.clone(),
+        kind: old.kind,
+        patient_id: &old.patient_id,
+        session_id: &old.session_id,
+    };
+    let token = Token {
+        mode: old.mode,
+        appointment_id: old.appointment_id.clone(),
+        expected_at: old.expected_at,
         arrived_at: Some(ctx.now),
-        called_at: None,
-        started_at: None,
-        waiting_at_start: None,
-        returned_at: None,
-        ended_at: None,
-        meet_link: None,
-        reassigned_to: None,
         reassignments,
-        ..old.clone()
+        ..base.issued(ctx)
     };
     let index = place(queue, ctx.rules, TokenKind::WalkIn, session_ix);
     Ok(vec![TokenChange::TokenReassigned {
