@@ -210,3 +210,108 @@ fn reserved_numbers_are_checked() {
         "{err}"
     );
 }
+
+#[test]
+fn a_late_patient_goes_back_among_their_own_sessions_patients() {
+    let tokens = Tokens::new(InMemoryStore::new());
+    let both = token_support::rules();
+    let desk = Actor::staff("rcp-1");
+    let run = |command: TokenCommand| {
+        tokens
+            .execute(&day(), &both, &desk, t("2026-03-02T03:40:00Z"), &command)
+            .unwrap()
+    };
+    run(TokenCommand::Issue(TokenRequest::new(
+        "a",
+        TokenKind::WalkIn,
+        "p-a",
+    )));
+    run(TokenCommand::Issue(TokenRequest::new(
+        "b",
+        TokenKind::WalkIn,
+        "p-b",
+    )));
+    for id in ["x", "y", "z"] {
+        let evening = TokenRequest {
+            session_id: Some("evening".into()),
+            ..TokenRequest::new(id, TokenKind::Phone, format!("p-{id}"))
+        };
+        run(TokenCommand::Issue(evening));
+    }
+    run(TokenCommand::Skip {
+        number: 1,
+        reason: None,
+    });
+    let back = run(TokenCommand::Reinsert {
+        number: 1,
+        after: None,
+        reason: None,
+    });
+    assert_eq!(back.queue.line(), [2, 1, 3, 4, 5]);
+}
+
+#[test]
+fn a_repeat_or_an_amendment_never_revives_or_moves_a_token_across_sessions() {
+    let tokens = Tokens::new(InMemoryStore::new());
+    let at = "2026-03-02T03:40:00Z";
+    run(
+        &tokens,
+        at,
+        TokenCommand::Issue(TokenRequest::new("w", TokenKind::WalkIn, "pat-2")),
+    )
+    .unwrap();
+    run(
+        &tokens,
+        at,
+        TokenCommand::Skip {
+            number: 1,
+            reason: None,
+        },
+    )
+    .unwrap();
+    let reassign = TokenCommand::Reassign {
+        number: 1,
+        token_id: "w2".into(),
+        reason: None,
+    };
+    run(&tokens, at, reassign.clone()).unwrap();
+    let stranger = Actor::patient("pat-9");
+    let err = tokens
+        .execute(&day(), &rules(), &stranger, t(at), &reassign)
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "cannot reassign \"1\": only staff may do this"
+    );
+    run(
+        &tokens,
+        at,
+        TokenCommand::Cancel {
+            number: 2,
+            reason: None,
+        },
+    )
+    .unwrap();
+    let again = TokenRequest::new("w", TokenKind::WalkIn, "pat-2");
+    let err = run(&tokens, at, TokenCommand::Issue(again)).unwrap_err();
+    assert_eq!(err.to_string(), "cannot issue token \"2\": it is cancelled");
+
+    run(
+        &tokens,
+        at,
+        TokenCommand::Issue(booked("2026-03-02T04:00:00Z")),
+    )
+    .unwrap();
+    let evening = tokens.execute(
+        &day(),
+        &token_support::rules(),
+        &Actor::staff("rcp-1"),
+        t(at),
+        &TokenCommand::Issue(booked("2026-03-02T11:00:00Z")),
+    );
+    let err = evening.unwrap_err();
+    assert!(
+        err.to_string().contains("cancel it and issue a new one"),
+        "{err}"
+    );
+}

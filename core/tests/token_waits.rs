@@ -79,7 +79,7 @@ fn the_snapshot_shows_one_sessions_line_with_what_the_queue_knows() {
     assert_eq!(morning.skipped[0].number, 2);
     assert_eq!(morning.completed.len(), 1);
     assert_eq!(morning.completed[0].minutes(), Some(8.0));
-    assert_eq!(morning.completed[0].waiting_at_start, Some(4));
+    assert_eq!(morning.completed[0].waiting_at_start, Some(2));
     let issued = morning.issued;
     assert_eq!(
         (
@@ -92,9 +92,9 @@ fn the_snapshot_shows_one_sessions_line_with_what_the_queue_knows() {
     );
     assert_eq!(morning.reinsert_after, 3);
 
-    // The doctor is busy whichever session's line is shown.
+    // A morning consultation is not the evening line's business before the evening opens.
     let evening = queue.wait_snapshot(&rules(), "evening", now).unwrap();
-    assert_eq!(evening.consulting_since, Some(t("2026-03-02T03:39:00Z")));
+    assert_eq!(evening.consulting_since, None);
     assert_eq!(evening.issued.phone, 1);
     assert_eq!(evening.waiting.len(), 1);
     assert!(!evening.waiting[0].present);
@@ -173,7 +173,7 @@ fn a_days_queue_becomes_the_doctors_history() {
     assert_eq!(days.len(), 2);
     let morning = &days[0];
     assert_eq!(morning.durations, [8.0, 11.0, 10.0]);
-    assert_eq!(morning.waiting_at_start, [4, 2, 3]);
+    assert_eq!(morning.waiting_at_start, [2, 0, 1]);
     assert_eq!(
         (morning.booked, morning.no_shows, morning.emergencies),
         (1, 0, 1)
@@ -254,4 +254,50 @@ fn a_later_sessions_line_waits_for_the_earlier_one() {
         evening.p90_minutes > last_morning.p90_minutes,
         "{last_morning:?} {evening:?}"
     );
+}
+
+#[test]
+fn estimates_follow_the_line_even_when_a_later_sessions_token_stands_first() {
+    let tokens = Tokens::new(InMemoryStore::new());
+    let desk = Actor::staff("rcp-1");
+    let run = |at: &str, command: TokenCommand| {
+        tokens
+            .execute(&day(), &rules(), &desk, t(at), &command)
+            .unwrap()
+    };
+    for i in 0..3 {
+        let request = TokenRequest::new(format!("m{i}"), TokenKind::WalkIn, format!("p{i}"));
+        run("2026-03-02T03:00:00Z", TokenCommand::Issue(request));
+    }
+    let evening = TokenRequest {
+        session_id: Some("evening".into()),
+        ..TokenRequest::new("pm", TokenKind::Phone, "p-pm")
+    };
+    run("2026-03-02T03:00:00Z", TokenCommand::Issue(evening));
+    // The morning runs late: at 08:00 an emergency joins the morning line, first.
+    run(
+        "2026-03-02T08:00:00Z",
+        TokenCommand::Issue(TokenRequest::new("e", TokenKind::Emergency, "p-e")),
+    );
+    let moved = TokenCommand::Move {
+        number: 4,
+        position: 2,
+        reason: None,
+    };
+    run("2026-03-02T08:00:00Z", moved);
+    let queue = tokens.queue(&day()).unwrap();
+    assert_eq!(queue.line(), [5, 4, 1, 2, 3]);
+    assert_eq!(queue.token(5).unwrap().session_id, "morning");
+    let now = t("2026-03-02T08:01:00Z");
+    let history = DoctorHistory::from_durations(&[7.0; 10]).unwrap();
+    let estimates = tokens
+        .wait_estimates(&day(), &rules(), now, &history, &QueueEstimator)
+        .unwrap();
+    let numbers: Vec<u32> = estimates.iter().map(|e| e.number).collect();
+    assert_eq!(numbers, queue.line());
+    // The evening token moved second is seen second, hours before the evening opens.
+    assert!(estimates[1].minutes < 30.0, "{:?}", estimates[1]);
+    for pair in estimates.windows(2) {
+        assert!(pair[0].minutes <= pair[1].minutes, "{pair:?}");
+    }
 }

@@ -145,11 +145,12 @@ pub fn decide_token(
             after,
             reason,
         } => {
-            back_in_line(queue, *number, ctx, action)?;
+            let token = back_in_line(queue, *number, ctx, action)?;
             let after = after.unwrap_or(ctx.rules.late_reinsert_after) as usize;
+            let session_end = place(queue, ctx.rules, TokenKind::WalkIn, session_ix(ctx, token));
             Ok(vec![TokenChange::TokenReinserted {
                 number: *number,
-                index: behind_emergencies(queue, ctx.rules, after.min(queue.line().len())),
+                index: behind_emergencies(queue, ctx.rules, after.min(session_end)),
                 reason: reason.clone(),
             }])
         }
@@ -280,15 +281,16 @@ fn issue(
                 Problem::DuplicateId,
             ));
         }
-        if existing.state == TokenState::Cancelled && existing.reassigned_to.is_none() {
+        let current = queue.current(existing.number).unwrap_or(existing);
+        if current.state == TokenState::Cancelled {
             return Err(Error::InvalidTransition {
                 kind: "token",
-                id: existing.number.to_string(),
-                from: existing.state.as_str(),
+                id: current.number.to_string(),
+                from: current.state.as_str(),
                 action: "issue",
             });
         }
-        return amend(queue, existing, request);
+        return amend(queue, current, ctx.rules, request);
     }
     check_request(request)?;
     if let Some(appointment) = &request.appointment_id
@@ -301,7 +303,7 @@ fn issue(
                 Problem::Conflicting(format!("token {} of another patient", existing.number)),
             ));
         }
-        return amend(queue, existing, request);
+        return amend(queue, existing, ctx.rules, request);
     }
     let (ix, session) = session_for(request, ctx)?;
     if ctx.now >= session.end && request.kind != TokenKind::Emergency {
@@ -375,12 +377,32 @@ fn at_the_desk(kind: TokenKind) -> bool {
 /// A repeat of the request that issued `token` (following its reassignments): nothing to
 /// record, or the new expected time and mode of an appointment rescheduled within the day
 /// while its token still waits.
-fn amend(queue: &Queue, token: &Token, request: &TokenRequest) -> Result<Vec<TokenChange>> {
+fn amend(
+    queue: &Queue,
+    token: &Token,
+    rules: &QueueRules,
+    request: &TokenRequest,
+) -> Result<Vec<TokenChange>> {
     let token = queue.current(token.number).unwrap_or(token);
     if token.expected_at == request.expected_at && token.mode == request.mode {
         return Ok(Vec::new());
     }
     check_request(request)?;
+    if let Some(at) = request.expected_at
+        && rules
+            .session_of(at)
+            .is_none_or(|(_, s)| s.id != token.session_id)
+    {
+        return Err(Error::invalid(
+            "expected_at",
+            at.to_rfc3339(),
+            Problem::Conflicting(format!(
+                "session {:?} of token {}: cancel it and issue a new one",
+                token.session_id.as_str(),
+                token.number
+            )),
+        ));
+    }
     if !matches!(
         token.state,
         TokenState::Waiting | TokenState::Late | TokenState::Skipped
@@ -397,6 +419,13 @@ fn amend(queue: &Queue, token: &Token, request: &TokenRequest) -> Result<Vec<Tok
         expected_at: request.expected_at,
         mode: request.mode,
     }])
+}
+
+/// The index of a token's session in the rules (the last for a session they no longer have).
+fn session_ix(ctx: &TokenContext<'_>, token: &Token) -> usize {
+    ctx.rules
+        .session(&token.session_id)
+        .map_or(ctx.rules.sessions.len().saturating_sub(1), |(i, _)| i)
 }
 
 fn same_request(token: &Token, request: &TokenRequest) -> bool {
@@ -443,14 +472,10 @@ fn session_for<'r>(
             id: id.to_string(),
         });
     }
-    let found = match request.expected_at {
-        Some(at) => ctx.rules.session_of(at),
-        None => ctx.rules.session_at(ctx.now),
-    };
-    let last = || ctx.rules.sessions.iter().enumerate().next_back();
-    let found = match request.kind {
-        TokenKind::Emergency => found.or_else(last),
-        _ => found,
+    let found = match (request.kind, request.expected_at) {
+        (TokenKind::Emergency, None) => ctx.rules.session_serving(ctx.now),
+        (_, Some(at)) => ctx.rules.session_of(at),
+        (_, None) => ctx.rules.session_at(ctx.now),
     };
     found.ok_or_else(|| violation(&request.token_id, "issue", PolicyRule::NoSession))
 }
@@ -531,6 +556,7 @@ fn reassign(
     reason: &Option<String>,
     ctx: &TokenContext<'_>,
 ) -> Result<Vec<TokenChange>> {
+    staff_only(ctx, &number.to_string(), "reassign")?;
     if let Some(existing) = queue.token_by_id(token_id) {
         let last = existing.reassignments.last();
         if last.is_some_and(|r| r.from == number && r.to == existing.number) {
@@ -539,7 +565,7 @@ fn reassign(
         return Err(Error::invalid("token_id", token_id, Problem::DuplicateId));
     }
     let old = back_in_line(queue, number, ctx, "reassign")?;
-    let session_ix = ctx.rules.session(&old.session_id).map_or(0, |(i, _)| i);
+    let session_ix = session_ix(ctx, old);
     let new_number = queue.next_number(ctx.rules);
     let mut reassignments = old.reassignments.clone();
     reassignments.push(Reassignment {

@@ -9,6 +9,7 @@
 mod command;
 mod decide;
 mod event;
+mod history;
 mod kind;
 mod meet;
 mod notify;

@@ -111,7 +111,17 @@ pub fn queue_notifications(
             _ => {}
         }
     }
+    let reassigned: Vec<u32> = changes
+        .iter()
+        .filter_map(|c| match c {
+            TokenChange::TokenReassigned { token, .. } => Some(token.number),
+            _ => None,
+        })
+        .collect();
     for token in after.next(notify_next) {
+        if reassigned.contains(&token.number) {
+            continue;
+        }
         let before = line_before
             .iter()
             .position(|&n| n == token.number)

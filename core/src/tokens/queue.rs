@@ -94,7 +94,7 @@ impl Queue {
             }
             TokenChange::ConsultationStarted { number, meet_link } => {
                 self.leave_line(*number);
-                let waiting = u32::try_from(self.line.len()).unwrap_or(u32::MAX);
+                let waiting = self.present_waiting(*number);
                 if let Some(token) = self.token_mut(*number) {
                     token.state = TokenState::Consulting;
                     token.started_at = Some(at);
@@ -163,6 +163,19 @@ impl Queue {
             token.state = state;
             token.ended_at = Some(at);
         }
+    }
+
+    /// How many patients known to be here wait in the line for the session of token
+    /// `number`: the doctor's load as the wait estimator reads it.
+    fn present_waiting(&self, number: u32) -> u32 {
+        let Some(session) = self.token(number).map(|t| &t.session_id) else {
+            return 0;
+        };
+        let present = self
+            .waiting()
+            .filter(|t| &t.session_id == session && t.arrived_at.is_some())
+            .count();
+        u32::try_from(present).unwrap_or(u32::MAX)
     }
 
     fn join_line(&mut self, number: u32, index: usize) {

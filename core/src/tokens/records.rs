@@ -42,7 +42,8 @@ pub struct Token {
     pub called_at: Option<DateTime<Utc>>,
     /// When its consultation started.
     pub started_at: Option<DateTime<Utc>>,
-    /// How many tokens were waiting when its consultation started (the doctor's load).
+    /// How many patients known to be here waited in its session's line when its
+    /// consultation started (the doctor's load).
     pub waiting_at_start: Option<u32>,
     /// When it last went back into the line after being skipped or late.
     pub returned_at: Option<DateTime<Utc>>,

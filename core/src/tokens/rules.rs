@@ -103,6 +103,8 @@ fn default_notify_next() -> u32 {
 const MAX_SESSIONS: usize = 24;
 /// The highest number that may be reserved.
 const MAX_NUMBER: u32 = 100_000;
+/// The most patients told of each move of the line.
+const MAX_NOTIFY_NEXT: u32 = 100;
 /// The most numbers that may be reserved.
 const MAX_RESERVED: usize = 1_000;
 
@@ -132,7 +134,7 @@ impl QueueRules {
     /// [`Error::InvalidInput`] naming the field: no session or more than 24, a session that
     /// ends before it starts, sessions out of order or overlapping, duplicate ids, a
     /// reserved number of 0, above 100,000 or given twice, more than 1,000 reserved numbers,
-    /// a duplicate quota or a quota on emergencies.
+    /// a duplicate quota or a quota on emergencies, `notify_next` above 100.
     pub fn check(&self) -> Result<()> {
         if self.sessions.is_empty() {
             return Err(Error::invalid(
@@ -184,6 +186,13 @@ impl QueueRules {
                 }
             }
         }
+        if self.notify_next > MAX_NOTIFY_NEXT {
+            return Err(Error::invalid(
+                "notify_next",
+                self.notify_next,
+                Problem::OutOfRange(format!("at most {MAX_NOTIFY_NEXT}")),
+            ));
+        }
         if self.reserved_numbers.len() > MAX_RESERVED {
             return Err(Error::invalid(
                 "reserved_numbers",
@@ -219,6 +228,18 @@ impl QueueRules {
     /// The session running at `now`, or else the next one to start.
     pub(crate) fn session_at(&self, now: DateTime<Utc>) -> Option<(usize, &TokenSession)> {
         self.sessions.iter().enumerate().find(|(_, s)| now < s.end)
+    }
+
+    /// The session the doctor is on at `now`: the last to have started (its line may run
+    /// past its end), or the first before any has.
+    pub(crate) fn session_serving(&self, now: DateTime<Utc>) -> Option<(usize, &TokenSession)> {
+        let started = self
+            .sessions
+            .iter()
+            .enumerate()
+            .rev()
+            .find(|(_, s)| s.start <= now);
+        started.or_else(|| self.sessions.iter().enumerate().next())
     }
 
     /// The session an instant falls in (its start inside `[start, end)`).

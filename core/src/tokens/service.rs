@@ -247,7 +247,9 @@ fn acted_on<'q>(
                     .as_deref()
                     .and_then(|a| queue.token_for_appointment(a))
             }),
-        TokenCommand::Reassign { token_id, .. } => queue.token_by_id(token_id),
+        TokenCommand::Reassign { token_id, .. } => queue
+            .token_by_id(token_id)
+            .and_then(|t| queue.current(t.number)),
         TokenCommand::Move { number, .. } | TokenCommand::CheckIn { number } => {
             queue.token(*number)
         }

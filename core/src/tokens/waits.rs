@@ -1,18 +1,20 @@
-//! From a token queue to wait estimates: what the estimator is shown of each session's line.
+//! From a token queue to wait estimates: what the estimator is shown of the line.
 
 use chrono::{DateTime, TimeDelta, Utc};
+use rustc_hash::FxHashSet;
 
 use crate::{
-    Consultation, DoctorHistory, EventStore, IssuedCounts, PastDay, Queue, QueueDay, QueueRules,
-    QueueSnapshot, Result, SkippedToken, Token, TokenKind, TokenState, Tokens, WaitEstimate,
-    WaitEstimator, WaitingToken,
+    Consultation, DoctorHistory, EventStore, IssuedCounts, Queue, QueueDay, QueueRules,
+    QueueSnapshot, Result, SkippedToken, Token, TokenKind, TokenSession, TokenState, Tokens,
+    WaitEstimate, WaitEstimator, WaitingToken,
 };
 
 impl Queue {
     /// What a wait estimator sees of one session's line at `now`: its waiting tokens in
     /// call order (present once checked in, put back, or issued at the desk), its late
-    /// patients where they will be put back (after `late_reinsert_after` waiting tokens),
-    /// its skipped tokens that may come back, the consultation in progress, every
+    /// patients where they will be put back (after `late_reinsert_after` waiting tokens,
+    /// behind emergencies at the head), its skipped tokens that may come back, the
+    /// consultation in progress (if it is this session's or the session has begun), every
     /// consultation finished today (the day's pace), and the session's tokens by kind
     /// (cancelled ones left out).
     ///
@@ -24,19 +26,31 @@ impl Queue {
         now: DateTime<Utc>,
     ) -> Option<QueueSnapshot> {
         let (_, session) = rules.session(session_id)?;
-        let mut snapshot = QueueSnapshot::new(now, session.start, session.end);
-        snapshot.reinsert_after = rules.late_reinsert_after;
-        snapshot.consulting_since = self.now_serving().and_then(|t| t.started_at);
-        snapshot.waiting = self
+        let waiting = self
             .waiting()
             .filter(|t| t.session_id == session_id)
-            .map(|t| WaitingToken {
-                number: t.number,
-                kind: t.kind,
-                expected_at: t.expected_at,
-                present: t.arrived_at.is_some(),
-            })
+            .map(waiting_token)
             .collect();
+        Some(self.snapshot_of(rules, session, now, waiting, true))
+    }
+
+    /// The snapshot of `session` showing `waiting` as its line, with its late patients
+    /// spliced in when `with_late`.
+    fn snapshot_of(
+        &self,
+        rules: &QueueRules,
+        session: &TokenSession,
+        now: DateTime<Utc>,
+        waiting: Vec<WaitingToken>,
+        with_late: bool,
+    ) -> QueueSnapshot {
+        let mut snapshot = QueueSnapshot::new(now, session.start, session.end);
+        snapshot.reinsert_after = rules.late_reinsert_after;
+        snapshot.consulting_since = self
+            .now_serving()
+            .filter(|t| t.session_id == session.id || session.start <= now)
+            .and_then(|t| t.started_at);
+        snapshot.waiting = waiting;
         let mut completed: Vec<Consultation> = Vec::new();
         let mut late = Vec::new();
         let mut issued = IssuedCounts::default();
@@ -50,21 +64,19 @@ impl Queue {
                     waiting_at_start: token.waiting_at_start,
                 });
             }
-            if token.session_id != session_id || token.state == TokenState::Cancelled {
+            if token.session_id != session.id || !token.counts() {
                 continue;
             }
-            match token.state {
-                TokenState::Skipped => snapshot.skipped.push(SkippedToken {
-                    number: token.number,
-                    expected_at: token.expected_at,
-                }),
-                TokenState::Late => late.push(WaitingToken {
-                    number: token.number,
-                    kind: token.kind,
-                    expected_at: token.expected_at,
+            if is_back(token) {
+                late.push(WaitingToken {
                     present: true,
-                }),
-                _ => {}
+                    ..waiting_token(token)
+                });
+            } else if token.state == TokenState::Skipped {
+                snapshot.skipped.push(SkippedToken {
+                    number: token.number,
+                    expected_at: token.expected_at,
+                });
             }
             let count = match token.kind {
                 TokenKind::Booked => &mut issued.booked,
@@ -74,99 +86,82 @@ impl Queue {
             };
             *count = count.saturating_add(1);
         }
-        let back_at = (rules.late_reinsert_after as usize).min(snapshot.waiting.len());
-        snapshot.waiting.splice(back_at..back_at, late);
+        if with_late {
+            let line = &snapshot.waiting;
+            let leading = line
+                .iter()
+                .take_while(|t| t.kind == TokenKind::Emergency)
+                .count();
+            let after = (rules.late_reinsert_after as usize).min(line.len());
+            let at = if rules.emergencies_first {
+                after.max(leading)
+            } else {
+                after
+            };
+            snapshot.waiting.splice(at..at, late);
+        }
         completed.sort_by_key(|c| c.started_at);
         snapshot.completed = completed;
         snapshot.issued = IssuedCounts {
             reinserted: self.reinsertions(),
             ..issued
         };
-        Some(snapshot)
+        snapshot
     }
 }
 
-impl Queue {
-    /// The day's record of each session as a [`PastDay`], for the doctor's
-    /// [`DoctorHistory`]: consultation durations in the order they started with the line's
-    /// length at each start, booked and phone tokens not cancelled and how many of them
-    /// never came (never checked in, never seen), emergencies, the session's length,
-    /// arrival offsets of booked patients who checked in, and how long each late patient put
-    /// back waited for the call.
-    ///
-    /// Read a past day's queue, then `DoctorHistory::from_days` over the days.
-    pub fn past_days(&self, rules: &QueueRules) -> Vec<PastDay> {
-        rules
-            .sessions
-            .iter()
-            .map(|session| {
-                let tokens: Vec<&Token> = self
-                    .tokens()
-                    .iter()
-                    .filter(|t| t.session_id == session.id)
-                    .collect();
-                let mut seen: Vec<&Token> = tokens
-                    .iter()
-                    .copied()
-                    .filter(|t| t.state == TokenState::Completed)
-                    .collect();
-                seen.sort_by_key(|t| t.started_at);
-                let minutes = |from: DateTime<Utc>, to: DateTime<Utc>| {
-                    (to - from).num_milliseconds() as f64 / 60_000.0
-                };
-                let consulted: Vec<(f64, Option<u32>)> = seen
-                    .iter()
-                    .filter_map(|t| {
-                        let length = minutes(t.started_at?, t.ended_at?);
-                        (length > 0.0).then_some((length, t.waiting_at_start))
-                    })
-                    .collect();
-                let ahead: Vec<&Token> = tokens
-                    .iter()
-                    .copied()
-                    .filter(|t| {
-                        matches!(t.kind, TokenKind::Booked | TokenKind::Phone)
-                            && t.state != TokenState::Cancelled
-                    })
-                    .collect();
-                let waits: Option<Vec<u32>> = consulted.iter().map(|c| c.1).collect();
-                PastDay {
-                    durations: consulted.iter().map(|c| c.0).collect(),
-                    waiting_at_start: waits.unwrap_or_default(),
-                    booked: count(ahead.len()),
-                    no_shows: count(ahead.iter().filter(|t| t.arrived_at.is_none()).count()),
-                    emergencies: count(
-                        tokens
-                            .iter()
-                            .filter(|t| t.kind == TokenKind::Emergency)
-                            .count(),
-                    ),
-                    session_minutes: minutes(session.start, session.end),
-                    arrival_offsets: ahead
-                        .iter()
-                        .filter_map(|t| Some(minutes(t.expected_at?, t.arrived_at?)))
-                        .collect(),
-                    return_waits: tokens
-                        .iter()
-                        .filter_map(|t| Some(minutes(t.returned_at?, t.called_at?)))
-                        .filter(|wait| *wait >= 0.0)
-                        .collect(),
-                }
-            })
-            .collect()
+/// A waiting token as the estimator sees it.
+fn waiting_token(token: &Token) -> WaitingToken {
+    WaitingToken {
+        number: token.number,
+        kind: token.kind,
+        expected_at: token.expected_at,
+        present: token.arrived_at.is_some(),
     }
 }
 
-fn count(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
+/// Whether a token is out of the line but its patient is here, to be put back: late, or
+/// skipped and checked in since.
+fn is_back(token: &Token) -> bool {
+    match token.state {
+        TokenState::Late => true,
+        TokenState::Skipped => matches!(
+            (token.arrived_at, token.ended_at),
+            (Some(arrived), Some(skipped)) if arrived > skipped
+        ),
+        _ => false,
+    }
+}
+
+/// The line cut into runs of consecutive tokens of one session, in call order, with the
+/// sessions whose only patients are late or back after a skip at the end.
+fn runs<'q>(queue: &'q Queue, rules: &QueueRules) -> Vec<(&'q str, Vec<WaitingToken>)> {
+    let mut runs: Vec<(&str, Vec<WaitingToken>)> = Vec::new();
+    for token in queue.waiting() {
+        match runs.last_mut() {
+            Some((session, line)) if *session == token.session_id.as_str() => {
+                line.push(waiting_token(token));
+            }
+            _ => runs.push((token.session_id.as_str(), vec![waiting_token(token)])),
+        }
+    }
+    for token in queue.tokens().iter().filter(|t| is_back(t)) {
+        let session = token.session_id.as_str();
+        if rules.session(session).is_some() && runs.iter().all(|(s, _)| *s != session) {
+            runs.push((session, Vec::new()));
+        }
+    }
+    runs
 }
 
 impl<S: EventStore> Tokens<S> {
-    /// Wait estimates for every waiting (and late) token of the queue, session by session
-    /// in the order of the line: each session's line is shown to `estimator` as
-    /// [`Queue::wait_snapshot`] with the doctor's `history`. A later session's line starts
-    /// when its session opens or when the earlier line is expected to be done, whichever is
-    /// later, and its P90 carries the earlier line's uncertainty.
+    /// Wait estimates for every waiting token of the queue in call order, and for late
+    /// patients where they will be put back. The line is shown to `estimator` in runs of
+    /// consecutive tokens of one session, each as a [`QueueSnapshot`] of that session (see
+    /// [`Queue::wait_snapshot`]) with the doctor's `history`. A run starts when the run
+    /// before it is expected to be done, or when its session opens if that is later
+    /// (unless staff moved it ahead of an earlier session's patients); its P90 carries the
+    /// earlier runs' spread. Tokens of a session the rules no longer have get no estimate.
     ///
     /// # Errors
     ///
@@ -187,14 +182,26 @@ impl<S: EventStore> Tokens<S> {
         } else {
             DEFAULT_CONSULT_MINUTES
         };
+        let runs = runs(&queue, rules);
+        let order = |session: &str| rules.session(session).map(|(i, _)| i);
+        let mut seen = FxHashSet::default();
         let mut estimates = Vec::new();
         let mut done: Option<(f64, f64)> = None;
-        for session in &rules.sessions {
-            let Some(mut snapshot) = queue.wait_snapshot(rules, &session.id, now) else {
+        for (k, (session_id, waiting)) in runs.iter().enumerate() {
+            let Some((ix, session)) = rules.session(session_id) else {
                 continue;
             };
+            let first_of_session = seen.insert(*session_id);
+            let mut snapshot =
+                queue.snapshot_of(rules, session, now, waiting.clone(), first_of_session);
             if snapshot.waiting.is_empty() {
                 continue;
+            }
+            let moved_ahead = runs[k + 1..]
+                .iter()
+                .any(|(later, _)| order(later).is_some_and(|i| i < ix));
+            if moved_ahead {
+                snapshot.session_start = snapshot.session_start.min(now);
             }
             if let Some((minutes, _)) = done {
                 snapshot.consulting_since = None;
@@ -211,7 +218,13 @@ impl<S: EventStore> Tokens<S> {
                 estimate.p90_minutes += carry;
             }
             if let Some(last) = line.iter().max_by(|a, b| a.minutes.total_cmp(&b.minutes)) {
-                done = Some((last.minutes + consult, last.p90_minutes - last.minutes));
+                let spread = last.p90_minutes - last.minutes;
+                let spread = if spread.is_finite() {
+                    spread.max(0.0)
+                } else {
+                    carry
+                };
+                done = Some((last.minutes + consult, spread));
             }
             estimates.extend(line);
         }
@@ -219,7 +232,7 @@ impl<S: EventStore> Tokens<S> {
     }
 }
 
-/// The longest wait carried from one session's line to the next, minutes (a year).
+/// The longest wait carried from one run of the line to the next, minutes (a year).
 const MAX_WAIT_MINUTES: f64 = 366.0 * 24.0 * 60.0;
 
 /// The consultation length assumed when the history gives none, minutes.

@@ -79,13 +79,20 @@ impl Model {
                 Ok(changed(Some(*n)))
             }
             Cmd::Reinsert(n, after) => {
-                self.acting_on(*n, actor, &[Late, Skipped], false)?;
+                let tok = self.acting_on(*n, actor, &[Late, Skipped], false)?.clone();
                 let after = after.unwrap_or(self.rules.late_reinsert_after) as usize;
-                let index = self.behind_emergencies(after.min(self.view.line.len()));
+                let session = self
+                    .session_ix(&tok.session)
+                    .expect("a session of the rules");
+                let session_end = self.place(TokenKind::WalkIn, session);
+                let index = self.behind_emergencies(after.min(session_end));
                 self.back_in_line(*n, index);
                 Ok(changed(Some(*n)))
             }
             Cmd::Reassign(n, token_id) => {
+                if actor.is_patient() {
+                    return Err(Refusal::policy("staff_only"));
+                }
                 if let Some(tok) = self.view.tokens.iter().find(|t| t.id == *token_id) {
                     if tok.history.last() == Some(&(*n, tok.number)) {
                         return Ok(unchanged(Some(tok.number)));
@@ -265,6 +272,13 @@ impl Model {
         if request.kind == TokenKind::Booked && request.expected_at.is_none() {
             return Err(Refusal::input("expected_at", "missing"));
         }
+        if let Some(at) = request.expected_at {
+            let sessions = &self.rules.sessions;
+            let of = sessions.iter().find(|s| s.start <= at && at < s.end);
+            if of.is_none_or(|s| s.id != tok.session) {
+                return Err(Refusal::input("expected_at", "conflicting"));
+            }
+        }
         if !matches!(
             tok.state,
             TokenState::Waiting | TokenState::Late | TokenState::Skipped
@@ -298,7 +312,11 @@ impl Model {
             if !same {
                 return Err(Refusal::input("token_id", "duplicate_id"));
             }
-            if tok.state == TokenState::Cancelled && tok.reassigned_to.is_none() {
+            let mut current = tok.number;
+            while let Some(next) = self.tok(current).and_then(|t| t.reassigned_to) {
+                current = next;
+            }
+            if self.tok(current).map(|t| t.state) == Some(TokenState::Cancelled) {
                 return Err(Refusal::transition(TokenState::Cancelled));
             }
             return self.amend(tok.number, request);
@@ -330,11 +348,13 @@ impl Model {
                     .ok_or_else(|| Refusal::not_found("session"))?,
             ),
             (None, Some(at)) => sessions.iter().position(|s| s.start <= at && at < s.end),
+            // An emergency joins the session the doctor is on: the last to have started.
+            (None, None) if request.kind == TokenKind::Emergency => {
+                Some(sessions.iter().rposition(|s| s.start <= now).unwrap_or(0))
+            }
             (None, None) => sessions.iter().position(|s| now < s.end),
         };
         let emergency = request.kind == TokenKind::Emergency;
-        // An emergency is never turned away: after the day's sessions it joins the last.
-        let session = session.or_else(|| emergency.then(|| sessions.len() - 1));
         let ix = session.ok_or_else(|| Refusal::policy("no_session"))?;
         let session = &sessions[ix];
         if now >= session.end && !emergency {

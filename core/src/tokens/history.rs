@@ -1,0 +1,90 @@
+//! A day's token queue as the doctor's history: what the wait estimator learns from.
+
+use chrono::{DateTime, Utc};
+
+use crate::{PastDay, Queue, QueueRules, Token, TokenKind, TokenState};
+
+impl Queue {
+    /// The day's record of each session as a [`PastDay`], for the doctor's
+    /// [`DoctorHistory`](crate::DoctorHistory): consultation durations in the order they started with the line's
+    /// length at each start, booked and phone tokens not cancelled and how many of them
+    /// never came (never checked in, never seen), emergencies not cancelled, the session's
+    /// length, arrival offsets of booked patients who checked in (not those known only by
+    /// their return to the line or their consultation), and how long each late patient put
+    /// back waited for the call.
+    ///
+    /// Read a past day's queue, then `DoctorHistory::from_days` over the days.
+    pub fn past_days(&self, rules: &QueueRules) -> Vec<PastDay> {
+        rules
+            .sessions
+            .iter()
+            .map(|session| {
+                let tokens: Vec<&Token> = self
+                    .tokens()
+                    .iter()
+                    .filter(|t| t.session_id == session.id)
+                    .collect();
+                let mut seen: Vec<&Token> = tokens
+                    .iter()
+                    .copied()
+                    .filter(|t| t.state == TokenState::Completed)
+                    .collect();
+                seen.sort_by_key(|t| t.started_at);
+                let minutes = |from: DateTime<Utc>, to: DateTime<Utc>| {
+                    (to - from).num_milliseconds() as f64 / 60_000.0
+                };
+                let consulted: Vec<(f64, Option<u32>)> = seen
+                    .iter()
+                    .filter_map(|t| {
+                        let length = minutes(t.started_at?, t.ended_at?);
+                        (length > 0.0).then_some((length, t.waiting_at_start))
+                    })
+                    .collect();
+                let ahead: Vec<&Token> = tokens
+                    .iter()
+                    .copied()
+                    .filter(|t| {
+                        matches!(t.kind, TokenKind::Booked | TokenKind::Phone)
+                            && t.state != TokenState::Cancelled
+                    })
+                    .collect();
+                let waits: Option<Vec<u32>> = consulted.iter().map(|c| c.1).collect();
+                PastDay {
+                    durations: consulted.iter().map(|c| c.0).collect(),
+                    waiting_at_start: waits.unwrap_or_default(),
+                    booked: count(ahead.len()),
+                    no_shows: count(ahead.iter().filter(|t| t.arrived_at.is_none()).count()),
+                    emergencies: count(
+                        tokens
+                            .iter()
+                            .filter(|t| t.kind == TokenKind::Emergency && t.counts())
+                            .count(),
+                    ),
+                    session_minutes: minutes(session.start, session.end),
+                    arrival_offsets: ahead
+                        .iter()
+                        .filter(|t| checked_in(t))
+                        .filter_map(|t| Some(minutes(t.expected_at?, t.arrived_at?)))
+                        .collect(),
+                    return_waits: tokens
+                        .iter()
+                        .filter_map(|t| Some(minutes(t.returned_at?, t.called_at?)))
+                        .filter(|wait| *wait >= 0.0)
+                        .collect(),
+                }
+            })
+            .collect()
+    }
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Whether the patient's arrival was recorded as such (checked in), not inferred from their
+/// return to the line or the start of their consultation.
+fn checked_in(token: &Token) -> bool {
+    token
+        .arrived_at
+        .is_some_and(|at| Some(at) != token.started_at && Some(at) != token.returned_at)
+}
