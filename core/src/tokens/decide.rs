@@ -96,6 +96,7 @@ pub fn decide_token(
             Ok(vec![TokenChange::ConsultationStarted {
                 number: *number,
                 meet_link,
+                waiting: queue.present_waiting(&token.session_id, *number),
             }])
         }
         TokenCommand::Complete { number } => {

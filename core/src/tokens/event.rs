@@ -46,6 +46,10 @@ pub enum TokenChange {
         number: u32,
         /// The meet link of a tele-consultation, as it was when it started.
         meet_link: Option<String>,
+        /// How many patients known to be here waited in its session's line (the doctor's
+        /// load, as the wait estimator reads it).
+        #[serde(default)]
+        waiting: u32,
     },
     /// A consultation ended.
     ConsultationCompleted {

@@ -92,13 +92,16 @@ impl Queue {
                     self.last_called = Some(*number);
                 }
             }
-            TokenChange::ConsultationStarted { number, meet_link } => {
+            TokenChange::ConsultationStarted {
+                number,
+                meet_link,
+                waiting,
+            } => {
                 self.leave_line(*number);
-                let waiting = self.present_waiting(*number);
                 if let Some(token) = self.token_mut(*number) {
                     token.state = TokenState::Consulting;
                     token.started_at = Some(at);
-                    token.waiting_at_start = Some(waiting);
+                    token.waiting_at_start = Some(*waiting);
                     token.arrived_at.get_or_insert(at);
                     token.meet_link.clone_from(meet_link);
                     self.consulting = Some(*number);
@@ -165,15 +168,13 @@ impl Queue {
         }
     }
 
-    /// How many patients known to be here wait in the line for the session of token
-    /// `number`: the doctor's load as the wait estimator reads it.
-    fn present_waiting(&self, number: u32) -> u32 {
-        let Some(session) = self.token(number).map(|t| &t.session_id) else {
-            return 0;
-        };
+    /// How many patients known to be here wait in the line of a session, but for token
+    /// `except`: the doctor's load as the wait estimator reads it.
+    pub(crate) fn present_waiting(&self, session_id: &str, except: u32) -> u32 {
         let present = self
             .waiting()
-            .filter(|t| &t.session_id == session && t.arrived_at.is_some())
+            .filter(|t| t.number != except && t.session_id == session_id)
+            .filter(|t| t.arrived_at.is_some())
             .count();
         u32::try_from(present).unwrap_or(u32::MAX)
     }
