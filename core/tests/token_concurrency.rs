@@ -346,3 +346,40 @@ fn racing_issues_for_one_appointment_give_one_token() {
     repeats_make_one_token(&Tokens::new(InMemoryStore::new()), per_desk);
     repeats_make_one_token(&Tokens::new(racy()), per_desk);
 }
+
+#[test]
+fn a_service_allowed_one_attempt_reports_conflicts_and_never_double_numbers() {
+    // Pauses of 2 ms or more after each load: the eight desks all read the empty queue.
+    let tokens = Tokens::new(Racy::new(2000, 500, 4)).with_max_attempts(1);
+    let rules = rules(None);
+    let barrier = Barrier::new(THREADS);
+    let outcomes: Vec<medsched::Result<QueueUpdate>> = thread::scope(|scope| {
+        let handles: Vec<_> = (0..THREADS)
+            .map(|i| {
+                let (tokens, rules, barrier) = (&tokens, &rules, &barrier);
+                scope.spawn(move || {
+                    barrier.wait();
+                    let issue = TokenCommand::Issue(walk_in(&format!("once-{i}")));
+                    tokens.execute(&day(), rules, &desk(i), now(), &issue)
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let mut numbers: Vec<u32> = Vec::new();
+    let mut conflicts = 0;
+    for outcome in outcomes {
+        match outcome {
+            Ok(update) => numbers.push(update.token.unwrap().number),
+            Err(e) => {
+                assert!(e.is_conflict(), "{e}");
+                conflicts += 1;
+            }
+        }
+    }
+    assert!(conflicts > 0, "the racy store made no append conflict");
+    numbers.sort_unstable();
+    let expected: Vec<u32> = (1..=numbers.len() as u32).collect();
+    assert_eq!(numbers, expected);
+    assert_eq!(events(&tokens).len(), numbers.len());
+}

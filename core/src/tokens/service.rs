@@ -11,7 +11,7 @@ use crate::{
 };
 
 /// How often a command is decided again after another writer changed the queue first.
-const MAX_ATTEMPTS: u32 = 64;
+const DEFAULT_MAX_ATTEMPTS: u32 = 64;
 
 /// Whose token queue: a tenant's doctor on one date.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -90,12 +90,23 @@ pub struct QueueUpdate {
 #[derive(Debug)]
 pub struct Tokens<S> {
     store: S,
+    max_attempts: u32,
 }
 
 impl<S: EventStore> Tokens<S> {
     /// A token service over `store`.
     pub fn new(store: S) -> Self {
-        Tokens { store }
+        Tokens {
+            store,
+            max_attempts: DEFAULT_MAX_ATTEMPTS,
+        }
+    }
+
+    /// The same service, deciding a command at most `attempts` times (64 by default) before
+    /// it gives up with [`Error::Conflict`](crate::Error::Conflict).
+    pub fn with_max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
     }
 
     /// The store.
@@ -146,7 +157,7 @@ impl<S: EventStore> Tokens<S> {
             if !events.is_empty() {
                 match self.store.append(&stream, loaded.version, &events) {
                     Ok(_) => {}
-                    Err(e) if e.is_conflict() && attempt < MAX_ATTEMPTS => {
+                    Err(e) if e.is_conflict() && attempt < self.max_attempts => {
                         attempt += 1;
                         continue;
                     }
