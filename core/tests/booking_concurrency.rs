@@ -8,105 +8,28 @@
 //! every load so that most appends conflict and the retry path is what runs. Repeats of one
 //! request race too: a host retrying a hold or booking gets the one record, written once.
 //! The last tests race moves of an appointment to another day against a cancellation and
-//! against another move; `cancel_racing_a_move_to_another_day_is_not_refused_as_not_found`
-//! is a deterministic repro of a bug those races once found.
+//! against another move; `booking_concurrency_interleaved.rs` replays, deterministically,
+//! interleavings of such moves, among them a bug those races once found.
 //!
 //! The clinic is in Europe/London, on UTC in early March 2026, so wall-clock times below
-//! are also UTC.
+//! are also UTC. The world (schedule, requests, stored events) is in `concurrency_support`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Barrier;
 use std::thread;
 
-use chrono::{DateTime, Duration, NaiveDate, Utc, Weekday};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use medsched::{
-    Actor, Appointment, AppointmentStatus, AppointmentType, BookRequest, Bookings, Change, Clinic,
-    DoctorCalendar, Error, Event, EventStore, FeedEntry, Hold, HoldRequest, HoldStatus, Id,
-    InMemoryStore, LoadedStream, Location, Room, Schedule, Session, SessionSettings, StreamId,
-    Unavailable, WeeklyTemplate,
+    Actor, Appointment, AppointmentStatus, Bookings, Change, Error, Event, EventStore, Hold,
+    HoldRequest, HoldStatus, InMemoryStore, Schedule, Unavailable,
 };
 
+mod concurrency_support;
 mod racy_store;
+use concurrency_support::*;
 use racy_store::Racy;
 
-const TENANT: &str = "clinic-race";
 const THREADS: usize = 16;
-
-fn t(s: &str) -> DateTime<Utc> {
-    s.parse().expect("an RFC 3339 instant")
-}
-
-fn monday() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 3, 2).unwrap()
-}
-
-fn tuesday() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 3, 3).unwrap()
-}
-
-fn wednesday() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 3, 4).unwrap()
-}
-
-/// Sunday 08:00: every slot below is ahead.
-fn now() -> DateTime<Utc> {
-    t("2026-03-01T08:00:00Z")
-}
-
-/// Doctors by id: `(max_parallel, room)`. Everyone works Monday to Wednesday 09:00-17:00
-/// in 15-minute slots.
-fn schedule(doctors: &[(&str, u32, Option<&str>)], rooms: &[(&str, u32)]) -> Schedule {
-    let mut main = Location::new("main", "Main clinic", "Europe/London");
-    for &(id, capacity) in rooms {
-        main.rooms.push(Room::new(id, id, capacity));
-    }
-    let clinic = Clinic {
-        locations: vec![main],
-        holidays: vec![],
-    };
-    let calendars: Vec<DoctorCalendar> = doctors
-        .iter()
-        .map(|&(id, max_parallel, room)| {
-            let mut calendar = DoctorCalendar::new(id);
-            calendar.settings = SessionSettings {
-                max_parallel,
-                ..SessionSettings::default()
-            };
-            calendar.templates.push(WeeklyTemplate {
-                room_id: room.map(Into::into),
-                weekdays: vec![Weekday::Mon, Weekday::Tue, Weekday::Wed],
-                sessions: vec![Session::new("09:00", "17:00").unwrap()],
-                ..WeeklyTemplate::new(format!("week-{id}"), "main")
-            });
-            calendar
-        })
-        .collect();
-    Schedule::new(
-        TENANT,
-        &clinic,
-        &calendars,
-        &[AppointmentType::new("consult", 15)],
-    )
-    .expect("valid rules")
-}
-
-fn book_request(id: String, patient: String, doctor: &str, start: DateTime<Utc>) -> BookRequest {
-    BookRequest {
-        appointment_id: id.into(),
-        patient_id: patient.into(),
-        doctor_id: doctor.into(),
-        appointment_type_id: "consult".into(),
-        start,
-    }
-}
-
-fn events<S: EventStore>(bookings: &Bookings<S>, date: NaiveDate) -> Vec<Event> {
-    bookings
-        .store()
-        .load(&StreamId::new(TENANT, date))
-        .expect("load")
-        .events
-}
 
 /// The ids of the appointments booked by `events`, in order.
 fn booked_ids(events: &[Event]) -> Vec<String> {
@@ -608,38 +531,6 @@ fn repeats_round<S: EventStore>(round: usize, bookings: &Bookings<S>) {
 /// Rounds of each race of a move to another day.
 const MOVE_ROUNDS: usize = 40;
 
-/// The records of appointment `id` that occupy a slot, on any of the days.
-fn occupying<S: EventStore>(
-    bookings: &Bookings<S>,
-    schedule: &Schedule,
-    id: &str,
-) -> Vec<Appointment> {
-    [monday(), tuesday(), wednesday()]
-        .into_iter()
-        .flat_map(|date| {
-            bookings
-                .day(schedule, date)
-                .unwrap()
-                .appointments()
-                .to_vec()
-        })
-        .filter(|a| a.id == id && a.occupies())
-        .collect()
-}
-
-/// Books `a-1` for `pat-1` on Monday 09:00.
-fn book_monday<S: EventStore>(bookings: &Bookings<S>, schedule: &Schedule) {
-    let request = book_request(
-        "a-1".into(),
-        "pat-1".into(),
-        "dr-a",
-        t("2026-03-02T09:00:00Z"),
-    );
-    bookings
-        .book(schedule, &Actor::patient("pat-1"), now(), request)
-        .unwrap();
-}
-
 /// A move to another day (two decisions: book the new day, then leave the old one) racing a
 /// cancellation: whatever the interleaving, the patient never holds two slots, and holds
 /// none once the cancellation succeeded.
@@ -776,225 +667,4 @@ fn two_moves_round<S: EventStore>(round: usize, bookings: &Bookings<S>) -> Strin
         .expect("followed from Monday");
     assert_eq!(found, left[0], "round {round}");
     codes.join("/")
-}
-
-/// An `InMemoryStore` shared through an `Arc`, with a one-shot hook run right after a load
-/// of one stream: a deterministic way to land another writer between two steps of a call.
-#[derive(Clone, Default)]
-struct Hooked {
-    inner: std::sync::Arc<InMemoryStore>,
-    hook: std::sync::Arc<std::sync::Mutex<Option<(NaiveDate, Hook)>>>,
-}
-
-type Hook = Box<dyn FnOnce(Hooked) + Send>;
-
-impl Hooked {
-    /// Runs `hook` (with a handle on the same store) after the next load of `date`.
-    fn after_next_load(&self, date: NaiveDate, hook: impl FnOnce(Hooked) + Send + 'static) {
-        *self.hook.lock().unwrap() = Some((date, Box::new(hook)));
-    }
-}
-
-impl EventStore for Hooked {
-    fn load(&self, stream: &StreamId) -> medsched::Result<LoadedStream> {
-        let loaded = self.inner.load(stream);
-        let hook = {
-            let mut slot = self.hook.lock().unwrap();
-            match slot.take() {
-                Some((date, hook)) if date == stream.date => Some(hook),
-                other => {
-                    *slot = other;
-                    None
-                }
-            }
-        };
-        if let Some(hook) = hook {
-            hook(self.clone());
-        }
-        loaded
-    }
-
-    fn append(
-        &self,
-        stream: &StreamId,
-        expected_version: u64,
-        events: &[Event],
-    ) -> medsched::Result<u64> {
-        self.inner.append(stream, expected_version, events)
-    }
-
-    fn feed(&self, tenant: &Id, after: u64, limit: usize) -> medsched::Result<Vec<FeedEntry>> {
-        self.inner.feed(tenant, after, limit)
-    }
-}
-
-/// Once a bug (found by `a_move_to_another_day_racing_a_cancellation_never_leaves_two_slots`):
-/// `Bookings::cancel` (and every status change: `confirm`, `decline`, `complete`,
-/// `mark_no_show`) refused with `NotFound` an appointment that exists throughout, when a
-/// concurrent `reschedule` moved it to another day between the call's lookup
-/// (`Bookings::appointment`, which follows moves) and its decision on the day the lookup
-/// returned: `decide` on that day no longer found it (it had moved) and the error went back
-/// to the caller instead of following the move again.
-///
-/// Input: `a-1` booked on Monday 09:00; staff call `cancel(.., monday, "a-1", ..)`; right
-/// after the cancel's lookup loads Monday, another writer reschedules `a-1` to Tuesday
-/// 09:00. Expected: the cancel follows the appointment and cancels it on Tuesday (or fails
-/// with a retryable `Conflict`). Actual: `NotFound { kind: "appointment", id: "a-1" }`, and
-/// the appointment stays booked on Tuesday.
-#[test]
-fn cancel_racing_a_move_to_another_day_is_not_refused_as_not_found() {
-    let schedule = schedule(&[("dr-a", 1, None)], &[]);
-    let store = Hooked::default();
-    let bookings = Bookings::new(store.clone());
-    book_monday(&bookings, &schedule);
-    let mover = schedule.clone();
-    store.after_next_load(monday(), move |store| {
-        let other = Bookings::new(store);
-        let to = t("2026-03-03T09:00:00Z");
-        let moved = other.reschedule(&mover, &Actor::patient("pat-1"), now(), monday(), "a-1", to);
-        assert_eq!(moved.unwrap().book_date, tuesday());
-    });
-    let cancelled = bookings.cancel(
-        &schedule,
-        &Actor::staff("desk"),
-        now(),
-        monday(),
-        "a-1",
-        None,
-    );
-    let left = occupying(&bookings, &schedule, "a-1");
-    assert!(
-        cancelled.is_ok() || cancelled.as_ref().is_err_and(Error::is_conflict),
-        "cancel of an existing appointment refused with {:?}; still booked: {:?}",
-        cancelled.unwrap_err(),
-        left
-    );
-    assert!(left.is_empty(), "cancelled, yet still booked: {left:?}");
-}
-
-/// Once a bug (found in review): a move to another day booked, on the new day, the copy of
-/// the appointment it had read from the old day, and recorded the move on the old day
-/// whatever had happened there since. A staff confirmation landing between the read and the
-/// move was lost: the appointment arrived on Tuesday still pending.
-///
-/// Now the old day records the move only if it is still at the version the copy was read at;
-/// otherwise the arrival is aborted and the move read again and retried.
-#[test]
-fn a_confirmation_racing_a_move_to_another_day_is_kept() {
-    let confirming = AppointmentType {
-        policy: medsched::BookingPolicy {
-            requires_confirmation: true,
-            ..medsched::BookingPolicy::default()
-        },
-        ..AppointmentType::new("consult", 15)
-    };
-    let clinic = Clinic {
-        locations: vec![Location::new("main", "Main clinic", "Europe/London")],
-        holidays: vec![],
-    };
-    let calendar = {
-        let mut calendar = DoctorCalendar::new("dr-a");
-        calendar.templates.push(WeeklyTemplate {
-            weekdays: vec![Weekday::Mon, Weekday::Tue, Weekday::Wed],
-            sessions: vec![Session::new("09:00", "17:00").unwrap()],
-            ..WeeklyTemplate::new("week-dr-a", "main")
-        });
-        calendar
-    };
-    let schedule = Schedule::new(TENANT, &clinic, &[calendar], &[confirming]).unwrap();
-    let store = Hooked::default();
-    let bookings = Bookings::new(store.clone());
-    book_monday(&bookings, &schedule);
-    let desk = schedule.clone();
-    store.after_next_load(monday(), move |store| {
-        let other = Bookings::new(store);
-        let confirmed = other.confirm(&desk, &Actor::staff("desk"), now(), monday(), "a-1");
-        assert_eq!(confirmed.unwrap().status, AppointmentStatus::Confirmed);
-    });
-    let to = t("2026-03-03T10:00:00Z");
-    let moved = bookings
-        .reschedule(
-            &schedule,
-            &Actor::patient("pat-1"),
-            now(),
-            monday(),
-            "a-1",
-            to,
-        )
-        .unwrap();
-    assert_eq!(moved.book_date, tuesday());
-    assert_eq!(moved.status, AppointmentStatus::Confirmed);
-    assert!(moved.confirmed_at.is_some());
-    let left = occupying(&bookings, &schedule, "a-1");
-    assert_eq!(left, [moved], "one slot, on Tuesday, confirmed");
-    let tuesday_events = events(&bookings, tuesday());
-    let names: Vec<&str> = tuesday_events.iter().map(|e| e.change.name()).collect();
-    assert_eq!(
-        names,
-        [
-            "appointment_booked",
-            "appointment_move_aborted",
-            "appointment_booked"
-        ],
-        "the stale arrival was aborted, the fresh copy booked"
-    );
-}
-
-/// Once a bug (found in review): a move's arrival overwrote, on the new day, a cancelled
-/// record of the same appointment, and its abort then pointed that day back at the old one,
-/// so the two days pointed at each other and every lookup failed.
-///
-/// Here a second writer moves `a-1` to Tuesday 11:00 and cancels it there, between the first
-/// writer's read of Monday and its move to Tuesday 10:00. The first writer's arrival must not
-/// replace the cancelled record; the move is refused because the appointment is cancelled,
-/// and lookups still find it.
-#[test]
-fn a_move_racing_a_move_and_a_cancellation_leaves_the_cancellation() {
-    let schedule = schedule(&[("dr-a", 1, None)], &[]);
-    let store = Hooked::default();
-    let bookings = Bookings::new(store.clone());
-    book_monday(&bookings, &schedule);
-    let other_schedule = schedule.clone();
-    store.after_next_load(monday(), move |store| {
-        let other = Bookings::new(store);
-        let patient = Actor::patient("pat-1");
-        let to = t("2026-03-03T11:00:00Z");
-        other
-            .reschedule(&other_schedule, &patient, now(), monday(), "a-1", to)
-            .unwrap();
-        let cancelled = other.cancel(
-            &other_schedule,
-            &Actor::staff("desk"),
-            now(),
-            monday(),
-            "a-1",
-            None,
-        );
-        assert_eq!(cancelled.unwrap().status, AppointmentStatus::Cancelled);
-    });
-    let to = t("2026-03-03T10:00:00Z");
-    let refused = bookings
-        .reschedule(
-            &schedule,
-            &Actor::patient("pat-1"),
-            now(),
-            monday(),
-            "a-1",
-            to,
-        )
-        .unwrap_err();
-    assert!(
-        matches!(
-            refused,
-            Error::InvalidTransition {
-                from: "cancelled",
-                ..
-            }
-        ),
-        "{refused:?}"
-    );
-    let found = bookings.appointment(&schedule, monday(), "a-1").unwrap();
-    assert_eq!(found.book_date, tuesday());
-    assert_eq!(found.status, AppointmentStatus::Cancelled);
-    assert!(occupying(&bookings, &schedule, "a-1").is_empty());
 }

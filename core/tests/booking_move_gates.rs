@@ -142,7 +142,8 @@ fn g5_two_movers_different_days() {
     ok_state(&b, &sc, "g5", 1);
 }
 
-// G6: return trip (TUE->MON done); M3 MON->TUE paused after In; TUE changes (a-2 booked); M3 resumes.
+// G6: return trip (TUE->MON done); M3 MON->TUE paused after In; TUE changes (a-2 booked);
+// M3 resumes.
 #[test]
 fn g6_return_trip_with_target_day_changing() {
     let (b, sc, store) = setup(TUE);
@@ -166,7 +167,8 @@ fn g6_return_trip_with_target_day_changing() {
     ok_state(&b, &sc, "g6", 1);
 }
 
-// G7: sweep dies between its Void (MON) and its Abort (TUE) of a dead copy; M2 MON->WED; sweep again.
+// G7: sweep dies between its Void (MON) and its Abort (TUE) of a dead copy; M2 MON->WED;
+// sweep again.
 #[test]
 fn g7_sweep_dies_between_void_and_abort() {
     let (b, sc, store) = setup(MON);
@@ -198,7 +200,8 @@ fn g7_sweep_dies_between_void_and_abort() {
     ok_state(&b, &sc, "g7", 1);
 }
 
-// G8: M1 MON->TUE paused before its In append; M2 MON->TUE completes; M1's In meets M2's final copy.
+// G8: M1 MON->TUE paused before its In append; M2 MON->TUE completes; M1's In meets
+// M2's final copy.
 #[test]
 fn g8_in_meets_final_copy() {
     let (b, sc, store) = setup(MON);

@@ -1,17 +1,16 @@
 //! A day's token queue as the doctor's history: what the wait estimator learns from.
 
-use chrono::{DateTime, Utc};
-
+use crate::wait::minutes_between as minutes;
 use crate::{PastDay, Queue, QueueRules, Token, TokenKind, TokenState};
 
 impl Queue {
     /// The day's record of each session as a [`PastDay`], for the doctor's
-    /// [`DoctorHistory`](crate::DoctorHistory): consultation durations in the order they started with the line's
-    /// length at each start, booked and phone tokens not cancelled and how many of them
-    /// never came (never checked in, never seen), emergencies not cancelled, the session's
-    /// length, arrival offsets of booked patients who checked in (not those known only by
-    /// their return to the line or their consultation), and how long each late patient put
-    /// back waited for the call.
+    /// [`DoctorHistory`](crate::DoctorHistory): consultation durations in the order they
+    /// started with the load at each start, booked and phone tokens not cancelled and how
+    /// many of them never came (never checked in, never seen), emergencies not cancelled,
+    /// the session's length, arrival offsets of booked patients who checked in (not those
+    /// known only by their return to the line or their consultation), and how long each
+    /// late patient put back waited for the call.
     ///
     /// Read a past day's queue, then `DoctorHistory::from_days` over the days.
     pub fn past_days(&self, rules: &QueueRules) -> Vec<PastDay> {
@@ -30,9 +29,6 @@ impl Queue {
                     .filter(|t| t.state == TokenState::Completed)
                     .collect();
                 seen.sort_by_key(|t| t.started_at);
-                let minutes = |from: DateTime<Utc>, to: DateTime<Utc>| {
-                    (to - from).num_milliseconds() as f64 / 60_000.0
-                };
                 let consulted: Vec<(f64, Option<u32>)> = seen
                     .iter()
                     .filter_map(|t| {

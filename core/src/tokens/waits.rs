@@ -1,6 +1,6 @@
 //! From a token queue to wait estimates: what the estimator is shown of the line.
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 use rustc_hash::FxHashSet;
 
 use crate::{
@@ -205,10 +205,7 @@ impl<S: EventStore> Tokens<S> {
             }
             if let Some((minutes, _)) = done {
                 snapshot.consulting_since = None;
-                let ms = (minutes.clamp(0.0, MAX_WAIT_MINUTES) * 60_000.0) as i64;
-                if let Some(ready) =
-                    TimeDelta::try_milliseconds(ms).and_then(|wait| now.checked_add_signed(wait))
-                {
+                if let Some(ready) = crate::wait::after(now, minutes) {
                     snapshot.session_start = snapshot.session_start.max(ready);
                 }
             }
@@ -231,9 +228,6 @@ impl<S: EventStore> Tokens<S> {
         Ok(estimates)
     }
 }
-
-/// The longest wait carried from one run of the line to the next, minutes (a year).
-const MAX_WAIT_MINUTES: f64 = 366.0 * 24.0 * 60.0;
 
 /// The consultation length assumed when the history gives none, minutes.
 const DEFAULT_CONSULT_MINUTES: f64 = 7.0;

@@ -31,3 +31,4 @@ pub use snapshot::{
     Consultation, IssuedCounts, QueueSnapshot, SkippedToken, WaitEstimate, WaitEstimator,
     WaitingToken,
 };
+pub(crate) use snapshot::{after, minutes_between};

@@ -258,7 +258,8 @@ pub(crate) fn minutes_between(from: DateTime<Utc>, to: DateTime<Utc>) -> f64 {
     to.signed_duration_since(from).num_milliseconds() as f64 / 60_000.0
 }
 
-fn after(now: DateTime<Utc>, minutes: f64) -> Option<DateTime<Utc>> {
+/// `now` plus `minutes`, to the millisecond; `None` for a non-finite or unrepresentable sum.
+pub(crate) fn after(now: DateTime<Utc>, minutes: f64) -> Option<DateTime<Utc>> {
     if !minutes.is_finite() {
         return None;
     }
