@@ -1,0 +1,208 @@
+"""Compiled clinic rules, one doctor's availability, slot searches and their results."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union, overload
+
+from . import _native
+from ._codec import decode, encode, utc_text
+from .calendar import Clinic, DoctorCalendar
+from .slots import Occupancy, Slot, SlotOptions, SlotRequest, UnavailableSlot
+from .timeline import Explanation, Interval
+
+__all__ = ["ClinicRules", "Availability", "SlotSeries", "SlotList", "first_available"]
+
+
+def _json(value: Any) -> str:
+    return json.dumps(encode(value))
+
+
+class ClinicRules:
+    """A clinic's locations, rooms and holidays, validated and compiled once.
+
+    >>> rules = ClinicRules(Clinic(locations=[Location(id="kochi", time_zone="Asia/Kolkata")]))
+    >>> rules.time_zone("kochi")
+    'Asia/Kolkata'
+    """
+
+    def __init__(self, clinic: Clinic) -> None:
+        self._native = _native.ClinicRules(_json(clinic))
+
+    @classmethod
+    def _wrap(cls, native: _native.ClinicRules) -> ClinicRules:
+        made = cls.__new__(cls)
+        made._native = native
+        return made
+
+    def time_zone(self, location_id: str) -> Optional[str]:
+        """The IANA zone of a location, or ``None`` for an unknown location."""
+        return self._native.time_zone(location_id)
+
+    def __repr__(self) -> str:
+        return "ClinicRules(...)"
+
+
+class Availability:
+    """One doctor's calendar compiled against the clinic's rules: when they are open, why,
+    and which slots can be booked. Raises :class:`~medsched.InvalidInputError` naming the
+    field for a calendar the core refuses."""
+
+    def __init__(self, rules: ClinicRules, calendar: DoctorCalendar) -> None:
+        self._native = _native.Availability(rules._native, _json(calendar))
+
+    @classmethod
+    def _wrap(cls, native: _native.Availability) -> Availability:
+        made = cls.__new__(cls)
+        made._native = native
+        return made
+
+    @property
+    def doctor_id(self) -> str:
+        """The doctor."""
+        return self._native.doctor_id
+
+    def resolve(self, start: datetime, end: datetime) -> List[Interval]:
+        """Open and closed time in ``[start, end)``, each interval with the rule that decided
+        it (forced block > emergency > leave > holiday > override > base)."""
+        text = self._native.resolve(utc_text(start, "start"), utc_text(end, "end"))
+        return [decode(Interval, i) for i in json.loads(text)]
+
+    def resolve_dates(self, location_id: str, first: date, last: date) -> List[Interval]:
+        """As :meth:`resolve`, for whole local dates at a location (``first`` to ``last``
+        inclusive)."""
+        text = self._native.resolve_dates(location_id, first.isoformat(), last.isoformat())
+        return [decode(Interval, i) for i in json.loads(text)]
+
+    def explain(self, at: datetime) -> Explanation:
+        """Why the doctor is open or closed at ``at``: the deciding rule and the rules it
+        overruled."""
+        return decode(Explanation, json.loads(self._native.explain(utc_text(at, "at"))))
+
+    def slots(
+        self,
+        request: SlotRequest,
+        occupancy: Optional[Occupancy] = None,
+        options: Optional[SlotOptions] = None,
+    ) -> SlotSeries:
+        """The bookable slots of ``request`` given what is already taken. The slots stay in
+        native memory until read (see :class:`SlotList`). Releases the GIL."""
+        native = self._native.slots(
+            _json(request),
+            None if occupancy is None else _json(occupancy),
+            None if options is None else _json(options),
+        )
+        return SlotSeries(native)
+
+    def __repr__(self) -> str:
+        return f"Availability(doctor_id={self.doctor_id!r})"
+
+
+class SlotList(Sequence[Slot]):
+    """A read-only sequence of :class:`~medsched.Slot`, kept in native memory: indexing and
+    iteration make each ``Slot`` as it is read, so a long search costs little until used."""
+
+    def __init__(self, native: _native.SlotList) -> None:
+        self._native = native
+
+    def __len__(self) -> int:
+        return len(self._native)
+
+    @overload
+    def __getitem__(self, index: int) -> Slot: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> List[Slot]: ...
+
+    def __getitem__(self, index: Union[int, slice]) -> Union[Slot, List[Slot]]:
+        return self._native[index]
+
+    def __iter__(self) -> Iterator[Slot]:
+        native = self._native
+        for i in range(len(native)):
+            yield native[i]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, SlotList):
+            return self.to_list() == other.to_list()
+        if isinstance(other, list):
+            return self.to_list() == other
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"SlotList({len(self)} slots)"
+
+    def starts(self) -> List[datetime]:
+        """Every slot's start (aware, UTC), without making the ``Slot`` objects."""
+        return self._native.starts()
+
+    def to_list(self) -> List[Slot]:
+        """Every slot as a ``Slot``."""
+        return list(self._native[:])
+
+    def to_dicts(self) -> List[Dict[str, Any]]:
+        """Every slot in the core's JSON form."""
+        return list(json.loads(self._native.to_json()))
+
+    def to_json(self) -> str:
+        """Every slot as JSON text (what a web endpoint returns)."""
+        return self._native.to_json()
+
+
+class SlotSeries:
+    """What a slot search returns: ``slots`` (bookable), ``unavailable`` (candidates that
+    are not, each with its reason, when asked for with ``SlotOptions(include_unavailable=
+    True)``) and ``truncated`` (the search stopped at ``SlotOptions.limit``)."""
+
+    def __init__(self, native: _native.SlotSeries) -> None:
+        self._native = native
+        self._unavailable: Optional[List[UnavailableSlot]] = None
+
+    @property
+    def slots(self) -> SlotList:
+        """The bookable slots, in start order."""
+        return SlotList(self._native.slots)
+
+    @property
+    def unavailable(self) -> List[UnavailableSlot]:
+        """The candidates that cannot be booked, and why."""
+        if self._unavailable is None:
+            items = json.loads(self._native.unavailable_json())
+            self._unavailable = [decode(UnavailableSlot, u) for u in items]
+        return self._unavailable
+
+    @property
+    def truncated(self) -> bool:
+        """Whether the search stopped at its limit."""
+        return self._native.truncated
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The core's ``SlotSeries`` JSON form."""
+        return dict(json.loads(self._native.to_json()))
+
+    def to_json(self) -> str:
+        """The core's ``SlotSeries`` JSON text."""
+        return self._native.to_json()
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SlotSeries):
+            return NotImplemented
+        return self.to_dict() == other.to_dict()
+
+    def __repr__(self) -> str:
+        return (
+            f"SlotSeries(slots={len(self._native.slots)}, unavailable={len(self.unavailable)}, "
+            f"truncated={self.truncated})"
+        )
+
+
+def first_available(
+    doctors: Iterable[Tuple[Availability, Optional[Occupancy]]],
+    request: SlotRequest,
+    count: int,
+) -> SlotList:
+    """The first ``count`` bookable slots across doctors (each with what is taken of theirs,
+    or ``None``), earliest first. Releases the GIL."""
+    pairs = [(a._native, None if o is None else _json(o)) for a, o in doctors]
+    return SlotList(_native.first_available_slots(pairs, _json(request), count))

@@ -1,0 +1,280 @@
+"""Holds, bookings and the appointment lifecycle over a store; day books; the pure decider."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any, List, Optional, Tuple
+
+from . import _native
+from ._codec import decode, encode, utc_text
+from .booking import (
+    Actor,
+    AnyChange,
+    Appointment,
+    BookRequest,
+    Collision,
+    Command,
+    Event,
+    FeedEntry,
+    FeedNotifications,
+    Hold,
+    HoldRequest,
+    Notification,
+)
+from .schedule import Schedule
+from .slots import Occupancy
+from .stores import AnyStore, native_store
+
+__all__ = ["Bookings", "DayBook", "decide", "notifications"]
+
+DEFAULT_MAX_ATTEMPTS = 64
+
+
+def _json(value: Any) -> str:
+    return json.dumps(encode(value))
+
+
+def _events(text: str) -> List[Event]:
+    return [decode(Event, e) for e in json.loads(text)]
+
+
+class DayBook:
+    """A tenant's day book for one date, folded from its events: its holds and
+    appointments."""
+
+    def __init__(self, native: _native.DayBook) -> None:
+        self._native = native
+
+    @classmethod
+    def from_events(cls, events: List[Event]) -> DayBook:
+        """The fold of a day's events, oldest first."""
+        return cls(_native.DayBook.from_events(_json(events)))
+
+    @property
+    def holds(self) -> List[Hold]:
+        """Every hold, in the order placed (released and expired ones included)."""
+        return [decode(Hold, h) for h in json.loads(self._native.holds())]
+
+    @property
+    def appointments(self) -> List[Appointment]:
+        """Every appointment of the day, in the order booked (cancelled ones included)."""
+        return [decode(Appointment, a) for a in json.loads(self._native.appointments())]
+
+    def hold(self, hold_id: str) -> Optional[Hold]:
+        """A hold by id."""
+        return next((h for h in self.holds if h.id == hold_id), None)
+
+    def appointment(self, appointment_id: str) -> Optional[Appointment]:
+        """An appointment by id."""
+        return next((a for a in self.appointments if a.id == appointment_id), None)
+
+    def occupancy(self, now: datetime, except_id: Optional[str] = None) -> Occupancy:
+        """What the day's live appointments and holds take at ``now``, as slot searches read
+        it (``except_id``: an appointment or hold to leave out, e.g. the one being moved)."""
+        text = self._native.occupancy(utc_text(now, "now"), except_id)
+        return decode(Occupancy, json.loads(text))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, DayBook):
+            return NotImplemented
+        return bool(self._native == other._native)
+
+    def __repr__(self) -> str:
+        return f"DayBook(holds={len(self.holds)}, appointments={len(self.appointments)})"
+
+
+class Bookings:
+    """The booking service: loads a day book from the store, decides, and appends with
+    optimistic concurrency, retrying when another writer came first (up to ``max_attempts``
+    times, then :class:`~medsched.ConflictError`). Every call releases the GIL while the
+    core works (a Python store takes it back for its own calls).
+
+    Refusals are typed: :class:`~medsched.SlotUnavailableError` (with the reason),
+    :class:`~medsched.InvalidTransitionError`, :class:`~medsched.PolicyViolationError`,
+    :class:`~medsched.NotFoundError`, :class:`~medsched.InvalidInputError`.
+    """
+
+    def __init__(self, store: AnyStore, *, max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> None:
+        self.store = store
+        self._native = _native.Bookings(native_store(store), max_attempts)
+
+    def execute(
+        self, schedule: Schedule, actor: Actor, now: datetime, book_date: date, command: Command
+    ) -> Tuple[DayBook, List[Event]]:
+        """Decides any :data:`~medsched.Command` on the day book of ``book_date`` and appends
+        its events: the book as the command left it and the new events."""
+        book, events = self._native.execute(
+            schedule._native, _json(actor), utc_text(now, "now"), book_date.isoformat(),
+            _json(command),
+        )
+        return DayBook(book), _events(events)
+
+    def day(self, schedule: Schedule, book_date: date) -> DayBook:
+        """The day book of a date."""
+        return DayBook(self._native.day(schedule._native, book_date.isoformat()))
+
+    def hold(self, schedule: Schedule, actor: Actor, now: datetime, request: HoldRequest) -> Hold:
+        """Holds a slot for a patient until the hold expires (the policy's hold minutes)."""
+        text = self._native.hold(schedule._native, _json(actor), utc_text(now, "now"),
+                                 _json(request))
+        return decode(Hold, json.loads(text))
+
+    def extend_hold(
+        self, schedule: Schedule, actor: Actor, now: datetime, book_date: date, hold_id: str,
+        minutes: Optional[int] = None,
+    ) -> Hold:
+        """Extends a live hold (by ``minutes``, or the policy's hold length)."""
+        text = self._native.extend_hold(schedule._native, _json(actor), utc_text(now, "now"),
+                                        book_date.isoformat(), hold_id, minutes)
+        return decode(Hold, json.loads(text))
+
+    def release_hold(
+        self, schedule: Schedule, actor: Actor, now: datetime, book_date: date, hold_id: str
+    ) -> Hold:
+        """Releases a hold before it expires."""
+        text = self._native.release_hold(schedule._native, _json(actor), utc_text(now, "now"),
+                                         book_date.isoformat(), hold_id)
+        return decode(Hold, json.loads(text))
+
+    def expire_holds(
+        self, schedule: Schedule, actor: Actor, now: datetime, first: date, last: date
+    ) -> List[Hold]:
+        """Records the expiry of every hold past its time on the dates ``first``..``last``."""
+        text = self._native.expire_holds(schedule._native, _json(actor), utc_text(now, "now"),
+                                         first.isoformat(), last.isoformat())
+        return [decode(Hold, h) for h in json.loads(text)]
+
+    def book(
+        self, schedule: Schedule, actor: Actor, now: datetime, request: BookRequest
+    ) -> Appointment:
+        """Books a slot directly (no hold first)."""
+        text = self._native.book(schedule._native, _json(actor), utc_text(now, "now"),
+                                 _json(request))
+        return decode(Appointment, json.loads(text))
+
+    def book_hold(
+        self, schedule: Schedule, actor: Actor, now: datetime, book_date: date, hold_id: str,
+        appointment_id: str,
+    ) -> Appointment:
+        """Turns a live hold into an appointment."""
+        text = self._native.book_hold(schedule._native, _json(actor), utc_text(now, "now"),
+                                      book_date.isoformat(), hold_id, appointment_id)
+        return decode(Appointment, json.loads(text))
+
+    def _act(
+        self, action: str, schedule: Schedule, actor: Actor, now: datetime, book_date: date,
+        appointment_id: str, reason: Optional[str] = None,
+    ) -> Appointment:
+        text = self._native.appointment_action(
+            action, schedule._native, _json(actor), utc_text(now, "now"),
+            book_date.isoformat(), appointment_id, reason,
+        )
+        return decode(Appointment, json.loads(text))
+
+    def confirm(
+        self, schedule: Schedule, actor: Actor, now: datetime, book_date: date,
+        appointment_id: str,
+    ) -> Appointment:
+        """Confirms a pending appointment (staff)."""
+        return self._act("confirm", schedule, actor, now, book_date, appointment_id)
+
+    def decline(
+        self, schedule: Schedule, actor: Actor, now: datetime, book_date: date,
+        appointment_id: str, reason: Optional[str] = None,
+    ) -> Appointment:
+        """Declines a pending appointment (staff), freeing its slot."""
+        return self._act("decline", schedule, actor, now, book_date, appointment_id, reason)
+
+    def complete(
+        self, schedule: Schedule, actor: Actor, now: datetime, book_date: date,
+        appointment_id: str,
+    ) -> Appointment:
+        """Marks an appointment done."""
+        return self._act("complete", schedule, actor, now, book_date, appointment_id)
+
+    def mark_no_show(
+        self, schedule: Schedule, actor: Actor, now: datetime, book_date: date,
+        appointment_id: str,
+    ) -> Appointment:
+        """Marks that the patient did not come."""
+        return self._act("mark_no_show", schedule, actor, now, book_date, appointment_id)
+
+    def cancel(
+        self, schedule: Schedule, actor: Actor, now: datetime, book_date: date,
+        appointment_id: str, reason: Optional[str] = None,
+    ) -> Appointment:
+        """Cancels an appointment (within the policy's notice, for a patient)."""
+        return self._act("cancel", schedule, actor, now, book_date, appointment_id, reason)
+
+    def reschedule(
+        self, schedule: Schedule, actor: Actor, now: datetime, book_date: date,
+        appointment_id: str, start: datetime,
+    ) -> Appointment:
+        """Moves an appointment to a new start, on the same day or another (the policy's
+        limits and notice apply to patients)."""
+        text = self._native.reschedule(schedule._native, _json(actor), utc_text(now, "now"),
+                                       book_date.isoformat(), appointment_id,
+                                       utc_text(start, "start"))
+        return decode(Appointment, json.loads(text))
+
+    def appointment(self, schedule: Schedule, book_date: date, appointment_id: str) -> Appointment:
+        """An appointment, following it if it was moved to another day."""
+        text = self._native.appointment(schedule._native, book_date.isoformat(), appointment_id)
+        return decode(Appointment, json.loads(text))
+
+    def void_unfinished_moves(
+        self, schedule: Schedule, actor: Actor, now: datetime, first: date, last: date
+    ) -> List[Appointment]:
+        """Repairs moves between days that a crashed writer left half done."""
+        text = self._native.void_unfinished_moves(schedule._native, _json(actor),
+                                                  utc_text(now, "now"), first.isoformat(),
+                                                  last.isoformat())
+        return [decode(Appointment, a) for a in json.loads(text)]
+
+    def collisions(
+        self, schedule: Schedule, first: date, last: date, now: datetime
+    ) -> List[Collision]:
+        """Appointments that the current rules no longer allow (after a calendar change)."""
+        text = self._native.collisions(schedule._native, first.isoformat(), last.isoformat(),
+                                       utc_text(now, "now"))
+        return [decode(Collision, c) for c in json.loads(text)]
+
+    def feed(self, schedule: Schedule, after: int = 0, limit: int = 100) -> List[FeedEntry]:
+        """The tenant's change feed after position ``after``: bookings and tokens alike."""
+        text = self._native.feed(schedule._native, after, limit)
+        return [decode(FeedEntry, e) for e in json.loads(text)]
+
+    def feed_notifications(
+        self, schedule: Schedule, after: int = 0, limit: int = 100
+    ) -> FeedNotifications:
+        """The notifications to send for the feed after ``after``, and where to resume."""
+        text = self._native.feed_notifications(schedule._native, after, limit)
+        return decode(FeedNotifications, json.loads(text))
+
+    def reminders(
+        self, schedule: Schedule, first: date, last: date, after: datetime, until: datetime
+    ) -> List[Notification]:
+        """Reminders due in ``(after, until]`` for appointments on ``first``..``last``."""
+        text = self._native.reminders(schedule._native, first.isoformat(), last.isoformat(),
+                                      utc_text(after, "after"), utc_text(until, "until"))
+        return [decode(Notification, n) for n in json.loads(text)]
+
+    def __repr__(self) -> str:
+        return f"Bookings(store={self.store!r})"
+
+
+def decide(
+    schedule: Schedule, book: DayBook, actor: Actor, now: datetime, book_date: date,
+    command: Command,
+) -> List[AnyChange]:
+    """The pure decider: the changes ``command`` would make to ``book`` (nothing stored)."""
+    text = _native.decide_booking(schedule._native, book._native, _json(actor),
+                                  utc_text(now, "now"), book_date.isoformat(), _json(command))
+    return [decode(AnyChange, c) for c in json.loads(text)]
+
+
+def notifications(events: List[Event]) -> List[Notification]:
+    """The messages a host sends for these events (booking received, confirmed, ...)."""
+    return [decode(Notification, n) for n in json.loads(_native.booking_notifications(
+        _json(events)))]

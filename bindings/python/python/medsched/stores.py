@@ -1,0 +1,121 @@
+"""Where events are kept: the built-in :class:`InMemoryStore`, or a store of the host's own
+that implements the :class:`EventStore` protocol (see ``examples/fastapi/sqlite_store.py``)."""
+
+from __future__ import annotations
+
+import json
+from typing import List, Protocol, Tuple, Union, runtime_checkable
+
+from . import _native
+from ._codec import decode, encode
+from .booking import Event, FeedEntry, LoadedStream, StreamId
+
+__all__ = ["EventStore", "InMemoryStore", "AnyStore", "check_event_store"]
+
+
+@runtime_checkable
+class EventStore(Protocol):
+    """A host's store of events, called by :class:`~medsched.Bookings` and
+    :class:`~medsched.Tokens`. Events are JSON text: store each one verbatim.
+
+    The contract (checked by :func:`check_event_store`):
+
+    - ``load(stream)`` returns ``(version, events)``: the stream's events in append order and
+      its version (how many it holds; ``(0, [])`` for a stream never written).
+    - ``append(stream, expected_version, events)`` adds the events at the end **only if** the
+      stream is still at ``expected_version``, atomically, and returns the new version;
+      otherwise it changes nothing and raises :class:`~medsched.ConflictError`. In SQL: a
+      unique key on ``(tenant, date, doctor_id, version)`` and one transaction. Every field
+      of the :class:`~medsched.StreamId` names the stream (``doctor_id`` is ``None`` for a
+      tenant's day book and a doctor's id for that doctor's token queue).
+    - ``feed(tenant, after, limit)`` returns the tenant's events with positions greater than
+      ``after``, in append order, at most ``limit``: ``(position, stream, version, event)``
+      tuples. Positions increase in append order per tenant (gaps are fine).
+
+    Any other exception it raises reaches the caller as :class:`~medsched.StorageError`.
+    """
+
+    def load(self, stream: StreamId) -> Tuple[int, List[str]]: ...
+
+    def append(self, stream: StreamId, expected_version: int, events: List[str]) -> int: ...
+
+    def feed(self, tenant: str, after: int, limit: int) -> List[Tuple[int, StreamId, int, str]]: ...
+
+
+class InMemoryStore:
+    """The core's in-memory store: thread-safe, for tests, examples and single-process
+    hosts."""
+
+    def __init__(self) -> None:
+        self._native = _native.MemoryStore()
+
+    def load(self, stream: StreamId) -> LoadedStream:
+        """A stream's events and version."""
+        return decode(LoadedStream, json.loads(self._native.load(_text(stream))))
+
+    def append(self, stream: StreamId, expected_version: int, events: List[Event]) -> int:
+        """Appends if the stream is at ``expected_version`` (else
+        :class:`~medsched.ConflictError`); returns the new version."""
+        return self._native.append(_text(stream), expected_version, _text(events))
+
+    def feed(self, tenant: str, after: int = 0, limit: int = 100) -> List[FeedEntry]:
+        """A tenant's events after position ``after``."""
+        return [decode(FeedEntry, e) for e in json.loads(self._native.feed(tenant, after, limit))]
+
+    def __repr__(self) -> str:
+        return "InMemoryStore()"
+
+
+AnyStore = Union[InMemoryStore, EventStore]
+"""What a service accepts as its store."""
+
+
+def _text(value: object) -> str:
+    return json.dumps(encode(value))
+
+
+def _stream(text: str) -> StreamId:
+    return decode(StreamId, json.loads(text))
+
+
+class _Adapter:
+    """A host's store as the native module calls it: JSON text in and out."""
+
+    def __init__(self, store: EventStore) -> None:
+        self.store = store
+
+    def load(self, stream: str) -> str:
+        version, events = self.store.load(_stream(stream))
+        return '{"version": %d, "events": [%s]}' % (version, ",".join(events))
+
+    def append(self, stream: str, expected_version: int, events: List[str]) -> int:
+        return int(self.store.append(_stream(stream), expected_version, events))
+
+    def feed(self, tenant: str, after: int, limit: int) -> str:
+        entries = self.store.feed(tenant, after, limit)
+        parts = [
+            '{"position": %d, "stream": %s, "version": %d, "event": %s}'
+            % (position, _text(stream), version, event)
+            for position, stream, version, event in entries
+        ]
+        return "[" + ",".join(parts) + "]"
+
+
+def native_store(store: AnyStore) -> object:
+    """What the native services take for ``store``."""
+    if isinstance(store, InMemoryStore):
+        return store._native
+    for method in ("load", "append", "feed"):
+        if not callable(getattr(store, method, None)):
+            raise TypeError(
+                f"store must be an InMemoryStore or implement EventStore; "
+                f"{type(store).__name__} has no {method}()"
+            )
+    return _Adapter(store)
+
+
+def check_event_store(store: AnyStore, tenant_prefix: str = "conformance") -> None:
+    """Runs the core's conformance checks on a store (load, append with expected versions,
+    conflicts, tenant isolation, feed order, token queues apart from day books), writing
+    under tenants named ``tenant_prefix...``. Raises ``AssertionError`` saying what failed."""
+    _native.check_store(native_store(store), tenant_prefix)

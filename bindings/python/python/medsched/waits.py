@@ -1,0 +1,256 @@
+"""Wait estimates for a doctor's token line, as data.
+
+A :class:`QueueSnapshot` (the line at ``now``) and a :class:`DoctorHistory` (the doctor's
+past, fitted from :class:`PastDay` records) go in; one :class:`WaitEstimate` per waiting
+token comes out: the expected minutes until its consultation starts and a P90 bound. These
+classes mirror the Rust types of ``medsched::wait`` and read and write their JSON. Minutes are
+``float``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import typing
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import ClassVar, List, Optional
+
+from . import _native
+from ._codec import Record, decode, encode
+from .tokens import TokenKind
+
+__all__ = [
+    "WaitingToken",
+    "SkippedToken",
+    "Consultation",
+    "IssuedCounts",
+    "QueueSnapshot",
+    "WaitEstimate",
+    "DurationPrior",
+    "QueueRates",
+    "PastDay",
+    "DoctorHistory",
+]
+
+
+# --- What an estimator sees (snapshot.rs) ----------------------------------------------
+
+
+@dataclass
+class WaitingToken(Record):
+    """One token in the line (mirrors medsched::WaitingToken).
+
+    ``expected_at`` is the appointment start of a booked (or phone) token, whose patient may
+    not be there yet; ``None`` for walk-ins and emergencies. ``present``: the patient has
+    checked in and will answer when called (walk-ins and emergencies are present from
+    issue; a booked patient not yet present is skipped if called).
+    """
+
+    _serde: ClassVar[str] = "WaitingToken"
+
+    number: int
+    kind: TokenKind
+    present: bool
+    expected_at: Optional[datetime] = None
+
+
+@dataclass
+class SkippedToken(Record):
+    """A token passed over because its patient was absent when called, not back yet; one
+    without an appointment start (``expected_at``) is not expected back (mirrors
+    medsched::SkippedToken)."""
+
+    _serde: ClassVar[str] = "SkippedToken"
+
+    number: int
+    expected_at: Optional[datetime] = None
+
+
+@dataclass
+class Consultation(Record):
+    """One finished consultation of today, and how many tokens were waiting when it began,
+    its patient not counted, if recorded (mirrors medsched::Consultation)."""
+
+    _serde: ClassVar[str] = "Consultation"
+
+    started_at: datetime
+    ended_at: datetime
+    waiting_at_start: Optional[int] = None
+
+
+@dataclass
+class IssuedCounts(Record):
+    """Today's tokens so far: how many of each kind were issued, and how many late arrivals
+    were put back into the line (mirrors medsched::IssuedCounts)."""
+
+    _serde: ClassVar[str] = "IssuedCounts"
+
+    booked: int = 0
+    walk_in: int = 0
+    phone: int = 0
+    emergency: int = 0
+    reinserted: int = 0
+
+
+@dataclass
+class QueueSnapshot(Record):
+    """What an estimator sees of one doctor's token queue at ``now`` (mirrors
+    medsched::QueueSnapshot).
+
+    The session runs from ``session_start`` to ``session_end``; ``consulting_since`` is the
+    start of the consultation in progress (``None`` if the doctor is free); ``waiting`` is
+    the line in call order, present or not; ``skipped`` the tokens called while their
+    patient was absent; ``completed`` today's finished consultations, oldest first; a late
+    arrival goes back behind ``reinsert_after`` waiting tokens.
+    """
+
+    _serde: ClassVar[str] = "QueueSnapshot"
+
+    now: datetime
+    session_start: datetime
+    session_end: datetime
+    consulting_since: Optional[datetime] = None
+    waiting: List[WaitingToken] = field(default_factory=list)
+    skipped: List[SkippedToken] = field(default_factory=list)
+    completed: List[Consultation] = field(default_factory=list)
+    issued: IssuedCounts = field(default_factory=IssuedCounts)
+    reinsert_after: int = 3
+
+
+@dataclass
+class WaitEstimate(Record):
+    """One estimate: the token, the expected minutes from ``now`` until its consultation
+    starts, and the minutes by which 90% of such consultations have started (mirrors
+    medsched::WaitEstimate)."""
+
+    _serde: ClassVar[str] = "WaitEstimate"
+
+    number: int
+    minutes: float
+    p90_minutes: float
+
+    def expected_start(self, now: datetime) -> datetime:
+        """The expected instant the consultation starts: ``now + minutes``, to the
+        millisecond."""
+        return now + _minutes(self.minutes)
+
+    def p90_start(self, now: datetime) -> datetime:
+        """The instant by which 90% of such consultations have started: ``now +
+        p90_minutes``, to the millisecond."""
+        return now + _minutes(self.p90_minutes)
+
+
+def _minutes(minutes: float) -> timedelta:
+    """Minutes as a duration rounded to the millisecond, halves away from zero (as Rust's
+    ``f64::round``)."""
+    millis = math.floor(abs(minutes) * 60_000 + 0.5)
+    return timedelta(milliseconds=math.copysign(millis, minutes))
+
+
+# --- The doctor's past (durations.rs, rates.rs, history.rs) ----------------------------
+
+
+@dataclass
+class DurationPrior(Record):
+    """A lognormal model of one doctor's consultation durations (mirrors
+    medsched::DurationPrior); the defaults are the model of a doctor with no history.
+
+    On a given day the log of a consultation's length is normal with that day's mean and
+    standard deviation ``log_sd``, shifted by ``load_slope`` per patient waiting beyond
+    ``load_reference`` when it began; the day's mean varies around ``log_mean`` with
+    standard deviation ``day_sd``. ``days`` and ``consultations`` count what it rests on.
+    """
+
+    _serde: ClassVar[str] = "DurationPrior"
+
+    log_mean: float = math.log(7.0)
+    log_sd: float = 0.5
+    day_sd: float = 0.2
+    load_slope: float = 0.0
+    load_reference: float = 0.0
+    days: int = 0
+    consultations: int = 0
+
+    @property
+    def median_minutes(self) -> float:
+        """The median duration of a typical day, minutes."""
+        return math.exp(self.log_mean)
+
+    @property
+    def mean_minutes(self) -> float:
+        """The mean duration of a typical day, minutes."""
+        return math.exp(self.log_mean + 0.5 * self.log_sd * self.log_sd)
+
+
+@dataclass
+class QueueRates(Record):
+    """How often a doctor's line is reordered, and how booked patients arrive (mirrors
+    medsched::QueueRates); the defaults are those assumed without history.
+
+    ``no_show_share`` 0 to 1; ``emergencies_per_hour`` of session; arrival offsets are
+    arrival − appointment start in minutes (negative when early); ``session_hours`` weighs
+    the emergency rate; ``return_wait_consults`` is a late patient's wait from return to
+    call, in consultations, resting on ``returns_observed`` returns.
+    """
+
+    _serde: ClassVar[str] = "QueueRates"
+
+    no_show_share: float = 0.2
+    emergencies_per_hour: float = 0.1
+    arrival_offset_mean: float = -10.0
+    arrival_offset_sd: float = 15.0
+    session_hours: float = 0.0
+    return_wait_consults: float = 3.5
+    returns_observed: int = 0
+
+
+@dataclass
+class PastDay(Record):
+    """One past session of the doctor, as a host records it (mirrors medsched::PastDay).
+
+    ``durations`` are consultation lengths in minutes, in the order they happened;
+    ``waiting_at_start`` (empty or one per duration) how many tokens waited when each began;
+    ``booked`` booked and phone tokens, ``no_shows`` those that never came, ``emergencies``
+    emergency tokens; ``session_minutes`` the session's scheduled length; arrival offsets
+    (minutes, negative when early) of booked patients who came; ``return_waits`` minutes from
+    a late patient's return to their call.
+    """
+
+    _serde: ClassVar[str] = "PastDay"
+
+    durations: List[float] = field(default_factory=list)
+    waiting_at_start: List[int] = field(default_factory=list)
+    booked: int = 0
+    no_shows: int = 0
+    emergencies: int = 0
+    session_minutes: float = 240.0
+    arrival_offsets: List[float] = field(default_factory=list)
+    return_waits: List[float] = field(default_factory=list)
+
+
+@dataclass
+class DoctorHistory(Record):
+    """The doctor's past, as the estimators use it: the latest consultation durations of
+    previous days (minutes, oldest first), the duration model and the rates (mirrors
+    medsched::DoctorHistory). ``DoctorHistory()`` is the empty history, made of the
+    documented defaults."""
+
+    _serde: ClassVar[str] = "DoctorHistory"
+
+    recent_minutes: List[float] = field(default_factory=list)
+    durations: DurationPrior = field(default_factory=DurationPrior)
+    rates: QueueRates = field(default_factory=QueueRates)
+
+    @classmethod
+    def from_days(cls, days: List[PastDay]) -> DoctorHistory:
+        """The history learnt from past days (see ``Queue.past_days``): recent durations,
+        the duration model with its load effect, and the arrival and late-return rates."""
+        text = _native.history_from_days(json.dumps(encode(days)))
+        return typing.cast(DoctorHistory, decode(cls, json.loads(text)))
+
+    @classmethod
+    def from_durations(cls, minutes: List[float]) -> DoctorHistory:
+        """The history of a doctor known only by consultation lengths (minutes)."""
+        text = _native.history_from_durations([float(m) for m in minutes])
+        return typing.cast(DoctorHistory, decode(cls, json.loads(text)))

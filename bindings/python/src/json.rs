@@ -1,0 +1,63 @@
+//! JSON in and out of the core's types: what crosses between Python and Rust.
+
+use medsched::{Error, Problem};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use serde_path_to_error::Segment;
+
+/// Reads a `T` from JSON text; a value the core's types refuse is
+/// [`Error::InvalidInput`] naming the field (`what` and the path inside it) and its value.
+pub fn parse<T: DeserializeOwned>(what: &str, text: &str) -> Result<T, Error> {
+    let value: Value =
+        serde_json::from_str(text).map_err(|e| invalid(what.to_owned(), text, e.to_string()))?;
+    from_value(what, value)
+}
+
+/// Reads a `T` from a JSON value, as [`parse`].
+pub fn from_value<T: DeserializeOwned>(what: &str, value: Value) -> Result<T, Error> {
+    match serde_path_to_error::deserialize::<_, T>(&value) {
+        Ok(parsed) => Ok(parsed),
+        Err(e) => {
+            let mut field = what.to_owned();
+            let mut at = Some(&value);
+            for segment in e.path().iter() {
+                match segment {
+                    Segment::Seq { index } => {
+                        field.push_str(&format!("[{index}]"));
+                        at = at.and_then(|v| v.get(index));
+                    }
+                    Segment::Map { key } => {
+                        if !field.is_empty() {
+                            field.push('.');
+                        }
+                        field.push_str(key);
+                        at = at.and_then(|v| v.get(key));
+                    }
+                    Segment::Enum { .. } | Segment::Unknown => {}
+                }
+            }
+            if field.is_empty() {
+                field.push_str("value");
+            }
+            let shown = at.map_or_else(String::new, |v| match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            });
+            Err(invalid(field, &shown, e.into_inner().to_string()))
+        }
+    }
+}
+
+/// JSON text of a core value.
+pub fn text<T: Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+fn invalid(field: String, value: &str, message: String) -> Error {
+    Error::InvalidInput {
+        field,
+        value: value.to_owned(),
+        problem: Problem::Malformed(message),
+    }
+}

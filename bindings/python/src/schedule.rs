@@ -1,0 +1,224 @@
+//! Clinic rules, one doctor's availability, and a tenant's schedule.
+
+use std::sync::{Arc, RwLock};
+
+use medsched::{
+    Availability as CoreAvailability, Clinic, ClinicRules as CoreClinicRules, DoctorCalendar,
+    Occupancy, Schedule as CoreSchedule, SlotOptions, SlotRequest, first_available,
+};
+use pyo3::prelude::*;
+
+use crate::convert::{date, instant, zone};
+use crate::errors::Result;
+use crate::json::{parse, text};
+use crate::slots::{SlotList, SlotSeries};
+
+/// A clinic's compiled rules.
+#[pyclass(frozen, name = "ClinicRules", module = "medsched._native")]
+pub struct ClinicRules {
+    pub inner: Arc<CoreClinicRules>,
+}
+
+#[pymethods]
+impl ClinicRules {
+    #[new]
+    fn new(py: Python<'_>, clinic: &str) -> Result<Self> {
+        let clinic: Clinic = parse("", clinic)?;
+        let inner = py.detach(|| CoreClinicRules::new(&clinic))?;
+        Ok(ClinicRules {
+            inner: Arc::new(inner),
+        })
+    }
+
+    fn time_zone(&self, location_id: &str) -> Option<String> {
+        self.inner
+            .time_zone(location_id)
+            .map(|tz| tz.name().to_owned())
+    }
+}
+
+/// One doctor's compiled availability.
+#[pyclass(frozen, name = "Availability", module = "medsched._native")]
+pub struct Availability {
+    pub inner: Arc<CoreAvailability>,
+}
+
+#[pymethods]
+impl Availability {
+    #[new]
+    fn new(py: Python<'_>, rules: &ClinicRules, calendar: &str) -> Result<Self> {
+        let calendar: DoctorCalendar = parse("", calendar)?;
+        let inner = py.detach(|| CoreAvailability::new(&rules.inner, &calendar))?;
+        Ok(Availability {
+            inner: Arc::new(inner),
+        })
+    }
+
+    #[getter]
+    fn doctor_id(&self) -> &str {
+        self.inner.doctor_id().as_str()
+    }
+
+    fn resolve(&self, py: Python<'_>, start: &str, end: &str) -> Result<String> {
+        let (start, end) = (instant("start", start)?, instant("end", end)?);
+        Ok(text(&py.detach(|| self.inner.resolve(start, end))?))
+    }
+
+    fn resolve_dates(
+        &self,
+        py: Python<'_>,
+        location_id: &str,
+        first: &str,
+        last: &str,
+    ) -> Result<String> {
+        let (first, last) = (date("first", first)?, date("last", last)?);
+        Ok(text(&py.detach(|| {
+            self.inner.resolve_dates(location_id, first, last)
+        })?))
+    }
+
+    fn explain(&self, py: Python<'_>, at: &str) -> Result<String> {
+        let at = instant("at", at)?;
+        Ok(text(&py.detach(|| self.inner.explain(at))?))
+    }
+
+    #[pyo3(signature = (request, occupancy=None, options=None))]
+    fn slots(
+        &self,
+        py: Python<'_>,
+        request: &str,
+        occupancy: Option<&str>,
+        options: Option<&str>,
+    ) -> Result<SlotSeries> {
+        let request: SlotRequest = parse("request", request)?;
+        let occupancy: Occupancy = match occupancy {
+            Some(o) => parse("occupancy", o)?,
+            None => Occupancy::default(),
+        };
+        let options: SlotOptions = match options {
+            Some(o) => parse("options", o)?,
+            None => SlotOptions::default(),
+        };
+        let series = py.detach(|| self.inner.slots(&request, &occupancy, options))?;
+        Ok(SlotSeries::new(series))
+    }
+}
+
+/// The first `count` slots across doctors, each with its occupancy JSON (or `None`).
+#[pyfunction]
+pub fn first_available_slots(
+    py: Python<'_>,
+    doctors: Vec<(Py<Availability>, Option<String>)>,
+    request: &str,
+    count: u32,
+) -> Result<SlotList> {
+    let request: SlotRequest = parse("request", request)?;
+    let mut pairs = Vec::with_capacity(doctors.len());
+    for (i, (doctor, occupancy)) in doctors.iter().enumerate() {
+        let occupancy: Occupancy = match occupancy {
+            Some(o) => parse(&format!("doctors[{i}].occupancy"), o)?,
+            None => Occupancy::default(),
+        };
+        pairs.push((doctor.get().inner.clone(), occupancy));
+    }
+    let slots =
+        py.detach(|| first_available(pairs.iter().map(|(d, o)| (&**d, o)), &request, count))?;
+    Ok(SlotList::new(Arc::new(slots)))
+}
+
+/// A tenant's compiled clinic, doctors and appointment types.
+#[pyclass(frozen, name = "Schedule", module = "medsched._native")]
+pub struct Schedule {
+    inner: RwLock<Arc<CoreSchedule>>,
+}
+
+impl Schedule {
+    /// The schedule as it is now (a calendar set later does not change it).
+    pub fn current(&self) -> Arc<CoreSchedule> {
+        self.inner
+            .read()
+            .map_or_else(|e| e.into_inner().clone(), |s| s.clone())
+    }
+}
+
+#[pymethods]
+impl Schedule {
+    #[new]
+    #[pyo3(signature = (tenant, clinic, calendars, appointment_types, book_time_zone=None))]
+    fn new(
+        py: Python<'_>,
+        tenant: &str,
+        clinic: &str,
+        calendars: &str,
+        appointment_types: &str,
+        book_time_zone: Option<&str>,
+    ) -> Result<Self> {
+        let clinic: Clinic = parse("clinic", clinic)?;
+        let calendars: Vec<DoctorCalendar> = parse("calendars", calendars)?;
+        let types: Vec<medsched::AppointmentType> = parse("appointment_types", appointment_types)?;
+        let zone = book_time_zone
+            .map(|z| zone("book_time_zone", z))
+            .transpose()?;
+        let schedule = py.detach(|| CoreSchedule::new(tenant, &clinic, &calendars, &types))?;
+        let schedule = match zone {
+            Some(zone) => schedule.with_book_time_zone(zone),
+            None => schedule,
+        };
+        Ok(Schedule {
+            inner: RwLock::new(Arc::new(schedule)),
+        })
+    }
+
+    #[getter]
+    fn tenant(&self) -> String {
+        self.current().tenant().as_str().to_owned()
+    }
+
+    #[getter]
+    fn book_time_zone(&self) -> String {
+        self.current().book_time_zone().name().to_owned()
+    }
+
+    fn book_date(&self, instant_text: &str) -> Result<String> {
+        let at = instant("instant", instant_text)?;
+        Ok(self.current().book_date(at)?.to_string())
+    }
+
+    fn set_calendar(&self, py: Python<'_>, calendar: &str) -> Result<()> {
+        let calendar: DoctorCalendar = parse("calendar", calendar)?;
+        let mut next = (*self.current()).clone();
+        py.detach(|| next.set_calendar(&calendar))?;
+        match self.inner.write() {
+            Ok(mut guard) => *guard = Arc::new(next),
+            Err(poisoned) => *poisoned.into_inner() = Arc::new(next),
+        }
+        Ok(())
+    }
+
+    fn availability(&self, doctor_id: &str) -> Result<Availability> {
+        let schedule = self.current();
+        Ok(Availability {
+            inner: Arc::new(schedule.availability(doctor_id)?.clone()),
+        })
+    }
+
+    fn appointment_type(&self, id: &str) -> Result<String> {
+        Ok(text(self.current().appointment_type(id)?))
+    }
+
+    fn doctor_ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .current()
+            .doctors()
+            .map(|d| d.doctor_id().as_str().to_owned())
+            .collect();
+        ids.sort();
+        ids
+    }
+
+    fn clinic_rules(&self) -> ClinicRules {
+        ClinicRules {
+            inner: Arc::new(self.current().clinic().clone()),
+        }
+    }
+}

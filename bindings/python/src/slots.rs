@@ -1,0 +1,141 @@
+//! Slot results stay in Rust until read: a `SlotList` makes a Python `Slot` only for the
+//! items a caller reads, so a 90-day search costs what the core costs.
+
+use std::sync::Arc;
+
+use medsched::{Slot, SlotSeries as CoreSeries};
+use pyo3::exceptions::PyIndexError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PySlice};
+
+use crate::json::text;
+
+/// The result of a slot search: bookable slots, unavailable candidates and whether the
+/// search stopped at its limit.
+#[pyclass(frozen, name = "SlotSeries", module = "medsched._native")]
+pub struct SlotSeries {
+    slots: Arc<Vec<Slot>>,
+    series: Arc<CoreSeries>,
+}
+
+impl SlotSeries {
+    pub fn new(mut series: CoreSeries) -> Self {
+        let slots = Arc::new(std::mem::take(&mut series.slots));
+        SlotSeries {
+            slots,
+            series: Arc::new(series),
+        }
+    }
+}
+
+#[pymethods]
+impl SlotSeries {
+    #[getter]
+    fn slots(&self) -> SlotList {
+        SlotList::new(self.slots.clone())
+    }
+
+    #[getter]
+    fn truncated(&self) -> bool {
+        self.series.truncated
+    }
+
+    /// The unavailable candidates as `UnavailableSlot` JSON (a list).
+    fn unavailable_json(&self) -> String {
+        text(&self.series.unavailable)
+    }
+
+    /// The whole series as the core's `SlotSeries` JSON.
+    fn to_json(&self, py: Python<'_>) -> String {
+        py.detach(|| {
+            let series = CoreSeries {
+                slots: (*self.slots).clone(),
+                unavailable: self.series.unavailable.clone(),
+                truncated: self.series.truncated,
+            };
+            text(&series)
+        })
+    }
+}
+
+/// A read-only sequence of slots.
+#[pyclass(frozen, sequence, name = "SlotList", module = "medsched._native")]
+pub struct SlotList {
+    slots: Arc<Vec<Slot>>,
+}
+
+impl SlotList {
+    pub fn new(slots: Arc<Vec<Slot>>) -> Self {
+        SlotList { slots }
+    }
+}
+
+/// A Python `medsched.Slot` for one core slot.
+fn make_slot<'py>(
+    py: Python<'py>,
+    class: &Bound<'py, PyAny>,
+    slot: &Slot,
+) -> PyResult<Bound<'py, PyAny>> {
+    let kwargs = PyDict::new(py);
+    kwargs.set_item("doctor_id", slot.place.doctor_id.as_str())?;
+    kwargs.set_item("location_id", slot.place.location_id.as_str())?;
+    kwargs.set_item("room_id", slot.place.room_id.as_ref().map(|r| r.as_str()))?;
+    kwargs.set_item("start", slot.start)?;
+    kwargs.set_item("end", slot.end)?;
+    kwargs.set_item("local_start", slot.local_start)?;
+    kwargs.set_item("buffer_before_minutes", slot.buffer_before_minutes)?;
+    kwargs.set_item("buffer_after_minutes", slot.buffer_after_minutes)?;
+    kwargs.set_item("capacity_left", slot.capacity_left)?;
+    class.call((), Some(&kwargs))
+}
+
+fn slot_class(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    py.import("medsched.slots")?.getattr("Slot")
+}
+
+#[pymethods]
+impl SlotList {
+    fn __len__(&self) -> usize {
+        self.slots.len()
+    }
+
+    fn __getitem__<'py>(
+        &self,
+        py: Python<'py>,
+        index: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let class = slot_class(py)?;
+        if let Ok(slice) = index.cast::<PySlice>() {
+            let indices = slice.indices(self.slots.len() as isize)?;
+            let mut out = Vec::with_capacity(indices.slicelength);
+            let mut i = indices.start;
+            for _ in 0..indices.slicelength {
+                out.push(make_slot(py, &class, &self.slots[i as usize])?);
+                i += indices.step;
+            }
+            return Ok(pyo3::types::PyList::new(py, out)?.into_any());
+        }
+        let i: isize = index.extract()?;
+        let len = self.slots.len() as isize;
+        let at = if i < 0 { i + len } else { i };
+        if at < 0 || at >= len {
+            return Err(PyIndexError::new_err(format!(
+                "slot index {i} out of range for {len} slots"
+            )));
+        }
+        make_slot(py, &class, &self.slots[at as usize])
+    }
+
+    /// The slots as the core's `Slot` JSON (a list).
+    fn to_json(&self, py: Python<'_>) -> String {
+        py.detach(|| text(&*self.slots))
+    }
+
+    /// The slots' starts, as aware UTC datetimes.
+    fn starts<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        self.slots
+            .iter()
+            .map(|s| s.start.into_pyobject(py).map(|d| d.into_any()))
+            .collect()
+    }
+}

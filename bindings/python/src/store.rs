@@ -1,0 +1,198 @@
+//! Stores: the core's in-memory store, and stores written in Python (through the adapter
+//! of `medsched.stores`, which speaks JSON text).
+
+use std::sync::Arc;
+
+use medsched::{
+    Error, Event, EventStore, FeedEntry, Id, InMemoryStore, LoadedStream, StreamId,
+    check_event_store,
+};
+use pyo3::exceptions::PyAssertionError;
+use pyo3::prelude::*;
+
+use crate::errors::Result;
+use crate::json::{parse, text};
+
+/// The core's in-memory store (`medsched.InMemoryStore` holds one).
+#[pyclass(frozen, name = "MemoryStore", module = "medsched._native")]
+pub struct MemoryStore {
+    pub inner: Arc<InMemoryStore>,
+}
+
+#[pymethods]
+impl MemoryStore {
+    #[new]
+    fn new() -> Self {
+        MemoryStore {
+            inner: Arc::new(InMemoryStore::new()),
+        }
+    }
+
+    /// The stream as `LoadedStream` JSON.
+    fn load(&self, py: Python<'_>, stream: &str) -> Result<String> {
+        let stream: StreamId = parse("stream", stream)?;
+        Ok(text(&py.detach(|| self.inner.load(&stream))?))
+    }
+
+    /// Appends `Event` JSON (a list) if the stream is at `expected_version`.
+    fn append(
+        &self,
+        py: Python<'_>,
+        stream: &str,
+        expected_version: u64,
+        events: &str,
+    ) -> Result<u64> {
+        let stream: StreamId = parse("stream", stream)?;
+        let events: Vec<Event> = parse("events", events)?;
+        Ok(py.detach(|| self.inner.append(&stream, expected_version, &events))?)
+    }
+
+    /// The tenant's feed after `after`, as `FeedEntry` JSON (a list).
+    fn feed(&self, py: Python<'_>, tenant: &str, after: u64, limit: usize) -> Result<String> {
+        let tenant = Id::from(tenant);
+        Ok(text(&py.detach(|| self.inner.feed(&tenant, after, limit))?))
+    }
+}
+
+/// A store written in Python, called through its JSON adapter.
+pub struct PythonStore {
+    adapter: Py<PyAny>,
+}
+
+/// Either kind of store.
+#[derive(Clone)]
+pub enum AnyStore {
+    Memory(Arc<InMemoryStore>),
+    Python(Arc<PythonStore>),
+}
+
+impl AnyStore {
+    /// The native in-memory store, or else the Python adapter object.
+    pub fn from_py(store: &Bound<'_, PyAny>) -> AnyStore {
+        match store.cast::<MemoryStore>() {
+            Ok(memory) => AnyStore::Memory(memory.get().inner.clone()),
+            Err(_) => AnyStore::Python(Arc::new(PythonStore {
+                adapter: store.clone().unbind(),
+            })),
+        }
+    }
+}
+
+impl PythonStore {
+    /// Calls the adapter's `method`; a `ConflictError` it raises is the core's conflict,
+    /// anything else a storage failure naming the exception.
+    fn call<T>(
+        &self,
+        stream: &str,
+        method: &str,
+        call: impl FnOnce(&Bound<'_, PyAny>) -> PyResult<T>,
+    ) -> medsched::Result<T> {
+        Python::attach(|py| {
+            let adapter = self.adapter.bind(py);
+            call(adapter).map_err(|err| {
+                let conflict = py
+                    .import("medsched.errors")
+                    .and_then(|m| m.getattr("ConflictError"))
+                    .is_ok_and(|cls| err.matches(py, cls).unwrap_or(false));
+                if conflict {
+                    let value = err.value(py);
+                    let number = |name: &str| {
+                        value
+                            .getattr(name)
+                            .and_then(|v| v.extract::<u64>())
+                            .unwrap_or(0)
+                    };
+                    Error::Conflict {
+                        stream: stream.to_owned(),
+                        expected: number("expected"),
+                        actual: number("actual"),
+                    }
+                } else {
+                    let kind = err
+                        .get_type(py)
+                        .name()
+                        .map_or_else(|_| "Exception".to_owned(), |n| n.to_string());
+                    Error::Storage {
+                        message: format!("{method}: {kind}: {}", err.value(py)),
+                    }
+                }
+            })
+        })
+    }
+}
+
+fn bad_reply(method: &str, error: Error) -> Error {
+    Error::Storage {
+        message: format!("{method} returned data medsched cannot read: {error}"),
+    }
+}
+
+impl EventStore for PythonStore {
+    fn load(&self, stream: &StreamId) -> medsched::Result<LoadedStream> {
+        let name = stream.to_string();
+        let reply: String = self.call(&name, "load", |adapter| {
+            adapter.call_method1("load", (text(stream),))?.extract()
+        })?;
+        parse("load", &reply).map_err(|e| bad_reply("load", e))
+    }
+
+    fn append(
+        &self,
+        stream: &StreamId,
+        expected_version: u64,
+        events: &[Event],
+    ) -> medsched::Result<u64> {
+        let name = stream.to_string();
+        let events: Vec<String> = events.iter().map(text).collect();
+        self.call(&name, "append", |adapter| {
+            adapter
+                .call_method1("append", (text(stream), expected_version, events))?
+                .extract()
+        })
+    }
+
+    fn feed(&self, tenant: &Id, after: u64, limit: usize) -> medsched::Result<Vec<FeedEntry>> {
+        let reply: String = self.call(tenant.as_str(), "feed", |adapter| {
+            adapter
+                .call_method1("feed", (tenant.as_str(), after, limit))?
+                .extract()
+        })?;
+        parse("feed", &reply).map_err(|e| bad_reply("feed", e))
+    }
+}
+
+impl EventStore for AnyStore {
+    fn load(&self, stream: &StreamId) -> medsched::Result<LoadedStream> {
+        match self {
+            AnyStore::Memory(store) => store.load(stream),
+            AnyStore::Python(store) => store.load(stream),
+        }
+    }
+
+    fn append(
+        &self,
+        stream: &StreamId,
+        expected_version: u64,
+        events: &[Event],
+    ) -> medsched::Result<u64> {
+        match self {
+            AnyStore::Memory(store) => store.append(stream, expected_version, events),
+            AnyStore::Python(store) => store.append(stream, expected_version, events),
+        }
+    }
+
+    fn feed(&self, tenant: &Id, after: u64, limit: usize) -> medsched::Result<Vec<FeedEntry>> {
+        match self {
+            AnyStore::Memory(store) => store.feed(tenant, after, limit),
+            AnyStore::Python(store) => store.feed(tenant, after, limit),
+        }
+    }
+}
+
+/// Runs the core's store conformance checks on `store`; a failure is an AssertionError.
+#[pyfunction]
+pub fn check_store(py: Python<'_>, store: &Bound<'_, PyAny>, tenant_prefix: &str) -> PyResult<()> {
+    let store = AnyStore::from_py(store);
+    py.detach(|| check_event_store(&store, tenant_prefix))
+        .map_err(PyAssertionError::new_err)
+}
