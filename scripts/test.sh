@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check and test of the project: formatting, lints, the Rust tests (unit,
-# property, vectors, doctests), the benchmarks in test mode, and the worked example.
+# property, vectors, doctests), the benchmarks in test mode, the worked example, and the
+# Python binding (built in a virtual environment this script creates): pytest (the binding
+# and the FastAPI example), stubtest and mypy --strict.
 # Usage: bash scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,4 +27,32 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 echo "== worked example"
 cargo run --release --locked --example clinic_day > /dev/null
 
+echo "== Python binding: build the wheel into a fresh virtual environment"
+root=$(pwd)
+venv=target/python-venv
+rm -rf "$venv"
+python3 -m venv "$venv"
+"$venv/bin/pip" install --quiet --disable-pip-version-check -r bindings/python/requirements-test.txt
+"$venv/bin/maturin" build --quiet --release --manifest-path bindings/python/Cargo.toml \
+    --interpreter "$venv/bin/python" --out target/python-wheels
+"$venv/bin/pip" install --quiet --force-reinstall --no-deps \
+    target/python-wheels/medsched-*-abi3-*.whl
+
+echo "== Python tests (binding, shared vectors, FastAPI example)"
+pylog=$(mktemp)
+trap 'rm -f "$log" "$pylog"' EXIT
+for suite in bindings/python/tests examples/fastapi/tests; do
+    (cd "$suite" && "$root/$venv/bin/python" -m pytest -q -p no:cacheprovider .) 2>&1 \
+        | tee -a "$pylog"
+done
+
+echo "== stubtest and mypy --strict"
+(cd "$venv" && bin/python -m mypy.stubtest medsched --mypy-config-file \
+    ../../bindings/python/pyproject.toml)
+(cd bindings/python && "../../$venv/bin/python" -m mypy --strict --cache-dir /dev/null \
+    tests/typed_sample.py)
+
 awk '/^test result:/ { passed += $4; failed += $6 } END { printf "rust: %d passed, %d failed\n", passed, failed }' "$log"
+awk '/ in [0-9.]+s/ { for (i = 2; i <= NF; i++) { if ($i ~ /^passed/) passed += $(i - 1)
+    if ($i ~ /^failed/) failed += $(i - 1) } }
+    END { printf "python: %d passed, %d failed\n", passed, failed }' "$pylog"

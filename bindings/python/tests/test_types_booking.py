@@ -560,7 +560,7 @@ def test_unions_list_every_variant() -> None:
     changes = {c._tag[1] for c in typing.get_args(b.Change) if c._tag is not None}
     assert changes == {data["type"] for data, _ in CHANGES}
     # AnyChange names TokenChange by a forward reference (tokens imports this module).
-    change = typing.get_type_hints(b.Event, vars(b))["change"]
+    change = typing.get_type_hints(b.Event)["change"]
     assert set(typing.get_args(change)) == set(typing.get_args(b.Change)) | set(
         typing.get_args(tokens.TokenChange)
     )

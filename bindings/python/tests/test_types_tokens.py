@@ -600,11 +600,6 @@ def test_wait_vectors_decode_and_round_trip(case: Dict[str, Any]) -> None:
             assert math.isclose(written[key], expected[key], rel_tol=1e-9)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the native module's serde_json lacks the float_roundtrip feature: parsing "
-    "944.5454545454545 gives the f64 one ULP below, so canonical() alters floats",
-)
 def test_floats_round_trip_exactly() -> None:
     expected = [e for case in WAITS["cases"] for e in case["expect"]]
     assert [WaitEstimate.from_dict(e).to_dict() for e in expected] == expected

@@ -132,6 +132,11 @@ class Holiday(Record):
     """The location it closes; ``None`` closes every location."""
     rrule: Optional[str] = None
 
+    @classmethod
+    def on(cls, id: str, name: str, day: date) -> Holiday:
+        """A one-day holiday (``first`` = ``last`` = ``day``)."""
+        return cls(id=id, name=name, first=day, last=day)
+
 
 @dataclass
 class Clinic(Record):

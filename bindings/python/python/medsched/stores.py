@@ -101,7 +101,7 @@ class _Adapter:
         return "[" + ",".join(parts) + "]"
 
 
-def native_store(store: AnyStore) -> object:
+def native_store(store: AnyStore) -> Union[_native.MemoryStore, _Adapter]:
     """What the native services take for ``store``."""
     if isinstance(store, InMemoryStore):
         return store._native
