@@ -59,6 +59,7 @@ impl DayBook {
 /// The pure decider: the changes `command` makes to `book`, as `Change` JSON (a list).
 #[pyfunction]
 pub fn decide_booking(
+    py: Python<'_>,
     schedule: &Schedule,
     book: &DayBook,
     actor: &str,
@@ -75,7 +76,7 @@ pub fn decide_booking(
         actor: &actor,
         now: instant("now", now)?,
     };
-    Ok(text(&decide(&book.inner, &command, &ctx)?))
+    Ok(text(&py.detach(|| decide(&book.inner, &command, &ctx))?))
 }
 
 /// The notifications a host sends for `Event` JSON (a list).

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use medsched::{
-    Error, Event, EventStore, FeedEntry, Id, InMemoryStore, LoadedStream, StreamId,
+    Error, Event, EventStore, FeedEntry, Id, InMemoryStore, LoadedStream, Problem, StreamId,
     check_event_store,
 };
 use pyo3::exceptions::PyAssertionError;
@@ -79,8 +79,8 @@ impl AnyStore {
 }
 
 impl PythonStore {
-    /// Calls the adapter's `method`; a `ConflictError` it raises is the core's conflict,
-    /// anything else a storage failure naming the exception.
+    /// Calls the adapter's `method`; what it raises becomes the core's error (see
+    /// [`store_error`]).
     fn call<T>(
         &self,
         stream: &str,
@@ -88,36 +88,58 @@ impl PythonStore {
         call: impl FnOnce(&Bound<'_, PyAny>) -> PyResult<T>,
     ) -> medsched::Result<T> {
         Python::attach(|py| {
-            let adapter = self.adapter.bind(py);
-            call(adapter).map_err(|err| {
-                let conflict = py
-                    .import("medsched.errors")
-                    .and_then(|m| m.getattr("ConflictError"))
-                    .is_ok_and(|cls| err.matches(py, cls).unwrap_or(false));
-                if conflict {
-                    let value = err.value(py);
-                    let number = |name: &str| {
-                        value
-                            .getattr(name)
-                            .and_then(|v| v.extract::<u64>())
-                            .unwrap_or(0)
-                    };
-                    Error::Conflict {
-                        stream: stream.to_owned(),
-                        expected: number("expected"),
-                        actual: number("actual"),
-                    }
-                } else {
-                    let kind = err
-                        .get_type(py)
-                        .name()
-                        .map_or_else(|_| "Exception".to_owned(), |n| n.to_string());
-                    Error::Storage {
-                        message: format!("{method}: {kind}: {}", err.value(py)),
-                    }
-                }
-            })
+            call(self.adapter.bind(py)).map_err(|err| store_error(py, &err, stream, method))
         })
+    }
+}
+
+/// An exception raised by a Python store as the core's error: `ConflictError` is a
+/// conflict, `InvalidInputError` (an event of another tenant) an invalid input, anything
+/// else a storage failure naming the exception.
+fn store_error(py: Python<'_>, err: &PyErr, stream: &str, method: &str) -> Error {
+    let is = |class: &str| {
+        py.import("medsched.errors")
+            .and_then(|m| m.getattr(class))
+            .is_ok_and(|cls| err.matches(py, cls).unwrap_or(false))
+    };
+    let value = err.value(py);
+    let text = |name: &str| {
+        value
+            .getattr(name)
+            .and_then(|v| v.extract::<String>())
+            .unwrap_or_default()
+    };
+    let number = |name: &str| {
+        value
+            .getattr(name)
+            .and_then(|v| v.extract::<u64>())
+            .unwrap_or(0)
+    };
+    if is("ConflictError") {
+        Error::Conflict {
+            stream: stream.to_owned(),
+            expected: number("expected"),
+            actual: number("actual"),
+        }
+    } else if is("InvalidInputError") {
+        let message = text("problem_message");
+        let problem = match message.strip_prefix("conflicts with ") {
+            Some(what) => Problem::Conflicting(what.to_owned()),
+            None => Problem::Malformed(message),
+        };
+        Error::InvalidInput {
+            field: text("field"),
+            value: text("value"),
+            problem,
+        }
+    } else {
+        let kind = err
+            .get_type(py)
+            .name()
+            .map_or_else(|_| "Exception".to_owned(), |n| n.to_string());
+        Error::Storage {
+            message: format!("{method}: {kind}: {value}"),
+        }
     }
 }
 

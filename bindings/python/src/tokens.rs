@@ -122,6 +122,7 @@ impl Queue {
 /// The pure token decider: the changes `command` makes to `queue`, as `TokenChange` JSON.
 #[pyfunction]
 pub fn decide_token_command(
+    py: Python<'_>,
     queue: &Queue,
     rules: &str,
     actor: &str,
@@ -136,7 +137,9 @@ pub fn decide_token_command(
         actor: &actor,
         now: instant("now", now)?,
     };
-    Ok(text(&decide_token(&queue.inner, &command, &ctx)?))
+    Ok(text(
+        &py.detach(|| decide_token(&queue.inner, &command, &ctx))?,
+    ))
 }
 
 /// The queue messages for `changes` (`TokenChange` JSON) that made `after` from a queue
@@ -172,8 +175,10 @@ pub fn history_from_days(py: Python<'_>, days: &str) -> Result<String> {
 
 /// A doctor's history from consultation lengths in minutes.
 #[pyfunction]
-pub fn history_from_durations(minutes: Vec<f64>) -> Result<String> {
-    Ok(text(&DoctorHistory::from_durations(&minutes)?))
+pub fn history_from_durations(py: Python<'_>, minutes: Vec<f64>) -> Result<String> {
+    Ok(text(
+        &py.detach(|| DoctorHistory::from_durations(&minutes))?,
+    ))
 }
 
 /// An estimator by name: `"queue"`, or `"moving_average"` with its window and P90 factor.

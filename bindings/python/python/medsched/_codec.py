@@ -2,9 +2,9 @@
 
 Every data class derives from :class:`Record`. Its JSON form is the serde JSON of the Rust
 type named by ``_serde``: ``to_dict`` and ``from_dict`` pass through the native module, which
-validates the value and fills its defaults, so a dict from ``to_dict`` is exactly what the
-Rust core would write and ``from_dict`` refuses what the core would refuse (with an
-:class:`~medsched.InvalidInputError` naming the field).
+reads the value as the core does and fills its defaults, so a dict from ``to_dict`` is
+exactly what the Rust core would write and ``from_dict`` refuses what the core's JSON reader
+refuses (with an :class:`~medsched.InvalidInputError` naming the field).
 
 Python values become JSON by their own type (aware ``datetime`` → UTC ``...Z`` text, naive
 ``datetime`` → local wall-clock text, ``date``, ``time``, ``ZoneInfo``, enums, records, lists
@@ -59,8 +59,10 @@ class Record:
     def to_dict(self) -> Dict[str, Any]:
         """The core's JSON form of this value, as a dict of JSON types.
 
-        Raises :class:`~medsched.InvalidInputError` (naming the field) for a value the core
-        refuses.
+        Raises :class:`~medsched.InvalidInputError` (naming the field) for a value the core's
+        JSON reader refuses (a wrong type, an unknown enum value). Rules that need the whole
+        clinic (known zones, references, overlaps) are checked where the value is compiled:
+        ``ClinicRules``, ``Availability``, ``Schedule``.
         """
         text = _native.canonical(self._serde, json.dumps(encode(self)))
         return typing.cast(Dict[str, Any], json.loads(text))
@@ -69,8 +71,8 @@ class Record:
     def from_dict(cls: Type[R], data: Dict[str, Any]) -> R:
         """Reads a value from the core's JSON form (as ``to_dict`` writes it).
 
-        Raises :class:`~medsched.InvalidInputError` naming the field for a value the core
-        refuses.
+        Raises :class:`~medsched.InvalidInputError` naming the field for a value the core's
+        JSON reader refuses (see ``to_dict``).
         """
         text = _native.canonical(cls._serde, json.dumps(encode(data)))
         canonical = json.loads(text)
@@ -190,6 +192,8 @@ def _decode_union(options: Tuple[Any, ...], data: Any) -> Any:
     real = [o for o in options if o is not type(None)]
     if len(real) == 1:
         return decode(real[0], data)
+    if isinstance(data, str) and str in real:
+        return data
     if isinstance(data, dict):
         for option in real:
             tag = getattr(option, "_tag", None)

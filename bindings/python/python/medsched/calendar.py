@@ -12,7 +12,8 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import ClassVar, List, Optional
+from typing import ClassVar, List, Optional, Union
+from zoneinfo import ZoneInfo
 
 from ._codec import Record
 
@@ -110,7 +111,7 @@ class Location(Record):
     _serde: ClassVar[str] = "Location"
 
     id: str
-    time_zone: str = field(metadata={"zone": True})
+    time_zone: Union[str, ZoneInfo] = field(metadata={"zone": True})
     """IANA time zone name, e.g. ``"Asia/Kolkata"`` (a ``ZoneInfo`` is accepted)."""
     name: str = ""
     rooms: List[Room] = field(default_factory=list)

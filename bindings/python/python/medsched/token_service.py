@@ -106,7 +106,7 @@ class Queue:
         return _token(self._native.last_called())
 
     def position(self, number: int) -> Optional[int]:
-        """A waiting token's place in the line (0 is next), or ``None``."""
+        """A waiting token's place in the line (1 is next), or ``None``."""
         return self._native.position(number)
 
     def next(self, n: int) -> List[Token]:

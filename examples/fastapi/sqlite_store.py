@@ -1,0 +1,233 @@
+"""A medsched event store in one SQLite file, over Python's ``sqlite3``.
+
+``SqliteStore(path)`` implements the :class:`medsched.EventStore` protocol (see
+``medsched/stores.py``): medsched's :class:`~medsched.Bookings` and :class:`~medsched.Tokens`
+load a stream, decide, and append with the version they loaded; this store appends only if
+the stream is still at that version and otherwise raises :class:`medsched.ConflictError`, so
+the service reloads and decides again. Two patients racing for one slot, or two desks
+issuing tokens at once, never both succeed on a stale view.
+
+The table::
+
+    events(position INTEGER PRIMARY KEY AUTOINCREMENT,  -- the tenant's feed position
+           tenant, date, doctor_id,                      -- the stream ('' = the day book)
+           version,                                      -- 1-based index in the stream
+           body TEXT,                                    -- the event's JSON, verbatim
+           UNIQUE(tenant, date, doctor_id, version))
+
+Concurrency: **one connection per thread** (``threading.local``) in WAL mode with a busy
+timeout. Readers never block the writer nor each other (WAL); appends take the write lock up
+front (``BEGIN IMMEDIATE``), check the stream's version and insert in one transaction, so
+writers are serialized by SQLite itself, across threads and across processes sharing the
+file. Because writes are serialized, feed positions become visible in increasing order: a
+reader of the feed never sees position *n + 1* committed while *n* is still to come. The
+unique key is a second guard: an insert that collides with another writer's version (a
+process writing without ``BEGIN IMMEDIATE``) is reported as a conflict too.
+
+Connections are opened lazily, on a thread's first call, so constructing a store touches no
+file. Use a file path (``":memory:"`` would give each thread a database of its own).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from datetime import date
+from typing import Any, List, Optional, Tuple, Union
+
+from medsched import ConflictError, InvalidInputError, StreamId
+
+__all__ = ["SqliteStore"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS events (
+    position  INTEGER PRIMARY KEY AUTOINCREMENT,
+    tenant    TEXT    NOT NULL,
+    date      TEXT    NOT NULL,
+    doctor_id TEXT    NOT NULL DEFAULT '',
+    version   INTEGER NOT NULL,
+    body      TEXT    NOT NULL,
+    UNIQUE (tenant, date, doctor_id, version)
+);
+CREATE INDEX IF NOT EXISTS events_feed ON events (tenant, position);
+"""
+
+FeedRow = Tuple[int, StreamId, int, str]
+"""One feed entry: ``(position, stream, version, event JSON)``."""
+
+
+class SqliteStore:
+    """medsched's event store in the SQLite file at ``path`` (created if missing).
+
+    Safe to share between threads: each thread gets its own connection (WAL, busy timeout
+    of ``timeout`` seconds). :meth:`close` closes every connection opened so far; a thread
+    that calls the store afterwards opens a new one.
+    """
+
+    def __init__(self, path: Union[str, "os.PathLike[str]"], *, timeout: float = 30.0) -> None:
+        self.path = os.fspath(path)
+        if self.path == ":memory:" or self.path == "":
+            raise ValueError(
+                "SqliteStore needs a file path: each thread has its own connection, and an "
+                "in-memory database is private to its connection"
+            )
+        self.timeout = timeout
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._connections: List[sqlite3.Connection] = []
+        self._schema_ready = False
+
+    # --- the EventStore protocol ------------------------------------------------------
+
+    def load(self, stream: StreamId) -> Tuple[int, List[str]]:
+        """The stream's events (JSON text, in append order) and its version (0 and ``[]`` for
+        a stream never written)."""
+        rows = self._connection().execute(
+            "SELECT version, body FROM events WHERE tenant = ? AND date = ? AND doctor_id = ? "
+            "ORDER BY version",
+            _key(stream),
+        ).fetchall()
+        return (int(rows[-1][0]) if rows else 0), [str(body) for _, body in rows]
+
+    def append(self, stream: StreamId, expected_version: int, events: List[str]) -> int:
+        """Appends ``events`` (JSON text) if the stream is at ``expected_version``, in one
+        transaction, and returns the new version.
+
+        Raises :class:`medsched.ConflictError` when the stream has moved on (nothing is
+        written), and :class:`medsched.InvalidInputError` for an event of another tenant than
+        the stream's.
+        """
+        tenant, day, doctor = _key(stream)
+        for i, body in enumerate(events):
+            _check_tenant(stream, i, body)
+        conn = self._connection()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            actual = _version(conn, tenant, day, doctor)
+            if actual != expected_version:
+                raise ConflictError(
+                    f"stream {stream} is at version {actual}, not {expected_version}",
+                    stream=str(stream), expected=expected_version, actual=actual,
+                )
+            conn.executemany(
+                "INSERT INTO events (tenant, date, doctor_id, version, body) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [
+                    (tenant, day, doctor, expected_version + i + 1, body)
+                    for i, body in enumerate(events)
+                ],
+            )
+            conn.execute("COMMIT")
+        except sqlite3.IntegrityError as err:
+            conn.execute("ROLLBACK")
+            actual = _version(conn, tenant, day, doctor)
+            raise ConflictError(
+                f"stream {stream}: another writer took version {expected_version + 1} ({err})",
+                stream=str(stream), expected=expected_version, actual=actual,
+            ) from err
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        return expected_version + len(events)
+
+    def feed(self, tenant: str, after: int = 0, limit: int = 100) -> List[FeedRow]:
+        """The tenant's events with positions greater than ``after``, in append order, at
+        most ``limit``: ``(position, stream, version, event JSON)`` tuples."""
+        rows = self._connection().execute(
+            "SELECT position, date, doctor_id, version, body FROM events "
+            "WHERE tenant = ? AND position > ? ORDER BY position LIMIT ?",
+            (tenant, after, limit),
+        ).fetchall()
+        return [
+            (
+                int(position),
+                StreamId(tenant=tenant, date=date.fromisoformat(day), doctor_id=doctor or None),
+                int(version),
+                str(body),
+            )
+            for position, day, doctor, version, body in rows
+        ]
+
+    # --- housekeeping -------------------------------------------------------------------
+
+    def last_position(self, tenant: str) -> int:
+        """The tenant's latest feed position (0 when it has no events)."""
+        row = self._connection().execute(
+            "SELECT MAX(position) FROM events WHERE tenant = ?", (tenant,)
+        ).fetchone()
+        return int(row[0]) if row is not None and row[0] is not None else 0
+
+    def close(self) -> None:
+        """Closes every connection this store opened (in any thread)."""
+        with self._lock:
+            connections, self._connections = self._connections, []
+            self._local = threading.local()
+        for conn in connections:
+            conn.close()
+
+    def __enter__(self) -> SqliteStore:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"SqliteStore({self.path!r})"
+
+    def _connection(self) -> sqlite3.Connection:
+        conn: Optional[sqlite3.Connection] = getattr(self._local, "conn", None)
+        if conn is not None:
+            return conn
+        # isolation_level=None: no implicit transactions; append opens its own.
+        # check_same_thread=False only so that close() may close it from another thread;
+        # each connection is otherwise used by the thread that opened it.
+        conn = sqlite3.connect(
+            self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
+        )
+        conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        with self._lock:
+            if not self._schema_ready:
+                conn.executescript(_SCHEMA)
+                self._schema_ready = True
+            self._connections.append(conn)
+        self._local.conn = conn
+        return conn
+
+
+def _key(stream: StreamId) -> Tuple[str, str, str]:
+    return stream.tenant, stream.date.isoformat(), stream.doctor_id or ""
+
+
+def _version(conn: sqlite3.Connection, tenant: str, day: str, doctor: str) -> int:
+    row = conn.execute(
+        "SELECT MAX(version) FROM events WHERE tenant = ? AND date = ? AND doctor_id = ?",
+        (tenant, day, doctor),
+    ).fetchone()
+    return int(row[0]) if row is not None and row[0] is not None else 0
+
+
+def _check_tenant(stream: StreamId, index: int, body: str) -> None:
+    """Refuses an event of another tenant, as the core's stores do (``events[i].tenant``,
+    problem ``conflicting``)."""
+    try:
+        tenant = json.loads(body).get("tenant")
+    except (ValueError, AttributeError):
+        tenant = None
+    if tenant != stream.tenant:
+        field, value = f"events[{index}].tenant", str(tenant)
+        problem = f"conflicts with stream {stream}"
+        raise InvalidInputError(
+            f"invalid {field} = {value!r}: {problem}",
+            {
+                "code": "invalid_input",
+                "field": field,
+                "value": value,
+                "problem": "conflicting",
+                "problem_message": problem,
+            },
+        )
