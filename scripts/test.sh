@@ -46,11 +46,10 @@ for suite in bindings/python/tests examples/fastapi/tests; do
         | tee -a "$pylog"
 done
 
-echo "== stubtest and mypy --strict"
+echo "== stubtest (stubs against the installed wheel) and mypy --strict (package and sample)"
 (cd "$venv" && bin/python -m mypy.stubtest medsched --mypy-config-file \
-    ../../bindings/python/pyproject.toml)
-(cd bindings/python && "../../$venv/bin/python" -m mypy --strict --cache-dir /dev/null \
-    tests/typed_sample.py)
+    ../../bindings/python/pyproject.toml --allowlist ../../bindings/python/stubtest-allowlist.txt)
+(cd bindings/python && "$root/$venv/bin/python" -m mypy --cache-dir /dev/null)
 
 awk '/^test result:/ { passed += $4; failed += $6 } END { printf "rust: %d passed, %d failed\n", passed, failed }' "$log"
 awk '/ in [0-9.]+s/ { for (i = 2; i <= NF; i++) { if ($i ~ /^passed/) passed += $(i - 1)

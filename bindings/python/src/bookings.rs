@@ -11,7 +11,7 @@ use pyo3::prelude::*;
 use crate::convert::{date, instant};
 use crate::errors::Result;
 use crate::json::{parse, text};
-use crate::schedule::Schedule;
+use crate::schedule::{PreparedOccupancy, Schedule};
 use crate::store::AnyStore;
 
 /// A day book as folded from its events.
@@ -49,6 +49,14 @@ impl DayBook {
     fn occupancy(&self, now: &str, except_id: Option<&str>) -> Result<String> {
         let now = instant("now", now)?;
         Ok(text(&self.inner.occupancy(now, except_id)))
+    }
+
+    #[pyo3(signature = (now, except_id=None))]
+    fn prepared_occupancy(&self, now: &str, except_id: Option<&str>) -> Result<PreparedOccupancy> {
+        let now = instant("now", now)?;
+        Ok(PreparedOccupancy {
+            inner: Arc::new(self.inner.occupancy(now, except_id)),
+        })
     }
 
     fn __eq__(&self, other: &DayBook) -> bool {

@@ -8,10 +8,18 @@ use serde_path_to_error::Segment;
 
 /// Reads a `T` from JSON text; a value the core's types refuse is
 /// [`Error::InvalidInput`] naming the field (`what` and the path inside it) and its value.
+/// The text is read once, straight into `T`; only a refusal reads it again to find the value.
 pub fn parse<T: DeserializeOwned>(what: &str, text: &str) -> Result<T, Error> {
-    let value: Value =
-        serde_json::from_str(text).map_err(|e| invalid(what.to_owned(), text, e.to_string()))?;
-    from_value(what, value)
+    let mut reader = serde_json::Deserializer::from_str(text);
+    let read = serde_path_to_error::deserialize::<_, T>(&mut reader);
+    match read {
+        Ok(parsed) if reader.end().is_ok() => Ok(parsed),
+        _ => {
+            let value: Value = serde_json::from_str(text)
+                .map_err(|e| invalid(what.to_owned(), text, e.to_string()))?;
+            from_value(what, value)
+        }
+    }
 }
 
 /// Reads a `T` from a JSON value, as [`parse`].

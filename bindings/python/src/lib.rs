@@ -22,7 +22,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<schedule::ClinicRules>()?;
     m.add_class::<schedule::Availability>()?;
     m.add_class::<schedule::Schedule>()?;
+    m.add_class::<schedule::PreparedOccupancy>()?;
     m.add_function(wrap_pyfunction!(schedule::first_available_slots, m)?)?;
+    m.add_function(wrap_pyfunction!(schedule::slots_for_doctors, m)?)?;
     m.add_class::<slots::SlotSeries>()?;
     m.add_class::<slots::SlotList>()?;
     m.add_class::<store::MemoryStore>()?;

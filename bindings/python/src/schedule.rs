@@ -82,19 +82,17 @@ impl Availability {
         Ok(text(&py.detach(|| self.inner.explain(at))?))
     }
 
+    /// `occupancy`: `Occupancy` JSON, a `PreparedOccupancy`, or `None`.
     #[pyo3(signature = (request, occupancy=None, options=None))]
     fn slots(
         &self,
         py: Python<'_>,
         request: &str,
-        occupancy: Option<&str>,
+        occupancy: Option<&Bound<'_, PyAny>>,
         options: Option<&str>,
     ) -> Result<SlotSeries> {
         let request: SlotRequest = parse("request", request)?;
-        let occupancy: Occupancy = match occupancy {
-            Some(o) => parse("occupancy", o)?,
-            None => Occupancy::default(),
-        };
+        let occupancy = occupancy_arg("occupancy", occupancy)?;
         let options: SlotOptions = match options {
             Some(o) => parse("options", o)?,
             None => SlotOptions::default(),
@@ -104,25 +102,90 @@ impl Availability {
     }
 }
 
-/// The first `count` slots across doctors, each with its occupancy JSON (or `None`).
+/// What is taken, read once in Rust and kept for many searches.
+#[pyclass(frozen, name = "Occupancy", module = "medsched._native")]
+pub struct PreparedOccupancy {
+    pub inner: Arc<Occupancy>,
+}
+
+#[pymethods]
+impl PreparedOccupancy {
+    #[new]
+    fn new(py: Python<'_>, occupancy: &str) -> Result<Self> {
+        let inner = py.detach(|| parse::<Occupancy>("occupancy", occupancy))?;
+        Ok(PreparedOccupancy {
+            inner: Arc::new(inner),
+        })
+    }
+
+    fn to_json(&self) -> String {
+        text(&*self.inner)
+    }
+}
+
+/// An occupancy argument: JSON text, a `PreparedOccupancy`, or `None` (nothing taken).
+fn occupancy_arg(what: &str, arg: Option<&Bound<'_, PyAny>>) -> Result<Arc<Occupancy>> {
+    let Some(arg) = arg.filter(|a| !a.is_none()) else {
+        return Ok(Arc::new(Occupancy::default()));
+    };
+    if let Ok(prepared) = arg.cast::<PreparedOccupancy>() {
+        return Ok(prepared.get().inner.clone());
+    }
+    let json: String = arg.extract()?;
+    Ok(Arc::new(parse(what, &json)?))
+}
+
+/// Each doctor's slots for one request, each with its occupancy (as for `slots`), in one
+/// call: the request is read once and the GIL released once.
+#[pyfunction]
+#[pyo3(signature = (doctors, request, options=None))]
+pub fn slots_for_doctors(
+    py: Python<'_>,
+    doctors: Vec<(Py<Availability>, Option<Py<PyAny>>)>,
+    request: &str,
+    options: Option<&str>,
+) -> Result<Vec<SlotSeries>> {
+    let request: SlotRequest = parse("request", request)?;
+    let options: SlotOptions = match options {
+        Some(o) => parse("options", o)?,
+        None => SlotOptions::default(),
+    };
+    let pairs = doctor_pairs(py, &doctors)?;
+    let found = py.detach(|| {
+        pairs
+            .iter()
+            .map(|(doctor, occupancy)| doctor.slots(&request, occupancy, options))
+            .collect::<medsched::Result<Vec<_>>>()
+    })?;
+    Ok(found.into_iter().map(SlotSeries::new).collect())
+}
+
+/// The doctors' availabilities and occupancies, read.
+fn doctor_pairs(
+    py: Python<'_>,
+    doctors: &[(Py<Availability>, Option<Py<PyAny>>)],
+) -> Result<Vec<(Arc<CoreAvailability>, Arc<Occupancy>)>> {
+    let mut pairs = Vec::with_capacity(doctors.len());
+    for (i, (doctor, occupancy)) in doctors.iter().enumerate() {
+        let what = format!("doctors[{i}].occupancy");
+        let occupancy = occupancy_arg(&what, occupancy.as_ref().map(|o| o.bind(py)))?;
+        pairs.push((doctor.get().inner.clone(), occupancy));
+    }
+    Ok(pairs)
+}
+
+/// The first `count` slots across doctors, each with its occupancy (as for `slots`).
 #[pyfunction]
 pub fn first_available_slots(
     py: Python<'_>,
-    doctors: Vec<(Py<Availability>, Option<String>)>,
+    doctors: Vec<(Py<Availability>, Option<Py<PyAny>>)>,
     request: &str,
     count: u32,
 ) -> Result<SlotList> {
     let request: SlotRequest = parse("request", request)?;
-    let mut pairs = Vec::with_capacity(doctors.len());
-    for (i, (doctor, occupancy)) in doctors.iter().enumerate() {
-        let occupancy: Occupancy = match occupancy {
-            Some(o) => parse(&format!("doctors[{i}].occupancy"), o)?,
-            None => Occupancy::default(),
-        };
-        pairs.push((doctor.get().inner.clone(), occupancy));
-    }
+    let pairs = doctor_pairs(py, &doctors)?;
     let slots =
-        py.detach(|| first_available(pairs.iter().map(|(d, o)| (&**d, o)), &request, count))?;
+        py.detach(|| first_available(pairs.iter().map(|(d, o)| (&**d, &**o)), &request, count))?;
     Ok(SlotList::new(Arc::new(slots)))
 }
 

@@ -70,7 +70,8 @@ impl SlotList {
     }
 }
 
-/// A Python `medsched.Slot` for one core slot.
+/// A Python `medsched.Slot` for one core slot. Its fields are set directly (the values come
+/// from the core, so the constructor's checks have nothing to refuse).
 fn make_slot<'py>(
     py: Python<'py>,
     class: &Bound<'py, PyAny>,
@@ -86,7 +87,9 @@ fn make_slot<'py>(
     kwargs.set_item("buffer_before_minutes", slot.buffer_before_minutes)?;
     kwargs.set_item("buffer_after_minutes", slot.buffer_after_minutes)?;
     kwargs.set_item("capacity_left", slot.capacity_left)?;
-    class.call((), Some(&kwargs))
+    let made = class.call_method1("__new__", (class,))?;
+    made.setattr("__dict__", kwargs)?;
+    Ok(made)
 }
 
 fn slot_class(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {

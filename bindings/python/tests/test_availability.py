@@ -214,6 +214,29 @@ def test_slots_with_occupancy_report_why_each_candidate_is_unavailable(
     assert plain.unavailable == [] and plain.slots == series.slots
 
 
+def test_a_prepared_occupancy_gives_the_same_slots(doctor: m.Availability) -> None:
+    prepared = m.PreparedOccupancy(occupancy())
+    options = m.SlotOptions(include_unavailable=True)
+    assert doctor.slots(monday(), prepared, options) == doctor.slots(monday(), occupancy(), options)
+    assert prepared.to_occupancy() == occupancy()
+    assert repr(prepared).startswith("PreparedOccupancy(Occupancy(")
+
+
+def test_slots_for_doctors_equal_one_search_each(rules: m.ClinicRules) -> None:
+    doctors = [
+        m.Availability(rules, weekday_calendar("dr-a", room="r1")),
+        m.Availability(rules, weekday_calendar("dr-b", room="r1")),
+    ]
+    pairs: List[Tuple[m.Availability, m.OccupancyArg]] = [
+        (doctors[0], occupancy()),
+        (doctors[1], m.PreparedOccupancy(occupancy())),
+    ]
+    found = m.slots_for_doctors(pairs, monday())
+    assert found == [d.slots(monday(), o) for d, o in pairs]
+    assert "10:00" not in hms(found[0].slots)  # Dr B holds the shared room then
+    assert m.slots_for_doctors([], monday()) == []
+
+
 def test_slots_stop_at_the_limit(doctor: m.Availability) -> None:
     series = doctor.slots(monday(), None, m.SlotOptions(limit=3))
     assert series.truncated and hms(series.slots) == ["09:00", "09:15", "09:30"]

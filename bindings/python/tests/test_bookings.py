@@ -310,6 +310,11 @@ def test_day_book_views(schedule: m.Schedule, bookings: m.Bookings,
     assert [(u.start.strftime("%H:%M"), u.reason.code.value) for u in series.unavailable] == [
         ("09:00", "booked"), ("09:15", "held"), ("10:00", "room_full")]
     assert [s.start.strftime("%H:%M") for s in series.slots] == ["09:30", "09:45"]
+    # The same, handed over without leaving Rust.
+    prepared = book.prepared_occupancy(NOW)
+    assert prepared.to_occupancy() == taken
+    assert book.prepared_occupancy(NOW, except_id="a-1").to_occupancy() == book.occupancy(
+        NOW, except_id="a-1")
     assert book == replayed(store, MON) and book != m.DayBook.from_events([])
     assert book.__eq__("book") is NotImplemented
     assert bookings.day(schedule, SUN).appointments == []

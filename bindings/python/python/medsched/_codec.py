@@ -6,8 +6,8 @@ reads the value as the core does and fills its defaults, so a dict from ``to_dic
 exactly what the Rust core would write and ``from_dict`` refuses what the core's JSON reader
 refuses (with an :class:`~medsched.InvalidInputError` naming the field).
 
-Python values become JSON by their own type (aware ``datetime`` → UTC ``...Z`` text, naive
-``datetime`` → local wall-clock text, ``date``, ``time``, ``ZoneInfo``, enums, records, lists
+Python values become JSON by their own type (aware ``datetime`` → RFC 3339 text with its
+offset, which the core reads as a UTC instant; naive ``datetime`` → local wall-clock text, ``date``, ``time``, ``ZoneInfo``, enums, records, lists
 and dicts); JSON becomes Python values by the class's annotations.
 """
 
@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from . import _native
 
 R = TypeVar("R", bound="Record")
+_T = TypeVar("_T")
 
 LOCAL = "local"
 """Marks a ``datetime`` field that holds a local wall-clock time (naive by design)."""
@@ -82,7 +83,7 @@ class Record:
                 f"{canonical.get(cls._tag[0])!r}; use medsched.from_dict({cls._serde}, data) "
                 "to read any variant"
             )
-        return typing.cast(R, decode(cls, canonical))
+        return decode(cls, canonical)
 
 
 def from_dict(annotation: Any, data: Any) -> Any:
@@ -104,55 +105,89 @@ def _serde_name(annotation: Any) -> str:
 
 
 def utc_text(value: datetime, what: str) -> str:
-    """An aware datetime as the core's UTC text; a naive one is a ``TypeError``."""
+    """An aware datetime as RFC 3339 text with its offset (the core reads it as UTC); a
+    naive one is a ``TypeError`` naming ``what``."""
     if not isinstance(value, datetime):
         raise TypeError(f"{what} must be an aware datetime, got {type(value).__name__}")
     if value.utcoffset() is None:
         raise TypeError(
             f"{what} must be an aware datetime (with a tzinfo), got naive {value.isoformat()}"
         )
-    text = value.astimezone(timezone.utc).replace(tzinfo=None).isoformat()
-    return text + "Z"
+    return value.isoformat()
 
 
-def encode(value: Any, path: str = "value") -> Any:
+def encode(value: Any) -> Any:
     """A Python value as JSON types, by the value's own type."""
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value.value if isinstance(value, enum.Enum) else value
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, Record):
-        return _encode_record(value, path)
-    if isinstance(value, datetime):
-        if value.utcoffset() is None:
-            return value.isoformat()
-        return utc_text(value, path)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, time):
-        return value.isoformat(timespec="minutes" if value.second == 0 else "seconds")
-    if isinstance(value, ZoneInfo):
-        return value.key
-    if isinstance(value, (list, tuple)):
-        return [encode(v, f"{path}[{i}]") for i, v in enumerate(value)]
-    if isinstance(value, dict):
-        return {str(k): encode(v, f"{path}.{k}") for k, v in value.items()}
-    raise TypeError(f"{path}: cannot convert a {type(value).__name__} to medsched's JSON form")
+    kind = type(value)
+    writer = _WRITERS.get(kind)
+    if writer is None:
+        writer = _writer(kind)
+        _WRITERS[kind] = writer
+    return writer(value)
 
 
-def _encode_record(record: Record, path: str) -> Dict[str, Any]:
-    out: Dict[str, Any] = {}
-    if record._tag is not None:
-        out[record._tag[0]] = record._tag[1]
-    for f in dataclasses.fields(typing.cast(Any, record)):
-        value = getattr(record, f.name)
-        key = f.metadata.get("json", f.name)
-        encoded = encode(value, f"{path}.{key}")
-        if f.metadata.get("flatten") and isinstance(encoded, dict):
+def _same(value: Any) -> Any:
+    return value
+
+
+def _clock(value: time) -> str:
+    return value.isoformat(timespec="minutes" if value.second == 0 else "seconds")
+
+
+def _writer(kind: type) -> Any:
+    """How values of a type are written (cached per type by ``encode``)."""
+    if issubclass(kind, Record):
+        plan = _plan(kind)
+        return lambda value: _encode_record(value, plan)
+    if issubclass(kind, enum.Enum):
+        return lambda value: value.value
+    if issubclass(kind, (bool, int, float, str)) or kind is type(None):
+        return _same
+    if issubclass(kind, datetime):
+        return datetime.isoformat  # with its UTC offset (the core reads any), or naive local
+    if issubclass(kind, date):
+        return date.isoformat
+    if issubclass(kind, time):
+        return _clock
+    if issubclass(kind, ZoneInfo):
+        return lambda value: value.key
+    if issubclass(kind, (list, tuple)):
+        return lambda value: [encode(v) for v in value]
+    if issubclass(kind, dict):
+        return lambda value: {str(k): encode(v) for k, v in value.items()}
+    raise TypeError(f"cannot convert a {kind.__name__} to medsched's JSON form")
+
+
+_WRITERS: Dict[type, Any] = {}
+_Plan = Tuple[Optional[Tuple[str, str]], Tuple[Tuple[str, str, bool], ...]]
+def _plan(cls: type) -> _Plan:
+    """How to write a record class: its tag, and each field's name, JSON key and flattening."""
+    fields = tuple(
+        (f.name, str(f.metadata.get("json", f.name)), bool(f.metadata.get("flatten")))
+        for f in dataclasses.fields(typing.cast(Any, cls))
+    )
+    return (typing.cast(Any, cls)._tag, fields)
+
+
+def _encode_record(record: Any, plan: _Plan) -> Dict[str, Any]:
+    tag, fields = plan
+    out: Dict[str, Any] = {} if tag is None else {tag[0]: tag[1]}
+    values = record.__dict__
+    for name, key, flatten in fields:
+        encoded = encode(values[name])
+        if flatten and isinstance(encoded, dict):
             out.update(encoded)
         else:
             out[key] = encoded
     return out
+
+
+@typing.overload
+def decode(annotation: Type[_T], data: Any) -> _T: ...
+
+
+@typing.overload
+def decode(annotation: Any, data: Any) -> Any: ...
 
 
 def decode(annotation: Any, data: Any) -> Any:

@@ -2,8 +2,9 @@
 #
 # Data crosses as JSON text in the core's serde form: every `str` parameter or result named
 # after a core type (request, command, rules, events, ...) is that type's JSON, instants are
-# UTC text such as "2026-03-02T09:00:00Z" and dates ISO text such as "2026-03-02". Integers
-# are unsigned on the Rust side (u32, u64, usize): a negative one raises OverflowError.
+# RFC 3339 text with an offset ("2026-03-02T09:00:00Z", "2026-03-02T14:30:00+05:30"; read as
+# UTC) and dates ISO text such as "2026-03-02". Integers are unsigned on the Rust side (u32,
+# u64, usize): a negative one raises OverflowError.
 # Classes without a constructor here cannot be created from Python (TypeError).
 
 from datetime import datetime
@@ -18,7 +19,9 @@ __all__ = [
     "ClinicRules",
     "Availability",
     "Schedule",
+    "Occupancy",
     "first_available_slots",
+    "slots_for_doctors",
     "SlotSeries",
     "SlotList",
     "MemoryStore",
@@ -59,12 +62,27 @@ class Availability:
     def resolve_dates(self, location_id: str, first: str, last: str) -> str: ...
     def explain(self, at: str) -> str: ...
     def slots(
-        self, request: str, occupancy: Optional[str] = None, options: Optional[str] = None
+        self, request: str, occupancy: _OccupancyArg = None, options: Optional[str] = None
     ) -> SlotSeries: ...
 
+@final
+class Occupancy:
+    """The Rust PreparedOccupancy: an Occupancy read once and kept for many searches."""
+
+    def __new__(cls, occupancy: str) -> Occupancy: ...
+    def to_json(self) -> str: ...
+
+_OccupancyArg = Union[str, Occupancy, None]
+"""Occupancy JSON, a prepared Occupancy, or None (nothing taken)."""
+
 def first_available_slots(
-    doctors: Sequence[Tuple[Availability, Optional[str]]], request: str, count: int
+    doctors: Sequence[Tuple[Availability, _OccupancyArg]], request: str, count: int
 ) -> SlotList: ...
+def slots_for_doctors(
+    doctors: Sequence[Tuple[Availability, _OccupancyArg]],
+    request: str,
+    options: Optional[str] = None,
+) -> List[SlotSeries]: ...
 
 @final
 class Schedule:
@@ -139,6 +157,7 @@ class DayBook:
     def holds(self) -> str: ...
     def appointments(self) -> str: ...
     def occupancy(self, now: str, except_id: Optional[str] = None) -> str: ...
+    def prepared_occupancy(self, now: str, except_id: Optional[str] = None) -> Occupancy: ...
     def __eq__(self, other: object, /) -> bool: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
 

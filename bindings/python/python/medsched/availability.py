@@ -12,7 +12,16 @@ from .calendar import Clinic, DoctorCalendar
 from .slots import Occupancy, Slot, SlotOptions, SlotRequest, UnavailableSlot
 from .timeline import Explanation, Interval
 
-__all__ = ["ClinicRules", "Availability", "SlotSeries", "SlotList", "first_available"]
+__all__ = [
+    "ClinicRules",
+    "Availability",
+    "PreparedOccupancy",
+    "OccupancyArg",
+    "SlotSeries",
+    "SlotList",
+    "first_available",
+    "slots_for_doctors",
+]
 
 
 def _json(value: Any) -> str:
@@ -42,6 +51,44 @@ class ClinicRules:
 
     def __repr__(self) -> str:
         return "ClinicRules(...)"
+
+
+class PreparedOccupancy:
+    """An :class:`~medsched.Occupancy` read into native memory once, for many searches.
+
+    Passing an ``Occupancy`` converts every reservation, hold and busy time on each call; a
+    host that searches the same day's bookings again and again (several appointment types,
+    windows or doctors, or a ``first_available`` across a roster) prepares it once, or takes
+    it straight from the day book (``DayBook.prepared_occupancy``).
+    """
+
+    def __init__(self, occupancy: Occupancy) -> None:
+        self._native = _native.Occupancy(_json(occupancy))
+
+    @classmethod
+    def _wrap(cls, native: _native.Occupancy) -> PreparedOccupancy:
+        made = cls.__new__(cls)
+        made._native = native
+        return made
+
+    def to_occupancy(self) -> Occupancy:
+        """The occupancy as a data class."""
+        return decode(Occupancy, json.loads(self._native.to_json()))
+
+    def __repr__(self) -> str:
+        return f"PreparedOccupancy({self.to_occupancy()!r})"
+
+
+OccupancyArg = Union[Occupancy, PreparedOccupancy, None]
+"""What a search takes as what is already taken."""
+
+
+def _occupancy(value: OccupancyArg) -> Union[str, _native.Occupancy, None]:
+    if value is None:
+        return None
+    if isinstance(value, PreparedOccupancy):
+        return value._native
+    return _json(value)
 
 
 class Availability:
@@ -83,14 +130,15 @@ class Availability:
     def slots(
         self,
         request: SlotRequest,
-        occupancy: Optional[Occupancy] = None,
+        occupancy: OccupancyArg = None,
         options: Optional[SlotOptions] = None,
     ) -> SlotSeries:
-        """The bookable slots of ``request`` given what is already taken. The slots stay in
-        native memory until read (see :class:`SlotList`). Releases the GIL."""
+        """The bookable slots of ``request`` given what is already taken (an
+        :class:`~medsched.Occupancy`, a :class:`PreparedOccupancy`, or ``None``). The slots
+        stay in native memory until read (see :class:`SlotList`). Releases the GIL."""
         native = self._native.slots(
             _json(request),
-            None if occupancy is None else _json(occupancy),
+            _occupancy(occupancy),
             None if options is None else _json(options),
         )
         return SlotSeries(native)
@@ -198,11 +246,26 @@ class SlotSeries:
 
 
 def first_available(
-    doctors: Iterable[Tuple[Availability, Optional[Occupancy]]],
+    doctors: Iterable[Tuple[Availability, OccupancyArg]],
     request: SlotRequest,
     count: int,
 ) -> SlotList:
     """The first ``count`` bookable slots across doctors (each with what is taken of theirs,
-    or ``None``), earliest first. Releases the GIL."""
-    pairs = [(a._native, None if o is None else _json(o)) for a, o in doctors]
+    as for :meth:`Availability.slots`), earliest first. Releases the GIL."""
+    pairs = [(a._native, _occupancy(o)) for a, o in doctors]
     return SlotList(_native.first_available_slots(pairs, _json(request), count))
+
+
+def slots_for_doctors(
+    doctors: Iterable[Tuple[Availability, OccupancyArg]],
+    request: SlotRequest,
+    options: Optional[SlotOptions] = None,
+) -> List[SlotSeries]:
+    """Each doctor's slots for one request (each with what is taken of theirs, as for
+    :meth:`Availability.slots`), in one call: the request is converted once and the GIL
+    released once, so a roster-wide search costs what the core costs."""
+    pairs = [(a._native, _occupancy(o)) for a, o in doctors]
+    found = _native.slots_for_doctors(
+        pairs, _json(request), None if options is None else _json(options)
+    )
+    return [SlotSeries(series) for series in found]

@@ -22,6 +22,7 @@ from .booking import (
     HoldRequest,
     Notification,
 )
+from .availability import PreparedOccupancy
 from .schedule import Schedule
 from .slots import Occupancy
 from .stores import AnyStore, native_store
@@ -74,6 +75,13 @@ class DayBook:
         it (``except_id``: an appointment or hold to leave out, e.g. the one being moved)."""
         text = self._native.occupancy(utc_text(now, "now"), except_id)
         return decode(Occupancy, json.loads(text))
+
+    def prepared_occupancy(
+        self, now: datetime, except_id: Optional[str] = None
+    ) -> PreparedOccupancy:
+        """As :meth:`occupancy`, kept in native memory for searches (no conversion)."""
+        native = self._native.prepared_occupancy(utc_text(now, "now"), except_id)
+        return PreparedOccupancy._wrap(native)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, DayBook):

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import math
-import typing
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import ClassVar, List, Optional
@@ -247,10 +246,10 @@ class DoctorHistory(Record):
         """The history learnt from past days (see ``Queue.past_days``): recent durations,
         the duration model with its load effect, and the arrival and late-return rates."""
         text = _native.history_from_days(json.dumps(encode(days)))
-        return typing.cast(DoctorHistory, decode(cls, json.loads(text)))
+        return decode(cls, json.loads(text))
 
     @classmethod
     def from_durations(cls, minutes: List[float]) -> DoctorHistory:
         """The history of a doctor known only by consultation lengths (minutes)."""
         text = _native.history_from_durations([float(m) for m in minutes])
-        return typing.cast(DoctorHistory, decode(cls, json.loads(text)))
+        return decode(cls, json.loads(text))
