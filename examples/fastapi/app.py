@@ -263,21 +263,23 @@ class FeedWatcher:
                 failing = False
 
     async def poll(self) -> None:
-        """Reads the feed after :attr:`position` and tells subscribers what changed."""
-        changed: Dict[Tuple[str, date], int] = {}
+        """Reads the feed after :attr:`position` and tells subscribers what changed, page by
+        page: the position moves past a page only once its changes are told, so a read that
+        fails later loses nothing."""
         while True:
             entries = await asyncio.to_thread(self.read_feed, self.position, self.PAGE)
+            changed: Dict[Tuple[str, date], int] = {}
             for entry in entries:
                 doctor = entry.stream.doctor_id
                 if doctor is not None:
                     changed[(doctor, entry.stream.date)] = entry.position
+            for (doctor, day), position in changed.items():
+                for inbox in list(self._subscribers.get(doctor, ())):
+                    inbox.put_nowait((day, position))
             if entries:
                 self.position = entries[-1].position
             if len(entries) < self.PAGE:
                 break
-        for (doctor, day), position in changed.items():
-            for inbox in list(self._subscribers.get(doctor, ())):
-                inbox.put_nowait((day, position))
 
     def _end_of_feed(self) -> int:
         if self.last_position is not None:

@@ -1,15 +1,18 @@
 //! The core's errors as Python exceptions of `medsched.errors`.
 
 use medsched::Error;
-use pyo3::exceptions::PyRuntimeError;
+use pyo3::exceptions::{PyException, PyRuntimeError};
+
+use crate::store::raised_for;
 use pyo3::prelude::*;
 use serde_json::{Value, json};
 
 /// What a binding call returns: the core's error is turned into an exception by `?`.
 pub type Result<T> = std::result::Result<T, Failure>;
 
-/// An error on its way to Python: the core's, or one Python already raised (from a store
-/// implemented in Python, or a conversion).
+/// An error on its way to Python: the core's, or one Python already raised (a conversion).
+/// A storage failure from a store written in Python carries the store's exception as its
+/// cause; a `KeyboardInterrupt` or `SystemExit` the store raised is raised again as it is.
 pub enum Failure {
     Core(Error),
     Python(PyErr),
@@ -31,7 +34,20 @@ impl From<Failure> for PyErr {
     fn from(failure: Failure) -> PyErr {
         match failure {
             Failure::Python(err) => err,
-            Failure::Core(error) => Python::attach(|py| exception(py, &error)),
+            Failure::Core(error) => Python::attach(|py| {
+                let made = exception(py, &error);
+                let Error::Storage { message } = &error else {
+                    return made;
+                };
+                match raised_for(message) {
+                    Some(raised) if !raised.is_instance_of::<PyException>(py) => raised,
+                    Some(raised) => {
+                        made.set_cause(py, Some(raised));
+                        made
+                    }
+                    None => made,
+                }
+            }),
         }
     }
 }

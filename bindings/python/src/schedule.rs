@@ -247,14 +247,17 @@ impl Schedule {
         Ok(self.current().book_date(at)?.to_string())
     }
 
+    /// Compiles the calendar into a copy of the schedule and swaps it in, under the write
+    /// lock, so concurrent changes each land (searches keep the schedule they started with).
     fn set_calendar(&self, py: Python<'_>, calendar: &str) -> Result<()> {
         let calendar: DoctorCalendar = parse("calendar", calendar)?;
-        let mut next = (*self.current()).clone();
-        py.detach(|| next.set_calendar(&calendar))?;
-        match self.inner.write() {
-            Ok(mut guard) => *guard = Arc::new(next),
-            Err(poisoned) => *poisoned.into_inner() = Arc::new(next),
-        }
+        py.detach(|| {
+            let mut guard = self.inner.write().unwrap_or_else(|e| e.into_inner());
+            let mut next = (**guard).clone();
+            next.set_calendar(&calendar)?;
+            *guard = Arc::new(next);
+            Ok::<(), medsched::Error>(())
+        })?;
         Ok(())
     }
 

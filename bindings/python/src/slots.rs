@@ -118,8 +118,16 @@ impl SlotList {
             }
             return Ok(pyo3::types::PyList::new(py, out)?.into_any());
         }
-        let i: isize = index.extract()?;
         let len = self.slots.len() as isize;
+        let i: isize = match index.extract() {
+            Ok(i) => i,
+            Err(_) if index.is_instance_of::<pyo3::types::PyInt>() => {
+                return Err(PyIndexError::new_err(format!(
+                    "slot index {index} out of range for {len} slots"
+                )));
+            }
+            Err(err) => return Err(err),
+        };
         let at = if i < 0 { i + len } else { i };
         if at < 0 || at >= len {
             return Err(PyIndexError::new_err(format!(

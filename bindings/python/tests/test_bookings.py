@@ -17,7 +17,7 @@ from conftest import (
 
 
 def stored(store: m.InMemoryStore, day: date) -> m.LoadedStream:
-    return store.load(m.StreamId(tenant=TENANT, date=day))
+    return store.load_stream(m.StreamId(tenant=TENANT, date=day))
 
 
 def kinds(events: List[m.Event]) -> List[str]:
@@ -211,7 +211,7 @@ def test_void_unfinished_moves_voids_a_copy_its_mover_left(
                                moved_from_version=1, reschedule_count=1)
     event = m.Event(tenant=TENANT, actor=PATIENT, at=NOW,
                     change=m.AppointmentBooked(appointment=copy))
-    store.append(m.StreamId(tenant=TENANT, date=TUE), 0, [event])
+    store.append_events(m.StreamId(tenant=TENANT, date=TUE), 0, [event])
     assert bookings.appointment(schedule, TUE, "a-1") == original  # the copy is in transit
     voided = bookings.void_unfinished_moves(schedule, SYSTEM, NOW, MON, TUE)
     assert [(a.id, a.book_date) for a in voided] == [("a-1", TUE)]

@@ -217,23 +217,78 @@ def test_the_in_memory_store_keeps_the_contract(store: m.InMemoryStore) -> None:
     stream = m.StreamId(tenant=TENANT, date=MON)
     event = m.Event(tenant=TENANT, actor=STAFF, at=NOW,
                     change=m.AppointmentConfirmed(appointment_id="a-0"))
-    assert store.load(stream) == m.LoadedStream(events=[], version=0)
-    assert store.append(stream, 0, [event, event]) == 2
+    assert store.load_stream(stream) == m.LoadedStream(events=[], version=0)
+    assert store.append_events(stream, 0, [event, event]) == 2
     with pytest.raises(m.ConflictError) as caught:
-        store.append(stream, 1, [event])
+        store.append_events(stream, 1, [event])
     assert (caught.value.stream, caught.value.expected, caught.value.actual) == (
         "clinic-1/2026-03-02", 1, 2)
-    assert store.load(stream) == m.LoadedStream(events=[event, event], version=2)
+    assert store.load_stream(stream) == m.LoadedStream(events=[event, event], version=2)
     queue = m.StreamId(tenant=TENANT, date=MON, doctor_id="dr-a")
-    assert store.load(queue).version == 0 and str(queue) == "clinic-1/2026-03-02/tokens/dr-a"
-    feed = store.feed(TENANT)
+    assert store.load_stream(queue).version == 0 and str(queue) == "clinic-1/2026-03-02/tokens/dr-a"
+    feed = store.feed_entries(TENANT)
     assert [(e.position, e.stream, e.version, e.event) for e in feed] == [
         (1, stream, 1, event), (2, stream, 2, event)]
-    assert store.feed(TENANT, after=1) == feed[1:] and store.feed(TENANT, limit=1) == feed[:1]
+    assert store.feed_entries(TENANT, after=1) == feed[1:] and store.feed_entries(TENANT, limit=1) == feed[:1]
     with pytest.raises(m.InvalidInputError) as foreign:
-        store.append(m.StreamId(tenant="clinic-2", date=MON), 0, [event])
+        store.append_events(m.StreamId(tenant="clinic-2", date=MON), 0, [event])
     assert foreign.value.field == "events[0].tenant"
     assert repr(store) == "InMemoryStore()"
+    # The protocol's form: JSON texts, so the store can be wrapped like any host store.
+    version, texts = store.load(stream)
+    assert version == 2 and [m.Event.from_dict(json.loads(t)) for t in texts] == [event, event]
+    assert store.append(stream, 2, texts[:1]) == 3
+    assert [(p, s, v) for p, s, v, _ in store.feed(TENANT, 2, 10)] == [(3, stream, 3)]
+
+
+class Wrapped:
+    """A host's wrapper around the in-memory store (e.g. for logging): the protocol only."""
+
+    def __init__(self, inner: m.InMemoryStore) -> None:
+        self.inner, self.calls = inner, 0
+
+    def load(self, stream: m.StreamId) -> Tuple[int, List[str]]:
+        self.calls += 1
+        return self.inner.load(stream)
+
+    def append(self, stream: m.StreamId, expected_version: int, events: List[str]) -> int:
+        self.calls += 1
+        return self.inner.append(stream, expected_version, events)
+
+    def feed(self, tenant: str, after: int, limit: int) -> List[Tuple[int, m.StreamId, int, str]]:
+        self.calls += 1
+        return self.inner.feed(tenant, after, limit)
+
+
+def test_a_wrapped_in_memory_store_keeps_the_contract() -> None:
+    wrapped = Wrapped(m.InMemoryStore())
+    m.check_event_store(wrapped)
+    assert wrapped.calls > 10
+
+
+class Lying:
+    """A store that answers with the wrong types."""
+
+    def __init__(self, version: object) -> None:
+        self.version = version
+
+    def load(self, stream: m.StreamId) -> Tuple[int, List[str]]:
+        return self.version, []  # type: ignore[return-value]
+
+    def append(self, stream: m.StreamId, expected_version: int, events: List[str]) -> int:
+        return 1
+
+    def feed(self, tenant: str, after: int, limit: int) -> List[Tuple[int, m.StreamId, int, str]]:
+        return []
+
+
+@pytest.mark.parametrize("version", [True, 0.9, -1, "0"])
+def test_a_store_giving_a_malformed_version_is_a_storage_error(
+    schedule: m.Schedule, version: object
+) -> None:
+    with pytest.raises(m.StorageError, match="versions and positions as ints") as caught:
+        m.Bookings(Lying(version)).day(schedule, MON)
+    assert isinstance(caught.value.__cause__, TypeError)
 
 
 
@@ -295,3 +350,35 @@ def test_store_failures_are_storage_errors(schedule: m.Schedule, store: Any,
         m.Bookings(store).book(schedule, PATIENT, NOW, book_request("a-1", at(MON, "09:00")))
     assert caught.value.code == "storage" and str(caught.value).startswith(message)
     assert caught.value.details["message"] in str(caught.value)
+
+
+class Failing:
+    """A store whose every load raises ``error``."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+    def load(self, stream: m.StreamId) -> Tuple[int, List[str]]:
+        raise self.error
+
+    def append(self, stream: m.StreamId, expected_version: int, events: List[str]) -> int:
+        raise self.error
+
+    def feed(self, tenant: str, after: int, limit: int) -> List[Tuple[int, m.StreamId, int, str]]:
+        raise self.error
+
+
+def test_a_store_failure_keeps_the_store_exception_as_its_cause(schedule: m.Schedule) -> None:
+    cause = RuntimeError("disk on fire")
+    with pytest.raises(m.StorageError, match="load: RuntimeError: disk on fire") as caught:
+        m.Bookings(Failing(cause)).day(schedule, MON)
+    assert caught.value.__cause__ is cause
+
+
+@pytest.mark.parametrize("stop", [KeyboardInterrupt(), SystemExit(3)])
+def test_an_interrupt_inside_a_store_is_raised_as_it_is(
+    schedule: m.Schedule, stop: BaseException
+) -> None:
+    with pytest.raises(type(stop)) as caught:
+        m.Bookings(Failing(stop)).day(schedule, MON)
+    assert caught.value is stop

@@ -155,7 +155,7 @@ def test_concurrent_bookers_of_one_seat_get_one_success(
     book = bookings.day(schedule, MON)
     assert [a.slot.start.strftime("%H:%M") for a in book.appointments] == [
         "09:00", "09:15", "09:30", "09:45", "10:00"]
-    assert store.load(m.StreamId(tenant=TENANT, date=MON)).version == 5
+    assert store.load_stream(m.StreamId(tenant=TENANT, date=MON)).version == 5
 
 
 def test_concurrent_desks_get_distinct_token_numbers(store: m.InMemoryStore) -> None:

@@ -45,7 +45,7 @@ def notes(update: m.QueueUpdate) -> List[Tuple[str, int, Optional[int]]]:
 
 
 def stream(store: m.InMemoryStore) -> m.LoadedStream:
-    return store.load(m.StreamId(tenant=TENANT, date=MON, doctor_id="dr-a"))
+    return store.load_stream(m.StreamId(tenant=TENANT, date=MON, doctor_id="dr-a"))
 
 
 # --- issuing -------------------------------------------------------------------------------

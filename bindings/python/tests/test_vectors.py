@@ -121,7 +121,7 @@ def booking_script(doc: Dict[str, Any], case: Dict[str, Any]) -> List[Any]:
         except m.MedschedError as err:
             results.append({"error": error_json(err)})
             continue
-        stored = store.load(m.StreamId(tenant=doc["tenant"], date=book_date)).events
+        stored = store.load_stream(m.StreamId(tenant=doc["tenant"], date=book_date)).events
         assert m.DayBook.from_events(stored) == book, step["name"]
         results.append({"events": [e.to_dict()["type"] for e in events]})
     return results
@@ -146,7 +146,7 @@ def token_script(doc: Dict[str, Any], case: Dict[str, Any]) -> List[Any]:
             results.append({"error": error_json(err)})
             continue
         stream = m.StreamId(tenant=day.tenant, date=day.date, doctor_id=day.doctor_id)
-        assert m.Queue.from_events(store.load(stream).events) == update.queue, step["name"]
+        assert m.Queue.from_events(store.load_stream(stream).events) == update.queue, step["name"]
         serving = update.queue.now_serving
         results.append({
             "events": [e.to_dict()["type"] for e in update.events],

@@ -248,7 +248,7 @@ def test_hold_then_book_then_manage() -> None:
     assert_type(sent, m.FeedNotifications)
     kinds = {n.kind for n in sent.notifications}
     assert m.NotificationKind.BOOKING_CONFIRMED in kinds
-    stream = store.load(m.StreamId(tenant=TENANT, date=MON))
+    stream = store.load_stream(m.StreamId(tenant=TENANT, date=MON))
     assert_type(stream, m.LoadedStream)
     assert m.DayBook.from_events(stream.events) == bookings.day(schedule, MON)
     reminders = bookings.reminders(schedule, TUE, TUE, NOW, ist(TUE, 12))

@@ -6,8 +6,8 @@ reads the value as the core does and fills its defaults, so a dict from ``to_dic
 exactly what the Rust core would write and ``from_dict`` refuses what the core's JSON reader
 refuses (with an :class:`~medsched.InvalidInputError` naming the field).
 
-Python values become JSON by their own type (aware ``datetime`` → RFC 3339 text with its
-offset, which the core reads as a UTC instant; naive ``datetime`` → local wall-clock text, ``date``, ``time``, ``ZoneInfo``, enums, records, lists
+Python values become JSON by their own type (aware ``datetime`` → RFC 3339 text in UTC,
+naive ``datetime`` → local wall-clock text, ``date``, ``time``, ``ZoneInfo``, enums, records, lists
 and dicts); JSON becomes Python values by the class's annotations.
 """
 
@@ -98,6 +98,8 @@ def from_dict(annotation: Any, data: Any) -> Any:
 def _serde_name(annotation: Any) -> str:
     if typing.get_origin(annotation) is Union:
         names = {_serde_name(a) for a in typing.get_args(annotation)}
+        if names == {"Change", "TokenChange"}:
+            return "Change"  # the core's Change reads a token change too (its Token variant)
         return names.pop() if len(names) == 1 else ""
     if isinstance(annotation, typing.ForwardRef):
         return ""
@@ -105,15 +107,15 @@ def _serde_name(annotation: Any) -> str:
 
 
 def utc_text(value: datetime, what: str) -> str:
-    """An aware datetime as RFC 3339 text with its offset (the core reads it as UTC); a
-    naive one is a ``TypeError`` naming ``what``."""
+    """An aware datetime as the core's RFC 3339 text (in UTC); a naive one is a ``TypeError``
+    naming ``what``."""
     if not isinstance(value, datetime):
         raise TypeError(f"{what} must be an aware datetime, got {type(value).__name__}")
     if value.utcoffset() is None:
         raise TypeError(
             f"{what} must be an aware datetime (with a tzinfo), got naive {value.isoformat()}"
         )
-    return value.isoformat()
+    return _instant(value)
 
 
 def encode(value: Any) -> Any:
@@ -130,8 +132,17 @@ def _same(value: Any) -> Any:
     return value
 
 
+def _instant(value: datetime) -> str:
+    """RFC 3339 text: in UTC for an aware datetime (an offset such as LMT's +05:21:10 has
+    seconds, which RFC 3339 cannot write), as it is for a naive local one."""
+    if value.tzinfo is None or value.tzinfo is timezone.utc:
+        return value.isoformat()
+    return value.astimezone(timezone.utc).isoformat()
+
+
 def _clock(value: time) -> str:
-    return value.isoformat(timespec="minutes" if value.second == 0 else "seconds")
+    whole = value.second == 0 and value.microsecond == 0
+    return value.isoformat(timespec="minutes") if whole else value.isoformat()
 
 
 def _writer(kind: type) -> Any:
@@ -144,7 +155,7 @@ def _writer(kind: type) -> Any:
     if issubclass(kind, (bool, int, float, str)) or kind is type(None):
         return _same
     if issubclass(kind, datetime):
-        return datetime.isoformat  # with its UTC offset (the core reads any), or naive local
+        return _instant
     if issubclass(kind, date):
         return date.isoformat
     if issubclass(kind, time):

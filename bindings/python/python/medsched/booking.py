@@ -659,9 +659,6 @@ Change = Union[
 ]
 """What happened to a day book, tagged by ``"type"`` in JSON (past tense)."""
 
-AnyChange = Union[Change, "_tokens.TokenChange"]
-"""What an event records: a day book's :data:`Change` or a token queue's ``TokenChange``
-(both tagged by ``"type"``)."""
 
 
 @dataclass
@@ -798,3 +795,7 @@ class FeedNotifications(Record):
 # side may be imported first. The annotations above that use them are read at decode time.
 from . import slots as _slots  # noqa: E402
 from . import tokens as _tokens  # noqa: E402
+
+AnyChange = Union[Change, _tokens.TokenChange]
+"""What an event records: a day book's :data:`Change` or a token queue's ``TokenChange``
+(both tagged by ``"type"``)."""

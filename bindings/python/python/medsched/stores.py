@@ -43,23 +43,42 @@ class EventStore(Protocol):
 
 
 class InMemoryStore:
-    """The core's in-memory store: thread-safe, for tests, examples and single-process
-    hosts."""
+    """The core's in-memory store: thread-safe, for tests, examples and single-process hosts.
+
+    It implements :class:`EventStore` (so it can be wrapped, e.g. for logging), and reads
+    typed too: :meth:`load_stream`, :meth:`append_events`, :meth:`feed_entries`.
+    """
 
     def __init__(self) -> None:
         self._native = _native.MemoryStore()
 
-    def load(self, stream: StreamId) -> LoadedStream:
+    def load(self, stream: StreamId) -> Tuple[int, List[str]]:
+        """A stream's version and its events' JSON text (the protocol's form)."""
+        loaded = json.loads(self._native.load(_text(stream)))
+        return int(loaded["version"]), [json.dumps(e) for e in loaded["events"]]
+
+    def append(self, stream: StreamId, expected_version: int, events: List[str]) -> int:
+        """Appends events' JSON text if the stream is at ``expected_version`` (else
+        :class:`~medsched.ConflictError`); returns the new version."""
+        return self._native.append(_text(stream), expected_version, "[" + ",".join(events) + "]")
+
+    def feed(self, tenant: str, after: int, limit: int) -> List[Tuple[int, StreamId, int, str]]:
+        """A tenant's events after position ``after`` (the protocol's form)."""
+        return [
+            (e.position, e.stream, e.version, json.dumps(encode(e.event)))
+            for e in self.feed_entries(tenant, after, limit)
+        ]
+
+    def load_stream(self, stream: StreamId) -> LoadedStream:
         """A stream's events and version."""
         return decode(LoadedStream, json.loads(self._native.load(_text(stream))))
 
-    def append(self, stream: StreamId, expected_version: int, events: List[Event]) -> int:
-        """Appends if the stream is at ``expected_version`` (else
-        :class:`~medsched.ConflictError`); returns the new version."""
+    def append_events(self, stream: StreamId, expected_version: int, events: List[Event]) -> int:
+        """As :meth:`append`, for events as data classes."""
         return self._native.append(_text(stream), expected_version, _text(events))
 
-    def feed(self, tenant: str, after: int = 0, limit: int = 100) -> List[FeedEntry]:
-        """A tenant's events after position ``after``."""
+    def feed_entries(self, tenant: str, after: int = 0, limit: int = 100) -> List[FeedEntry]:
+        """A tenant's events after position ``after``, as data classes."""
         return [decode(FeedEntry, e) for e in json.loads(self._native.feed(tenant, after, limit))]
 
     def __repr__(self) -> str:
@@ -86,19 +105,33 @@ class _Adapter:
 
     def load(self, stream: str) -> str:
         version, events = self.store.load(_stream(stream))
-        return '{"version": %d, "events": [%s]}' % (version, ",".join(events))
+        return '{"version": %d, "events": [%s]}' % (_count(version, "load"), _texts(events))
 
     def append(self, stream: str, expected_version: int, events: List[str]) -> int:
-        return int(self.store.append(_stream(stream), expected_version, events))
+        return _count(self.store.append(_stream(stream), expected_version, events), "append")
 
     def feed(self, tenant: str, after: int, limit: int) -> str:
         entries = self.store.feed(tenant, after, limit)
         parts = [
             '{"position": %d, "stream": %s, "version": %d, "event": %s}'
-            % (position, _text(stream), version, event)
+            % (_count(position, "feed"), _text(stream), _count(version, "feed"), _texts([event]))
             for position, stream, version, event in entries
         ]
         return "[" + ",".join(parts) + "]"
+
+
+def _count(value: object, method: str) -> int:
+    """A version or position a store returned: a non-negative int, nothing else."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise TypeError(f"{method}() must give versions and positions as ints >= 0, got {value!r}")
+    return value
+
+
+def _texts(events: object) -> str:
+    """Events a store returned: JSON texts, joined for the native module."""
+    if not isinstance(events, list) or not all(isinstance(e, str) for e in events):
+        raise TypeError(f"a store must give events as a list of JSON texts, got {events!r:.80}")
+    return ",".join(events)
 
 
 def native_store(store: AnyStore) -> Union[_native.MemoryStore, _Adapter]:
