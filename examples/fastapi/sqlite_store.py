@@ -30,12 +30,13 @@ file. Use a file path (``":memory:"`` would give each thread a database of its o
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sqlite3
 import threading
 from datetime import date
-from typing import Any, List, Optional, Tuple, Union
+from typing import Any, Iterator, List, Optional, Tuple, Union
 
 from medsched import ConflictError, InvalidInputError, StreamId
 
@@ -76,7 +77,7 @@ class SqliteStore:
         self.timeout = timeout
         self._local = threading.local()
         self._lock = threading.Lock()
-        self._connections: List[sqlite3.Connection] = []
+        self._links: List[_Link] = []
         self._schema_ready = False
 
     # --- the EventStore protocol ------------------------------------------------------
@@ -84,11 +85,12 @@ class SqliteStore:
     def load(self, stream: StreamId) -> Tuple[int, List[str]]:
         """The stream's events (JSON text, in append order) and its version (0 and ``[]`` for
         a stream never written)."""
-        rows = self._connection().execute(
-            "SELECT version, body FROM events WHERE tenant = ? AND date = ? AND doctor_id = ? "
-            "ORDER BY version",
-            _key(stream),
-        ).fetchall()
+        with self._using() as conn:
+            rows = conn.execute(
+                "SELECT version, body FROM events WHERE tenant = ? AND date = ? "
+                "AND doctor_id = ? ORDER BY version",
+                _key(stream),
+            ).fetchall()
         return (int(rows[-1][0]) if rows else 0), [str(body) for _, body in rows]
 
     def append(self, stream: StreamId, expected_version: int, events: List[str]) -> int:
@@ -102,45 +104,47 @@ class SqliteStore:
         tenant, day, doctor = _key(stream)
         for i, body in enumerate(events):
             _check_tenant(stream, i, body)
-        conn = self._connection()
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            actual = _version(conn, tenant, day, doctor)
-            if actual != expected_version:
-                raise ConflictError(
-                    f"stream {stream} is at version {actual}, not {expected_version}",
-                    stream=str(stream), expected=expected_version, actual=actual,
+        with self._using() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                actual = _version(conn, tenant, day, doctor)
+                if actual != expected_version:
+                    raise ConflictError(
+                        f"stream {stream} is at version {actual}, not {expected_version}",
+                        stream=str(stream), expected=expected_version, actual=actual,
+                    )
+                conn.executemany(
+                    "INSERT INTO events (tenant, date, doctor_id, version, body) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    [
+                        (tenant, day, doctor, expected_version + i + 1, body)
+                        for i, body in enumerate(events)
+                    ],
                 )
-            conn.executemany(
-                "INSERT INTO events (tenant, date, doctor_id, version, body) "
-                "VALUES (?, ?, ?, ?, ?)",
-                [
-                    (tenant, day, doctor, expected_version + i + 1, body)
-                    for i, body in enumerate(events)
-                ],
-            )
-            conn.execute("COMMIT")
-        except sqlite3.IntegrityError as err:
-            conn.execute("ROLLBACK")
-            actual = _version(conn, tenant, day, doctor)
-            raise ConflictError(
-                f"stream {stream}: another writer took version {expected_version + 1} ({err})",
-                stream=str(stream), expected=expected_version, actual=actual,
-            ) from err
-        except BaseException:
-            if conn.in_transaction:
+                conn.execute("COMMIT")
+            except sqlite3.IntegrityError as err:
                 conn.execute("ROLLBACK")
-            raise
+                actual = _version(conn, tenant, day, doctor)
+                raise ConflictError(
+                    f"stream {stream}: another writer took version {expected_version + 1} "
+                    f"({err})",
+                    stream=str(stream), expected=expected_version, actual=actual,
+                ) from err
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
         return expected_version + len(events)
 
     def feed(self, tenant: str, after: int = 0, limit: int = 100) -> List[FeedRow]:
         """The tenant's events with positions greater than ``after``, in append order, at
         most ``limit``: ``(position, stream, version, event JSON)`` tuples."""
-        rows = self._connection().execute(
-            "SELECT position, date, doctor_id, version, body FROM events "
-            "WHERE tenant = ? AND position > ? ORDER BY position LIMIT ?",
-            (tenant, after, limit),
-        ).fetchall()
+        with self._using() as conn:
+            rows = conn.execute(
+                "SELECT position, date, doctor_id, version, body FROM events "
+                "WHERE tenant = ? AND position > ? ORDER BY position LIMIT ?",
+                (tenant, after, limit),
+            ).fetchall()
         return [
             (
                 int(position),
@@ -155,18 +159,23 @@ class SqliteStore:
 
     def last_position(self, tenant: str) -> int:
         """The tenant's latest feed position (0 when it has no events)."""
-        row = self._connection().execute(
-            "SELECT MAX(position) FROM events WHERE tenant = ?", (tenant,)
-        ).fetchone()
+        with self._using() as conn:
+            row = conn.execute(
+                "SELECT MAX(position) FROM events WHERE tenant = ?", (tenant,)
+            ).fetchone()
         return int(row[0]) if row is not None and row[0] is not None else 0
 
     def close(self) -> None:
-        """Closes every connection this store opened (in any thread)."""
+        """Closes every connection this store opened (in any thread), each once its thread
+        is done with it: a read still running elsewhere (say, in a worker thread whose task
+        was cancelled) finishes first. A later call opens new connections."""
         with self._lock:
-            connections, self._connections = self._connections, []
+            links, self._links = self._links, []
             self._local = threading.local()
-        for conn in connections:
-            conn.close()
+        for link in links:
+            with link.lock:
+                link.conn.close()
+                link.closed = True
 
     def __enter__(self) -> SqliteStore:
         return self
@@ -177,10 +186,23 @@ class SqliteStore:
     def __repr__(self) -> str:
         return f"SqliteStore({self.path!r})"
 
-    def _connection(self) -> sqlite3.Connection:
-        conn: Optional[sqlite3.Connection] = getattr(self._local, "conn", None)
-        if conn is not None:
-            return conn
+    @contextlib.contextmanager
+    def _using(self) -> Iterator[sqlite3.Connection]:
+        """This thread's connection, held so that :meth:`close` waits for the call."""
+        while True:
+            link: Optional[_Link] = getattr(self._local, "link", None)
+            if link is None:
+                link = self._connect()
+            link.lock.acquire()
+            if not link.closed:
+                break
+            link.lock.release()  # closed meanwhile: the next turn opens a new one
+        try:
+            yield link.conn
+        finally:
+            link.lock.release()
+
+    def _connect(self) -> _Link:
         # isolation_level=None: no implicit transactions; append opens its own.
         # check_same_thread=False only so that close() may close it from another thread;
         # each connection is otherwise used by the thread that opened it.
@@ -188,15 +210,28 @@ class SqliteStore:
             self.path, timeout=self.timeout, isolation_level=None, check_same_thread=False
         )
         conn.execute(f"PRAGMA busy_timeout = {int(self.timeout * 1000)}")
-        conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
+        link = _Link(conn)
         with self._lock:
             if not self._schema_ready:
+                # WAL is a property of the file: set once, by the first connection (setting it
+                # needs a moment of exclusive access, which racing connections would be
+                # refused at once, busy timeout or not).
+                conn.execute("PRAGMA journal_mode = WAL")
                 conn.executescript(_SCHEMA)
                 self._schema_ready = True
-            self._connections.append(conn)
-        self._local.conn = conn
-        return conn
+            self._links.append(link)
+        self._local.link = link
+        return link
+
+
+class _Link:
+    """One thread's connection and the lock held while it is in use."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.lock = threading.Lock()
+        self.closed = False
 
 
 def _key(stream: StreamId) -> Tuple[str, str, str]:

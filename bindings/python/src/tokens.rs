@@ -240,6 +240,25 @@ pub struct Tokens {
     inner: Arc<CoreTokens<AnyStore>>,
 }
 
+/// The common arguments of a desk call, read.
+struct Desk {
+    day: QueueDay,
+    rules: QueueRules,
+    actor: Actor,
+    now: chrono::DateTime<chrono::Utc>,
+}
+
+impl Desk {
+    fn read(day: &str, rules: &str, actor: &str, now: &str) -> Result<Desk> {
+        Ok(Desk {
+            day: parse("day", day)?,
+            rules: parse("rules", rules)?,
+            actor: parse("actor", actor)?,
+            now: instant("now", now)?,
+        })
+    }
+}
+
 /// `(Queue, Token JSON or None, Event JSON list, QueueNotification JSON list)`.
 type Update = (Queue, Option<String>, String, String);
 
@@ -276,12 +295,12 @@ impl Tokens {
         now: &str,
         command: &str,
     ) -> Result<Update> {
-        let day: QueueDay = parse("day", day)?;
-        let rules: QueueRules = parse("rules", rules)?;
-        let actor: Actor = parse("actor", actor)?;
-        let now = instant("now", now)?;
+        let desk = Desk::read(day, rules, actor, now)?;
         let command: TokenCommand = parse("command", command)?;
-        let done = py.detach(|| self.inner.execute(&day, &rules, &actor, now, &command))?;
+        let done = py.detach(|| {
+            self.inner
+                .execute(&desk.day, &desk.rules, &desk.actor, desk.now, &command)
+        })?;
         Ok(update(done))
     }
 
@@ -294,12 +313,12 @@ impl Tokens {
         now: &str,
         request: &str,
     ) -> Result<Update> {
-        let day: QueueDay = parse("day", day)?;
-        let rules: QueueRules = parse("rules", rules)?;
-        let actor: Actor = parse("actor", actor)?;
-        let now = instant("now", now)?;
+        let desk = Desk::read(day, rules, actor, now)?;
         let request: TokenRequest = parse("request", request)?;
-        let done = py.detach(|| self.inner.issue(&day, &rules, &actor, now, request))?;
+        let done = py.detach(|| {
+            self.inner
+                .issue(&desk.day, &desk.rules, &desk.actor, desk.now, request)
+        })?;
         Ok(update(done))
     }
 

@@ -303,6 +303,32 @@ def test_threads_share_one_file(store: SqliteStore) -> None:
     assert len(store.feed("t", 0, 100)) == 8
 
 
+def test_closing_waits_for_reads_in_flight(store: SqliteStore) -> None:
+    """close() while other threads read (as a cancelled feed poll's worker thread may): each
+    read either completes or finds the store reopened; nothing crashes."""
+    day = m.StreamId(tenant=clinic.TENANT, date=date(2026, 3, 2))
+    stop = threading.Event()
+    done: List[int] = []
+
+    def read() -> None:
+        while not stop.is_set():
+            store.feed(clinic.TENANT, 0, 100)
+            store.load(day)
+            done.append(1)
+
+    readers = [threading.Thread(target=read) for _ in range(4)]
+    for reader in readers:
+        reader.start()
+    for _ in range(50):
+        store.close()
+        time.sleep(0.001)
+    stop.set()
+    for reader in readers:
+        reader.join(timeout=30)
+        assert not reader.is_alive()
+    assert done
+
+
 def test_now_is_before_the_slot() -> None:
     """The fixed times of these tests: NOW is before the session, TEN_AM one of its slots."""
     assert NOW < TEN_AM and TEN_AM - NOW == timedelta(hours=2)
