@@ -159,7 +159,7 @@ def test_clinic_canonical_form() -> None:
         locations=[
             Location(
                 id="kochi",
-                time_zone=ZoneInfo("Asia/Kolkata"),  # type: ignore[arg-type]
+                time_zone=ZoneInfo("Asia/Kolkata"),
                 rooms=[Room(id="r1", name="Consultation 1", capacity=2)],
             )
         ],

@@ -107,7 +107,7 @@ def booking_script(doc: Dict[str, Any], case: Dict[str, Any]) -> List[Any]:
     )
     store = m.InMemoryStore()
     bookings = m.Bookings(store)
-    results = []
+    results: List[Any] = []
     for step in case["steps"]:
         book_date = date(step["date"])
         try:
@@ -132,7 +132,7 @@ def token_script(doc: Dict[str, Any], case: Dict[str, Any]) -> List[Any]:
     rules = m.QueueRules.from_dict(case["rules"])
     store = m.InMemoryStore()
     tokens = m.Tokens(store)
-    results = []
+    results: List[Any] = []
     for step in case["steps"]:
         try:
             update = tokens.execute(

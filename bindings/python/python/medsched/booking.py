@@ -1,9 +1,9 @@
-"""Holds, bookings and the appointment lifecycle, event-sourced: the commands a desk or a
-patient portal sends, who sends them, the events a day book records, the holds and
-appointments those events build, the streams and change feed they are stored in, and the
+"""Holds, bookings and the appointment lifecycle: the commands a desk or a patient portal
+sends, who sends them, the holds and appointments the day book's events build (the events
+themselves are in ``medsched.events``), the streams they are stored in, collisions and the
 notifications they call for.
 
-Instants (``Command.start``, ``Event.at``, ``Appointment.booked_at``) are aware
+Instants (``Command.start``, ``Hold.expires_at``, ``Appointment.booked_at``) are aware
 :class:`~datetime.datetime` values, read back in UTC; book dates are
 :class:`~datetime.date` values.
 """
@@ -21,43 +21,24 @@ from .calendar import ConsultationMode
 __all__ = [
     "Actor",
     "ActorKind",
-    "AnyChange",
     "Appointment",
-    "AppointmentBooked",
-    "AppointmentCancelled",
-    "AppointmentCompleted",
-    "AppointmentConfirmed",
-    "AppointmentDeclined",
-    "AppointmentMoveAborted",
-    "AppointmentMoveVoided",
-    "AppointmentMovedOut",
-    "AppointmentNoShow",
-    "AppointmentRescheduled",
     "AppointmentStatus",
     "Book",
     "BookHold",
     "BookRequest",
     "BookingPolicy",
     "Cancel",
-    "Change",
     "Collision",
     "Command",
     "Complete",
     "Confirm",
     "Decline",
-    "Event",
     "ExpireHolds",
     "ExtendHold",
-    "FeedEntry",
     "FeedNotifications",
     "Hold",
-    "HoldExpired",
-    "HoldExtended",
-    "HoldPlaced",
-    "HoldReleased",
     "HoldRequest",
     "HoldStatus",
-    "LoadedStream",
     "MarkNoShow",
     "Notification",
     "NotificationKind",
@@ -197,10 +178,6 @@ class Hold(Record):
     """When it lapses (exclusive)."""
     status: HoldStatus
 
-    def is_active(self, now: datetime) -> bool:
-        """Whether the hold still occupies its slot at ``now`` (an aware datetime)."""
-        return self.status == HoldStatus.HELD and self.expires_at > now
-
 
 class AppointmentStatus(str, enum.Enum):
     """An appointment's place in its lifecycle: ``pending → confirmed | declined |
@@ -252,21 +229,6 @@ class Appointment(Record):
     """Why it was cancelled or declined."""
     confirmed_at: Optional[datetime] = None
     """When it was confirmed (when it was booked, for a type without confirmation)."""
-
-    def occupies(self) -> bool:
-        """Whether it occupies its slot on this day: neither declined, cancelled nor moved
-        to another day."""
-        status = AppointmentStatus(self.status)
-        return self.moved_to is None and status not in _ENDED
-
-    def is_upcoming(self) -> bool:
-        """Whether it is still to happen on this day: pending or confirmed, and not moved."""
-        status = AppointmentStatus(self.status)
-        return self.moved_to is None and status in _UPCOMING
-
-
-_ENDED = (AppointmentStatus.DECLINED, AppointmentStatus.CANCELLED)
-_UPCOMING = (AppointmentStatus.PENDING, AppointmentStatus.CONFIRMED)
 
 
 # --- commands ---------------------------------------------------------------------------
@@ -463,221 +425,6 @@ class BookRequest(Record):
     """The slot's start."""
 
 
-# --- events -----------------------------------------------------------------------------
-
-
-@dataclass
-class HoldPlaced(Record):
-    """Change: a slot was held."""
-
-    _serde: ClassVar[str] = "Change"
-    _tag = ("type", "hold_placed")
-
-    hold: Hold
-
-
-@dataclass
-class HoldExtended(Record):
-    """Change: a hold was given more time (e.g. payment in progress)."""
-
-    _serde: ClassVar[str] = "Change"
-    _tag = ("type", "hold_extended")
-
-    hold_id: str
-    previous_expires_at: datetime
-    """Its end before."""
-    expires_at: datetime
-    """Its new end."""
-
-
-@dataclass
-class HoldReleased(Record):
-    """Change: a hold was released before it lapsed."""
-
-    _serde: ClassVar[str] = "Change"
-    _tag = ("type", "hold_released")
-
-    hold_id: str
-    slot: SlotClaim
-    """The slot it frees."""
-
-
-@dataclass
-class HoldExpired(Record):
-    """Change: a hold lapsed and the expiry job ended it."""
-
-    _serde: ClassVar[str] = "Change"
-    _tag = ("type", "hold_expired")
-
-    hold_id: str
-    slot: SlotClaim
-    """The slot it frees."""
-
-
-@dataclass
-class AppointmentBooked(Record):
-    """Change: an appointment was booked (from a hold, directly, or moved here from another
-    day)."""
-
-    _serde: ClassVar[str] = "Change"
-    _tag = ("type", "appointment_booked")
-
-    appointment: Appointment
-    """The appointment as booked."""
-
-
-@dataclass
-class AppointmentConfirmed(Record):
-    """Change: staff confirmed a pending appointment."""
-
-    _serde: ClassVar[str] = "Change"
-    _tag = ("type", "appointment_confirmed")
-
-    appointment_id: str
-
-
-@dataclass
-class AppointmentDeclined(Record):
-    """Change: staff declined a pending appointment."""
-
-    _serde: ClassVar[str] = "Change"
-    _tag = ("type", "appointment_declined")
-
-    appointment_id: str
-    slot: SlotClaim
-    """The slot it frees."""
-    reason: Optional[str] = None
-
-
-@dataclass
-class AppointmentCancelled(Record):
-    """Change: the appointment was cancelled (the event's actor says by whom)."""
-
-    _serde: ClassVar[str] = "Change"
-    _tag = ("type", "appointment_cancelled")
-
-    appointment_id: str
-    slot: SlotClaim
-    """The slot it frees."""
-    reason: Optional[str] = None
-
-
-@dataclass
-class AppointmentCompleted(Record):
-    """Change: the appointment took place."""
-
-    _serde: ClassVar[str] = "Change"
-    _tag = ("type", "appointment_completed")
-
-    appointment_id: str
-
-
-@dataclass
-class AppointmentNoShow(Record):
-    """Change: the patient did not come."""
-
-    _serde: ClassVar[str] = "Change"
-    _tag = ("type", "appointment_no_show")
-
-    appointment_id: str
-
-
-@dataclass
-class AppointmentRescheduled(Record):
-    """Change: the appointment moved to another slot on the same day."""
-
-    _serde: ClassVar[str] = "Change"
-    _tag = ("type", "appointment_rescheduled")
-
-    appointment_id: str
-    from_: SlotClaim = field(metadata={"json": "from"})
-    """The slot it left (``"from"`` in JSON)."""
-    to: SlotClaim
-    """The slot it moved to."""
-
-
-@dataclass
-class AppointmentMovedOut(Record):
-    """Change: the appointment moved to another day, whose book has its
-    ``AppointmentBooked``."""
-
-    _serde: ClassVar[str] = "Change"
-    _tag = ("type", "appointment_moved_out")
-
-    appointment_id: str
-    to_date: date
-    """The day book it moved to."""
-    from_version: int
-    """The version of this day book the move read the appointment at."""
-    to: SlotClaim
-    """The slot it moved to."""
-
-
-@dataclass
-class AppointmentMoveAborted(Record):
-    """Change: a move to this day was booked here, but its old day refused to let it go; the
-    booking here is void and the appointment stays where it was."""
-
-    _serde: ClassVar[str] = "Change"
-    _tag = ("type", "appointment_move_aborted")
-
-    appointment_id: str
-    slot: SlotClaim
-    """The slot it frees here."""
-    back_to: date
-    """The day book the appointment stays on."""
-
-
-@dataclass
-class AppointmentMoveVoided(Record):
-    """Change, on the day an appointment is on: a move of it to another day that never
-    finished is void (the appointment itself does not change)."""
-
-    _serde: ClassVar[str] = "Change"
-    _tag = ("type", "appointment_move_voided")
-
-    appointment_id: str
-    copy_on: date
-    """The day book holding the void copy."""
-
-
-Change = Union[
-    HoldPlaced,
-    HoldExtended,
-    HoldReleased,
-    HoldExpired,
-    AppointmentBooked,
-    AppointmentConfirmed,
-    AppointmentDeclined,
-    AppointmentCancelled,
-    AppointmentCompleted,
-    AppointmentNoShow,
-    AppointmentRescheduled,
-    AppointmentMovedOut,
-    AppointmentMoveAborted,
-    AppointmentMoveVoided,
-]
-"""What happened to a day book, tagged by ``"type"`` in JSON (past tense)."""
-
-
-
-@dataclass
-class Event(Record):
-    """One fact in a stream's history: the tenant, the actor, the instant (the ``now`` of the
-    command) and the change, whose fields sit beside the envelope's in JSON."""
-
-    _serde: ClassVar[str] = "Event"
-
-    tenant: str
-    """The tenant (clinic, hospital) whose stream this is."""
-    actor: Actor
-    """Who caused it."""
-    at: datetime
-    """When it happened: the ``now`` the command was decided with."""
-    change: AnyChange = field(metadata={"flatten": True})
-    """What happened."""
-
-
 # --- storage ----------------------------------------------------------------------------
 
 
@@ -698,32 +445,6 @@ class StreamId(Record):
         """``"clinic-1/2026-03-02"``, or ``"clinic-1/2026-03-02/tokens/dr-asha"``."""
         text = f"{self.tenant}/{self.date.isoformat()}"
         return text if self.doctor_id is None else f"{text}/tokens/{self.doctor_id}"
-
-
-@dataclass
-class LoadedStream(Record):
-    """A stream as loaded: its events, oldest first, and its version (how many events it
-    holds; 0 for a stream never written)."""
-
-    _serde: ClassVar[str] = "LoadedStream"
-
-    events: List[Event]
-    version: int
-
-
-@dataclass
-class FeedEntry(Record):
-    """One event in a tenant's change feed, with its feed position and the stream and
-    stream version it was appended at."""
-
-    _serde: ClassVar[str] = "FeedEntry"
-
-    position: int
-    """Its position in the tenant's feed, increasing in append order."""
-    stream: StreamId
-    version: int
-    """The stream's version once it was appended (its 1-based index in the stream)."""
-    event: Event
 
 
 # --- collisions and notifications -------------------------------------------------------
@@ -791,11 +512,6 @@ class FeedNotifications(Record):
     position: int
 
 
-# Imported last, as modules: ``tokens`` and ``slots`` import this module's names, so either
-# side may be imported first. The annotations above that use them are read at decode time.
+# Imported last, as a module: ``slots`` imports this module's names, so either side may be
+# imported first. The annotation above that uses it is read at decode time.
 from . import slots as _slots  # noqa: E402
-from . import tokens as _tokens  # noqa: E402
-
-AnyChange = Union[Change, _tokens.TokenChange]
-"""What an event records: a day book's :data:`Change` or a token queue's ``TokenChange``
-(both tagged by ``"type"``)."""

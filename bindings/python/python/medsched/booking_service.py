@@ -10,18 +10,16 @@ from . import _native
 from ._codec import decode, encode, utc_text
 from .booking import (
     Actor,
-    AnyChange,
     Appointment,
     BookRequest,
     Collision,
     Command,
-    Event,
-    FeedEntry,
     FeedNotifications,
     Hold,
     HoldRequest,
     Notification,
 )
+from .events import AnyChange, Event, FeedEntry
 from .availability import PreparedOccupancy
 from .schedule import Schedule
 from .slots import Occupancy

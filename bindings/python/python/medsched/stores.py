@@ -8,7 +8,8 @@ from typing import List, Protocol, Tuple, Union, runtime_checkable
 
 from . import _native
 from ._codec import decode, encode
-from .booking import Event, FeedEntry, LoadedStream, StreamId
+from .booking import StreamId
+from .events import Event, FeedEntry, LoadedStream
 
 __all__ = ["EventStore", "InMemoryStore", "AnyStore", "check_event_store"]
 

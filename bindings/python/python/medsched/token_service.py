@@ -10,7 +10,8 @@ from typing import Any, List, Optional, Union
 
 from . import _native
 from ._codec import decode, encode, utc_text
-from .booking import Actor, Appointment, Event
+from .booking import Actor, Appointment
+from .events import Event
 from .schedule import Schedule
 from .stores import AnyStore, native_store
 from .tokens import (

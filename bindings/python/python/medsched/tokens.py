@@ -381,12 +381,6 @@ class Token(Record):
     reassigned_to: Optional[int] = None
     reassignments: List[Reassignment] = field(default_factory=list)
 
-    @property
-    def is_open(self) -> bool:
-        """Whether it is still in the day's line or with the doctor: not completed, not
-        cancelled."""
-        return self.state not in (TokenState.COMPLETED, TokenState.CANCELLED)
-
 
 # --- Changes (event.rs) ----------------------------------------------------------------
 

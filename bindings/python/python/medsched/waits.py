@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import ClassVar, List, Optional
 
 from . import _native
@@ -129,26 +129,6 @@ class WaitEstimate(Record):
     minutes: float
     p90_minutes: float
 
-    def expected_start(self, now: datetime) -> datetime:
-        """The expected instant the consultation starts: ``now + minutes``, to the
-        millisecond."""
-        return now + _minutes(self.minutes)
-
-    def p90_start(self, now: datetime) -> datetime:
-        """The instant by which 90% of such consultations have started: ``now +
-        p90_minutes``, to the millisecond."""
-        return now + _minutes(self.p90_minutes)
-
-
-def _minutes(minutes: float) -> timedelta:
-    """Minutes as a duration rounded to the millisecond, halves away from zero (as Rust's
-    ``f64::round``)."""
-    millis = math.floor(abs(minutes) * 60_000 + 0.5)
-    return timedelta(milliseconds=math.copysign(millis, minutes))
-
-
-# --- The doctor's past (durations.rs, rates.rs, history.rs) ----------------------------
-
 
 @dataclass
 class DurationPrior(Record):
@@ -170,16 +150,6 @@ class DurationPrior(Record):
     load_reference: float = 0.0
     days: int = 0
     consultations: int = 0
-
-    @property
-    def median_minutes(self) -> float:
-        """The median duration of a typical day, minutes."""
-        return math.exp(self.log_mean)
-
-    @property
-    def mean_minutes(self) -> float:
-        """The mean duration of a typical day, minutes."""
-        return math.exp(self.log_mean + 0.5 * self.log_sd * self.log_sd)
 
 
 @dataclass
