@@ -33,7 +33,7 @@ import contextlib
 import logging
 import os
 import uuid
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, AsyncIterator, Callable, Dict, List, Optional, Set, Tuple
 
 from fastapi import FastAPI, Header, Query, Request, WebSocket, WebSocketDisconnect
@@ -374,7 +374,7 @@ def create_app(
                 "called": token.called_at is not None,
                 "wait_minutes": None if wait is None else round(wait.minutes, 1),
                 "p90_minutes": None if wait is None else round(wait.p90_minutes, 1),
-                "expected_at": None if wait is None else _iso(wait.expected_start(at)),
+                "expected_at": None if wait is None else _iso(at + timedelta(minutes=wait.minutes)),
             })
         return {
             "doctor_id": day.doctor_id,
