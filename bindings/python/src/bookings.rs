@@ -45,6 +45,14 @@ impl DayBook {
         text(self.inner.appointments())
     }
 
+    fn hold(&self, hold_id: &str) -> Option<String> {
+        self.inner.hold(hold_id).map(text)
+    }
+
+    fn appointment(&self, appointment_id: &str) -> Option<String> {
+        self.inner.appointment(appointment_id).map(text)
+    }
+
     #[pyo3(signature = (now, except_id=None))]
     fn occupancy(&self, now: &str, except_id: Option<&str>) -> Result<String> {
         let now = instant("now", now)?;

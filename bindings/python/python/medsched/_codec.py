@@ -7,8 +7,8 @@ exactly what the Rust core would write and ``from_dict`` refuses what the core's
 refuses (with an :class:`~medsched.InvalidInputError` naming the field).
 
 Python values become JSON by their own type (aware ``datetime`` → RFC 3339 text in UTC,
-naive ``datetime`` → local wall-clock text, ``date``, ``time``, ``ZoneInfo``, enums, records, lists
-and dicts); JSON becomes Python values by the class's annotations.
+naive ``datetime`` → local wall-clock text, ``date``, ``time``, ``ZoneInfo``, enums, records,
+lists and dicts); JSON becomes Python values by the class's annotations.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ class Record:
         clinic (known zones, references, overlaps) are checked where the value is compiled:
         ``ClinicRules``, ``Availability``, ``Schedule``.
         """
-        text = _native.canonical(self._serde, json.dumps(encode(self)))
+        text = _native.canonical(self._serde, to_json(self))
         return typing.cast(Dict[str, Any], json.loads(text))
 
     @classmethod
@@ -75,7 +75,7 @@ class Record:
         Raises :class:`~medsched.InvalidInputError` naming the field for a value the core's
         JSON reader refuses (see ``to_dict``).
         """
-        text = _native.canonical(cls._serde, json.dumps(encode(data)))
+        text = _native.canonical(cls._serde, to_json(data))
         canonical = json.loads(text)
         if cls._tag is not None and canonical.get(cls._tag[0]) != cls._tag[1]:
             raise TypeError(
@@ -91,7 +91,7 @@ def from_dict(annotation: Any, data: Any) -> Any:
     ``Command``, ``Change`` or ``TokenCommand``) from the core's JSON form."""
     serde = _serde_name(annotation)
     if serde:
-        data = json.loads(_native.canonical(serde, json.dumps(encode(data))))
+        data = json.loads(_native.canonical(serde, to_json(data)))
     return decode(annotation, data)
 
 
@@ -116,6 +116,11 @@ def utc_text(value: datetime, what: str) -> str:
             f"{what} must be an aware datetime (with a tzinfo), got naive {value.isoformat()}"
         )
     return _instant(value)
+
+
+def to_json(value: Any) -> str:
+    """A Python value as the JSON text the native module reads."""
+    return json.dumps(encode(value))
 
 
 def encode(value: Any) -> Any:

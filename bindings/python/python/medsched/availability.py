@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union, overload
 
 from . import _native
-from ._codec import decode, encode, utc_text
+from ._codec import decode, to_json, utc_text
 from .calendar import Clinic, DoctorCalendar
 from .slots import Occupancy, Slot, SlotOptions, SlotRequest, UnavailableSlot
 from .timeline import Explanation, Interval
@@ -24,9 +24,6 @@ __all__ = [
 ]
 
 
-def _json(value: Any) -> str:
-    return json.dumps(encode(value))
-
 
 class ClinicRules:
     """A clinic's locations, rooms and holidays, validated and compiled once.
@@ -37,7 +34,7 @@ class ClinicRules:
     """
 
     def __init__(self, clinic: Clinic) -> None:
-        self._native = _native.ClinicRules(_json(clinic))
+        self._native = _native.ClinicRules(to_json(clinic))
 
     @classmethod
     def _wrap(cls, native: _native.ClinicRules) -> ClinicRules:
@@ -63,7 +60,7 @@ class PreparedOccupancy:
     """
 
     def __init__(self, occupancy: Occupancy) -> None:
-        self._native = _native.Occupancy(_json(occupancy))
+        self._native = _native.Occupancy(to_json(occupancy))
 
     @classmethod
     def _wrap(cls, native: _native.Occupancy) -> PreparedOccupancy:
@@ -88,7 +85,7 @@ def _occupancy(value: OccupancyArg) -> Union[str, _native.Occupancy, None]:
         return None
     if isinstance(value, PreparedOccupancy):
         return value._native
-    return _json(value)
+    return to_json(value)
 
 
 class Availability:
@@ -97,7 +94,7 @@ class Availability:
     field for a calendar the core refuses."""
 
     def __init__(self, rules: ClinicRules, calendar: DoctorCalendar) -> None:
-        self._native = _native.Availability(rules._native, _json(calendar))
+        self._native = _native.Availability(rules._native, to_json(calendar))
 
     @classmethod
     def _wrap(cls, native: _native.Availability) -> Availability:
@@ -137,9 +134,9 @@ class Availability:
         :class:`~medsched.Occupancy`, a :class:`PreparedOccupancy`, or ``None``). The slots
         stay in native memory until read (see :class:`SlotList`). Releases the GIL."""
         native = self._native.slots(
-            _json(request),
+            to_json(request),
             _occupancy(occupancy),
-            None if options is None else _json(options),
+            None if options is None else to_json(options),
         )
         return SlotSeries(native)
 
@@ -253,7 +250,7 @@ def first_available(
     """The first ``count`` bookable slots across doctors (each with what is taken of theirs,
     as for :meth:`Availability.slots`), earliest first. Releases the GIL."""
     pairs = [(a._native, _occupancy(o)) for a, o in doctors]
-    return SlotList(_native.first_available_slots(pairs, _json(request), count))
+    return SlotList(_native.first_available_slots(pairs, to_json(request), count))
 
 
 def slots_for_doctors(
@@ -266,6 +263,6 @@ def slots_for_doctors(
     released once, so a roster-wide search costs what the core costs."""
     pairs = [(a._native, _occupancy(o)) for a, o in doctors]
     found = _native.slots_for_doctors(
-        pairs, _json(request), None if options is None else _json(options)
+        pairs, to_json(request), None if options is None else to_json(options)
     )
     return [SlotSeries(series) for series in found]

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any, List, Optional, Tuple
 
 from . import _native
-from ._codec import decode, encode, utc_text
+from ._codec import decode, to_json, utc_text
 from .booking import (
     Actor,
     Appointment,
@@ -30,9 +30,6 @@ __all__ = ["Bookings", "DayBook", "decide", "notifications"]
 DEFAULT_MAX_ATTEMPTS = 64
 
 
-def _json(value: Any) -> str:
-    return json.dumps(encode(value))
-
 
 def _events(text: str) -> List[Event]:
     return [decode(Event, e) for e in json.loads(text)]
@@ -48,7 +45,7 @@ class DayBook:
     @classmethod
     def from_events(cls, events: List[Event]) -> DayBook:
         """The fold of a day's events, oldest first."""
-        return cls(_native.DayBook.from_events(_json(events)))
+        return cls(_native.DayBook.from_events(to_json(events)))
 
     @property
     def holds(self) -> List[Hold]:
@@ -62,11 +59,13 @@ class DayBook:
 
     def hold(self, hold_id: str) -> Optional[Hold]:
         """A hold by id."""
-        return next((h for h in self.holds if h.id == hold_id), None)
+        found = self._native.hold(hold_id)
+        return None if found is None else decode(Hold, json.loads(found))
 
     def appointment(self, appointment_id: str) -> Optional[Appointment]:
         """An appointment by id."""
-        return next((a for a in self.appointments if a.id == appointment_id), None)
+        found = self._native.appointment(appointment_id)
+        return None if found is None else decode(Appointment, json.loads(found))
 
     def occupancy(self, now: datetime, except_id: Optional[str] = None) -> Occupancy:
         """What the day's live appointments and holds take at ``now``, as slot searches read
@@ -111,8 +110,8 @@ class Bookings:
         """Decides any :data:`~medsched.Command` on the day book of ``book_date`` and appends
         its events: the book as the command left it and the new events."""
         book, events = self._native.execute(
-            schedule._native, _json(actor), utc_text(now, "now"), book_date.isoformat(),
-            _json(command),
+            schedule._native, to_json(actor), utc_text(now, "now"), book_date.isoformat(),
+            to_json(command),
         )
         return DayBook(book), _events(events)
 
@@ -122,8 +121,8 @@ class Bookings:
 
     def hold(self, schedule: Schedule, actor: Actor, now: datetime, request: HoldRequest) -> Hold:
         """Holds a slot for a patient until the hold expires (the policy's hold minutes)."""
-        text = self._native.hold(schedule._native, _json(actor), utc_text(now, "now"),
-                                 _json(request))
+        text = self._native.hold(schedule._native, to_json(actor), utc_text(now, "now"),
+                                 to_json(request))
         return decode(Hold, json.loads(text))
 
     def extend_hold(
@@ -131,7 +130,7 @@ class Bookings:
         minutes: Optional[int] = None,
     ) -> Hold:
         """Extends a live hold (by ``minutes``, or the policy's hold length)."""
-        text = self._native.extend_hold(schedule._native, _json(actor), utc_text(now, "now"),
+        text = self._native.extend_hold(schedule._native, to_json(actor), utc_text(now, "now"),
                                         book_date.isoformat(), hold_id, minutes)
         return decode(Hold, json.loads(text))
 
@@ -139,7 +138,7 @@ class Bookings:
         self, schedule: Schedule, actor: Actor, now: datetime, book_date: date, hold_id: str
     ) -> Hold:
         """Releases a hold before it expires."""
-        text = self._native.release_hold(schedule._native, _json(actor), utc_text(now, "now"),
+        text = self._native.release_hold(schedule._native, to_json(actor), utc_text(now, "now"),
                                          book_date.isoformat(), hold_id)
         return decode(Hold, json.loads(text))
 
@@ -147,7 +146,7 @@ class Bookings:
         self, schedule: Schedule, actor: Actor, now: datetime, first: date, last: date
     ) -> List[Hold]:
         """Records the expiry of every hold past its time on the dates ``first``..``last``."""
-        text = self._native.expire_holds(schedule._native, _json(actor), utc_text(now, "now"),
+        text = self._native.expire_holds(schedule._native, to_json(actor), utc_text(now, "now"),
                                          first.isoformat(), last.isoformat())
         return [decode(Hold, h) for h in json.loads(text)]
 
@@ -155,8 +154,8 @@ class Bookings:
         self, schedule: Schedule, actor: Actor, now: datetime, request: BookRequest
     ) -> Appointment:
         """Books a slot directly (no hold first)."""
-        text = self._native.book(schedule._native, _json(actor), utc_text(now, "now"),
-                                 _json(request))
+        text = self._native.book(schedule._native, to_json(actor), utc_text(now, "now"),
+                                 to_json(request))
         return decode(Appointment, json.loads(text))
 
     def book_hold(
@@ -164,7 +163,7 @@ class Bookings:
         appointment_id: str,
     ) -> Appointment:
         """Turns a live hold into an appointment."""
-        text = self._native.book_hold(schedule._native, _json(actor), utc_text(now, "now"),
+        text = self._native.book_hold(schedule._native, to_json(actor), utc_text(now, "now"),
                                       book_date.isoformat(), hold_id, appointment_id)
         return decode(Appointment, json.loads(text))
 
@@ -173,7 +172,7 @@ class Bookings:
         appointment_id: str, reason: Optional[str] = None,
     ) -> Appointment:
         text = self._native.appointment_action(
-            action, schedule._native, _json(actor), utc_text(now, "now"),
+            action, schedule._native, to_json(actor), utc_text(now, "now"),
             book_date.isoformat(), appointment_id, reason,
         )
         return decode(Appointment, json.loads(text))
@@ -219,7 +218,7 @@ class Bookings:
     ) -> Appointment:
         """Moves an appointment to a new start, on the same day or another (the policy's
         limits and notice apply to patients)."""
-        text = self._native.reschedule(schedule._native, _json(actor), utc_text(now, "now"),
+        text = self._native.reschedule(schedule._native, to_json(actor), utc_text(now, "now"),
                                        book_date.isoformat(), appointment_id,
                                        utc_text(start, "start"))
         return decode(Appointment, json.loads(text))
@@ -233,7 +232,7 @@ class Bookings:
         self, schedule: Schedule, actor: Actor, now: datetime, first: date, last: date
     ) -> List[Appointment]:
         """Repairs moves between days that a crashed writer left half done."""
-        text = self._native.void_unfinished_moves(schedule._native, _json(actor),
+        text = self._native.void_unfinished_moves(schedule._native, to_json(actor),
                                                   utc_text(now, "now"), first.isoformat(),
                                                   last.isoformat())
         return [decode(Appointment, a) for a in json.loads(text)]
@@ -275,12 +274,12 @@ def decide(
     command: Command,
 ) -> List[AnyChange]:
     """The pure decider: the changes ``command`` would make to ``book`` (nothing stored)."""
-    text = _native.decide_booking(schedule._native, book._native, _json(actor),
-                                  utc_text(now, "now"), book_date.isoformat(), _json(command))
+    text = _native.decide_booking(schedule._native, book._native, to_json(actor),
+                                  utc_text(now, "now"), book_date.isoformat(), to_json(command))
     return [decode(AnyChange, c) for c in json.loads(text)]
 
 
 def notifications(events: List[Event]) -> List[Notification]:
     """The messages a host sends for these events (booking received, confirmed, ...)."""
     return [decode(Notification, n) for n in json.loads(_native.booking_notifications(
-        _json(events)))]
+        to_json(events)))]

@@ -8,7 +8,7 @@ error's fields as a dict); the subclasses also expose those fields as attributes
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Dict, Optional
 
 __all__ = [
@@ -80,16 +80,13 @@ class SlotUnavailableError(MedschedError):
     code = "slot_unavailable"
 
     def __init__(self, message: str, details: Optional[Dict[str, Any]] = None) -> None:
+        from ._codec import decode
         from .slots import Unavailable
 
         super().__init__(message, details)
         self.doctor_id: str = self.details.get("doctor_id", "")
         start = self.details.get("start")
-        self.start: Optional[datetime] = (
-            datetime.fromisoformat(start.replace("Z", "+00:00")).astimezone(timezone.utc)
-            if isinstance(start, str)
-            else None
-        )
+        self.start: Optional[datetime] = decode(datetime, start) if isinstance(start, str) else None
         reason = self.details.get("reason")
         self.reason: Optional[Unavailable] = (
             Unavailable.from_dict(reason) if isinstance(reason, dict) else None

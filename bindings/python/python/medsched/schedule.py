@@ -8,7 +8,7 @@ from typing import List, Optional, Union
 from zoneinfo import ZoneInfo
 
 from . import _native
-from ._codec import decode, encode, utc_text
+from ._codec import decode, to_json, utc_text
 from .availability import Availability, ClinicRules
 from .calendar import Clinic, DoctorCalendar
 from .slots import AppointmentType
@@ -36,9 +36,9 @@ class Schedule:
         zone = book_time_zone.key if isinstance(book_time_zone, ZoneInfo) else book_time_zone
         self._native = _native.Schedule(
             tenant,
-            json.dumps(encode(clinic)),
-            json.dumps(encode(calendars)),
-            json.dumps(encode(appointment_types)),
+            to_json(clinic),
+            to_json(calendars),
+            to_json(appointment_types),
             zone,
         )
 
@@ -59,7 +59,7 @@ class Schedule:
     def set_calendar(self, calendar: DoctorCalendar) -> None:
         """Adds a doctor or replaces their rules (appointments already booked stay;
         ``Bookings.collisions`` lists those the new rules no longer allow)."""
-        self._native.set_calendar(json.dumps(encode(calendar)))
+        self._native.set_calendar(to_json(calendar))
 
     def availability(self, doctor_id: str) -> Availability:
         """A doctor's compiled availability (:class:`~medsched.NotFoundError` if unknown)."""

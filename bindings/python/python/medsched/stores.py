@@ -7,7 +7,7 @@ import json
 from typing import List, Protocol, Tuple, Union, runtime_checkable
 
 from . import _native
-from ._codec import decode, encode
+from ._codec import decode, to_json
 from .booking import StreamId
 from .events import Event, FeedEntry, LoadedStream
 
@@ -55,28 +55,28 @@ class InMemoryStore:
 
     def load(self, stream: StreamId) -> Tuple[int, List[str]]:
         """A stream's version and its events' JSON text (the protocol's form)."""
-        loaded = json.loads(self._native.load(_text(stream)))
+        loaded = json.loads(self._native.load(to_json(stream)))
         return int(loaded["version"]), [json.dumps(e) for e in loaded["events"]]
 
     def append(self, stream: StreamId, expected_version: int, events: List[str]) -> int:
         """Appends events' JSON text if the stream is at ``expected_version`` (else
         :class:`~medsched.ConflictError`); returns the new version."""
-        return self._native.append(_text(stream), expected_version, "[" + ",".join(events) + "]")
+        return self._native.append(to_json(stream), expected_version, "[" + ",".join(events) + "]")
 
     def feed(self, tenant: str, after: int, limit: int) -> List[Tuple[int, StreamId, int, str]]:
         """A tenant's events after position ``after`` (the protocol's form)."""
         return [
-            (e.position, e.stream, e.version, json.dumps(encode(e.event)))
-            for e in self.feed_entries(tenant, after, limit)
+            (e["position"], decode(StreamId, e["stream"]), e["version"], json.dumps(e["event"]))
+            for e in json.loads(self._native.feed(tenant, after, limit))
         ]
 
     def load_stream(self, stream: StreamId) -> LoadedStream:
         """A stream's events and version."""
-        return decode(LoadedStream, json.loads(self._native.load(_text(stream))))
+        return decode(LoadedStream, json.loads(self._native.load(to_json(stream))))
 
     def append_events(self, stream: StreamId, expected_version: int, events: List[Event]) -> int:
         """As :meth:`append`, for events as data classes."""
-        return self._native.append(_text(stream), expected_version, _text(events))
+        return self._native.append(to_json(stream), expected_version, to_json(events))
 
     def feed_entries(self, tenant: str, after: int = 0, limit: int = 100) -> List[FeedEntry]:
         """A tenant's events after position ``after``, as data classes."""
@@ -88,10 +88,6 @@ class InMemoryStore:
 
 AnyStore = Union[InMemoryStore, EventStore]
 """What a service accepts as its store."""
-
-
-def _text(value: object) -> str:
-    return json.dumps(encode(value))
 
 
 def _stream(text: str) -> StreamId:
@@ -115,7 +111,7 @@ class _Adapter:
         entries = self.store.feed(tenant, after, limit)
         parts = [
             '{"position": %d, "stream": %s, "version": %d, "event": %s}'
-            % (_count(position, "feed"), _text(stream), _count(version, "feed"), _texts([event]))
+            % (_count(position, "feed"), to_json(stream), _count(version, "feed"), _texts([event]))
             for position, stream, version, event in entries
         ]
         return "[" + ",".join(parts) + "]"

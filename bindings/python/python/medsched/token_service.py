@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any, List, Optional, Union
 
 from . import _native
-from ._codec import decode, encode, utc_text
+from ._codec import decode, to_json, utc_text
 from .booking import Actor, Appointment
 from .events import Event
 from .schedule import Schedule
@@ -41,9 +41,6 @@ __all__ = [
 DEFAULT_MAX_ATTEMPTS = 64
 
 
-def _json(value: Any) -> str:
-    return json.dumps(encode(value))
-
 
 def _token(text: Optional[str]) -> Optional[Token]:
     return None if text is None else decode(Token, json.loads(text))
@@ -63,7 +60,7 @@ class Queue:
     @classmethod
     def from_events(cls, events: List[Event]) -> Queue:
         """The fold of a queue's events, oldest first."""
-        return cls(_native.Queue.from_events(_json(events)))
+        return cls(_native.Queue.from_events(to_json(events)))
 
     @property
     def tokens(self) -> List[Token]:
@@ -130,19 +127,19 @@ class Queue:
 
     def next_number(self, rules: QueueRules) -> int:
         """The number the next automatic issue would get."""
-        return self._native.next_number(_json(rules))
+        return self._native.next_number(to_json(rules))
 
     def wait_snapshot(
         self, rules: QueueRules, session_id: str, now: datetime
     ) -> Optional[QueueSnapshot]:
         """One session's line at ``now`` as the estimators read it (``None`` for an unknown
         session)."""
-        text = self._native.wait_snapshot(_json(rules), session_id, utc_text(now, "now"))
+        text = self._native.wait_snapshot(to_json(rules), session_id, utc_text(now, "now"))
         return None if text is None else decode(QueueSnapshot, json.loads(text))
 
     def past_days(self, rules: QueueRules) -> List[PastDay]:
         """This (finished) day as history for the estimators, one per session."""
-        return [decode(PastDay, d) for d in json.loads(self._native.past_days(_json(rules)))]
+        return [decode(PastDay, d) for d in json.loads(self._native.past_days(to_json(rules)))]
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Queue):
@@ -187,7 +184,7 @@ class QueueEstimator:
 
     def estimate(self, snapshot: QueueSnapshot, history: DoctorHistory) -> List[WaitEstimate]:
         """One estimate per waiting token of the snapshot, in line order."""
-        text = _native.estimate_waits(self.name, _json(snapshot), _json(history))
+        text = _native.estimate_waits(self.name, to_json(snapshot), to_json(history))
         return [decode(WaitEstimate, e) for e in json.loads(text)]
 
     def __repr__(self) -> str:
@@ -207,7 +204,7 @@ class MovingAverageEstimator:
     def estimate(self, snapshot: QueueSnapshot, history: DoctorHistory) -> List[WaitEstimate]:
         """One estimate per waiting token of the snapshot, in line order."""
         text = _native.estimate_waits(
-            self.name, _json(snapshot), _json(history), self.window, self.p90_factor
+            self.name, to_json(snapshot), to_json(history), self.window, self.p90_factor
         )
         return [decode(WaitEstimate, e) for e in json.loads(text)]
 
@@ -230,7 +227,7 @@ class Tokens:
 
     def queue(self, day: QueueDay) -> Queue:
         """The queue of a doctor's day."""
-        return Queue(self._native.queue(_json(day)))
+        return Queue(self._native.queue(to_json(day)))
 
     def execute(
         self, day: QueueDay, rules: QueueRules, actor: Actor, now: datetime,
@@ -239,7 +236,7 @@ class Tokens:
         """Decides any :data:`~medsched.TokenCommand` (issue, check in, call next, start,
         complete, cancel, skip, mark late, recall, reinsert, reassign, move, meet link)."""
         return _update(self._native.execute(
-            _json(day), _json(rules), _json(actor), utc_text(now, "now"), _json(command)
+            to_json(day), to_json(rules), to_json(actor), utc_text(now, "now"), to_json(command)
         ))
 
     def issue(
@@ -249,7 +246,7 @@ class Tokens:
         """Issues a token (booked, walk-in, phone or emergency); a repeated request id
         returns the token already issued."""
         return _update(self._native.issue(
-            _json(day), _json(rules), _json(actor), utc_text(now, "now"), _json(request)
+            to_json(day), to_json(rules), to_json(actor), utc_text(now, "now"), to_json(request)
         ))
 
     def issue_for_appointment(
@@ -258,8 +255,8 @@ class Tokens:
     ) -> QueueUpdate:
         """Issues the token of a booked appointment, expected at its start."""
         return _update(self._native.issue_for_appointment(
-            schedule._native, _json(rules), _json(actor), utc_text(now, "now"),
-            _json(appointment),
+            schedule._native, to_json(rules), to_json(actor), utc_text(now, "now"),
+            to_json(appointment),
         ))
 
     def wait_estimates(
@@ -272,7 +269,7 @@ class Tokens:
         window = chosen.window if isinstance(chosen, MovingAverageEstimator) else None
         factor = chosen.p90_factor if isinstance(chosen, MovingAverageEstimator) else None
         text = self._native.wait_estimates(
-            _json(day), _json(rules), utc_text(now, "now"), _json(history), chosen.name,
+            to_json(day), to_json(rules), utc_text(now, "now"), to_json(history), chosen.name,
             window, factor,
         )
         return [decode(WaitEstimate, e) for e in json.loads(text)]
@@ -286,7 +283,7 @@ def decide_token(
 ) -> List[TokenChange]:
     """The pure token decider: the changes ``command`` would make (nothing stored)."""
     text = _native.decide_token_command(
-        queue._native, _json(rules), _json(actor), utc_text(now, "now"), _json(command)
+        queue._native, to_json(rules), to_json(actor), utc_text(now, "now"), to_json(command)
     )
     return [decode(TokenChange, c) for c in json.loads(text)]
 
@@ -297,7 +294,7 @@ def queue_notifications(
     """The messages for ``changes`` that turned a queue whose line was ``line_before`` into
     ``after``: your turn, missed, reassigned, and position updates to the first
     ``notify_next``."""
-    text = _native.token_notifications(line_before, after._native, _json(changes), notify_next)
+    text = _native.token_notifications(line_before, after._native, to_json(changes), notify_next)
     return [decode(QueueNotification, n) for n in json.loads(text)]
 
 

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import ClassVar, List, Optional
 
 from . import _native
-from ._codec import Record, decode, encode
+from ._codec import Record, decode, to_json
 from .tokens import TokenKind
 
 __all__ = [
@@ -215,7 +215,7 @@ class DoctorHistory(Record):
     def from_days(cls, days: List[PastDay]) -> DoctorHistory:
         """The history learnt from past days (see ``Queue.past_days``): recent durations,
         the duration model with its load effect, and the arrival and late-return rates."""
-        text = _native.history_from_days(json.dumps(encode(days)))
+        text = _native.history_from_days(to_json(days))
         return decode(cls, json.loads(text))
 
     @classmethod
