@@ -25,9 +25,11 @@ use std::time::Instant;
 use chrono::{DateTime, Duration, NaiveDate, Utc, Weekday};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use medsched::{
-    Actor, AppointmentStatus, AppointmentType, BookRequest, BookingPolicy, Bookings, Change,
-    Clinic, Command, Context, DayBook, DoctorCalendar, Event, EventStore, Id, InMemoryStore,
-    Location, Room, Schedule, Session, SessionSettings, StreamId, WeeklyTemplate, decide,
+    AppointmentType, BookingPolicy, Clinic, DoctorCalendar, Id, Location, Room, Session,
+    SessionSettings, WeeklyTemplate, booking::AppointmentStatus, booking::BookRequest,
+    booking::Bookings, booking::Command, booking::Context, booking::DayBook, booking::Schedule,
+    booking::decide, store::Actor, store::Change, store::Event, store::EventStore,
+    store::InMemoryStore, store::StreamId,
 };
 
 mod support;

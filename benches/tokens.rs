@@ -29,9 +29,10 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, NaiveDate, Utc};
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use medsched::{
-    Actor, ChannelQuota, ConsultationMode, Event, EventStore, InMemoryStore, Queue, QueueDay,
-    QueueRules, TokenCommand, TokenContext, TokenKind, TokenRequest, TokenSession, TokenState,
-    Tokens, decide_token,
+    ConsultationMode, store::Actor, store::Event, store::EventStore, store::InMemoryStore,
+    tokens::ChannelQuota, tokens::Context as TokenContext, tokens::Queue, tokens::QueueDay,
+    tokens::QueueRules, tokens::TokenCommand, tokens::TokenKind, tokens::TokenRequest,
+    tokens::TokenSession, tokens::TokenState, tokens::Tokens, tokens::decide as decide_token,
 };
 
 mod support;

@@ -18,8 +18,9 @@ use std::hint::black_box;
 use chrono::{DateTime, TimeDelta, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
 use medsched::{
-    Consultation, DoctorHistory, MovingAverageEstimator, PastDay, QueueEstimator, QueueSnapshot,
-    SkippedToken, TokenKind, WaitEstimator, WaitingToken,
+    tokens::TokenKind, wait::Consultation, wait::DoctorHistory, wait::MovingAverageEstimator,
+    wait::PastDay, wait::QueueEstimator, wait::QueueSnapshot, wait::SkippedToken,
+    wait::WaitEstimator, wait::WaitingToken,
 };
 
 fn at(minute: i64) -> DateTime<Utc> {

@@ -15,6 +15,9 @@ cargo fmt --all -- --check
 echo "== cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+echo "== no module cycles in the core"
+python3 scripts/module_cycles.py core/src > /dev/null
+
 echo "== Rust tests (unit, property, JSON vectors; benchmarks run once in test mode)"
 cargo test --workspace --all-targets --locked 2>&1 | tee -a "$log"
 

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::{Id, Result};
+use crate::Id;
 
 /// The clinic (or hospital, or chain) whose doctors medsched schedules.
 ///
@@ -35,19 +35,6 @@ pub struct Clinic {
     /// Days the clinic, or one of its locations, is closed.
     #[serde(default)]
     pub holidays: Vec<Holiday>,
-}
-
-impl Clinic {
-    /// Checks every location and holiday.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::InvalidInput`](crate::Error::InvalidInput) naming the first bad field: an
-    /// unknown time zone, a duplicate id, a room capacity of zero, a holiday ending before it
-    /// starts or a recurrence rule that does not parse.
-    pub fn validate(&self) -> Result<()> {
-        crate::availability::compile::compile_clinic(self).map(|_| ())
-    }
 }
 
 /// A place where doctors work, with its IANA time zone. Every wall-clock rule of a session

@@ -7,7 +7,7 @@
 //! takes `now` as an argument, so the same inputs always give the same answer.
 //!
 //! ```
-//! use medsched::*;
+//! use medsched::{booking::*, store::*, *};
 //! use chrono::{DateTime, NaiveDate, Utc, Weekday};
 //!
 //! let clinic = ClinicRules::new(&Clinic {
@@ -73,47 +73,31 @@ pub use chrono;
 pub use chrono_tz;
 
 mod availability;
-mod booking;
+pub mod booking;
 mod calendar;
+mod channel;
 mod clinic;
 mod error;
-mod exceptions;
 mod id;
 mod slots;
+pub mod store;
 mod timeline;
-mod tokens;
-mod wait;
+pub mod tokens;
+pub mod wait;
 
 pub use availability::{Availability, ClinicRules, MAX_RANGE_DAYS};
-pub use booking::{
-    Actor, ActorKind, Appointment, AppointmentStatus, BookRequest, BookingPolicy, Bookings, Change,
-    Collision, Command, Context, DayBook, Event, EventStore, FeedEntry, FeedNotifications, Hold,
-    HoldRequest, HoldStatus, InMemoryStore, LoadedStream, Notification, NotificationKind, Schedule,
-    SlotClaim, StreamId, check_event_store, decide, notifications,
-};
 pub use calendar::{
-    ConsultationMode, DoctorCalendar, Hours, ModeCapacity, Session, SessionSettings, WeeklyTemplate,
+    ConsultationMode, DateOverride, DoctorCalendar, Hours, Leave, LeaveStatus, ModeCapacity,
+    OverrideKind, Session, SessionSettings, Unavailability, WeeklyTemplate,
 };
 pub use clinic::{Clinic, Holiday, Location, Room};
-pub use error::{Error, PolicyRule, Problem, Result};
-pub use exceptions::{DateOverride, Leave, LeaveStatus, OverrideKind, Unavailability};
+pub use error::{Error, PolicyRule, Problem, Result, Unavailable};
 pub use id::Id;
 pub use slots::{
-    Alignment, AppointmentType, BusyTime, MAX_SEARCH_COUNT, Occupancy, Place, Reservation, Slot,
-    SlotOptions, SlotRequest, SlotSeries, Unavailable, UnavailableSlot, first_available,
+    Alignment, AppointmentType, BookingPolicy, BusyTime, MAX_SEARCH_COUNT, Occupancy, Place,
+    Reservation, Slot, SlotOptions, SlotRequest, SlotSeries, UnavailableSlot, first_available,
 };
 pub use timeline::{Explanation, Interval, RuleKind, RuleRef, Status};
-pub use tokens::{
-    ChannelQuota, Queue, QueueDay, QueueNotification, QueueNotificationKind, QueueRules,
-    QueueUpdate, Reassignment, Token, TokenChange, TokenCommand, TokenContext, TokenCounts,
-    TokenKind, TokenRequest, TokenSession, TokenState, Tokens, decide_token, queue_notifications,
-    validate_meet_link,
-};
-pub use wait::{
-    Consultation, DoctorHistory, DurationPrior, IssuedCounts, MovingAverageEstimator, PastDay,
-    QueueEstimator, QueueRates, QueueSnapshot, SkippedToken, WaitEstimate, WaitEstimator,
-    WaitingToken,
-};
 
 /// The README's examples, compiled and run as doctests.
 #[doc = include_str!("../../README.md")]

@@ -6,7 +6,10 @@ mod booking_support;
 
 use booking_support::*;
 use chrono::{DateTime, Utc};
-use medsched::{AppointmentStatus, BookRequest, Command, HoldRequest, PolicyRule, Unavailable};
+use medsched::{
+    PolicyRule, Unavailable, booking::AppointmentStatus, booking::BookRequest, booking::Command,
+    booking::HoldRequest,
+};
 
 // ---------------------------------------------------------------------------------------
 // Repeats: a host may send the same request again

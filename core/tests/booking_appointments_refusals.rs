@@ -6,7 +6,9 @@ mod booking_support;
 
 use booking_support::*;
 use chrono::Duration;
-use medsched::{BookRequest, Command, Error, HoldRequest, RuleKind, Unavailable};
+use medsched::{
+    Error, RuleKind, Unavailable, booking::BookRequest, booking::Command, booking::HoldRequest,
+};
 
 const NEXT_MON: &str = "2026-03-09";
 

@@ -20,8 +20,9 @@ use std::thread;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use medsched::{
-    Actor, Appointment, AppointmentStatus, Bookings, Change, Error, Event, EventStore, Hold,
-    HoldRequest, HoldStatus, InMemoryStore, Schedule, Unavailable,
+    Error, Unavailable, booking::Appointment, booking::AppointmentStatus, booking::Bookings,
+    booking::Hold, booking::HoldRequest, booking::HoldStatus, booking::Schedule, store::Actor,
+    store::Change, store::Event, store::EventStore, store::InMemoryStore,
 };
 
 mod concurrency_support;

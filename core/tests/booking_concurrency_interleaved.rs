@@ -10,9 +10,10 @@
 
 use chrono::{NaiveDate, Weekday};
 use medsched::{
-    Actor, AppointmentStatus, AppointmentType, Bookings, Clinic, DoctorCalendar, Error, Event,
-    EventStore, FeedEntry, Id, InMemoryStore, LoadedStream, Location, Schedule, Session, StreamId,
-    WeeklyTemplate,
+    AppointmentType, Clinic, DoctorCalendar, Error, Id, Location, Session, WeeklyTemplate,
+    booking::AppointmentStatus, booking::Bookings, booking::Schedule, store::Actor, store::Event,
+    store::EventStore, store::FeedEntry, store::InMemoryStore, store::LoadedStream,
+    store::StreamId,
 };
 
 mod concurrency_support;

@@ -7,8 +7,9 @@ mod booking_support;
 use booking_support::*;
 use chrono::{DateTime, NaiveDate, Utc};
 use medsched::{
-    Bookings, Change, Command, Event, EventStore, Id, InMemoryStore, Notification,
-    NotificationKind, Result, StreamId,
+    Id, Result, booking::Bookings, booking::Command, booking::Notification,
+    booking::NotificationKind, store::Change, store::Event, store::EventStore,
+    store::InMemoryStore, store::StreamId,
 };
 
 // ---------------------------------------------------------------------------------------
@@ -40,7 +41,7 @@ fn all_reminders(w: &World) -> Vec<Notification> {
 }
 
 /// The changes' notifications and the reminders, by `send_at` then id (as
-/// [`medsched::notifications`] orders one day book's).
+/// [`medsched::booking::notifications`] orders one day book's).
 fn all_notifications(w: &World) -> Vec<(String, NotificationKind, DateTime<Utc>)> {
     let mut all = change_notifications(w);
     all.extend(all_reminders(w));
@@ -86,7 +87,7 @@ fn a_booking_is_confirmed_at_once_and_reminded_24h_and_2h_ahead() {
     // The pure function gives both for one day book's events, with the same ids.
     let mut both = changes;
     both.extend(reminders);
-    assert_eq!(medsched::notifications(&w.events(day(MON))), both);
+    assert_eq!(medsched::booking::notifications(&w.events(day(MON))), both);
 }
 
 #[test]
@@ -254,7 +255,7 @@ fn a_move_to_another_day_is_notified_once_and_reminded_there() {
         ]
     );
     // Each day book's own notifications: Tuesday's arrival gives reminders only.
-    let tue: Vec<NotificationKind> = medsched::notifications(&w.events(day(TUE)))
+    let tue: Vec<NotificationKind> = medsched::booking::notifications(&w.events(day(TUE)))
         .into_iter()
         .map(|n| n.kind)
         .collect();
@@ -580,7 +581,7 @@ impl Gapped {
 }
 
 impl EventStore for Gapped {
-    fn load(&self, stream: &StreamId) -> Result<medsched::LoadedStream> {
+    fn load(&self, stream: &StreamId) -> Result<medsched::store::LoadedStream> {
         self.0.load(stream)
     }
 
@@ -588,7 +589,12 @@ impl EventStore for Gapped {
         self.0.append(stream, expected_version, events)
     }
 
-    fn feed(&self, tenant: &Id, after: u64, limit: usize) -> Result<Vec<medsched::FeedEntry>> {
+    fn feed(
+        &self,
+        tenant: &Id,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<medsched::store::FeedEntry>> {
         let inner_after = after.saturating_sub(7) / 10;
         let mut entries = self.0.feed(tenant, inner_after, limit)?;
         for e in &mut entries {
@@ -602,7 +608,7 @@ impl EventStore for Gapped {
 struct Flat(InMemoryStore);
 
 impl EventStore for Flat {
-    fn load(&self, stream: &StreamId) -> Result<medsched::LoadedStream> {
+    fn load(&self, stream: &StreamId) -> Result<medsched::store::LoadedStream> {
         self.0.load(stream)
     }
 
@@ -610,7 +616,12 @@ impl EventStore for Flat {
         self.0.append(stream, expected_version, events)
     }
 
-    fn feed(&self, tenant: &Id, after: u64, limit: usize) -> Result<Vec<medsched::FeedEntry>> {
+    fn feed(
+        &self,
+        tenant: &Id,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<medsched::store::FeedEntry>> {
         let mut entries = self.0.feed(tenant, after, limit)?;
         for e in &mut entries {
             e.position = 1;
@@ -621,9 +632,10 @@ impl EventStore for Flat {
 
 #[test]
 fn feed_positions_need_only_increase() {
-    medsched::check_event_store(&InMemoryStore::new(), "conformance").unwrap();
-    medsched::check_event_store(&Gapped(InMemoryStore::new()), "conformance").unwrap();
-    let e = medsched::check_event_store(&Flat(InMemoryStore::new()), "conformance").unwrap_err();
+    medsched::store::check_event_store(&InMemoryStore::new(), "conformance").unwrap();
+    medsched::store::check_event_store(&Gapped(InMemoryStore::new()), "conformance").unwrap();
+    let e =
+        medsched::store::check_event_store(&Flat(InMemoryStore::new()), "conformance").unwrap_err();
     assert!(e.contains("increasing positions"), "{e}");
 
     // Notifications read on from a gapped feed: none missed, none told twice.

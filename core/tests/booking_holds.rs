@@ -5,7 +5,9 @@
 mod booking_support;
 
 use booking_support::*;
-use medsched::{AppointmentStatus, HoldRequest, HoldStatus, PolicyRule, Unavailable};
+use medsched::{
+    PolicyRule, Unavailable, booking::AppointmentStatus, booking::HoldRequest, booking::HoldStatus,
+};
 
 // ---------------------------------------------------------------------------------------
 // Holds

@@ -9,7 +9,7 @@ mod booking_support;
 mod move_gates;
 
 use booking_support::*;
-use medsched::*;
+use medsched::booking::*;
 use move_gates::*;
 
 // ---------------------------------------------------------------------------------------

@@ -10,8 +10,9 @@ use std::sync::{Arc, Mutex};
 
 use booking_support::*;
 use medsched::{
-    AppointmentStatus, Bookings, Change, Error, Event, EventStore, FeedEntry, Id, InMemoryStore,
-    LoadedStream, Result, Schedule, StreamId,
+    Error, Id, Result, booking::AppointmentStatus, booking::Bookings, booking::Schedule,
+    store::Change, store::Event, store::EventStore, store::FeedEntry, store::InMemoryStore,
+    store::LoadedStream, store::StreamId,
 };
 
 type Pred = Box<dyn Fn(&StreamId, &[Event]) -> bool + Send>;
@@ -90,7 +91,10 @@ fn booked_on(date: &str) -> (Bookings<Hooked>, Schedule, Hooked) {
 
 /// The records of `a-1` that occupy a slot, over Monday to Wednesday; and a check that a
 /// lookup from every day holding a record of it finds the same current record.
-fn settled(bookings: &Bookings<Hooked>, schedule: &Schedule) -> Vec<medsched::Appointment> {
+fn settled(
+    bookings: &Bookings<Hooked>,
+    schedule: &Schedule,
+) -> Vec<medsched::booking::Appointment> {
     let mut live = Vec::new();
     let mut found = Vec::new();
     for date in [MON, TUE, WED] {
@@ -113,7 +117,7 @@ fn mover(
     bookings: Bookings<Hooked>,
     from: &str,
     to: (&str, &str),
-) -> Result<medsched::Appointment> {
+) -> Result<medsched::booking::Appointment> {
     let schedule = schedule(TENANT);
     bookings.reschedule(&schedule, &pat1(), now(), day(from), "a-1", at(to.0, to.1))
 }
@@ -238,7 +242,7 @@ impl Dying {
 }
 
 impl EventStore for Dying {
-    fn load(&self, stream: &StreamId) -> Result<medsched::LoadedStream> {
+    fn load(&self, stream: &StreamId) -> Result<medsched::store::LoadedStream> {
         self.inner.load(stream)
     }
 
@@ -256,7 +260,12 @@ impl EventStore for Dying {
         }
     }
 
-    fn feed(&self, tenant: &Id, after: u64, limit: usize) -> Result<Vec<medsched::FeedEntry>> {
+    fn feed(
+        &self,
+        tenant: &Id,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<medsched::store::FeedEntry>> {
         self.inner.feed(tenant, after, limit)
     }
 }

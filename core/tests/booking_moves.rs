@@ -6,8 +6,8 @@ mod booking_support;
 
 use booking_support::*;
 use medsched::{
-    AppointmentStatus, AppointmentType, Bookings, Change, Command, InMemoryStore, PolicyRule,
-    Schedule, Unavailable,
+    AppointmentType, PolicyRule, Unavailable, booking::AppointmentStatus, booking::Bookings,
+    booking::Command, booking::Schedule, store::Change, store::InMemoryStore,
 };
 
 // ---------------------------------------------------------------------------------------

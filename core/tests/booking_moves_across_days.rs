@@ -5,7 +5,9 @@
 mod booking_support;
 
 use booking_support::*;
-use medsched::{AppointmentStatus, Change, Command, RuleKind, Unavailable};
+use medsched::{
+    RuleKind, Unavailable, booking::AppointmentStatus, booking::Command, store::Change,
+};
 
 #[test]
 fn a_reschedule_to_another_day_moves_the_appointment_between_day_books() {

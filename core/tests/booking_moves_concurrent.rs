@@ -5,9 +5,10 @@ mod booking_support;
 
 use booking_support::*;
 use medsched::{
-    Actor, Appointment, AppointmentStatus, AppointmentType, BookingPolicy, Bookings, Change,
-    Command, DayBook, Event, EventStore, Id, InMemoryStore, Leave, LeaveStatus, NotificationKind,
-    PolicyRule, Result, Schedule, StreamId, Unavailable,
+    AppointmentType, BookingPolicy, Id, Leave, LeaveStatus, PolicyRule, Result, Unavailable,
+    booking::Appointment, booking::AppointmentStatus, booking::Bookings, booking::Command,
+    booking::DayBook, booking::NotificationKind, booking::Schedule, store::Actor, store::Change,
+    store::Event, store::EventStore, store::InMemoryStore, store::StreamId,
 };
 
 // ---------------------------------------------------------------------------------------
@@ -61,7 +62,7 @@ impl Interfering {
 }
 
 impl EventStore for Interfering {
-    fn load(&self, stream: &StreamId) -> Result<medsched::LoadedStream> {
+    fn load(&self, stream: &StreamId) -> Result<medsched::store::LoadedStream> {
         self.inner.load(stream)
     }
 
@@ -76,7 +77,12 @@ impl EventStore for Interfering {
         Ok(version)
     }
 
-    fn feed(&self, tenant: &Id, after: u64, limit: usize) -> Result<Vec<medsched::FeedEntry>> {
+    fn feed(
+        &self,
+        tenant: &Id,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<medsched::store::FeedEntry>> {
         self.inner.feed(tenant, after, limit)
     }
 }
@@ -87,7 +93,7 @@ fn a_writer_that_loses_the_race_is_refused_after_a_retry() {
     let bookings = Bookings::new(Interfering::new());
     let stream = StreamId::new(TENANT, day(MON));
     // Pat 2 books Monday 09:00 between Pat 1's load and append.
-    let ctx = medsched::Context {
+    let ctx = medsched::booking::Context {
         schedule: &schedule,
         date: day(MON),
         actor: &pat2(),
@@ -100,7 +106,7 @@ fn a_writer_that_loses_the_race_is_refused_after_a_retry() {
         appointment_type_id: "consult".into(),
         start: at(MON, "09:00"),
     };
-    let change = medsched::decide(&DayBook::new(), &rival, &ctx)
+    let change = medsched::booking::decide(&DayBook::new(), &rival, &ctx)
         .unwrap()
         .remove(0);
     let event = Event {
@@ -128,7 +134,7 @@ fn a_writer_that_loses_the_race_is_refused_after_a_retry() {
     assert_eq!(ids, ["a-2"]);
 
     // The same race for another slot: the retry books it.
-    let change = medsched::decide(
+    let change = medsched::booking::decide(
         &book,
         &Command::Book {
             appointment_id: "a-3".into(),
@@ -330,7 +336,7 @@ fn after_an_aborted_move_the_appointment_can_move_to_that_day_again() {
     // At 08:30 the patient moves it to Tuesday (11:00 is far enough ahead). Between the two
     // steps, staff move it to Monday 09:00 on its day: too close for the patient's move now.
     let moment = at(MON, "08:30");
-    let ctx = medsched::Context {
+    let ctx = medsched::booking::Context {
         schedule: &schedule,
         date: day(MON),
         actor: &staff(),
@@ -341,7 +347,9 @@ fn after_an_aborted_move_the_appointment_can_move_to_that_day_again() {
         appointment_id: "a-1".into(),
         start: at(MON, "09:00"),
     };
-    let change = medsched::decide(&mon, &earlier, &ctx).unwrap().remove(0);
+    let change = medsched::booking::decide(&mon, &earlier, &ctx)
+        .unwrap()
+        .remove(0);
     bookings.store().plan(
         When::After,
         StreamId::new(TENANT, day(TUE)),

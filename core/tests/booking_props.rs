@@ -54,7 +54,9 @@
 
 mod booking_model;
 
-use medsched::{DayBook, Event, EventStore, SlotClaim, StreamId};
+use medsched::{
+    booking::DayBook, booking::SlotClaim, store::Event, store::EventStore, store::StreamId,
+};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 

@@ -6,9 +6,10 @@ mod booking_support;
 
 use booking_support::*;
 use medsched::{
-    AppointmentStatus, AppointmentType, BookRequest, BookingPolicy, Bookings, Collision,
-    DoctorCalendar, Error, Id, InMemoryStore, Leave, LeaveStatus, NotificationKind, PolicyRule,
-    RuleKind, Schedule, Unavailability, Unavailable,
+    AppointmentType, BookingPolicy, DoctorCalendar, Error, Id, Leave, LeaveStatus, PolicyRule,
+    RuleKind, Unavailability, Unavailable, booking::AppointmentStatus, booking::BookRequest,
+    booking::Bookings, booking::Collision, booking::NotificationKind, booking::Schedule,
+    store::InMemoryStore,
 };
 
 impl World {

@@ -6,7 +6,8 @@ mod booking_support;
 
 use booking_support::*;
 use medsched::{
-    Bookings, Change, Command, DayBook, Event, EventStore, Id, InMemoryStore, SlotClaim, StreamId,
+    Id, booking::Bookings, booking::Command, booking::DayBook, booking::SlotClaim, store::Change,
+    store::Event, store::EventStore, store::InMemoryStore, store::StreamId,
 };
 
 // ---------------------------------------------------------------------------------------
@@ -212,7 +213,7 @@ fn events_round_trip_through_json() {
         assert_eq!(value["tenant"], TENANT);
         assert!(value["actor"]["kind"].is_string());
         let entry_json = serde_json::to_value(entry).unwrap();
-        let entry_back: medsched::FeedEntry = serde_json::from_value(entry_json).unwrap();
+        let entry_back: medsched::store::FeedEntry = serde_json::from_value(entry_json).unwrap();
         assert_eq!(&entry_back, entry);
     }
 }

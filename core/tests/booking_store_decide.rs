@@ -6,7 +6,10 @@ mod booking_support;
 
 use booking_support::*;
 use chrono::{DateTime, Utc};
-use medsched::{Actor, AppointmentStatus, Command, DayBook, Error, HoldStatus};
+use medsched::{
+    Error, booking::AppointmentStatus, booking::Command, booking::DayBook, booking::HoldStatus,
+    store::Actor,
+};
 
 // ---------------------------------------------------------------------------------------
 // Replay and decide
@@ -124,7 +127,7 @@ fn every_day_book_replays_to_what_execute_returned() {
         .unwrap();
     assert!(events.is_empty());
     assert_eq!(book, last);
-    let ctx = medsched::Context {
+    let ctx = medsched::booking::Context {
         schedule: &w.schedule,
         date: day(MON),
         actor: &pat1(),
@@ -137,8 +140,11 @@ fn every_day_book_replays_to_what_execute_returned() {
         appointment_type_id: "consult".into(),
         start: at(MON, "11:30"),
     };
-    let first = medsched::decide(&last, &command, &ctx).unwrap();
-    assert_eq!(medsched::decide(&last, &command, &ctx).unwrap(), first);
+    let first = medsched::booking::decide(&last, &command, &ctx).unwrap();
+    assert_eq!(
+        medsched::booking::decide(&last, &command, &ctx).unwrap(),
+        first
+    );
     assert_eq!(w.replay(day(MON)), last, "decide wrote nothing");
 }
 
@@ -250,13 +256,13 @@ fn decide_refuses_a_start_or_now_outside_the_years_computed() {
         .unwrap();
     let book = w.replay(day(MON));
     let decide = |command: &Command, now: DateTime<Utc>, actor: &Actor| {
-        let ctx = medsched::Context {
+        let ctx = medsched::booking::Context {
             schedule: &w.schedule,
             date: day(MON),
             actor,
             now,
         };
-        medsched::decide(&book, command, &ctx)
+        medsched::booking::decide(&book, command, &ctx)
     };
     for extreme in extremes() {
         let with_start = [

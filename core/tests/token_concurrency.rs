@@ -18,9 +18,10 @@ use std::thread;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use medsched::{
-    Actor, Change, Error, Event, EventStore, InMemoryStore, Queue, QueueDay, QueueRules,
-    QueueUpdate, TokenChange, TokenCommand, TokenKind, TokenRequest, TokenSession, TokenState,
-    Tokens,
+    Error, store::Actor, store::Change, store::Event, store::EventStore, store::InMemoryStore,
+    tokens::Queue, tokens::QueueDay, tokens::QueueRules, tokens::QueueUpdate, tokens::TokenChange,
+    tokens::TokenCommand, tokens::TokenKind, tokens::TokenRequest, tokens::TokenSession,
+    tokens::TokenState, tokens::Tokens,
 };
 
 mod racy_store;

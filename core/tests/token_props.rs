@@ -52,8 +52,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::Duration;
 use medsched::{
-    Actor, Change, Error, EventStore, Id, InMemoryStore, Queue, QueueRules, QueueUpdate, TokenKind,
-    TokenRequest, TokenSession, TokenState, Tokens,
+    Error, Id, store::Actor, store::Change, store::EventStore, store::InMemoryStore, tokens::Queue,
+    tokens::QueueRules, tokens::QueueUpdate, tokens::TokenKind, tokens::TokenRequest,
+    tokens::TokenSession, tokens::TokenState, tokens::Tokens,
 };
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
@@ -165,7 +166,7 @@ fn check_outcome(
 fn check_refusal(
     run: &Run,
     error: &Error,
-    events: &[medsched::Event],
+    events: &[medsched::store::Event],
     version: u64,
     context: &str,
 ) -> Result<(), TestCaseError> {
@@ -193,7 +194,7 @@ fn check_refusal(
 
 /// The stored events replay to the update's queue, whole and change by change.
 fn check_replay(
-    events: &[medsched::Event],
+    events: &[medsched::store::Event],
     queue: &Queue,
     context: &str,
 ) -> Result<(), TestCaseError> {

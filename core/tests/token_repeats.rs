@@ -1,7 +1,7 @@
 //! Repeats and edge cases of the token desk: retried issues and reassignments, appointments
 //! moved within the day, emergencies after hours, meet links during a consultation.
 
-use medsched::*;
+use medsched::{store::*, tokens::*, *};
 use token_support::{day, t};
 
 mod token_support;

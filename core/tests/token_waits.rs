@@ -1,7 +1,7 @@
 //! Wait estimates from a real token queue: what the estimator is shown, and the history a
 //! day's queue leaves.
 
-use medsched::*;
+use medsched::{store::*, tokens::*, wait::*};
 use token_support::{day, rules, t};
 
 mod token_support;

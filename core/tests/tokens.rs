@@ -1,7 +1,7 @@
 //! Token queue scenarios: issue, limits, the line, every action, notifications, replay.
 
 use chrono::{DateTime, Utc};
-use medsched::*;
+use medsched::{booking::*, store::*, tokens::*, *};
 use token_support::{day, rules, t};
 
 mod token_support;

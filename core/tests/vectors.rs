@@ -8,10 +8,12 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use medsched::{
-    Actor, AppointmentType, Availability, Bookings, Clinic, ClinicRules, Command, DayBook,
-    DoctorCalendar, DoctorHistory, Error, EventStore, InMemoryStore, MovingAverageEstimator,
-    Occupancy, PastDay, Queue, QueueDay, QueueEstimator, QueueRules, QueueSnapshot, Schedule,
-    SlotOptions, SlotRequest, StreamId, TokenCommand, Tokens, WaitEstimator, first_available,
+    AppointmentType, Availability, Clinic, ClinicRules, DoctorCalendar, Error, Occupancy,
+    SlotOptions, SlotRequest, booking::Bookings, booking::Command, booking::DayBook,
+    booking::Schedule, first_available, store::Actor, store::EventStore, store::InMemoryStore,
+    store::StreamId, tokens::Queue, tokens::QueueDay, tokens::QueueRules, tokens::TokenCommand,
+    tokens::Tokens, wait::DoctorHistory, wait::MovingAverageEstimator, wait::PastDay,
+    wait::QueueEstimator, wait::QueueSnapshot, wait::WaitEstimator,
 };
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};

@@ -20,9 +20,10 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use medsched::{
-    Consultation, DoctorHistory, DurationPrior, IssuedCounts, MovingAverageEstimator, PastDay,
-    QueueEstimator, QueueRates, QueueSnapshot, SkippedToken, TokenKind, WaitEstimate,
-    WaitEstimator, WaitingToken,
+    tokens::TokenKind, wait::Consultation, wait::DoctorHistory, wait::DurationPrior,
+    wait::IssuedCounts, wait::MovingAverageEstimator, wait::PastDay, wait::QueueEstimator,
+    wait::QueueRates, wait::QueueSnapshot, wait::SkippedToken, wait::WaitEstimate,
+    wait::WaitEstimator, wait::WaitingToken,
 };
 use proptest::prelude::*;
 

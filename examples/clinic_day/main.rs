@@ -22,7 +22,7 @@
 //!    refused, the hold booked, a reschedule refused by a holiday then made, leave approved
 //!    and the appointments it collides with, a cancellation, the notifications due, and the
 //!    audit timeline from the change feed;
-//! 6. the token desk ([`Tokens`](medsched::Tokens)): Dr Menon's Monday morning by token
+//! 6. the token desk ([`Tokens`](medsched::tokens::Tokens)): Dr Menon's Monday morning by token
 //!    number, with a booked token, walk-ins, a reserved number, a phone video consult, an
 //!    emergency, a skip, a late arrival reinserted, a manual reorder, the board and the
 //!    messages to send.
@@ -38,10 +38,11 @@ mod token_desk;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
 use medsched::{
-    Actor, AppointmentType, Availability, BookRequest, Bookings, Clinic, DateOverride,
-    DoctorCalendar, HoldRequest, Holiday, Hours, InMemoryStore, Interval, Leave, LeaveStatus,
-    Location, NotificationKind, Occupancy, OverrideKind, Result, Room, RuleKind, Schedule, Session,
-    SlotOptions, SlotRequest, Status, Unavailability, WeeklyTemplate, first_available,
+    AppointmentType, Availability, Clinic, DateOverride, DoctorCalendar, Holiday, Hours, Interval,
+    Leave, LeaveStatus, Location, Occupancy, OverrideKind, Result, Room, RuleKind, Session,
+    SlotOptions, SlotRequest, Status, Unavailability, WeeklyTemplate, booking::BookRequest,
+    booking::Bookings, booking::HoldRequest, booking::NotificationKind, booking::Schedule,
+    first_available, store::Actor, store::InMemoryStore,
 };
 
 const LOCATION: &str = "kochi";

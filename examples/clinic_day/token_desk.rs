@@ -2,10 +2,11 @@
 
 use chrono::{DateTime, Duration, Utc};
 use medsched::{
-    Actor, Bookings, ChannelQuota, ConsultationMode, DoctorHistory, InMemoryStore,
-    MovingAverageEstimator, PastDay, Queue, QueueDay, QueueEstimator, QueueNotification,
-    QueueRules, QueueUpdate, Result, Schedule, TokenCommand, TokenKind, TokenRequest, TokenSession,
-    Tokens,
+    ConsultationMode, Result, booking::Bookings, booking::Schedule, store::Actor,
+    store::InMemoryStore, tokens::ChannelQuota, tokens::Queue, tokens::QueueDay,
+    tokens::QueueNotification, tokens::QueueRules, tokens::QueueUpdate, tokens::TokenCommand,
+    tokens::TokenKind, tokens::TokenRequest, tokens::TokenSession, tokens::Tokens,
+    wait::DoctorHistory, wait::MovingAverageEstimator, wait::PastDay, wait::QueueEstimator,
 };
 
 use super::{TENANT, at, day, hm};

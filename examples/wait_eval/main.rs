@@ -30,8 +30,8 @@ use std::time::Instant;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use medsched::{
-    DoctorHistory, MovingAverageEstimator, QueueEstimator, QueueSnapshot, WaitEstimate,
-    WaitEstimator,
+    wait::DoctorHistory, wait::MovingAverageEstimator, wait::QueueEstimator, wait::QueueSnapshot,
+    wait::WaitEstimate, wait::WaitEstimator,
 };
 
 use crate::rng::{Rng, seed_of};

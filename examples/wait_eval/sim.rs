@@ -5,7 +5,8 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use medsched::{
-    Consultation, IssuedCounts, PastDay, QueueSnapshot, SkippedToken, TokenKind, WaitingToken,
+    tokens::TokenKind, wait::Consultation, wait::IssuedCounts, wait::PastDay, wait::QueueSnapshot,
+    wait::SkippedToken, wait::WaitingToken,
 };
 
 use crate::rng::Rng;

@@ -3,8 +3,9 @@
 use std::sync::Arc;
 
 use medsched::{
-    Actor, BookRequest, Bookings as CoreBookings, Command, Context, DayBook as CoreDayBook, Event,
-    HoldRequest, decide, notifications,
+    booking::BookRequest, booking::Bookings as CoreBookings, booking::Command, booking::Context,
+    booking::DayBook as CoreDayBook, booking::HoldRequest, booking::decide, booking::notifications,
+    store::Actor, store::Event,
 };
 use pyo3::prelude::*;
 
@@ -110,7 +111,7 @@ pub struct Bookings {
 
 /// The common arguments of a booking call, read.
 struct Call {
-    schedule: Arc<medsched::Schedule>,
+    schedule: Arc<medsched::booking::Schedule>,
     actor: Actor,
     now: chrono::DateTime<chrono::Utc>,
 }

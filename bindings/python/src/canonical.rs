@@ -1,6 +1,6 @@
 //! `canonical(type_name, json)`: a value's JSON as the core reads and writes it.
 
-use medsched::*;
+use medsched::{booking::*, store::*, tokens::*, wait::*, *};
 use pyo3::prelude::*;
 
 use crate::errors::Result;

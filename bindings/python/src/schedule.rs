@@ -4,7 +4,7 @@ use std::sync::{Arc, RwLock};
 
 use medsched::{
     Availability as CoreAvailability, Clinic, ClinicRules as CoreClinicRules, DoctorCalendar,
-    Occupancy, Schedule as CoreSchedule, SlotOptions, SlotRequest, first_available,
+    Occupancy, SlotOptions, SlotRequest, booking::Schedule as CoreSchedule, first_available,
 };
 use pyo3::prelude::*;
 

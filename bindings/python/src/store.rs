@@ -5,8 +5,8 @@ use std::cell::RefCell;
 use std::sync::Arc;
 
 use medsched::{
-    Error, Event, EventStore, FeedEntry, Id, InMemoryStore, LoadedStream, Problem, StreamId,
-    check_event_store,
+    Error, Id, Problem, store::Event, store::EventStore, store::FeedEntry, store::InMemoryStore,
+    store::LoadedStream, store::StreamId, store::check_event_store,
 };
 use pyo3::exceptions::PyAssertionError;
 use pyo3::prelude::*;

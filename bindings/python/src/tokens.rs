@@ -3,10 +3,12 @@
 use std::sync::Arc;
 
 use medsched::{
-    Actor, Appointment, DoctorHistory, Event, MovingAverageEstimator, PastDay, Queue as CoreQueue,
-    QueueDay, QueueEstimator, QueueRules, QueueSnapshot, TokenChange, TokenCommand, TokenContext,
-    TokenRequest, Tokens as CoreTokens, WaitEstimator, decide_token, queue_notifications,
-    validate_meet_link,
+    booking::Appointment, store::Actor, store::Event, tokens::Context as TokenContext,
+    tokens::Queue as CoreQueue, tokens::QueueDay, tokens::QueueRules, tokens::TokenChange,
+    tokens::TokenCommand, tokens::TokenRequest, tokens::Tokens as CoreTokens,
+    tokens::decide as decide_token, tokens::notifications as queue_notifications,
+    tokens::validate_meet_link, wait::DoctorHistory, wait::MovingAverageEstimator, wait::PastDay,
+    wait::QueueEstimator, wait::QueueSnapshot, wait::WaitEstimator,
 };
 use pyo3::prelude::*;
 
@@ -262,7 +264,7 @@ impl Desk {
 /// `(Queue, Token JSON or None, Event JSON list, QueueNotification JSON list)`.
 type Update = (Queue, Option<String>, String, String);
 
-fn update(update: medsched::QueueUpdate) -> Update {
+fn update(update: medsched::tokens::QueueUpdate) -> Update {
     (
         Queue::new(update.queue),
         update.token.as_ref().map(text),

@@ -92,8 +92,10 @@ impl std::fmt::Debug for ClinicRules {
 /// # Example
 ///
 /// ```
-/// use medsched::{Availability, Clinic, ClinicRules, DoctorCalendar, Location, Session,
-///     WeeklyTemplate, RuleKind, Status};
+/// use medsched::{
+///     Availability, Clinic, ClinicRules, DoctorCalendar, Location, RuleKind, Session, Status,
+///     WeeklyTemplate,
+/// };
 /// use chrono::{DateTime, Utc, Weekday};
 ///
 /// let clinic = ClinicRules::new(&Clinic {
@@ -381,4 +383,17 @@ fn same_decision(a: &Interval, b: &Interval) -> bool {
         && a.location_id == b.location_id
         && a.room_id == b.room_id
         && a.tentative_leave_id == b.tentative_leave_id
+}
+
+impl Clinic {
+    /// Checks every location and holiday.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) naming the first bad field: an
+    /// unknown time zone, a duplicate id, a room capacity of zero, a holiday ending before it
+    /// starts or a recurrence rule that does not parse.
+    pub fn validate(&self) -> Result<()> {
+        compile::compile_clinic(self).map(|_| ())
+    }
 }

@@ -4,8 +4,8 @@
 use chrono::{DateTime, Duration, Utc};
 
 use crate::{
-    Availability, DayBook, Error, Problem, Result, SlotClaim, SlotOptions, SlotRequest, Status,
-    Unavailable,
+    Availability, Error, Problem, Result, SlotOptions, SlotRequest, Status, Unavailable,
+    booking::DayBook, booking::SlotClaim,
 };
 
 use super::Context;

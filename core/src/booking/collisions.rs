@@ -6,8 +6,9 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    Alignment, Appointment, AppointmentType, Availability, Bookings, DayBook, EventStore,
-    Occupancy, Result, RuleKind, Schedule, SlotOptions, SlotRequest, Status, Unavailable,
+    Alignment, AppointmentType, Availability, Occupancy, Result, RuleKind, SlotOptions,
+    SlotRequest, Status, Unavailable, booking::Appointment, booking::Bookings, booking::DayBook,
+    booking::Schedule, store::EventStore,
 };
 
 /// An upcoming appointment the current rules no longer allow, and why: for staff to move

@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::Id;
 
-/// An intent to change a day book. [`decide`](crate::decide) turns it into events or a
-/// typed refusal; the [`Bookings`](crate::Bookings) service routes it to its day and retries
+/// An intent to change a day book. [`decide`](crate::booking::decide) turns it into events or a
+/// typed refusal; the [`Bookings`](crate::booking::Bookings) service routes it to its day and retries
 /// on concurrent writes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "command", rename_all = "snake_case", deny_unknown_fields)]
@@ -97,7 +97,7 @@ pub enum Command {
     },
     /// Move an appointment to another start on the same day book, with the same doctor and
     /// type. (A move to another day is two decisions, made by
-    /// [`Bookings::reschedule`](crate::Bookings::reschedule).)
+    /// [`Bookings::reschedule`](crate::booking::Bookings::reschedule).)
     Reschedule {
         /// The appointment.
         appointment_id: Id,

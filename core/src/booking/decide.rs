@@ -7,8 +7,10 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use super::check::{SlotAsk, claim};
 use crate::availability::compile::check_instant;
 use crate::{
-    Actor, Appointment, AppointmentStatus, BookingPolicy, Change, Command, DayBook, Error, Hold,
-    HoldStatus, Id, PolicyRule, Problem, Result, Schedule, SlotClaim, StreamId,
+    BookingPolicy, Error, Id, PolicyRule, Problem, Result, booking::Appointment,
+    booking::AppointmentStatus, booking::Command, booking::DayBook, booking::Hold,
+    booking::HoldStatus, booking::Schedule, booking::SlotClaim, store::Actor, store::Change,
+    store::StreamId,
 };
 
 /// What a decision is made with, besides the day book: the tenant's rules, the book's date,
@@ -273,7 +275,7 @@ pub fn decide(book: &DayBook, command: &Command, ctx: &Context<'_>) -> Result<Ve
     }
 }
 
-/// The steps of a move to another day, which [`Bookings::reschedule`](crate::Bookings::reschedule)
+/// The steps of a move to another day, which [`Bookings::reschedule`](crate::booking::Bookings::reschedule)
 /// decides on two day books. Not a public command: each step trusts what the service read.
 ///
 /// A move is named by its token: the old day and the version of it the move read the

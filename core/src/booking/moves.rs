@@ -8,8 +8,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use super::decide::{Move, decide_move};
 use super::service::{appointment_in, not_found, start_date};
 use crate::{
-    Actor, Appointment, Bookings, Command, Context, DayBook, Error, Event, EventStore, Problem,
-    Result, Schedule, StreamId, decide,
+    Error, Problem, Result, booking::Appointment, booking::Bookings, booking::Command,
+    booking::Context, booking::DayBook, booking::Schedule, booking::decide, store::Actor,
+    store::Event, store::EventStore, store::StreamId,
 };
 
 /// The most moves followed to find an appointment.
@@ -169,7 +170,7 @@ impl<S: EventStore> Bookings<S> {
     ///
     /// # Errors
     ///
-    /// As [`decide`](crate::decide) for [`Command::Reschedule`] (across days, the same
+    /// As [`decide`](crate::booking::decide) for [`Command::Reschedule`] (across days, the same
     /// refusals, from either day).
     pub fn reschedule(
         &self,

@@ -9,8 +9,9 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    Appointment, AppointmentStatus, Bookings, Change, DayBook, Event, EventStore, Id, Result,
-    Schedule, SlotClaim, StreamId,
+    Id, Result, booking::Appointment, booking::AppointmentStatus, booking::Bookings,
+    booking::DayBook, booking::Schedule, booking::SlotClaim, store::Change, store::Event,
+    store::EventStore, store::StreamId,
 };
 
 /// What a notification tells the patient.

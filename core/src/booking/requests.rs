@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::{Command, Id};
+use crate::{Id, booking::Command};
 
 /// A new hold: the patient, doctor, appointment type and slot start; its length (`None` for
 /// the type's default by who asks).

@@ -29,7 +29,7 @@ const MAX_NOTICE_MINUTES: u32 = 365 * 24 * 60;
 /// # Example
 ///
 /// ```
-/// use medsched::*;
+/// use medsched::{booking::*, store::*, tokens::*, wait::*, *};
 /// use chrono::Weekday;
 ///
 /// let clinic = Clinic {
@@ -124,7 +124,7 @@ impl Schedule {
     }
 
     /// Compiles and sets one doctor's calendar (adding the doctor or replacing their rules).
-    /// Appointments already booked stay; [`Bookings::collisions`](crate::Bookings::collisions)
+    /// Appointments already booked stay; [`Bookings::collisions`](crate::booking::Bookings::collisions)
     /// lists those the new rules no longer allow.
     ///
     /// # Errors

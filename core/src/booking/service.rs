@@ -6,8 +6,10 @@ use std::ops::RangeInclusive;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::{
-    Actor, Appointment, BookRequest, Change, Command, Context, DayBook, Error, Event, EventStore,
-    FeedEntry, Hold, HoldRequest, Problem, Result, Schedule, StreamId, decide,
+    Error, Problem, Result, booking::Appointment, booking::BookRequest, booking::Command,
+    booking::Context, booking::DayBook, booking::Hold, booking::HoldRequest, booking::Schedule,
+    booking::decide, store::Actor, store::Change, store::Event, store::EventStore,
+    store::FeedEntry, store::StreamId,
 };
 
 /// How often a command is decided again after another writer changed its day book first.
@@ -27,7 +29,7 @@ const MAX_DAYS: i64 = crate::MAX_RANGE_DAYS;
 /// # Example
 ///
 /// ```
-/// use medsched::*;
+/// use medsched::{booking::*, store::*, tokens::*, wait::*, *};
 /// use chrono::{DateTime, Utc, Weekday};
 ///
 /// let clinic = Clinic {
@@ -440,7 +442,7 @@ impl<S: EventStore> Bookings<S> {
     }
 
     /// The tenant's change feed after `after` (0 for the start), at most `limit` entries:
-    /// what a host pushes to its clients (see [`Change::topic`](crate::Change::topic)).
+    /// what a host pushes to its clients (see [`Change::topic`](crate::store::Change::topic)).
     ///
     /// # Errors
     ///

@@ -7,7 +7,8 @@ use rustc_hash::FxHashMap;
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::{
-    Appointment, AppointmentStatus, Change, Event, Hold, HoldStatus, Occupancy, SlotClaim,
+    Occupancy, booking::Appointment, booking::AppointmentStatus, booking::Hold,
+    booking::HoldStatus, booking::SlotClaim, store::Change, store::Event,
 };
 
 /// One tenant's bookings for one day: every hold and appointment of that day's stream, as
@@ -20,7 +21,7 @@ use crate::{
 /// # Example
 ///
 /// ```
-/// use medsched::{Actor, Change, DayBook, Event};
+/// use medsched::{store::Actor, store::Change, booking::DayBook, store::Event};
 ///
 /// let events = vec![Event {
 ///     tenant: "clinic-1".into(),
@@ -281,7 +282,7 @@ impl DayBook {
         &mut self,
         id: &str,
         status: AppointmentStatus,
-        actor: crate::Actor,
+        actor: crate::store::Actor,
         reason: Option<String>,
         at: DateTime<Utc>,
     ) {

@@ -4,10 +4,12 @@ mod generate;
 mod load;
 mod output;
 mod params;
+mod policy;
 mod request;
 mod search;
 
-pub use output::{Place, Slot, SlotSeries, Unavailable, UnavailableSlot};
+pub use output::{Place, Slot, SlotSeries, UnavailableSlot};
+pub use policy::BookingPolicy;
 pub use request::{
     Alignment, AppointmentType, BusyTime, Occupancy, Reservation, SlotOptions, SlotRequest,
 };
@@ -37,7 +39,7 @@ impl Availability {
     /// # Example
     ///
     /// ```
-    /// use medsched::*;
+    /// use medsched::{booking::*, store::*, tokens::*, wait::*, *};
     /// use chrono::{DateTime, Utc, Weekday};
     ///
     /// let clinic = ClinicRules::new(&Clinic {

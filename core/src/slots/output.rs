@@ -1,12 +1,11 @@
 //! What slot generation returns.
 
-use std::fmt;
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{Id, RuleKind};
+use crate::{Id, Unavailable};
 
 /// Where and with whom a slot takes place.
 ///
@@ -61,38 +60,6 @@ pub struct UnavailableSlot {
     pub reason: Unavailable,
 }
 
-/// Why a candidate slot cannot be booked. When several reasons hold, the first in this
-/// order is given.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "code", rename_all = "snake_case")]
-pub enum Unavailable {
-    /// A rule closes part of it (forced block, emergency, leave, holiday, override).
-    Closed {
-        /// The kind of the closing rule.
-        rule: RuleKind,
-        /// The closing rule's id.
-        rule_id: Option<Id>,
-    },
-    /// It starts before `now` + minimum notice.
-    TooSoon,
-    /// Its local date is past the booking horizon.
-    TooFar,
-    /// It (with its buffers) overlaps an external busy time.
-    Busy {
-        /// The busy time.
-        busy_id: Id,
-    },
-    /// The doctor's capacity (or the mode's) is used by booked appointments.
-    Booked,
-    /// The room's capacity is used by booked appointments.
-    RoomFull {
-        /// The room.
-        room_id: Id,
-    },
-    /// Capacity is used, in part by holds that have not expired.
-    Held,
-}
-
 /// The slots of one doctor, as returned by [`Availability::slots`](crate::Availability::slots).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct SlotSeries {
@@ -102,41 +69,4 @@ pub struct SlotSeries {
     pub unavailable: Vec<UnavailableSlot>,
     /// Generation stopped at the limit; more slots may follow.
     pub truncated: bool,
-}
-
-impl Unavailable {
-    /// The snake_case code used in JSON, e.g. `"room_full"`.
-    pub fn code(&self) -> &'static str {
-        match self {
-            Unavailable::Closed { .. } => "closed",
-            Unavailable::TooSoon => "too_soon",
-            Unavailable::TooFar => "too_far",
-            Unavailable::Busy { .. } => "busy",
-            Unavailable::Booked => "booked",
-            Unavailable::RoomFull { .. } => "room_full",
-            Unavailable::Held => "held",
-        }
-    }
-}
-
-/// A short English reason, e.g. `closed by leave "half-day"` or `room "r1" is full`.
-impl fmt::Display for Unavailable {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Unavailable::Closed {
-                rule,
-                rule_id: Some(id),
-            } => write!(f, "closed by {rule} {:?}", id.as_str()),
-            Unavailable::Closed {
-                rule,
-                rule_id: None,
-            } => write!(f, "closed ({rule})"),
-            Unavailable::TooSoon => f.write_str("too soon (minimum notice)"),
-            Unavailable::TooFar => f.write_str("too far ahead (booking horizon)"),
-            Unavailable::Busy { busy_id } => write!(f, "busy ({:?})", busy_id.as_str()),
-            Unavailable::Booked => f.write_str("booked"),
-            Unavailable::RoomFull { room_id } => write!(f, "room {:?} is full", room_id.as_str()),
-            Unavailable::Held => f.write_str("held by another patient"),
-        }
-    }
 }

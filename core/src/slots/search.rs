@@ -26,7 +26,7 @@ pub const MAX_SEARCH_COUNT: u32 = 10_000;
 /// # Example
 ///
 /// ```
-/// use medsched::*;
+/// use medsched::{booking::*, store::*, tokens::*, wait::*, *};
 /// use chrono::{DateTime, Utc, Weekday};
 ///
 /// let clinic = ClinicRules::new(&Clinic {

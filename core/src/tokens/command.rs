@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{ConsultationMode, Id, TokenKind};
+use crate::{ConsultationMode, Id, tokens::TokenKind};
 
 /// A request for a new token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -4,13 +4,15 @@
 use chrono::{DateTime, Utc};
 
 use crate::{
-    Actor, Error, PolicyRule, Problem, Queue, QueueRules, Reassignment, Result, Token, TokenChange,
-    TokenCommand, TokenKind, TokenRequest, TokenSession, TokenState, validate_meet_link,
+    Error, PolicyRule, Problem, Result, store::Actor, tokens::Queue, tokens::QueueRules,
+    tokens::Reassignment, tokens::Token, tokens::TokenChange, tokens::TokenCommand,
+    tokens::TokenKind, tokens::TokenRequest, tokens::TokenSession, tokens::TokenState,
+    tokens::validate_meet_link,
 };
 
 /// What a token decision needs besides the queue: the day's rules, who acts, and when.
 #[derive(Debug, Clone, Copy)]
-pub struct TokenContext<'a> {
+pub struct Context<'a> {
     /// The day's sessions, limits and policies.
     pub rules: &'a QueueRules,
     /// Who acts.
@@ -25,15 +27,16 @@ pub struct TokenContext<'a> {
 /// # Example
 ///
 /// ```
-/// use medsched::*;
+/// use medsched::store::Actor;
+/// use medsched::tokens::{self, Queue, QueueRules, TokenCommand, TokenKind, TokenRequest, TokenSession};
 ///
 /// let t = |s: &str| s.parse::<chrono::DateTime<chrono::Utc>>().unwrap();
 /// let rules = QueueRules::new(vec![TokenSession::new("morning",
 ///     t("2026-03-02T03:30:00Z"), t("2026-03-02T07:30:00Z"))]);
-/// let ctx = TokenContext { rules: &rules, actor: &Actor::staff("rcp-1"),
+/// let ctx = tokens::Context { rules: &rules, actor: &Actor::staff("rcp-1"),
 ///     now: t("2026-03-02T03:00:00Z") };
 /// let issue = TokenCommand::Issue(TokenRequest::new("t-1", TokenKind::WalkIn, "pat-1"));
-/// let changes = decide_token(&Queue::new(), &issue, &ctx)?;
+/// let changes = tokens::decide(&Queue::new(), &issue, &ctx)?;
 /// assert_eq!(changes[0].name(), "token_issued");
 /// assert_eq!(changes[0].number(), Some(1));
 /// # Ok::<(), medsched::Error>(())
@@ -46,10 +49,10 @@ pub struct TokenContext<'a> {
 /// allow, [`Error::PolicyViolation`] for a full session or quota, a session over, a
 /// consultation in progress, an empty line, a missing meet link, or an action only staff
 /// (or the token's patient) may take.
-pub fn decide_token(
+pub fn decide(
     queue: &Queue,
     command: &TokenCommand,
-    ctx: &TokenContext<'_>,
+    ctx: &Context<'_>,
 ) -> Result<Vec<TokenChange>> {
     ctx.rules.check().map_err(|e| e.within("rules"))?;
     let action = command.name();
@@ -206,7 +209,7 @@ fn violation(id: &str, action: &'static str, rule: PolicyRule) -> Error {
     }
 }
 
-fn staff_only(ctx: &TokenContext<'_>, id: &str, action: &'static str) -> Result<()> {
+fn staff_only(ctx: &Context<'_>, id: &str, action: &'static str) -> Result<()> {
     if ctx.actor.is_patient() {
         return Err(violation(id, action, PolicyRule::StaffOnly));
     }
@@ -218,7 +221,7 @@ fn staff_only(ctx: &TokenContext<'_>, id: &str, action: &'static str) -> Result<
 fn acting_on<'q>(
     queue: &'q Queue,
     number: u32,
-    ctx: &TokenContext<'_>,
+    ctx: &Context<'_>,
     action: &'static str,
     from: &[TokenState],
     patient_may: bool,
@@ -253,18 +256,14 @@ fn acting_on<'q>(
 fn back_in_line<'q>(
     queue: &'q Queue,
     number: u32,
-    ctx: &TokenContext<'_>,
+    ctx: &Context<'_>,
     action: &'static str,
 ) -> Result<&'q Token> {
     let from = [TokenState::Late, TokenState::Skipped];
     acting_on(queue, number, ctx, action, &from, false)
 }
 
-fn issue(
-    queue: &Queue,
-    request: &TokenRequest,
-    ctx: &TokenContext<'_>,
-) -> Result<Vec<TokenChange>> {
+fn issue(queue: &Queue, request: &TokenRequest, ctx: &Context<'_>) -> Result<Vec<TokenChange>> {
     let id = request.token_id.as_str();
     if ctx.actor.is_patient() {
         if request.kind != TokenKind::Booked || request.number.is_some() {
@@ -344,7 +343,7 @@ struct Waiting<'a> {
 impl Waiting<'_> {
     /// The token just issued by the context's actor: waiting, in person, nothing else
     /// known yet.
-    fn issued(&self, ctx: &TokenContext<'_>) -> Token {
+    fn issued(&self, ctx: &Context<'_>) -> Token {
         Token {
             id: self.id.clone(),
             number: self.number,
@@ -423,7 +422,7 @@ fn amend(
 }
 
 /// The index of a token's session in the rules (the last for a session they no longer have).
-fn session_ix(ctx: &TokenContext<'_>, token: &Token) -> usize {
+fn session_ix(ctx: &Context<'_>, token: &Token) -> usize {
     ctx.rules
         .session(&token.session_id)
         .map_or(ctx.rules.sessions.len().saturating_sub(1), |(i, _)| i)
@@ -463,10 +462,7 @@ fn check_request(request: &TokenRequest) -> Result<()> {
     Ok(())
 }
 
-fn session_for<'r>(
-    request: &TokenRequest,
-    ctx: &TokenContext<'r>,
-) -> Result<(usize, &'r TokenSession)> {
+fn session_for<'r>(request: &TokenRequest, ctx: &Context<'r>) -> Result<(usize, &'r TokenSession)> {
     if let Some(id) = &request.session_id {
         return ctx.rules.session(id).ok_or_else(|| Error::NotFound {
             kind: "session",
@@ -555,7 +551,7 @@ fn reassign(
     number: u32,
     token_id: &crate::Id,
     reason: &Option<String>,
-    ctx: &TokenContext<'_>,
+    ctx: &Context<'_>,
 ) -> Result<Vec<TokenChange>> {
     staff_only(ctx, &number.to_string(), "reassign")?;
     if let Some(existing) = queue.token_by_id(token_id) {

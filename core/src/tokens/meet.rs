@@ -9,7 +9,7 @@ const PREFIX: &str = "https://meet.google.com/";
 /// followed by a query string (`?authuser=1`).
 ///
 /// ```
-/// use medsched::validate_meet_link;
+/// use medsched::tokens::validate_meet_link;
 ///
 /// assert!(validate_meet_link("https://meet.google.com/abc-defg-hij").is_ok());
 /// assert!(validate_meet_link("https://meet.google.com/abc-defg-hij?authuser=1").is_ok());

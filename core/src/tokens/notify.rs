@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::{ConsultationMode, Id, Queue, TokenChange};
+use crate::{ConsultationMode, Id, tokens::Queue, tokens::TokenChange};
 
 /// What a queue notification says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -61,7 +61,7 @@ pub struct QueueNotification {
 ///   when the link changes (a consultation in progress keeps the link it started with).
 ///
 /// Each notification's token number and kind make it unique within one change.
-pub fn queue_notifications(
+pub fn notifications(
     line_before: &[u32],
     after: &Queue,
     changes: &[TokenChange],

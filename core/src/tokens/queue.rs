@@ -4,12 +4,15 @@ use chrono::{DateTime, Utc};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use crate::{Change, Event, Id, QueueRules, Token, TokenChange, TokenKind, TokenState};
+use crate::{
+    Id, store::Change, store::Event, tokens::QueueRules, tokens::Token, tokens::TokenChange,
+    tokens::TokenKind, tokens::TokenState,
+};
 
 /// One doctor's token day as its events leave it: every token, the line of waiting tokens
 /// in call order, the consultation in progress and the meet link.
 ///
-/// The fold records and checks nothing: [`decide_token`](crate::decide_token) checks.
+/// The fold records and checks nothing: [`decide`](crate::tokens::decide) checks.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Queue {
     tokens: Vec<Token>,

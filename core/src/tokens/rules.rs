@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{Error, Id, Problem, Result, TokenKind};
+use crate::{Error, Id, Problem, Result, tokens::TokenKind};
 
 /// One OPD session of the day (e.g. morning 09:00–13:00) and its limits.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,7 +53,7 @@ pub struct ChannelQuota {
 /// # Example
 ///
 /// ```
-/// use medsched::{ChannelQuota, QueueRules, TokenKind, TokenSession};
+/// use medsched::{tokens::ChannelQuota, tokens::QueueRules, tokens::TokenKind, tokens::TokenSession};
 /// use chrono::{DateTime, Utc};
 ///
 /// let t = |s: &str| s.parse::<DateTime<Utc>>().unwrap();

@@ -5,9 +5,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    Actor, Appointment, Change, Error, Event, EventStore, Id, Queue, QueueNotification, QueueRules,
-    Result, Schedule, StreamId, Token, TokenChange, TokenCommand, TokenContext, TokenKind,
-    TokenRequest, decide_token, queue_notifications,
+    Error, Id, Result, booking::Appointment, booking::Schedule, store::Actor, store::Change,
+    store::Event, store::EventStore, store::StreamId, tokens::Context, tokens::Queue,
+    tokens::QueueNotification, tokens::QueueRules, tokens::Token, tokens::TokenChange,
+    tokens::TokenCommand, tokens::TokenKind, tokens::TokenRequest, tokens::decide,
+    tokens::notifications,
 };
 
 /// How often a command is decided again after another writer changed the queue first.
@@ -57,7 +59,7 @@ pub struct QueueUpdate {
 
 /// Outpatient tokens over an [`EventStore`], one stream per doctor and day.
 ///
-/// Each call loads the queue, decides with [`decide_token`], and appends with the version it
+/// Each call loads the queue, decides with [`decide`], and appends with the version it
 /// loaded; when another writer appended first it decides again. Two receptionists issuing
 /// walk-in tokens at the same instant get distinct numbers. `Tokens` is `Sync` when its
 /// store is.
@@ -65,7 +67,7 @@ pub struct QueueUpdate {
 /// # Example
 ///
 /// ```
-/// use medsched::*;
+/// use medsched::{booking::*, store::*, tokens::*, wait::*, *};
 /// use chrono::{DateTime, NaiveDate, Utc};
 ///
 /// let t = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
@@ -127,7 +129,7 @@ impl<S: EventStore> Tokens<S> {
     ///
     /// # Errors
     ///
-    /// Those of [`decide_token`]; [`Error::Conflict`] when every attempt met a concurrent
+    /// Those of [`decide`]; [`Error::Conflict`] when every attempt met a concurrent
     /// write; the store's errors.
     pub fn execute(
         &self,
@@ -139,12 +141,12 @@ impl<S: EventStore> Tokens<S> {
     ) -> Result<QueueUpdate> {
         crate::availability::compile::check_instant(|| "now".into(), now)?;
         let stream = day.stream();
-        let ctx = TokenContext { rules, actor, now };
+        let ctx = Context { rules, actor, now };
         let mut attempt = 1;
         loop {
             let loaded = self.store.load(&stream)?;
             let mut queue = Queue::from_events(loaded.events);
-            let changes = decide_token(&queue, command, &ctx)?;
+            let changes = decide(&queue, command, &ctx)?;
             let events: Vec<Event> = changes
                 .iter()
                 .map(|change| Event {
@@ -169,7 +171,7 @@ impl<S: EventStore> Tokens<S> {
                 queue.apply(event);
             }
             let notify_next = rules.notify_next as usize;
-            let notifications = queue_notifications(&line_before, &queue, &changes, notify_next);
+            let notifications = notifications(&line_before, &queue, &changes, notify_next);
             let token = acted_on(&queue, command, &changes).cloned();
             return Ok(QueueUpdate {
                 token,
@@ -197,7 +199,7 @@ impl<S: EventStore> Tokens<S> {
     }
 
     /// Issues the booked token of an appointment, days ahead or on the day, as
-    /// [`Bookings`](crate::Bookings) returned it (from `book`, `book_hold` or `appointment`,
+    /// [`Bookings`](crate::booking::Bookings) returned it (from `book`, `book_hold` or `appointment`,
     /// which follows reschedules). The token joins the queue of the appointment's doctor on
     /// its book date, with the appointment's start as its expected time and its consultation
     /// mode; its id is `"{appointment id}/token"`. `rules` are that queue's rules. Asking

@@ -11,7 +11,7 @@ use crate::wait::snapshot::{QueueSnapshot, WaitEstimate, WaitEstimator, minutes_
 ///    completed consultations, latest first, topped up with the history's most recent
 ///    ([`DoctorHistory::recent_minutes`], latest first). Durations that are not finite
 ///    and above 0 are ignored. With no duration at all, `avg` is the history's prior mean
-///    ([`DurationPrior::mean_minutes`](crate::DurationPrior::mean_minutes), the default
+///    ([`DurationPrior::mean_minutes`](crate::wait::DurationPrior::mean_minutes), the default
 ///    7-minute median without history).
 /// 2. If a consult is in progress, the token at position `k` (1-based) waits
 ///    `avg × (k − 1) + max(0, avg − elapsed)`: the `k − 1` waiting tokens ahead, and the
@@ -29,7 +29,7 @@ use crate::wait::snapshot::{QueueSnapshot, WaitEstimate, WaitEstimator, minutes_
 ///
 /// ```
 /// use chrono::{DateTime, Utc};
-/// use medsched::*;
+/// use medsched::{booking::*, store::*, tokens::*, wait::*, *};
 ///
 /// let t = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
 /// let (start, end) = (t("2026-03-02T03:30:00Z"), t("2026-03-02T07:30:00Z"));
@@ -124,7 +124,7 @@ mod tests {
     use chrono::{DateTime, TimeDelta, Utc};
 
     use super::*;
-    use crate::{Consultation, TokenKind, WaitingToken};
+    use crate::{tokens::TokenKind, wait::Consultation, wait::WaitingToken};
 
     fn at(minute: i64) -> DateTime<Utc> {
         "2026-03-02T03:30:00Z".parse::<DateTime<Utc>>().unwrap() + TimeDelta::minutes(minute)

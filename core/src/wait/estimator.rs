@@ -25,7 +25,7 @@ const RETURN_PRIOR: f64 = 5.0;
 ///   lognormal with day-to-day spread) shrunk toward today's completed consultations by
 ///   the conjugate normal rule on log durations, the history counting as `σ²/τ²`
 ///   consultations. When the history measured how the line's length changes the pace
-///   ([`DurationPrior::load_slope`](crate::DurationPrior::load_slope)), each consultation
+///   ([`DurationPrior::load_slope`](crate::wait::DurationPrior::load_slope)), each consultation
 ///   is read at the line it should find: the present patients behind it, and at least the
 ///   history's usual line (patients keep coming).
 /// - **The consult in progress.** `R` is its expected rest, `E[D − e | D > e]` under that
@@ -72,7 +72,7 @@ const RETURN_PRIOR: f64 = 5.0;
 ///
 /// ```
 /// use chrono::{DateTime, Utc};
-/// use medsched::*;
+/// use medsched::{booking::*, store::*, tokens::*, wait::*, *};
 ///
 /// let t = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
 /// let (start, end) = (t("2026-03-02T03:30:00Z"), t("2026-03-02T07:30:00Z"));
@@ -178,7 +178,9 @@ mod tests {
     use chrono::{DateTime, TimeDelta, Utc};
 
     use super::*;
-    use crate::{PastDay, QueueRates, SkippedToken, TokenKind, WaitingToken};
+    use crate::{
+        tokens::TokenKind, wait::PastDay, wait::QueueRates, wait::SkippedToken, wait::WaitingToken,
+    };
 
     fn at(minute: i64) -> DateTime<Utc> {
         "2026-03-02T03:30:00Z".parse::<DateTime<Utc>>().unwrap() + TimeDelta::minutes(minute)

@@ -21,7 +21,7 @@ const RECENT_KEPT: usize = 30;
 /// # Example
 ///
 /// ```
-/// use medsched::{DoctorHistory, PastDay};
+/// use medsched::{wait::DoctorHistory, wait::PastDay};
 ///
 /// let day = |durations: Vec<f64>, booked, no_shows| PastDay {
 ///     durations,
@@ -121,7 +121,7 @@ impl DoctorHistory {
     /// 0 (field `durations[i]`).
     ///
     /// ```
-    /// use medsched::DoctorHistory;
+    /// use medsched::wait::DoctorHistory;
     ///
     /// assert!(DoctorHistory::from_durations(&[6.0, 7.0, 8.0]).is_ok());
     /// let err = DoctorHistory::from_durations(&[6.0, f64::NAN]).unwrap_err();

@@ -3,7 +3,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::TokenKind;
+use crate::tokens::TokenKind;
 use crate::wait::DoctorHistory;
 
 /// How many waiting tokens a late arrival is put back behind, by default.
@@ -15,7 +15,7 @@ pub(crate) const DEFAULT_REINSERT_AFTER: u32 = 3;
 ///
 /// ```
 /// use chrono::{DateTime, Utc};
-/// use medsched::{QueueSnapshot, TokenKind, WaitingToken};
+/// use medsched::{wait::QueueSnapshot, tokens::TokenKind, wait::WaitingToken};
 ///
 /// let t = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
 /// let mut queue = QueueSnapshot::new(
@@ -56,7 +56,7 @@ pub struct QueueSnapshot {
     #[serde(default)]
     pub issued: IssuedCounts,
     /// A late arrival goes back into the line behind this many waiting tokens (the queue's
-    /// [`QueueRules::late_reinsert_after`](crate::QueueRules::late_reinsert_after); 3 when not
+    /// [`QueueRules::late_reinsert_after`](crate::tokens::QueueRules::late_reinsert_after); 3 when not
     /// given).
     #[serde(default = "default_reinsert_after")]
     pub reinsert_after: u32,
@@ -228,7 +228,7 @@ impl WaitEstimate {
     ///
     /// ```
     /// use chrono::{DateTime, Utc};
-    /// use medsched::WaitEstimate;
+    /// use medsched::wait::WaitEstimate;
     ///
     /// let now: DateTime<Utc> = "2026-03-02T04:00:00Z".parse().unwrap();
     /// let estimate = WaitEstimate { number: 9, minutes: 12.5, p90_minutes: 20.0 };

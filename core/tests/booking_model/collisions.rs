@@ -1,7 +1,8 @@
 //! Rule changes, and the collisions the model expects after them.
 
 use medsched::{
-    AppointmentType, DoctorCalendar, Leave, LeaveStatus, RuleKind, Schedule, Unavailability,
+    AppointmentType, DoctorCalendar, Leave, LeaveStatus, RuleKind, Unavailability,
+    booking::Schedule,
 };
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;

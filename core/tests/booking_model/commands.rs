@@ -2,8 +2,9 @@
 //! returned books.
 
 use medsched::{
-    Actor, Appointment, AppointmentStatus, BookRequest, Command, DayBook, Error, EventStore, Hold,
-    HoldStatus, SlotClaim, StreamId,
+    Error, booking::Appointment, booking::AppointmentStatus, booking::BookRequest,
+    booking::Command, booking::DayBook, booking::Hold, booking::HoldStatus, booking::SlotClaim,
+    store::Actor, store::EventStore, store::StreamId,
 };
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;

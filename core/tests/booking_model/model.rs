@@ -3,7 +3,8 @@
 
 use chrono::{DateTime, Utc};
 use medsched::{
-    AppointmentStatus, BookingPolicy, ConsultationMode, Error, HoldStatus, SlotClaim, Unavailable,
+    BookingPolicy, ConsultationMode, Error, Unavailable, booking::AppointmentStatus,
+    booking::HoldStatus, booking::SlotClaim,
 };
 use proptest::test_runner::TestCaseError;
 

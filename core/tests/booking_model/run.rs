@@ -3,8 +3,9 @@
 
 use chrono::{DateTime, Duration, Utc};
 use medsched::{
-    Actor, AppointmentStatus, AppointmentType, Bookings, Command, ConsultationMode, DayBook,
-    DoctorCalendar, Error, Event, HoldStatus, InMemoryStore, RuleKind, Schedule, SlotClaim,
+    AppointmentType, ConsultationMode, DoctorCalendar, Error, RuleKind, booking::AppointmentStatus,
+    booking::Bookings, booking::Command, booking::DayBook, booking::HoldStatus, booking::Schedule,
+    booking::SlotClaim, store::Actor, store::Event, store::InMemoryStore,
 };
 use proptest::test_runner::TestCaseError;
 

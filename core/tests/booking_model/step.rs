@@ -1,7 +1,10 @@
 //! One step of a scenario, run through the service and the model.
 
 use chrono::Duration;
-use medsched::{Actor, AppointmentStatus, BookRequest, Change, Command, HoldRequest, HoldStatus};
+use medsched::{
+    booking::AppointmentStatus, booking::BookRequest, booking::Command, booking::HoldRequest,
+    booking::HoldStatus, store::Actor, store::Change,
+};
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
 

@@ -16,10 +16,12 @@
 
 use chrono::{DateTime, Duration, NaiveDate, Utc, Weekday};
 use medsched::{
-    Actor, Appointment, AppointmentType, BookRequest, BookingPolicy, Bookings, Change, Clinic,
-    Command, DayBook, DoctorCalendar, Error, Event, EventStore, Hold, HoldRequest, Id,
-    InMemoryStore, Leave, LeaveStatus, Location, NotificationKind, PolicyRule, Result, Room,
-    RuleKind, Schedule, Session, StreamId, Unavailability, Unavailable, WeeklyTemplate,
+    AppointmentType, BookingPolicy, Clinic, DoctorCalendar, Error, Id, Leave, LeaveStatus,
+    Location, PolicyRule, Result, Room, RuleKind, Session, Unavailability, Unavailable,
+    WeeklyTemplate, booking::Appointment, booking::BookRequest, booking::Bookings,
+    booking::Command, booking::DayBook, booking::Hold, booking::HoldRequest,
+    booking::NotificationKind, booking::Schedule, store::Actor, store::Change, store::Event,
+    store::EventStore, store::InMemoryStore, store::StreamId,
 };
 
 pub const TENANT: &str = "clinic-1";

@@ -8,8 +8,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc, Weekday};
 use medsched::{
-    Actor, Appointment, AppointmentType, BookRequest, Bookings, Clinic, DoctorCalendar, Event,
-    EventStore, Location, Room, Schedule, Session, SessionSettings, StreamId, WeeklyTemplate,
+    AppointmentType, Clinic, DoctorCalendar, Location, Room, Session, SessionSettings,
+    WeeklyTemplate, booking::Appointment, booking::BookRequest, booking::Bookings,
+    booking::Schedule, store::Actor, store::Event, store::EventStore, store::StreamId,
 };
 
 pub const TENANT: &str = "clinic-race";

@@ -4,7 +4,7 @@
 #![allow(dead_code, reason = "a test file uses a part of the harness")]
 
 use crate::booking_support::*;
-use medsched::*;
+use medsched::{booking::*, store::*, *};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};

@@ -6,7 +6,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread;
 use std::time::Duration;
 
-use medsched::{Error, Event, EventStore, FeedEntry, Id, InMemoryStore, LoadedStream, StreamId};
+use medsched::{
+    Error, Id, store::Event, store::EventStore, store::FeedEntry, store::InMemoryStore,
+    store::LoadedStream, store::StreamId,
+};
 
 /// The store; each load pauses `base + step × (n mod cycle)` microseconds, `n` counting
 /// the loads, so that the pauses vary.

@@ -1,7 +1,7 @@
 //! The commands of a day: an action's tokens resolved to numbers on the day so far, its
 //! actor, and the engine's command for it.
 
-use medsched::{Actor, Id, TokenCommand, TokenRequest, TokenState};
+use medsched::{Id, store::Actor, tokens::TokenCommand, tokens::TokenRequest, tokens::TokenState};
 
 use super::strategies::{Action, IssueSpec, NumberPick, Target, Who};
 use super::{MEET_LINKS, Model, at, patient_id};

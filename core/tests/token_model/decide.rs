@@ -2,7 +2,9 @@
 //! accepted one changes in the line, the tokens, the consultation and the meet link.
 
 use chrono::{DateTime, Utc};
-use medsched::{Actor, ConsultationMode, TokenKind, TokenRequest, TokenState};
+use medsched::{
+    ConsultationMode, store::Actor, tokens::TokenKind, tokens::TokenRequest, tokens::TokenState,
+};
 
 use super::{Cmd, Expect, MEET_LINKS, Model, Refusal, Tok, changed, unchanged};
 

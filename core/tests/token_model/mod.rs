@@ -13,7 +13,10 @@ pub use commands::Cmd;
 pub use strategies::{Case, Step, arb_case};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use medsched::{ConsultationMode, Error, Id, Queue, QueueDay, QueueRules, TokenKind, TokenState};
+use medsched::{
+    ConsultationMode, Error, Id, tokens::Queue, tokens::QueueDay, tokens::QueueRules,
+    tokens::TokenKind, tokens::TokenState,
+};
 
 const TENANT: &str = "clinic-props";
 /// Minutes after 03:00 UTC: the morning session runs 03:30-07:30, the evening one

@@ -1,7 +1,7 @@
 //! The proptest strategies: the day's rules, a starting `now` and the steps of a case, the
 //! actions of desk, doctor and patients and the tokens they name.
 
-use medsched::{ConsultationMode, QueueRules, TokenKind, TokenSession};
+use medsched::{ConsultationMode, tokens::QueueRules, tokens::TokenKind, tokens::TokenSession};
 use proptest::option;
 use proptest::prelude::*;
 
@@ -121,7 +121,9 @@ fn arb_session(ix: usize) -> impl Strategy<Value = TokenSession> {
             session.max_tokens = max_tokens;
             for (kind, max) in quotas {
                 if session.quotas.iter().all(|q| q.kind != kind) {
-                    session.quotas.push(medsched::ChannelQuota { kind, max });
+                    session
+                        .quotas
+                        .push(medsched::tokens::ChannelQuota { kind, max });
                 }
             }
             session

@@ -2,7 +2,7 @@
 //! morning 09:00–13:00 and evening 16:00–19:00 IST, given in UTC.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use medsched::{QueueDay, QueueRules, TokenSession};
+use medsched::{tokens::QueueDay, tokens::QueueRules, tokens::TokenSession};
 
 /// An instant in RFC 3339.
 pub fn t(s: &str) -> DateTime<Utc> {

@@ -3,7 +3,8 @@
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{Hours, Id, SessionSettings};
+use super::{Hours, SessionSettings};
+use crate::id::Id;
 
 /// A change to one local date's hours at one location.
 ///

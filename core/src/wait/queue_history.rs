@@ -1,11 +1,14 @@
 //! A day's token queue as the doctor's history: what the wait estimator learns from.
 
 use crate::wait::minutes_between as minutes;
-use crate::{PastDay, Queue, QueueRules, Token, TokenKind, TokenState};
+use crate::{
+    tokens::Queue, tokens::QueueRules, tokens::Token, tokens::TokenKind, tokens::TokenState,
+    wait::PastDay,
+};
 
 impl Queue {
     /// The day's record of each session as a [`PastDay`], for the doctor's
-    /// [`DoctorHistory`](crate::DoctorHistory): consultation durations in the order they
+    /// [`DoctorHistory`](crate::wait::DoctorHistory): consultation durations in the order they
     /// started with the load at each start, booked and phone tokens not cancelled and how
     /// many of them never came (never checked in, never seen), emergencies not cancelled,
     /// the session's length, arrival offsets of booked patients who checked in (not those

@@ -2,7 +2,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::{Actor, Change, Error, Event, EventStore, Id, StreamId};
+use crate::{
+    Error, Id, store::Actor, store::Change, store::Event, store::EventStore, store::StreamId,
+};
 
 /// Checks that `store` keeps the [`EventStore`] contract: empty streams at version 0,
 /// appends in order, a conflict (and no change) on a stale version, independent streams
@@ -20,7 +22,7 @@ use crate::{Actor, Change, Error, Event, EventStore, Id, StreamId};
 /// # Example
 ///
 /// ```
-/// use medsched::{InMemoryStore, check_event_store};
+/// use medsched::{store::InMemoryStore, store::check_event_store};
 ///
 /// check_event_store(&InMemoryStore::new(), "conformance").unwrap();
 /// ```

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{Actor, ConsultationMode, Id, TokenKind, TokenState};
+use crate::{ConsultationMode, Id, channel::TokenKind, store::Actor};
 
 /// One patient's token in a doctor's day: its number, channel, state and times.
 ///
@@ -86,4 +86,40 @@ pub struct Reassignment {
     pub at: DateTime<Utc>,
     /// Who.
     pub by: Actor,
+}
+
+/// Where a token stands in its day.
+///
+/// `waiting → consulting → completed`; a waiting token can be cancelled, skipped (not there
+/// when called) or marked late; a skipped or late token comes back to waiting when recalled
+/// or reinserted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TokenState {
+    /// In the line.
+    Waiting,
+    /// With the doctor.
+    Consulting,
+    /// Seen.
+    Completed,
+    /// Withdrawn; its number is never given again.
+    Cancelled,
+    /// Arrived after being called, waiting to be put back in the line.
+    Late,
+    /// Not there when called (a no-show, until recalled or reassigned).
+    Skipped,
+}
+
+impl TokenState {
+    /// `"waiting"`, `"consulting"`, `"completed"`, `"cancelled"`, `"late"` or `"skipped"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenState::Waiting => "waiting",
+            TokenState::Consulting => "consulting",
+            TokenState::Completed => "completed",
+            TokenState::Cancelled => "cancelled",
+            TokenState::Late => "late",
+            TokenState::Skipped => "skipped",
+        }
+    }
 }

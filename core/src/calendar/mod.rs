@@ -3,7 +3,11 @@
 use chrono::{NaiveDate, NaiveTime, Weekday};
 use serde::{Deserialize, Serialize};
 
-use crate::{DateOverride, Id, Leave, Unavailability};
+mod exceptions;
+
+pub use exceptions::{DateOverride, Leave, LeaveStatus, OverrideKind, Unavailability};
+
+use crate::id::Id;
 
 /// Every scheduling rule of one doctor.
 ///

@@ -4,9 +4,10 @@ use chrono::{DateTime, Utc};
 use rustc_hash::FxHashSet;
 
 use crate::{
-    Consultation, DoctorHistory, EventStore, IssuedCounts, Queue, QueueDay, QueueRules,
-    QueueSnapshot, Result, SkippedToken, Token, TokenKind, TokenSession, TokenState, Tokens,
-    WaitEstimate, WaitEstimator, WaitingToken,
+    Result, store::EventStore, tokens::Queue, tokens::QueueDay, tokens::QueueRules, tokens::Token,
+    tokens::TokenKind, tokens::TokenSession, tokens::TokenState, tokens::Tokens,
+    wait::Consultation, wait::DoctorHistory, wait::IssuedCounts, wait::QueueSnapshot,
+    wait::SkippedToken, wait::WaitEstimate, wait::WaitEstimator, wait::WaitingToken,
 };
 
 impl Queue {

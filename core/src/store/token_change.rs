@@ -3,10 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::Token;
+use crate::store::token::Token;
 
-/// A change to a token queue. In an [`Event`](crate::Event) it is
-/// [`Change::Token`](crate::Change::Token); in JSON its fields sit beside the envelope's,
+/// A change to a token queue. In an [`Event`](crate::store::Event) it is
+/// [`Change::Token`](crate::store::Change::Token); in JSON its fields sit beside the envelope's,
 /// tagged by `"type"` like every change.
 ///
 /// `index` fields are 0-based places in the line of waiting tokens.

@@ -5,7 +5,10 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use chrono::NaiveDate;
 
-use crate::{Error, Event, EventStore, FeedEntry, Id, LoadedStream, Problem, Result, StreamId};
+use crate::{
+    Error, Id, Problem, Result, store::Event, store::EventStore, store::FeedEntry,
+    store::LoadedStream, store::StreamId,
+};
 
 /// An [`EventStore`] in memory: no I/O, nothing survives the process. The default store,
 /// and the reference every adapter is tested against.
@@ -16,7 +19,7 @@ use crate::{Error, Event, EventStore, FeedEntry, Id, LoadedStream, Problem, Resu
 /// # Example
 ///
 /// ```
-/// use medsched::{EventStore, InMemoryStore, StreamId};
+/// use medsched::{store::EventStore, store::InMemoryStore, store::StreamId};
 /// use chrono::NaiveDate;
 ///
 /// let store = InMemoryStore::new();

@@ -3,7 +3,14 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{Actor, Appointment, Hold, Id, SlotClaim, TokenChange};
+use crate::{
+    Id,
+    store::{
+        Actor,
+        appointment::{Appointment, Hold, SlotClaim},
+        token_change::TokenChange,
+    },
+};
 
 /// One fact in a day book's history: the tenant, the actor, the instant (the `now` of the
 /// command) and the change. Events are never edited; state is their fold.
@@ -11,7 +18,7 @@ use crate::{Actor, Appointment, Hold, Id, SlotClaim, TokenChange};
 /// In JSON the change's fields sit beside the envelope's, tagged by `"type"`:
 ///
 /// ```
-/// use medsched::{Actor, Change, Event};
+/// use medsched::{store::Actor, store::Change, store::Event};
 ///
 /// let event = Event {
 ///     tenant: "clinic-1".into(),

@@ -2,7 +2,12 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::{Id, Unavailable};
+mod unavailable;
+
+pub use unavailable::Unavailable;
+
+use crate::channel::TokenKind;
+use crate::id::Id;
 
 /// Every failure medsched reports.
 ///
@@ -152,7 +157,7 @@ pub enum PolicyRule {
     #[error("the {} quota of the session is full: {max} tokens", kind.as_str())]
     QuotaFull {
         /// The channel.
-        kind: crate::TokenKind,
+        kind: TokenKind,
         /// Its quota.
         max: u32,
     },

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{Actor, BookingPolicy, ConsultationMode, Id, Reservation};
+use crate::{BookingPolicy, ConsultationMode, Id, Reservation, store::Actor};
 
 /// The slot a hold or an appointment occupies: who, where, when and with which buffers, as
 /// the slot engine produced it. Kept in the event, so replay never needs the rules.

@@ -5,7 +5,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::{Event, Id, Result};
+use crate::{Id, Result, store::Event};
 
 /// A stream: one tenant's day book for one date, or one doctor's token queue for one date.
 ///
@@ -14,7 +14,7 @@ use crate::{Event, Id, Result};
 /// token of a doctor's day lies in its queue, so one version check keeps numbers unique.
 ///
 /// ```
-/// use medsched::StreamId;
+/// use medsched::store::StreamId;
 /// use chrono::NaiveDate;
 ///
 /// let date = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
@@ -87,7 +87,7 @@ pub struct FeedEntry {
     pub event: Event,
 }
 
-/// Where day books are kept. medsched ships [`InMemoryStore`](crate::InMemoryStore); a host
+/// Where day books are kept. medsched ships [`InMemoryStore`](crate::store::InMemoryStore); a host
 /// implements this trait over its own database to persist events there.
 ///
 /// The contract, which every adapter must keep:

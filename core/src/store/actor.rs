@@ -23,7 +23,7 @@ pub enum ActorKind {
 /// # Example
 ///
 /// ```
-/// use medsched::{Actor, ActorKind};
+/// use medsched::{store::Actor, store::ActorKind};
 ///
 /// let reception = Actor::staff("rcp-7");
 /// assert_eq!(reception.kind, ActorKind::Staff);
