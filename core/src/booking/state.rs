@@ -6,10 +6,11 @@ use rustc_hash::FxHashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use crate::{
-    Occupancy, booking::Appointment, booking::AppointmentStatus, booking::Hold,
-    booking::HoldStatus, booking::SlotClaim, store::Change, store::Event,
+use crate::booking::{
+    Appointment, AppointmentStatus, Command, Context, Hold, HoldStatus, SlotClaim, decide,
 };
+use crate::store::{Change, Decider, Event};
+use crate::{Occupancy, Result};
 
 /// One tenant's bookings for one day: every hold and appointment of that day's stream, as
 /// its events leave them.
@@ -292,5 +293,22 @@ impl DayBook {
             a.end_reason = reason;
             a.updated_at = at;
         }
+    }
+}
+
+impl Decider for DayBook {
+    type Command = Command;
+    type Context<'c> = Context<'c>;
+
+    fn apply(&mut self, event: Event) {
+        DayBook::apply(self, event);
+    }
+
+    fn fold(events: Vec<Event>) -> Self {
+        DayBook::from_events(events)
+    }
+
+    fn decide(&self, command: &Command, ctx: &Context<'_>) -> Result<Vec<Change>> {
+        decide(self, command, ctx)
     }
 }

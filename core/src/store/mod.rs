@@ -8,14 +8,19 @@
 mod actor;
 pub(crate) mod appointment;
 mod conformance;
+mod decider;
 mod event;
 mod memory;
 mod stream;
 pub(crate) mod token;
 pub(crate) mod token_change;
+mod traits;
 
 pub use actor::{Actor, ActorKind};
 pub use conformance::check_event_store;
+pub use decider::Decider;
+pub(crate) use decider::{Decision, Ran, Stamp, append, now_or_never, run};
 pub use event::{Change, Event};
 pub use memory::InMemoryStore;
-pub use stream::{EventStore, FeedEntry, LoadedStream, StreamId};
+pub use stream::{FeedEntry, LoadedStream, StreamId};
+pub use traits::{AsyncEventStore, Blocking, BoxFuture, DynAsyncEventStore, EventStore};

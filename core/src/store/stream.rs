@@ -5,7 +5,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::{Id, Result, store::Event};
+use crate::{Id, store::Event};
 
 /// A stream: one tenant's day book for one date, or one doctor's token queue for one date.
 ///
@@ -85,49 +85,4 @@ pub struct FeedEntry {
     pub version: u64,
     /// The event.
     pub event: Event,
-}
-
-/// Where day books are kept. medsched ships [`InMemoryStore`](crate::store::InMemoryStore); a host
-/// implements this trait over its own database to persist events there.
-///
-/// The contract, which every adapter must keep:
-///
-/// - `load` returns a stream's events in append order and its version; a stream never
-///   written is empty at version 0.
-/// - `append` adds events at the end of a stream **only if** its version still equals
-///   `expected_version`, atomically; otherwise it changes nothing and returns
-///   [`Error::Conflict`](crate::Error::Conflict). (In SQL: a unique key on
-///   `(tenant, date, doctor_id, version)`, `doctor_id` empty for day books, and one
-///   transaction.) It returns the new version. Every field of the [`StreamId`] names the
-///   stream: a doctor's token queue is not the day book of its date.
-/// - `feed` returns a tenant's events in append order with positions greater than `after`,
-///   at most `limit` of them. Positions strictly increase, per tenant, in append order; they
-///   need not be gapless (an SQL sequence will do), and a reader that resumes from the last
-///   position it saw misses nothing. An event becomes visible in the feed with its append,
-///   and never before an event appended earlier.
-/// - Tenants are isolated: a stream holds only its tenant's events (append refuses others)
-///   and a feed only its tenant's.
-pub trait EventStore: Send + Sync {
-    /// Loads a stream.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Storage`](crate::Error::Storage) when the adapter fails.
-    fn load(&self, stream: &StreamId) -> Result<LoadedStream>;
-
-    /// Appends events to a stream if it is still at `expected_version`.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Conflict`](crate::Error::Conflict) when another writer appended first;
-    /// [`Error::InvalidInput`](crate::Error::InvalidInput) for an event of another tenant;
-    /// [`Error::Storage`](crate::Error::Storage) when the adapter fails.
-    fn append(&self, stream: &StreamId, expected_version: u64, events: &[Event]) -> Result<u64>;
-
-    /// Reads a tenant's change feed after position `after` (0 for the start).
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Storage`](crate::Error::Storage) when the adapter fails.
-    fn feed(&self, tenant: &Id, after: u64, limit: usize) -> Result<Vec<FeedEntry>>;
 }

@@ -4,10 +4,11 @@ use chrono::{DateTime, Utc};
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
-use crate::{
-    Id, store::Change, store::Event, tokens::QueueRules, tokens::Token, tokens::TokenChange,
-    tokens::TokenKind, tokens::TokenState,
+use crate::store::{Change, Decider, Event};
+use crate::tokens::{
+    Context, QueueRules, Token, TokenChange, TokenCommand, TokenKind, TokenState, decide,
 };
+use crate::{Id, Result};
 
 /// One doctor's token day as its events leave it: every token, the line of waiting tokens
 /// in call order, the consultation in progress and the meet link.
@@ -313,5 +314,23 @@ impl Queue {
             }
         }
         (all, of_kind)
+    }
+}
+
+impl Decider for Queue {
+    type Command = TokenCommand;
+    type Context<'c> = Context<'c>;
+
+    fn apply(&mut self, event: Event) {
+        Queue::apply(self, &event);
+    }
+
+    fn fold(events: Vec<Event>) -> Self {
+        Queue::from_events(events)
+    }
+
+    fn decide(&self, command: &TokenCommand, ctx: &Context<'_>) -> Result<Vec<Change>> {
+        let changes = decide(self, command, ctx)?;
+        Ok(changes.into_iter().map(Change::Token).collect())
     }
 }

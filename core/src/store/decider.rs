@@ -1,0 +1,200 @@
+//! Deciders and the one retry runner both services share: load a stream, fold it, decide,
+//! append at the version loaded, and decide again when another writer came first.
+
+use std::future::Future;
+use std::pin::pin;
+use std::task::{Context as TaskContext, Poll, Waker};
+
+use chrono::{DateTime, Utc};
+
+use crate::store::{Actor, AsyncEventStore, Change, Event, StreamId};
+use crate::{Error, Problem, Result};
+
+/// A stream's state and the decisions taken on it: the fold of its events and a pure
+/// decide. The [`DayBook`](crate::booking::DayBook) and the token
+/// [`Queue`](crate::tokens::Queue) are deciders; the services run them over a store, and
+/// the `medsched-testkit` crate tests them given events, when a command, then changes.
+///
+/// # Example
+///
+/// ```
+/// use medsched::store::{Actor, Change, Decider, Event};
+/// use medsched::tokens::{self, Queue, QueueRules, TokenCommand, TokenKind, TokenRequest,
+///     TokenSession};
+///
+/// let t = |s: &str| s.parse::<chrono::DateTime<chrono::Utc>>().unwrap();
+/// let rules = QueueRules::new(vec![TokenSession::new("morning",
+///     t("2026-03-02T03:30:00Z"), t("2026-03-02T07:30:00Z"))]);
+/// let desk = Actor::staff("rcp-1");
+/// let ctx = tokens::Context { rules: &rules, actor: &desk, now: t("2026-03-02T03:00:00Z") };
+/// let issue = TokenCommand::Issue(TokenRequest::new("t-1", TokenKind::WalkIn, "pat-1"));
+///
+/// let queue = Queue::fold(Vec::new());
+/// let changes = queue.decide(&issue, &ctx)?;
+/// assert_eq!(changes[0].name(), "token_issued");
+/// # Ok::<(), medsched::Error>(())
+/// ```
+pub trait Decider: Default + Send + Sync {
+    /// What is asked of it.
+    type Command: ?Sized + Sync;
+    /// What a decision reads besides the state: rules, who asks, the present.
+    type Context<'c>: Sync;
+
+    /// Folds one more event into the state.
+    fn apply(&mut self, event: Event);
+
+    /// The state of a stream: the fold of its events, oldest first.
+    fn fold(events: Vec<Event>) -> Self {
+        let mut state = Self::default();
+        for event in events {
+            state.apply(event);
+        }
+        state
+    }
+
+    /// The changes `command` makes to this state (none when it changes nothing), or why it
+    /// is refused. Pure: the same state, command and context give the same answer.
+    ///
+    /// # Errors
+    ///
+    /// The decider's refusals: [`Error::InvalidInput`], [`Error::InvalidTransition`],
+    /// [`Error::PolicyViolation`], [`Error::SlotUnavailable`] and the like.
+    fn decide(&self, command: &Self::Command, ctx: &Self::Context<'_>) -> Result<Vec<Change>>;
+}
+
+/// Who and when, for every event of one decision.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Stamp<'a> {
+    pub(crate) actor: &'a Actor,
+    pub(crate) at: DateTime<Utc>,
+}
+
+impl Stamp<'_> {
+    /// The changes as events of `stream`'s tenant.
+    pub(crate) fn events(&self, stream: &StreamId, changes: Vec<Change>) -> Vec<Event> {
+        changes
+            .into_iter()
+            .map(|change| Event {
+                tenant: stream.tenant.clone(),
+                actor: self.actor.clone(),
+                at: self.at,
+                change,
+            })
+            .collect()
+    }
+}
+
+/// What a decision on a freshly folded state says: append these changes, or stop with an
+/// outcome that appends nothing (the appointment is not on this day any more, a copy in
+/// transit is in the way).
+#[derive(Debug)]
+pub(crate) enum Decision<X> {
+    /// Append these changes (none: nothing to do).
+    Append(Vec<Change>),
+    /// Append nothing; the caller acts on the outcome.
+    Stop(X),
+}
+
+/// What the runner did.
+#[derive(Debug)]
+pub(crate) enum Ran<D, X> {
+    /// The changes were appended (or there were none): the state after them, the events.
+    Appended {
+        /// The state with the new events folded in.
+        state: D,
+        /// The events appended.
+        events: Vec<Event>,
+    },
+    /// The decision stopped with an outcome.
+    Stopped(X),
+}
+
+/// Loads `stream`, folds it, decides, and appends at the version loaded; when another
+/// writer appended first it does all of it again, at most `max_attempts` times.
+///
+/// # Errors
+///
+/// The decision's refusal; [`Error::Conflict`] when every attempt met a concurrent write;
+/// the store's errors.
+pub(crate) async fn run<S, D, X>(
+    store: &S,
+    stream: &StreamId,
+    stamp: Stamp<'_>,
+    max_attempts: u32,
+    decide: impl Fn(&D) -> Result<Decision<X>>,
+) -> Result<Ran<D, X>>
+where
+    S: AsyncEventStore + ?Sized,
+    D: Decider,
+{
+    let mut attempt = 1;
+    loop {
+        let loaded = store.load(stream).await?;
+        let mut state = D::fold(loaded.events);
+        let changes = match decide(&state)? {
+            Decision::Stop(outcome) => return Ok(Ran::Stopped(outcome)),
+            Decision::Append(changes) => changes,
+        };
+        if changes.is_empty() {
+            return Ok(Ran::Appended {
+                state,
+                events: Vec::new(),
+            });
+        }
+        let events = stamp.events(stream, changes);
+        match append(store, stream, loaded.version, &events).await {
+            Ok(_) => {
+                for event in &events {
+                    state.apply(event.clone());
+                }
+                return Ok(Ran::Appended { state, events });
+            }
+            Err(e) if e.is_conflict() && attempt < max_attempts => attempt += 1,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Appends `events` to `stream` at `expected_version`, after checking that each belongs to
+/// the stream's tenant: the core keeps tenants apart, so an adapter need not.
+///
+/// # Errors
+///
+/// [`Error::InvalidInput`] for an event of another tenant; the store's errors.
+pub(crate) async fn append<S: AsyncEventStore + ?Sized>(
+    store: &S,
+    stream: &StreamId,
+    expected_version: u64,
+    events: &[Event],
+) -> Result<u64> {
+    if let Some((i, e)) = events
+        .iter()
+        .enumerate()
+        .find(|(_, e)| e.tenant != stream.tenant)
+    {
+        return Err(Error::invalid(
+            format!("events[{i}].tenant"),
+            &e.tenant,
+            Problem::Conflicting(format!("stream {stream}")),
+        ));
+    }
+    store.append(stream, expected_version, events).await
+}
+
+/// Runs a future that never waits: the sync services' calls, whose store is
+/// [`Blocking`](crate::store::Blocking) and so ready as soon as it is polled. Polled once,
+/// with a waker that does nothing; no runtime is needed.
+///
+/// # Errors
+///
+/// The future's error, or [`Error::Storage`] if it did wait (it cannot: every future the
+/// sync services build over a `Blocking` store is ready when first polled).
+pub(crate) fn now_or_never<T>(future: impl Future<Output = Result<T>>) -> Result<T> {
+    let future = pin!(future);
+    match future.poll(&mut TaskContext::from_waker(Waker::noop())) {
+        Poll::Ready(output) => output,
+        Poll::Pending => Err(Error::Storage {
+            message: "a sync store's call did not complete when polled".into(),
+        }),
+    }
+}

@@ -1,0 +1,314 @@
+//! The storage traits adapters implement: sync ([`EventStore`]) and async
+//! ([`AsyncEventStore`]), the contract both keep, and the impls that let a store be shared
+//! (`&S`, `Arc<S>`, `Box<S>`) or used where the other kind is expected.
+
+use std::future::{Future, ready};
+use std::pin::Pin;
+use std::sync::Arc;
+
+use crate::store::{Event, FeedEntry, LoadedStream, StreamId};
+use crate::{Id, Result};
+
+/// A store of event streams whose calls return when done: an embedded database, a
+/// connection pool used from threads, the [`InMemoryStore`](crate::store::InMemoryStore).
+///
+/// # The contract
+///
+/// Every adapter, sync or async ([`AsyncEventStore`]), keeps it; the `medsched-testkit`
+/// crate checks it.
+///
+/// - **`load`** returns a stream's events in append order and its version (how many events
+///   it holds); a stream never written is empty at version 0.
+/// - **`append`** adds events at the end of a stream **only if** its version still equals
+///   `expected_version`, atomically (all or none); otherwise it changes nothing and returns
+///   [`Error::Conflict`](crate::Error::Conflict). It returns the new version. Every field of
+///   the [`StreamId`] names the stream: a doctor's token queue is not the day book of its
+///   date. In SQL: a unique key on `(tenant, date, doctor_id, version)` (`doctor_id` empty
+///   for day books) and one transaction; a unique violation is a conflict.
+/// - **`feed`** returns a tenant's events with positions greater than `after`, in position
+///   order, at most `limit` of them. Positions strictly increase per tenant; gaps are
+///   allowed. **A reader that resumes from the last position it saw never misses an
+///   event**: so an event must never become visible at a position lower than one a reader
+///   may already have seen. An SQL sequence alone breaks this (two transactions draw 7 and 8,
+///   8 commits first, a reader sees 8 and resumes after it, then 7 commits and is never
+///   read). Adapters keep it either way:
+///   - **a per-tenant position counter updated in the append transaction**
+///     (`UPDATE feed_heads SET position = position + $n WHERE tenant = $1 RETURNING
+///     position`): the row lock orders a tenant's appends, so positions commit in order
+///     (what the in-memory store does with its per-tenant lock); or
+///   - **a visibility watermark**: positions from a sequence, but `feed` returns only
+///     positions below the lowest one still in flight (e.g. PostgreSQL's
+///     `pg_snapshot_xmin`), so a reader waits for a slow commit instead of passing it.
+/// - **Tenants are isolated**: a stream holds only its tenant's events and a feed only its
+///   tenant's. The services check every event's tenant against its stream before they
+///   append, so an adapter needs no check of its own; it must key every read and write by
+///   tenant.
+///
+/// # Example
+///
+/// ```
+/// use medsched::store::{EventStore, InMemoryStore, StreamId};
+/// use chrono::NaiveDate;
+///
+/// let store = InMemoryStore::new();
+/// let stream = StreamId::new("clinic-1", NaiveDate::from_ymd_opt(2026, 3, 2).unwrap());
+/// assert_eq!(store.load(&stream)?.version, 0);
+/// assert!(store.feed(&"clinic-1".into(), 0, 100)?.is_empty());
+/// # Ok::<(), medsched::Error>(())
+/// ```
+pub trait EventStore: Send + Sync {
+    /// Loads a stream.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Storage`](crate::Error::Storage) when the adapter fails.
+    fn load(&self, stream: &StreamId) -> Result<LoadedStream>;
+
+    /// Appends events to a stream if it is still at `expected_version`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Conflict`](crate::Error::Conflict) when another writer appended first;
+    /// [`Error::Storage`](crate::Error::Storage) when the adapter fails.
+    fn append(&self, stream: &StreamId, expected_version: u64, events: &[Event]) -> Result<u64>;
+
+    /// Reads a tenant's change feed after position `after` (0 for the start).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Storage`](crate::Error::Storage) when the adapter fails.
+    fn feed(&self, tenant: &Id, after: u64, limit: usize) -> Result<Vec<FeedEntry>>;
+}
+
+/// A store of event streams whose calls are awaited: a database driver on an async runtime,
+/// a store written in JavaScript that answers with Promises. The same contract as
+/// [`EventStore`]. Implement it with plain `async fn`s; the futures must be `Send`.
+///
+/// medsched's async services ([`AsyncBookings`](crate::booking::AsyncBookings),
+/// [`AsyncTokens`](crate::tokens::AsyncTokens)) run over it without depending on any
+/// runtime. A sync store is an async one through [`Blocking`]. For a store chosen at run
+/// time, box it as a [`DynAsyncEventStore`].
+///
+/// # Example
+///
+/// ```
+/// use medsched::store::{AsyncEventStore, Blocking, EventStore, FeedEntry, InMemoryStore,
+///     LoadedStream, StreamId, Event};
+/// use medsched::{Id, Result};
+///
+/// /// A store that counts the appends it passes on.
+/// struct Counting { inner: InMemoryStore, appends: std::sync::atomic::AtomicU64 }
+///
+/// impl AsyncEventStore for Counting {
+///     async fn load(&self, stream: &StreamId) -> Result<LoadedStream> {
+///         self.inner.load(stream)
+///     }
+///     async fn append(&self, stream: &StreamId, expected: u64, events: &[Event]) -> Result<u64> {
+///         self.appends.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+///         self.inner.append(stream, expected, events)
+///     }
+///     async fn feed(&self, tenant: &Id, after: u64, limit: usize) -> Result<Vec<FeedEntry>> {
+///         self.inner.feed(tenant, after, limit)
+///     }
+/// }
+/// ```
+pub trait AsyncEventStore: Send + Sync {
+    /// Loads a stream (see [`EventStore::load`]).
+    fn load(&self, stream: &StreamId) -> impl Future<Output = Result<LoadedStream>> + Send;
+
+    /// Appends events to a stream if it is still at `expected_version` (see
+    /// [`EventStore::append`]).
+    fn append(
+        &self,
+        stream: &StreamId,
+        expected_version: u64,
+        events: &[Event],
+    ) -> impl Future<Output = Result<u64>> + Send;
+
+    /// Reads a tenant's change feed after `after` (see [`EventStore::feed`]).
+    fn feed(
+        &self,
+        tenant: &Id,
+        after: u64,
+        limit: usize,
+    ) -> impl Future<Output = Result<Vec<FeedEntry>>> + Send;
+}
+
+/// A sync [`EventStore`] used as an [`AsyncEventStore`]: each call runs to completion when
+/// it is first polled, on the caller's thread, and its future is then ready. This is how
+/// the sync services drive the async code they share with the async ones, without a
+/// runtime; in an async host it blocks the executor for the length of a call, so use it only
+/// for stores that answer quickly (the in-memory store, an embedded database).
+///
+/// # Example
+///
+/// ```
+/// use medsched::store::{AsyncEventStore, Blocking, InMemoryStore, StreamId};
+/// use chrono::NaiveDate;
+///
+/// let store = Blocking(InMemoryStore::new());
+/// let stream = StreamId::new("clinic-1", NaiveDate::from_ymd_opt(2026, 3, 2).unwrap());
+/// let load = store.load(&stream); // a future, ready as soon as it is polled
+/// # drop(load);
+/// ```
+#[derive(Debug, Default, Clone)]
+pub struct Blocking<S>(pub S);
+
+impl<S: EventStore> AsyncEventStore for Blocking<S> {
+    fn load(&self, stream: &StreamId) -> impl Future<Output = Result<LoadedStream>> + Send {
+        ready(self.0.load(stream))
+    }
+
+    fn append(
+        &self,
+        stream: &StreamId,
+        expected_version: u64,
+        events: &[Event],
+    ) -> impl Future<Output = Result<u64>> + Send {
+        ready(self.0.append(stream, expected_version, events))
+    }
+
+    fn feed(
+        &self,
+        tenant: &Id,
+        after: u64,
+        limit: usize,
+    ) -> impl Future<Output = Result<Vec<FeedEntry>>> + Send {
+        ready(self.0.feed(tenant, after, limit))
+    }
+}
+
+/// A boxed future, as a [`DynAsyncEventStore`] returns it.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// The object-safe form of [`AsyncEventStore`], for a store chosen at run time:
+/// `Box<dyn DynAsyncEventStore>` and `Arc<dyn DynAsyncEventStore>` are async stores. Every
+/// [`AsyncEventStore`] is one; its futures are boxed.
+///
+/// # Example
+///
+/// ```
+/// use std::sync::Arc;
+/// use medsched::store::{AsyncEventStore, Blocking, DynAsyncEventStore, InMemoryStore};
+///
+/// fn takes_any(_: impl AsyncEventStore) {}
+/// let chosen: Arc<dyn DynAsyncEventStore> = Arc::new(Blocking(InMemoryStore::new()));
+/// takes_any(chosen);
+/// ```
+pub trait DynAsyncEventStore: Send + Sync {
+    /// As [`AsyncEventStore::load`].
+    fn load_boxed<'a>(&'a self, stream: &'a StreamId) -> BoxFuture<'a, Result<LoadedStream>>;
+
+    /// As [`AsyncEventStore::append`].
+    fn append_boxed<'a>(
+        &'a self,
+        stream: &'a StreamId,
+        expected_version: u64,
+        events: &'a [Event],
+    ) -> BoxFuture<'a, Result<u64>>;
+
+    /// As [`AsyncEventStore::feed`].
+    fn feed_boxed<'a>(
+        &'a self,
+        tenant: &'a Id,
+        after: u64,
+        limit: usize,
+    ) -> BoxFuture<'a, Result<Vec<FeedEntry>>>;
+}
+
+impl<S: AsyncEventStore> DynAsyncEventStore for S {
+    fn load_boxed<'a>(&'a self, stream: &'a StreamId) -> BoxFuture<'a, Result<LoadedStream>> {
+        Box::pin(self.load(stream))
+    }
+
+    fn append_boxed<'a>(
+        &'a self,
+        stream: &'a StreamId,
+        expected_version: u64,
+        events: &'a [Event],
+    ) -> BoxFuture<'a, Result<u64>> {
+        Box::pin(self.append(stream, expected_version, events))
+    }
+
+    fn feed_boxed<'a>(
+        &'a self,
+        tenant: &'a Id,
+        after: u64,
+        limit: usize,
+    ) -> BoxFuture<'a, Result<Vec<FeedEntry>>> {
+        Box::pin(self.feed(tenant, after, limit))
+    }
+}
+
+impl<'s> AsyncEventStore for dyn DynAsyncEventStore + 's {
+    async fn load(&self, stream: &StreamId) -> Result<LoadedStream> {
+        self.load_boxed(stream).await
+    }
+
+    async fn append(
+        &self,
+        stream: &StreamId,
+        expected_version: u64,
+        events: &[Event],
+    ) -> Result<u64> {
+        self.append_boxed(stream, expected_version, events).await
+    }
+
+    async fn feed(&self, tenant: &Id, after: u64, limit: usize) -> Result<Vec<FeedEntry>> {
+        self.feed_boxed(tenant, after, limit).await
+    }
+}
+
+/// Sync stores behind a reference or a smart pointer are stores: `&S`, `Arc<S>`, `Box<S>`,
+/// and with them `Box<dyn EventStore>` and `Arc<dyn EventStore>`.
+macro_rules! forward_sync {
+    ($($ptr:ty),*) => {$(
+        impl<S: EventStore + ?Sized> EventStore for $ptr {
+            fn load(&self, stream: &StreamId) -> Result<LoadedStream> {
+                (**self).load(stream)
+            }
+            fn append(
+                &self,
+                stream: &StreamId,
+                expected_version: u64,
+                events: &[Event],
+            ) -> Result<u64> {
+                (**self).append(stream, expected_version, events)
+            }
+            fn feed(&self, tenant: &Id, after: u64, limit: usize) -> Result<Vec<FeedEntry>> {
+                (**self).feed(tenant, after, limit)
+            }
+        }
+    )*};
+}
+
+/// Async stores behind a reference or a smart pointer are async stores (with
+/// [`DynAsyncEventStore`], `Box<dyn DynAsyncEventStore>` too).
+macro_rules! forward_async {
+    ($($ptr:ty),*) => {$(
+        impl<S: AsyncEventStore + ?Sized> AsyncEventStore for $ptr {
+            fn load(&self, stream: &StreamId) -> impl Future<Output = Result<LoadedStream>> + Send {
+                (**self).load(stream)
+            }
+            fn append(
+                &self,
+                stream: &StreamId,
+                expected_version: u64,
+                events: &[Event],
+            ) -> impl Future<Output = Result<u64>> + Send {
+                (**self).append(stream, expected_version, events)
+            }
+            fn feed(
+                &self,
+                tenant: &Id,
+                after: u64,
+                limit: usize,
+            ) -> impl Future<Output = Result<Vec<FeedEntry>>> + Send {
+                (**self).feed(tenant, after, limit)
+            }
+        }
+    )*};
+}
+
+forward_sync!(&S, Arc<S>, Box<S>);
+forward_async!(&S, Arc<S>, Box<S>);
