@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::{
     Alignment, AppointmentType, Availability, Occupancy, Result, RuleKind, SlotOptions,
-    SlotRequest, Status, Unavailable, booking::Appointment, booking::Bookings, booking::DayBook,
-    booking::Schedule, store::EventStore,
+    SlotRequest, Status, Unavailable, booking::Appointment, booking::AsyncBookings,
+    booking::DayBook, booking::Schedule, store::AsyncEventStore,
 };
 
 /// An upcoming appointment the current rules no longer allow, and why: for staff to move
@@ -23,7 +23,7 @@ pub struct Collision {
     pub reason: Unavailable,
 }
 
-impl<S: EventStore> Bookings<S> {
+impl<S: AsyncEventStore> AsyncBookings<S> {
     /// The upcoming appointments on `dates` that the schedule's current rules no longer
     /// allow, for every doctor: call it after [`Schedule::set_calendar`] (leave approved,
     /// forced block, emergency, holiday added, hours cut, capacity lowered) or after a new
@@ -40,14 +40,14 @@ impl<S: EventStore> Bookings<S> {
     ///
     /// [`Error::InvalidInput`](crate::Error::InvalidInput) for a bad range; the store's
     /// errors.
-    pub fn collisions(
+    pub async fn collisions(
         &self,
         schedule: &Schedule,
         dates: RangeInclusive<NaiveDate>,
         now: DateTime<Utc>,
     ) -> Result<Vec<Collision>> {
         let mut found = Vec::new();
-        for (_, events) in self.days(schedule, &dates)? {
+        for (_, events) in self.days(schedule, &dates).await? {
             let book = DayBook::from_events(events);
             day_collisions(schedule, &book, now, &mut found)?;
         }

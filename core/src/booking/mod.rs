@@ -1,9 +1,10 @@
 //! Holds, bookings and the appointment lifecycle, event-sourced.
 //!
-//! A [`Command`] and a [`DayBook`] (the fold of a day's [`Event`]s) give new events or a
-//! typed refusal ([`decide`]). The [`Bookings`] service loads the day book from an
-//! [`EventStore`], decides, and appends with optimistic concurrency, retrying when another
-//! writer came first.
+//! A [`Command`] and a [`DayBook`] (the fold of a day's [`Event`](crate::store::Event)s)
+//! give new events or a typed refusal ([`decide`]). The [`Bookings`] service loads the day
+//! book from an [`EventStore`](crate::store::EventStore), decides, and appends with
+//! optimistic concurrency, retrying when another writer came first; [`AsyncBookings`] is
+//! the same service over an [`AsyncEventStore`](crate::store::AsyncEventStore).
 
 mod check;
 mod collisions;
@@ -15,6 +16,7 @@ mod requests;
 mod schedule;
 mod service;
 mod state;
+mod sync;
 
 pub use crate::store::appointment::{Appointment, AppointmentStatus, Hold, HoldStatus, SlotClaim};
 pub use collisions::Collision;
@@ -23,5 +25,6 @@ pub use decide::{Context, decide};
 pub use notify::{FeedNotifications, Notification, NotificationKind, notifications};
 pub use requests::{BookRequest, HoldRequest};
 pub use schedule::Schedule;
-pub use service::Bookings;
+pub use service::AsyncBookings;
 pub use state::DayBook;
+pub use sync::Bookings;

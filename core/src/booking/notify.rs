@@ -9,9 +9,9 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    Id, Result, booking::Appointment, booking::AppointmentStatus, booking::Bookings,
-    booking::DayBook, booking::Schedule, booking::SlotClaim, store::Change, store::Event,
-    store::EventStore, store::StreamId,
+    Id, Result, booking::Appointment, booking::AppointmentStatus, booking::AsyncBookings,
+    booking::DayBook, booking::Schedule, booking::SlotClaim, store::AsyncEventStore, store::Change,
+    store::Event, store::StreamId,
 };
 
 /// What a notification tells the patient.
@@ -179,7 +179,7 @@ fn reminder(a: &Appointment, minutes_before: u32, send_at: DateTime<Utc>) -> Not
     }
 }
 
-impl<S: EventStore> Bookings<S> {
+impl<S: AsyncEventStore> AsyncBookings<S> {
     /// The notifications the changes after feed position `after` call for (at most `limit`
     /// feed entries read): bookings received or confirmed, reschedules, cancellations and
     /// declines. A host's notification job reads on from the returned `position`, so no
@@ -188,13 +188,13 @@ impl<S: EventStore> Bookings<S> {
     /// # Errors
     ///
     /// The store's errors.
-    pub fn feed_notifications(
+    pub async fn feed_notifications(
         &self,
         schedule: &Schedule,
         after: u64,
         limit: usize,
     ) -> Result<FeedNotifications> {
-        let entries = self.feed(schedule, after, limit)?;
+        let entries = self.feed(schedule, after, limit).await?;
         let mut books: HashMap<NaiveDate, (Vec<Event>, DayBook, u64)> = HashMap::new();
         let mut out = FeedNotifications {
             notifications: Vec::new(),
@@ -210,7 +210,7 @@ impl<S: EventStore> Bookings<S> {
                 Entry::Occupied(e) => e.into_mut(),
                 Entry::Vacant(e) => {
                     let stream = StreamId::new(schedule.tenant().clone(), date);
-                    let loaded = self.store().load(&stream)?;
+                    let loaded = self.store().load(&stream).await?;
                     e.insert((loaded.events, DayBook::new(), 0))
                 }
             };
@@ -236,7 +236,7 @@ impl<S: EventStore> Bookings<S> {
     ///
     /// [`Error::InvalidInput`](crate::Error::InvalidInput) for a bad range; the store's
     /// errors.
-    pub fn reminders(
+    pub async fn reminders(
         &self,
         schedule: &Schedule,
         dates: RangeInclusive<NaiveDate>,
@@ -244,7 +244,7 @@ impl<S: EventStore> Bookings<S> {
         until: DateTime<Utc>,
     ) -> Result<Vec<Notification>> {
         let mut due = Vec::new();
-        for (_, events) in self.days(schedule, &dates)? {
+        for (_, events) in self.days(schedule, &dates).await? {
             let book = DayBook::from_events(events);
             for reminder in reminders(&book) {
                 if reminder.send_at <= after || until < reminder.send_at {
@@ -253,7 +253,7 @@ impl<S: EventStore> Bookings<S> {
                 // A copy of a move not yet final is not the appointment: its old day reminds.
                 let record = book.appointment(&reminder.appointment_id);
                 if let Some(copy) = record.filter(|a| a.moved_from.is_some())
-                    && self.in_transit_from(schedule, copy)?.is_some()
+                    && self.in_transit_from(schedule, copy).await?.is_some()
                 {
                     continue;
                 }

@@ -5,11 +5,12 @@ use std::ops::RangeInclusive;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use super::moves::{MAX_MOVES, OnItsDay};
+use crate::store::{AsyncEventStore, Decision, Ran, Stamp, run};
 use crate::{
     Error, Problem, Result, booking::Appointment, booking::BookRequest, booking::Command,
     booking::Context, booking::DayBook, booking::Hold, booking::HoldRequest, booking::Schedule,
-    booking::decide, store::Actor, store::Change, store::Event, store::EventStore,
-    store::FeedEntry, store::StreamId,
+    booking::decide, store::Actor, store::Change, store::Event, store::FeedEntry, store::StreamId,
 };
 
 /// How often a command is decided again after another writer changed its day book first.
@@ -18,18 +19,17 @@ const DEFAULT_MAX_ATTEMPTS: u32 = 64;
 /// The most day books one call reads (as [`MAX_RANGE_DAYS`](crate::MAX_RANGE_DAYS)).
 const MAX_DAYS: i64 = crate::MAX_RANGE_DAYS;
 
-/// Holds, bookings and the appointment lifecycle over an [`EventStore`].
-///
-/// Each call loads the day book it concerns, decides with [`decide`], and appends the events
-/// with the version it loaded. When another writer appended first, it reloads and decides
-/// again, so concurrent bookers of the last seat get one success and clear refusals
-/// ([`Error::SlotUnavailable`]), never a double booking. `Bookings` is `Sync` when its store
-/// is: share one between threads.
+/// Holds, bookings and the appointment lifecycle over an [`AsyncEventStore`]: a database
+/// on an async runtime, or a store in JavaScript that answers with Promises. Every method is
+/// an `async fn` whose future is `Send` (when the store's are); nothing here depends on a
+/// runtime. [`Bookings`](crate::booking::Bookings) is the same service over a sync store.
 ///
 /// # Example
 ///
 /// ```
-/// use medsched::{booking::*, store::*, tokens::*, wait::*, *};
+/// use medsched::booking::{AsyncBookings, BookRequest, Schedule};
+/// use medsched::store::{Actor, Blocking, InMemoryStore};
+/// use medsched::{AppointmentType, Clinic, DoctorCalendar, Location, Session, WeeklyTemplate};
 /// use chrono::{DateTime, Utc, Weekday};
 ///
 /// let clinic = Clinic {
@@ -42,48 +42,32 @@ const MAX_DAYS: i64 = crate::MAX_RANGE_DAYS;
 ///     sessions: vec![Session::new("09:00", "12:00")?],
 ///     ..WeeklyTemplate::new("tue", "main")
 /// });
-/// let types = [AppointmentType::new("consult", 15)];
-/// let schedule = Schedule::new("clinic-1", &clinic, &[calendar], &types)?;
-/// let bookings = Bookings::new(InMemoryStore::new());
+/// let schedule = Schedule::new("clinic-1", &clinic, &[calendar], &[AppointmentType::new("consult", 15)])?;
+/// // Any async store; here the in-memory one seen through `Blocking`.
+/// let bookings = AsyncBookings::new(Blocking(InMemoryStore::new()));
 /// let t = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
-/// let now = t("2026-03-01T10:00:00Z");
 ///
-/// let hold = bookings.hold(&schedule, &Actor::patient("pat-1"), now, HoldRequest {
-///     hold_id: "h-1".into(),
-///     patient_id: "pat-1".into(),
-///     doctor_id: "dr-lee".into(),
-///     appointment_type_id: "consult".into(),
-///     start: t("2026-03-03T09:00:00Z"),
-///     minutes: None,
-/// })?;
-/// assert_eq!(hold.expires_at, t("2026-03-01T10:10:00Z"));
-///
-/// // Someone else cannot take the held slot.
-/// let taken = bookings.book(&schedule, &Actor::patient("pat-2"), now, BookRequest {
-///     appointment_id: "a-2".into(),
-///     patient_id: "pat-2".into(),
-///     doctor_id: "dr-lee".into(),
-///     appointment_type_id: "consult".into(),
-///     start: t("2026-03-03T09:00:00Z"),
-/// });
-/// assert_eq!(taken.unwrap_err().to_string(),
-///     "slot of dr-lee at 2026-03-03 09:00:00 UTC is unavailable: held by another patient");
-///
-/// let patient = Actor::patient("pat-1");
-/// let appointment = bookings.book_hold(&schedule, &patient, now, hold.book_date, "h-1", "a-1")?;
-/// assert_eq!(appointment.status, AppointmentStatus::Confirmed);
+/// let booked = futures::executor::block_on(bookings.book(&schedule, &Actor::patient("pat-1"),
+///     t("2026-03-01T10:00:00Z"), BookRequest {
+///         appointment_id: "a-1".into(),
+///         patient_id: "pat-1".into(),
+///         doctor_id: "dr-lee".into(),
+///         appointment_type_id: "consult".into(),
+///         start: t("2026-03-03T09:00:00Z"),
+///     }))?;
+/// assert_eq!(booked.slot.start, t("2026-03-03T09:00:00Z"));
 /// # Ok::<(), medsched::Error>(())
 /// ```
 #[derive(Debug)]
-pub struct Bookings<S> {
+pub struct AsyncBookings<S> {
     store: S,
     pub(super) max_attempts: u32,
 }
 
-impl<S: EventStore> Bookings<S> {
+impl<S: AsyncEventStore> AsyncBookings<S> {
     /// A booking service over `store`.
     pub fn new(store: S) -> Self {
-        Bookings {
+        AsyncBookings {
             store,
             max_attempts: DEFAULT_MAX_ATTEMPTS,
         }
@@ -109,7 +93,7 @@ impl<S: EventStore> Bookings<S> {
     ///
     /// Those of [`decide`]; [`Error::Conflict`] when every attempt met a concurrent write;
     /// the store's errors.
-    pub fn execute(
+    pub async fn execute(
         &self,
         schedule: &Schedule,
         actor: &Actor,
@@ -120,10 +104,11 @@ impl<S: EventStore> Bookings<S> {
         self.decide_and_append(schedule, actor, now, date, |book, ctx| {
             decide(book, command, ctx)
         })
+        .await
     }
 
     /// Loads the day book, decides with `decider`, appends; again on a concurrent write.
-    pub(super) fn decide_and_append(
+    pub(super) async fn decide_and_append(
         &self,
         schedule: &Schedule,
         actor: &Actor,
@@ -131,52 +116,43 @@ impl<S: EventStore> Bookings<S> {
         date: NaiveDate,
         decider: impl Fn(&DayBook, &Context<'_>) -> Result<Vec<Change>>,
     ) -> Result<(DayBook, Vec<Event>)> {
-        let stream = StreamId::new(schedule.tenant().clone(), date);
         let ctx = Context {
             schedule,
             date,
             actor,
             now,
         };
-        let mut attempt = 1;
-        loop {
-            let loaded = self.store.load(&stream)?;
-            let mut book = DayBook::from_events(loaded.events);
-            let changes = decider(&book, &ctx)?;
-            if changes.is_empty() {
-                return Ok((book, Vec::new()));
-            }
-            let events = self.events(schedule, actor, now, changes);
-            match self.store.append(&stream, loaded.version, &events) {
-                Ok(_) => {
-                    for event in &events {
-                        book.apply(event.clone());
-                    }
-                    return Ok((book, events));
-                }
-                Err(e) if e.is_conflict() && attempt < self.max_attempts => attempt += 1,
-                Err(e) => return Err(e),
-            }
+        let ran = self
+            .run_on(schedule, actor, now, date, |book: &DayBook| {
+                decider(book, &ctx).map(Decision::<()>::Append)
+            })
+            .await?;
+        match ran {
+            Ran::Appended { state, events, .. } => Ok((state, events)),
+            Ran::Stopped(()) => Ok((DayBook::new(), Vec::new())),
         }
     }
 
-    /// The changes as events of the schedule's tenant, by `actor` at `now`.
-    pub(super) fn events(
+    /// Runs `decision` on the day book of `date` with the shared retry runner.
+    pub(super) async fn run_on<X>(
         &self,
         schedule: &Schedule,
         actor: &Actor,
         now: DateTime<Utc>,
-        changes: Vec<Change>,
-    ) -> Vec<Event> {
-        changes
-            .into_iter()
-            .map(|change| Event {
-                tenant: schedule.tenant().clone(),
-                actor: actor.clone(),
-                at: now,
-                change,
-            })
-            .collect()
+        date: NaiveDate,
+        decision: impl Fn(&DayBook) -> Result<Decision<X>>,
+    ) -> Result<Ran<DayBook, X>> {
+        let stream = StreamId::new(schedule.tenant().clone(), date);
+        let stamp = Stamp { actor, at: now };
+        run(
+            &self.store,
+            &stream,
+            stamp,
+            self.max_attempts,
+            decision,
+            |_| (),
+        )
+        .await
     }
 
     /// The day book of a date.
@@ -184,10 +160,11 @@ impl<S: EventStore> Bookings<S> {
     /// # Errors
     ///
     /// The store's errors.
-    pub fn day(&self, schedule: &Schedule, date: NaiveDate) -> Result<DayBook> {
+    pub async fn day(&self, schedule: &Schedule, date: NaiveDate) -> Result<DayBook> {
         let loaded = self
             .store
-            .load(&StreamId::new(schedule.tenant().clone(), date))?;
+            .load(&StreamId::new(schedule.tenant().clone(), date))
+            .await?;
         Ok(DayBook::from_events(loaded.events))
     }
 
@@ -196,7 +173,7 @@ impl<S: EventStore> Bookings<S> {
     /// # Errors
     ///
     /// As [`decide`] for [`Command::PlaceHold`].
-    pub fn hold(
+    pub async fn hold(
         &self,
         schedule: &Schedule,
         actor: &Actor,
@@ -207,7 +184,9 @@ impl<S: EventStore> Bookings<S> {
             start_date(schedule, request.start)?,
             request.hold_id.clone(),
         );
-        let (book, _) = self.execute(schedule, actor, now, date, &request.into())?;
+        let (book, _) = self
+            .execute(schedule, actor, now, date, &request.into())
+            .await?;
         hold_in(&book, &id)
     }
 
@@ -217,7 +196,7 @@ impl<S: EventStore> Bookings<S> {
     /// # Errors
     ///
     /// As [`decide`] for [`Command::ExtendHold`].
-    pub fn extend_hold(
+    pub async fn extend_hold(
         &self,
         schedule: &Schedule,
         actor: &Actor,
@@ -230,7 +209,7 @@ impl<S: EventStore> Bookings<S> {
             hold_id: hold_id.into(),
             minutes,
         };
-        let (book, _) = self.execute(schedule, actor, now, date, &command)?;
+        let (book, _) = self.execute(schedule, actor, now, date, &command).await?;
         hold_in(&book, hold_id)
     }
 
@@ -239,7 +218,7 @@ impl<S: EventStore> Bookings<S> {
     /// # Errors
     ///
     /// As [`decide`] for [`Command::ReleaseHold`].
-    pub fn release_hold(
+    pub async fn release_hold(
         &self,
         schedule: &Schedule,
         actor: &Actor,
@@ -250,7 +229,7 @@ impl<S: EventStore> Bookings<S> {
         let command = Command::ReleaseHold {
             hold_id: hold_id.into(),
         };
-        let (book, _) = self.execute(schedule, actor, now, date, &command)?;
+        let (book, _) = self.execute(schedule, actor, now, date, &command).await?;
         hold_in(&book, hold_id)
     }
 
@@ -262,7 +241,7 @@ impl<S: EventStore> Bookings<S> {
     ///
     /// [`Error::InvalidInput`] for a range longer than 1,100 days or ending before it starts;
     /// the store's errors.
-    pub fn expire_holds(
+    pub async fn expire_holds(
         &self,
         schedule: &Schedule,
         actor: &Actor,
@@ -271,7 +250,9 @@ impl<S: EventStore> Bookings<S> {
     ) -> Result<Vec<Hold>> {
         let mut expired = Vec::new();
         for date in days(&dates)? {
-            let (book, events) = self.execute(schedule, actor, now, date, &Command::ExpireHolds)?;
+            let (book, events) = self
+                .execute(schedule, actor, now, date, &Command::ExpireHolds)
+                .await?;
             for event in events {
                 if let Change::HoldExpired { hold_id, .. } = event.change {
                     expired.push(hold_in(&book, &hold_id)?);
@@ -287,7 +268,7 @@ impl<S: EventStore> Bookings<S> {
     /// # Errors
     ///
     /// As [`decide`] for [`Command::Book`].
-    pub fn book(
+    pub async fn book(
         &self,
         schedule: &Schedule,
         actor: &Actor,
@@ -298,7 +279,9 @@ impl<S: EventStore> Bookings<S> {
             start_date(schedule, request.start)?,
             request.appointment_id.clone(),
         );
-        let (book, _) = self.execute(schedule, actor, now, date, &request.into())?;
+        let (book, _) = self
+            .execute(schedule, actor, now, date, &request.into())
+            .await?;
         appointment_in(&book, &id)
     }
 
@@ -307,7 +290,7 @@ impl<S: EventStore> Bookings<S> {
     /// # Errors
     ///
     /// As [`decide`] for [`Command::BookHold`].
-    pub fn book_hold(
+    pub async fn book_hold(
         &self,
         schedule: &Schedule,
         actor: &Actor,
@@ -320,13 +303,13 @@ impl<S: EventStore> Bookings<S> {
             appointment_id: appointment_id.into(),
             hold_id: hold_id.into(),
         };
-        let (book, _) = self.execute(schedule, actor, now, date, &command)?;
+        let (book, _) = self.execute(schedule, actor, now, date, &command).await?;
         appointment_in(&book, appointment_id)
     }
 
     /// Decides a status change of appointment `id` where it is now, found as
     /// [`appointment`](Self::appointment) finds it (following moves).
-    fn update(
+    async fn update(
         &self,
         schedule: &Schedule,
         actor: &Actor,
@@ -335,10 +318,19 @@ impl<S: EventStore> Bookings<S> {
         id: &str,
         command: &Command,
     ) -> Result<Appointment> {
-        self.following(schedule, date, id, |found| {
-            let (book, _) = self.execute_on(schedule, actor, now, &found.appointment, command)?;
-            appointment_in(&book, id)
-        })
+        let mut date = date;
+        for _ in 0..MAX_MOVES {
+            let found = self.locate(schedule, date, id).await?;
+            match self
+                .execute_on(schedule, actor, now, &found.appointment, command)
+                .await?
+            {
+                OnItsDay::Decided(book) => return appointment_in(&book, id),
+                // It left that day meanwhile: find it again, from there.
+                OnItsDay::Left => date = found.appointment.book_date,
+            }
+        }
+        Err(not_found(id))
     }
 
     /// Confirms a pending appointment (staff).
@@ -346,7 +338,7 @@ impl<S: EventStore> Bookings<S> {
     /// # Errors
     ///
     /// As [`decide`] for [`Command::Confirm`].
-    pub fn confirm(
+    pub async fn confirm(
         &self,
         schedule: &Schedule,
         actor: &Actor,
@@ -358,6 +350,7 @@ impl<S: EventStore> Bookings<S> {
             appointment_id: appointment_id.into(),
         };
         self.update(schedule, actor, now, date, appointment_id, &command)
+            .await
     }
 
     /// Declines a pending appointment (staff).
@@ -365,7 +358,7 @@ impl<S: EventStore> Bookings<S> {
     /// # Errors
     ///
     /// As [`decide`] for [`Command::Decline`].
-    pub fn decline(
+    pub async fn decline(
         &self,
         schedule: &Schedule,
         actor: &Actor,
@@ -379,6 +372,7 @@ impl<S: EventStore> Bookings<S> {
             reason,
         };
         self.update(schedule, actor, now, date, appointment_id, &command)
+            .await
     }
 
     /// Records that a confirmed appointment took place (staff, once it has started).
@@ -386,7 +380,7 @@ impl<S: EventStore> Bookings<S> {
     /// # Errors
     ///
     /// As [`decide`] for [`Command::Complete`].
-    pub fn complete(
+    pub async fn complete(
         &self,
         schedule: &Schedule,
         actor: &Actor,
@@ -398,6 +392,7 @@ impl<S: EventStore> Bookings<S> {
             appointment_id: appointment_id.into(),
         };
         self.update(schedule, actor, now, date, appointment_id, &command)
+            .await
     }
 
     /// Records that the patient of a confirmed appointment did not come (staff, once it has
@@ -406,7 +401,7 @@ impl<S: EventStore> Bookings<S> {
     /// # Errors
     ///
     /// As [`decide`] for [`Command::MarkNoShow`].
-    pub fn mark_no_show(
+    pub async fn mark_no_show(
         &self,
         schedule: &Schedule,
         actor: &Actor,
@@ -418,6 +413,7 @@ impl<S: EventStore> Bookings<S> {
             appointment_id: appointment_id.into(),
         };
         self.update(schedule, actor, now, date, appointment_id, &command)
+            .await
     }
 
     /// Cancels an appointment; the actor is recorded as who cancelled.
@@ -425,7 +421,7 @@ impl<S: EventStore> Bookings<S> {
     /// # Errors
     ///
     /// As [`decide`] for [`Command::Cancel`].
-    pub fn cancel(
+    pub async fn cancel(
         &self,
         schedule: &Schedule,
         actor: &Actor,
@@ -439,6 +435,7 @@ impl<S: EventStore> Bookings<S> {
             reason,
         };
         self.update(schedule, actor, now, date, appointment_id, &command)
+            .await
     }
 
     /// The tenant's change feed after `after` (0 for the start), at most `limit` entries:
@@ -447,24 +444,30 @@ impl<S: EventStore> Bookings<S> {
     /// # Errors
     ///
     /// The store's errors.
-    pub fn feed(&self, schedule: &Schedule, after: u64, limit: usize) -> Result<Vec<FeedEntry>> {
-        self.store.feed(schedule.tenant(), after, limit)
+    pub async fn feed(
+        &self,
+        schedule: &Schedule,
+        after: u64,
+        limit: usize,
+    ) -> Result<Vec<FeedEntry>> {
+        self.store.feed(schedule.tenant(), after, limit).await
     }
 
     /// Loads the day books of `dates`, in order.
-    pub(crate) fn days(
+    pub(crate) async fn days(
         &self,
         schedule: &Schedule,
         dates: &RangeInclusive<NaiveDate>,
     ) -> Result<Vec<(NaiveDate, LoadedBook)>> {
-        days(dates)?
-            .map(|date| {
-                let loaded = self
-                    .store
-                    .load(&StreamId::new(schedule.tenant().clone(), date))?;
-                Ok((date, loaded.events))
-            })
-            .collect()
+        let mut books = Vec::new();
+        for date in days(dates)? {
+            let loaded = self
+                .store
+                .load(&StreamId::new(schedule.tenant().clone(), date))
+                .await?;
+            books.push((date, loaded.events));
+        }
+        Ok(books)
     }
 }
 

@@ -97,32 +97,37 @@ pub(crate) enum Decision<X> {
 
 /// What the runner did.
 #[derive(Debug)]
-pub(crate) enum Ran<D, X> {
+pub(crate) enum Ran<D, X, B = ()> {
     /// The changes were appended (or there were none): the state after them, the events.
     Appended {
         /// The state with the new events folded in.
         state: D,
         /// The events appended.
         events: Vec<Event>,
+        /// What `observe` saw of the state the decision was taken on.
+        before: B,
     },
     /// The decision stopped with an outcome.
     Stopped(X),
 }
 
 /// Loads `stream`, folds it, decides, and appends at the version loaded; when another
-/// writer appended first it does all of it again, at most `max_attempts` times.
+/// writer appended first it does all of it again, at most `max_attempts` times. `observe`
+/// notes what the caller needs of the state as it was before the new events (say, the line
+/// before a token command), without cloning the state.
 ///
 /// # Errors
 ///
 /// The decision's refusal; [`Error::Conflict`] when every attempt met a concurrent write;
 /// the store's errors.
-pub(crate) async fn run<S, D, X>(
+pub(crate) async fn run<S, D, X, B>(
     store: &S,
     stream: &StreamId,
     stamp: Stamp<'_>,
     max_attempts: u32,
     decide: impl Fn(&D) -> Result<Decision<X>>,
-) -> Result<Ran<D, X>>
+    observe: impl Fn(&D) -> B,
+) -> Result<Ran<D, X, B>>
 where
     S: AsyncEventStore + ?Sized,
     D: Decider,
@@ -137,6 +142,7 @@ where
         };
         if changes.is_empty() {
             return Ok(Ran::Appended {
+                before: observe(&state),
                 state,
                 events: Vec::new(),
             });
@@ -144,10 +150,15 @@ where
         let events = stamp.events(stream, changes);
         match append(store, stream, loaded.version, &events).await {
             Ok(_) => {
+                let before = observe(&state);
                 for event in &events {
                     state.apply(event.clone());
                 }
-                return Ok(Ran::Appended { state, events });
+                return Ok(Ran::Appended {
+                    state,
+                    events,
+                    before,
+                });
             }
             Err(e) if e.is_conflict() && attempt < max_attempts => attempt += 1,
             Err(e) => return Err(e),

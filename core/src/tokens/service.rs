@@ -1,15 +1,17 @@
 //! The token service: loads a doctor's queue, decides, appends, and retries on concurrent
 //! writes.
 
+use std::convert::Infallible;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::store::{AsyncEventStore, Decider, Decision, Ran, Stamp, run};
 use crate::{
     Error, Id, Result, booking::Appointment, booking::Schedule, store::Actor, store::Change,
-    store::Event, store::EventStore, store::StreamId, tokens::Context, tokens::Queue,
-    tokens::QueueNotification, tokens::QueueRules, tokens::Token, tokens::TokenChange,
-    tokens::TokenCommand, tokens::TokenKind, tokens::TokenRequest, tokens::decide,
-    tokens::notifications,
+    store::Event, store::StreamId, tokens::Context, tokens::Queue, tokens::QueueNotification,
+    tokens::QueueRules, tokens::Token, tokens::TokenChange, tokens::TokenCommand,
+    tokens::TokenKind, tokens::TokenRequest, tokens::notifications,
 };
 
 /// How often a command is decided again after another writer changed the queue first.
@@ -57,48 +59,38 @@ pub struct QueueUpdate {
     pub notifications: Vec<QueueNotification>,
 }
 
-/// Outpatient tokens over an [`EventStore`], one stream per doctor and day.
-///
-/// Each call loads the queue, decides with [`decide`], and appends with the version it
-/// loaded; when another writer appended first it decides again. Two receptionists issuing
-/// walk-in tokens at the same instant get distinct numbers. `Tokens` is `Sync` when its
-/// store is.
+/// Outpatient tokens over an [`AsyncEventStore`], one stream per doctor and day: the same
+/// service as [`Tokens`](crate::tokens::Tokens), every method an `async fn` whose future is
+/// `Send` (when the store's are), with no runtime dependency.
 ///
 /// # Example
 ///
 /// ```
-/// use medsched::{booking::*, store::*, tokens::*, wait::*, *};
+/// use medsched::store::{Actor, Blocking, InMemoryStore};
+/// use medsched::tokens::{AsyncTokens, QueueDay, QueueRules, TokenKind, TokenRequest, TokenSession};
 /// use chrono::{DateTime, NaiveDate, Utc};
 ///
 /// let t = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
 /// let rules = QueueRules::new(vec![TokenSession::new("morning",
 ///     t("2026-03-02T03:30:00Z"), t("2026-03-02T07:30:00Z"))]);
 /// let day = QueueDay::new("clinic-1", "dr-asha", NaiveDate::from_ymd_opt(2026, 3, 2).unwrap());
-/// let tokens = Tokens::new(InMemoryStore::new());
-/// let desk = Actor::staff("rcp-1");
-/// let now = t("2026-03-02T03:40:00Z");
-///
+/// let tokens = AsyncTokens::new(Blocking(InMemoryStore::new()));
 /// let walk_in = TokenRequest::new("t-1", TokenKind::WalkIn, "pat-1");
-/// assert_eq!(tokens.issue(&day, &rules, &desk, now, walk_in)?.token.unwrap().number, 1);
-/// let emergency = TokenRequest::new("t-2", TokenKind::Emergency, "pat-2");
-/// let update = tokens.issue(&day, &rules, &desk, now, emergency)?;
-/// assert_eq!(update.queue.line(), &[2, 1]); // the emergency goes first
-///
-/// let called = tokens.execute(&day, &rules, &desk, now, &TokenCommand::CallNext)?;
-/// assert_eq!(called.token.unwrap().number, 2);
-/// assert_eq!(called.notifications[0].kind, QueueNotificationKind::YourTurn);
+/// let issued = futures::executor::block_on(
+///     tokens.issue(&day, &rules, &Actor::staff("rcp-1"), t("2026-03-02T03:40:00Z"), walk_in))?;
+/// assert_eq!(issued.token.unwrap().number, 1);
 /// # Ok::<(), medsched::Error>(())
 /// ```
 #[derive(Debug)]
-pub struct Tokens<S> {
+pub struct AsyncTokens<S> {
     store: S,
     max_attempts: u32,
 }
 
-impl<S: EventStore> Tokens<S> {
+impl<S: AsyncEventStore> AsyncTokens<S> {
     /// A token service over `store`.
     pub fn new(store: S) -> Self {
-        Tokens {
+        AsyncTokens {
             store,
             max_attempts: DEFAULT_MAX_ATTEMPTS,
         }
@@ -121,8 +113,10 @@ impl<S: EventStore> Tokens<S> {
     /// # Errors
     ///
     /// The store's errors.
-    pub fn queue(&self, day: &QueueDay) -> Result<Queue> {
-        Ok(Queue::from_events(self.store.load(&day.stream())?.events))
+    pub async fn queue(&self, day: &QueueDay) -> Result<Queue> {
+        Ok(Queue::from_events(
+            self.store.load(&day.stream()).await?.events,
+        ))
     }
 
     /// Decides `command` on the queue and appends its events, retrying on concurrent writes.
@@ -131,7 +125,7 @@ impl<S: EventStore> Tokens<S> {
     ///
     /// Those of [`decide`]; [`Error::Conflict`] when every attempt met a concurrent
     /// write; the store's errors.
-    pub fn execute(
+    pub async fn execute(
         &self,
         day: &QueueDay,
         rules: &QueueRules,
@@ -140,46 +134,44 @@ impl<S: EventStore> Tokens<S> {
         command: &TokenCommand,
     ) -> Result<QueueUpdate> {
         crate::availability::compile::check_instant(|| "now".into(), now)?;
-        let stream = day.stream();
         let ctx = Context { rules, actor, now };
-        let mut attempt = 1;
-        loop {
-            let loaded = self.store.load(&stream)?;
-            let mut queue = Queue::from_events(loaded.events);
-            let changes = decide(&queue, command, &ctx)?;
-            let events: Vec<Event> = changes
-                .iter()
-                .map(|change| Event {
-                    tenant: day.tenant.clone(),
-                    actor: actor.clone(),
-                    at: now,
-                    change: Change::Token(change.clone()),
-                })
-                .collect();
-            if !events.is_empty() {
-                match self.store.append(&stream, loaded.version, &events) {
-                    Ok(_) => {}
-                    Err(e) if e.is_conflict() && attempt < self.max_attempts => {
-                        attempt += 1;
-                        continue;
-                    }
-                    Err(e) => return Err(e),
-                }
-            }
-            let line_before = queue.line().to_vec();
-            for event in &events {
-                queue.apply(event);
-            }
-            let notify_next = rules.notify_next as usize;
-            let notifications = notifications(&line_before, &queue, &changes, notify_next);
-            let token = acted_on(&queue, command, &changes).cloned();
-            return Ok(QueueUpdate {
-                token,
-                queue,
-                events,
-                notifications,
-            });
-        }
+        let stamp = Stamp { actor, at: now };
+        let decision = |queue: &Queue| {
+            queue
+                .decide(command, &ctx)
+                .map(Decision::<Infallible>::Append)
+        };
+        let line = |queue: &Queue| queue.line().to_vec();
+        let stream = day.stream();
+        let ran = run(
+            &self.store,
+            &stream,
+            stamp,
+            self.max_attempts,
+            decision,
+            line,
+        );
+        let Ran::Appended {
+            state: queue,
+            events,
+            before: line_before,
+        } = ran.await?;
+        let changes: Vec<TokenChange> = events
+            .iter()
+            .filter_map(|event| match &event.change {
+                Change::Token(change) => Some(change.clone()),
+                _ => None,
+            })
+            .collect();
+        let notify_next = rules.notify_next as usize;
+        let notifications = notifications(&line_before, &queue, &changes, notify_next);
+        let token = acted_on(&queue, command, &changes).cloned();
+        Ok(QueueUpdate {
+            token,
+            queue,
+            events,
+            notifications,
+        })
     }
 
     /// Issues a token: see [`TokenCommand::Issue`].
@@ -187,7 +179,7 @@ impl<S: EventStore> Tokens<S> {
     /// # Errors
     ///
     /// As [`Tokens::execute`].
-    pub fn issue(
+    pub async fn issue(
         &self,
         day: &QueueDay,
         rules: &QueueRules,
@@ -196,6 +188,7 @@ impl<S: EventStore> Tokens<S> {
         request: TokenRequest,
     ) -> Result<QueueUpdate> {
         self.execute(day, rules, actor, now, &TokenCommand::Issue(request))
+            .await
     }
 
     /// Issues the booked token of an appointment, days ahead or on the day, as
@@ -209,7 +202,7 @@ impl<S: EventStore> Tokens<S> {
     ///
     /// [`Error::InvalidTransition`] when the appointment is not pending or confirmed (or has
     /// moved to another day); as [`Tokens::execute`] otherwise.
-    pub fn issue_for_appointment(
+    pub async fn issue_for_appointment(
         &self,
         schedule: &Schedule,
         rules: &QueueRules,
@@ -237,7 +230,7 @@ impl<S: EventStore> Tokens<S> {
             expected_at: Some(appointment.slot.start),
             ..TokenRequest::new(token_id, TokenKind::Booked, appointment.patient_id.clone())
         };
-        self.issue(&day, rules, actor, now, request)
+        self.issue(&day, rules, actor, now, request).await
     }
 }
 

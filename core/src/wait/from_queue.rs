@@ -3,11 +3,13 @@
 use chrono::{DateTime, Utc};
 use rustc_hash::FxHashSet;
 
+use crate::store::{AsyncEventStore, EventStore, now_or_never};
+use crate::tokens::AsyncTokens;
 use crate::{
-    Result, store::EventStore, tokens::Queue, tokens::QueueDay, tokens::QueueRules, tokens::Token,
-    tokens::TokenKind, tokens::TokenSession, tokens::TokenState, tokens::Tokens,
-    wait::Consultation, wait::DoctorHistory, wait::IssuedCounts, wait::QueueSnapshot,
-    wait::SkippedToken, wait::WaitEstimate, wait::WaitEstimator, wait::WaitingToken,
+    Result, tokens::Queue, tokens::QueueDay, tokens::QueueRules, tokens::Token, tokens::TokenKind,
+    tokens::TokenSession, tokens::TokenState, tokens::Tokens, wait::Consultation,
+    wait::DoctorHistory, wait::IssuedCounts, wait::QueueSnapshot, wait::SkippedToken,
+    wait::WaitEstimate, wait::WaitEstimator, wait::WaitingToken,
 };
 
 impl Queue {
@@ -155,11 +157,10 @@ fn runs<'q>(queue: &'q Queue, rules: &QueueRules) -> Vec<(&'q str, Vec<WaitingTo
     runs
 }
 
-impl<S: EventStore> Tokens<S> {
+impl<S: AsyncEventStore> AsyncTokens<S> {
     /// Wait estimates for every waiting token of the queue in call order, and for late
     /// patients where they will be put back. The line is shown to `estimator` in runs of
-    /// consecutive tokens of one session, each as a [`QueueSnapshot`] of that session (see
-    /// [`Queue::wait_snapshot`]) with the doctor's `history`. A run starts when the run
+    /// consecutive tokens of one session, each as a [`QueueSnapshot`] of that session (see [`Queue::wait_estimates`]) with the doctor's `history`. A run starts when the run
     /// before it is expected to be done, or when its session opens if that is later
     /// (unless staff moved it ahead of an earlier session's patients); its P90 carries the
     /// earlier runs' spread. Tokens of a session the rules no longer have get no estimate.
@@ -167,7 +168,7 @@ impl<S: EventStore> Tokens<S> {
     /// # Errors
     ///
     /// The store's errors; [`Error::InvalidInput`](crate::Error::InvalidInput) for bad rules.
-    pub fn wait_estimates(
+    pub async fn wait_estimates(
         &self,
         day: &QueueDay,
         rules: &QueueRules,
@@ -176,14 +177,59 @@ impl<S: EventStore> Tokens<S> {
         estimator: &dyn WaitEstimator,
     ) -> Result<Vec<WaitEstimate>> {
         rules.check().map_err(|e| e.within("rules"))?;
-        let queue = self.queue(day)?;
+        let queue = self.queue(day).await?;
+        queue.wait_estimates(rules, now, history, estimator)
+    }
+}
+
+impl<S: EventStore> Tokens<S> {
+    /// As [`AsyncTokens::wait_estimates`].
+    ///
+    /// # Errors
+    ///
+    /// As [`AsyncTokens::wait_estimates`].
+    pub fn wait_estimates(
+        &self,
+        day: &QueueDay,
+        rules: &QueueRules,
+        now: DateTime<Utc>,
+        history: &DoctorHistory,
+        estimator: &dyn WaitEstimator,
+    ) -> Result<Vec<WaitEstimate>> {
+        now_or_never(
+            self.inner()
+                .wait_estimates(day, rules, now, history, estimator),
+        )
+    }
+}
+
+impl Queue {
+    /// Wait estimates for every waiting token of this queue in call order, and for late
+    /// patients where they will be put back: what
+    /// [`AsyncTokens::wait_estimates`] gives for a stored queue. The line is shown to
+    /// `estimator` in runs of consecutive tokens of one session, each as a
+    /// [`QueueSnapshot`] of that session (see [`Queue::wait_snapshot`]) with the doctor's
+    /// `history`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) for bad rules.
+    pub fn wait_estimates(
+        &self,
+        rules: &QueueRules,
+        now: DateTime<Utc>,
+        history: &DoctorHistory,
+        estimator: &dyn WaitEstimator,
+    ) -> Result<Vec<WaitEstimate>> {
+        rules.check().map_err(|e| e.within("rules"))?;
+        let queue = self;
         let consult = history.durations.mean_minutes();
         let consult = if consult.is_finite() && consult > 0.0 {
             consult.min(24.0 * 60.0)
         } else {
             DEFAULT_CONSULT_MINUTES
         };
-        let runs = runs(&queue, rules);
+        let runs = runs(queue, rules);
         let order = |session: &str| rules.session(session).map(|(i, _)| i);
         let mut seen = FxHashSet::default();
         let mut estimates = Vec::new();

@@ -244,8 +244,9 @@ impl WaitEstimate {
     }
 }
 
-/// Estimates how long each waiting token will wait.
-pub trait WaitEstimator {
+/// Estimates how long each waiting token will wait. Estimators are plain data, shared
+/// between threads and held across the awaits of the async services.
+pub trait WaitEstimator: Send + Sync {
     /// A short name for reports, e.g. `"moving_average"`.
     fn name(&self) -> &'static str;
 
