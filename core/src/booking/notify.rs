@@ -81,8 +81,8 @@ pub struct FeedNotifications {
 }
 
 /// Every notification one day book's events call for, by `send_at` then id: the
-/// notifications of its changes (see [`Bookings::feed_notifications`]) and the reminders of
-/// its confirmed, upcoming appointments, past or future (see [`Bookings::reminders`] for the
+/// notifications of its changes (see [`Bookings::feed_notifications`](crate::booking::Bookings::feed_notifications)) and the reminders of
+/// its confirmed, upcoming appointments, past or future (see [`Bookings::reminders`](crate::booking::Bookings::reminders) for the
 /// ones due in a window).
 pub fn notifications(events: &[Event]) -> Vec<Notification> {
     let mut book = DayBook::new();

@@ -123,7 +123,7 @@ impl<S: AsyncEventStore> AsyncTokens<S> {
     ///
     /// # Errors
     ///
-    /// Those of [`decide`]; [`Error::Conflict`] when every attempt met a concurrent
+    /// Those of [`decide`](crate::tokens::decide); [`Error::Conflict`] when every attempt met a concurrent
     /// write; the store's errors.
     pub async fn execute(
         &self,
@@ -178,7 +178,7 @@ impl<S: AsyncEventStore> AsyncTokens<S> {
     ///
     /// # Errors
     ///
-    /// As [`Tokens::execute`].
+    /// As [`AsyncTokens::execute`].
     pub async fn issue(
         &self,
         day: &QueueDay,
@@ -201,7 +201,7 @@ impl<S: AsyncEventStore> AsyncTokens<S> {
     /// # Errors
     ///
     /// [`Error::InvalidTransition`] when the appointment is not pending or confirmed (or has
-    /// moved to another day); as [`Tokens::execute`] otherwise.
+    /// moved to another day); as [`AsyncTokens::execute`] otherwise.
     pub async fn issue_for_appointment(
         &self,
         schedule: &Schedule,
