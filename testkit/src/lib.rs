@@ -1,6 +1,6 @@
 //! # medsched-testkit
 //!
-//! The test kit of [medsched](medsched): what an event store adapter and a decider's tests
+//! The test kit of [medsched]: what an event store adapter and a decider's tests
 //! need, as a dev-dependency.
 //!
 //! - [`store`]: the store contract of [`medsched::store::EventStore`] and
