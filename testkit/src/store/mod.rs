@@ -365,7 +365,7 @@ impl Checks {
     /// # Ok::<(), medsched_testkit::Breach>(())
     /// ```
     pub fn racing_appends<S: EventStore + ?Sized>(&self, store: &S) -> Result<(), Breach> {
-        concurrent::racing_appends_on_threads(&self.probe(&Blocking(store), Check::RacingAppends))
+        concurrent::racing_appends_on_threads(&self.race(&Blocking(store), Check::RacingAppends))
     }
 
     /// A reader paging through the feed while writers on threads commit
@@ -387,9 +387,7 @@ impl Checks {
         &self,
         store: &S,
     ) -> Result<(), Breach> {
-        concurrent::feed_on_threads(
-            &self.probe(&Blocking(store), Check::FeedUnderConcurrentCommits),
-        )
+        concurrent::feed_on_threads(&self.race(&Blocking(store), Check::FeedUnderConcurrentCommits))
     }
 
     /// Every check on an async store, awaited on the caller's runtime: the sequential and
@@ -419,9 +417,8 @@ impl Checks {
         )
         .await?;
         if self.threads >= 2 {
-            concurrent::racing_appends_interleaved(&self.probe(store, Check::RacingAppends))
-                .await?;
-            concurrent::feed_interleaved(&self.probe(store, Check::FeedUnderConcurrentCommits))
+            concurrent::racing_appends_interleaved(&self.race(store, Check::RacingAppends)).await?;
+            concurrent::feed_interleaved(&self.race(store, Check::FeedUnderConcurrentCommits))
                 .await?;
         }
         Ok(())
@@ -449,8 +446,8 @@ impl Checks {
         store: &S,
     ) -> Result<(), Breach> {
         if self.threads >= 2 {
-            concurrent::racing_appends_on_threads(&self.probe(store, Check::RacingAppends))?;
-            concurrent::feed_on_threads(&self.probe(store, Check::FeedUnderConcurrentCommits))?;
+            concurrent::racing_appends_on_threads(&self.race(store, Check::RacingAppends))?;
+            concurrent::feed_on_threads(&self.race(store, Check::FeedUnderConcurrentCommits))?;
         }
         Ok(())
     }
@@ -477,7 +474,7 @@ impl Checks {
     }
 
     /// What a racing or feed check runs with.
-    fn probe<'s, S: AsyncEventStore + ?Sized>(
+    fn race<'s, S: AsyncEventStore + ?Sized>(
         &self,
         store: &'s S,
         check: Check,
