@@ -604,41 +604,10 @@ impl EventStore for Gapped {
     }
 }
 
-/// An `InMemoryStore` whose feed numbers every entry 1.
-struct Flat(InMemoryStore);
-
-impl EventStore for Flat {
-    fn load(&self, stream: &StreamId) -> Result<medsched::store::LoadedStream> {
-        self.0.load(stream)
-    }
-
-    fn append(&self, stream: &StreamId, expected_version: u64, events: &[Event]) -> Result<u64> {
-        self.0.append(stream, expected_version, events)
-    }
-
-    fn feed(
-        &self,
-        tenant: &Id,
-        after: u64,
-        limit: usize,
-    ) -> Result<Vec<medsched::store::FeedEntry>> {
-        let mut entries = self.0.feed(tenant, after, limit)?;
-        for e in &mut entries {
-            e.position = 1;
-        }
-        Ok(entries)
-    }
-}
-
 #[test]
 fn feed_positions_need_only_increase() {
-    medsched::store::check_event_store(&InMemoryStore::new(), "conformance").unwrap();
-    medsched::store::check_event_store(&Gapped(InMemoryStore::new()), "conformance").unwrap();
-    let e =
-        medsched::store::check_event_store(&Flat(InMemoryStore::new()), "conformance").unwrap_err();
-    assert!(e.contains("increasing positions"), "{e}");
-
-    // Notifications read on from a gapped feed: none missed, none told twice.
+    // Notifications read on from a gapped feed: none missed, none told twice. (The store
+    // checks of medsched-testkit pass on such a feed.)
     let schedule = schedule(TENANT);
     let bookings = Bookings::new(Gapped(InMemoryStore::new()));
     for (id, hm) in [("a-1", "09:00"), ("a-2", "10:00"), ("a-3", "11:00")] {

@@ -6,8 +6,9 @@ use std::sync::Arc;
 
 use medsched::{
     Error, Id, Problem, store::Event, store::EventStore, store::FeedEntry, store::InMemoryStore,
-    store::LoadedStream, store::StreamId, store::check_event_store,
+    store::LoadedStream, store::StreamId,
 };
+use medsched_testkit::Checks;
 use pyo3::exceptions::PyAssertionError;
 use pyo3::prelude::*;
 
@@ -242,10 +243,19 @@ impl EventStore for AnyStore {
     }
 }
 
-/// Runs the core's store conformance checks on `store`; a failure is an AssertionError.
+/// Runs the store checks of `medsched-testkit` on `store`: the sequential contract, tenant
+/// isolation and, with `threads` of 2 or more, writers racing on one stream and the feed read
+/// while writers commit (each Rust thread calls into the store with the GIL). A breach is an
+/// AssertionError saying which check failed and how.
 #[pyfunction]
-pub fn check_store(py: Python<'_>, store: &Bound<'_, PyAny>, tenant_prefix: &str) -> PyResult<()> {
+pub fn check_store(
+    py: Python<'_>,
+    store: &Bound<'_, PyAny>,
+    tenant_prefix: &str,
+    threads: usize,
+) -> PyResult<()> {
     let store = AnyStore::from_py(store);
-    py.detach(|| check_event_store(&store, tenant_prefix))
-        .map_err(PyAssertionError::new_err)
+    let checks = Checks::new(tenant_prefix).threads(threads);
+    py.detach(|| checks.run(&store))
+        .map_err(|breach| PyAssertionError::new_err(breach.to_string()))
 }

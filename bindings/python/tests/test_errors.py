@@ -4,6 +4,7 @@ the errors of stores written in Python (conflicts and failures)."""
 from __future__ import annotations
 
 import json
+import threading
 from datetime import timezone
 from typing import Any, Callable, Dict, List, Tuple, Type
 
@@ -17,36 +18,41 @@ from conftest import (
 
 
 class DictStore:
-    """A correct EventStore in Python, kept in dicts (what a host's SQL store does)."""
+    """A correct EventStore in Python, kept in dicts (what a host's SQL store does), safe to
+    share between threads (one lock, as a transaction would serialize appends)."""
 
     def __init__(self) -> None:
         self.streams: Dict[str, List[str]] = {}
         self.log: List[Tuple[int, m.StreamId, int, str]] = []
         self.appends = 0
+        self.lock = threading.Lock()
 
     def load(self, stream: m.StreamId) -> Tuple[int, List[str]]:
-        events = self.streams.get(str(stream), [])
-        return len(events), list(events)
+        with self.lock:
+            events = self.streams.get(str(stream), [])
+            return len(events), list(events)
 
     def append(self, stream: m.StreamId, expected_version: int, events: List[str]) -> int:
-        self.appends += 1
-        for i, event in enumerate(events):
-            tenant = json.loads(event)["tenant"]
-            if tenant != stream.tenant:
-                raise m.InvalidInputError(f"event of {tenant} in {stream}", {
-                    "code": "invalid_input", "field": f"events[{i}].tenant", "value": tenant,
-                    "problem": "conflicting"})
-        held = self.streams.setdefault(str(stream), [])
-        if len(held) != expected_version:
-            raise m.ConflictError(stream=str(stream), expected=expected_version,
-                                  actual=len(held))
-        for event in events:
-            held.append(event)
-            self.log.append((len(self.log) + 1, stream, len(held), event))
-        return len(held)
+        with self.lock:
+            self.appends += 1
+            for i, event in enumerate(events):
+                tenant = json.loads(event)["tenant"]
+                if tenant != stream.tenant:
+                    raise m.InvalidInputError(f"event of {tenant} in {stream}", {
+                        "code": "invalid_input", "field": f"events[{i}].tenant",
+                        "value": tenant, "problem": "conflicting"})
+            held = self.streams.setdefault(str(stream), [])
+            if len(held) != expected_version:
+                raise m.ConflictError(stream=str(stream), expected=expected_version,
+                                      actual=len(held))
+            for event in events:
+                held.append(event)
+                self.log.append((len(self.log) + 1, stream, len(held), event))
+            return len(held)
 
     def feed(self, tenant: str, after: int, limit: int) -> List[Tuple[int, m.StreamId, int, str]]:
-        return [e for e in self.log if e[1].tenant == tenant and e[0] > after][:limit]
+        with self.lock:
+            return [e for e in self.log if e[1].tenant == tenant and e[0] > after][:limit]
 
 
 class Conflicting(DictStore):
@@ -213,7 +219,7 @@ def test_policy_violation_names_the_rule(schedule: m.Schedule, bookings: m.Booki
 
 
 def test_the_in_memory_store_keeps_the_contract(store: m.InMemoryStore) -> None:
-    m.check_event_store(store)  # the core's conformance checks, under tenants "conformance..."
+    m.check_event_store(store)  # medsched-testkit's checks, under tenants "conformance-..."
     stream = m.StreamId(tenant=TENANT, date=MON)
     event = m.Event(tenant=TENANT, actor=STAFF, at=NOW,
                     change=m.AppointmentConfirmed(appointment_id="a-0"))
@@ -304,14 +310,24 @@ def test_a_python_store_serves_the_services(schedule: m.Schedule) -> None:
 
 
 def test_a_correct_python_store_passes_the_conformance_checks() -> None:
-    try:
-        m.check_event_store(DictStore())
-    except AssertionError as err:
-        if "an event of another tenant must be Error::InvalidInput, got Err(Storage" not in str(
-            err
-        ):
-            raise RuntimeError(f"another conformance failure: {err}") from err
-        raise
+    store = DictStore()
+    m.check_event_store(store)  # threads racing through the binding included
+    m.check_event_store(store, tenant_prefix="again", threads=8)  # on a store holding data
+
+
+class Forgetful(DictStore):
+    """A store whose feed never lists its first event."""
+
+    def feed(self, tenant: str, after: int, limit: int) -> List[Tuple[int, m.StreamId, int, str]]:
+        return [e for e in super().feed(tenant, after, limit + 1) if e[0] > 1][:limit]
+
+
+def test_a_breach_of_the_contract_is_an_assertion_error() -> None:
+    with pytest.raises(AssertionError) as caught:
+        m.check_event_store(Forgetful(), threads=0)
+    assert str(caught.value) == (
+        "sequential check: the feed gives the tenant's 5 events with strictly increasing "
+        "positions, got positions [2, 3, 4, 5]")
 
 
 def test_conflicts_are_retried_then_raised() -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
@@ -391,42 +392,48 @@ FeedRow = Tuple[int, m.StreamId, int, str]
 
 class DictStore:
     """An :class:`medsched.EventStore` in dicts: what a SQL store does with a table, a unique
-    key on (stream, version) and a transaction."""
+    key on (stream, version) and a transaction (here a lock: the services may call a store
+    from several threads at once)."""
 
     def __init__(self) -> None:
         self._streams: Dict[Tuple[str, date, Optional[str]], List[str]] = {}
         self._feed: List[FeedRow] = []
+        self._lock = threading.Lock()
 
     def load(self, stream: m.StreamId) -> Tuple[int, List[str]]:
-        events = self._streams.get((stream.tenant, stream.date, stream.doctor_id), [])
-        return len(events), list(events)
+        with self._lock:
+            events = self._streams.get((stream.tenant, stream.date, stream.doctor_id), [])
+            return len(events), list(events)
 
     def append(self, stream: m.StreamId, expected_version: int, events: List[str]) -> int:
         key = (stream.tenant, stream.date, stream.doctor_id)
-        current = self._streams.get(key, [])
-        if len(current) != expected_version:
-            raise m.ConflictError(stream=str(stream), expected=expected_version,
-                                  actual=len(current))
-        for i, event in enumerate(events):
-            tenant = json.loads(event).get("tenant")
-            if tenant != stream.tenant:
-                raise m.InvalidInputError(f"events[{i}].tenant", {
-                    "field": f"events[{i}].tenant", "value": str(tenant),
-                    "problem": "conflicting", "problem_message": f"conflicts with {stream}"})
-        self._streams[key] = current + events
-        for offset, event in enumerate(events, start=1):
-            self._feed.append((len(self._feed) + 1, stream, len(current) + offset, event))
-        return len(current) + len(events)
+        with self._lock:
+            current = self._streams.get(key, [])
+            if len(current) != expected_version:
+                raise m.ConflictError(stream=str(stream), expected=expected_version,
+                                      actual=len(current))
+            for i, event in enumerate(events):
+                tenant = json.loads(event).get("tenant")
+                if tenant != stream.tenant:
+                    raise m.InvalidInputError(f"events[{i}].tenant", {
+                        "field": f"events[{i}].tenant", "value": str(tenant),
+                        "problem": "conflicting", "problem_message": f"conflicts with {stream}"})
+            self._streams[key] = current + events
+            for offset, event in enumerate(events, start=1):
+                self._feed.append((len(self._feed) + 1, stream, len(current) + offset, event))
+            return len(current) + len(events)
 
     def feed(self, tenant: str, after: int, limit: int) -> List[FeedRow]:
-        rows: Iterator[FeedRow] = (r for r in self._feed if r[1].tenant == tenant and r[0] > after)
-        return [row for _, row in zip(range(limit), rows)]
+        with self._lock:
+            rows: Iterator[FeedRow] = (
+                r for r in self._feed if r[1].tenant == tenant and r[0] > after)
+            return [row for _, row in zip(range(limit), rows)]
 
 
 def test_a_store_of_ones_own() -> None:
     store = DictStore()
     assert isinstance(store, m.EventStore)  # the protocol is runtime-checkable
-    m.check_event_store(store, tenant_prefix="sample")  # the core's conformance checks
+    m.check_event_store(store, tenant_prefix="sample", threads=4)  # medsched-testkit's checks
 
     schedule = build_schedule()
     bookings = m.Bookings(store, max_attempts=8)

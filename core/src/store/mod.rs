@@ -7,7 +7,6 @@
 
 mod actor;
 pub(crate) mod appointment;
-mod conformance;
 mod decider;
 mod event;
 mod memory;
@@ -17,7 +16,6 @@ pub(crate) mod token_change;
 mod traits;
 
 pub use actor::{Actor, ActorKind};
-pub use conformance::check_event_store;
 pub use decider::Decider;
 pub(crate) use decider::{Decision, Ran, Stamp, append, now_or_never, run};
 pub use event::{Change, Event};

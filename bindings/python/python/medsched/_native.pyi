@@ -146,7 +146,7 @@ class _JsonStore(Protocol):
 
 _Store = Union[MemoryStore, _JsonStore]
 
-def check_store(store: _Store, tenant_prefix: str) -> None: ...
+def check_store(store: _Store, tenant_prefix: str, threads: int) -> None: ...
 
 # bookings.rs
 

@@ -31,7 +31,12 @@ class EventStore(Protocol):
       tenant's day book and a doctor's id for that doctor's token queue).
     - ``feed(tenant, after, limit)`` returns the tenant's events with positions greater than
       ``after``, in append order, at most ``limit``: ``(position, stream, version, event)``
-      tuples. Positions increase in append order per tenant (gaps are fine).
+      tuples. Positions increase in append order per tenant (gaps are fine), and a reader
+      that resumes after the last position it saw never misses an event: an event must never
+      become visible at a position lower than one already read (serialize a tenant's appends,
+      as ``BEGIN IMMEDIATE`` in SQLite does; a bare sequence alone is not enough).
+    - Tenants are isolated: a stream and a feed hold only their tenant's events.
+    - It is safe to call from several threads at once.
 
     Any other exception it raises reaches the caller as :class:`~medsched.StorageError`.
     """
@@ -144,8 +149,16 @@ def native_store(store: AnyStore) -> Union[_native.MemoryStore, _Adapter]:
     return _Adapter(store)
 
 
-def check_event_store(store: AnyStore, tenant_prefix: str = "conformance") -> None:
-    """Runs the core's conformance checks on a store (load, append with expected versions,
-    conflicts, tenant isolation, feed order, token queues apart from day books), writing
-    under tenants named ``tenant_prefix...``. Raises ``AssertionError`` saying what failed."""
-    _native.check_store(native_store(store), tenant_prefix)
+def check_event_store(
+    store: AnyStore, tenant_prefix: str = "conformance", threads: int = 4
+) -> None:
+    """Runs the store checks of the ``medsched-testkit`` crate on a store: the contract call
+    by call (load, append with expected versions, conflicts, day books and token queues apart,
+    feed order and paging), tenant isolation and, with ``threads`` of 2 or more, that many
+    threads racing to append to one stream and appending while a reader pages through the
+    feed (``threads=0`` skips those two, for a store not meant for threads).
+
+    It writes to the store, under tenants named ``{tenant_prefix}-{run}-...`` with a ``run``
+    new for each call, so it can run on a store that already holds data. Raises
+    ``AssertionError`` saying which check failed and how."""
+    _native.check_store(native_store(store), tenant_prefix, threads)
