@@ -15,6 +15,7 @@ mod stream;
 pub(crate) mod token;
 pub(crate) mod token_change;
 mod traits;
+mod wire;
 
 pub use actor::{Actor, ActorKind};
 pub use conformance::check_event_store;
