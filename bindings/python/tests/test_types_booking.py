@@ -282,7 +282,9 @@ TOKEN_CHANGES: List[Tuple[Dict[str, Any], Any]] = [
     ),
 ]
 
-ENVELOPE_JSON = {"tenant": "clinic-1", "actor": STAFF_JSON, "at": "2026-03-01T08:00:00Z"}
+ENVELOPE_JSON = {
+    "v": 1, "tenant": "clinic-1", "actor": STAFF_JSON, "at": "2026-03-01T08:00:00Z"
+}
 
 
 def event(change_json: Dict[str, Any]) -> Dict[str, Any]:

@@ -1,4 +1,8 @@
-//! Events: what happened to a day book, with who did it and when.
+//! Events: what happened to a day book or a token queue, with who did it and when.
+//!
+//! Their JSON form (its version, and how older versions are read) is implemented in
+//! `wire.rs`: see [`Event::VERSION`] and [`Event::upcast`]. `docs/EVENTS.md` describes every
+//! event type.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -15,7 +19,9 @@ use crate::{
 /// One fact in a day book's history: the tenant, the actor, the instant (the `now` of the
 /// command) and the change. Events are never edited; state is their fold.
 ///
-/// In JSON the change's fields sit beside the envelope's, tagged by `"type"`:
+/// In JSON the change's fields sit beside the envelope's, tagged by `"type"`, and every event
+/// carries the format version it was written in as `"v"` ([`Event::VERSION`]; see
+/// [`Event::upcast`] for how older versions are read):
 ///
 /// ```
 /// use medsched::{store::Actor, store::Change, store::Event};
@@ -27,13 +33,15 @@ use crate::{
 ///     change: Change::AppointmentConfirmed { appointment_id: "a-1".into() },
 /// };
 /// let json = serde_json::to_value(&event).unwrap();
+/// assert_eq!(json["v"], 1);
 /// assert_eq!(json["type"], "appointment_confirmed");
 /// assert_eq!(event.change.name(), "appointment_confirmed");
 /// assert_eq!(json["appointment_id"], "a-1");
 /// assert_eq!(json["actor"]["kind"], "staff");
 /// assert_eq!(event.change.topic(), "appointment_updated");
+/// assert_eq!(serde_json::from_value::<Event>(json).unwrap(), event);
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Event {
     /// The tenant (clinic, hospital) whose day book this is.
     pub tenant: Id,
@@ -42,13 +50,29 @@ pub struct Event {
     /// When it happened: the `now` the command was decided with.
     pub at: DateTime<Utc>,
     /// What happened.
-    #[serde(flatten)]
     pub change: Change,
 }
 
 /// What happened. Past tense; each carries what an audit timeline shows.
+///
+/// In JSON a change is an object tagged by `"type"`: one of [`Change::TYPES`], a booking
+/// change's name or a [`TokenChange`]'s. Reading dispatches on that name, and refuses a
+/// name it does not know:
+///
+/// ```
+/// use medsched::store::Change;
+/// use serde_json::json;
+///
+/// let called: Change = serde_json::from_value(json!({"type": "token_called", "number": 7}))
+///     .unwrap();
+/// assert_eq!(called.name(), "token_called");
+/// let unknown = serde_json::from_value::<Change>(json!({"type": "token_eaten", "number": 7}));
+/// assert!(unknown.unwrap_err().to_string().contains("unknown change type `token_eaten`"));
+/// ```
+// The derived impls (kept as inherent functions by `remote = "Self"`) read and write the
+// booking variants; `wire` implements the traits, sending token changes to `TokenChange`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(remote = "Self", tag = "type", rename_all = "snake_case")]
 pub enum Change {
     /// A slot was held.
     HoldPlaced {
@@ -158,12 +182,54 @@ pub enum Change {
         /// The day book holding the void copy.
         copy_on: NaiveDate,
     },
-    /// A change to a doctor's token queue (only in token-queue streams).
-    #[serde(untagged)]
+    /// A change to a doctor's token queue (only in token-queue streams). In JSON it is the
+    /// token change's own object, tagged by its own name.
+    #[serde(skip)]
     Token(TokenChange),
 }
 
 impl Change {
+    /// Every change type name, as tagged in JSON: the booking changes, then
+    /// [`TokenChange::TYPES`]. A new variant adds its name here (and its sample to
+    /// `testdata/events`).
+    ///
+    /// ```
+    /// use medsched::store::Change;
+    ///
+    /// assert_eq!(Change::TYPES.len(), 27);
+    /// assert!(Change::TYPES.contains(&"hold_placed"));
+    /// assert!(Change::TYPES.contains(&"token_issued"));
+    /// ```
+    pub const TYPES: &[&str] = &[
+        "hold_placed",
+        "hold_extended",
+        "hold_released",
+        "hold_expired",
+        "appointment_booked",
+        "appointment_confirmed",
+        "appointment_declined",
+        "appointment_cancelled",
+        "appointment_completed",
+        "appointment_no_show",
+        "appointment_rescheduled",
+        "appointment_moved_out",
+        "appointment_move_aborted",
+        "appointment_move_voided",
+        "token_issued",
+        "token_checked_in",
+        "token_amended",
+        "token_called",
+        "consultation_started",
+        "consultation_completed",
+        "token_cancelled",
+        "token_skipped",
+        "token_marked_late",
+        "token_reinserted",
+        "token_reassigned",
+        "token_moved",
+        "meet_link_updated",
+    ];
+
     /// The change's type as tagged in JSON, e.g. `"appointment_booked"`.
     pub fn name(&self) -> &'static str {
         match self {

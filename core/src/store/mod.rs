@@ -14,6 +14,7 @@ mod stream;
 pub(crate) mod token;
 pub(crate) mod token_change;
 mod traits;
+mod wire;
 
 pub use actor::{Actor, ActorKind};
 pub use decider::Decider;

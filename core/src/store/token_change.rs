@@ -9,7 +9,9 @@ use crate::store::token::Token;
 /// [`Change::Token`](crate::store::Change::Token); in JSON its fields sit beside the envelope's,
 /// tagged by `"type"` like every change.
 ///
-/// `index` fields are 0-based places in the line of waiting tokens.
+/// `index` fields are 0-based places in the line of waiting tokens. They are `u32`, as every
+/// integer of an event is fixed-width: a line holds at most one token per number, and
+/// numbers are `u32`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum TokenChange {
@@ -18,7 +20,7 @@ pub enum TokenChange {
         /// The token as issued.
         token: Token,
         /// Its place in the line.
-        index: usize,
+        index: u32,
     },
     /// The patient of a token issued ahead (booked, phone) arrived at the clinic.
     TokenCheckedIn {
@@ -82,7 +84,7 @@ pub enum TokenChange {
         /// The token.
         number: u32,
         /// Its new place in the line.
-        index: usize,
+        index: u32,
         /// Why, if given.
         reason: Option<String>,
     },
@@ -94,16 +96,16 @@ pub enum TokenChange {
         /// The new token.
         token: Token,
         /// Its place in the line.
-        index: usize,
+        index: u32,
     },
     /// Staff moved a waiting token to another place in the line.
     TokenMoved {
         /// The token.
         number: u32,
         /// Its place before.
-        from_index: usize,
+        from_index: u32,
         /// Its new place.
-        index: usize,
+        index: u32,
         /// Why, if given.
         reason: Option<String>,
     },
@@ -115,6 +117,24 @@ pub enum TokenChange {
 }
 
 impl TokenChange {
+    /// Every token change type name, as tagged in JSON (the tail of
+    /// [`Change::TYPES`](crate::store::Change::TYPES)).
+    pub const TYPES: &[&str] = &[
+        "token_issued",
+        "token_checked_in",
+        "token_amended",
+        "token_called",
+        "consultation_started",
+        "consultation_completed",
+        "token_cancelled",
+        "token_skipped",
+        "token_marked_late",
+        "token_reinserted",
+        "token_reassigned",
+        "token_moved",
+        "meet_link_updated",
+    ];
+
     /// The change's type as tagged in JSON, e.g. `"token_issued"`.
     pub fn name(&self) -> &'static str {
         match self {

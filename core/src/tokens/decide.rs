@@ -140,7 +140,7 @@ pub fn decide(
             back_in_line(queue, *number, ctx, action)?;
             Ok(vec![TokenChange::TokenReinserted {
                 number: *number,
-                index: behind_emergencies(queue, ctx.rules, 0),
+                index: line_index(behind_emergencies(queue, ctx.rules, 0))?,
                 reason: reason.clone(),
             }])
         }
@@ -154,7 +154,7 @@ pub fn decide(
             let session_end = place(queue, ctx.rules, TokenKind::WalkIn, session_ix(ctx, token));
             Ok(vec![TokenChange::TokenReinserted {
                 number: *number,
-                index: behind_emergencies(queue, ctx.rules, after.min(session_end)),
+                index: line_index(behind_emergencies(queue, ctx.rules, after.min(session_end)))?,
                 reason: reason.clone(),
             }])
         }
@@ -183,8 +183,8 @@ pub fn decide(
             }
             Ok(vec![TokenChange::TokenMoved {
                 number: *number,
-                from_index,
-                index: position - 1,
+                from_index: line_index(from_index)?,
+                index: line_index(position - 1)?,
                 reason: reason.clone(),
             }])
         }
@@ -327,7 +327,7 @@ fn issue(queue: &Queue, request: &TokenRequest, ctx: &Context<'_>) -> Result<Vec
         arrived_at: at_the_desk(request.kind).then_some(ctx.now),
         ..base.issued(ctx)
     };
-    let index = place(queue, ctx.rules, request.kind, ix);
+    let index = line_index(place(queue, ctx.rules, request.kind, ix))?;
     Ok(vec![TokenChange::TokenIssued { token, index }])
 }
 
@@ -533,6 +533,19 @@ fn place(queue: &Queue, rules: &QueueRules, kind: TokenKind, session_ix: usize) 
     behind_emergencies(queue, rules, index)
 }
 
+/// A place in the line as a [`TokenChange`] records it: a `u32`. A line holds at most one
+/// token per number and numbers are `u32`, so every place a real line has fits; one that
+/// does not is refused, never wrapped.
+fn line_index(index: usize) -> Result<u32> {
+    u32::try_from(index).map_err(|_| {
+        Error::invalid(
+            "index",
+            index,
+            Problem::OutOfRange(format!("0 to {}, a place in a token line", u32::MAX)),
+        )
+    })
+}
+
 /// `index`, moved behind the emergencies waiting at the head of the line when emergencies go
 /// first: only staff moving a token by hand put anyone ahead of them.
 fn behind_emergencies(queue: &Queue, rules: &QueueRules, index: usize) -> usize {
@@ -587,7 +600,7 @@ fn reassign(
         reassignments,
         ..base.issued(ctx)
     };
-    let index = place(queue, ctx.rules, TokenKind::WalkIn, session_ix);
+    let index = line_index(place(queue, ctx.rules, TokenKind::WalkIn, session_ix))?;
     Ok(vec![TokenChange::TokenReassigned {
         from: number,
         token,

@@ -147,7 +147,7 @@ impl Queue {
         }
     }
 
-    fn add(&mut self, token: Token, index: usize) {
+    fn add(&mut self, token: Token, index: u32) {
         if self.by_number.contains_key(&token.number) || self.by_id.contains_key(&token.id) {
             return;
         }
@@ -183,8 +183,10 @@ impl Queue {
         u32::try_from(present).unwrap_or(u32::MAX)
     }
 
-    fn join_line(&mut self, number: u32, index: usize) {
-        self.line.insert(index.min(self.line.len()), number);
+    /// Puts `number` in the line at `index`, or at its end when the line is shorter.
+    fn join_line(&mut self, number: u32, index: u32) {
+        let index = usize::try_from(index).map_or(self.line.len(), |i| i.min(self.line.len()));
+        self.line.insert(index, number);
     }
 
     fn leave_line(&mut self, number: u32) {

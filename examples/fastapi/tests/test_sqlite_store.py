@@ -39,6 +39,7 @@ def store(tmp_path: Path) -> Iterator[SqliteStore]:
 def event(tenant: str, appointment: str) -> str:
     """An event as the services write it (JSON text)."""
     return json.dumps({
+        "v": 1,
         "tenant": tenant,
         "actor": {"kind": "system", "id": "test"},
         "at": "2026-03-01T21:20:00Z",

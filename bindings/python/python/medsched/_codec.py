@@ -41,8 +41,10 @@ class Record:
     _serde: ClassVar[str] = ""
     """The Rust type whose serde JSON is this class's JSON form."""
 
-    _tag: ClassVar[Optional[Tuple[str, str]]] = None
-    """For one variant of a tagged Rust enum: the tag's key and this variant's value."""
+    _tag: ClassVar[Optional[Tuple[str, Union[str, int]]]] = None
+    """A key the JSON form always carries, with its fixed value: for one variant of a tagged
+    Rust enum, the tag's key and this variant's name; for ``Event``, ``"v"`` and the format
+    version."""
 
     def __post_init__(self) -> None:
         for name in _aware_fields(type(self)):
@@ -175,7 +177,7 @@ def _writer(kind: type) -> Any:
 
 
 _WRITERS: Dict[type, Any] = {}
-_Plan = Tuple[Optional[Tuple[str, str]], Tuple[Tuple[str, str, bool], ...]]
+_Plan = Tuple[Optional[Tuple[str, Union[str, int]]], Tuple[Tuple[str, str, bool], ...]]
 def _plan(cls: type) -> _Plan:
     """How to write a record class: its tag, and each field's name, JSON key and flattening."""
     fields = tuple(

@@ -240,9 +240,17 @@ AnyChange = Union[Change, TokenChange]
 @dataclass
 class Event(Record):
     """One fact in a stream's history: the tenant, the actor, the instant (the ``now`` of the
-    command) and the change, whose fields sit beside the envelope's in JSON."""
+    command) and the change, whose fields sit beside the envelope's in JSON.
+
+    The JSON form carries the format version as ``"v"`` (:attr:`VERSION`, as the core writes
+    it); reading takes every version the core reads (see docs/EVENTS.md)."""
 
     _serde: ClassVar[str] = "Event"
+
+    VERSION: ClassVar[int] = 1
+    """The event format version, written as ``"v"`` (mirrors ``Event::VERSION``)."""
+
+    _tag = ("v", VERSION)
 
     tenant: str
     """The tenant (clinic, hospital) whose stream this is."""
