@@ -188,7 +188,7 @@ pub use calendar::{
     OverrideKind, Session, SessionSettings, Unavailability, WeeklyTemplate,
 };
 pub use clinic::{Clinic, Holiday, Location, Room};
-pub use error::{Error, PolicyRule, Problem, Result, Unavailable};
+pub use error::{Error, ErrorReport, HostError, PolicyRule, Problem, Result, Unavailable};
 pub use id::Id;
 pub use slots::{
     Alignment, AppointmentType, BookingPolicy, BusyTime, MAX_SEARCH_COUNT, Occupancy, Place,

@@ -249,9 +249,7 @@ impl EventStore for Dying {
     fn append(&self, stream: &StreamId, expected: u64, events: &[Event]) -> Result<u64> {
         let mut left = self.appends_left.lock().unwrap();
         match left.as_mut() {
-            Some(0) => Err(medsched::Error::Storage {
-                message: "the process died".into(),
-            }),
+            Some(0) => Err(medsched::Error::storage("the process died")),
             Some(n) => {
                 *n -= 1;
                 self.inner.append(stream, expected, events)

@@ -270,21 +270,15 @@ struct Failing;
 
 impl EventStore for Failing {
     fn load(&self, _: &StreamId) -> Result<LoadedStream> {
-        Err(Error::Storage {
-            message: "disk on fire".into(),
-        })
+        Err(Error::storage("disk on fire"))
     }
 
     fn append(&self, _: &StreamId, _: u64, _: &[Event]) -> Result<u64> {
-        Err(Error::Storage {
-            message: "disk on fire".into(),
-        })
+        Err(Error::storage("disk on fire"))
     }
 
     fn feed(&self, _: &Id, _: u64, _: usize) -> Result<Vec<FeedEntry>> {
-        Err(Error::Storage {
-            message: "disk on fire".into(),
-        })
+        Err(Error::storage("disk on fire"))
     }
 }
 

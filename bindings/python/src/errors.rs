@@ -3,7 +3,6 @@
 use medsched::Error;
 use pyo3::exceptions::{PyException, PyRuntimeError};
 
-use crate::store::raised_for;
 use pyo3::prelude::*;
 use serde_json::{Value, json};
 
@@ -36,13 +35,18 @@ impl From<Failure> for PyErr {
             Failure::Python(err) => err,
             Failure::Core(error) => Python::attach(|py| {
                 let made = exception(py, &error);
-                let Error::Storage { message } = &error else {
+                let Error::Storage {
+                    source: Some(host), ..
+                } = &error
+                else {
                     return made;
                 };
-                match raised_for(message) {
-                    Some(raised) if !raised.is_instance_of::<PyException>(py) => raised,
+                match host.get().downcast_ref::<PyErr>() {
+                    Some(raised) if !raised.is_instance_of::<PyException>(py) => {
+                        raised.clone_ref(py)
+                    }
                     Some(raised) => {
-                        made.set_cause(py, Some(raised));
+                        made.set_cause(py, Some(raised.clone_ref(py)));
                         made
                     }
                     None => made,
@@ -65,45 +69,8 @@ fn exception(py: Python<'_>, error: &Error) -> PyErr {
     }
 }
 
-/// The error's code and fields, as the exception classes read them.
+/// The error's report (code, message, retry safety and the fields of its kind), as the
+/// exception classes read it.
 pub fn details(error: &Error) -> Value {
-    let mut out = match error {
-        Error::InvalidInput {
-            field,
-            value,
-            problem,
-        } => json!({
-            "field": field,
-            "value": value,
-            "problem": problem.code(),
-            "problem_message": problem.to_string(),
-        }),
-        Error::NotFound { kind, id } => json!({ "kind": kind, "id": id }),
-        Error::SlotUnavailable {
-            doctor_id,
-            start,
-            reason,
-        } => json!({ "doctor_id": doctor_id, "start": start, "reason": reason }),
-        Error::InvalidTransition {
-            kind,
-            id,
-            from,
-            action,
-        } => json!({ "kind": kind, "id": id, "from": from, "action": action }),
-        Error::PolicyViolation { id, action, rule } => json!({
-            "id": id,
-            "action": action,
-            "rule": rule.code(),
-            "rule_message": rule.to_string(),
-        }),
-        Error::Conflict {
-            stream,
-            expected,
-            actual,
-        } => json!({ "stream": stream, "expected": expected, "actual": actual }),
-        Error::Storage { message } => json!({ "message": message }),
-        _ => json!({}),
-    };
-    out["code"] = json!(error.code());
-    out
+    serde_json::to_value(error.report()).unwrap_or_else(|_| json!({ "code": error.code() }))
 }

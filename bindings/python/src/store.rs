@@ -1,12 +1,11 @@
 //! Stores: the core's in-memory store, and stores written in Python (through the adapter
 //! of `medsched.stores`, which speaks JSON text).
 
-use std::cell::RefCell;
 use std::sync::Arc;
 
 use medsched::{
-    Error, Id, Problem, store::Event, store::EventStore, store::FeedEntry, store::InMemoryStore,
-    store::LoadedStream, store::StreamId,
+    Error, HostError, Id, Problem, store::Event, store::EventStore, store::FeedEntry,
+    store::InMemoryStore, store::LoadedStream, store::StreamId,
 };
 use medsched_testkit::Checks;
 use pyo3::exceptions::PyAssertionError;
@@ -127,58 +126,25 @@ fn store_error(py: Python<'_>, err: &PyErr, stream: &str, method: &str) -> Error
         Error::InvalidInput {
             field: text("field"),
             value: text("value"),
-            problem: problem(&text("problem"), &text("problem_message")),
+            problem: Problem::from_code(&text("problem"), &text("problem_message")),
         }
     } else {
         let kind = err
             .get_type(py)
             .name()
             .map_or_else(|_| "Exception".to_owned(), |n| n.to_string());
-        let message = format!("{method}: {kind}: {value}");
-        RAISED.with(|raised| *raised.borrow_mut() = Some((message.clone(), err.clone_ref(py))));
-        Error::Storage { message }
+        Error::Storage {
+            message: format!("{method}: {kind}: {value}"),
+            kind,
+            source: Some(HostError::new(err.clone_ref(py))),
+        }
     }
-}
-
-/// The core's problem for a code and wording as `InvalidInputError` carries them.
-fn problem(code: &str, message: &str) -> Problem {
-    let detail = |prefix: &str| message.strip_prefix(prefix).unwrap_or(message).to_owned();
-    match code {
-        "end_not_after_start" => Problem::EndNotAfterStart,
-        "not_positive" => Problem::NotPositive,
-        "unknown_time_zone" => Problem::UnknownTimeZone,
-        "unknown_reference" => Problem::UnknownReference,
-        "duplicate_id" => Problem::DuplicateId,
-        "break_outside_session" => Problem::BreakOutsideSession,
-        "not_slot_start" => Problem::NotSlotStart,
-        "overlap" => Problem::Overlap(detail("overlaps ")),
-        "invalid_recurrence" => Problem::InvalidRecurrence(detail("invalid recurrence rule: ")),
-        "missing" => Problem::Missing(detail("required: ")),
-        "conflicting" => Problem::Conflicting(detail("conflicts with ")),
-        "out_of_range" => Problem::OutOfRange(detail("out of range: ")),
-        _ => Problem::Malformed(detail("malformed: ")),
-    }
-}
-
-thread_local! {
-    /// The exception behind this thread's last storage failure from a Python store, with
-    /// the failure's message: the exception raised to Python carries it as its cause.
-    static RAISED: RefCell<Option<(String, PyErr)>> = const { RefCell::new(None) };
-}
-
-/// The exception a Python store raised for the storage failure `message`, if this thread's
-/// last one was it.
-pub fn raised_for(message: &str) -> Option<PyErr> {
-    RAISED.with(|raised| match raised.borrow_mut().take() {
-        Some((text, err)) if text == message => Some(err),
-        _ => None,
-    })
 }
 
 fn bad_reply(method: &str, error: Error) -> Error {
-    Error::Storage {
-        message: format!("{method} returned data medsched cannot read: {error}"),
-    }
+    Error::storage(format!(
+        "{method} returned data medsched cannot read: {error}"
+    ))
 }
 
 impl EventStore for PythonStore {

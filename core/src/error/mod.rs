@@ -1,9 +1,14 @@
 //! The one error type of medsched and its machine-readable codes.
 
+use std::fmt;
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 
+mod report;
 mod unavailable;
 
+pub use report::ErrorReport;
 pub use unavailable::Unavailable;
 
 use crate::channel::TokenKind;
@@ -99,13 +104,76 @@ pub enum Error {
         /// The stream's version in the store.
         actual: u64,
     },
-    /// A storage adapter failed (its message, passed through).
+    /// A storage adapter failed: the host's error, kept whole.
     #[error("storage failed: {message}")]
     Storage {
+        /// What kind of failure the host reported: its error's type (e.g.
+        /// `"sqlite3.OperationalError"`, `"postgres"`), or empty when it gave none.
+        kind: String,
         /// What the adapter reported.
         message: String,
+        /// The host's error itself, for a binding to raise again or a host to downcast.
+        #[source]
+        source: Option<HostError>,
     },
 }
+
+/// A host's own error inside an [`Error::Storage`]: shared, so the error stays `Clone`, and
+/// reachable through [`std::error::Error::source`] or [`HostError::get`] for a downcast.
+/// Two host errors are equal when they are the same error.
+///
+/// # Example
+///
+/// ```
+/// use medsched::Error;
+///
+/// let io = std::io::Error::new(std::io::ErrorKind::TimedOut, "database timed out");
+/// let error = Error::from_host("io", io);
+/// let Error::Storage { source: Some(host), .. } = &error else { unreachable!() };
+/// let io = host.get().downcast_ref::<std::io::Error>().unwrap();
+/// assert_eq!(io.kind(), std::io::ErrorKind::TimedOut);
+/// assert_eq!(error.to_string(), "storage failed: database timed out");
+/// ```
+#[derive(Clone)]
+pub struct HostError(Arc<dyn std::error::Error + Send + Sync + 'static>);
+
+impl HostError {
+    /// Keeps a host's error.
+    pub fn new(error: impl std::error::Error + Send + Sync + 'static) -> Self {
+        HostError(Arc::new(error))
+    }
+
+    /// The host's error, to downcast.
+    pub fn get(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        &*self.0
+    }
+}
+
+impl fmt::Debug for HostError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl fmt::Display for HostError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl std::error::Error for HostError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
+
+impl PartialEq for HostError {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for HostError {}
 
 /// A booking policy an action would break (see [`Error::PolicyViolation`]).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -325,6 +393,39 @@ impl Error {
         }
     }
 
+    /// A storage failure the adapter describes in words (no host error to keep).
+    #[cold]
+    pub fn storage(message: impl Into<String>) -> Error {
+        Error::Storage {
+            kind: String::new(),
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    /// A storage failure carrying the host's own error: `kind` names what failed (the
+    /// driver, the host's error type), the message is the error's text, and the error is
+    /// kept as the [`source`](std::error::Error::source).
+    #[cold]
+    pub fn from_host(
+        kind: impl Into<String>,
+        error: impl std::error::Error + Send + Sync + 'static,
+    ) -> Error {
+        Error::Storage {
+            kind: kind.into(),
+            message: error.to_string(),
+            source: Some(HostError::new(error)),
+        }
+    }
+
+    /// Whether trying the same call again is safe and may succeed: true for a
+    /// [`Error::Conflict`] (another writer came first; decide again on the new state),
+    /// false otherwise (a refusal gives the same answer again; after a storage failure the
+    /// write may or may not have landed, so the host must look first).
+    pub fn is_retry_safe(&self) -> bool {
+        self.is_conflict()
+    }
+
     #[cold]
     pub(crate) fn invalid(
         field: impl Into<String>,
@@ -340,6 +441,37 @@ impl Error {
 }
 
 impl Problem {
+    /// The problem a binding reads back from its [`code`](Problem::code) and its message
+    /// (as an [`ErrorReport`] carries them): the detail of `overlap`, `invalid_recurrence`,
+    /// `missing`, `conflicting`, `out_of_range` and `malformed` is the message without its
+    /// wording. An unknown code is `malformed`.
+    ///
+    /// ```
+    /// use medsched::Problem;
+    ///
+    /// let problem = Problem::OutOfRange("at most 1100 days".into());
+    /// assert_eq!(Problem::from_code(problem.code(), &problem.to_string()), problem);
+    /// assert_eq!(Problem::from_code("duplicate_id", "duplicate id"), Problem::DuplicateId);
+    /// ```
+    pub fn from_code(code: &str, message: &str) -> Problem {
+        let detail = |prefix: &str| message.strip_prefix(prefix).unwrap_or(message).to_owned();
+        match code {
+            "end_not_after_start" => Problem::EndNotAfterStart,
+            "not_positive" => Problem::NotPositive,
+            "unknown_time_zone" => Problem::UnknownTimeZone,
+            "unknown_reference" => Problem::UnknownReference,
+            "duplicate_id" => Problem::DuplicateId,
+            "break_outside_session" => Problem::BreakOutsideSession,
+            "not_slot_start" => Problem::NotSlotStart,
+            "overlap" => Problem::Overlap(detail("overlaps ")),
+            "invalid_recurrence" => Problem::InvalidRecurrence(detail("invalid recurrence rule: ")),
+            "missing" => Problem::Missing(detail("required: ")),
+            "conflicting" => Problem::Conflicting(detail("conflicts with ")),
+            "out_of_range" => Problem::OutOfRange(detail("out of range: ")),
+            _ => Problem::Malformed(detail("malformed: ")),
+        }
+    }
+
     /// The stable, machine-readable code of this problem, e.g. `"end_not_after_start"`.
     pub fn code(&self) -> &'static str {
         match self {

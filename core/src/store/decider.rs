@@ -204,8 +204,8 @@ pub(crate) fn now_or_never<T>(future: impl Future<Output = Result<T>>) -> Result
     let future = pin!(future);
     match future.poll(&mut TaskContext::from_waker(Waker::noop())) {
         Poll::Ready(output) => output,
-        Poll::Pending => Err(Error::Storage {
-            message: "a sync store's call did not complete when polled".into(),
-        }),
+        Poll::Pending => Err(Error::storage(
+            "a sync store's call did not complete when polled",
+        )),
     }
 }

@@ -297,13 +297,15 @@ pub const UPCOMING: &[AppointmentStatus] =
     &[AppointmentStatus::Pending, AppointmentStatus::Confirmed];
 
 pub fn hold_in(book: &DayBook, id: &str) -> Result<Hold, Error> {
-    book.hold(id).cloned().ok_or_else(|| Error::Storage {
-        message: format!("test: hold {id} missing from the returned book"),
-    })
+    book.hold(id)
+        .cloned()
+        .ok_or_else(|| Error::storage(format!("test: hold {id} missing from the returned book")))
 }
 
 pub fn appointment_in(book: &DayBook, id: &str) -> Result<Appointment, Error> {
-    book.appointment(id).cloned().ok_or_else(|| Error::Storage {
-        message: format!("test: appointment {id} missing from the returned book"),
+    book.appointment(id).cloned().ok_or_else(|| {
+        Error::storage(format!(
+            "test: appointment {id} missing from the returned book"
+        ))
     })
 }
