@@ -7,9 +7,10 @@ use chrono::{DateTime, NaiveDate, Utc};
 
 use super::decide::{Move, decide_move};
 use super::service::{appointment_in, not_found, start_date};
+use crate::availability::compile::check_instant;
 use crate::booking::{Appointment, AsyncBookings, Command, Context, DayBook, Schedule, decide};
 use crate::store::{Actor, AsyncEventStore, Decision, Ran, Stamp, StreamId, append};
-use crate::{Error, Result};
+use crate::{Error, Problem, Result};
 
 /// The most moves followed to find an appointment.
 pub(super) const MAX_MOVES: usize = 64;
@@ -265,6 +266,8 @@ impl<S: AsyncEventStore> AsyncBookings<S> {
         };
         let arrival = self
             .run_on(schedule, actor, now, to_date, |book: &DayBook| {
+                check_instant(|| "now".into(), now)?;
+                check_instant(|| "start".into(), start)?;
                 if let Some(there) = book.appointment(&current.id).filter(|a| a.occupies()) {
                     return Ok(Decision::Stop(there.clone()));
                 }
@@ -274,10 +277,22 @@ impl<S: AsyncEventStore> AsyncBookings<S> {
         let arrival = match arrival {
             Ok(Ran::Appended { state, .. }) => Arrival::Booked(state),
             Ok(Ran::Stopped(there)) => Arrival::Occupied(there),
-            // The arrival was refused (say, the slot is taken): unless the appointment left
-            // its day meanwhile, that is the answer.
+            // The arrival was refused. A refusal that names the appointment (its id is not
+            // there, or taken there by a record that holds no slot) may mean it left its day
+            // since it was located: then it is located again. Any other refusal (the slot is
+            // taken, a policy forbids it) is the answer.
             Err(refusal) => {
-                return if self.has_left(schedule, current).await? {
+                let about_it = matches!(
+                    refusal,
+                    Error::NotFound {
+                        kind: "appointment",
+                        ..
+                    } | Error::InvalidInput {
+                        problem: Problem::DuplicateId,
+                        ..
+                    }
+                );
+                return if about_it && self.has_left(schedule, current).await? {
                     Ok(None)
                 } else {
                     Err(refusal)
@@ -289,12 +304,14 @@ impl<S: AsyncEventStore> AsyncBookings<S> {
             Arrival::Occupied(there) => {
                 if self.in_transit_from(schedule, &there).await?.is_some() {
                     // A copy in transit (its mover between its steps, or dead) is in the
-                    // way: void it, then read again and retry.
+                    // way: void it, then read again and retry. The conflict names the new
+                    // day at the version the copy was seen at, and the abort after it.
+                    let (_, seen) = self.load(schedule, to_date).await?;
                     self.void_copy(schedule, actor, now, &there).await?;
                     return Err(Error::Conflict {
                         stream: StreamId::new(schedule.tenant().clone(), to_date).to_string(),
-                        expected: found.version,
-                        actual: found.version + 1,
+                        expected: seen,
+                        actual: seen + 1,
                     });
                 }
                 // The appointment itself is there: another mover took it there first.
@@ -304,7 +321,7 @@ impl<S: AsyncEventStore> AsyncBookings<S> {
                 return Err(Error::invalid(
                     "appointment_id",
                     &current.id,
-                    crate::Problem::DuplicateId,
+                    Problem::DuplicateId,
                 ));
             }
         };

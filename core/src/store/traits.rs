@@ -2,7 +2,7 @@
 //! ([`AsyncEventStore`]), the contract both keep, and the impls that let a store be shared
 //! (`&S`, `Arc<S>`, `Box<S>`) or used where the other kind is expected.
 
-use std::future::{Future, ready};
+use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
@@ -135,7 +135,8 @@ pub trait AsyncEventStore: Send + Sync {
 }
 
 /// A sync [`EventStore`] used as an [`AsyncEventStore`]: each call runs to completion when
-/// it is first polled, on the caller's thread, and its future is then ready. This is how
+/// its future is first polled (not before: a future never awaited never reaches the
+/// store), on the polling thread, and the future is then ready. This is how
 /// the sync services drive the async code they share with the async ones, without a
 /// runtime; in an async host it blocks the executor for the length of a call, so use it only
 /// for stores that answer quickly (the in-memory store, an embedded database).
@@ -155,26 +156,21 @@ pub trait AsyncEventStore: Send + Sync {
 pub struct Blocking<S>(pub S);
 
 impl<S: EventStore> AsyncEventStore for Blocking<S> {
-    fn load(&self, stream: &StreamId) -> impl Future<Output = Result<LoadedStream>> + Send {
-        ready(self.0.load(stream))
+    async fn load(&self, stream: &StreamId) -> Result<LoadedStream> {
+        self.0.load(stream)
     }
 
-    fn append(
+    async fn append(
         &self,
         stream: &StreamId,
         expected_version: u64,
         events: &[Event],
-    ) -> impl Future<Output = Result<u64>> + Send {
-        ready(self.0.append(stream, expected_version, events))
+    ) -> Result<u64> {
+        self.0.append(stream, expected_version, events)
     }
 
-    fn feed(
-        &self,
-        tenant: &Id,
-        after: u64,
-        limit: usize,
-    ) -> impl Future<Output = Result<Vec<FeedEntry>>> + Send {
-        ready(self.0.feed(tenant, after, limit))
+    async fn feed(&self, tenant: &Id, after: u64, limit: usize) -> Result<Vec<FeedEntry>> {
+        self.0.feed(tenant, after, limit)
     }
 }
 

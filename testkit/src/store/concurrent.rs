@@ -11,6 +11,7 @@ use std::time::Duration;
 use futures::executor::block_on;
 use futures::future::{join, join_all};
 use medsched::Id;
+use medsched::chrono::Days;
 use medsched::store::{AsyncEventStore, Event, FeedEntry, StreamId};
 
 use crate::store::Breach;
@@ -245,7 +246,8 @@ impl<S: AsyncEventStore + ?Sized> Race<'_, S> {
         )
     }
 
-    /// The tenant's feed, every page of it.
+    /// The tenant's feed, every page of it. A feed whose positions do not move past
+    /// `after` is a breach, not an endless read.
     async fn whole_feed(&self) -> Result<Vec<FeedEntry>, Breach> {
         let mut all: Vec<FeedEntry> = Vec::new();
         loop {
@@ -254,17 +256,32 @@ impl<S: AsyncEventStore + ?Sized> Race<'_, S> {
             if page.is_empty() {
                 return Ok(all);
             }
-            all.extend(page);
+            for entry in page {
+                self.probe.expect(
+                    entry.position > after
+                        && all.last().is_none_or(|f| entry.position > f.position),
+                    format_args!(
+                        "positions strictly increase through the feed: a read after {after} \
+                         gave position {}",
+                        entry.position
+                    ),
+                )?;
+                all.push(entry);
+            }
         }
     }
 
-    /// The stream writer `w` of the feed check appends to: a doctor's token queue or a day
-    /// book, one of each by turns.
+    /// The stream writer `w` of the feed check appends to, its own however many writers
+    /// there are: a doctor's token queue or a day book (from 2 March on), one of each by
+    /// turns.
     fn feed_stream(&self, w: usize) -> StreamId {
         if w.is_multiple_of(2) {
             StreamId::tokens(self.tenant.clone(), format!("dr-{w}"), march(2))
         } else {
-            StreamId::new(self.tenant.clone(), march(2 + w as u32))
+            let date = march(2)
+                .checked_add_days(Days::new(w as u64))
+                .unwrap_or_else(|| march(2));
+            StreamId::new(self.tenant.clone(), date)
         }
     }
 
