@@ -7,13 +7,14 @@ use medsched::{
     booking::DayBook as CoreDayBook, booking::HoldRequest, booking::decide, booking::notifications,
     store::Actor, store::Event,
 };
+use medsched_facade::{AppointmentAction, SharedStore};
 use pyo3::prelude::*;
 
-use crate::convert::{date, instant};
 use crate::errors::Result;
-use crate::json::{parse, text};
 use crate::schedule::{PreparedOccupancy, Schedule};
-use crate::store::AnyStore;
+use crate::store::shared_store;
+use medsched_facade::json::{parse, text};
+use medsched_facade::values::{date, instant};
 
 /// A day book as folded from its events.
 #[pyclass(frozen, name = "DayBook", module = "medsched._native")]
@@ -106,7 +107,7 @@ pub fn booking_notifications(events: &str) -> Result<String> {
 /// Holds, bookings and the appointment lifecycle over a store.
 #[pyclass(frozen, name = "Bookings", module = "medsched._native")]
 pub struct Bookings {
-    inner: Arc<CoreBookings<AnyStore>>,
+    inner: Arc<CoreBookings<SharedStore>>,
 }
 
 /// The common arguments of a booking call, read.
@@ -128,7 +129,7 @@ fn call(schedule: &Schedule, actor: &str, now: &str) -> Result<Call> {
 impl Bookings {
     #[new]
     fn new(store: &Bound<'_, PyAny>, max_attempts: u32) -> Self {
-        let bookings = CoreBookings::new(AnyStore::from_py(store)).with_max_attempts(max_attempts);
+        let bookings = CoreBookings::new(shared_store(store)).with_max_attempts(max_attempts);
         Bookings {
             inner: Arc::new(bookings),
         }
@@ -279,18 +280,8 @@ impl Bookings {
         let c = call(schedule, actor, now)?;
         let day = date("date", book_date)?;
         let (s, a, id) = (&c.schedule, &c.actor, appointment_id);
-        let done = py.detach(|| match action {
-            "confirm" => self.inner.confirm(s, a, c.now, day, id),
-            "decline" => self.inner.decline(s, a, c.now, day, id, reason),
-            "complete" => self.inner.complete(s, a, c.now, day, id),
-            "mark_no_show" => self.inner.mark_no_show(s, a, c.now, day, id),
-            "cancel" => self.inner.cancel(s, a, c.now, day, id, reason),
-            other => Err(medsched::Error::InvalidInput {
-                field: "action".into(),
-                value: other.into(),
-                problem: medsched::Problem::UnknownReference,
-            }),
-        })?;
+        let action = AppointmentAction::from_name(action)?;
+        let done = py.detach(|| action.apply(&self.inner, s, a, c.now, day, id, reason))?;
         Ok(text(&done))
     }
 

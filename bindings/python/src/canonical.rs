@@ -4,7 +4,7 @@ use medsched::{booking::*, store::*, tokens::*, wait::*, *};
 use pyo3::prelude::*;
 
 use crate::errors::Result;
-use crate::json::{parse, text};
+use medsched_facade::json::{parse, text};
 
 /// Reads `json` as the core type named `type_name` and writes it back: validated, defaults
 /// filled, in the core's own form. Unknown type names are an invalid input.

@@ -4,7 +4,6 @@ use medsched::Error;
 use pyo3::exceptions::{PyException, PyRuntimeError};
 
 use pyo3::prelude::*;
-use serde_json::{Value, json};
 
 /// What a binding call returns: the core's error is turned into an exception by `?`.
 pub type Result<T> = std::result::Result<T, Failure>;
@@ -58,7 +57,7 @@ impl From<Failure> for PyErr {
 
 /// The `medsched.errors` exception for `error`, with its fields as details.
 fn exception(py: Python<'_>, error: &Error) -> PyErr {
-    let details = details(error).to_string();
+    let details = medsched_facade::report_json(error);
     let made = py
         .import("medsched.errors")
         .and_then(|m| m.getattr("MedschedError"))
@@ -67,10 +66,4 @@ fn exception(py: Python<'_>, error: &Error) -> PyErr {
         Ok(instance) => PyErr::from_value(instance),
         Err(err) => PyRuntimeError::new_err(format!("{error} (and medsched.errors failed: {err})")),
     }
-}
-
-/// The error's report (code, message, retry safety and the fields of its kind), as the
-/// exception classes read it.
-pub fn details(error: &Error) -> Value {
-    serde_json::to_value(error.report()).unwrap_or_else(|_| json!({ "code": error.code() }))
 }

@@ -4,9 +4,7 @@
 
 mod bookings;
 mod canonical;
-mod convert;
 mod errors;
-mod json;
 mod schedule;
 mod slots;
 mod store;

@@ -1,17 +1,18 @@
 //! Clinic rules, one doctor's availability, and a tenant's schedule.
 
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 use medsched::{
     Availability as CoreAvailability, Clinic, ClinicRules as CoreClinicRules, DoctorCalendar,
     Occupancy, SlotOptions, SlotRequest, booking::Schedule as CoreSchedule, first_available,
 };
+use medsched_facade::ScheduleHandle;
 use pyo3::prelude::*;
 
-use crate::convert::{date, instant, zone};
 use crate::errors::Result;
-use crate::json::{parse, text};
 use crate::slots::{SlotList, SlotSeries};
+use medsched_facade::json::{parse, text};
+use medsched_facade::values::{date, instant, zone};
 
 /// A clinic's compiled rules.
 #[pyclass(frozen, name = "ClinicRules", module = "medsched._native")]
@@ -192,15 +193,13 @@ pub fn first_available_slots(
 /// A tenant's compiled clinic, doctors and appointment types.
 #[pyclass(frozen, name = "Schedule", module = "medsched._native")]
 pub struct Schedule {
-    inner: RwLock<Arc<CoreSchedule>>,
+    inner: ScheduleHandle,
 }
 
 impl Schedule {
     /// The schedule as it is now (a calendar set later does not change it).
     pub fn current(&self) -> Arc<CoreSchedule> {
-        self.inner
-            .read()
-            .map_or_else(|e| e.into_inner().clone(), |s| s.clone())
+        self.inner.current()
     }
 }
 
@@ -228,7 +227,7 @@ impl Schedule {
             None => schedule,
         };
         Ok(Schedule {
-            inner: RwLock::new(Arc::new(schedule)),
+            inner: ScheduleHandle::new(schedule),
         })
     }
 
@@ -247,17 +246,12 @@ impl Schedule {
         Ok(self.current().book_date(at)?.to_string())
     }
 
-    /// Compiles the calendar into a copy of the schedule and swaps it in, under the write
-    /// lock, so concurrent changes each land (searches keep the schedule they started with).
+    /// Compiles the calendar into a copy of the schedule and swaps it in (see
+    /// `ScheduleHandle`): concurrent changes each land, searches keep the schedule they
+    /// started with.
     fn set_calendar(&self, py: Python<'_>, calendar: &str) -> Result<()> {
         let calendar: DoctorCalendar = parse("calendar", calendar)?;
-        py.detach(|| {
-            let mut guard = self.inner.write().unwrap_or_else(|e| e.into_inner());
-            let mut next = (**guard).clone();
-            next.set_calendar(&calendar)?;
-            *guard = Arc::new(next);
-            Ok::<(), medsched::Error>(())
-        })?;
+        py.detach(|| self.inner.set_calendar(&calendar))?;
         Ok(())
     }
 

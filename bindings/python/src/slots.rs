@@ -8,7 +8,7 @@ use pyo3::exceptions::PyIndexError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PySlice};
 
-use crate::json::text;
+use medsched_facade::json::text;
 
 /// The result of a slot search: bookable slots, unavailable candidates and whether the
 /// search stopped at its limit.

@@ -4,15 +4,16 @@
 use std::sync::Arc;
 
 use medsched::{
-    Error, HostError, Id, Problem, store::Event, store::EventStore, store::FeedEntry,
-    store::InMemoryStore, store::LoadedStream, store::StreamId,
+    Error, HostError, Id, Problem, store::Event, store::EventStore, store::InMemoryStore,
+    store::StreamId,
 };
+use medsched_facade::{HostStore, SharedStore};
 use medsched_testkit::Checks;
 use pyo3::exceptions::PyAssertionError;
 use pyo3::prelude::*;
 
 use crate::errors::Result;
-use crate::json::{parse, text};
+use medsched_facade::json::{parse, text};
 
 /// The core's in-memory store (`medsched.InMemoryStore` holds one).
 #[pyclass(frozen, name = "MemoryStore", module = "medsched._native")]
@@ -55,27 +56,19 @@ impl MemoryStore {
     }
 }
 
-/// A store written in Python, called through its JSON adapter.
+/// A store written in Python, called through its JSON adapter: a host store of the facade.
 pub struct PythonStore {
     adapter: Py<PyAny>,
 }
 
-/// Either kind of store.
-#[derive(Clone)]
-pub enum AnyStore {
-    Memory(Arc<InMemoryStore>),
-    Python(Arc<PythonStore>),
-}
-
-impl AnyStore {
-    /// The native in-memory store, or else the Python adapter object.
-    pub fn from_py(store: &Bound<'_, PyAny>) -> AnyStore {
-        match store.cast::<MemoryStore>() {
-            Ok(memory) => AnyStore::Memory(memory.get().inner.clone()),
-            Err(_) => AnyStore::Python(Arc::new(PythonStore {
-                adapter: store.clone().unbind(),
-            })),
-        }
+/// The store a service runs over: the native in-memory store, or else the Python adapter
+/// object as a host store.
+pub fn shared_store(store: &Bound<'_, PyAny>) -> SharedStore {
+    match store.cast::<MemoryStore>() {
+        Ok(memory) => SharedStore::Memory(memory.get().inner.clone()),
+        Err(_) => SharedStore::host(PythonStore {
+            adapter: store.clone().unbind(),
+        }),
     }
 }
 
@@ -141,71 +134,33 @@ fn store_error(py: Python<'_>, err: &PyErr, stream: &str, method: &str) -> Error
     }
 }
 
-fn bad_reply(method: &str, error: Error) -> Error {
-    Error::storage(format!(
-        "{method} returned data medsched cannot read: {error}"
-    ))
-}
-
-impl EventStore for PythonStore {
-    fn load(&self, stream: &StreamId) -> medsched::Result<LoadedStream> {
-        let name = stream.to_string();
-        let reply: String = self.call(&name, "load", |adapter| {
-            adapter.call_method1("load", (text(stream),))?.extract()
-        })?;
-        parse("load", &reply).map_err(|e| bad_reply("load", e))
+impl HostStore for PythonStore {
+    fn load(&self, stream: &StreamId, stream_json: &str) -> medsched::Result<String> {
+        self.call(&stream.to_string(), "load", |adapter| {
+            adapter.call_method1("load", (stream_json,))?.extract()
+        })
     }
 
     fn append(
         &self,
         stream: &StreamId,
+        stream_json: &str,
         expected_version: u64,
-        events: &[Event],
+        events: Vec<String>,
     ) -> medsched::Result<u64> {
-        let name = stream.to_string();
-        let events: Vec<String> = events.iter().map(text).collect();
-        self.call(&name, "append", |adapter| {
+        self.call(&stream.to_string(), "append", |adapter| {
             adapter
-                .call_method1("append", (text(stream), expected_version, events))?
+                .call_method1("append", (stream_json, expected_version, events))?
                 .extract()
         })
     }
 
-    fn feed(&self, tenant: &Id, after: u64, limit: usize) -> medsched::Result<Vec<FeedEntry>> {
-        let reply: String = self.call(tenant.as_str(), "feed", |adapter| {
+    fn feed(&self, tenant: &Id, after: u64, limit: usize) -> medsched::Result<String> {
+        self.call(tenant.as_str(), "feed", |adapter| {
             adapter
                 .call_method1("feed", (tenant.as_str(), after, limit))?
                 .extract()
-        })?;
-        parse("feed", &reply).map_err(|e| bad_reply("feed", e))
-    }
-}
-
-impl EventStore for AnyStore {
-    fn load(&self, stream: &StreamId) -> medsched::Result<LoadedStream> {
-        match self {
-            AnyStore::Memory(store) => store.load(stream),
-            AnyStore::Python(store) => store.load(stream),
-        }
-    }
-
-    fn append(
-        &self,
-        stream: &StreamId,
-        expected_version: u64,
-        events: &[Event],
-    ) -> medsched::Result<u64> {
-        match self {
-            AnyStore::Memory(store) => store.append(stream, expected_version, events),
-            AnyStore::Python(store) => store.append(stream, expected_version, events),
-        }
-    }
-
-    fn feed(&self, tenant: &Id, after: u64, limit: usize) -> medsched::Result<Vec<FeedEntry>> {
-        match self {
-            AnyStore::Memory(store) => store.feed(tenant, after, limit),
-            AnyStore::Python(store) => store.feed(tenant, after, limit),
-        }
+        })
     }
 }
 
@@ -220,7 +175,7 @@ pub fn check_store(
     tenant_prefix: &str,
     threads: usize,
 ) -> PyResult<()> {
-    let store = AnyStore::from_py(store);
+    let store = shared_store(store);
     let checks = Checks::new(tenant_prefix).threads(threads);
     py.detach(|| checks.run(&store))
         .map_err(|breach| PyAssertionError::new_err(breach.to_string()))

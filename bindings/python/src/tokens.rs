@@ -7,16 +7,16 @@ use medsched::{
     tokens::Queue as CoreQueue, tokens::QueueDay, tokens::QueueRules, tokens::TokenChange,
     tokens::TokenCommand, tokens::TokenRequest, tokens::Tokens as CoreTokens,
     tokens::decide as decide_token, tokens::notifications as queue_notifications,
-    tokens::validate_meet_link, wait::DoctorHistory, wait::MovingAverageEstimator, wait::PastDay,
-    wait::QueueEstimator, wait::QueueSnapshot, wait::WaitEstimator,
+    tokens::validate_meet_link, wait::DoctorHistory, wait::PastDay, wait::QueueSnapshot,
 };
+use medsched_facade::{EstimatorChoice, SharedStore};
 use pyo3::prelude::*;
 
-use crate::convert::instant;
 use crate::errors::Result;
-use crate::json::{parse, text};
 use crate::schedule::Schedule;
-use crate::store::AnyStore;
+use crate::store::shared_store;
+use medsched_facade::json::{parse, text};
+use medsched_facade::values::instant;
 
 /// A doctor's token queue for a day, as folded from its events.
 #[pyclass(frozen, name = "Queue", module = "medsched._native")]
@@ -184,40 +184,6 @@ pub fn history_from_durations(py: Python<'_>, minutes: Vec<f64>) -> Result<Strin
 }
 
 /// An estimator by name: `"queue"`, or `"moving_average"` with its window and P90 factor.
-pub enum Estimator {
-    Queue(QueueEstimator),
-    MovingAverage(MovingAverageEstimator),
-}
-
-impl Estimator {
-    fn new(name: &str, window: Option<usize>, p90_factor: Option<f64>) -> Result<Estimator> {
-        match name {
-            "queue" => Ok(Estimator::Queue(QueueEstimator)),
-            "moving_average" => {
-                let default = MovingAverageEstimator::default();
-                Ok(Estimator::MovingAverage(MovingAverageEstimator {
-                    window: window.unwrap_or(default.window),
-                    p90_factor: p90_factor.unwrap_or(default.p90_factor),
-                }))
-            }
-            other => Err(medsched::Error::InvalidInput {
-                field: "estimator".into(),
-                value: other.into(),
-                problem: medsched::Problem::UnknownReference,
-            }
-            .into()),
-        }
-    }
-
-    fn get(&self) -> &dyn WaitEstimator {
-        match self {
-            Estimator::Queue(e) => e,
-            Estimator::MovingAverage(e) => e,
-        }
-    }
-}
-
-/// Estimates for a snapshot, as `WaitEstimate` JSON (a list).
 #[pyfunction]
 #[pyo3(signature = (estimator, snapshot, history, window=None, p90_factor=None))]
 pub fn estimate_waits(
@@ -228,7 +194,7 @@ pub fn estimate_waits(
     window: Option<usize>,
     p90_factor: Option<f64>,
 ) -> Result<String> {
-    let estimator = Estimator::new(estimator, window, p90_factor)?;
+    let estimator = EstimatorChoice::from_name(estimator, window, p90_factor)?;
     let snapshot: QueueSnapshot = parse("snapshot", snapshot)?;
     let history: DoctorHistory = parse("history", history)?;
     Ok(text(
@@ -239,7 +205,7 @@ pub fn estimate_waits(
 /// Outpatient tokens over a store.
 #[pyclass(frozen, name = "Tokens", module = "medsched._native")]
 pub struct Tokens {
-    inner: Arc<CoreTokens<AnyStore>>,
+    inner: Arc<CoreTokens<SharedStore>>,
 }
 
 /// The common arguments of a desk call, read.
@@ -277,7 +243,7 @@ fn update(update: medsched::tokens::QueueUpdate) -> Update {
 impl Tokens {
     #[new]
     fn new(store: &Bound<'_, PyAny>, max_attempts: u32) -> Self {
-        let tokens = CoreTokens::new(AnyStore::from_py(store)).with_max_attempts(max_attempts);
+        let tokens = CoreTokens::new(shared_store(store)).with_max_attempts(max_attempts);
         Tokens {
             inner: Arc::new(tokens),
         }
@@ -362,7 +328,7 @@ impl Tokens {
         let rules: QueueRules = parse("rules", rules)?;
         let now = instant("now", now)?;
         let history: DoctorHistory = parse("history", history)?;
-        let estimator = Estimator::new(estimator, window, p90_factor)?;
+        let estimator = EstimatorChoice::from_name(estimator, window, p90_factor)?;
         Ok(text(&py.detach(|| {
             self.inner
                 .wait_estimates(&day, &rules, now, &history, estimator.get())

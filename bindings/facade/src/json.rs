@@ -1,4 +1,4 @@
-//! JSON in and out of the core's types: what crosses between Python and Rust.
+//! JSON in and out of the core's types: what crosses between a binding and Rust.
 
 use medsched::{Error, Problem};
 use serde::Serialize;

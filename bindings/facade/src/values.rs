@@ -1,4 +1,5 @@
-//! Instants and dates as Python hands them over (the core's JSON text of each).
+//! Instants, dates and zones as a binding hands them over (text), with typed errors naming
+//! the argument.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use medsched::{Error, Problem};

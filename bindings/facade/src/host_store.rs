@@ -1,0 +1,231 @@
+//! Stores written in a binding's language: they speak JSON text, and the adapters here make
+//! them the core's stores, reading their replies with typed errors.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use medsched::store::{
+    AsyncEventStore, Event, EventStore, FeedEntry, InMemoryStore, LoadedStream, StreamId,
+};
+use medsched::{Error, Id, Result};
+
+use crate::json::{parse, text};
+
+/// A store written in the host's language (Python, JavaScript, Kotlin, Swift), whose calls
+/// return when done. It speaks the core's JSON: a stream as [`StreamId`] JSON, events as
+/// [`Event`] JSON texts to keep verbatim, replies as [`LoadedStream`] and [`FeedEntry`]
+/// JSON. [`JsonStore`] makes it an [`EventStore`].
+///
+/// The host maps its own failures to the core's errors: a write refused because the stream
+/// moved is [`Error::Conflict`] (the services retry it), a refused value
+/// [`Error::InvalidInput`], anything else [`Error::from_host`] with its own error kept as
+/// the source (a binding raises that error again).
+pub trait HostStore: Send + Sync {
+    /// The stream's events and version, as [`LoadedStream`] JSON.
+    ///
+    /// # Errors
+    ///
+    /// The host's failure, as the core's error.
+    fn load(&self, stream: &StreamId, stream_json: &str) -> Result<String>;
+
+    /// Appends `events` (each [`Event`] JSON) if the stream is at `expected_version`;
+    /// returns the new version.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Conflict`] when the stream moved; the host's failure otherwise.
+    fn append(
+        &self,
+        stream: &StreamId,
+        stream_json: &str,
+        expected_version: u64,
+        events: Vec<String>,
+    ) -> Result<u64>;
+
+    /// The tenant's feed after `after`, at most `limit` entries, as [`FeedEntry`] JSON (a
+    /// list).
+    ///
+    /// # Errors
+    ///
+    /// The host's failure, as the core's error.
+    fn feed(&self, tenant: &Id, after: u64, limit: usize) -> Result<String>;
+}
+
+/// A [`HostStore`] whose calls are awaited (a JavaScript store answering with Promises).
+/// [`AsyncJsonStore`] makes it an [`AsyncEventStore`].
+pub trait AsyncHostStore: Send + Sync {
+    /// As [`HostStore::load`].
+    fn load(
+        &self,
+        stream: &StreamId,
+        stream_json: String,
+    ) -> impl Future<Output = Result<String>> + Send;
+
+    /// As [`HostStore::append`].
+    fn append(
+        &self,
+        stream: &StreamId,
+        stream_json: String,
+        expected_version: u64,
+        events: Vec<String>,
+    ) -> impl Future<Output = Result<u64>> + Send;
+
+    /// As [`HostStore::feed`].
+    fn feed(
+        &self,
+        tenant: &Id,
+        after: u64,
+        limit: usize,
+    ) -> impl Future<Output = Result<String>> + Send;
+}
+
+/// A [`HostStore`] as the core's [`EventStore`]: requests written as JSON, replies read with
+/// the core's types. A reply the core cannot read is [`Error::Storage`] saying which call
+/// returned it and what was wrong.
+///
+/// ```
+/// use medsched::store::{EventStore, InMemoryStore, StreamId};
+/// use medsched::{Id, Result};
+/// use medsched_facade::{HostStore, JsonStore};
+///
+/// /// A host store that forgets everything: every stream is empty.
+/// struct Empty;
+/// impl HostStore for Empty {
+///     fn load(&self, _: &StreamId, _: &str) -> Result<String> {
+///         Ok(r#"{"events": [], "version": 0}"#.into())
+///     }
+///     fn append(&self, _: &StreamId, _: &str, _: u64, _: Vec<String>) -> Result<u64> {
+///         Ok(0)
+///     }
+///     fn feed(&self, _: &Id, _: u64, _: usize) -> Result<String> {
+///         Ok("not json".into())
+///     }
+/// }
+///
+/// let store = JsonStore(Empty);
+/// let day = StreamId::new("clinic-1", chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap());
+/// assert_eq!(store.load(&day)?.version, 0);
+/// let refused = store.feed(&"clinic-1".into(), 0, 10).unwrap_err();
+/// assert!(refused.to_string().starts_with("storage failed: feed returned data medsched cannot read"));
+/// # Ok::<(), medsched::Error>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct JsonStore<H>(pub H);
+
+/// An [`AsyncHostStore`] as the core's [`AsyncEventStore`], as [`JsonStore`] is for a sync
+/// one.
+#[derive(Debug, Clone)]
+pub struct AsyncJsonStore<H>(pub H);
+
+/// A reply the core cannot read, as a storage failure.
+fn bad_reply(method: &str, error: Error) -> Error {
+    Error::storage(format!(
+        "{method} returned data medsched cannot read: {error}"
+    ))
+}
+
+/// The events as the JSON texts a host keeps.
+fn event_texts(events: &[Event]) -> Vec<String> {
+    events.iter().map(text).collect()
+}
+
+impl<H: HostStore> EventStore for JsonStore<H> {
+    fn load(&self, stream: &StreamId) -> Result<LoadedStream> {
+        let reply = self.0.load(stream, &text(stream))?;
+        parse("load", &reply).map_err(|e| bad_reply("load", e))
+    }
+
+    fn append(&self, stream: &StreamId, expected_version: u64, events: &[Event]) -> Result<u64> {
+        self.0
+            .append(stream, &text(stream), expected_version, event_texts(events))
+    }
+
+    fn feed(&self, tenant: &Id, after: u64, limit: usize) -> Result<Vec<FeedEntry>> {
+        let reply = self.0.feed(tenant, after, limit)?;
+        parse("feed", &reply).map_err(|e| bad_reply("feed", e))
+    }
+}
+
+impl<H: AsyncHostStore> AsyncEventStore for AsyncJsonStore<H> {
+    async fn load(&self, stream: &StreamId) -> Result<LoadedStream> {
+        let reply = self.0.load(stream, text(stream)).await?;
+        parse("load", &reply).map_err(|e| bad_reply("load", e))
+    }
+
+    async fn append(
+        &self,
+        stream: &StreamId,
+        expected_version: u64,
+        events: &[Event],
+    ) -> Result<u64> {
+        let events = event_texts(events);
+        self.0
+            .append(stream, text(stream), expected_version, events)
+            .await
+    }
+
+    async fn feed(&self, tenant: &Id, after: u64, limit: usize) -> Result<Vec<FeedEntry>> {
+        let reply = self.0.feed(tenant, after, limit).await?;
+        parse("feed", &reply).map_err(|e| bad_reply("feed", e))
+    }
+}
+
+/// The store a binding's services run over: the core's in-memory store, or one the host
+/// wrote.
+#[derive(Clone)]
+pub enum SharedStore {
+    /// The in-memory store (events never leave Rust).
+    Memory(Arc<InMemoryStore>),
+    /// A store in the host's language, through [`JsonStore`].
+    Host(Arc<JsonStore<Box<dyn HostStore>>>),
+}
+
+impl SharedStore {
+    /// A host's store.
+    pub fn host(store: impl HostStore + 'static) -> SharedStore {
+        SharedStore::Host(Arc::new(JsonStore(Box::new(store))))
+    }
+}
+
+impl HostStore for Box<dyn HostStore> {
+    fn load(&self, stream: &StreamId, stream_json: &str) -> Result<String> {
+        (**self).load(stream, stream_json)
+    }
+
+    fn append(
+        &self,
+        stream: &StreamId,
+        stream_json: &str,
+        expected_version: u64,
+        events: Vec<String>,
+    ) -> Result<u64> {
+        (**self).append(stream, stream_json, expected_version, events)
+    }
+
+    fn feed(&self, tenant: &Id, after: u64, limit: usize) -> Result<String> {
+        (**self).feed(tenant, after, limit)
+    }
+}
+
+impl EventStore for SharedStore {
+    fn load(&self, stream: &StreamId) -> Result<LoadedStream> {
+        match self {
+            SharedStore::Memory(store) => store.load(stream),
+            SharedStore::Host(store) => store.load(stream),
+        }
+    }
+
+    fn append(&self, stream: &StreamId, expected_version: u64, events: &[Event]) -> Result<u64> {
+        match self {
+            SharedStore::Memory(store) => store.append(stream, expected_version, events),
+            SharedStore::Host(store) => store.append(stream, expected_version, events),
+        }
+    }
+
+    fn feed(&self, tenant: &Id, after: u64, limit: usize) -> Result<Vec<FeedEntry>> {
+        match self {
+            SharedStore::Memory(store) => store.feed(tenant, after, limit),
+            SharedStore::Host(store) => store.feed(tenant, after, limit),
+        }
+    }
+}
