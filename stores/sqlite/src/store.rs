@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::path::Path;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use chrono::NaiveDate;
@@ -16,8 +17,9 @@ use crate::{OpenError, schema};
 /// medsched's event store in one SQLite file: the sync [`EventStore`], safe to share
 /// between threads (`Send + Sync`) and between processes using the same file.
 ///
-/// - **Appends are serialized**: each runs in a `BEGIN IMMEDIATE` transaction, which takes
-///   the file's write lock up front, checks the stream's version, draws the tenant's feed
+/// - **Appends are serialized**: a store's appends take turns on a mutex, and each runs in
+///   a `BEGIN IMMEDIATE` transaction, which takes the file's write lock up front (waiting
+///   for writers of other processes), checks the stream's version, draws the tenant's feed
 ///   positions and inserts the events. A unique key on `(tenant, date, doctor_id, version)`
 ///   guards the version a second time: a collision is an [`Error::Conflict`] too.
 /// - **Reads run beside the writer**: the file is in WAL mode, so `load` and `feed` read a
@@ -47,6 +49,10 @@ use crate::{OpenError, schema};
 /// ```
 pub struct SqliteStore {
     pool: Pool,
+    /// Taken by an append for its transaction: this store's writers queue here, in turn,
+    /// rather than in SQLite's busy handler, which sleeps and retries (up to 100 ms a
+    /// time, first come not first served). Writers in other processes still meet there.
+    writer: Mutex<()>,
     name: String,
 }
 
@@ -226,6 +232,7 @@ impl SqliteStore {
         schema::migrate(&mut first, &name)?;
         Ok(SqliteStore {
             pool: Pool::new(target, options, first),
+            writer: Mutex::new(()),
             name,
         })
     }
@@ -405,6 +412,9 @@ impl EventStore for SqliteStore {
             expected: expected_version,
             actual,
         };
+        // The turn before the connection: a writer waiting for its turn holds no connection
+        // that readers could use. The mutex guards no data, so a poisoned one is as good.
+        let _turn = self.writer.lock().unwrap_or_else(|e| e.into_inner());
         let mut connection = self.pool.get().map_err(storage)?;
         let tx = connection
             .transaction_with_behavior(TransactionBehavior::Immediate)
