@@ -14,7 +14,7 @@ use tokio_postgres::{AsyncMessage, NoTls, Row};
 
 use crate::options::PgOptions;
 use crate::pool::{Connection, Pool};
-use crate::sql::{self, AppendValues, Appended, Key, failed, storage};
+use crate::sql::{self, AppendValues, Appended, Key, Told, failed, storage};
 use crate::statements::Statements;
 use crate::{Scope, schema};
 
@@ -354,7 +354,7 @@ enum SpawnError {
 impl std::fmt::Display for SpawnError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            SpawnError::Postgres(e) => e.fmt(f),
+            SpawnError::Postgres(e) => Told(e).fmt(f),
             SpawnError::Task(e) => write!(f, "the store's runtime: {e}"),
         }
     }
@@ -372,7 +372,7 @@ impl AsyncEventStore for AsyncPgStore {
             "load",
             self.query(key.tenant, |s| &s.load, &key.params()).await,
         )?
-        .map_err(|e| failed("load", e))?;
+        .map_err(|e| failed("load", Told(&e)))?;
         let events = sql::events(rows)?;
         Ok(LoadedStream {
             version: events.len() as u64,
@@ -402,7 +402,7 @@ impl AsyncEventStore for AsyncPgStore {
             "load",
             self.query(key.tenant, |s| &s.version, &key.params()).await,
         )?
-        .map_err(|e| failed("load", e))?;
+        .map_err(|e| failed("load", Told(&e)))?;
         let actual = sql::version(sql::one(&rows)?)?;
         match events.is_empty() {
             true => sql::unchanged(stream, expected_version, actual),
@@ -418,7 +418,7 @@ impl AsyncEventStore for AsyncPgStore {
             self.query(tenant, |s| &s.feed, &[&tenant.as_str(), &after, &limit])
                 .await,
         )?
-        .map_err(|e| failed("feed", e))?;
+        .map_err(|e| failed("feed", Told(&e)))?;
         sql::feed(tenant, rows)
     }
 }

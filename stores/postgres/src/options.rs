@@ -2,7 +2,7 @@
 
 use medsched::Result;
 
-use crate::sql::failed;
+use crate::sql::{Told, failed};
 
 /// How a store connects: the server (a URL or key-value connection string, or a
 /// [`tokio_postgres::Config`]), at most how many connections it opens, and whether it runs
@@ -48,7 +48,7 @@ impl PgOptions {
     pub fn new(url: &str) -> Result<Self> {
         let config = url
             .parse::<tokio_postgres::Config>()
-            .map_err(|e| failed("parsing the connection string", e))?;
+            .map_err(|e| failed("parsing the connection string", Told(&e)))?;
         Ok(PgOptions::from_config(config))
     }
 

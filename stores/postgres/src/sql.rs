@@ -133,14 +133,16 @@ pub(crate) fn events(rows: Vec<Row>) -> Result<Vec<Event>> {
         .map(|row| {
             row.try_get::<_, Json<Event>>(0)
                 .map(|json| json.0)
-                .map_err(|e| failed("reading an event", e))
+                .map_err(|e| failed("reading an event", Told(&e)))
         })
         .collect()
 }
 
 /// The version of [`VERSION`]'s row.
 pub(crate) fn version(row: &Row) -> Result<u64> {
-    let version: i64 = row.try_get(0).map_err(|e| failed("reading a version", e))?;
+    let version: i64 = row
+        .try_get(0)
+        .map_err(|e| failed("reading a version", Told(&e)))?;
     from_i64(version)
 }
 
@@ -148,7 +150,7 @@ pub(crate) fn version(row: &Row) -> Result<u64> {
 pub(crate) fn feed(tenant: &Id, rows: Vec<Row>) -> Result<Vec<FeedEntry>> {
     rows.into_iter()
         .map(|row| {
-            let read = |e| failed("reading the feed", e);
+            let read = |e| failed("reading the feed", Told(&e));
             let position: i64 = row.try_get(0).map_err(read)?;
             let date: NaiveDate = row.try_get(1).map_err(read)?;
             let doctor: &str = row.try_get(2).map_err(read)?;
@@ -190,7 +192,7 @@ pub(crate) fn appended(
         Ok(rows) if rows.is_empty() => Ok(Appended::Conflict),
         Ok(rows) => Ok(Appended::Done(expected + rows.len() as u64)),
         Err(e) if is_version_collision(&e) => Ok(Appended::Conflict),
-        Err(e) => Err(failed("append", e)),
+        Err(e) => Err(failed("append", Told(&e))),
     }
 }
 
@@ -232,4 +234,33 @@ pub(crate) fn unchanged(stream: &StreamId, expected: u64, actual: u64) -> Result
 pub(crate) fn one(rows: &[Row]) -> Result<&Row> {
     rows.first()
         .ok_or_else(|| storage("PostgreSQL returned no row where one was due".into()))
+}
+
+/// A PostgreSQL error told in full: the server's message and code for a database error
+/// (the driver's own `Display` says only "db error"), else the driver's error and its cause.
+pub(crate) struct Told<'e>(pub(crate) &'e tokio_postgres::Error);
+
+impl fmt::Display for Told<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(db) = self.0.as_db_error() {
+            write!(
+                f,
+                "{} {}: {}",
+                db.severity(),
+                db.code().code(),
+                db.message()
+            )?;
+            if let Some(detail) = db.detail() {
+                write!(f, " ({detail})")?;
+            }
+            return Ok(());
+        }
+        write!(f, "{}", self.0)?;
+        let mut cause = std::error::Error::source(self.0);
+        while let Some(e) = cause {
+            write!(f, ": {e}")?;
+            cause = e.source();
+        }
+        Ok(())
+    }
 }

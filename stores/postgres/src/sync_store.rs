@@ -7,7 +7,7 @@ use postgres::{NoTls, Row};
 
 use crate::options::PgOptions;
 use crate::pool::{Connection, Pool};
-use crate::sql::{self, AppendValues, Appended, Key, failed};
+use crate::sql::{self, AppendValues, Appended, Key, Told, failed};
 use crate::statements::Statements;
 use crate::{Scope, schema};
 
@@ -101,7 +101,7 @@ impl PgStore {
             scope: Scope::of(options.row_level_security),
         };
         let mut lease = store.pool.lease_blocking();
-        lease.conn = Some(store.open().map_err(|e| failed("connect", e))?);
+        lease.conn = Some(store.open().map_err(|e| failed("connect", Told(&e)))?);
         drop(lease);
         Ok(store)
     }
@@ -128,9 +128,9 @@ impl PgStore {
         let mut lease = self.pool.lease_blocking();
         let conn = match &mut lease.conn {
             Some(conn) => conn,
-            slot => slot.insert(self.open().map_err(|e| failed("connect", e))?),
+            slot => slot.insert(self.open().map_err(|e| failed("connect", Told(&e)))?),
         };
-        migrate(&mut conn.client).map_err(|e| failed("migration", e))
+        migrate(&mut conn.client).map_err(|e| failed("migration", Told(&e)))
     }
 
     /// Appends `events` to `stream` at `expected_version` inside the caller's transaction,
@@ -178,13 +178,15 @@ impl PgStore {
         let key = Key::of(stream)?;
         if self.scope == Scope::RowLevelSecurity {
             tx.execute(sql::SET_TENANT, &[&key.tenant])
-                .map_err(|e| failed("naming the tenant", e))?;
+                .map_err(|e| failed("naming the tenant", Told(&e)))?;
         }
-        let mut savepoint = tx.transaction().map_err(|e| failed("savepoint", e))?;
+        let mut savepoint = tx
+            .transaction()
+            .map_err(|e| failed("savepoint", Told(&e)))?;
         if events.is_empty() {
             let row = savepoint
                 .query_one(sql::VERSION, &key.params())
-                .map_err(|e| failed("load", e))?;
+                .map_err(|e| failed("load", Told(&e)))?;
             return sql::unchanged(stream, expected_version, sql::version(&row)?);
         }
         let values = AppendValues::new(expected_version, events)?;
@@ -193,14 +195,16 @@ impl PgStore {
             Appended::Done(version) => {
                 savepoint
                     .commit()
-                    .map_err(|e| failed("release savepoint", e))?;
+                    .map_err(|e| failed("release savepoint", Told(&e)))?;
                 Ok(version)
             }
             Appended::Conflict => {
-                savepoint.rollback().map_err(|e| failed("rollback", e))?;
+                savepoint
+                    .rollback()
+                    .map_err(|e| failed("rollback", Told(&e)))?;
                 let row = tx
                     .query_one(sql::VERSION, &key.params())
-                    .map_err(|e| failed("load", e))?;
+                    .map_err(|e| failed("load", Told(&e)))?;
                 Err(sql::conflict(stream, expected_version, sql::version(&row)?))
             }
         }
@@ -249,7 +253,7 @@ impl EventStore for PgStore {
         let key = Key::of(stream)?;
         let rows = self
             .query(key.tenant, |s| &s.load, &key.params())
-            .map_err(|e| failed("load", e))?;
+            .map_err(|e| failed("load", Told(&e)))?;
         let events = sql::events(rows)?;
         Ok(LoadedStream {
             version: events.len() as u64,
@@ -268,7 +272,7 @@ impl EventStore for PgStore {
         }
         let rows = self
             .query(key.tenant, |s| &s.version, &key.params())
-            .map_err(|e| failed("load", e))?;
+            .map_err(|e| failed("load", Told(&e)))?;
         let actual = sql::version(sql::one(&rows)?)?;
         match events.is_empty() {
             true => sql::unchanged(stream, expected_version, actual),
@@ -281,7 +285,7 @@ impl EventStore for PgStore {
         let limit = sql::limit(limit);
         let rows = self
             .query(tenant, |s| &s.feed, &[&tenant.as_str(), &after, &limit])
-            .map_err(|e| failed("feed", e))?;
+            .map_err(|e| failed("feed", Told(&e)))?;
         sql::feed(tenant, rows)
     }
 }
