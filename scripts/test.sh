@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every check and test of the project: formatting, lints, the Rust tests (unit,
-# property, vectors, doctests), the benchmarks in test mode, the worked example, and the
+# property, vectors, doctests), the benchmarks in test mode, the worked example, the
+# PostgreSQL store's tests against a throwaway server (scripts/with-postgres.sh), and the
 # Python binding (built in a virtual environment this script creates): pytest (the binding
 # and the FastAPI example), stubtest and mypy --strict.
 # Usage: bash scripts/test.sh
@@ -19,7 +20,11 @@ echo "== no module cycles in the core"
 python3 scripts/module_cycles.py core/src > /dev/null
 
 echo "== Rust tests (unit, property, JSON vectors; benchmarks run once in test mode)"
-cargo test --workspace --all-targets --locked 2>&1 | tee -a "$log"
+cargo test --workspace --exclude medsched-postgres --all-targets --locked 2>&1 | tee -a "$log"
+
+echo "== PostgreSQL store tests, against a throwaway server (scripts/with-postgres.sh)"
+bash scripts/with-postgres.sh cargo test -p medsched-postgres --all-targets --locked 2>&1 \
+    | tee -a "$log"
 
 echo "== Rust doctests"
 cargo test --workspace --doc --locked 2>&1 | tee -a "$log"
