@@ -46,13 +46,14 @@ python3 -m venv "$venv"
 "$venv/bin/pip" install --quiet --force-reinstall --no-deps \
     target/python-wheels/medsched-*-abi3-*.whl
 
-echo "== Python tests (binding, shared vectors, FastAPI example)"
+echo "== Python tests (binding, shared vectors, FastAPI example; stores opened by URL on a throwaway PostgreSQL)"
 pylog=$(mktemp)
 trap 'rm -f "$log" "$pylog"' EXIT
-for suite in bindings/python/tests examples/fastapi/tests; do
-    (cd "$suite" && "$root/$venv/bin/python" -m pytest -q -p no:cacheprovider .) 2>&1 \
-        | tee -a "$pylog"
-done
+# shellcheck disable=SC2016 # expanded by the inner shell
+bash scripts/with-postgres.sh bash -c 'set -euo pipefail
+    for suite in bindings/python/tests examples/fastapi/tests; do
+        (cd "$suite" && "$0/$1/bin/python" -m pytest -q -p no:cacheprovider -rs .)
+    done' "$root" "$venv" 2>&1 | tee -a "$pylog"
 
 echo "== stubtest (stubs against the installed wheel) and mypy --strict (package and sample)"
 (cd "$venv" && bin/python -m mypy.stubtest medsched --mypy-config-file \

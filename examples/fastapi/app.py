@@ -1,7 +1,9 @@
 """A clinic's booking and token-desk API: FastAPI over medsched and a SQLite event store.
 
 ``create_app(db_path, clock=None)`` builds the app; ``app`` (for ``uvicorn app:app``) is one
-built on the file named by the ``CLINIC_DB`` environment variable (default ``clinic.db``).
+built on what the ``CLINIC_DB`` environment variable names (default ``clinic.db``): a file for
+the example's own sqlite3 store, or a store URL medsched opens (``postgresql://…`` for
+several app servers on one database, ``sqlite:///path``).
 
 Patients and staff:
 
@@ -295,20 +297,30 @@ class FeedWatcher:
 # --- the app ------------------------------------------------------------------------------
 
 
+def open_events(where: str) -> Tuple[m.AnyStore, Optional[Callable[[], int]], Callable[[], None]]:
+    """The event store at ``where``, how to read its last feed position, and how to close it:
+    a store URL that medsched opens itself (``postgresql://…``, ``sqlite:///path``,
+    ``memory:``), or else the path of this example's own sqlite3 store."""
+    if "://" in where or where.startswith(("sqlite:", "memory:")):
+        return m.open_store(where), None, lambda: None
+    own = SqliteStore(where)
+    return own, lambda: own.last_position(clinic.TENANT), own.close
+
+
 def create_app(
     db_path: str, clock: Optional[Clock] = None, *, poll_interval: float = 0.25
 ) -> FastAPI:
-    """The clinic's API over the SQLite file at ``db_path``; ``clock`` gives 'now' (an aware
-    datetime; the system clock by default); the change feed is polled every
-    ``poll_interval`` seconds for the queue WebSocket."""
+    """The clinic's API over the events at ``db_path``: a store URL medsched opens
+    (``postgresql://…``, ``sqlite:///path``) or the path of a file for the example's own
+    sqlite3 store; ``clock`` gives 'now' (an aware datetime; the system clock by default);
+    the change feed is polled every ``poll_interval`` seconds for the queue WebSocket."""
     now_of: Clock = clock if clock is not None else _utc_now
-    store = SqliteStore(db_path)
+    store, last_position, close = open_events(db_path)
     schedule = clinic.schedule()
     bookings = m.Bookings(store)
     tokens = m.Tokens(store)
     watcher = FeedWatcher(
-        lambda after, limit: bookings.feed(schedule, after, limit), poll_interval,
-        lambda: store.last_position(clinic.TENANT),
+        lambda after, limit: bookings.feed(schedule, after, limit), poll_interval, last_position,
     )
 
     @contextlib.asynccontextmanager
@@ -318,7 +330,7 @@ def create_app(
             yield
         finally:
             await watcher.stop()
-            store.close()
+            close()
 
     app = FastAPI(
         title="Kochi Family Clinic (medsched example)",

@@ -7,7 +7,9 @@ use std::sync::Arc;
 use medsched::store::{
     AsyncEventStore, Event, EventStore, FeedEntry, InMemoryStore, LoadedStream, StreamId,
 };
-use medsched::{Error, Id, Result};
+use medsched::{Error, Id, Problem, Result};
+use medsched_postgres::PgStore;
+use medsched_sqlite::SqliteStore;
 
 use crate::json::{parse, text};
 
@@ -170,12 +172,16 @@ impl<H: AsyncHostStore> AsyncEventStore for AsyncJsonStore<H> {
     }
 }
 
-/// The store a binding's services run over: the core's in-memory store, or one the host
-/// wrote.
+/// The store a binding's services run over: the core's in-memory store, a database opened
+/// by URL, or one the host wrote.
 #[derive(Clone)]
 pub enum SharedStore {
     /// The in-memory store (events never leave Rust).
     Memory(Arc<InMemoryStore>),
+    /// A SQLite file (`medsched-sqlite`).
+    Sqlite(Arc<SqliteStore>),
+    /// A PostgreSQL database (`medsched-postgres`).
+    Postgres(Arc<PgStore>),
     /// A store in the host's language, through [`JsonStore`].
     Host(Arc<JsonStore<Box<dyn HostStore>>>),
 }
@@ -184,6 +190,55 @@ impl SharedStore {
     /// A host's store.
     pub fn host(store: impl HostStore + 'static) -> SharedStore {
         SharedStore::Host(Arc::new(JsonStore(Box::new(store))))
+    }
+
+    /// A fresh in-memory store.
+    pub fn memory() -> SharedStore {
+        SharedStore::Memory(Arc::new(InMemoryStore::new()))
+    }
+
+    /// The store at `url`: `memory:` (a fresh in-memory store), `sqlite:///absolute/path`,
+    /// `sqlite://relative/path` or `sqlite::memory:` (a SQLite file, created and migrated on
+    /// open), or `postgresql://…` / `postgres://…` (a PostgreSQL database; its migrations
+    /// are applied, idempotently, before it is returned).
+    ///
+    /// ```
+    /// use medsched::store::{EventStore, StreamId};
+    /// use medsched_facade::SharedStore;
+    ///
+    /// let store = SharedStore::open("sqlite::memory:")?;
+    /// let day = StreamId::new("clinic-1", chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap());
+    /// assert_eq!(store.load(&day)?.version, 0);
+    /// let refused = SharedStore::open("mysql://db/clinic").err().unwrap();
+    /// assert_eq!(refused.report().field.as_deref(), Some("url"));
+    /// # Ok::<(), medsched::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] naming the field `url` for a URL of no known store (or a
+    /// malformed SQLite URL); [`Error::Storage`] when the database cannot be opened,
+    /// reached or migrated.
+    pub fn open(url: &str) -> Result<SharedStore> {
+        if url == "memory:" {
+            return Ok(SharedStore::memory());
+        }
+        if url.starts_with("sqlite:") {
+            let store = medsched_sqlite::open(url).map_err(Error::from)?;
+            return Ok(SharedStore::Sqlite(Arc::new(store)));
+        }
+        if url.starts_with("postgresql://") || url.starts_with("postgres://") {
+            let store = PgStore::connect(url)?;
+            store.migrate()?;
+            return Ok(SharedStore::Postgres(Arc::new(store)));
+        }
+        Err(Error::InvalidInput {
+            field: "url".into(),
+            value: url.into(),
+            problem: Problem::Malformed(
+                "a store URL: memory:, sqlite:///path, sqlite::memory: or postgresql://…".into(),
+            ),
+        })
     }
 }
 
@@ -211,6 +266,8 @@ impl EventStore for SharedStore {
     fn load(&self, stream: &StreamId) -> Result<LoadedStream> {
         match self {
             SharedStore::Memory(store) => store.load(stream),
+            SharedStore::Sqlite(store) => store.load(stream),
+            SharedStore::Postgres(store) => store.load(stream),
             SharedStore::Host(store) => store.load(stream),
         }
     }
@@ -218,6 +275,8 @@ impl EventStore for SharedStore {
     fn append(&self, stream: &StreamId, expected_version: u64, events: &[Event]) -> Result<u64> {
         match self {
             SharedStore::Memory(store) => store.append(stream, expected_version, events),
+            SharedStore::Sqlite(store) => store.append(stream, expected_version, events),
+            SharedStore::Postgres(store) => store.append(stream, expected_version, events),
             SharedStore::Host(store) => store.append(stream, expected_version, events),
         }
     }
@@ -225,6 +284,8 @@ impl EventStore for SharedStore {
     fn feed(&self, tenant: &Id, after: u64, limit: usize) -> Result<Vec<FeedEntry>> {
         match self {
             SharedStore::Memory(store) => store.feed(tenant, after, limit),
+            SharedStore::Sqlite(store) => store.feed(tenant, after, limit),
+            SharedStore::Postgres(store) => store.feed(tenant, after, limit),
             SharedStore::Host(store) => store.feed(tenant, after, limit),
         }
     }

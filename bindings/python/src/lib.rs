@@ -25,7 +25,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(schedule::slots_for_doctors, m)?)?;
     m.add_class::<slots::SlotSeries>()?;
     m.add_class::<slots::SlotList>()?;
-    m.add_class::<store::MemoryStore>()?;
+    m.add_class::<store::NativeStore>()?;
     m.add_function(wrap_pyfunction!(store::check_store, m)?)?;
     m.add_class::<bookings::DayBook>()?;
     m.add_class::<bookings::Bookings>()?;

@@ -1,12 +1,7 @@
 //! Stores: the core's in-memory store, and stores written in Python (through the adapter
 //! of `medsched.stores`, which speaks JSON text).
 
-use std::sync::Arc;
-
-use medsched::{
-    Error, HostError, Id, Problem, store::Event, store::EventStore, store::InMemoryStore,
-    store::StreamId,
-};
+use medsched::{Error, HostError, Id, Problem, store::Event, store::EventStore, store::StreamId};
 use medsched_facade::{HostStore, SharedStore};
 use medsched_testkit::Checks;
 use pyo3::exceptions::PyAssertionError;
@@ -15,19 +10,29 @@ use pyo3::prelude::*;
 use crate::errors::Result;
 use medsched_facade::json::{parse, text};
 
-/// The core's in-memory store (`medsched.InMemoryStore` holds one).
-#[pyclass(frozen, name = "MemoryStore", module = "medsched._native")]
-pub struct MemoryStore {
-    pub inner: Arc<InMemoryStore>,
+/// A store of the native side: the core's in-memory store (`medsched.InMemoryStore` holds
+/// one) or a database opened by URL (`medsched.open_store`).
+#[pyclass(frozen, name = "NativeStore", module = "medsched._native")]
+pub struct NativeStore {
+    pub inner: SharedStore,
 }
 
 #[pymethods]
-impl MemoryStore {
+impl NativeStore {
+    /// A fresh in-memory store.
     #[new]
     fn new() -> Self {
-        MemoryStore {
-            inner: Arc::new(InMemoryStore::new()),
+        NativeStore {
+            inner: SharedStore::memory(),
         }
+    }
+
+    /// The store at `url` (`memory:`, `sqlite:///path`, `sqlite::memory:`,
+    /// `postgresql://…`), migrated.
+    #[staticmethod]
+    fn open(py: Python<'_>, url: &str) -> Result<NativeStore> {
+        let inner = py.detach(|| SharedStore::open(url))?;
+        Ok(NativeStore { inner })
     }
 
     /// The stream as `LoadedStream` JSON.
@@ -61,11 +66,11 @@ pub struct PythonStore {
     adapter: Py<PyAny>,
 }
 
-/// The store a service runs over: the native in-memory store, or else the Python adapter
-/// object as a host store.
+/// The store a service runs over: a native store (in memory or opened by URL), or else the
+/// Python adapter object as a host store.
 pub fn shared_store(store: &Bound<'_, PyAny>) -> SharedStore {
-    match store.cast::<MemoryStore>() {
-        Ok(memory) => SharedStore::Memory(memory.get().inner.clone()),
+    match store.cast::<NativeStore>() {
+        Ok(native) => native.get().inner.clone(),
         Err(_) => SharedStore::host(PythonStore {
             adapter: store.clone().unbind(),
         }),

@@ -529,7 +529,7 @@ def test_native_module_speaks_json_text() -> None:
     canonical = _native.canonical("Actor", '{"kind": "staff", "id": "desk-1"}')
     assert_type(canonical, str)
     assert json.loads(canonical) == {"kind": "staff", "id": "desk-1"}
-    store = _native.MemoryStore()
+    store = _native.NativeStore()
     assert_type(store.append(json.dumps({"tenant": TENANT, "date": "2026-03-02"}), 0, "[]"),
                 int)
     assert_type(_native.history_from_durations([10, 12.5]), str)

@@ -4,6 +4,8 @@ from the change feed."""
 
 from __future__ import annotations
 
+import os
+
 import queue
 import sqlite3
 import threading
@@ -363,3 +365,35 @@ def test_websocket_refuses_an_unknown_doctor(client: TestClient) -> None:
 def test_the_module_level_app() -> None:
     assert isinstance(app_module.app, FastAPI)
     assert app_module.app.state.store.path.endswith("clinic.db")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        pytest.param("sqlite", id="medsched-sqlite"),
+        pytest.param(
+            os.environ.get("MEDSCHED_PG_URL", ""),
+            id="postgresql",
+            marks=pytest.mark.skipif(
+                not os.environ.get("MEDSCHED_PG_URL"),
+                reason="no PostgreSQL server (the test command runs this under "
+                "scripts/with-postgres.sh)",
+            ),
+        ),
+    ],
+)
+def test_the_api_runs_on_a_store_opened_by_url(url: str, tmp_path: Path, clock: Clock) -> None:
+    """The same API over medsched's own stores: a hold, a booking, a refused second booking
+    of the slot, and a walk-in token, each visible through the API afterwards."""
+    where = f"sqlite:///{tmp_path / 'medsched.db'}" if url == "sqlite" else url
+    api = app_module.create_app(where, clock=clock, poll_interval=0.05)
+    with TestClient(api) as client:
+        assert slot_statuses(client)["10:30"] == "free"
+        booked = client.post("/appointments", json={
+            "patient_id": "pat-url", "doctor_id": "dr-asha", "start": local("10:30")})
+        assert booked.status_code == 201, booked.text
+        again = client.post("/appointments", json={
+            "patient_id": "pat-other", "doctor_id": "dr-asha", "start": local("10:30")})
+        assert again.status_code == 409, again.text
+        assert again.json()["code"] == "slot_unavailable"
+        assert slot_statuses(client)["10:30"] == "booked"

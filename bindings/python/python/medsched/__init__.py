@@ -207,7 +207,9 @@ __all__ = [
     "Schedule",
     # stores
     "EventStore",
+    "NativeStore",
     "InMemoryStore",
+    "open_store",
     "AnyStore",
     "check_event_store",
     # booking_service

@@ -24,7 +24,7 @@ __all__ = [
     "slots_for_doctors",
     "SlotSeries",
     "SlotList",
-    "MemoryStore",
+    "NativeStore",
     "check_store",
     "DayBook",
     "Bookings",
@@ -129,8 +129,10 @@ class SlotList:
 # store.rs
 
 @final
-class MemoryStore:
-    def __new__(cls) -> MemoryStore: ...
+class NativeStore:
+    def __new__(cls) -> NativeStore: ...
+    @staticmethod
+    def open(url: str) -> NativeStore: ...
     def load(self, stream: str) -> str: ...
     def append(self, stream: str, expected_version: int, events: str) -> int: ...
     def feed(self, tenant: str, after: int, limit: int) -> str: ...
@@ -144,7 +146,7 @@ class _JsonStore(Protocol):
     def append(self, stream: str, expected_version: int, events: List[str], /) -> int: ...
     def feed(self, tenant: str, after: int, limit: int, /) -> str: ...
 
-_Store = Union[MemoryStore, _JsonStore]
+_Store = Union[NativeStore, _JsonStore]
 
 def check_store(store: _Store, tenant_prefix: str, threads: int) -> None: ...
 

@@ -11,7 +11,7 @@ from ._codec import decode, to_json
 from .booking import StreamId
 from .events import Event, FeedEntry, LoadedStream
 
-__all__ = ["EventStore", "InMemoryStore", "AnyStore", "check_event_store"]
+__all__ = ["EventStore", "NativeStore", "InMemoryStore", "open_store", "AnyStore", "check_event_store"]
 
 
 @runtime_checkable
@@ -48,15 +48,16 @@ class EventStore(Protocol):
     def feed(self, tenant: str, after: int, limit: int) -> List[Tuple[int, StreamId, int, str]]: ...
 
 
-class InMemoryStore:
-    """The core's in-memory store: thread-safe, for tests, examples and single-process hosts.
-
-    It implements :class:`EventStore` (so it can be wrapped, e.g. for logging), and reads
-    typed too: :meth:`load_stream`, :meth:`append_events`, :meth:`feed_entries`.
+class NativeStore:
+    """A store the native side keeps: the core's in-memory store (:class:`InMemoryStore`) or a
+    database opened by URL (:func:`open_store`). Thread-safe. It implements
+    :class:`EventStore` (so it can be wrapped, e.g. for logging), and reads typed too:
+    :meth:`load_stream`, :meth:`append_events`, :meth:`feed_entries`. Services given one call
+    it without leaving Rust.
     """
 
-    def __init__(self) -> None:
-        self._native = _native.MemoryStore()
+    def __init__(self, native: "_native.NativeStore") -> None:
+        self._native = native
 
     def load(self, stream: StreamId) -> Tuple[int, List[str]]:
         """A stream's version and its events' JSON text (the protocol's form)."""
@@ -88,10 +89,32 @@ class InMemoryStore:
         return [decode(FeedEntry, e) for e in json.loads(self._native.feed(tenant, after, limit))]
 
     def __repr__(self) -> str:
-        return "InMemoryStore()"
+        return f"{type(self).__name__}()"
 
 
-AnyStore = Union[InMemoryStore, EventStore]
+class InMemoryStore(NativeStore):
+    """The core's in-memory store: for tests, examples and single-process hosts."""
+
+    def __init__(self) -> None:
+        super().__init__(_native.NativeStore())
+
+
+def open_store(url: str) -> NativeStore:
+    """The store at ``url``, ready to use (its schema created or migrated):
+
+    - ``"sqlite:///var/lib/clinic/medsched.db"`` (an absolute path), ``"sqlite://clinic.db"``
+      (relative to the working directory) or ``"sqlite::memory:"``: a SQLite file, the
+      persistent embedded store for one server;
+    - ``"postgresql://user:password@host/db"``: a PostgreSQL database, for many app servers;
+    - ``"memory:"``: a fresh in-memory store.
+
+    Any other URL raises :class:`~medsched.InvalidInputError` naming the field ``url``; a
+    database that cannot be opened or reached raises :class:`~medsched.StorageError`.
+    """
+    return NativeStore(_native.NativeStore.open(url))
+
+
+AnyStore = Union[NativeStore, EventStore]
 """What a service accepts as its store."""
 
 
@@ -136,9 +159,9 @@ def _texts(events: object) -> str:
     return ",".join(events)
 
 
-def native_store(store: AnyStore) -> Union[_native.MemoryStore, _Adapter]:
+def native_store(store: AnyStore) -> Union[_native.NativeStore, _Adapter]:
     """What the native services take for ``store``."""
-    if isinstance(store, InMemoryStore):
+    if isinstance(store, NativeStore):
         return store._native
     for method in ("load", "append", "feed"):
         if not callable(getattr(store, method, None)):
