@@ -7,7 +7,9 @@
 //!
 //! The schema describes what the core **reads**: a field it fills when the host leaves it out
 //! is not `required` and carries the core's value as its `default`. What the core writes
-//! always reads back, so every output validates too.
+//! always reads back, so every output validates too. A type that implements `Default` has
+//! that value as the `default` of its own entry (what `T::default()` builds); it does not
+//! make the type's required fields optional.
 //!
 //! ```
 //! let schema = medsched::schema::document();
@@ -80,6 +82,23 @@ macro_rules! type_list {
     };
 }
 
+/// Gives the `$defs` entry of each type its Rust `Default` as its own `default`: the value
+/// `T::default()` builds (a binding's constructor without arguments), whether or not the
+/// core fills its fields when they are left out (that is each property's `default`).
+macro_rules! type_defaults {
+    ($defs:ident, $($name:ident),* $(,)?) => {
+        $(
+            let value = serde_json::to_value($name::default()).expect("a default serializes");
+            match $defs.get_mut(stringify!($name)) {
+                Some(Value::Object(def)) => {
+                    def.insert("default".into(), value);
+                }
+                _ => unreachable!(concat!("no $defs entry for ", stringify!($name))),
+            }
+        )*
+    };
+}
+
 /// The pattern of a wall-clock time of day as the core reads it: `"HH:MM"`, or with seconds
 /// and a fraction (`"09:30:00"`, as the core writes it).
 pub const TIME_OF_DAY_PATTERN: &str = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?$";
@@ -99,13 +118,34 @@ pub fn document() -> Value {
         .with_transform(RecursiveTransform(null_by_default))
         .into_generator();
     type_list!(generate, generator);
-    let defs = generator.take_definitions(true);
+    let mut defs = generator.take_definitions(true);
+    type_defaults!(
+        defs,
+        Clinic,
+        SessionSettings,
+        ConsultationMode,
+        Alignment,
+        BookingPolicy,
+        Occupancy,
+        SlotOptions,
+        SlotSeries,
+        PastDay,
+        DoctorHistory,
+        DurationPrior,
+        QueueRates,
+        IssuedCounts,
+        TokenCounts,
+        FeedNotifications,
+        LoadedStream,
+        ErrorReport
+    );
     json!({
         "$schema": meta_schema,
         "title": "medsched",
         "description": "Every record medsched reads and writes, by its Rust type name under \
             $defs. A field that is not required is filled by the core when the host leaves \
-            it out, with the value given as its default.",
+            it out, with the value given as its default. A type's own default is its Rust \
+            Default value.",
         "$defs": defs,
     })
 }
