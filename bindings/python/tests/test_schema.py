@@ -368,3 +368,10 @@ def test_the_schema_is_the_core_json() -> None:
     assert calendar.to_dict()["settings"] == DEFS["DoctorCalendar"]["properties"]["settings"][
         "default"
     ]
+
+
+def test_every_type_the_binding_reads_is_in_the_schema() -> None:
+    """Every Rust type the native module reads by name (``canonical``) has its entry."""
+    from medsched import _native
+
+    assert set(_native.TYPE_NAMES) - set(DEFS) == set()
