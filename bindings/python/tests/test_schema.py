@@ -44,14 +44,14 @@ DEFS: Dict[str, Any] = SCHEMA["$defs"]
 Schema = Dict[str, Any]
 
 
-def records() -> List[type]:
+def records() -> List[Any]:
     """Every data class of the package that mirrors a Rust type."""
-    found: List[type] = []
+    found: List[Any] = []
     todo = list(Record.__subclasses__())
     while todo:
         cls = todo.pop()
         todo.extend(cls.__subclasses__())
-        if cls.__module__.startswith("medsched") and getattr(cls, "_serde", ""):
+        if cls.__module__.startswith("medsched") and str(getattr(cls, "_serde", "")):
             found.append(cls)
     return sorted(found, key=lambda c: (c.__module__, c.__name__))
 
@@ -107,7 +107,9 @@ def class_schema(cls: Any) -> Schema:
     matches = [
         v for v in variants(schema) if v.get("properties", {}).get(key, {}).get("const") == value
     ]
-    assert len(matches) == 1, f"{cls.__name__}: {len(matches)} variants of {cls._serde} are {key}={value!r}"
+    assert len(matches) == 1, (
+        f"{cls.__name__}: {len(matches)} variants of {cls._serde} are {key}={value!r}"
+    )
     return matches[0]
 
 
@@ -159,7 +161,8 @@ def _kind_of(value: Any) -> str:
         return "integer"
     if isinstance(value, float):
         return "number"
-    return {str: "string", list: "array", dict: "object"}[type(value)]
+    kinds: Dict[type, str] = {str: "string", list: "array", dict: "object"}
+    return kinds[type(value)]
 
 
 def python_kinds(annotation: Any) -> Set[str]:
