@@ -246,5 +246,12 @@ mod tests {
         for name in TYPE_NAMES {
             assert!(defs.contains_key(*name), "no $defs entry named {name}");
         }
+        // No other entry (a second type of the same name would be `Name2`), but `Id`.
+        for name in defs.keys() {
+            assert!(
+                TYPE_NAMES.contains(&name.as_str()) || name == "Id",
+                "an entry no listed type names: {name}"
+            );
+        }
     }
 }
