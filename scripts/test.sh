@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs every check and test of the project: formatting, lints, the Rust tests (unit,
-# property, vectors, doctests), the benchmarks in test mode, the worked example, the
-# PostgreSQL store's tests against a throwaway server (scripts/with-postgres.sh), and the
-# Python binding (built in a virtual environment this script creates): pytest (the binding
-# and the FastAPI example), stubtest and mypy --strict.
+# property, vectors, doctests), the JSON Schema's drift check, the benchmarks in test
+# mode, the worked example, the SQLite and PostgreSQL stores' tests (PostgreSQL against a
+# throwaway server: scripts/with-postgres.sh), and the Python binding (built in a virtual
+# environment this script creates): pytest (the binding and the FastAPI example, on the
+# throwaway server too), stubtest and mypy --strict.
 # Usage: bash scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +26,18 @@ cargo test --workspace --exclude medsched-postgres --all-targets --locked 2>&1 |
 echo "== PostgreSQL store tests, against a throwaway server (scripts/with-postgres.sh)"
 bash scripts/with-postgres.sh cargo test -p medsched-postgres --all-targets --locked 2>&1 \
     | tee -a "$log"
+
+echo "== JSON Schema up to date (schema/medsched.schema.json is what the types give now)"
+schema_now=$(mktemp)
+cargo run --quiet --locked -p medsched-schema -- "$schema_now"
+if ! diff -u schema/medsched.schema.json "$schema_now" > "$schema_now.diff"; then
+    head -n 40 "$schema_now.diff"
+    rm -f "$schema_now" "$schema_now.diff"
+    echo "schema/medsched.schema.json is out of date with the Rust types:" \
+        "run \`cargo run -p medsched-schema\` and commit the file (see docs/SCHEMA.md)" >&2
+    exit 1
+fi
+rm -f "$schema_now" "$schema_now.diff"
 
 echo "== Rust doctests"
 cargo test --workspace --doc --locked 2>&1 | tee -a "$log"

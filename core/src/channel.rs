@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// How a token was issued: its channel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TokenKind {
     /// From an appointment booked ahead (online or at the desk).

@@ -27,6 +27,7 @@ use crate::Id;
 /// # Ok::<(), medsched::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Clinic {
     /// The places where doctors see patients.
@@ -40,6 +41,7 @@ pub struct Clinic {
 /// A place where doctors work, with its IANA time zone. Every wall-clock rule of a session
 /// held there is read in this zone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Location {
     /// The location's id.
@@ -69,6 +71,7 @@ impl Location {
 /// A consultation room. A room is shared by every doctor whose sessions name it: at most
 /// `capacity` in-person appointments (with their buffers) may overlap in it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Room {
     /// The room's id, unique across the clinic (reservations name their room by it).
@@ -98,6 +101,7 @@ impl Room {
 /// repeats at every occurrence: `FREQ=YEARLY` with `first` = 26 January closes every
 /// 26 January.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Holiday {
     /// The holiday's id.

@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 /// assert_eq!(id, "dr-asha");
 /// ```
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(transparent)]
 pub struct Id(Arc<str>);
 

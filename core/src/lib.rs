@@ -176,6 +176,8 @@ mod channel;
 mod clinic;
 mod error;
 mod id;
+#[cfg(feature = "schema")]
+pub mod schema;
 mod slots;
 pub mod store;
 mod timeline;

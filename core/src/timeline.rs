@@ -20,6 +20,7 @@ use crate::Id;
 /// | weekly template session (not in a break) | open (`base`) |
 /// | none                                     | closed (`outside_hours`) |
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RuleKind {
     /// An admin forced block.
@@ -40,6 +41,7 @@ pub enum RuleKind {
 
 /// Whether the doctor can be booked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Bookable.
@@ -51,6 +53,7 @@ pub enum Status {
 /// A maximal stretch of time with one decision, as returned by
 /// [`Availability::resolve`](crate::Availability::resolve).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Interval {
     /// Start (inclusive).
     pub start: DateTime<Utc>,
@@ -72,6 +75,7 @@ pub struct Interval {
 
 /// A rule, named by kind and id.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RuleRef {
     /// The rule's kind.
     pub kind: RuleKind,
@@ -82,6 +86,7 @@ pub struct RuleRef {
 /// The decision at one instant, as returned by
 /// [`Availability::explain`](crate::Availability::explain).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Explanation {
     /// The instant explained.
     pub instant: DateTime<Utc>,

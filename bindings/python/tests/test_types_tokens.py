@@ -135,6 +135,7 @@ TOKEN = Token(
     started_at=utc("2026-03-02T04:02:30.250Z"),
     waiting_at_start=4,
     meet_link="https://meet.google.com/abc-defg-hij",
+    reassignments=[],
 )
 REASSIGNED_JSON: Dict[str, Any] = {
     **TOKEN_JSON,

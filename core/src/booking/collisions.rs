@@ -14,6 +14,7 @@ use crate::{
 /// An upcoming appointment the current rules no longer allow, and why: for staff to move
 /// or cancel. medsched never drops or moves it by itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Collision {
     /// The appointment, as booked.
     pub appointment: Appointment,

@@ -9,6 +9,7 @@ use crate::Id;
 /// typed refusal; the [`Bookings`](crate::booking::Bookings) service routes it to its day and retries
 /// on concurrent writes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "command", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Command {
     /// Hold a slot for a patient. It lasts `minutes`, or the type's patient or staff hold

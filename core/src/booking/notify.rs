@@ -16,6 +16,7 @@ use crate::{
 
 /// What a notification tells the patient.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum NotificationKind {
     /// The booking was received and waits for confirmation.
@@ -51,6 +52,7 @@ impl NotificationKind {
 
 /// A notification a host should send: to whom, about what, and when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Notification {
     /// A stable id, the same each time it is computed: send each id once. For a change it is
     /// `{appointment}/{book date}/{stream version}`; for a reminder
@@ -73,6 +75,7 @@ pub struct Notification {
 
 /// Notifications read from the change feed, and where to read on from.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FeedNotifications {
     /// The notifications the changes call for, in feed order.
     pub notifications: Vec<Notification>,

@@ -7,6 +7,7 @@ use crate::{Id, booking::Command};
 /// A new hold: the patient, doctor, appointment type and slot start; its length (`None` for
 /// the type's default by who asks).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct HoldRequest {
     /// The new hold's id.
@@ -26,6 +27,7 @@ pub struct HoldRequest {
 
 /// A direct booking: the patient, doctor, appointment type and slot start.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BookRequest {
     /// The new appointment's id.

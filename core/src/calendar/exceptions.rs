@@ -16,6 +16,7 @@ use crate::id::Id;
 /// Overrides beat the base schedule and lose to holidays, leave, emergencies and forced
 /// blocks. Between two overrides, closed beats open.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DateOverride {
     /// The override's id.
@@ -75,6 +76,7 @@ impl DateOverride {
 
 /// What a [`DateOverride`] does with its hours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OverrideKind {
     /// The day's hours at the location become exactly these hours.
@@ -93,6 +95,7 @@ pub enum OverrideKind {
 /// of day) on `last`, in local time at each of the doctor's locations. A half day off is
 /// `first == last` with times.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Leave {
     /// The leave's id.
@@ -131,6 +134,7 @@ impl Leave {
 
 /// The approval state of a [`Leave`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum LeaveStatus {
     /// Asked for, not yet decided: does not close time, reported as tentative.
@@ -145,6 +149,7 @@ pub enum LeaveStatus {
 
 /// A closed range of instants: an emergency or an admin forced block.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Unavailability {
     /// The rule's id.

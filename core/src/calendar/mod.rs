@@ -15,6 +15,7 @@ use crate::id::Id;
 /// override > base weekly template; outside every rule the doctor is closed.
 /// Compile it with [`Availability::new`](crate::Availability::new).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DoctorCalendar {
     /// The doctor these rules belong to.
@@ -76,6 +77,7 @@ impl DoctorCalendar {
 /// # Ok::<(), medsched::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct WeeklyTemplate {
     /// The template's id, named by every interval and slot it opens.
@@ -127,6 +129,7 @@ impl WeeklyTemplate {
 /// session keeps its wall-clock start and end, so it is shorter or longer in elapsed time; see
 /// the crate docs on DST.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Session {
     /// Local start time.
@@ -165,6 +168,7 @@ impl Session {
 
 /// A range of local wall-clock time within one day: a break, or override hours.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Hours {
     /// Local start time.
@@ -203,6 +207,7 @@ fn parse_time(field: &str, value: &str) -> crate::Result<NaiveTime> {
 ///
 /// The defaults are 15-minute slots, no buffers, one patient at a time, every mode.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, default)]
 pub struct SessionSettings {
     /// Minutes between slot starts when the appointment type sets no step.
@@ -233,6 +238,7 @@ impl Default for SessionSettings {
 
 /// A consultation mode offered in a session and how many of its appointments may overlap.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ModeCapacity {
     /// The mode.
@@ -243,6 +249,7 @@ pub struct ModeCapacity {
 
 /// How a consultation takes place. Only in-person appointments occupy a room.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ConsultationMode {
     /// At the location, in a room.

@@ -31,6 +31,7 @@ use crate::error::{Error, Unavailable};
 /// assert!(json.get("rule").is_none());
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ErrorReport {
     /// The stable code: `invalid_input`, `not_found`, `slot_unavailable`,

@@ -11,6 +11,7 @@ use crate::timeline::RuleKind;
 /// Why a candidate slot cannot be booked. When several reasons hold, the first in this
 /// order is given.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum Unavailable {
     /// A rule closes part of it (forced block, emergency, leave, holiday, override).

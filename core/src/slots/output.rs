@@ -13,6 +13,7 @@ use crate::{Id, Unavailable};
 /// count to produce, not one per id, and threads serving the same doctor do not contend on
 /// the doctor's ids. In JSON its fields appear directly in the slot.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Place {
     /// The doctor.
     pub doctor_id: Id,
@@ -24,6 +25,7 @@ pub struct Place {
 
 /// A bookable slot.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Slot {
     /// The doctor, location and room (`slot.place.location_id`).
     #[serde(flatten)]
@@ -46,6 +48,7 @@ pub struct Slot {
 
 /// A candidate slot that cannot be booked, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct UnavailableSlot {
     /// The doctor, location and room it would have.
     #[serde(flatten)]
@@ -62,6 +65,7 @@ pub struct UnavailableSlot {
 
 /// The slots of one doctor, as returned by [`Availability::slots`](crate::Availability::slots).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SlotSeries {
     /// Bookable slots, by start.
     pub slots: Vec<Slot>,

@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize};
 /// assert_eq!(surgery_consult.policy.patient_hold_minutes, 10);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, default)]
 pub struct BookingPolicy {
     /// How long a patient's hold lasts when the hold asks for no length (10).

@@ -26,6 +26,7 @@ use crate::{BookingPolicy, ConsultationMode, Id};
 /// assert_eq!(consult.duration_minutes, 20);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct AppointmentType {
     /// The type's id.
@@ -80,6 +81,7 @@ impl AppointmentType {
 
 /// Where the candidate starts of a session are counted from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Alignment {
     /// From the start of each scheduled stretch: a session's start, the end of a break, the
@@ -94,6 +96,7 @@ pub enum Alignment {
 /// The question slot generation answers: slots of one appointment type starting in
 /// `[start, end)`, as seen at `now`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SlotRequest {
     /// What is being booked.
@@ -112,6 +115,7 @@ pub struct SlotRequest {
 /// shared room is never double-booked; reservations of other doctors in other rooms are
 /// ignored.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Occupancy {
     /// Booked appointments and active holds.
@@ -125,6 +129,7 @@ pub struct Occupancy {
 /// A booked appointment, or a hold on a slot when `expires_at` is set. A hold occupies its
 /// slot until `expires_at` (exclusive, compared with `now`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Reservation {
     /// The appointment's or hold's id.
@@ -184,6 +189,7 @@ fn one() -> u32 {
 
 /// A time the doctor is busy elsewhere, e.g. imported from a personal calendar.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BusyTime {
     /// The busy time's id (e.g. the external event id).
@@ -207,6 +213,7 @@ impl BusyTime {
 
 /// How much slot generation returns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, default)]
 pub struct SlotOptions {
     /// Also return the candidate slots that cannot be booked, each with its reason.

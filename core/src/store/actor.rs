@@ -8,6 +8,7 @@ use crate::Id;
 
 /// The kind of actor behind a command.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ActorKind {
     /// A patient acting for themselves (patient portal, app).
@@ -30,6 +31,7 @@ pub enum ActorKind {
 /// assert_eq!(reception.to_string(), "staff rcp-7");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Actor {
     /// Patient, staff or system.

@@ -10,6 +10,7 @@ use crate::{BookingPolicy, ConsultationMode, Id, Reservation, store::Actor};
 /// The slot a hold or an appointment occupies: who, where, when and with which buffers, as
 /// the slot engine produced it. Kept in the event, so replay never needs the rules.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SlotClaim {
     /// The doctor.
@@ -53,6 +54,7 @@ impl SlotClaim {
 
 /// Where a hold stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum HoldStatus {
     /// Placed and not ended by an event. It still lapses at `expires_at`: see
@@ -68,6 +70,7 @@ pub enum HoldStatus {
 
 /// A tentative hold on a slot: nobody else is offered the slot until it ends.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Hold {
     /// The hold's id (chosen by the host).
@@ -101,6 +104,7 @@ impl Hold {
 /// cancelled`. Declined, cancelled, completed and no-show are final. Pending and confirmed
 /// appointments can be rescheduled.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AppointmentStatus {
     /// Booked, waiting for staff to confirm or decline.
@@ -150,6 +154,7 @@ impl AppointmentStatus {
 
 /// A booked appointment.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Appointment {
     /// The appointment's id (chosen by the host).

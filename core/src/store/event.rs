@@ -71,7 +71,10 @@ pub struct Event {
 /// ```
 // The derived impls (kept as inherent functions by `remote = "Self"`) read and write the
 // booking variants; `wire` implements the traits, sending token changes to `TokenChange`.
+// Its schema (feature `schema`) is derived from the same attributes: the booking variants
+// tagged by `"type"`, and a token change as its own object (`untagged` for the schema only).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema), schemars(!remote))]
 #[serde(remote = "Self", tag = "type", rename_all = "snake_case")]
 pub enum Change {
     /// A slot was held.
@@ -185,6 +188,7 @@ pub enum Change {
     /// A change to a doctor's token queue (only in token-queue streams). In JSON it is the
     /// token change's own object, tagged by its own name.
     #[serde(skip)]
+    #[cfg_attr(feature = "schema", schemars(!skip, untagged))]
     Token(TokenChange),
 }
 

@@ -23,6 +23,7 @@ use crate::{Id, store::Event};
 /// assert_eq!(queue.to_string(), "clinic-1/2026-03-02/tokens/dr-asha");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StreamId {
     /// The tenant.
@@ -66,6 +67,7 @@ impl fmt::Display for StreamId {
 
 /// A stream as loaded: its events in order and its version (the number of events).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct LoadedStream {
     /// The events, oldest first.
     pub events: Vec<Event>,
@@ -75,6 +77,7 @@ pub struct LoadedStream {
 
 /// One event in a tenant's change feed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct FeedEntry {
     /// Its position in the tenant's feed: increasing in append order (the in-memory store
     /// numbers a tenant's events 1, 2, 3, ...).

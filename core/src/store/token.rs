@@ -10,6 +10,7 @@ use crate::{ConsultationMode, Id, channel::TokenKind, store::Actor};
 /// Numbers are unique in the day and never reused: a cancelled or reassigned number stays
 /// taken.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Token {
     /// The host's id for the token (idempotency key: an identical repeat of the issue
@@ -74,6 +75,7 @@ impl Token {
 /// One step of a patient's token history: the number given up, the new one, why, when and
 /// by whom.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Reassignment {
     /// The old number.
@@ -94,6 +96,7 @@ pub struct Reassignment {
 /// when called) or marked late; a skipped or late token comes back to waiting when recalled
 /// or reinserted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TokenState {
     /// In the line.

@@ -13,6 +13,7 @@ use crate::store::token::Token;
 /// integer of an event is fixed-width: a line holds at most one token per number, and
 /// numbers are `u32`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum TokenChange {
     /// A token was issued and put in the line at `index`.

@@ -7,6 +7,7 @@ use crate::{ConsultationMode, Id, tokens::TokenKind};
 
 /// A request for a new token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TokenRequest {
     /// The host's id for the token; repeating an identical request returns the token issued
@@ -53,6 +54,7 @@ impl TokenRequest {
 
 /// A command to a doctor's token queue. Tokens are named by number.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "action", rename_all = "snake_case", deny_unknown_fields)]
 pub enum TokenCommand {
     /// Issue a token (walk-in, phone and emergency tokens: staff only; a patient may take a

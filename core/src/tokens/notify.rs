@@ -7,6 +7,7 @@ use crate::{ConsultationMode, Id, tokens::Queue, tokens::TokenChange};
 
 /// What a queue notification says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum QueueNotificationKind {
     /// A patient near the head of the line has a new position.
@@ -37,6 +38,7 @@ impl QueueNotificationKind {
 
 /// One message to one patient about their token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct QueueNotification {
     /// What it says.
     pub kind: QueueNotificationKind,

@@ -28,6 +28,7 @@ pub struct Queue {
 
 /// How many tokens are in each state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TokenCounts {
     /// In the line.
     pub waiting: usize,

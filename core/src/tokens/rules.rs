@@ -8,6 +8,7 @@ use crate::{Error, Id, Problem, Result, tokens::TokenKind};
 
 /// One OPD session of the day (e.g. morning 09:00–13:00) and its limits.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TokenSession {
     /// The session's id, e.g. `"morning"`.
@@ -40,6 +41,7 @@ impl TokenSession {
 
 /// The most tokens one channel may take in a session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ChannelQuota {
     /// The channel.
@@ -66,6 +68,7 @@ pub struct ChannelQuota {
 /// assert_eq!(rules.late_reinsert_after, 3);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct QueueRules {
     /// The day's sessions, in time order, not overlapping.

@@ -19,6 +19,7 @@ const DEFAULT_MAX_ATTEMPTS: u32 = 64;
 
 /// Whose token queue: a tenant's doctor on one date.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct QueueDay {
     /// The tenant (clinic, hospital).

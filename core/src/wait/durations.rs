@@ -32,6 +32,7 @@ pub(crate) const MAX_LOAD_SLOPE: f64 = 0.05;
 /// `load_reference` when it began (a doctor facing a long line often goes faster). The
 /// day's mean varies around `log_mean` with standard deviation `day_sd`.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DurationPrior {
     /// Mean over days of the day's mean log duration (log minutes), at `load_reference`

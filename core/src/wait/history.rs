@@ -37,6 +37,7 @@ const RECENT_KEPT: usize = 30;
 /// # Ok::<(), medsched::Error>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DoctorHistory {
     /// The latest consultation durations of previous days, minutes, oldest first (the
@@ -50,6 +51,7 @@ pub struct DoctorHistory {
 
 /// One past session of the doctor, as a host records it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, default)]
 pub struct PastDay {
     /// Consultation durations, minutes, in the order they happened (each finite and above 0).

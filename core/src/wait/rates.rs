@@ -24,6 +24,7 @@ const PRIOR_ARRIVALS: f64 = 10.0;
 
 /// How often the line is reordered, and how booked patients arrive, as measured by the host.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct QueueRates {
     /// Share of booked tokens whose patient never came, 0 to 1.

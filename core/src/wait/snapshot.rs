@@ -29,6 +29,7 @@ pub(crate) const DEFAULT_REINSERT_AFTER: u32 = 3;
 /// assert_eq!(queue.waiting.len(), 2);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct QueueSnapshot {
     /// The present.
@@ -95,6 +96,7 @@ impl QueueSnapshot {
 
 /// One token in the line.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct WaitingToken {
     /// The token's number.
@@ -134,6 +136,7 @@ impl WaitingToken {
 
 /// A token passed over because its patient was absent when called, not back yet.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SkippedToken {
     /// The token's number.
@@ -146,6 +149,7 @@ pub struct SkippedToken {
 
 /// One finished consultation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Consultation {
     /// When the patient went in.
@@ -178,6 +182,7 @@ impl Consultation {
 /// Today's tokens so far: how many of each kind were issued, and how many were put ahead of
 /// patients already waiting (emergencies at the head, late arrivals reinserted).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, default)]
 pub struct IssuedCounts {
     /// Booked tokens issued.
@@ -212,6 +217,7 @@ impl IssuedCounts {
 /// One estimate: the token, the expected minutes from `now` until its consult starts, and a
 /// P90 upper bound (90% of patients start by then).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct WaitEstimate {
     /// The token's number.

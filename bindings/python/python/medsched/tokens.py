@@ -369,6 +369,9 @@ class Token(Record):
     state: TokenState
     issued_at: datetime
     issued_by: _booking.Actor
+    reassignments: List[Reassignment]
+    """Every number this patient held before this one today, oldest first (the core always
+    writes it, and requires it)."""
     appointment_id: Optional[str] = None
     expected_at: Optional[datetime] = None
     arrived_at: Optional[datetime] = None
@@ -379,7 +382,6 @@ class Token(Record):
     ended_at: Optional[datetime] = None
     meet_link: Optional[str] = None
     reassigned_to: Optional[int] = None
-    reassignments: List[Reassignment] = field(default_factory=list)
 
 
 # --- Changes (event.rs) ----------------------------------------------------------------
