@@ -203,7 +203,7 @@ impl DayBook {
 
     /// Whether the appointment moved out of this day to `to` by the move that read it at
     /// `version`: whether that move is final.
-    pub fn moved_out(&self, id: &str, to: NaiveDate, version: u64) -> bool {
+    pub(crate) fn moved_out(&self, id: &str, to: NaiveDate, version: u64) -> bool {
         self.departures
             .get(id)
             .is_some_and(|d| d.contains(&(to, version)))
@@ -211,7 +211,7 @@ impl DayBook {
 
     /// Whether the move that read the appointment on `from` at `version` has already
     /// arrived here (even if it was aborted or has left again since).
-    pub fn moved_in(&self, id: &str, from: NaiveDate, version: u64) -> bool {
+    pub(crate) fn moved_in(&self, id: &str, from: NaiveDate, version: u64) -> bool {
         self.arrivals
             .get(id)
             .is_some_and(|a| a.contains(&(from, version)))
