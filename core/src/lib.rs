@@ -176,6 +176,7 @@ mod channel;
 mod clinic;
 mod error;
 mod id;
+mod limits;
 #[cfg(feature = "schema")]
 pub mod schema;
 mod slots;
@@ -192,6 +193,7 @@ pub use calendar::{
 pub use clinic::{Clinic, Holiday, Location, Room};
 pub use error::{Error, ErrorReport, HostError, PolicyRule, Problem, Result, Unavailable};
 pub use id::Id;
+pub use limits::Limits;
 pub use slots::{
     Alignment, AppointmentType, BookingPolicy, BusyTime, MAX_SEARCH_COUNT, Occupancy, Place,
     Reservation, Slot, SlotOptions, SlotRequest, SlotSeries, UnavailableSlot, first_available,

@@ -538,7 +538,8 @@ fn the_booked_token_of_an_appointment_follows_the_appointment() {
             },
         )
         .unwrap();
-    let tokens = Tokens::new(InMemoryStore::new());
+    // The token service checks the appointment against the day book: one store for both.
+    let tokens = Tokens::new(bookings.store());
     let update = tokens
         .issue_for_appointment(&schedule, &rules(), &patient, booked_at, &appointment)
         .unwrap();

@@ -26,7 +26,8 @@ fn morning_rules() -> QueueRules {
 /// One desk, one doctor, one morning: every action a receptionist takes, the board after
 /// each, and the messages medsched asks the host to send.
 pub fn token_desk(schedule: &Schedule, desk: &Bookings<InMemoryStore>) -> Result<()> {
-    let tokens = Tokens::new(InMemoryStore::new());
+    // The same store as the day books: a token for an appointment is checked against them.
+    let tokens = Tokens::new(desk.store());
     let rules = morning_rules();
     let opd = QueueDay::new(TENANT, "dr-menon", day(19));
     let reception = Actor::staff("reception");
@@ -196,7 +197,7 @@ fn history() -> Result<DoctorHistory> {
 
 /// Each waiting patient's expected call, by the usual average and by the queue estimator.
 fn print_waits(
-    tokens: &Tokens<InMemoryStore>,
+    tokens: &Tokens<&InMemoryStore>,
     opd: &QueueDay,
     rules: &QueueRules,
     now: DateTime<Utc>,

@@ -17,8 +17,8 @@ use self::covers::{Cover, EVERYWHERE, Effect};
 pub(crate) use self::local_time::ZoneDays;
 use self::sweep::{Decision, Resolution, applies, decide};
 use crate::{
-    Clinic, DoctorCalendar, Error, Explanation, Id, Interval, Problem, Result, RuleKind, RuleRef,
-    Status,
+    Clinic, DoctorCalendar, Error, Explanation, Id, Interval, Limits, Problem, Result, RuleKind,
+    RuleRef, Status,
 };
 
 /// The longest range one call resolves: 1,100 days (three years).
@@ -51,9 +51,54 @@ impl ClinicRules {
     ///
     /// See [`Clinic::validate`].
     pub fn new(clinic: &Clinic) -> Result<Self> {
+        ClinicRules::with_limits(clinic, &Limits::DEFAULT)
+    }
+
+    /// Validates and compiles a clinic under other [`Limits`] than the defaults: the
+    /// clinic's lists and texts are checked against them, and every [`Availability`]
+    /// compiled against these rules keeps them (its calendar's sizes, its slots per call).
+    ///
+    /// # Errors
+    ///
+    /// See [`Clinic::validate`]; a list or text past a limit is refused with its field and
+    /// problem `out_of_range`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use medsched::{Clinic, ClinicRules, Holiday, Limits, Location};
+    ///
+    /// let mut clinic = Clinic {
+    ///     locations: vec![Location::new("main", "Main", "Europe/London")],
+    ///     holidays: vec![],
+    /// };
+    /// for i in 0..3 {
+    ///     let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 24 + i).unwrap();
+    ///     clinic.holidays.push(Holiday::on(format!("h{i}"), "Closed", day));
+    /// }
+    /// let tight = Limits { max_exceptions: 2, ..Limits::DEFAULT };
+    /// let err = ClinicRules::with_limits(&clinic, &tight).unwrap_err();
+    /// assert_eq!(err.field(), Some("holidays"));
+    /// assert_eq!(err.problem().unwrap().code(), "out_of_range");
+    /// assert!(ClinicRules::new(&clinic).is_ok());
+    /// # Ok::<(), medsched::Error>(())
+    /// ```
+    pub fn with_limits(clinic: &Clinic, limits: &Limits) -> Result<Self> {
         Ok(ClinicRules {
-            inner: Arc::new(compile::compile_clinic(clinic)?),
+            inner: Arc::new(compile::compile_clinic(clinic, limits)?),
         })
+    }
+
+    /// The limits these rules were compiled with.
+    ///
+    /// ```
+    /// # use medsched::{Clinic, ClinicRules, Limits};
+    /// let rules = ClinicRules::new(&Clinic { locations: vec![], holidays: vec![] })?;
+    /// assert_eq!(rules.limits(), &Limits::DEFAULT);
+    /// # Ok::<(), medsched::Error>(())
+    /// ```
+    pub fn limits(&self) -> &Limits {
+        &self.inner.limits
     }
 
     /// The time zone of a location, to show instants as local wall-clock times.
@@ -392,8 +437,9 @@ impl Clinic {
     ///
     /// [`Error::InvalidInput`](crate::Error::InvalidInput) naming the first bad field: an
     /// unknown time zone, a duplicate id, a room capacity of zero, a holiday ending before it
-    /// starts or a recurrence rule that does not parse.
+    /// starts, a recurrence rule that does not parse or never fires, a list or text past the
+    /// default [`Limits`].
     pub fn validate(&self) -> Result<()> {
-        compile::compile_clinic(self).map(|_| ())
+        compile::compile_clinic(self, &Limits::DEFAULT).map(|_| ())
     }
 }

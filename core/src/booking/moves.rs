@@ -107,10 +107,8 @@ impl<S: AsyncEventStore> AsyncBookings<S> {
 
     /// A day book and its version.
     async fn load(&self, schedule: &Schedule, date: NaiveDate) -> Result<(DayBook, u64)> {
-        let loaded = self
-            .store()
-            .load(&StreamId::new(schedule.tenant().clone(), date))
-            .await?;
+        let stream = StreamId::new(schedule.tenant().clone(), date);
+        let loaded = crate::store::load(self.store(), &stream).await?;
         Ok((DayBook::from_events(loaded.events), loaded.version))
     }
 

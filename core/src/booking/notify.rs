@@ -213,7 +213,7 @@ impl<S: AsyncEventStore> AsyncBookings<S> {
                 Entry::Occupied(e) => e.into_mut(),
                 Entry::Vacant(e) => {
                     let stream = StreamId::new(schedule.tenant().clone(), date);
-                    let loaded = self.store().load(&stream).await?;
+                    let loaded = crate::store::load(self.store(), &stream).await?;
                     e.insert((loaded.events, DayBook::new(), 0))
                 }
             };

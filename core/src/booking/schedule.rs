@@ -9,7 +9,7 @@ use crate::availability::compile::check_instant;
 use crate::slots::TypeParams;
 use crate::{
     AppointmentType, Availability, BookingPolicy, Clinic, ClinicRules, DoctorCalendar, Error, Id,
-    Problem, Result,
+    Limits, Problem, Result,
 };
 
 /// The longest hold or reminder lead a policy may ask for: 30 days, in minutes.
@@ -77,7 +77,51 @@ impl Schedule {
         calendars: &[DoctorCalendar],
         appointment_types: &[AppointmentType],
     ) -> Result<Schedule> {
-        let rules = ClinicRules::new(clinic)?;
+        Schedule::with_limits(
+            tenant,
+            clinic,
+            calendars,
+            appointment_types,
+            &Limits::DEFAULT,
+        )
+    }
+
+    /// Validates and compiles a tenant's rules under other [`Limits`] than the defaults (see
+    /// [`ClinicRules::with_limits`]): the clinic and every calendar are checked against
+    /// them, and slots keep them.
+    ///
+    /// # Errors
+    ///
+    /// As [`Schedule::new`]; a list or text past a limit is refused with its field and
+    /// problem `out_of_range`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use medsched::booking::Schedule;
+    /// use medsched::{Clinic, DoctorCalendar, Limits, Location};
+    ///
+    /// let clinic = Clinic {
+    ///     locations: vec![Location::new("main", "Main", "Europe/London")],
+    ///     holidays: vec![],
+    /// };
+    /// let long_id = "d".repeat(2_000);
+    /// let calendars = [DoctorCalendar::new(long_id.as_str())];
+    /// let err = Schedule::new("clinic-1", &clinic, &calendars, &[]).unwrap_err();
+    /// assert_eq!(err.field(), Some("calendars[0].doctor_id"));
+    /// assert!(err.value().unwrap().ends_with("… (2000 characters)"));
+    /// let roomy = Limits { max_text_length: 4_000, ..Limits::DEFAULT };
+    /// assert!(Schedule::with_limits("clinic-1", &clinic, &calendars, &[], &roomy).is_ok());
+    /// # Ok::<(), medsched::Error>(())
+    /// ```
+    pub fn with_limits(
+        tenant: impl Into<Id>,
+        clinic: &Clinic,
+        calendars: &[DoctorCalendar],
+        appointment_types: &[AppointmentType],
+        limits: &Limits,
+    ) -> Result<Schedule> {
+        let rules = ClinicRules::with_limits(clinic, limits)?;
         let book_zone = clinic
             .locations
             .first()

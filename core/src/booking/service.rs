@@ -161,10 +161,8 @@ impl<S: AsyncEventStore> AsyncBookings<S> {
     ///
     /// The store's errors.
     pub async fn day(&self, schedule: &Schedule, date: NaiveDate) -> Result<DayBook> {
-        let loaded = self
-            .store
-            .load(&StreamId::new(schedule.tenant().clone(), date))
-            .await?;
+        let stream = StreamId::new(schedule.tenant().clone(), date);
+        let loaded = crate::store::load(&self.store, &stream).await?;
         Ok(DayBook::from_events(loaded.events))
     }
 
@@ -461,10 +459,8 @@ impl<S: AsyncEventStore> AsyncBookings<S> {
     ) -> Result<Vec<(NaiveDate, LoadedBook)>> {
         let mut books = Vec::new();
         for date in days(dates)? {
-            let loaded = self
-                .store
-                .load(&StreamId::new(schedule.tenant().clone(), date))
-                .await?;
+            let stream = StreamId::new(schedule.tenant().clone(), date);
+            let loaded = crate::store::load(&self.store, &stream).await?;
             books.push((date, loaded.events));
         }
         Ok(books)

@@ -192,9 +192,13 @@ impl Hours {
 }
 
 fn parse_time(field: &str, value: &str) -> crate::Result<NaiveTime> {
+    use chrono::Timelike;
     NaiveTime::parse_from_str(value, "%H:%M")
         .or_else(|_| NaiveTime::parse_from_str(value, "%H:%M:%S"))
-        .map_err(|_| {
+        .ok()
+        // A leap second (23:59:60) is refused, as everywhere in medsched.
+        .filter(|t| t.nanosecond() < 1_000_000_000)
+        .ok_or_else(|| {
             crate::Error::invalid(
                 field,
                 value,

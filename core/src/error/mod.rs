@@ -426,6 +426,9 @@ impl Error {
         self.is_conflict()
     }
 
+    /// A refused value: `value` is repeated whole when short, else cut to its first 200
+    /// characters, an ellipsis and its length in characters (a refused value may be
+    /// megabytes long; the error stays small).
     #[cold]
     pub(crate) fn invalid(
         field: impl Into<String>,
@@ -434,7 +437,7 @@ impl Error {
     ) -> Error {
         Error::InvalidInput {
             field: field.into(),
-            value: value.to_string(),
+            value: cut(value.to_string()),
             problem,
         }
     }
@@ -492,5 +495,40 @@ impl Problem {
     }
 }
 
+/// The most characters of a refused value an [`Error::InvalidInput`] repeats.
+pub(crate) const ERROR_VALUE_CHARS: usize = 200;
+
+/// `value` as an error repeats it: whole when short, else its first
+/// [`ERROR_VALUE_CHARS`] characters, an ellipsis and its length.
+pub(crate) fn cut(value: String) -> String {
+    if value.len() <= ERROR_VALUE_CHARS {
+        return value;
+    }
+    match value.char_indices().nth(ERROR_VALUE_CHARS) {
+        None => value,
+        Some((end, _)) => {
+            let chars = ERROR_VALUE_CHARS + value[end..].chars().count();
+            format!("{}… ({chars} characters)", &value[..end])
+        }
+    }
+}
+
 /// `Result` with medsched's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_values_are_cut_with_their_length() {
+        assert_eq!(cut("short".into()), "short");
+        let long = "é".repeat(1_000_000);
+        let shown = cut(long);
+        assert!(shown.starts_with(&"é".repeat(ERROR_VALUE_CHARS)));
+        assert!(shown.ends_with("… (1000000 characters)"), "{shown}");
+        assert_eq!(shown.chars().count(), ERROR_VALUE_CHARS + 22);
+        let exact = "x".repeat(ERROR_VALUE_CHARS);
+        assert_eq!(cut(exact.clone()), exact);
+    }
+}

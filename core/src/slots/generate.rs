@@ -26,6 +26,8 @@ pub(crate) struct Generation<'a> {
     now: i64,
     include_unavailable: bool,
     limit: usize,
+    /// Candidates still to consider before the call stops ([`crate::Limits::max_slots`]).
+    candidates_left: Cell<usize>,
     zone_days: &'a ZoneDays,
     hints: [Cell<usize>; 6],
     utc_day: DayCache,
@@ -87,7 +89,7 @@ impl<'a> Generation<'a> {
         params: &'a TypeParams,
         load: &'a PendingLoad<'a>,
         now: i64,
-        (include_unavailable, limit): (bool, usize),
+        (include_unavailable, limit, candidates): (bool, usize, usize),
         zone_days: &'a ZoneDays,
     ) -> Self {
         Generation {
@@ -97,6 +99,7 @@ impl<'a> Generation<'a> {
             now,
             include_unavailable,
             limit,
+            candidates_left: Cell::new(candidates),
             zone_days,
             hints: Default::default(),
             utc_day: DayCache::default(),
@@ -250,6 +253,11 @@ impl<'a> Generation<'a> {
         }
         while s < end && s + p.duration <= run_end {
             let e = s + p.duration;
+            let Some(left) = self.candidates_left.get().checked_sub(1) else {
+                out.truncated = true;
+                return false;
+            };
+            self.candidates_left.set(left);
             while segments[cursor].end <= s {
                 cursor += 1;
             }

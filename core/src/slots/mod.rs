@@ -31,6 +31,12 @@ impl Availability {
     /// every instant of it and its buffers, the reservations (each with its own buffers)
     /// leave capacity for one more appointment on the doctor, the mode and the room.
     ///
+    /// One call considers at most [`Limits::max_slots`](crate::Limits::max_slots)
+    /// candidates (bookable or not, by count, whatever the range): past it, or past
+    /// `options.limit` bookable slots, it stops and sets
+    /// [`truncated`](SlotSeries::truncated). Every candidate before the stop was decided,
+    /// so the host asks for the rest from the start of the last slot returned.
+    ///
     /// # Errors
     ///
     /// [`Error::InvalidInput`](crate::Error::InvalidInput) for a bad range (as in
@@ -99,7 +105,8 @@ impl Availability {
             Some(l) => l as usize,
         };
         let zone_days = ZoneDays::default();
-        let what = (options.include_unavailable, limit);
+        let candidates = self.clinic.limits.max_slots as usize;
+        let what = (options.include_unavailable, limit, candidates);
         Generation::new(self, &params, &load, now, what, &zone_days).run(start, end, &mut out);
         Ok(out)
     }

@@ -71,6 +71,7 @@ pub struct SlotSeries {
     pub slots: Vec<Slot>,
     /// Candidate slots that cannot be booked, by start (only when asked for).
     pub unavailable: Vec<UnavailableSlot>,
-    /// Generation stopped at the limit; more slots may follow.
+    /// Generation stopped at the limit (`options.limit` bookable slots, or
+    /// `Limits::max_slots` candidates); more slots may follow.
     pub truncated: bool,
 }

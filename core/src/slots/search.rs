@@ -110,11 +110,15 @@ pub fn first_available<'a>(
                 break;
             }
             series.slots.clear();
-            Generation::new(availability, &params, load, now, (false, count), &zone_days).run(
-                from,
-                until,
-                &mut series,
-            );
+            Generation::new(
+                availability,
+                &params,
+                load,
+                now,
+                (false, count, usize::MAX),
+                &zone_days,
+            )
+            .run(from, until, &mut series);
             best.extend(
                 series
                     .slots

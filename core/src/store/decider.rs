@@ -7,7 +7,7 @@ use std::task::{Context as TaskContext, Poll, Waker};
 
 use chrono::{DateTime, Utc};
 
-use crate::store::{Actor, AsyncEventStore, Change, Event, StreamId};
+use crate::store::{Actor, AsyncEventStore, Change, Event, LoadedStream, StreamId};
 use crate::{Error, Problem, Result};
 
 /// A stream's state and the decisions taken on it: the fold of its events and a pure
@@ -134,7 +134,7 @@ where
 {
     let mut attempt = 1;
     loop {
-        let loaded = store.load(stream).await?;
+        let loaded = load(store, stream).await?;
         let mut state = D::fold(loaded.events);
         let changes = match decide(&state)? {
             Decision::Stop(outcome) => return Ok(Ran::Stopped(outcome)),
@@ -166,6 +166,23 @@ where
     }
 }
 
+/// Loads `stream` and checks it ([`LoadedStream::check`]) before anything folds it: every
+/// service loads through here.
+///
+/// # Errors
+///
+/// The store's errors; [`Error::Storage`] of kind `"corrupt_stream"` for a stream that fails
+/// the check.
+pub(crate) async fn load<S: AsyncEventStore + ?Sized>(
+    store: &S,
+    stream: &StreamId,
+) -> Result<LoadedStream> {
+    stream.validate()?;
+    let loaded = store.load(stream).await?;
+    loaded.check(stream)?;
+    Ok(loaded)
+}
+
 /// Appends `events` to `stream` at `expected_version`, after checking that each belongs to
 /// the stream's tenant: the core keeps tenants apart, so an adapter need not.
 ///
@@ -178,6 +195,7 @@ pub(crate) async fn append<S: AsyncEventStore + ?Sized>(
     expected_version: u64,
     events: &[Event],
 ) -> Result<u64> {
+    stream.validate()?;
     if let Some((i, e)) = events
         .iter()
         .enumerate()

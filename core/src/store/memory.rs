@@ -76,6 +76,7 @@ fn lock(log: &Mutex<TenantLog>) -> MutexGuard<'_, TenantLog> {
 
 impl EventStore for InMemoryStore {
     fn load(&self, stream: &StreamId) -> Result<LoadedStream> {
+        stream.validate()?;
         let Some(log) = self.tenant(&stream.tenant) else {
             return Ok(LoadedStream::default());
         };
@@ -86,6 +87,7 @@ impl EventStore for InMemoryStore {
     }
 
     fn append(&self, stream: &StreamId, expected_version: u64, events: &[Event]) -> Result<u64> {
+        stream.validate()?;
         if let Some((i, e)) = events
             .iter()
             .enumerate()

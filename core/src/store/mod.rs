@@ -18,7 +18,7 @@ mod wire;
 
 pub use actor::{Actor, ActorKind};
 pub use decider::Decider;
-pub(crate) use decider::{Decision, Ran, Stamp, append, now_or_never, run};
+pub(crate) use decider::{Decision, Ran, Stamp, append, load, now_or_never, run};
 pub use event::{Change, Event};
 pub use memory::InMemoryStore;
 pub use stream::{FeedEntry, LoadedStream, StreamId};

@@ -5,7 +5,10 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::{Id, store::Event};
+use crate::{
+    Error, Id, Problem, Result,
+    store::{Change, Event},
+};
 
 /// A stream: one tenant's day book for one date, or one doctor's token queue for one date.
 ///
@@ -55,6 +58,47 @@ impl StreamId {
     }
 }
 
+impl StreamId {
+    /// Refuses a stream no store could tell from another: an empty tenant, or a token queue
+    /// whose doctor id is empty (SQL stores key a day book by the doctor id `''`, so such a
+    /// queue would be the day book). The services and the in-memory store check every
+    /// stream they load or append to.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] with field `stream.tenant` or `stream.doctor_id`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use medsched::store::StreamId;
+    ///
+    /// let date = "2026-03-02".parse()?;
+    /// assert!(StreamId::tokens("clinic-1", "dr-asha", date).validate().is_ok());
+    /// let err = StreamId::tokens("clinic-1", "", date).validate().unwrap_err();
+    /// assert_eq!(err.field(), Some("stream.doctor_id"));
+    /// assert!(StreamId::new("", date).validate().is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn validate(&self) -> Result<()> {
+        if self.tenant.is_empty() {
+            return Err(Error::invalid(
+                "stream.tenant",
+                "",
+                Problem::Missing("a tenant".into()),
+            ));
+        }
+        if self.doctor_id.as_ref().is_some_and(|d| d.is_empty()) {
+            return Err(Error::invalid(
+                "stream.doctor_id",
+                "",
+                Problem::Missing("a doctor id for a token queue".into()),
+            ));
+        }
+        Ok(())
+    }
+}
+
 impl fmt::Display for StreamId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}/{}", self.tenant.as_str(), self.date)?;
@@ -73,6 +117,105 @@ pub struct LoadedStream {
     pub events: Vec<Event>,
     /// The version: how many events the stream holds (0 for a stream never written).
     pub version: u64,
+}
+
+impl LoadedStream {
+    /// Checks a stream as a store returned it, before it is folded: its version is the number
+    /// of its events (versions 1 to n, none skipped), every event is of the stream's tenant
+    /// and of the stream's kind (booking changes in a day book, token changes in a token
+    /// queue), and every hold or appointment placed in a day book is of that book's date.
+    /// The services check every stream they load, so an edited or misfiled event is never
+    /// folded into state silently.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Storage`] of kind `"corrupt_stream"`, naming the stream and the version of
+    /// the first event that fails (or the version the store claimed), and what is wrong.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use medsched::store::{Actor, Change, Event, LoadedStream, StreamId};
+    ///
+    /// let stream = StreamId::new("clinic-1", "2026-03-02".parse()?);
+    /// let event = |tenant: &str| Event {
+    ///     tenant: tenant.into(),
+    ///     actor: Actor::staff("rcp-1"),
+    ///     at: "2026-03-01T08:00:00Z".parse().unwrap(),
+    ///     change: Change::AppointmentConfirmed { appointment_id: "a-1".into() },
+    /// };
+    /// let good = LoadedStream { events: vec![event("clinic-1")], version: 1 };
+    /// assert!(good.check(&stream).is_ok());
+    /// let edited = LoadedStream { events: vec![event("clinic-1"), event("clinic-2")], version: 2 };
+    /// let err = edited.check(&stream).unwrap_err();
+    /// assert_eq!(err.code(), "storage");
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "storage failed: corrupt stream clinic-1/2026-03-02 at version 2: \
+    ///      the event is of tenant \"clinic-2\""
+    /// );
+    /// let skipped = LoadedStream { events: vec![event("clinic-1")], version: 2 };
+    /// assert!(skipped.check(&stream).is_err());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn check(&self, stream: &StreamId) -> Result<()> {
+        let count = self.events.len() as u64;
+        if self.version != count {
+            return Err(corrupt(
+                stream,
+                self.version,
+                format_args!(
+                    "the store gives version {} for {count} events",
+                    self.version
+                ),
+            ));
+        }
+        for (event, version) in self.events.iter().zip(1..) {
+            if event.tenant != stream.tenant {
+                return Err(corrupt(
+                    stream,
+                    version,
+                    format_args!("the event is of tenant {:?}", event.tenant.as_str()),
+                ));
+            }
+            let in_queue = matches!(event.change, Change::Token(_));
+            if in_queue != stream.doctor_id.is_some() {
+                let kind = if in_queue {
+                    "a token queue"
+                } else {
+                    "a day book"
+                };
+                return Err(corrupt(
+                    stream,
+                    version,
+                    format_args!("{} is an event of {kind}", event.change.name()),
+                ));
+            }
+            let book_date = match &event.change {
+                Change::HoldPlaced { hold } => Some(hold.book_date),
+                Change::AppointmentBooked { appointment } => Some(appointment.book_date),
+                _ => None,
+            };
+            if let Some(date) = book_date.filter(|d| *d != stream.date) {
+                return Err(corrupt(
+                    stream,
+                    version,
+                    format_args!("{} is on the day book of {date}", event.change.name()),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A stream that fails [`LoadedStream::check`].
+#[cold]
+fn corrupt(stream: &StreamId, version: u64, what: fmt::Arguments<'_>) -> Error {
+    Error::Storage {
+        kind: "corrupt_stream".into(),
+        message: format!("corrupt stream {stream} at version {version}: {what}"),
+        source: None,
+    }
 }
 
 /// One event in a tenant's change feed.

@@ -8,10 +8,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::store::{AsyncEventStore, Decider, Decision, Ran, Stamp, run};
 use crate::{
-    Error, Id, Result, booking::Appointment, booking::Schedule, store::Actor, store::Change,
-    store::Event, store::StreamId, tokens::Context, tokens::Queue, tokens::QueueNotification,
-    tokens::QueueRules, tokens::Token, tokens::TokenChange, tokens::TokenCommand,
-    tokens::TokenKind, tokens::TokenRequest, tokens::notifications,
+    Error, Id, Problem, Result, booking::Appointment, booking::DayBook, booking::Schedule,
+    store::Actor, store::Change, store::Event, store::StreamId, tokens::Context, tokens::Queue,
+    tokens::QueueNotification, tokens::QueueRules, tokens::Token, tokens::TokenChange,
+    tokens::TokenCommand, tokens::TokenKind, tokens::TokenRequest, tokens::notifications,
 };
 
 /// How often a command is decided again after another writer changed the queue first.
@@ -38,6 +38,42 @@ impl QueueDay {
             doctor_id: doctor_id.into(),
             date,
         }
+    }
+
+    /// The queue of one of a tenant's doctors on `date`, the tenant being the
+    /// [`Schedule`]'s: the way to open a queue bound to its tenant, as bookings are (one
+    /// built with [`QueueDay::new`] may name any tenant, so a host must not build it from a
+    /// tenant its caller chose).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] (kind `doctor`) for a doctor the schedule does not have.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use medsched::booking::Schedule;
+    /// use medsched::tokens::QueueDay;
+    /// use medsched::{Clinic, DoctorCalendar, Location};
+    ///
+    /// let clinic = Clinic {
+    ///     locations: vec![Location::new("main", "Main", "Asia/Kolkata")],
+    ///     holidays: vec![],
+    /// };
+    /// let schedule = Schedule::new("clinic-1", &clinic, &[DoctorCalendar::new("dr-asha")], &[])?;
+    /// let date = "2026-03-02".parse().unwrap();
+    /// let day = QueueDay::of(&schedule, "dr-asha", date)?;
+    /// assert_eq!(day.stream().to_string(), "clinic-1/2026-03-02/tokens/dr-asha");
+    /// assert_eq!(QueueDay::of(&schedule, "dr-other", date).unwrap_err().code(), "not_found");
+    /// # Ok::<(), medsched::Error>(())
+    /// ```
+    pub fn of(schedule: &Schedule, doctor_id: &str, date: NaiveDate) -> Result<Self> {
+        let doctor = schedule.availability(doctor_id)?.doctor_id().clone();
+        Ok(QueueDay {
+            tenant: schedule.tenant().clone(),
+            doctor_id: doctor,
+            date,
+        })
     }
 
     /// Its stream in the store.
@@ -116,7 +152,7 @@ impl<S: AsyncEventStore> AsyncTokens<S> {
     /// The store's errors.
     pub async fn queue(&self, day: &QueueDay) -> Result<Queue> {
         Ok(Queue::from_events(
-            self.store.load(&day.stream()).await?.events,
+            crate::store::load(&self.store, &day.stream()).await?.events,
         ))
     }
 
@@ -199,8 +235,14 @@ impl<S: AsyncEventStore> AsyncTokens<S> {
     /// mode; its id is `"{appointment id}/token"`. `rules` are that queue's rules. Asking
     /// again returns the token already issued.
     ///
+    /// The appointment is checked against the schedule's tenant's day book of its book
+    /// date: it must be there, for the same patient and slot (its status is read from there).
+    ///
     /// # Errors
     ///
+    /// [`Error::NotFound`] when the tenant's day book has no such appointment (another
+    /// tenant's, or one never booked); [`Error::InvalidInput`] (field `appointment`, problem
+    /// `conflicting`) when its patient or slot differ from the stored ones;
     /// [`Error::InvalidTransition`] when the appointment is not pending or confirmed (or has
     /// moved to another day); as [`AsyncTokens::execute`] otherwise.
     pub async fn issue_for_appointment(
@@ -211,6 +253,25 @@ impl<S: AsyncEventStore> AsyncTokens<S> {
         now: DateTime<Utc>,
         appointment: &Appointment,
     ) -> Result<QueueUpdate> {
+        // The record is the host's copy: the token follows the appointment as the tenant's
+        // own day book holds it, and a copy of another tenant's or an edited one is refused.
+        let book = StreamId::new(schedule.tenant().clone(), appointment.book_date);
+        let stored = crate::store::load(&self.store, &book).await?;
+        let stored = DayBook::from_events(stored.events);
+        let Some(stored) = stored.appointment(&appointment.id) else {
+            return Err(Error::NotFound {
+                kind: "appointment",
+                id: appointment.id.to_string(),
+            });
+        };
+        if (&stored.patient_id, &stored.slot) != (&appointment.patient_id, &appointment.slot) {
+            return Err(Error::invalid(
+                "appointment",
+                &appointment.id,
+                Problem::Conflicting(format!("the appointment as stored in {book}")),
+            ));
+        }
+        let appointment = stored;
         if !appointment.is_upcoming() {
             return Err(Error::InvalidTransition {
                 kind: "appointment",

@@ -6,9 +6,61 @@ use super::checks::*;
 use super::model::*;
 use crate::availability::recurrence::expand_dates;
 use crate::{
-    DoctorCalendar, Error, Hours, LeaveStatus, OverrideKind, Problem, Result, SessionSettings,
-    Unavailability,
+    DoctorCalendar, Error, Hours, LeaveStatus, Limits, OverrideKind, Problem, Result,
+    SessionSettings, Unavailability,
 };
+
+/// The sizes of a calendar's lists and texts, against `limits` (recurrence rules' own
+/// length is checked as they are expanded).
+fn check_sizes(cal: &DoctorCalendar, limits: &Limits) -> Result<()> {
+    let count = |list: &str, len: usize, max: u32| Limits::count(|| list.to_owned(), len, max);
+    limits.text(|| "doctor_id".into(), &cal.doctor_id)?;
+    count("templates", cal.templates.len(), limits.max_templates)?;
+    let rules = cal.templates.iter().filter(|t| t.rrule.is_some()).count();
+    count("templates[].rrule", rules, limits.max_recurrence_rules)?;
+    for (i, t) in cal.templates.iter().enumerate() {
+        let field = |name: &str| at("templates", i, name);
+        limits.text(|| field("id"), &t.id)?;
+        limits.text(|| field("location_id"), &t.location_id)?;
+        if let Some(room) = &t.room_id {
+            limits.text(|| field("room_id"), room)?;
+        }
+        count(&field("sessions"), t.sessions.len(), limits.max_sessions)?;
+        for (j, session) in t.sessions.iter().enumerate() {
+            let breaks = format!("{}.breaks", at(&field("sessions"), j, ""));
+            count(&breaks, session.breaks.len(), limits.max_sessions)?;
+        }
+    }
+    count("overrides", cal.overrides.len(), limits.max_exceptions)?;
+    for (i, o) in cal.overrides.iter().enumerate() {
+        limits.text(|| at("overrides", i, "id"), &o.id)?;
+        limits.text(|| at("overrides", i, "location_id"), &o.location_id)?;
+        if let Some(room) = &o.room_id {
+            limits.text(|| at("overrides", i, "room_id"), room)?;
+        }
+        count(
+            &at("overrides", i, "hours"),
+            o.hours.len(),
+            limits.max_sessions,
+        )?;
+    }
+    count("leaves", cal.leaves.len(), limits.max_exceptions)?;
+    for (i, l) in cal.leaves.iter().enumerate() {
+        limits.text(|| at("leaves", i, "id"), &l.id)?;
+        limits.text(|| at("leaves", i, "reason"), &l.reason)?;
+    }
+    for (list, rules) in [
+        ("emergencies", &cal.emergencies),
+        ("forced_blocks", &cal.forced_blocks),
+    ] {
+        count(list, rules.len(), limits.max_exceptions)?;
+        for (i, r) in rules.iter().enumerate() {
+            limits.text(|| at(list, i, "id"), &r.id)?;
+            limits.text(|| at(list, i, "reason"), &r.reason)?;
+        }
+    }
+    Ok(())
+}
 
 pub(crate) fn compile_settings(path: &str, s: &SessionSettings) -> Result<Settings> {
     let field = |name: &str| format!("{path}.{name}");
@@ -158,6 +210,7 @@ pub(crate) fn compile_calendar(
     clinic: &CompiledClinic,
     cal: &DoctorCalendar,
 ) -> Result<CompiledCalendar> {
+    check_sizes(cal, &clinic.limits)?;
     let defaults = compile_settings("settings", &cal.settings)?;
     let own_settings = |path: String, s: &Option<SessionSettings>| match s {
         None => Ok(defaults),
@@ -197,6 +250,7 @@ pub(crate) fn compile_calendar(
                     rule,
                     from,
                     t.effective_until,
+                    &clinic.limits,
                 )?)
             }
             (Some(rule), false) => {
@@ -309,6 +363,12 @@ pub(crate) fn compile_calendar(
         let field = |name: &str| at("leaves", i, name);
         check_date(|| field("first"), l.first)?;
         check_date(|| field("last"), l.last)?;
+        if let Some(t) = l.start_time {
+            check_time(|| field("start_time"), t)?;
+        }
+        if let Some(t) = l.end_time {
+            check_time(|| field("end_time"), t)?;
+        }
         let start_secs = l.start_time.map_or(0, secs_of_day);
         let (end_date, end_secs) = match l.end_time {
             Some(t) => (l.last, secs_of_day(t)),

@@ -37,13 +37,33 @@ const FIRST_INSTANT: i64 = -2_208_988_800;
 const END_INSTANT: i64 = 7_289_740_800;
 
 /// Seconds since the epoch of an instant inside the years medsched computes with.
+/// Leap seconds are refused: a `:60` second is no instant of the UTC medsched computes in
+/// (every day has 86,400 seconds), and other languages' clocks cannot hold it.
 pub(crate) fn check_instant(field: impl FnOnce() -> String, t: DateTime<Utc>) -> Result<i64> {
     let secs = t.timestamp();
-    if (FIRST_INSTANT..END_INSTANT).contains(&secs) {
+    if t.timestamp_subsec_nanos() >= 1_000_000_000 {
+        Err(Error::invalid(
+            field(),
+            t.to_rfc3339(),
+            leap_second_problem(),
+        ))
+    } else if (FIRST_INSTANT..END_INSTANT).contains(&secs) {
         Ok(secs)
     } else {
         Err(Error::invalid(field(), t.to_rfc3339(), years_problem()))
     }
+}
+
+pub(crate) fn leap_second_problem() -> Problem {
+    Problem::OutOfRange("a leap second (second 60) is refused".into())
+}
+
+/// A time of day that is not a leap second (`23:59:60`): see [`check_instant`].
+pub(crate) fn check_time(field: impl FnOnce() -> String, t: NaiveTime) -> Result<()> {
+    if t.nanosecond() >= 1_000_000_000 {
+        return Err(Error::invalid(field(), t, leap_second_problem()));
+    }
+    Ok(())
 }
 
 /// Minutes in a day: the longest slot, step or buffer.
@@ -118,6 +138,8 @@ pub(super) fn unique_ids<'a>(list: &str, ids: impl Iterator<Item = &'a Id>) -> R
 pub(super) fn compile_hours(path: &str, hours: &[Hours]) -> Result<Vec<(u32, u32)>> {
     let mut out: Vec<(u32, u32, usize)> = Vec::with_capacity(hours.len());
     for (i, h) in hours.iter().enumerate() {
+        check_time(|| at(path, i, "start"), h.start)?;
+        check_time(|| at(path, i, "end"), h.end)?;
         if h.end <= h.start {
             return Err(Error::invalid(
                 at(path, i, "end"),

@@ -7,9 +7,49 @@ use chrono_tz::Tz;
 use super::checks::*;
 use super::model::*;
 use crate::availability::recurrence::expand_dates;
-use crate::{Clinic, Error, Id, Problem, Result};
+use crate::{Clinic, Error, Id, Limits, Problem, Result};
 
-pub(crate) fn compile_clinic(clinic: &Clinic) -> Result<CompiledClinic> {
+/// The sizes of a clinic's lists and texts, against `limits`.
+fn check_sizes(clinic: &Clinic, limits: &Limits) -> Result<()> {
+    Limits::count(
+        || "locations".into(),
+        clinic.locations.len(),
+        limits.max_exceptions,
+    )?;
+    for (i, loc) in clinic.locations.iter().enumerate() {
+        limits.text(|| at("locations", i, "id"), &loc.id)?;
+        limits.text(|| at("locations", i, "name"), &loc.name)?;
+        limits.text(|| at("locations", i, "time_zone"), &loc.time_zone)?;
+        let rooms = at("locations", i, "rooms");
+        Limits::count(|| rooms.clone(), loc.rooms.len(), limits.max_exceptions)?;
+        for (j, room) in loc.rooms.iter().enumerate() {
+            limits.text(|| at(&rooms, j, "id"), &room.id)?;
+            limits.text(|| at(&rooms, j, "name"), &room.name)?;
+        }
+    }
+    Limits::count(
+        || "holidays".into(),
+        clinic.holidays.len(),
+        limits.max_exceptions,
+    )?;
+    let rules = clinic.holidays.iter().filter(|h| h.rrule.is_some()).count();
+    Limits::count(
+        || "holidays[].rrule".into(),
+        rules,
+        limits.max_recurrence_rules,
+    )?;
+    for (i, h) in clinic.holidays.iter().enumerate() {
+        limits.text(|| at("holidays", i, "id"), &h.id)?;
+        limits.text(|| at("holidays", i, "name"), &h.name)?;
+        if let Some(location) = &h.location_id {
+            limits.text(|| at("holidays", i, "location_id"), location)?;
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn compile_clinic(clinic: &Clinic, limits: &Limits) -> Result<CompiledClinic> {
+    check_sizes(clinic, limits)?;
     unique_ids("locations", clinic.locations.iter().map(|l| &l.id))?;
     if clinic.locations.len() > usize::from(LocationIx::MAX) {
         return Err(Error::invalid(
@@ -84,7 +124,7 @@ pub(crate) fn compile_clinic(clinic: &Clinic) -> Result<CompiledClinic> {
             None => vec![(h.first, h.last)],
             Some(rule) => {
                 let length = h.last - h.first;
-                expand_dates(&at("holidays", i, "rrule"), rule, h.first, None)?
+                expand_dates(&at("holidays", i, "rrule"), rule, h.first, None, limits)?
                     .into_iter()
                     .map(|d| (d, d + length))
                     .collect()
@@ -100,6 +140,7 @@ pub(crate) fn compile_clinic(clinic: &Clinic) -> Result<CompiledClinic> {
         locations,
         location_ix,
         holidays,
+        limits: *limits,
     })
 }
 

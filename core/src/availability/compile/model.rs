@@ -6,7 +6,7 @@ use std::sync::Arc;
 use chrono::{Datelike, NaiveDate};
 use chrono_tz::Tz;
 
-use crate::{ConsultationMode, Id, OverrideKind};
+use crate::{ConsultationMode, Id, Limits, OverrideKind};
 
 /// Index of a location in [`ClinicRules::locations`].
 pub(crate) type LocationIx = u16;
@@ -32,6 +32,8 @@ pub(crate) struct CompiledClinic {
     pub(crate) locations: Vec<CompiledLocation>,
     pub(crate) location_ix: HashMap<Id, LocationIx>,
     pub(crate) holidays: Vec<CompiledHoliday>,
+    /// The limits the clinic was compiled with, which its calendars and slots keep too.
+    pub(crate) limits: Limits,
 }
 
 /// Settings in the units resolution and slot generation use.
