@@ -22,6 +22,7 @@ python3 scripts/module_cycles.py core/src > /dev/null
 
 echo "== Rust tests (unit, property, JSON vectors; benchmarks run once in test mode)"
 cargo test --workspace --exclude medsched-postgres --all-targets --locked 2>&1 | tee -a "$log"
+bash scripts/fuzz-smoke.sh 2>&1 | tee -a "$log" # fuzz corpora as tests; short fuzzing on nightly
 
 echo "== PostgreSQL store tests, against a throwaway server (scripts/with-postgres.sh)"
 bash scripts/with-postgres.sh cargo test -p medsched-postgres --all-targets --locked 2>&1 \

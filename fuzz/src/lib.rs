@@ -120,7 +120,7 @@ pub fn calendar(data: &[u8]) {
     }
 }
 
-/// A recurrence rule: the first two bytes pick `DTSTART` between 1900 and 2200, the rest is
+/// A recurrence rule: the first two bytes pick `DTSTART` from 1900 to 2200, the rest is
 /// the rule. A holiday with it compiles or is refused as `invalid_input`; when it compiles,
 /// a resolution across a year is whole.
 pub fn recurrence(data: &[u8]) {
@@ -132,7 +132,9 @@ pub fn recurrence(data: &[u8]) {
         return;
     };
     let first =
-        NaiveDate::from_ymd_opt(1900, 1, 1).unwrap() + chrono::Days::new(u64::from(start) * 2);
+        // 110,000 days from 1 January 1900 end in 2201: every start lies in 1900–2200.
+        NaiveDate::from_ymd_opt(1900, 1, 1).unwrap()
+            + chrono::Days::new(u64::from(start) * 2 % 110_000);
     let mut holiday = Holiday::on("h", "Recurring", first);
     holiday.rrule = Some(rule.to_owned());
     let clinic = Clinic {

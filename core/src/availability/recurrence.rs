@@ -39,6 +39,11 @@ pub(crate) fn expand_dates(
     limits.text(|| field.to_owned(), rule)?;
     let invalid =
         |reason: String| Error::invalid(field, rule, Problem::InvalidRecurrence(cut(reason)));
+    // RFC 5545 rules are ASCII, and the `rrule` crate slices a weekday such as `BYDAY=Rë`
+    // at a byte that is not a character boundary, which panics: refused before parsing.
+    if let Some(c) = rule.chars().find(|c| !c.is_ascii()) {
+        return Err(invalid(format!("it must be ASCII text, not {c:?}")));
+    }
     let text = rule.trim();
     let text = text.strip_prefix("RRULE:").unwrap_or(text);
     let parsed: RRule<Unvalidated> = text.parse().map_err(|e| invalid(format!("{e}")))?;
@@ -292,6 +297,21 @@ mod tests {
         )
         .unwrap();
         assert!(later.is_empty());
+    }
+
+    #[test]
+    fn a_rule_that_is_not_ascii_is_refused_not_a_panic() {
+        // Found by the `recurrence` fuzz target (fuzz/regressions/recurrence/).
+        for rule in [
+            "FREQ=MONTHLY;BYSETPOS=-0;BYDAY=MO,RBë,TH,FR",
+            "FREQ=WEEKLY;BYDAY=Më",
+            "FREQ=WEEKLY;BYDAY=ëMO",
+            "FREQ=DAÏLY",
+        ] {
+            let err = expand("holidays[0].rrule", rule, date(2026, 1, 1), None).unwrap_err();
+            assert_eq!(err.problem().map(Problem::code), Some("invalid_recurrence"));
+            assert!(err.to_string().contains("must be ASCII"), "{err}");
+        }
     }
 
     #[test]
