@@ -10,8 +10,9 @@ use crate::{Error, Problem, Result};
 /// `out_of_range`); slot generation stops at [`max_slots`](Limits::max_slots) with
 /// [`SlotSeries::truncated`](crate::SlotSeries::truncated) set.
 ///
-/// The defaults ([`Limits::DEFAULT`]) are far above what a clinic needs and low enough that no
-/// call takes more than a fraction of a second. A host raises them for a clinic with
+/// The defaults ([`Limits::DEFAULT`]) are far above what a clinic needs and low enough that
+/// one call stays within about a second on a small machine (the worst case: 32 daily
+/// recurrence rules from 1900, about 1.7 s to compile; slots stop at 20,000 candidates). A host raises them for a clinic with
 /// [`ClinicRules::with_limits`](crate::ClinicRules::with_limits) (and
 /// [`Schedule::with_limits`](crate::booking::Schedule::with_limits)); every
 /// [`Availability`](crate::Availability) compiled against those rules keeps them.
@@ -37,7 +38,8 @@ use crate::{Error, Problem, Result};
 #[serde(default, deny_unknown_fields)]
 pub struct Limits {
     /// The most recurrence rules (`rrule`s) of a clinic's holidays, and of one calendar's
-    /// templates. Default 64.
+    /// templates. Default 32. A rule costs up to about 50 ms to expand (a daily rule from
+    /// 1900 to 2200; a yearly one about 1.3 ms), whether it fires or not.
     pub max_recurrence_rules: u32,
     /// The most templates of one calendar. Default 1,000.
     pub max_templates: u32,
@@ -64,7 +66,7 @@ impl Limits {
     /// assert_eq!(medsched::Limits::DEFAULT.max_slots, 20_000);
     /// ```
     pub const DEFAULT: Limits = Limits {
-        max_recurrence_rules: 64,
+        max_recurrence_rules: 32,
         max_templates: 1_000,
         max_sessions: 100,
         max_exceptions: 10_000,

@@ -82,10 +82,10 @@ fn the_number_of_recurrence_rules_is_bounded() {
     }
     let err = ClinicRules::new(&clinic).unwrap_err();
     assert_eq!(err.field(), Some("holidays[].rrule"));
-    assert_eq!(err.value(), Some("65 entries"));
+    assert_eq!(err.value(), Some("33 entries"));
     assert_eq!(code(&err).1, Some("out_of_range"));
     let roomy = Limits {
-        max_recurrence_rules: 65,
+        max_recurrence_rules: 33,
         ..Limits::DEFAULT
     };
     assert!(ClinicRules::with_limits(&clinic, &roomy).is_ok());

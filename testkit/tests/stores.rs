@@ -21,6 +21,7 @@ fn the_in_memory_store_passes_every_check() {
     check_event_store(&store, "conformance").unwrap();
     // Again on the same store, which now holds the first run's events.
     check_event_store(&store, "conformance").unwrap();
+    Checks::new("keys").tenant_keys(&store).unwrap();
     Checks::new("harder")
         .threads(8)
         .appends_per_thread(50)
@@ -444,4 +445,76 @@ fn any_async_store_can_be_checked() {
     Checks::new("forwarding")
         .run_async_on_threads(&store)
         .unwrap();
+}
+
+/// A store that keys a token queue of doctor `""` as the day book of its date (as an SQL
+/// table with `doctor_id = ''` for day books does, unless it refuses the empty doctor).
+struct EmptyDoctorIsTheDayBook(InMemoryStore);
+
+impl EmptyDoctorIsTheDayBook {
+    fn key(stream: &StreamId) -> StreamId {
+        match stream.doctor_id.as_deref() {
+            Some("") => StreamId::new(stream.tenant.clone(), stream.date),
+            _ => stream.clone(),
+        }
+    }
+}
+
+impl EventStore for EmptyDoctorIsTheDayBook {
+    fn load(&self, stream: &StreamId) -> Result<LoadedStream> {
+        self.0.load(&Self::key(stream))
+    }
+    fn append(&self, stream: &StreamId, expected: u64, events: &[Event]) -> Result<u64> {
+        self.0.append(&Self::key(stream), expected, events)
+    }
+    fn feed(&self, tenant: &Id, after: u64, limit: usize) -> Result<Vec<FeedEntry>> {
+        self.0.feed(tenant, after, limit)
+    }
+}
+
+/// A store whose feed positions come from one sequence for every tenant.
+#[derive(Default)]
+struct GlobalSequence {
+    inner: InMemoryStore,
+    /// (tenant, position in the tenant's feed) → position in the global sequence.
+    global: Mutex<HashMap<(Id, u64), u64>>,
+}
+
+impl EventStore for GlobalSequence {
+    fn load(&self, stream: &StreamId) -> Result<LoadedStream> {
+        self.inner.load(stream)
+    }
+    fn append(&self, stream: &StreamId, expected: u64, events: &[Event]) -> Result<u64> {
+        let mut global = self.global.lock().unwrap();
+        let before = self.inner.feed(&stream.tenant, 0, usize::MAX)?.len() as u64;
+        let version = self.inner.append(stream, expected, events)?;
+        for k in 1..=events.len() as u64 {
+            let next = global.len() as u64 + 1;
+            global.insert((stream.tenant.clone(), before + k), next);
+        }
+        Ok(version)
+    }
+    fn feed(&self, tenant: &Id, after: u64, limit: usize) -> Result<Vec<FeedEntry>> {
+        let global = self.global.lock().unwrap();
+        let mut all = self.inner.feed(tenant, 0, usize::MAX)?;
+        for entry in &mut all {
+            entry.position = global[&(tenant.clone(), entry.position)];
+        }
+        all.retain(|e| e.position > after);
+        all.truncate(limit);
+        Ok(all)
+    }
+}
+
+#[test]
+fn the_tenant_keys_check_catches_a_shared_key_and_a_global_feed() {
+    let shared = EmptyDoctorIsTheDayBook(InMemoryStore::new());
+    let breach = Checks::new("keys").tenant_keys(&shared).unwrap_err();
+    assert_eq!(breach.check(), Check::TenantKeys);
+    assert!(breach.message().contains("is not the day book"), "{breach}");
+    let global = GlobalSequence::default();
+    // The rest of the contract holds: only the positions tell tenants' volumes apart.
+    check_event_store(&global, "global").unwrap();
+    let breach = Checks::new("keys").tenant_keys(&global).unwrap_err();
+    assert!(breach.message().contains("own events only"), "{breach}");
 }

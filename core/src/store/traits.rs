@@ -24,10 +24,14 @@ use crate::{Id, Result};
 ///   [`Error::Conflict`](crate::Error::Conflict). It returns the new version. Every field of
 ///   the [`StreamId`] names the stream: a doctor's token queue is not the day book of its
 ///   date. In SQL: a unique key on `(tenant, date, doctor_id, version)` (`doctor_id` empty
-///   for day books) and one transaction; a unique violation is a conflict.
+///   for day books, so a token queue of doctor `""` must be refused: the services never
+///   ask for one, see [`StreamId::validate`]) and one transaction; a unique violation is a
+///   conflict.
 /// - **`feed`** returns a tenant's events with positions greater than `after`, in position
 ///   order, at most `limit` of them. Positions strictly increase per tenant; gaps are
-///   allowed. **A reader that resumes from the last position it saw never misses an
+///   allowed, but positions count the tenant's own events only: one sequence for every
+///   tenant would tell each tenant the others' volume (`medsched_testkit`'s
+///   `Checks::tenant_keys` checks both). **A reader that resumes from the last position it saw never misses an
 ///   event**: so an event must never become visible at a position lower than one a reader
 ///   may already have seen. An SQL sequence alone breaks this (two transactions draw 7 and 8,
 ///   8 commits first, a reader sees 8 and resumes after it, then 7 commits and is never
@@ -36,7 +40,7 @@ use crate::{Id, Result};
 ///     (`UPDATE feed_heads SET position = position + $n WHERE tenant = $1 RETURNING
 ///     position`): the row lock orders a tenant's appends, so positions commit in order
 ///     (what the in-memory store does with its per-tenant lock); or
-///   - **a visibility watermark**: positions from a sequence, but `feed` returns only
+///   - **a visibility watermark**: positions from a per-tenant sequence, but `feed` returns only
 ///     positions below the lowest one still in flight (e.g. PostgreSQL's
 ///     `pg_snapshot_xmin`), so a reader waits for a slow commit instead of passing it.
 /// - **Tenants are isolated**: a stream holds only its tenant's events and a feed only its

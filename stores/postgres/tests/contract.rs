@@ -26,6 +26,7 @@ fn the_sync_store_passes_every_check() {
     let store = support::store(&url, 8);
     check_event_store(&store, "pg-sync").unwrap();
     check_event_store(&store, "pg-sync").unwrap();
+    Checks::new("pg-sync-keys").tenant_keys(&store).unwrap();
     Checks::new("pg-sync-harder")
         .threads(8)
         .appends_per_thread(40)

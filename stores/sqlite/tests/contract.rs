@@ -19,6 +19,15 @@ fn a_file_store_keeps_the_contract() {
 }
 
 #[test]
+fn a_file_store_keys_tenants_apart() {
+    // A token queue of doctor "" is refused (it would be the day book's key), and feed
+    // positions are counted per tenant (feed_heads).
+    let (_dir, store) = file_store();
+    Checks::new("sqlite-keys").tenant_keys(&store).unwrap();
+    Checks::new("sqlite-keys").tenant_keys(&store).unwrap();
+}
+
+#[test]
 fn a_file_store_keeps_it_under_sixteen_threads() {
     let (_dir, store) = file_store();
     Checks::new("sqlite-16")

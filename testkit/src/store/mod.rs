@@ -7,6 +7,7 @@
 //! | [`Check::Sequential`] | a new stream is empty at version 0; `append` at the expected version returns the new one; a wrong version is [`Error::Conflict`](medsched::Error::Conflict) and changes nothing; day books of two dates, and the token queue of each doctor, are distinct streams; the feed gives a tenant's events in append order with increasing positions; `after` and `limit` page it |
 //! | [`Check::TenantIsolation`] | two tenants writing streams of the same dates and doctors: each load and each feed holds only its own tenant's events |
 //! | [`Check::RacingAppends`] | writers on threads append to one stream at once, each reloading and retrying on conflict: no version lost or given twice, the final version is the number of events, each event there once, a conflict only when the stream moved |
+//! | [`Check::TenantKeys`] (opt-in, [`Checks::tenant_keys`]) | a token queue of doctor `""` is refused or kept apart from the day book of its date; a tenant's feed positions count its own events only, so they never reveal another tenant's volume |
 //! | [`Check::FeedUnderConcurrentCommits`] | writers append to streams of one tenant while a reader pages through its feed, resuming after the last position it saw: it sees every event exactly once, positions strictly increasing |
 //!
 //! The last is the feed rule: an adapter that takes feed positions from a bare SQL sequence
@@ -69,6 +70,9 @@ pub enum Check {
     RacingAppends,
     /// A reader paging through the feed while writers commit.
     FeedUnderConcurrentCommits,
+    /// Stream keys no tenant or doctor can collide on, and feed positions per tenant
+    /// (opt-in: [`Checks::tenant_keys`]).
+    TenantKeys,
 }
 
 impl fmt::Display for Check {
@@ -78,6 +82,7 @@ impl fmt::Display for Check {
             Check::TenantIsolation => "tenant isolation",
             Check::RacingAppends => "racing appends",
             Check::FeedUnderConcurrentCommits => "feed under concurrent commits",
+            Check::TenantKeys => "tenant keys",
         })
     }
 }
@@ -388,6 +393,35 @@ impl Checks {
         store: &S,
     ) -> Result<(), Breach> {
         concurrent::feed_on_threads(&self.race(&Blocking(store), Check::FeedUnderConcurrentCommits))
+    }
+
+    /// Stream keys and feed positions that keep tenants apart ([`Check::TenantKeys`]): a
+    /// token queue for the doctor `""` must be refused (as the services refuse it:
+    /// [`StreamId::validate`](medsched::store::StreamId::validate)) or be a stream of its
+    /// own, not the day book of its date; and after tenant `a` has appended 5 events, tenant
+    /// `b`'s first 2 events must be at positions no greater than 2, since a position that
+    /// counts every tenant's events (one global sequence) tells each tenant the others'
+    /// volume. Not part of [`run`](Self::run) yet: a store that numbers its feed globally
+    /// fails it until it keeps a counter per tenant.
+    ///
+    /// # Errors
+    ///
+    /// The first [`Breach`] found.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// # use medsched::store::InMemoryStore;
+    /// medsched_testkit::Checks::new("adapter").tenant_keys(&InMemoryStore::new())?;
+    /// # Ok::<(), medsched_testkit::Breach>(())
+    /// ```
+    pub fn tenant_keys<S: EventStore + ?Sized>(&self, store: &S) -> Result<(), Breach> {
+        let store = Blocking(store);
+        let run = self.run_id();
+        block_on(sequential::tenant_keys(
+            &Probe::new(&store, Check::TenantKeys),
+            [run.tenant("keys-a"), run.tenant("keys-b")],
+        ))
     }
 
     /// Every check on an async store, awaited on the caller's runtime: the sequential and

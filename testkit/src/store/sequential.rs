@@ -271,6 +271,57 @@ pub(crate) async fn tenant_isolation<S: AsyncEventStore + ?Sized>(
     )
 }
 
+/// [`Check::TenantKeys`](crate::Check::TenantKeys): tenant `a` writes a day book and 5
+/// events; `b` writes 2; a token queue of doctor `""` is refused or apart.
+pub(crate) async fn tenant_keys<S: AsyncEventStore + ?Sized>(
+    p: &Probe<'_, S>,
+    [a, b]: [Id; 2],
+) -> Result<(), Breach> {
+    let book = StreamId::new(a.clone(), march(2));
+    let events: Vec<Event> = (1..=5).map(|k| event(&a, format!("{a}-e{k}"))).collect();
+    p.append(&book, 0, &events).await?;
+    let nameless = StreamId::tokens(a.clone(), "", march(2));
+    // Refused (the store's choice: any error) or a stream of its own.
+    if let Ok(queue) = p.store.load(&nameless).await {
+        p.expect(
+            queue.version == 0,
+            format_args!(
+                "a token queue of doctor \"\" is not the day book of its date, but {nameless} \
+                 is at version {} (key streams so that no doctor id stands for the day book)",
+                queue.version
+            ),
+        )?;
+        if p.store
+            .append(&nameless, 0, &[event(&a, "q-1")])
+            .await
+            .is_ok()
+        {
+            let after = p.load(&book).await?;
+            p.expect(
+                after.version == 5,
+                format_args!(
+                    "an append to the token queue of doctor \"\" leaves the day book alone, but \
+                     {book} is at version {}",
+                    after.version
+                ),
+            )?;
+        }
+    }
+    let theirs = StreamId::new(b.clone(), march(2));
+    let two: Vec<Event> = (1..=2).map(|k| event(&b, format!("{b}-e{k}"))).collect();
+    p.append(&theirs, 0, &two).await?;
+    let feed = p.feed(&b, 0, 100).await?;
+    p.expect(
+        feed.len() == 2 && feed.iter().all(|f| f.position <= 2),
+        format_args!(
+            "feed positions count the tenant's own events only: {b} wrote 2 events after \
+             another tenant wrote 5, and its feed has positions {:?} (a global sequence \
+             tells every tenant the others' volume: keep a counter per tenant)",
+            page_positions(&feed)
+        ),
+    )
+}
+
 fn page_positions(page: &[FeedEntry]) -> Vec<u64> {
     page.iter().map(|f| f.position).collect()
 }
