@@ -44,11 +44,11 @@ impl AppointmentAction {
             "mark_no_show" => AppointmentAction::MarkNoShow,
             "cancel" => AppointmentAction::Cancel,
             other => {
-                return Err(Error::InvalidInput {
-                    field: "action".into(),
-                    value: other.into(),
-                    problem: Problem::UnknownReference,
-                });
+                return Err(Error::invalid_input(
+                    "action",
+                    other,
+                    Problem::UnknownReference,
+                ));
             }
         })
     }

@@ -44,11 +44,11 @@ impl EstimatorChoice {
                     p90_factor: p90_factor.unwrap_or(default.p90_factor),
                 }))
             }
-            other => Err(Error::InvalidInput {
-                field: "estimator".into(),
-                value: other.into(),
-                problem: Problem::UnknownReference,
-            }),
+            other => Err(Error::invalid_input(
+                "estimator",
+                other,
+                Problem::UnknownReference,
+            )),
         }
     }
 

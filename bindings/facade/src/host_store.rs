@@ -232,13 +232,13 @@ impl SharedStore {
             store.migrate()?;
             return Ok(SharedStore::Postgres(Arc::new(store)));
         }
-        Err(Error::InvalidInput {
-            field: "url".into(),
-            value: url.into(),
-            problem: Problem::Malformed(
+        Err(Error::invalid_input(
+            "url",
+            url,
+            Problem::Malformed(
                 "a store URL: memory:, sqlite:///path, sqlite::memory: or postgresql://…".into(),
             ),
-        })
+        ))
     }
 }
 

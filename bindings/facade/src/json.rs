@@ -63,9 +63,5 @@ pub fn text<T: Serialize + ?Sized>(value: &T) -> String {
 }
 
 fn invalid(field: String, value: &str, message: String) -> Error {
-    Error::InvalidInput {
-        field,
-        value: value.to_owned(),
-        problem: Problem::Malformed(message),
-    }
+    Error::invalid_input(field, value, Problem::Malformed(message))
 }

@@ -426,6 +426,30 @@ impl Error {
         self.is_conflict()
     }
 
+    /// An [`Error::InvalidInput`] for a binding or an adapter to return, made as medsched
+    /// makes its own: the value is repeated whole when it is at most 200 characters, else
+    /// cut to its first 200, an ellipsis and its length (`docs/LIMITS.md`).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use medsched::{Error, Problem};
+    ///
+    /// let long = "9".repeat(5_000);
+    /// let err = Error::invalid_input("now", &long, Problem::Malformed("not an instant".into()));
+    /// assert_eq!(err.field(), Some("now"));
+    /// assert!(err.value().unwrap().ends_with("… (5000 characters)"));
+    /// assert!(err.to_string().len() < 300);
+    /// ```
+    #[cold]
+    pub fn invalid_input(
+        field: impl Into<String>,
+        value: impl std::fmt::Display,
+        problem: Problem,
+    ) -> Error {
+        Error::invalid(field, value, problem)
+    }
+
     /// A refused value: `value` is repeated whole when short, else cut to its first 200
     /// characters, an ellipsis and its length in characters (a refused value may be
     /// megabytes long; the error stays small).
