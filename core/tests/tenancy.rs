@@ -311,3 +311,30 @@ fn a_token_queue_of_doctor_empty_is_not_the_day_book() {
         .unwrap_err();
     assert_eq!(err.field(), Some("events[0].tenant"));
 }
+
+#[test]
+fn a_booking_with_an_overlong_id_is_refused_before_anything_is_stored() {
+    let store = InMemoryStore::new();
+    let bookings = Bookings::new(&store);
+    let schedule = schedule(TENANT);
+    let patient = "p".repeat(100_000);
+    let err = bookings
+        .book(
+            &schedule,
+            &pat1(),
+            now(),
+            book_req("a-1", &patient, at(MON, "09:00")),
+        )
+        .unwrap_err();
+    assert_eq!(err.field(), Some("patient_id"));
+    assert!(err.value().unwrap().ends_with("… (100000 characters)"));
+    let doctor = "d".repeat(5_000);
+    let mut request = book_req("a-1", "pat-1", at(MON, "09:00"));
+    request.doctor_id = doctor.as_str().into();
+    let err = bookings
+        .book(&schedule, &pat1(), now(), request)
+        .unwrap_err();
+    assert_eq!(err.field(), Some("doctor_id"));
+    assert!(err.to_string().len() < 400, "{err}");
+    assert!(store.feed(&TENANT.into(), 0, 10).unwrap().is_empty());
+}

@@ -27,6 +27,62 @@ pub struct Context<'a> {
     pub now: DateTime<Utc>,
 }
 
+/// The text fields of a command, each no longer than
+/// [`Limits::max_text_length`](crate::Limits::max_text_length) (an id or a reason is stored
+/// in the events for ever).
+fn texts(command: &Command) -> Vec<(&'static str, &str)> {
+    match command {
+        Command::PlaceHold {
+            hold_id,
+            patient_id,
+            doctor_id,
+            appointment_type_id,
+            ..
+        } => vec![
+            ("hold_id", hold_id),
+            ("patient_id", patient_id),
+            ("doctor_id", doctor_id),
+            ("appointment_type_id", appointment_type_id),
+        ],
+        Command::Book {
+            appointment_id,
+            patient_id,
+            doctor_id,
+            appointment_type_id,
+            ..
+        } => vec![
+            ("appointment_id", appointment_id),
+            ("patient_id", patient_id),
+            ("doctor_id", doctor_id),
+            ("appointment_type_id", appointment_type_id),
+        ],
+        Command::BookHold {
+            appointment_id,
+            hold_id,
+        } => vec![("appointment_id", appointment_id), ("hold_id", hold_id)],
+        Command::ExtendHold { hold_id, .. } | Command::ReleaseHold { hold_id } => {
+            vec![("hold_id", hold_id)]
+        }
+        Command::Decline {
+            appointment_id,
+            reason,
+        }
+        | Command::Cancel {
+            appointment_id,
+            reason,
+        } => {
+            let mut texts = vec![("appointment_id", appointment_id.as_str())];
+            texts.extend(reason.as_deref().map(|r| ("reason", r)));
+            texts
+        }
+        Command::Confirm { appointment_id }
+        | Command::Complete { appointment_id }
+        | Command::MarkNoShow { appointment_id }
+        | Command::Reschedule { appointment_id, .. } => vec![("appointment_id", appointment_id)],
+        Command::ExpireHolds => Vec::new(),
+    }
+}
+
 /// Decides a command against a day book: the changes it makes, or why it is refused.
 ///
 /// Pure: the same book, command and context always give the same answer, and nothing is
@@ -42,12 +98,17 @@ pub struct Context<'a> {
 /// - [`Error::SlotUnavailable`] with the slot engine's reason (booked, held, closed by which
 ///   rule, too soon, too far ahead...);
 /// - [`Error::InvalidInput`] for an id already used, a start that is not a slot start or not
-///   on this day, an instant outside the years 1900–2200, or a hold length of zero;
+///   on this day, an instant outside the years 1900–2200, a hold length of zero, or an id or
+///   reason longer than [`Limits::max_text_length`](crate::Limits::max_text_length);
 /// - [`Error::NotFound`] for an unknown doctor, type, hold or appointment;
 /// - [`Error::InvalidTransition`] for an action the record's status does not allow;
 /// - [`Error::PolicyViolation`] for an action the type's policy or the actor's role forbids.
 pub fn decide(book: &DayBook, command: &Command, ctx: &Context<'_>) -> Result<Vec<Change>> {
     check_instant(|| "now".into(), ctx.now)?;
+    let limits = ctx.schedule.clinic().limits();
+    for (field, text) in texts(command) {
+        limits.text(|| field.to_owned(), text)?;
+    }
     match command {
         Command::PlaceHold {
             hold_id,
