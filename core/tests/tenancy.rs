@@ -338,3 +338,26 @@ fn a_booking_with_an_overlong_id_is_refused_before_anything_is_stored() {
     assert!(err.to_string().len() < 400, "{err}");
     assert!(store.feed(&TENANT.into(), 0, 10).unwrap().is_empty());
 }
+
+#[test]
+fn a_token_with_an_overlong_text_is_refused_unless_the_host_raises_the_limit() {
+    let queue = QueueDay::new(TENANT, "dr-a", day(MON));
+    let long = "p".repeat(2_000);
+    let walk_in = TokenRequest::new("t-1", TokenKind::WalkIn, long.as_str());
+    let tokens = Tokens::new(InMemoryStore::new());
+    let err = tokens
+        .issue(&queue, &queue_rules(), &staff(), now(), walk_in.clone())
+        .unwrap_err();
+    assert_eq!(err.field(), Some("patient_id"));
+    assert!(err.value().unwrap().ends_with("… (2000 characters)"));
+    assert!(tokens.queue(&queue).unwrap().tokens().is_empty());
+    let roomy = medsched::Limits {
+        max_text_length: 2_000,
+        ..medsched::Limits::DEFAULT
+    };
+    let tokens = Tokens::new(InMemoryStore::new()).with_limits(roomy);
+    let issued = tokens
+        .issue(&queue, &queue_rules(), &staff(), now(), walk_in)
+        .unwrap();
+    assert_eq!(issued.token.unwrap().number, 1);
+}

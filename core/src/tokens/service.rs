@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::store::{AsyncEventStore, Decider, Decision, Ran, Stamp, run};
 use crate::{
-    Error, Id, Problem, Result, booking::Appointment, booking::DayBook, booking::Schedule,
+    Error, Id, Limits, Problem, Result, booking::Appointment, booking::DayBook, booking::Schedule,
     store::Actor, store::Change, store::Event, store::StreamId, tokens::Context, tokens::Queue,
     tokens::QueueNotification, tokens::QueueRules, tokens::Token, tokens::TokenChange,
     tokens::TokenCommand, tokens::TokenKind, tokens::TokenRequest, tokens::notifications,
@@ -122,6 +122,7 @@ pub struct QueueUpdate {
 pub struct AsyncTokens<S> {
     store: S,
     max_attempts: u32,
+    limits: Limits,
 }
 
 impl<S: AsyncEventStore> AsyncTokens<S> {
@@ -130,6 +131,7 @@ impl<S: AsyncEventStore> AsyncTokens<S> {
         AsyncTokens {
             store,
             max_attempts: DEFAULT_MAX_ATTEMPTS,
+            limits: Limits::DEFAULT,
         }
     }
 
@@ -137,6 +139,24 @@ impl<S: AsyncEventStore> AsyncTokens<S> {
     /// it gives up with [`Error::Conflict`](crate::Error::Conflict).
     pub fn with_max_attempts(mut self, attempts: u32) -> Self {
         self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// The same service with other [`Limits`] than the defaults: a command whose ids,
+    /// reasons or meet link are longer than [`Limits::max_text_length`] is refused before
+    /// anything is decided or stored (a token's texts are kept in its events for ever).
+    ///
+    /// ```
+    /// use medsched::Limits;
+    /// use medsched::store::{Blocking, InMemoryStore};
+    /// use medsched::tokens::AsyncTokens;
+    ///
+    /// let tight = Limits { max_text_length: 64, ..Limits::DEFAULT };
+    /// let tokens = AsyncTokens::new(Blocking(InMemoryStore::new())).with_limits(tight);
+    /// # drop(tokens);
+    /// ```
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
         self
     }
 
@@ -160,8 +180,9 @@ impl<S: AsyncEventStore> AsyncTokens<S> {
     ///
     /// # Errors
     ///
-    /// Those of [`decide`](crate::tokens::decide); [`Error::Conflict`] when every attempt met a concurrent
-    /// write; the store's errors.
+    /// Those of [`decide`](crate::tokens::decide); [`Error::InvalidInput`] for an id, reason
+    /// or meet link longer than [`Limits::max_text_length`]; [`Error::Conflict`] when every
+    /// attempt met a concurrent write; the store's errors.
     pub async fn execute(
         &self,
         day: &QueueDay,
@@ -171,6 +192,9 @@ impl<S: AsyncEventStore> AsyncTokens<S> {
         command: &TokenCommand,
     ) -> Result<QueueUpdate> {
         crate::availability::compile::check_instant(|| "now".into(), now)?;
+        for (field, text) in texts(command) {
+            self.limits.text(|| field.to_owned(), text)?;
+        }
         let ctx = Context { rules, actor, now };
         let stamp = Stamp { actor, at: now };
         let decision = |queue: &Queue| {
@@ -294,6 +318,44 @@ impl<S: AsyncEventStore> AsyncTokens<S> {
         };
         self.issue(&day, rules, actor, now, request).await
     }
+}
+
+/// The texts of a token command, each bounded by [`Limits::max_text_length`].
+fn texts(command: &TokenCommand) -> Vec<(&'static str, &str)> {
+    let mut texts: Vec<(&'static str, &str)> = Vec::new();
+    match command {
+        TokenCommand::Issue(request) => {
+            texts.push(("token_id", &request.token_id));
+            texts.push(("patient_id", &request.patient_id));
+            texts.extend(request.session_id.as_deref().map(|s| ("session_id", s)));
+            texts.extend(
+                request
+                    .appointment_id
+                    .as_deref()
+                    .map(|a| ("appointment_id", a)),
+            );
+        }
+        TokenCommand::Reassign {
+            token_id, reason, ..
+        } => {
+            texts.push(("token_id", token_id));
+            texts.extend(reason.as_deref().map(|r| ("reason", r)));
+        }
+        TokenCommand::Cancel { reason, .. }
+        | TokenCommand::Skip { reason, .. }
+        | TokenCommand::MarkLate { reason, .. }
+        | TokenCommand::Recall { reason, .. }
+        | TokenCommand::Reinsert { reason, .. }
+        | TokenCommand::Move { reason, .. } => {
+            texts.extend(reason.as_deref().map(|r| ("reason", r)));
+        }
+        TokenCommand::SetMeetLink { meet_link } => texts.push(("meet_link", meet_link)),
+        TokenCommand::CheckIn { .. }
+        | TokenCommand::CallNext
+        | TokenCommand::Start { .. }
+        | TokenCommand::Complete { .. } => {}
+    }
+    texts
 }
 
 /// The token a command acted on, in the queue after it.

@@ -66,6 +66,24 @@ impl<S: EventStore> Tokens<S> {
         }
     }
 
+    /// The same service with other [`Limits`](crate::Limits) on the texts of a command (see
+    /// [`AsyncTokens::with_limits`]).
+    ///
+    /// ```
+    /// use medsched::Limits;
+    /// use medsched::store::InMemoryStore;
+    /// use medsched::tokens::Tokens;
+    ///
+    /// let roomy = Limits { max_text_length: 4_000, ..Limits::DEFAULT };
+    /// let tokens = Tokens::new(InMemoryStore::new()).with_limits(roomy);
+    /// # drop(tokens);
+    /// ```
+    pub fn with_limits(self, limits: crate::Limits) -> Self {
+        Tokens {
+            inner: self.inner.with_limits(limits),
+        }
+    }
+
     /// The store.
     pub fn store(&self) -> &S {
         &self.inner.store().0
