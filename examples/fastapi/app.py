@@ -271,7 +271,7 @@ class BodyLimit:
             return
         declared = dict(scope.get("headers") or []).get(b"content-length", b"")
         if declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(send)
+            await self._refuse(scope, receive, send)
             return
         seen = 0
         too_large = HTTPException(413, self._why())
@@ -296,18 +296,14 @@ class BodyLimit:
         except HTTPException as e:
             if e is not too_large or started:
                 raise
-            await self._refuse(send)
+            await self._refuse(scope, receive, send)
 
     def _why(self) -> str:
         return f"the request body is larger than {self.max_bytes} bytes"
 
-    async def _refuse(self, send: Send) -> None:
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = JSONResponse(_body("too_large", self._why()), status_code=413)
-        await response({"type": "http"}, _nothing, send)
-
-
-async def _nothing() -> Message:
-    return {"type": "http.disconnect"}
+        await response(scope, receive, send)
 
 
 class InternalErrors:

@@ -12,7 +12,7 @@ from typing import Any, Dict, Iterator, Optional
 
 import pytest
 import schemathesis
-from fastapi import FastAPI, Header, HTTPException
+from fastapi import Header, HTTPException
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
@@ -185,3 +185,16 @@ def test_the_host_replaces_the_authentication_dependency(tmp_path: Path) -> None
         assert held.status_code == 201, held.text
         assert held.json()["patient_id"] == "pat-9"
         assert client.get("/doctors").status_code == 200, "public reads need no sign-in"
+
+
+def test_a_bug_answers_500_with_the_error_body_and_the_app_keeps_serving(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Not a bad input but a fault of the host (here a clock giving naive times): 500
+    ``internal``, logged, and the next request is served."""
+    naive = app_module.create_app(str(tmp_path / "clinic.db"),
+                                  clock=lambda: datetime(2026, 3, 2, 8, 0))
+    with TestClient(naive) as client:
+        _error(client.get("/doctors/dr-asha/slots", params={"date": MONDAY}), 500, "internal")
+        assert client.get("/doctors").status_code == 200
+    assert "the clock must return an aware datetime" in caplog.text

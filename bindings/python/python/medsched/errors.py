@@ -8,7 +8,7 @@ error's fields as a dict); the subclasses also expose those fields as attributes
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any, Dict, Optional
 
 __all__ = [
@@ -94,7 +94,7 @@ def invalid_input(
 def _shown(value: object) -> str:
     """A refused value as text, cut short (a repr that fails is shown by its type)."""
     try:
-        text = repr(value)
+        text = value.isoformat() if isinstance(value, (date, time)) else repr(value)
     except Exception:
         text = f"<{type(value).__name__}>"
     return text if len(text) <= 80 else text[:77] + "..."

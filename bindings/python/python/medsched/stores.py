@@ -190,7 +190,7 @@ def check_event_store(
     by call (load, append with expected versions, conflicts, day books and token queues apart,
     feed order and paging), tenant isolation and, with ``threads`` of 2 or more, that many
     threads racing to append to one stream and appending while a reader pages through the
-    feed (``threads=0`` skips those two, for a store not meant for threads).
+    feed (``threads=0`` skips those two, for a store not meant for threads; at most 256).
 
     It writes to the store, under tenants named ``{tenant_prefix}-{run}-...`` with a ``run``
     new for each call, so it can run on a store that already holds data. Raises
