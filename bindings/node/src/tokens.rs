@@ -99,7 +99,7 @@ impl Queue {
         self.inner.last_called().map(text)
     }
 
-    /// A number's place in line (0 is next).
+    /// A waiting token's place in the line, 1 for the next to be seen.
     #[napi]
     pub fn position(&self, number: u32) -> Option<u32> {
         self.inner.position(number).map(|p| p as u32)
