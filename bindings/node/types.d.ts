@@ -204,7 +204,7 @@ export interface BusyTime {
  * let unknown = serde_json::from_value::<Change>(json!({"type": "token_eaten", "number": 7}));
  * assert!(unknown.unwrap_err().to_string().contains("unknown change type `token_eaten`"));
  * ``` */
-export interface Change {
+export type Change = {
   /** The hold. */
   hold: Hold
   type: "hold_placed"
@@ -345,7 +345,7 @@ export interface Collision {
 /** An intent to change a day book. [`decide`](crate::booking::decide) turns it into events or a
  * typed refusal; the [`Bookings`](crate::booking::Bookings) service routes it to its day and retries
  * on concurrent writes. */
-export interface Command {
+export type Command = {
   /** The appointment type. */
   appointment_type_id: Id
   command: "place_hold"
@@ -847,7 +847,7 @@ export interface ModeCapacity {
 }
 
 /** A notification a host should send: to whom, about what, and when. */
-export interface Notification {
+export type Notification = {
   kind: "booking_received"
 } | {
   kind: "booking_confirmed"
@@ -864,7 +864,7 @@ export interface Notification {
 }
 
 /** What a notification tells the patient. */
-export interface NotificationKind {
+export type NotificationKind = {
   kind: "booking_received"
 } | {
   kind: "booking_confirmed"
@@ -1336,7 +1336,7 @@ export interface Token {
  * `index` fields are 0-based places in the line of waiting tokens. They are `u32`, as every
  * integer of an event is fixed-width: a line holds at most one token per number, and
  * numbers are `u32`. */
-export interface TokenChange {
+export type TokenChange = {
   /** Its place in the line. */
   index: number
   /** The token as issued. */
@@ -1422,7 +1422,7 @@ export interface TokenChange {
 }
 
 /** A command to a doctor's token queue. Tokens are named by number. */
-export interface TokenCommand {
+export type TokenCommand = {
   action: "issue"
   /** The appointment (required for a booked token). */
   appointment_id?: Id | null
@@ -1587,7 +1587,7 @@ export interface Unavailability {
 
 /** Why a candidate slot cannot be booked. When several reasons hold, the first in this
  * order is given. */
-export interface Unavailable {
+export type Unavailable = {
   code: "closed"
   /** The kind of the closing rule. */
   rule: RuleKind

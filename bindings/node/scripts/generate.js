@@ -80,7 +80,7 @@ function typesFile() {
       out.push(`/** ${s.description.replace(/\*\//g, '*\\/').split('\n').join('\n * ')} */`)
     }
     const body = ts(s, 0)
-    const isInterface = body.startsWith('{') && !s.allOf
+    const isInterface = body.startsWith('{') && !s.allOf && !s.oneOf && !s.anyOf
     out.push(isInterface ? `export interface ${name} ${body}` : `export type ${name} = ${body}`)
     out.push('')
   }
