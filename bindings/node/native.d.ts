@@ -200,7 +200,7 @@ export declare class Queue {
   nowServing(): string | null
   /** The token called last, as `Token` JSON. */
   lastCalled(): string | null
-  /** A number's place in line (0 is next). */
+  /** A waiting token's place in the line, 1 for the next to be seen. */
   position(number: number): number | null
   /** The next `n` tokens to be called, as `Token` JSON (a list). */
   next(n: number): string
