@@ -163,6 +163,55 @@ function readList(name, text) {
   return list
 }
 
+/** Text of two digits. */
+const two = (n) => (n < 10 ? `0${n}` : `${n}`)
+const DAY_MS = 86400000
+const dayTexts = new Map()
+
+/** A wall-clock time given in milliseconds as if UTC, as the core writes it. */
+function wall(ms) {
+  const day = Math.floor(ms / DAY_MS)
+  let date = dayTexts.get(day)
+  if (date === undefined) {
+    date = new Date(day * DAY_MS).toISOString().slice(0, 10)
+    dayTexts.set(day, date)
+  }
+  const seconds = Math.floor((ms - day * DAY_MS) / 1000)
+  return `${date}T${two(Math.floor(seconds / 3600))}:${two(Math.floor(seconds / 60) % 60)}:${two(seconds % 60)}`
+}
+
+/** Slots from the native side's columns, as `Slot` objects. */
+function slotsOf(columns) {
+  const places = JSON.parse(columns.places)
+  const { start, end, place } = columns
+  const local = columns.localStart
+  const before = columns.bufferBeforeMinutes
+  const after = columns.bufferAfterMinutes
+  const left = columns.capacityLeft
+  const slots = new Array(start.length)
+  for (let i = 0; i < start.length; i++) {
+    const at = places[place[i]]
+    slots[i] = {
+      doctor_id: at.doctor_id,
+      location_id: at.location_id,
+      room_id: at.room_id ?? null,
+      start: new Date(start[i]),
+      end: new Date(end[i]),
+      local_start: wall(local[i]),
+      buffer_before_minutes: before[i],
+      buffer_after_minutes: after[i],
+      capacity_left: left[i],
+    }
+  }
+  return slots
+}
+
+/** A slot search's result from the native side's columns, as a `SlotSeries`. */
+function seriesOf(columns) {
+  const rest = JSON.parse(columns.rest)
+  return { slots: slotsOf(columns.slots), unavailable: revive('SlotSeries', { unavailable: rest.unavailable }).unavailable, truncated: rest.truncated }
+}
+
 // ---------------------------------------------------------------------------------------
 // Rules, availability, slots
 
@@ -218,15 +267,13 @@ class Availability {
   }
 
   slots(request, occupancy = null, options = null) {
-    const text = call(() => this._native.slots(json(request), occupancyArg(occupancy), options && json(options)))
-    return read('SlotSeries', text)
+    return seriesOf(call(() => this._native.slots(json(request), occupancyArg(occupancy), options && json(options))))
   }
 
   async slotsAsync(request, occupancy = null, options = null) {
-    const text = await settle(() =>
-      this._native.slotsAsync(json(request), occupancyArg(occupancy), options && json(options)),
+    return seriesOf(
+      await settle(() => this._native.slotsAsync(json(request), occupancyArg(occupancy), options && json(options))),
     )
-    return read('SlotSeries', text)
   }
 }
 
@@ -237,27 +284,24 @@ function doctorArgs(doctors) {
 /** The first `count` slots across doctors: `[availability, occupancy]` pairs. */
 function firstAvailable(doctors, request, count) {
   const [list, occupancies] = doctorArgs(doctors)
-  return readList('Slot', call(() => native.firstAvailableSlots(list, occupancies, json(request), count)))
+  return slotsOf(call(() => native.firstAvailableSlots(list, occupancies, json(request), count)))
 }
 
 async function firstAvailableAsync(doctors, request, count) {
   const [list, occupancies] = doctorArgs(doctors)
-  return readList('Slot', await settle(() => native.firstAvailableSlotsAsync(list, occupancies, json(request), count)))
+  return slotsOf(await settle(() => native.firstAvailableSlotsAsync(list, occupancies, json(request), count)))
 }
 
 /** Each doctor's slots for one request, in the doctors' order. */
 function slotsForDoctors(doctors, request, options = null) {
   const [list, occupancies] = doctorArgs(doctors)
-  const text = call(() => native.slotsForDoctors(list, occupancies, json(request), options && json(options)))
-  return readList('SlotSeries', text)
+  return call(() => native.slotsForDoctors(list, occupancies, json(request), options && json(options))).map(seriesOf)
 }
 
 async function slotsForDoctorsAsync(doctors, request, options = null) {
   const [list, occupancies] = doctorArgs(doctors)
-  const text = await settle(() =>
-    native.slotsForDoctorsAsync(list, occupancies, json(request), options && json(options)),
-  )
-  return readList('SlotSeries', text)
+  const found = await settle(() => native.slotsForDoctorsAsync(list, occupancies, json(request), options && json(options)))
+  return found.map(seriesOf)
 }
 
 /** A tenant's compiled clinic, doctors and appointment types. */

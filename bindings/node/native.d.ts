@@ -21,10 +21,10 @@ export declare class Availability {
   resolveDates(locationId: string, first: string, last: string): string
   /** Why the doctor is or is not available at an instant, as `Explanation` JSON. */
   explain(at: string): string
-  /** The slots of a `SlotRequest` (JSON), as `SlotSeries` JSON. */
-  slots(request: string, occupancy: string | Occupancy | null, options?: string | undefined | null): string
+  /** The slots of a `SlotRequest` (JSON), in columns. */
+  slots(request: string, occupancy: string | Occupancy | null, options?: string | undefined | null): SeriesColumns
   /** As [`slots`](Availability::slots), off the JavaScript thread. */
-  slotsAsync(request: string, occupancy: string | Occupancy | null, options?: string | undefined | null): Promise<string>
+  slotsAsync(request: string, occupancy: string | Occupancy | null, options?: string | undefined | null): Promise<SeriesColumns>
 }
 
 /**
@@ -317,14 +317,11 @@ export declare function decideTokenCommand(queue: Queue, rules: string, actor: s
  */
 export declare function estimateWaits(estimator: string, snapshot: string, history: string, window?: number | undefined | null, p90Factor?: number | undefined | null): string
 
-/**
- * The first `count` slots across doctors (`occupancies[i]` is doctor `i`'s), as `Slot` JSON
- * (a list).
- */
-export declare function firstAvailableSlots(doctors: Array<Availability>, occupancies: Array<string | Occupancy | null>, request: string, count: number): string
+/** The first `count` slots across doctors (`occupancies[i]` is doctor `i`'s), in columns. */
+export declare function firstAvailableSlots(doctors: Array<Availability>, occupancies: Array<string | Occupancy | null>, request: string, count: number): SlotColumns
 
 /** As [`first_available_slots`], off the JavaScript thread. */
-export declare function firstAvailableSlotsAsync(doctors: Array<Availability>, occupancies: Array<string | Occupancy | null>, request: string, count: number): Promise<string>
+export declare function firstAvailableSlotsAsync(doctors: Array<Availability>, occupancies: Array<string | Occupancy | null>, request: string, count: number): Promise<SlotColumns>
 
 /** A doctor's history from `PastDay` JSON (a list), as `DoctorHistory` JSON. */
 export declare function historyFromDays(days: string): string
@@ -332,14 +329,45 @@ export declare function historyFromDays(days: string): string
 /** A doctor's history from consultation lengths in minutes, as `DoctorHistory` JSON. */
 export declare function historyFromDurations(minutes: Array<number>): string
 
+/** A slot search's result: its slots as columns, the rest as JSON. */
+export interface SeriesColumns {
+  /** The bookable slots. */
+  slots: SlotColumns
+  /** `{"unavailable": [UnavailableSlot…], "truncated": bool}` as JSON. */
+  rest: string
+}
+
+/** Slots as columns, slot `i` at index `i` of each. */
+export interface SlotColumns {
+  /** Each slot's start, in milliseconds since the epoch. */
+  start: Float64Array
+  /** Each slot's end, in milliseconds since the epoch. */
+  end: Float64Array
+  /**
+   * Each slot's start on the wall clock of its location, in milliseconds since the epoch
+   * read as if that wall clock were UTC.
+   */
+  localStart: Float64Array
+  /** Each slot's buffer before, in minutes. */
+  bufferBeforeMinutes: Uint32Array
+  /** Each slot's buffer after, in minutes. */
+  bufferAfterMinutes: Uint32Array
+  /** How many more appointments each slot could take. */
+  capacityLeft: Uint32Array
+  /** Each slot's place, an index in `places`. */
+  place: Uint32Array
+  /** The places, as `Place` JSON (a list). */
+  places: string
+}
+
 /**
- * Each doctor's slots for one request (`occupancies[i]` is doctor `i`'s), as `SlotSeries`
- * JSON (a list, in the doctors' order).
+ * Each doctor's slots for one request (`occupancies[i]` is doctor `i`'s), in columns, in the
+ * doctors' order.
  */
-export declare function slotsForDoctors(doctors: Array<Availability>, occupancies: Array<string | Occupancy | null>, request: string, options?: string | undefined | null): string
+export declare function slotsForDoctors(doctors: Array<Availability>, occupancies: Array<string | Occupancy | null>, request: string, options?: string | undefined | null): Array<SeriesColumns>
 
 /** As [`slots_for_doctors`], off the JavaScript thread. */
-export declare function slotsForDoctorsAsync(doctors: Array<Availability>, occupancies: Array<string | Occupancy | null>, request: string, options?: string | undefined | null): Promise<string>
+export declare function slotsForDoctorsAsync(doctors: Array<Availability>, occupancies: Array<string | Occupancy | null>, request: string, options?: string | undefined | null): Promise<Array<SeriesColumns>>
 
 /**
  * What a JavaScript store's adapter answers: `ok`, the reply's JSON text, or `error`, the

@@ -14,6 +14,7 @@
 #![cfg_attr(test, allow(dead_code))]
 
 mod bookings;
+mod columns;
 mod errors;
 mod schedule;
 mod store;

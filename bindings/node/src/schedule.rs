@@ -14,6 +14,7 @@ use napi::Env;
 use napi::bindgen_prelude::{ClassInstance, Either, PromiseRaw};
 use napi_derive::napi;
 
+use crate::columns::{SeriesColumns, SlotColumns, columns, series_columns};
 use crate::errors::{Result, done, spawn};
 
 /// A clinic's compiled rules.
@@ -115,37 +116,38 @@ impl Availability {
         Ok(text(&done(self.inner.explain(at))?))
     }
 
-    /// The slots of a `SlotRequest` (JSON), as `SlotSeries` JSON.
+    /// The slots of a `SlotRequest` (JSON), in columns.
     #[napi]
     pub fn slots(
         &self,
         request: String,
         #[napi(ts_arg_type = "string | Occupancy | null")] occupancy: OccupancyArg<'_>,
         options: Option<String>,
-    ) -> Result<String> {
+    ) -> Result<SeriesColumns> {
         let request: SlotRequest = done(parse("request", &request))?;
         let occupancy = occupancy_of("occupancy", occupancy)?;
         let options = options_of(options)?;
-        Ok(text(&done(
-            self.inner.slots(&request, &occupancy, options),
-        )?))
+        let series = done(self.inner.slots(&request, &occupancy, options))?;
+        Ok(series_columns(&series))
     }
 
     /// As [`slots`](Availability::slots), off the JavaScript thread.
-    #[napi(ts_return_type = "Promise<string>")]
+    #[napi(ts_return_type = "Promise<SeriesColumns>")]
     pub fn slots_async<'env>(
         &self,
         env: &'env Env,
         request: String,
         #[napi(ts_arg_type = "string | Occupancy | null")] occupancy: OccupancyArg<'_>,
         options: Option<String>,
-    ) -> Result<PromiseRaw<'env, String>> {
+    ) -> Result<PromiseRaw<'env, SeriesColumns>> {
         let request: SlotRequest = done(parse("request", &request))?;
         let occupancy = occupancy_of("occupancy", occupancy)?;
         let options = options_of(options)?;
         let doctor = self.inner.clone();
         spawn(env, async move {
-            Ok(text(&doctor.slots(&request, &occupancy, options)?))
+            Ok(series_columns(
+                &doctor.slots(&request, &occupancy, options)?,
+            ))
         })
     }
 }
@@ -192,25 +194,24 @@ fn doctors_of(
     Ok(pairs)
 }
 
-fn first_of(pairs: &Doctors, request: &SlotRequest, count: u32) -> medsched::Result<String> {
+fn first_of(pairs: &Doctors, request: &SlotRequest, count: u32) -> medsched::Result<SlotColumns> {
     let found = first_available(pairs.iter().map(|(d, o)| (&**d, &**o)), request, count)?;
-    Ok(text(&found))
+    Ok(columns(&found))
 }
 
 fn each_of(
     pairs: &Doctors,
     request: &SlotRequest,
     options: SlotOptions,
-) -> medsched::Result<String> {
+) -> medsched::Result<Vec<SeriesColumns>> {
     let found = pairs
         .iter()
         .map(|(doctor, occupancy)| doctor.slots(request, occupancy, options))
         .collect::<medsched::Result<Vec<_>>>()?;
-    Ok(text(&found))
+    Ok(found.iter().map(series_columns).collect())
 }
 
-/// The first `count` slots across doctors (`occupancies[i]` is doctor `i`'s), as `Slot` JSON
-/// (a list).
+/// The first `count` slots across doctors (`occupancies[i]` is doctor `i`'s), in columns.
 #[napi]
 pub fn first_available_slots(
     doctors: Vec<ClassInstance<'_, Availability>>,
@@ -219,14 +220,14 @@ pub fn first_available_slots(
     >,
     request: String,
     count: u32,
-) -> Result<String> {
+) -> Result<SlotColumns> {
     let request: SlotRequest = done(parse("request", &request))?;
     let pairs = doctors_of(doctors, occupancies)?;
     done(first_of(&pairs, &request, count))
 }
 
 /// As [`first_available_slots`], off the JavaScript thread.
-#[napi(ts_return_type = "Promise<string>")]
+#[napi(ts_return_type = "Promise<SlotColumns>")]
 pub fn first_available_slots_async<'env>(
     env: &'env Env,
     doctors: Vec<ClassInstance<'_, Availability>>,
@@ -235,14 +236,14 @@ pub fn first_available_slots_async<'env>(
     >,
     request: String,
     count: u32,
-) -> Result<PromiseRaw<'env, String>> {
+) -> Result<PromiseRaw<'env, SlotColumns>> {
     let request: SlotRequest = done(parse("request", &request))?;
     let pairs = doctors_of(doctors, occupancies)?;
     spawn(env, async move { first_of(&pairs, &request, count) })
 }
 
-/// Each doctor's slots for one request (`occupancies[i]` is doctor `i`'s), as `SlotSeries`
-/// JSON (a list, in the doctors' order).
+/// Each doctor's slots for one request (`occupancies[i]` is doctor `i`'s), in columns, in the
+/// doctors' order.
 #[napi]
 pub fn slots_for_doctors(
     doctors: Vec<ClassInstance<'_, Availability>>,
@@ -251,7 +252,7 @@ pub fn slots_for_doctors(
     >,
     request: String,
     options: Option<String>,
-) -> Result<String> {
+) -> Result<Vec<SeriesColumns>> {
     let request: SlotRequest = done(parse("request", &request))?;
     let options = options_of(options)?;
     let pairs = doctors_of(doctors, occupancies)?;
@@ -259,7 +260,7 @@ pub fn slots_for_doctors(
 }
 
 /// As [`slots_for_doctors`], off the JavaScript thread.
-#[napi(ts_return_type = "Promise<string>")]
+#[napi(ts_return_type = "Promise<Array<SeriesColumns>>")]
 pub fn slots_for_doctors_async<'env>(
     env: &'env Env,
     doctors: Vec<ClassInstance<'_, Availability>>,
@@ -268,7 +269,7 @@ pub fn slots_for_doctors_async<'env>(
     >,
     request: String,
     options: Option<String>,
-) -> Result<PromiseRaw<'env, String>> {
+) -> Result<PromiseRaw<'env, Vec<SeriesColumns>>> {
     let request: SlotRequest = done(parse("request", &request))?;
     let options = options_of(options)?;
     let pairs = doctors_of(doctors, occupancies)?;
