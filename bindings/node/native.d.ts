@@ -125,6 +125,8 @@ export declare class DayBook {
   appointment(appointmentId: string): string | null
   /** What it takes at `now` (all but `except_id`'s claim), as `Occupancy` JSON. */
   occupancy(now: string, exceptId?: string | undefined | null): string
+  /** What it takes at `now` (all but `except_id`'s claim), kept native for searches. */
+  preparedOccupancy(now: string, exceptId?: string | undefined | null): Occupancy
   /** Whether two day books hold the same. */
   equals(other: DayBook): boolean
 }

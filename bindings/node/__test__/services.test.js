@@ -21,6 +21,9 @@ async function bookingFlow(bookings) {
   const day = await bookings.dayAsync(schedule, w.MON)
   const after = (await doctor.slotsAsync(request, day.occupancy(w.NOW))).slots
   assert.equal(after.length, 11, 'the booked slot is taken')
+  const prepared = (await doctor.slotsAsync(request, day.preparedOccupancy(w.NOW))).slots
+  assert.deepEqual(prepared, after)
+  assert.deepEqual(day.preparedOccupancy(w.NOW).toJSON(), day.occupancy(w.NOW))
   const moved = await bookings.rescheduleAsync(schedule, w.PATIENT, w.NOW, w.MON, 'a-1', w.at(w.TUE, '10:00'))
   assert.equal(moved.slot.start.toISOString(), '2026-03-03T10:00:00.000Z')
   const done = await bookings.completeAsync(schedule, w.STAFF, w.at(w.TUE, '10:20'), w.TUE, moved.id)

@@ -16,7 +16,7 @@ use napi::bindgen_prelude::PromiseRaw;
 use napi_derive::napi;
 
 use crate::errors::{Result, done, spawn};
-use crate::schedule::Schedule;
+use crate::schedule::{Occupancy, Schedule};
 use crate::store::{JsStore, NativeStore, NodeStore};
 
 /// The work of a service call, ready to run on any thread.
@@ -76,6 +76,15 @@ impl DayBook {
     pub fn occupancy(&self, now: String, except_id: Option<String>) -> Result<String> {
         let now = done(instant("now", &now))?;
         Ok(text(&self.inner.occupancy(now, except_id.as_deref())))
+    }
+
+    /// What it takes at `now` (all but `except_id`'s claim), kept native for searches.
+    #[napi]
+    pub fn prepared_occupancy(&self, now: String, except_id: Option<String>) -> Result<Occupancy> {
+        let now = done(instant("now", &now))?;
+        Ok(Occupancy {
+            inner: Arc::new(self.inner.occupancy(now, except_id.as_deref())),
+        })
     }
 
     /// Whether two day books hold the same.

@@ -155,7 +155,7 @@ impl Availability {
 /// What is taken (`Occupancy` JSON), read once and kept for many searches.
 #[napi]
 pub struct Occupancy {
-    inner: Arc<CoreOccupancy>,
+    pub(crate) inner: Arc<CoreOccupancy>,
 }
 
 #[napi]

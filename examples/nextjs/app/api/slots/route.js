@@ -15,7 +15,7 @@ export async function GET(request) {
         end: `${date}T23:59:59${OFFSET}`,
         now,
       },
-      day.occupancy(now),
+      day.preparedOccupancy(now),
     )
     return Response.json({ date, slots: series.slots })
   } catch (error) {
