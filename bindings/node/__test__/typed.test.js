@@ -18,3 +18,12 @@ test('types.d.ts and dates.js match the JSON Schema', () => {
   const check = run(process.execPath, ['scripts/generate.js', '--check'])
   assert.equal(check.status, 0, check.stderr)
 })
+
+test('the npm package ships every file index.js and index.d.ts need', () => {
+  const pack = run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'])
+  assert.equal(pack.status, 0, pack.stderr)
+  const files = new Set(JSON.parse(pack.stdout)[0].files.map((f) => f.path))
+  for (const file of ['index.js', 'index.d.ts', 'types.d.ts', 'dates.js', 'native.js', 'native.d.ts', 'package.json']) {
+    assert.ok(files.has(file), `${file} is not in the package`)
+  }
+})
