@@ -1,9 +1,9 @@
 //! The native module of the npm package `medsched`: the Node binding's Rust side. It converts
 //! values and errors only; every rule lives in the `medsched` crate, and what bindings share
-//! in `medsched-facade`. Records cross as the core's JSON text, slot results as columns (the
-//! package's `index.js`
-//! turns them into plain objects with `Date`s); an error crosses as its `ErrorReport` JSON
-//! (see `errors.rs`), which `index.js` raises as a `MedschedError` subclass.
+//! in `medsched-facade`. Records cross as the core's JSON text and slot results as columns
+//! (the package's `index.js` turns both into plain objects with `Date`s); an error crosses as
+//! its `ErrorReport` JSON (see `errors.rs`), which `index.js` raises as a `MedschedError`
+//! subclass.
 //!
 //! Every call that can take long has an `...Async` twin that runs on napi's tokio runtime,
 //! off the JavaScript thread, and returns a `Promise`.
