@@ -22,12 +22,19 @@ clinic's today):
 - ``WS /ws/doctors/{id}/queue``: the board, pushed again whenever the tenant's change feed
   has new events of that doctor's queue.
 
-Who acts: the ``X-Staff-Id`` header makes a staff actor; without it the body's
-``patient_id`` acts as the patient. There is no authentication: this is an example.
+Who acts: the :func:`authenticate` dependency. Here it trusts the ``X-Staff-Id`` header (a
+staff actor) and, without it, the body's ``patient_id`` acts as the patient: this is an
+example. A host replaces it with its own (a session, a bearer token) through
+``app.dependency_overrides[authenticate]``.
 
-medsched's refusals become HTTP errors with the error's code in the body: 422
-``invalid_input`` (with ``field``), 404 ``not_found``, 409 ``slot_unavailable``,
-``conflict``, ``invalid_transition`` and ``policy_violation``, 503 ``storage``.
+Every error answers one body, ``{"code", "message", "field", ...}`` (``field`` is ``null``
+when no one field is at fault): medsched's refusals as 422 ``invalid_input``, 404
+``not_found``, 409 ``slot_unavailable``, ``conflict``, ``invalid_transition`` and
+``policy_violation``, 503 ``storage``; a request FastAPI refuses as 422 ``invalid_input`` too;
+400 ``bad_request``, 403 ``forbidden``, 404 ``not_found`` (no such route), 405
+``method_not_allowed`` and 413 ``too_large`` (a body over ``max_body_bytes``). A bad
+WebSocket request is accepted and closed at once with a code (4404, 4422) and the reason.
+The public queue board shows token numbers and states, never who holds them.
 """
 
 import asyncio
@@ -36,20 +43,24 @@ import logging
 import os
 import uuid
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, AsyncIterator, Callable, Dict, List, Optional, Set, Tuple
+from typing import Annotated, Any, AsyncIterator, Callable, Dict, List, Optional, Set, Tuple
 
-from fastapi import FastAPI, Header, Query, Request, WebSocket, WebSocketDisconnect
+from fastapi import (
+    Depends, FastAPI, Header, HTTPException, Query, Request, WebSocket, WebSocketDisconnect,
+)
 from fastapi.encoders import jsonable_encoder
-from fastapi.exceptions import RequestValidationError
+from fastapi.exceptions import RequestValidationError, WebSocketRequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import AwareDatetime, BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import medsched as m
 
 import clinic
 from sqlite_store import SqliteStore
 
-__all__ = ["create_app", "app", "FeedWatcher", "Clock"]
+__all__ = ["create_app", "app", "authenticate", "FeedWatcher", "Clock", "MAX_BODY_BYTES"]
 
 log = logging.getLogger("clinic.app")
 
@@ -66,6 +77,20 @@ HTTP_STATUS: Dict[str, int] = {
     "storage": 503,
 }
 """The HTTP status of each medsched error code."""
+
+HTTP_CODES: Dict[int, str] = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+}
+"""The error code of each HTTP status the app refuses with outside medsched."""
+
+MAX_BODY_BYTES = 64 * 1024
+"""The largest request body the app reads by default (every body it takes is a few hundred
+bytes); a larger one is refused with 413 before it is read."""
 
 
 def _utc_now() -> datetime:
@@ -124,20 +149,55 @@ class ReasonIn(BaseModel):
     reason: Optional[str] = None
 
 
+# --- who acts -----------------------------------------------------------------------------
+
+
+def authenticate(
+    x_staff_id: Optional[str] = Header(
+        None, description="The staff member acting (the example trusts it as sent)."
+    ),
+) -> Optional[m.Actor]:
+    """Who is calling, as medsched's actor: a staff member, or ``None`` for a patient acting
+    for themselves (the body's ``patient_id``). The example trusts the ``X-Staff-Id`` header;
+    a host puts its own check in its place::
+
+        def verified(authorization: str = Header()) -> m.Actor:
+            return m.Actor.staff(my_sessions.staff_id(authorization))  # or raise 401
+
+        app.dependency_overrides[authenticate] = verified
+    """
+    return m.Actor.staff(x_staff_id) if x_staff_id else None
+
+
+Caller = Annotated[Optional[m.Actor], Depends(authenticate)]
+"""An endpoint's acting caller, as :func:`authenticate` (or the host's override) finds it."""
+
+
 # --- errors -------------------------------------------------------------------------------
 
 
-def _missing(field: str, why: str) -> m.InvalidInputError:
+def _invalid(field: str, value: str, problem: str, why: str) -> m.InvalidInputError:
     return m.InvalidInputError(
-        f"invalid {field}: required: {why}",
-        {"code": "invalid_input", "field": field, "value": "", "problem": "missing",
-         "problem_message": f"required: {why}"},
+        f"invalid {field} = {value!r}: {why}",
+        {"code": "invalid_input", "field": field, "value": value, "problem": problem,
+         "problem_message": why},
     )
 
 
+def _missing(field: str, why: str) -> m.InvalidInputError:
+    return _invalid(field, "", "missing", f"required: {why}")
+
+
 def error_body(err: m.MedschedError) -> Dict[str, Any]:
-    """An error as the API returns it: its code, its message and its fields."""
-    return {**jsonable_encoder(err.details), "code": err.code, "message": err.message}
+    """An error as the API returns it: its code, its message, the field at fault (``None``
+    unless the input was refused) and the error's other fields."""
+    details = jsonable_encoder(err.details)
+    return {**details, "code": err.code, "message": err.message,
+            "field": details.get("field")}
+
+
+def _body(code: str, message: str, field: Optional[str] = None, **rest: Any) -> Dict[str, Any]:
+    return {"code": code, "message": message, "field": field, **rest}
 
 
 async def _medsched_error(request: Request, exc: Exception) -> JSONResponse:
@@ -145,23 +205,134 @@ async def _medsched_error(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(error_body(exc), status_code=HTTP_STATUS.get(exc.code, 500))
 
 
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = HTTP_CODES.get(exc.status_code, f"http_{exc.status_code}")
+    if exc.status_code == 404 and exc.detail == "Not Found":
+        message = f"no such resource: {request.method} {request.url.path}"
+    elif exc.status_code == 405:
+        message = f"{request.method} is not allowed on {request.url.path}"
+    else:
+        message = str(exc.detail)
+    return JSONResponse(_body(code, message), status_code=exc.status_code,
+                        headers=exc.headers)
+
+
+def _first_error(errors: List[Dict[str, Any]]) -> Tuple[str, Dict[str, Any]]:
+    """The field of the first of FastAPI's validation errors (its location without
+    ``body``/``query``/``path``/``header``; ``"body"`` for the body as a whole, or one that
+    is not JSON) and the error."""
+    first = errors[0] if errors else {}
+    location = [str(part) for part in first.get("loc", [])]
+    where = location[:1] in (["body"], ["query"], ["path"], ["header"])
+    inside = location[1:] if where and first.get("type") != "json_invalid" else location[:1]
+    return ".".join(inside) or (location[0] if location else "request"), first
+
+
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = jsonable_encoder(exc.errors())
-    first = errors[0] if errors else {}
-    location = [str(part) for part in first.get("loc", [])]
-    field = ".".join(location[1:] if location[:1] in (["body"], ["query"], ["path"],
-                                                      ["header"]) else location)
-    body = {
-        "code": "invalid_input",
-        "message": f"invalid {field}: {first.get('msg', 'invalid request')}",
-        "field": field,
-        "value": "" if first.get("input") is None else str(first.get("input")),
-        "problem": first.get("type", "invalid"),
-        "problem_message": first.get("msg", ""),
-        "errors": errors,
-    }
+    field, first = _first_error(errors)
+    value = first.get("input")
+    body = _body(
+        "invalid_input", f"invalid {field}: {first.get('msg', 'invalid request')}", field,
+        value="" if value is None or isinstance(value, (dict, list)) else str(value)[:200],
+        problem=first.get("type", "invalid"), problem_message=first.get("msg", ""),
+        errors=errors,
+    )
     return JSONResponse(body, status_code=422)
+
+
+async def _websocket_validation_error(websocket: WebSocket, exc: Exception) -> None:
+    """A bad WebSocket request (say ``?next=many``): accepted, then closed with 4422 and the
+    reason, so the client learns why (a refusal before accepting is a bare HTTP 403)."""
+    assert isinstance(exc, WebSocketRequestValidationError)
+    field, first = _first_error(jsonable_encoder(exc.errors()))
+    await websocket.accept()
+    await websocket.close(code=4422, reason=_reason(f"invalid {field}: {first.get('msg', '')}"))
+
+
+def _reason(text: str) -> str:
+    """A WebSocket close reason: at most 123 bytes of UTF-8."""
+    return text.encode("utf-8")[:123].decode("utf-8", "ignore")
+
+
+class BodyLimit:
+    """ASGI middleware: refuses a request body over ``max_bytes`` with 413 ``too_large``,
+    from its ``Content-Length`` before reading anything, or as it streams in."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.max_bytes:
+            await self._refuse(scope, receive, send)
+            return
+        seen = 0
+        too_large = HTTPException(413, self._why())
+        started = False
+
+        async def limited() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise too_large
+            return message
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, limited, watched)
+        except HTTPException as e:
+            if e is not too_large or started:
+                raise
+            await self._refuse(scope, receive, send)
+
+    def _why(self) -> str:
+        return f"the request body is larger than {self.max_bytes} bytes"
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = JSONResponse(_body("too_large", self._why()), status_code=413)
+        await response(scope, receive, send)
+
+
+class InternalErrors:
+    """ASGI middleware: an exception no handler took (a bug, never a bad input) answers 500
+    ``{"code": "internal", ...}`` and is logged, and the connection stays usable (uvicorn
+    closes a keep-alive connection when an exception escapes the app)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        except Exception:  # noqa: BLE001 - answered and logged, never lost
+            log.exception("unhandled error in %s %s", scope.get("method"), scope.get("path"))
+            if started:
+                return
+            response = JSONResponse(_body("internal", "internal error"), status_code=500)
+            await response(scope, receive, send)
 
 
 # --- the change feed, watched -------------------------------------------------------------
@@ -308,12 +479,14 @@ def open_events(where: str) -> Tuple[m.AnyStore, Optional[Callable[[], int]], Ca
 
 
 def create_app(
-    db_path: str, clock: Optional[Clock] = None, *, poll_interval: float = 0.25
+    db_path: str, clock: Optional[Clock] = None, *, poll_interval: float = 0.25,
+    max_body_bytes: int = MAX_BODY_BYTES,
 ) -> FastAPI:
     """The clinic's API over the events at ``db_path``: a store URL medsched opens
     (``postgresql://…``, ``sqlite:///path``) or the path of a file for the example's own
     sqlite3 store; ``clock`` gives 'now' (an aware datetime; the system clock by default);
-    the change feed is polled every ``poll_interval`` seconds for the queue WebSocket."""
+    the change feed is polled every ``poll_interval`` seconds for the queue WebSocket; a
+    request body over ``max_body_bytes`` is refused (413)."""
     now_of: Clock = clock if clock is not None else _utc_now
     store, last_position, close = open_events(db_path)
     schedule = clinic.schedule()
@@ -340,6 +513,10 @@ def create_app(
     )
     app.add_exception_handler(m.MedschedError, _medsched_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(WebSocketRequestValidationError, _websocket_validation_error)
+    app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+    app.add_middleware(InternalErrors)  # the outer one: it sees what BodyLimit lets through
     app.state.store = store
     app.state.schedule = schedule
     app.state.watcher = watcher
@@ -350,17 +527,19 @@ def create_app(
             raise TypeError("the clock must return an aware datetime")
         return instant
 
-    def actor(staff_id: Optional[str], patient_id: Optional[str]) -> m.Actor:
-        if staff_id:
-            return m.Actor.staff(staff_id)
+    def actor(caller: Optional[m.Actor], patient_id: Optional[str]) -> m.Actor:
+        if caller is not None:
+            return caller
         if patient_id:
             return m.Actor.patient(patient_id)
         raise _missing("patient_id", "patient_id in the body, or an X-Staff-Id header")
 
-    def staff(staff_id: Optional[str]) -> m.Actor:
-        if not staff_id:
+    def staff(caller: Optional[m.Actor]) -> m.Actor:
+        if caller is None:
             raise _missing("X-Staff-Id", "the token desk is for staff: send X-Staff-Id")
-        return m.Actor.staff(staff_id)
+        if caller.kind != m.ActorKind.STAFF:
+            raise HTTPException(403, "the token desk is for staff")
+        return caller
 
     def desk_day(doctor_id: str, day: Optional[date]) -> Tuple[m.QueueDay, m.QueueRules]:
         chosen = day if day is not None else clinic.local_date(now())
@@ -380,8 +559,7 @@ def create_app(
             wait = waits.get(token.number)
             upcoming.append({
                 "number": token.number,
-                "kind": m.TokenKind(token.kind).value,
-                "patient_id": token.patient_id,
+                "state": m.TokenState(token.state).value,
                 "position": place,
                 "called": token.called_at is not None,
                 "wait_minutes": None if wait is None else round(wait.minutes, 1),
@@ -392,7 +570,8 @@ def create_app(
             "doctor_id": day.doctor_id,
             "date": day.date.isoformat(),
             "now": _iso(at),
-            "now_serving": None if serving is None else serving.to_dict(),
+            "now_serving": None if serving is None else {
+                "number": serving.number, "state": m.TokenState(serving.state).value},
             "last_called": None if called is None else called.number,
             "line": queue.line,
             "next": upcoming,
@@ -459,42 +638,42 @@ def create_app(
         }
 
     @app.post("/holds", status_code=201)
-    def place_hold(body: HoldIn, x_staff_id: Optional[str] = Header(None)) -> Dict[str, Any]:
+    def place_hold(body: HoldIn, caller: Caller) -> Dict[str, Any]:
         """Holds a slot (10 minutes for a patient, 30 for staff, by the type's policy)."""
         request = m.HoldRequest(
             hold_id=body.hold_id or _new_id("hold"), patient_id=body.patient_id,
             doctor_id=body.doctor_id, appointment_type_id=body.type, start=body.start,
             minutes=body.minutes,
         )
-        hold = bookings.hold(schedule, actor(x_staff_id, body.patient_id), now(), request)
+        hold = bookings.hold(schedule, actor(caller, body.patient_id), now(), request)
         return hold.to_dict()
 
     @app.post("/holds/{hold_id}/book", status_code=201)
     def book_hold(
-        hold_id: str, body: BookHoldIn, x_staff_id: Optional[str] = Header(None)
+        hold_id: str, body: BookHoldIn, caller: Caller
     ) -> Dict[str, Any]:
         """Books the held slot."""
         appointment = bookings.book_hold(
-            schedule, actor(x_staff_id, body.patient_id), now(), body.book_date, hold_id,
+            schedule, actor(caller, body.patient_id), now(), body.book_date, hold_id,
             body.appointment_id or _new_id("appt"),
         )
         return appointment.to_dict()
 
     @app.post("/appointments", status_code=201)
-    def book(body: BookIn, x_staff_id: Optional[str] = Header(None)) -> Dict[str, Any]:
+    def book(body: BookIn, caller: Caller) -> Dict[str, Any]:
         """Books a slot directly."""
         request = m.BookRequest(
             appointment_id=body.appointment_id or _new_id("appt"), patient_id=body.patient_id,
             doctor_id=body.doctor_id, appointment_type_id=body.type, start=body.start,
         )
-        return bookings.book(schedule, actor(x_staff_id, body.patient_id), now(),
+        return bookings.book(schedule, actor(caller, body.patient_id), now(),
                              request).to_dict()
 
     # --- the token desk -------------------------------------------------------------------
 
-    def issue(doctor_id: str, kind: m.TokenKind, body: TokenIn, staff_id: Optional[str],
+    def issue(doctor_id: str, kind: m.TokenKind, body: TokenIn, caller: Optional[m.Actor],
               day: Optional[date]) -> Dict[str, Any]:
-        who = staff(staff_id)
+        who = staff(caller)
         queue_day, rules = desk_day(doctor_id, day)
         if not rules.sessions:
             raise m.InvalidInputError(
@@ -507,68 +686,68 @@ def create_app(
                                  patient_id=body.patient_id, mode=body.mode)
         return desk_reply(tokens.issue(queue_day, rules, who, now(), request))
 
-    def command(doctor_id: str, cmd: m.TokenCommand, staff_id: Optional[str],
+    def command(doctor_id: str, cmd: m.TokenCommand, caller: Optional[m.Actor],
                 day: Optional[date]) -> Dict[str, Any]:
-        who = staff(staff_id)
+        who = staff(caller)
         queue_day, rules = desk_day(doctor_id, day)
         return desk_reply(tokens.execute(queue_day, rules, who, now(), cmd))
 
     @app.post("/doctors/{doctor_id}/tokens/walk-in", status_code=201)
     def walk_in(
-        doctor_id: str, body: TokenIn, x_staff_id: Optional[str] = Header(None),
+        doctor_id: str, body: TokenIn, caller: Caller,
         day: Optional[date] = Query(None, alias="date"),
     ) -> Dict[str, Any]:
         """Issues the next token to a walk-in patient."""
-        return issue(doctor_id, m.TokenKind.WALK_IN, body, x_staff_id, day)
+        return issue(doctor_id, m.TokenKind.WALK_IN, body, caller, day)
 
     @app.post("/doctors/{doctor_id}/tokens/emergency", status_code=201)
     def emergency(
-        doctor_id: str, body: TokenIn, x_staff_id: Optional[str] = Header(None),
+        doctor_id: str, body: TokenIn, caller: Caller,
         day: Optional[date] = Query(None, alias="date"),
     ) -> Dict[str, Any]:
         """Issues an emergency token: it goes ahead of every waiting patient."""
-        return issue(doctor_id, m.TokenKind.EMERGENCY, body, x_staff_id, day)
+        return issue(doctor_id, m.TokenKind.EMERGENCY, body, caller, day)
 
     @app.post("/doctors/{doctor_id}/queue/call-next")
     def call_next(
-        doctor_id: str, x_staff_id: Optional[str] = Header(None),
+        doctor_id: str, caller: Caller,
         day: Optional[date] = Query(None, alias="date"),
     ) -> Dict[str, Any]:
         """Calls the first waiting patient not yet called (``your_turn`` to send)."""
-        return command(doctor_id, m.CallNext(), x_staff_id, day)
+        return command(doctor_id, m.CallNext(), caller, day)
 
     @app.post("/doctors/{doctor_id}/tokens/{number}/start")
     def start(
-        doctor_id: str, number: int, x_staff_id: Optional[str] = Header(None),
+        doctor_id: str, number: int, caller: Caller,
         day: Optional[date] = Query(None, alias="date"),
     ) -> Dict[str, Any]:
         """The patient is with the doctor: the consultation starts."""
-        return command(doctor_id, m.StartConsultation(number=number), x_staff_id, day)
+        return command(doctor_id, m.StartConsultation(number=number), caller, day)
 
     @app.post("/doctors/{doctor_id}/queue/complete")
     def complete(
-        doctor_id: str, body: Optional[CompleteIn] = None,
-        x_staff_id: Optional[str] = Header(None), day: Optional[date] = Query(None, alias="date"),
+        doctor_id: str, caller: Caller, body: Optional[CompleteIn] = None,
+        day: Optional[date] = Query(None, alias="date"),
     ) -> Dict[str, Any]:
         """Ends the consultation of ``number`` (by default, the token being served)."""
         number = body.number if body is not None else None
         if number is None:
-            staff(x_staff_id)
+            staff(caller)
             queue_day, _ = desk_day(doctor_id, day)
             serving = tokens.queue(queue_day).now_serving
             if serving is None:
                 raise _missing("number", "no consultation is in progress; name the token")
             number = serving.number
-        return command(doctor_id, m.CompleteConsultation(number=number), x_staff_id, day)
+        return command(doctor_id, m.CompleteConsultation(number=number), caller, day)
 
     @app.post("/doctors/{doctor_id}/tokens/{number}/skip")
     def skip(
-        doctor_id: str, number: int, body: Optional[ReasonIn] = None,
-        x_staff_id: Optional[str] = Header(None), day: Optional[date] = Query(None, alias="date"),
+        doctor_id: str, number: int, caller: Caller, body: Optional[ReasonIn] = None,
+        day: Optional[date] = Query(None, alias="date"),
     ) -> Dict[str, Any]:
         """The patient was not there when called: skipped (recall or reassign later)."""
         reason = body.reason if body is not None else None
-        return command(doctor_id, m.SkipToken(number=number, reason=reason), x_staff_id, day)
+        return command(doctor_id, m.SkipToken(number=number, reason=reason), caller, day)
 
     @app.get("/doctors/{doctor_id}/queue")
     def queue_board(
@@ -588,13 +767,13 @@ def create_app(
         """Sends the board on connect, then again after each change of the doctor's queue
         that day, as read from the change feed: ``{"type": "queue", "position": feed
         position, "board": {...}}``."""
+        await websocket.accept()
         try:
             queue_day, rules = await asyncio.to_thread(desk_day, doctor_id, day)
         except m.MedschedError as err:
             await websocket.close(code=4404 if err.code == "not_found" else 4422,
-                                  reason=err.message[:120])
+                                  reason=_reason(err.message))
             return
-        await websocket.accept()
         await watcher.start()
         inbox = watcher.subscribe(doctor_id)
 

@@ -149,8 +149,16 @@ def schedule() -> m.Schedule:
 
 
 def day_range(day: date) -> Tuple[datetime, datetime]:
-    """A local date of the clinic as instants: its midnight to the next midnight."""
+    """A local date of the clinic as instants: its midnight to the next midnight (the last
+    date Python holds, 9999-12-31, has no next midnight: an ``InvalidInputError``)."""
     zone = ZoneInfo(TIME_ZONE)
+    if day == date.max:
+        why = "out of range: the last date has no end"
+        raise m.InvalidInputError(
+            f"invalid date = {day.isoformat()!r}: {why}",
+            {"code": "invalid_input", "field": "date", "value": day.isoformat(),
+             "problem": "out_of_range", "problem_message": why},
+        )
     start = datetime.combine(day, time(0, 0), tzinfo=zone)
     end = datetime.combine(day + timedelta(days=1), time(0, 0), tzinfo=zone)
     return start, end

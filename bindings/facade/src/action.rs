@@ -1,8 +1,8 @@
 //! The appointment actions a binding names as text.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use medsched::booking::{Appointment, Bookings, Schedule};
-use medsched::store::{Actor, EventStore};
+use medsched::booking::{Appointment, AsyncBookings, Bookings, Schedule};
+use medsched::store::{Actor, AsyncEventStore, EventStore};
 use medsched::{Error, Problem, Result};
 
 /// A status change of an appointment, as a binding names it: `"confirm"`, `"decline"`,
@@ -76,6 +76,41 @@ impl AppointmentAction {
             AppointmentAction::Complete => bookings.complete(schedule, actor, now, date, id),
             AppointmentAction::MarkNoShow => bookings.mark_no_show(schedule, actor, now, date, id),
             AppointmentAction::Cancel => bookings.cancel(schedule, actor, now, date, id, reason),
+        }
+    }
+
+    /// Takes the action as [`apply`](AppointmentAction::apply) does, on the async service.
+    ///
+    /// # Errors
+    ///
+    /// As the service's method for the action.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn apply_async<S: AsyncEventStore>(
+        self,
+        bookings: &AsyncBookings<S>,
+        schedule: &Schedule,
+        actor: &Actor,
+        now: DateTime<Utc>,
+        date: NaiveDate,
+        id: &str,
+        reason: Option<String>,
+    ) -> Result<Appointment> {
+        match self {
+            AppointmentAction::Confirm => bookings.confirm(schedule, actor, now, date, id).await,
+            AppointmentAction::Decline => {
+                bookings
+                    .decline(schedule, actor, now, date, id, reason)
+                    .await
+            }
+            AppointmentAction::Complete => bookings.complete(schedule, actor, now, date, id).await,
+            AppointmentAction::MarkNoShow => {
+                bookings.mark_no_show(schedule, actor, now, date, id).await
+            }
+            AppointmentAction::Cancel => {
+                bookings
+                    .cancel(schedule, actor, now, date, id, reason)
+                    .await
+            }
         }
     }
 }

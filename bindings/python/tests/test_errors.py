@@ -305,8 +305,9 @@ def test_a_python_store_serves_the_services(schedule: m.Schedule) -> None:
     assert bookings.appointment(schedule, MON, "a-1") == booked
     assert [e.stream.date for e in bookings.feed(schedule)] == [MON]
     assert repr(bookings).startswith("Bookings(store=<")
-    with pytest.raises(TypeError, match="object has no load"):
+    with pytest.raises(TypeError, match="store must be a NativeStore or an EventStore") as raised:
         m.Bookings(object())  # type: ignore[arg-type]
+    assert isinstance(raised.value, m.WrongTypeError) and raised.value.field == "store"
 
 
 def test_a_correct_python_store_passes_the_conformance_checks() -> None:

@@ -331,8 +331,15 @@ def test_refusals_are_typed_exceptions() -> None:
         "locations[0].time_zone", "unknown_time_zone")
     assert isinstance(bad_zone.value, ValueError)  # also a ValueError, for generic handlers
 
-    with pytest.raises(TypeError, match="aware datetime"):
+    with pytest.raises(TypeError, match="aware datetime") as naive:
         bookings.day(schedule, MON).occupancy(datetime(2026, 3, 1, 18, 0))  # naive
+    wrong = naive.value  # a TypeError, and a medsched error naming the argument
+    assert isinstance(wrong, m.WrongTypeError)
+    assert (wrong.code, wrong.field, wrong.problem) == ("invalid_input", "now", "wrong_type")
+
+    with pytest.raises(m.InvalidInputError) as negative:
+        bookings.feed(schedule, after=-1)
+    assert (negative.value.field, negative.value.problem) == ("after", "out_of_range")
 
     with pytest.raises(m.InvalidInputError):
         m.validate_meet_link("https://example.com/not-a-meeting")

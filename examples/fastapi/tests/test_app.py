@@ -326,7 +326,7 @@ def test_websocket_pushes_the_board_after_a_walk_in(client: TestClient, api: Fas
         update = receive_json(ws)
         assert update["type"] == "queue"
         assert update["board"]["line"] == [1]
-        assert update["board"]["next"][0]["patient_id"] == "w1"
+        assert update["board"]["next"][0]["number"] == 1
         assert update["position"] == token_positions(api, "dr-asha")[-1]
         assert update["position"] > first["position"]
 
@@ -352,14 +352,28 @@ def test_websocket_sees_writes_that_bypass_the_api(client: TestClient, api: Fast
                                                        patient_id="k1"))
         pushed = receive_json(ws)
         assert pushed["board"]["line"] == [1]
-        assert pushed["board"]["next"][0]["patient_id"] == "k1"
+        assert pushed["board"]["next"][0]["number"] == 1
 
 
-def test_websocket_refuses_an_unknown_doctor(client: TestClient) -> None:
-    with pytest.raises(WebSocketDisconnect) as closed:
-        with client.websocket_connect("/ws/doctors/dr-who/queue"):
-            pass
-    assert closed.value.code == 4404
+@pytest.mark.parametrize(
+    ("path", "code", "reason"),
+    [
+        ("/ws/doctors/dr-who/queue", 4404, "dr-who"),
+        ("/ws/doctors/dr-asha/queue?next=many", 4422, "invalid next"),
+        ("/ws/doctors/dr-asha/queue?next=101", 4422, "invalid next"),
+        ("/ws/doctors/dr-asha/queue?date=2026-02-30", 4422, "invalid date"),
+    ],
+)
+def test_a_bad_websocket_request_is_closed_with_a_code_and_reason(
+    client: TestClient, path: str, code: int, reason: str
+) -> None:
+    """Accepted, then closed at once: the client reads why (a refusal before accepting
+    reaches it as a bare HTTP 403)."""
+    with client.websocket_connect(path) as ws:
+        with pytest.raises(WebSocketDisconnect) as closed:
+            ws.receive_json()
+    assert closed.value.code == code
+    assert reason in closed.value.reason
 
 
 def test_the_module_level_app() -> None:

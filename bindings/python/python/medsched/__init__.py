@@ -51,6 +51,7 @@ __all__ = [
     # errors
     "MedschedError",
     "InvalidInputError",
+    "WrongTypeError",
     "NotFoundError",
     "SlotUnavailableError",
     "InvalidTransitionError",

@@ -16,13 +16,15 @@ from __future__ import annotations
 import dataclasses
 import enum
 import json
+import re
 import typing
 from datetime import date, datetime, time, timezone
-from typing import Any, ClassVar, Dict, Optional, Tuple, Type, TypeVar, Union
+from typing import Any, Callable, ClassVar, Dict, Optional, Tuple, Type, TypeVar, Union
 
 from zoneinfo import ZoneInfo
 
 from . import _native
+from .errors import InvalidInputError, invalid_input
 
 R = TypeVar("R", bound="Record")
 _T = TypeVar("_T")
@@ -50,9 +52,9 @@ class Record:
         for name in _aware_fields(type(self)):
             value = getattr(self, name)
             if isinstance(value, datetime) and value.utcoffset() is None:
-                raise TypeError(
-                    f"{type(self).__name__}.{name} must be an aware datetime "
-                    f"(with a tzinfo), got naive {value.isoformat()}"
+                why = f"must be an aware datetime (with a tzinfo), got naive {value.isoformat()}"
+                raise invalid_input(
+                    name, value, "wrong_type", why, f"{type(self).__name__}.{name} {why}"
                 )
         for name in _zone_fields(type(self)):
             value = getattr(self, name)
@@ -67,7 +69,7 @@ class Record:
         clinic (known zones, references, overlaps) are checked where the value is compiled:
         ``ClinicRules``, ``Availability``, ``Schedule``.
         """
-        text = _native.canonical(self._serde, to_json(self))
+        text = _canonical(self._serde, to_json(self))
         return typing.cast(Dict[str, Any], json.loads(text))
 
     @classmethod
@@ -77,13 +79,14 @@ class Record:
         Raises :class:`~medsched.InvalidInputError` naming the field for a value the core's
         JSON reader refuses (see ``to_dict``).
         """
-        text = _native.canonical(cls._serde, to_json(data))
+        text = _canonical(cls._serde, to_json(data))
         canonical = json.loads(text)
-        if cls._tag is not None and canonical.get(cls._tag[0]) != cls._tag[1]:
-            raise TypeError(
+        found = canonical.get(cls._tag[0]) if cls._tag is not None else None
+        if cls._tag is not None and found != cls._tag[1]:
+            raise invalid_input(
+                cls._tag[0], found, "wrong_type",
                 f"{cls.__name__}.from_dict expects {cls._tag[0]} = {cls._tag[1]!r}, got "
-                f"{canonical.get(cls._tag[0])!r}; use medsched.from_dict({cls._serde}, data) "
-                "to read any variant"
+                f"{found!r}; use medsched.from_dict({cls._serde}, data) to read any variant",
             )
         return decode(cls, canonical)
 
@@ -93,8 +96,17 @@ def from_dict(annotation: Any, data: Any) -> Any:
     ``Command``, ``Change`` or ``TokenCommand``) from the core's JSON form."""
     serde = _serde_name(annotation)
     if serde:
-        data = json.loads(_native.canonical(serde, to_json(data)))
+        data = json.loads(_canonical(serde, to_json(data)))
     return decode(annotation, data)
+
+
+def _canonical(serde: str, text: str) -> str:
+    """The core's own form of JSON ``text`` of the type ``serde``; a refusal of the text as a
+    whole (it is not JSON the core reads at all) names the field ``value``."""
+    try:
+        return _native.canonical(serde, text)
+    except InvalidInputError as e:
+        raise _under("", e) from None
 
 
 def _serde_name(annotation: Any) -> str:
@@ -109,20 +121,47 @@ def _serde_name(annotation: Any) -> str:
 
 
 def utc_text(value: datetime, what: str) -> str:
-    """An aware datetime as the core's RFC 3339 text (in UTC); a naive one is a ``TypeError``
-    naming ``what``."""
+    """An aware datetime as the core's RFC 3339 text (in UTC). Anything else, a naive one
+    included, is a :class:`~medsched.WrongTypeError` naming ``what``; one whose UTC time is
+    outside years 1 to 9999 an :class:`~medsched.InvalidInputError`."""
     if not isinstance(value, datetime):
-        raise TypeError(f"{what} must be an aware datetime, got {type(value).__name__}")
-    if value.utcoffset() is None:
-        raise TypeError(
-            f"{what} must be an aware datetime (with a tzinfo), got naive {value.isoformat()}"
+        raise invalid_input(
+            what, value, "wrong_type",
+            f"must be an aware datetime, got {type(value).__name__}",
         )
-    return _instant(value)
+    if value.utcoffset() is None:
+        raise invalid_input(
+            what, value, "wrong_type",
+            f"must be an aware datetime (with a tzinfo), got naive {value.isoformat()}",
+        )
+    return _within(what, _instant, value)
 
 
-def to_json(value: Any) -> str:
-    """A Python value as the JSON text the native module reads."""
-    return json.dumps(encode(value))
+def to_json(value: Any, what: str = "") -> str:
+    """A Python value as the JSON text the native module reads; a value that has no JSON
+    form is an :class:`~medsched.InvalidInputError` naming ``what`` and the path inside it."""
+    return json.dumps(_within(what, encode, value))
+
+
+def _within(what: str, convert: Callable[[Any], _T], value: Any) -> _T:
+    """``convert(value)``, a refusal's field prefixed with ``what``."""
+    try:
+        return convert(value)
+    except InvalidInputError as e:
+        raise _under(what, e) from None
+
+
+def _under(what: str, error: InvalidInputError) -> InvalidInputError:
+    """``error`` with its field inside ``what`` (a name, or ``[i]`` for a list item)."""
+    if not what:
+        return error if error.field else _under("value", error)
+    if not error.field:
+        field = what
+    elif error.field.startswith("["):
+        field = what + error.field
+    else:
+        field = f"{what}.{error.field}"
+    return invalid_input(field, error.value, error.problem, error.problem_message)
 
 
 def encode(value: Any) -> Any:
@@ -144,7 +183,12 @@ def _instant(value: datetime) -> str:
     seconds, which RFC 3339 cannot write), as it is for a naive local one."""
     if value.tzinfo is None or value.tzinfo is timezone.utc:
         return value.isoformat()
-    return value.astimezone(timezone.utc).isoformat()
+    try:
+        return value.astimezone(timezone.utc).isoformat()
+    except (OverflowError, ValueError):
+        raise invalid_input(
+            "", value, "out_of_range", "out of range: its UTC time is outside years 1 to 9999"
+        ) from None
 
 
 def _clock(value: time) -> str:
@@ -170,10 +214,17 @@ def _writer(kind: type) -> Any:
     if issubclass(kind, ZoneInfo):
         return lambda value: value.key
     if issubclass(kind, (list, tuple)):
-        return lambda value: [encode(v) for v in value]
+        return lambda value: [_within(f"[{i}]", encode, v) for i, v in enumerate(value)]
     if issubclass(kind, dict):
-        return lambda value: {str(k): encode(v) for k, v in value.items()}
-    raise TypeError(f"cannot convert a {kind.__name__} to medsched's JSON form")
+        return lambda value: {str(k): _within(str(k), encode, v) for k, v in value.items()}
+    return _unwritable
+
+
+def _unwritable(value: Any) -> Any:
+    raise invalid_input(
+        "", value, "wrong_type", f"has no JSON form: a {type(value).__name__} is not a value "
+        "medsched reads"
+    )
 
 
 _WRITERS: Dict[type, Any] = {}
@@ -192,7 +243,7 @@ def _encode_record(record: Any, plan: _Plan) -> Dict[str, Any]:
     out: Dict[str, Any] = {} if tag is None else {tag[0]: tag[1]}
     values = record.__dict__
     for name, key, flatten in fields:
-        encoded = encode(values[name])
+        encoded = _within(key, encode, values[name])
         if flatten and isinstance(encoded, dict):
             out.update(encoded)
         else:
@@ -201,61 +252,93 @@ def _encode_record(record: Any, plan: _Plan) -> Dict[str, Any]:
 
 
 @typing.overload
-def decode(annotation: Type[_T], data: Any) -> _T: ...
+def decode(annotation: Type[_T], data: Any, path: str = "") -> _T: ...
 
 
 @typing.overload
-def decode(annotation: Any, data: Any) -> Any: ...
+def decode(annotation: Any, data: Any, path: str = "") -> Any: ...
 
 
-def decode(annotation: Any, data: Any) -> Any:
-    """JSON types as the Python value of ``annotation``."""
+def decode(annotation: Any, data: Any, path: str = "") -> Any:
+    """JSON types as the Python value of ``annotation``. A value Python cannot hold (a leap
+    second, a date outside years 1 to 9999) is an :class:`~medsched.InvalidInputError`
+    naming ``path``, the field inside the value read."""
     if data is None:
         return None
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
-        return decode(typing.get_args(annotation)[0], data)
+        return decode(typing.get_args(annotation)[0], data, path)
     if origin is Union:
-        return _decode_union(typing.get_args(annotation), data)
+        return _decode_union(typing.get_args(annotation), data, path)
     if origin in (list, typing.List):
         (item,) = typing.get_args(annotation) or (Any,)
-        return [decode(item, v) for v in data]
+        _expect(list, data, path)
+        return [decode(item, v, f"{path}[{i}]") for i, v in enumerate(data)]
     if origin in (dict, typing.Dict):
         _, item = typing.get_args(annotation) or (str, Any)
-        return {k: decode(item, v) for k, v in data.items()}
+        _expect(dict, data, path)
+        return {k: decode(item, v, _key(path, k)) for k, v in data.items()}
     if annotation is Any or annotation is object:
         return data
     if isinstance(annotation, type):
         if issubclass(annotation, Record):
-            return _decode_record(annotation, data)
-        if issubclass(annotation, enum.Enum):
-            return annotation(data)
-        if annotation is datetime:
-            return _parse_datetime(data)
-        if annotation is date:
-            return date.fromisoformat(data)
-        if annotation is time:
-            return time.fromisoformat(data)
+            _expect(dict, data, path)
+            return _decode_record(annotation, data, path)
+        reader = _READERS[annotation]
+        if reader is not None:
+            try:
+                return reader(data)
+            except (ValueError, OverflowError, TypeError) as e:
+                raise _unreadable(path, data, annotation, e) from None
         if annotation is float and isinstance(data, int):
             return float(data)
     return data
 
 
-def _decode_union(options: Tuple[Any, ...], data: Any) -> Any:
+def _expect(kind: type, data: Any, path: str) -> None:
+    """Refuses JSON that is not a ``kind`` (a list or an object) where one belongs."""
+    if not isinstance(data, kind):
+        what = "a list" if kind is list else "an object"
+        raise invalid_input(
+            path or "value", data, "wrong_type", f"must be {what}, got {type(data).__name__}"
+        )
+
+
+def _unreadable(path: str, data: Any, annotation: type, error: Exception) -> InvalidInputError:
+    """The error for a value medsched wrote that Python's ``annotation`` cannot hold."""
+    text = str(data)
+    if annotation in (datetime, time) and _LEAP_SECOND.search(text):
+        problem = "malformed: a leap second (:60) has no Python datetime or time"
+    elif annotation in (datetime, date):
+        problem = f"out of range: not a Python {annotation.__name__} (years 1 to 9999): {error}"
+    else:
+        problem = f"malformed: not a {annotation.__name__}: {error}"
+    code = "out_of_range" if problem.startswith("out of range") else "malformed"
+    return invalid_input(path or "value", data, code, problem)
+
+
+_LEAP_SECOND = re.compile(r"(^|T|\s)\d\d:\d\d:60")
+
+
+def _key(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _decode_union(options: Tuple[Any, ...], data: Any, path: str) -> Any:
     real = [o for o in options if o is not type(None)]
     if len(real) == 1:
-        return decode(real[0], data)
+        return decode(real[0], data, path)
     if isinstance(data, str) and str in real:
         return data
     if isinstance(data, dict):
         for option in real:
             tag = getattr(option, "_tag", None)
             if tag is not None and data.get(tag[0]) == tag[1]:
-                return decode(option, data)
-    raise TypeError(f"no variant of {options} matches {data!r}")
+                return decode(option, data, path)
+    raise invalid_input(path or "value", data, "wrong_type", f"no variant of {options} matches")
 
 
-def _decode_record(cls: Type[R], data: Dict[str, Any]) -> R:
+def _decode_record(cls: Type[R], data: Dict[str, Any], path: str) -> R:
     hints = _hints(cls)
     kwargs: Dict[str, Any] = {}
     flat: Optional[dataclasses.Field[Any]] = None
@@ -269,10 +352,10 @@ def _decode_record(cls: Type[R], data: Dict[str, Any]) -> R:
         key = f.metadata.get("json", f.name)
         used.add(key)
         if key in data:
-            kwargs[f.name] = decode(hints[f.name], data[key])
+            kwargs[f.name] = decode(hints[f.name], data[key], _key(path, key))
     if flat is not None:
         rest = {k: v for k, v in data.items() if k not in used}
-        kwargs[flat.name] = decode(hints[flat.name], rest)
+        kwargs[flat.name] = decode(hints[flat.name], rest, path)
     return cls(**kwargs)
 
 
@@ -286,6 +369,18 @@ def _parse_datetime(text: str) -> datetime:
         text = f"{head}.{fraction[:6].ljust(6, '0')}{rest}"
     value = datetime.fromisoformat(text)
     return value.astimezone(timezone.utc) if value.tzinfo is not None else value
+
+
+class _Readers(Dict[type, Any]):
+    """How JSON text is read as a Python value of a type: dates, times and enums."""
+
+    def __missing__(self, kind: type) -> Any:
+        reader = kind if issubclass(kind, enum.Enum) else None
+        self[kind] = reader
+        return reader
+
+
+_READERS = _Readers({datetime: _parse_datetime, date: date.fromisoformat, time: time.fromisoformat})
 
 
 _HINTS: Dict[type, Dict[str, Any]] = {}

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union, overload
 
 from . import _native
+from ._args import ISIZE, check_for, checked, pairs
 from ._codec import decode, to_json, utc_text
 from .calendar import Clinic, DoctorCalendar
 from .slots import Occupancy, Slot, SlotOptions, SlotRequest, UnavailableSlot
@@ -33,8 +34,9 @@ class ClinicRules:
     'Asia/Kolkata'
     """
 
+    @checked()
     def __init__(self, clinic: Clinic) -> None:
-        self._native = _native.ClinicRules(to_json(clinic))
+        self._native = _native.ClinicRules(to_json(clinic, "clinic"))
 
     @classmethod
     def _wrap(cls, native: _native.ClinicRules) -> ClinicRules:
@@ -42,6 +44,7 @@ class ClinicRules:
         made._native = native
         return made
 
+    @checked()
     def time_zone(self, location_id: str) -> Optional[str]:
         """The IANA zone of a location, or ``None`` for an unknown location."""
         return self._native.time_zone(location_id)
@@ -59,8 +62,9 @@ class PreparedOccupancy:
     it straight from the day book (``DayBook.prepared_occupancy``).
     """
 
+    @checked()
     def __init__(self, occupancy: Occupancy) -> None:
-        self._native = _native.Occupancy(to_json(occupancy))
+        self._native = _native.Occupancy(to_json(occupancy, "occupancy"))
 
     @classmethod
     def _wrap(cls, native: _native.Occupancy) -> PreparedOccupancy:
@@ -85,7 +89,7 @@ def _occupancy(value: OccupancyArg) -> Union[str, _native.Occupancy, None]:
         return None
     if isinstance(value, PreparedOccupancy):
         return value._native
-    return to_json(value)
+    return to_json(value, "occupancy")
 
 
 class Availability:
@@ -93,8 +97,9 @@ class Availability:
     and which slots can be booked. Raises :class:`~medsched.InvalidInputError` naming the
     field for a calendar the core refuses."""
 
+    @checked()
     def __init__(self, rules: ClinicRules, calendar: DoctorCalendar) -> None:
-        self._native = _native.Availability(rules._native, to_json(calendar))
+        self._native = _native.Availability(rules._native, to_json(calendar, "calendar"))
 
     @classmethod
     def _wrap(cls, native: _native.Availability) -> Availability:
@@ -107,23 +112,27 @@ class Availability:
         """The doctor."""
         return self._native.doctor_id
 
+    @checked()
     def resolve(self, start: datetime, end: datetime) -> List[Interval]:
         """Open and closed time in ``[start, end)``, each interval with the rule that decided
         it (forced block > emergency > leave > holiday > override > base)."""
         text = self._native.resolve(utc_text(start, "start"), utc_text(end, "end"))
         return [decode(Interval, i) for i in json.loads(text)]
 
+    @checked()
     def resolve_dates(self, location_id: str, first: date, last: date) -> List[Interval]:
         """As :meth:`resolve`, for whole local dates at a location (``first`` to ``last``
         inclusive)."""
         text = self._native.resolve_dates(location_id, first.isoformat(), last.isoformat())
         return [decode(Interval, i) for i in json.loads(text)]
 
+    @checked()
     def explain(self, at: datetime) -> Explanation:
         """Why the doctor is open or closed at ``at``: the deciding rule and the rules it
         overruled."""
         return decode(Explanation, json.loads(self._native.explain(utc_text(at, "at"))))
 
+    @checked()
     def slots(
         self,
         request: SlotRequest,
@@ -134,9 +143,9 @@ class Availability:
         :class:`~medsched.Occupancy`, a :class:`PreparedOccupancy`, or ``None``). The slots
         stay in native memory until read (see :class:`SlotList`). Releases the GIL."""
         native = self._native.slots(
-            to_json(request),
+            to_json(request, "request"),
             _occupancy(occupancy),
-            None if options is None else to_json(options),
+            None if options is None else to_json(options, "options"),
         )
         return SlotSeries(native)
 
@@ -160,6 +169,7 @@ class SlotList(Sequence[Slot]):
     @overload
     def __getitem__(self, index: slice) -> List[Slot]: ...
 
+    @checked(index=ISIZE)
     def __getitem__(self, index: Union[int, slice]) -> Union[Slot, List[Slot]]:
         return self._native[index]
 
@@ -242,6 +252,16 @@ class SlotSeries:
         )
 
 
+@checked()
+def _doctors(doctors: Iterable[Tuple[Availability, OccupancyArg]]) -> List[Tuple[Any, Any]]:
+    """The (availability, occupancy) pairs of a search across doctors, each checked."""
+    return pairs(
+        doctors, "doctors", "an (Availability, occupancy) tuple",
+        check_for(Availability), check_for(OccupancyArg),
+    )
+
+
+@checked()
 def first_available(
     doctors: Iterable[Tuple[Availability, OccupancyArg]],
     request: SlotRequest,
@@ -249,10 +269,11 @@ def first_available(
 ) -> SlotList:
     """The first ``count`` bookable slots across doctors (each with what is taken of theirs,
     as for :meth:`Availability.slots`), earliest first. Releases the GIL."""
-    pairs = [(a._native, _occupancy(o)) for a, o in doctors]
-    return SlotList(_native.first_available_slots(pairs, to_json(request), count))
+    pairs = [(a._native, _occupancy(o)) for a, o in _doctors(doctors)]
+    return SlotList(_native.first_available_slots(pairs, to_json(request, "request"), count))
 
 
+@checked()
 def slots_for_doctors(
     doctors: Iterable[Tuple[Availability, OccupancyArg]],
     request: SlotRequest,
@@ -261,8 +282,8 @@ def slots_for_doctors(
     """Each doctor's slots for one request (each with what is taken of theirs, as for
     :meth:`Availability.slots`), in one call: the request is converted once and the GIL
     released once, so a roster-wide search costs what the core costs."""
-    pairs = [(a._native, _occupancy(o)) for a, o in doctors]
+    pairs = [(a._native, _occupancy(o)) for a, o in _doctors(doctors)]
     found = _native.slots_for_doctors(
-        pairs, to_json(request), None if options is None else to_json(options)
+        pairs, to_json(request, "request"), None if options is None else to_json(options, "options")
     )
     return [SlotSeries(series) for series in found]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import ClassVar, List, Optional, Union
 
+from ._args import checked
 from ._codec import Record
 from .calendar import ConsultationMode
 
@@ -76,16 +77,19 @@ class Actor(Record):
     """The patient's, staff member's or job's id."""
 
     @classmethod
+    @checked()
     def patient(cls, id: str) -> Actor:
         """A patient."""
         return cls(ActorKind.PATIENT, id)
 
     @classmethod
+    @checked()
     def staff(cls, id: str) -> Actor:
         """A staff member."""
         return cls(ActorKind.STAFF, id)
 
     @classmethod
+    @checked()
     def system(cls, id: str) -> Actor:
         """The host system (e.g. a scheduled job), named by ``id``."""
         return cls(ActorKind.SYSTEM, id)

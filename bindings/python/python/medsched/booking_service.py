@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Any, List, Optional, Tuple
 
 from . import _native
+from ._args import U64, checked
 from ._codec import decode, to_json, utc_text
 from .booking import (
     Actor,
@@ -43,9 +44,10 @@ class DayBook:
         self._native = native
 
     @classmethod
+    @checked()
     def from_events(cls, events: List[Event]) -> DayBook:
         """The fold of a day's events, oldest first."""
-        return cls(_native.DayBook.from_events(to_json(events)))
+        return cls(_native.DayBook.from_events(to_json(events, "events")))
 
     @property
     def holds(self) -> List[Hold]:
@@ -57,22 +59,26 @@ class DayBook:
         """Every appointment of the day, in the order booked (cancelled ones included)."""
         return [decode(Appointment, a) for a in json.loads(self._native.appointments())]
 
+    @checked()
     def hold(self, hold_id: str) -> Optional[Hold]:
         """A hold by id."""
         found = self._native.hold(hold_id)
         return None if found is None else decode(Hold, json.loads(found))
 
+    @checked()
     def appointment(self, appointment_id: str) -> Optional[Appointment]:
         """An appointment by id."""
         found = self._native.appointment(appointment_id)
         return None if found is None else decode(Appointment, json.loads(found))
 
+    @checked()
     def occupancy(self, now: datetime, except_id: Optional[str] = None) -> Occupancy:
         """What the day's live appointments and holds take at ``now``, as slot searches read
         it (``except_id``: an appointment or hold to leave out, e.g. the one being moved)."""
         text = self._native.occupancy(utc_text(now, "now"), except_id)
         return decode(Occupancy, json.loads(text))
 
+    @checked()
     def prepared_occupancy(
         self, now: datetime, except_id: Optional[str] = None
     ) -> PreparedOccupancy:
@@ -100,71 +106,88 @@ class Bookings:
     :class:`~medsched.NotFoundError`, :class:`~medsched.InvalidInputError`.
     """
 
+    @checked()
     def __init__(self, store: AnyStore, *, max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> None:
         self.store = store
         self._native = _native.Bookings(native_store(store), max_attempts)
 
+    @checked()
     def execute(
         self, schedule: Schedule, actor: Actor, now: datetime, book_date: date, command: Command
     ) -> Tuple[DayBook, List[Event]]:
         """Decides any :data:`~medsched.Command` on the day book of ``book_date`` and appends
         its events: the book as the command left it and the new events."""
         book, events = self._native.execute(
-            schedule._native, to_json(actor), utc_text(now, "now"), book_date.isoformat(),
-            to_json(command),
+            schedule._native, to_json(actor, "actor"), utc_text(now, "now"),
+            book_date.isoformat(), to_json(command, "command"),
         )
         return DayBook(book), _events(events)
 
+    @checked()
     def day(self, schedule: Schedule, book_date: date) -> DayBook:
         """The day book of a date."""
         return DayBook(self._native.day(schedule._native, book_date.isoformat()))
 
+    @checked()
     def hold(self, schedule: Schedule, actor: Actor, now: datetime, request: HoldRequest) -> Hold:
         """Holds a slot for a patient until the hold expires (the policy's hold minutes)."""
-        text = self._native.hold(schedule._native, to_json(actor), utc_text(now, "now"),
-                                 to_json(request))
+        text = self._native.hold(schedule._native, to_json(actor, "actor"), utc_text(now, "now"),
+                                 to_json(request, "request"))
         return decode(Hold, json.loads(text))
 
+    @checked()
     def extend_hold(
         self, schedule: Schedule, actor: Actor, now: datetime, book_date: date, hold_id: str,
         minutes: Optional[int] = None,
     ) -> Hold:
         """Extends a live hold (by ``minutes``, or the policy's hold length)."""
-        text = self._native.extend_hold(schedule._native, to_json(actor), utc_text(now, "now"),
-                                        book_date.isoformat(), hold_id, minutes)
+        text = self._native.extend_hold(
+            schedule._native, to_json(actor, "actor"), utc_text(now, "now"),
+            book_date.isoformat(), hold_id, minutes,
+        )
         return decode(Hold, json.loads(text))
 
+    @checked()
     def release_hold(
         self, schedule: Schedule, actor: Actor, now: datetime, book_date: date, hold_id: str
     ) -> Hold:
         """Releases a hold before it expires."""
-        text = self._native.release_hold(schedule._native, to_json(actor), utc_text(now, "now"),
-                                         book_date.isoformat(), hold_id)
+        text = self._native.release_hold(
+            schedule._native, to_json(actor, "actor"), utc_text(now, "now"),
+            book_date.isoformat(), hold_id,
+        )
         return decode(Hold, json.loads(text))
 
+    @checked()
     def expire_holds(
         self, schedule: Schedule, actor: Actor, now: datetime, first: date, last: date
     ) -> List[Hold]:
         """Records the expiry of every hold past its time on the dates ``first``..``last``."""
-        text = self._native.expire_holds(schedule._native, to_json(actor), utc_text(now, "now"),
-                                         first.isoformat(), last.isoformat())
+        text = self._native.expire_holds(
+            schedule._native, to_json(actor, "actor"), utc_text(now, "now"), first.isoformat(),
+            last.isoformat(),
+        )
         return [decode(Hold, h) for h in json.loads(text)]
 
+    @checked()
     def book(
         self, schedule: Schedule, actor: Actor, now: datetime, request: BookRequest
     ) -> Appointment:
         """Books a slot directly (no hold first)."""
-        text = self._native.book(schedule._native, to_json(actor), utc_text(now, "now"),
-                                 to_json(request))
+        text = self._native.book(schedule._native, to_json(actor, "actor"), utc_text(now, "now"),
+                                 to_json(request, "request"))
         return decode(Appointment, json.loads(text))
 
+    @checked()
     def book_hold(
         self, schedule: Schedule, actor: Actor, now: datetime, book_date: date, hold_id: str,
         appointment_id: str,
     ) -> Appointment:
         """Turns a live hold into an appointment."""
-        text = self._native.book_hold(schedule._native, to_json(actor), utc_text(now, "now"),
-                                      book_date.isoformat(), hold_id, appointment_id)
+        text = self._native.book_hold(
+            schedule._native, to_json(actor, "actor"), utc_text(now, "now"),
+            book_date.isoformat(), hold_id, appointment_id,
+        )
         return decode(Appointment, json.loads(text))
 
     def _act(
@@ -172,11 +195,12 @@ class Bookings:
         appointment_id: str, reason: Optional[str] = None,
     ) -> Appointment:
         text = self._native.appointment_action(
-            action, schedule._native, to_json(actor), utc_text(now, "now"),
+            action, schedule._native, to_json(actor, "actor"), utc_text(now, "now"),
             book_date.isoformat(), appointment_id, reason,
         )
         return decode(Appointment, json.loads(text))
 
+    @checked()
     def confirm(
         self, schedule: Schedule, actor: Actor, now: datetime, book_date: date,
         appointment_id: str,
@@ -184,6 +208,7 @@ class Bookings:
         """Confirms a pending appointment (staff)."""
         return self._act("confirm", schedule, actor, now, book_date, appointment_id)
 
+    @checked()
     def decline(
         self, schedule: Schedule, actor: Actor, now: datetime, book_date: date,
         appointment_id: str, reason: Optional[str] = None,
@@ -191,6 +216,7 @@ class Bookings:
         """Declines a pending appointment (staff), freeing its slot."""
         return self._act("decline", schedule, actor, now, book_date, appointment_id, reason)
 
+    @checked()
     def complete(
         self, schedule: Schedule, actor: Actor, now: datetime, book_date: date,
         appointment_id: str,
@@ -198,6 +224,7 @@ class Bookings:
         """Marks an appointment done."""
         return self._act("complete", schedule, actor, now, book_date, appointment_id)
 
+    @checked()
     def mark_no_show(
         self, schedule: Schedule, actor: Actor, now: datetime, book_date: date,
         appointment_id: str,
@@ -205,6 +232,7 @@ class Bookings:
         """Marks that the patient did not come."""
         return self._act("mark_no_show", schedule, actor, now, book_date, appointment_id)
 
+    @checked()
     def cancel(
         self, schedule: Schedule, actor: Actor, now: datetime, book_date: date,
         appointment_id: str, reason: Optional[str] = None,
@@ -212,31 +240,37 @@ class Bookings:
         """Cancels an appointment (within the policy's notice, for a patient)."""
         return self._act("cancel", schedule, actor, now, book_date, appointment_id, reason)
 
+    @checked()
     def reschedule(
         self, schedule: Schedule, actor: Actor, now: datetime, book_date: date,
         appointment_id: str, start: datetime,
     ) -> Appointment:
         """Moves an appointment to a new start, on the same day or another (the policy's
         limits and notice apply to patients)."""
-        text = self._native.reschedule(schedule._native, to_json(actor), utc_text(now, "now"),
-                                       book_date.isoformat(), appointment_id,
-                                       utc_text(start, "start"))
+        text = self._native.reschedule(
+            schedule._native, to_json(actor, "actor"), utc_text(now, "now"),
+            book_date.isoformat(), appointment_id, utc_text(start, "start"),
+        )
         return decode(Appointment, json.loads(text))
 
+    @checked()
     def appointment(self, schedule: Schedule, book_date: date, appointment_id: str) -> Appointment:
         """An appointment, following it if it was moved to another day."""
         text = self._native.appointment(schedule._native, book_date.isoformat(), appointment_id)
         return decode(Appointment, json.loads(text))
 
+    @checked()
     def void_unfinished_moves(
         self, schedule: Schedule, actor: Actor, now: datetime, first: date, last: date
     ) -> List[Appointment]:
         """Repairs moves between days that a crashed writer left half done."""
-        text = self._native.void_unfinished_moves(schedule._native, to_json(actor),
-                                                  utc_text(now, "now"), first.isoformat(),
-                                                  last.isoformat())
+        text = self._native.void_unfinished_moves(
+            schedule._native, to_json(actor, "actor"), utc_text(now, "now"), first.isoformat(),
+            last.isoformat(),
+        )
         return [decode(Appointment, a) for a in json.loads(text)]
 
+    @checked()
     def collisions(
         self, schedule: Schedule, first: date, last: date, now: datetime
     ) -> List[Collision]:
@@ -245,11 +279,13 @@ class Bookings:
                                        utc_text(now, "now"))
         return [decode(Collision, c) for c in json.loads(text)]
 
+    @checked(after=U64, limit=U64)
     def feed(self, schedule: Schedule, after: int = 0, limit: int = 100) -> List[FeedEntry]:
         """The tenant's change feed after position ``after``: bookings and tokens alike."""
         text = self._native.feed(schedule._native, after, limit)
         return [decode(FeedEntry, e) for e in json.loads(text)]
 
+    @checked(after=U64, limit=U64)
     def feed_notifications(
         self, schedule: Schedule, after: int = 0, limit: int = 100
     ) -> FeedNotifications:
@@ -257,6 +293,7 @@ class Bookings:
         text = self._native.feed_notifications(schedule._native, after, limit)
         return decode(FeedNotifications, json.loads(text))
 
+    @checked()
     def reminders(
         self, schedule: Schedule, first: date, last: date, after: datetime, until: datetime
     ) -> List[Notification]:
@@ -269,17 +306,21 @@ class Bookings:
         return f"Bookings(store={self.store!r})"
 
 
+@checked()
 def decide(
     schedule: Schedule, book: DayBook, actor: Actor, now: datetime, book_date: date,
     command: Command,
 ) -> List[AnyChange]:
     """The pure decider: the changes ``command`` would make to ``book`` (nothing stored)."""
-    text = _native.decide_booking(schedule._native, book._native, to_json(actor),
-                                  utc_text(now, "now"), book_date.isoformat(), to_json(command))
+    text = _native.decide_booking(
+        schedule._native, book._native, to_json(actor, "actor"), utc_text(now, "now"),
+        book_date.isoformat(), to_json(command, "command"),
+    )
     return [decode(AnyChange, c) for c in json.loads(text)]
 
 
+@checked()
 def notifications(events: List[Event]) -> List[Notification]:
     """The messages a host sends for these events (booking received, confirmed, ...)."""
     return [decode(Notification, n) for n in json.loads(_native.booking_notifications(
-        to_json(events)))]
+        to_json(events, "events")))]

@@ -15,6 +15,7 @@ from datetime import date, datetime, time
 from typing import ClassVar, List, Optional, Union
 from zoneinfo import ZoneInfo
 
+from ._args import checked
 from ._codec import Record
 
 __all__ = [
@@ -134,6 +135,7 @@ class Holiday(Record):
     rrule: Optional[str] = None
 
     @classmethod
+    @checked()
     def on(cls, id: str, name: str, day: date) -> Holiday:
         """A one-day holiday (``first`` = ``last`` = ``day``)."""
         return cls(id=id, name=name, first=day, last=day)

@@ -8,12 +8,13 @@ error's fields as a dict); the subclasses also expose those fields as attributes
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any, Dict, Optional
 
 __all__ = [
     "MedschedError",
     "InvalidInputError",
+    "WrongTypeError",
     "NotFoundError",
     "SlotUnavailableError",
     "InvalidTransitionError",
@@ -57,6 +58,46 @@ class InvalidInputError(MedschedError, ValueError):
         self.value: str = self.details.get("value", "")
         self.problem: str = self.details.get("problem", "")
         self.problem_message: str = self.details.get("problem_message", "")
+
+
+class WrongTypeError(InvalidInputError, TypeError):
+    """An argument or field of the wrong Python type (a ``str`` where a ``date`` is expected,
+    a naive ``datetime`` where an aware one is): an :class:`InvalidInputError` (code
+    ``"invalid_input"``, ``problem`` ``"wrong_type"``, ``field`` naming the argument or the
+    path inside it) that is also a ``TypeError``."""
+
+
+def invalid_input(
+    field: str, value: object, problem: str, problem_message: str,
+    message: Optional[str] = None,
+) -> InvalidInputError:
+    """The :class:`InvalidInputError` (a :class:`WrongTypeError` for the problem
+    ``"wrong_type"``, worded ``"{field} {problem_message}"``) for a refused value, worded as
+    the core words its own unless ``message`` is given."""
+    shown = value if isinstance(value, str) and len(value) <= 80 else _shown(value)
+    kind = WrongTypeError if problem == "wrong_type" else InvalidInputError
+    details = {
+        "code": "invalid_input",
+        "field": field,
+        "value": shown,
+        "problem": problem,
+        "problem_message": problem_message,
+    }
+    if message is None:
+        wrong = problem == "wrong_type"
+        message = f"{field} {problem_message}" if wrong else (
+            f"invalid {field} = {shown!r}: {problem_message}"
+        )
+    return kind(message, details)
+
+
+def _shown(value: object) -> str:
+    """A refused value as text, cut short (a repr that fails is shown by its type)."""
+    try:
+        text = value.isoformat() if isinstance(value, (date, time)) else repr(value)
+    except Exception:
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 class NotFoundError(MedschedError, LookupError):

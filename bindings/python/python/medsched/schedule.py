@@ -8,6 +8,7 @@ from typing import List, Optional, Union
 from zoneinfo import ZoneInfo
 
 from . import _native
+from ._args import checked
 from ._codec import decode, to_json, utc_text
 from .availability import Availability, ClinicRules
 from .calendar import Clinic, DoctorCalendar
@@ -25,6 +26,7 @@ class Schedule:
     ``calendars[1].templates[0].sessions[0].end``.
     """
 
+    @checked()
     def __init__(
         self,
         tenant: str,
@@ -36,9 +38,9 @@ class Schedule:
         zone = book_time_zone.key if isinstance(book_time_zone, ZoneInfo) else book_time_zone
         self._native = _native.Schedule(
             tenant,
-            to_json(clinic),
-            to_json(calendars),
-            to_json(appointment_types),
+            to_json(clinic, "clinic"),
+            to_json(calendars, "calendars"),
+            to_json(appointment_types, "appointment_types"),
             zone,
         )
 
@@ -52,19 +54,23 @@ class Schedule:
         """The zone in which day books are dated."""
         return ZoneInfo(self._native.book_time_zone)
 
+    @checked()
     def book_date(self, instant: datetime) -> date:
         """The day book an instant belongs to."""
-        return date.fromisoformat(self._native.book_date(utc_text(instant, "instant")))
+        return decode(date, self._native.book_date(utc_text(instant, "instant")), "book_date")
 
+    @checked()
     def set_calendar(self, calendar: DoctorCalendar) -> None:
         """Adds a doctor or replaces their rules (appointments already booked stay;
         ``Bookings.collisions`` lists those the new rules no longer allow)."""
-        self._native.set_calendar(to_json(calendar))
+        self._native.set_calendar(to_json(calendar, "calendar"))
 
+    @checked()
     def availability(self, doctor_id: str) -> Availability:
         """A doctor's compiled availability (:class:`~medsched.NotFoundError` if unknown)."""
         return Availability._wrap(self._native.availability(doctor_id))
 
+    @checked()
     def appointment_type(self, id: str) -> AppointmentType:
         """An appointment type by id (:class:`~medsched.NotFoundError` if unknown)."""
         return decode(AppointmentType, json.loads(self._native.appointment_type(id)))

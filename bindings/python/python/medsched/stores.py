@@ -7,6 +7,7 @@ import json
 from typing import List, Protocol, Tuple, Union, runtime_checkable
 
 from . import _native
+from ._args import U64, checked, wrong_type
 from ._codec import decode, to_json
 from .booking import StreamId
 from .events import Event, FeedEntry, LoadedStream
@@ -59,16 +60,20 @@ class NativeStore:
     def __init__(self, native: "_native.NativeStore") -> None:
         self._native = native
 
+    @checked()
     def load(self, stream: StreamId) -> Tuple[int, List[str]]:
         """A stream's version and its events' JSON text (the protocol's form)."""
-        loaded = json.loads(self._native.load(to_json(stream)))
+        loaded = json.loads(self._native.load(to_json(stream, "stream")))
         return int(loaded["version"]), [json.dumps(e) for e in loaded["events"]]
 
+    @checked(expected_version=U64)
     def append(self, stream: StreamId, expected_version: int, events: List[str]) -> int:
         """Appends events' JSON text if the stream is at ``expected_version`` (else
         :class:`~medsched.ConflictError`); returns the new version."""
-        return self._native.append(to_json(stream), expected_version, "[" + ",".join(events) + "]")
+        return self._native.append(to_json(stream, "stream"), expected_version,
+            "[" + ",".join(events) + "]")
 
+    @checked(after=U64, limit=U64)
     def feed(self, tenant: str, after: int, limit: int) -> List[Tuple[int, StreamId, int, str]]:
         """A tenant's events after position ``after`` (the protocol's form)."""
         return [
@@ -76,14 +81,18 @@ class NativeStore:
             for e in json.loads(self._native.feed(tenant, after, limit))
         ]
 
+    @checked()
     def load_stream(self, stream: StreamId) -> LoadedStream:
         """A stream's events and version."""
-        return decode(LoadedStream, json.loads(self._native.load(to_json(stream))))
+        return decode(LoadedStream, json.loads(self._native.load(to_json(stream, "stream"))))
 
+    @checked(expected_version=U64)
     def append_events(self, stream: StreamId, expected_version: int, events: List[Event]) -> int:
         """As :meth:`append`, for events as data classes."""
-        return self._native.append(to_json(stream), expected_version, to_json(events))
+        return self._native.append(to_json(stream, "stream"), expected_version, to_json(events,
+            "events"))
 
+    @checked(after=U64, limit=U64)
     def feed_entries(self, tenant: str, after: int = 0, limit: int = 100) -> List[FeedEntry]:
         """A tenant's events after position ``after``, as data classes."""
         return [decode(FeedEntry, e) for e in json.loads(self._native.feed(tenant, after, limit))]
@@ -99,6 +108,7 @@ class InMemoryStore(NativeStore):
         super().__init__(_native.NativeStore())
 
 
+@checked()
 def open_store(url: str) -> NativeStore:
     """The store at ``url``, ready to use (its schema created or migrated):
 
@@ -139,7 +149,10 @@ class _Adapter:
         entries = self.store.feed(tenant, after, limit)
         parts = [
             '{"position": %d, "stream": %s, "version": %d, "event": %s}'
-            % (_count(position, "feed"), to_json(stream), _count(version, "feed"), _texts([event]))
+            % (
+                _count(position, "feed"), to_json(stream, "stream"), _count(version, "feed"),
+                _texts([event]),
+            )
             for position, stream, version, event in entries
         ]
         return "[" + ",".join(parts) + "]"
@@ -165,13 +178,11 @@ def native_store(store: AnyStore) -> Union[_native.NativeStore, _Adapter]:
         return store._native
     for method in ("load", "append", "feed"):
         if not callable(getattr(store, method, None)):
-            raise TypeError(
-                f"store must be an InMemoryStore or implement EventStore; "
-                f"{type(store).__name__} has no {method}()"
-            )
+            raise wrong_type("store", f"an InMemoryStore or an EventStore (with {method}())", store)
     return _Adapter(store)
 
 
+@checked(threads=(0, 256))
 def check_event_store(
     store: AnyStore, tenant_prefix: str = "conformance", threads: int = 4
 ) -> None:
@@ -179,7 +190,7 @@ def check_event_store(
     by call (load, append with expected versions, conflicts, day books and token queues apart,
     feed order and paging), tenant isolation and, with ``threads`` of 2 or more, that many
     threads racing to append to one stream and appending while a reader pages through the
-    feed (``threads=0`` skips those two, for a store not meant for threads).
+    feed (``threads=0`` skips those two, for a store not meant for threads; at most 256).
 
     It writes to the store, under tenants named ``{tenant_prefix}-{run}-...`` with a ``run``
     new for each call, so it can run on a store that already holds data. Raises

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any, List, Optional, Union
 
 from . import _native
+from ._args import U64, checked
 from ._codec import decode, to_json, utc_text
 from .booking import Actor, Appointment
 from .events import Event
@@ -58,27 +59,32 @@ class Queue:
         self._native = native
 
     @classmethod
+    @checked()
     def from_events(cls, events: List[Event]) -> Queue:
         """The fold of a queue's events, oldest first."""
-        return cls(_native.Queue.from_events(to_json(events)))
+        return cls(_native.Queue.from_events(to_json(events, "events")))
 
     @property
     def tokens(self) -> List[Token]:
         """Every token issued, by number (cancelled and reassigned ones included)."""
         return _tokens(self._native.tokens())
 
+    @checked()
     def token(self, number: int) -> Optional[Token]:
         """The token with this number."""
         return _token(self._native.token(number))
 
+    @checked()
     def token_by_id(self, token_id: str) -> Optional[Token]:
         """The token with this id."""
         return _token(self._native.token_by_id(token_id))
 
+    @checked()
     def current(self, number: int) -> Optional[Token]:
         """The token a number now stands for, following reassignments."""
         return _token(self._native.current(number))
 
+    @checked()
     def token_for_appointment(self, appointment_id: str) -> Optional[Token]:
         """The live token of a booked appointment."""
         return _token(self._native.token_for_appointment(appointment_id))
@@ -103,10 +109,12 @@ class Queue:
         """The token called last."""
         return _token(self._native.last_called())
 
+    @checked()
     def position(self, number: int) -> Optional[int]:
         """A waiting token's place in the line (1 is next), or ``None``."""
         return self._native.position(number)
 
+    @checked(n=U64)
     def next(self, n: int) -> List[Token]:
         """The next ``n`` waiting tokens."""
         return _tokens(self._native.next(n))
@@ -125,21 +133,25 @@ class Queue:
         """The doctor's current video-consultation link."""
         return self._native.meet_link()
 
+    @checked()
     def next_number(self, rules: QueueRules) -> int:
         """The number the next automatic issue would get."""
-        return self._native.next_number(to_json(rules))
+        return self._native.next_number(to_json(rules, "rules"))
 
+    @checked()
     def wait_snapshot(
         self, rules: QueueRules, session_id: str, now: datetime
     ) -> Optional[QueueSnapshot]:
         """One session's line at ``now`` as the estimators read it (``None`` for an unknown
         session)."""
-        text = self._native.wait_snapshot(to_json(rules), session_id, utc_text(now, "now"))
+        text = self._native.wait_snapshot(to_json(rules, "rules"), session_id, utc_text(now, "now"))
         return None if text is None else decode(QueueSnapshot, json.loads(text))
 
+    @checked()
     def past_days(self, rules: QueueRules) -> List[PastDay]:
         """This (finished) day as history for the estimators, one per session."""
-        return [decode(PastDay, d) for d in json.loads(self._native.past_days(to_json(rules)))]
+        return [decode(PastDay, d) for d in json.loads(self._native.past_days(to_json(rules,
+            "rules")))]
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Queue):
@@ -182,9 +194,12 @@ class QueueEstimator:
 
     name = "queue"
 
+    @checked()
     def estimate(self, snapshot: QueueSnapshot, history: DoctorHistory) -> List[WaitEstimate]:
         """One estimate per waiting token of the snapshot, in line order."""
-        text = _native.estimate_waits(self.name, to_json(snapshot), to_json(history))
+        text = _native.estimate_waits(
+            self.name, to_json(snapshot, "snapshot"), to_json(history, "history"),
+        )
         return [decode(WaitEstimate, e) for e in json.loads(text)]
 
     def __repr__(self) -> str:
@@ -197,14 +212,17 @@ class MovingAverageEstimator:
 
     name = "moving_average"
 
+    @checked()
     def __init__(self, window: int = 30, p90_factor: float = 1.5) -> None:
         self.window = window
         self.p90_factor = p90_factor
 
+    @checked()
     def estimate(self, snapshot: QueueSnapshot, history: DoctorHistory) -> List[WaitEstimate]:
         """One estimate per waiting token of the snapshot, in line order."""
         text = _native.estimate_waits(
-            self.name, to_json(snapshot), to_json(history), self.window, self.p90_factor
+            self.name, to_json(snapshot, "snapshot"), to_json(history, "history"), self.window,
+                self.p90_factor
         )
         return [decode(WaitEstimate, e) for e in json.loads(text)]
 
@@ -221,14 +239,17 @@ class Tokens:
     optimistic concurrency (retrying up to ``max_attempts`` times), so tokens issued at once
     from several desks get distinct numbers. Releases the GIL while the core works."""
 
+    @checked()
     def __init__(self, store: AnyStore, *, max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> None:
         self.store = store
         self._native = _native.Tokens(native_store(store), max_attempts)
 
+    @checked()
     def queue(self, day: QueueDay) -> Queue:
         """The queue of a doctor's day."""
-        return Queue(self._native.queue(to_json(day)))
+        return Queue(self._native.queue(to_json(day, "day")))
 
+    @checked()
     def execute(
         self, day: QueueDay, rules: QueueRules, actor: Actor, now: datetime,
         command: TokenCommand,
@@ -236,9 +257,11 @@ class Tokens:
         """Decides any :data:`~medsched.TokenCommand` (issue, check in, call next, start,
         complete, cancel, skip, mark late, recall, reinsert, reassign, move, meet link)."""
         return _update(self._native.execute(
-            to_json(day), to_json(rules), to_json(actor), utc_text(now, "now"), to_json(command)
+            to_json(day, "day"), to_json(rules, "rules"), to_json(actor, "actor"),
+            utc_text(now, "now"), to_json(command, "command"),
         ))
 
+    @checked()
     def issue(
         self, day: QueueDay, rules: QueueRules, actor: Actor, now: datetime,
         request: TokenRequest,
@@ -246,19 +269,22 @@ class Tokens:
         """Issues a token (booked, walk-in, phone or emergency); a repeated request id
         returns the token already issued."""
         return _update(self._native.issue(
-            to_json(day), to_json(rules), to_json(actor), utc_text(now, "now"), to_json(request)
+            to_json(day, "day"), to_json(rules, "rules"), to_json(actor, "actor"),
+            utc_text(now, "now"), to_json(request, "request"),
         ))
 
+    @checked()
     def issue_for_appointment(
         self, schedule: Schedule, rules: QueueRules, actor: Actor, now: datetime,
         appointment: Appointment,
     ) -> QueueUpdate:
         """Issues the token of a booked appointment, expected at its start."""
         return _update(self._native.issue_for_appointment(
-            schedule._native, to_json(rules), to_json(actor), utc_text(now, "now"),
-            to_json(appointment),
+            schedule._native, to_json(rules, "rules"), to_json(actor, "actor"),
+            utc_text(now, "now"), to_json(appointment, "appointment"),
         ))
 
+    @checked()
     def wait_estimates(
         self, day: QueueDay, rules: QueueRules, now: datetime, history: DoctorHistory,
         estimator: Optional[WaitEstimator] = None,
@@ -269,8 +295,8 @@ class Tokens:
         window = chosen.window if isinstance(chosen, MovingAverageEstimator) else None
         factor = chosen.p90_factor if isinstance(chosen, MovingAverageEstimator) else None
         text = self._native.wait_estimates(
-            to_json(day), to_json(rules), utc_text(now, "now"), to_json(history), chosen.name,
-            window, factor,
+            to_json(day, "day"), to_json(rules, "rules"), utc_text(now, "now"),
+            to_json(history, "history"), chosen.name, window, factor,
         )
         return [decode(WaitEstimate, e) for e in json.loads(text)]
 
@@ -278,26 +304,31 @@ class Tokens:
         return f"Tokens(store={self.store!r})"
 
 
+@checked()
 def decide_token(
     queue: Queue, rules: QueueRules, actor: Actor, now: datetime, command: TokenCommand
 ) -> List[TokenChange]:
     """The pure token decider: the changes ``command`` would make (nothing stored)."""
     text = _native.decide_token_command(
-        queue._native, to_json(rules), to_json(actor), utc_text(now, "now"), to_json(command)
+        queue._native, to_json(rules, "rules"), to_json(actor, "actor"), utc_text(now, "now"),
+            to_json(command, "command")
     )
     return [decode(TokenChange, c) for c in json.loads(text)]
 
 
+@checked(notify_next=U64)
 def queue_notifications(
     line_before: List[int], after: Queue, changes: List[TokenChange], notify_next: int
 ) -> List[QueueNotification]:
     """The messages for ``changes`` that turned a queue whose line was ``line_before`` into
     ``after``: your turn, missed, reassigned, and position updates to the first
     ``notify_next``."""
-    text = _native.token_notifications(line_before, after._native, to_json(changes), notify_next)
+    text = _native.token_notifications(line_before, after._native, to_json(changes, "changes"),
+        notify_next)
     return [decode(QueueNotification, n) for n in json.loads(text)]
 
 
+@checked()
 def validate_meet_link(link: str) -> None:
     """Checks a Google Meet link (``https://meet.google.com/abc-defg-hij``); raises
     :class:`~medsched.InvalidInputError` otherwise."""

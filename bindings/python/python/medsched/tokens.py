@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import ClassVar, List, Optional, Tuple, Union
 
+from ._args import checked
 from ._codec import Record
 from .calendar import ConsultationMode
 
@@ -146,6 +147,7 @@ class IssueToken(Record):
     number: Optional[int] = None
 
     @classmethod
+    @checked()
     def from_request(cls, request: TokenRequest) -> IssueToken:
         """The command issuing the token ``request`` asks for."""
         return cls(

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import ClassVar, List, Optional
 
 from . import _native
+from ._args import checked
 from ._codec import Record, decode, to_json
 from .tokens import TokenKind
 
@@ -212,13 +213,15 @@ class DoctorHistory(Record):
     rates: QueueRates = field(default_factory=QueueRates)
 
     @classmethod
+    @checked()
     def from_days(cls, days: List[PastDay]) -> DoctorHistory:
         """The history learnt from past days (see ``Queue.past_days``): recent durations,
         the duration model with its load effect, and the arrival and late-return rates."""
-        text = _native.history_from_days(to_json(days))
+        text = _native.history_from_days(to_json(days, "days"))
         return decode(cls, json.loads(text))
 
     @classmethod
+    @checked()
     def from_durations(cls, minutes: List[float]) -> DoctorHistory:
         """The history of a doctor known only by consultation lengths (minutes)."""
         text = _native.history_from_durations([float(m) for m in minutes])

@@ -1,0 +1,39 @@
+// A typed usage sample: `tsc --noEmit` checks it against index.d.ts and types.d.ts.
+import * as m from '../..'
+
+const clinic: m.Clinic = { locations: [{ id: 'main', time_zone: 'Europe/London' }] }
+const calendar: m.DoctorCalendar = {
+  doctor_id: 'dr-a',
+  templates: [{ id: 'opd', location_id: 'main', weekdays: ['Mon'], sessions: [{ start: '09:00', end: '12:00' }] }],
+}
+const schedule = new m.Schedule({ tenant: 'clinic-1', clinic, calendars: [calendar], appointmentTypes: [{ id: 'consult', duration_minutes: 15 }] })
+const doctor: m.Availability = schedule.availability('dr-a')
+const now = new Date('2026-03-01T08:00:00Z')
+const series: m.SlotSeries = doctor.slots({ appointment_type: { id: 'consult', duration_minutes: 15 }, start: now, end: '2026-03-03T00:00:00Z', now })
+const first: m.Slot | undefined = series.slots[0]
+const startsAt: Date | undefined = first?.start
+const actor: m.Actor = { kind: 'patient', id: 'pat-1' }
+const kind: m.ActorKind = actor.kind
+
+async function flow(store: m.EventStore): Promise<string> {
+  const bookings = new m.Bookings(store, { maxAttempts: 8 })
+  const hold: m.Hold = await bookings.holdAsync(schedule, actor, now, {
+    hold_id: 'h-1', patient_id: 'pat-1', doctor_id: 'dr-a', appointment_type_id: 'consult', start: startsAt ?? now,
+  })
+  const booked: m.Appointment = await bookings.bookHoldAsync(schedule, actor, now, '2026-03-02', hold.id, 'a-1')
+  const status: m.AppointmentStatus = booked.status
+  try {
+    bookings.cancel(schedule, actor, now, '2026-03-02', 'a-404')
+  } catch (error) {
+    if (error instanceof m.NotFoundError) return `${error.code} ${error.kind ?? ''} ${status}`
+  }
+  return status
+}
+
+const tokens = new m.Tokens()
+const day: m.QueueDay = { tenant: 'clinic-1', doctor_id: 'dr-a', date: '2026-03-02' }
+const update: m.QueueUpdate = tokens.issue(day, { sessions: [] }, actor, now, { token_id: 't-1', kind: 'walk_in', patient_id: 'pat-1' })
+const line: number[] = update.queue.line()
+const waits: m.WaitEstimate[] = tokens.waitEstimates(day, { sessions: [] }, now, m.historyFromDurations([10]), 'moving_average', { window: 5 })
+
+export { flow, line, waits, kind }

@@ -1,0 +1,252 @@
+// Slot search: medsched from Node against a plain-JavaScript implementation (pure-slots.js,
+// date-fns-tz), on the scenarios of the Python benchmark (bindings/python/bench):
+//   (a) one doctor in Kochi, Mon-Sat, two sessions (one with a break), a holiday, leave,
+//       300 bookings (some with buffers, some 30 minutes, live and expired holds), 90 days;
+//   (b) 1,000 doctors x 30 days over Asia/Kolkata, Europe/London and America/New_York (the
+//       range crosses both DST changes of March 2026), four weekly patterns, holidays, leave,
+//       about 15% of each doctor's slots booked.
+// Rows: pure JS (slot objects with Dates); medsched's everyday route-handler call
+// (`availability.slots(request, bookings as plain objects)` returning plain objects with
+// Dates), sync and async; the same with occupancies prepared once; all doctors in one
+// slotsForDoctors call. Each row: --samples samples (each repeats the run until it lasts
+// ~50 ms, time per run), reported as the median and the min-max spread. The slot counts of
+// every row must be equal (checked).
+//
+//   node bench/slots-vs-js.js [--samples 7] [--doctors 1000] [--only a|b] [--smoke]
+'use strict'
+const m = require('..')
+const pure = require('./pure-slots.js')
+
+const args = process.argv.slice(2)
+const option = (name, fallback) => {
+  const at = args.indexOf(`--${name}`)
+  return at >= 0 ? args[at + 1] : fallback
+}
+const smoke = args.includes('--smoke')
+const samples = Number(option('samples', smoke ? 1 : 7))
+const doctorsB = Number(option('doctors', smoke ? 12 : 1000))
+const only = option('only', null)
+const MINUTE = 60 * 1000
+const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']
+
+/** A seeded generator (mulberry32), so every run books the same slots. */
+function random(seed) {
+  let a = seed
+  return () => {
+    a = (a + 0x6d2b79f5) | 0
+    let t = Math.imul(a ^ (a >>> 15), 1 | a)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+function sample(rng, list, count) {
+  const pool = [...list]
+  const out = []
+  for (let i = 0; i < Math.min(count, pool.length); i++) {
+    const j = i + Math.floor(rng() * (pool.length - i))
+    ;[pool[i], pool[j]] = [pool[j], pool[i]]
+    out.push(pool[i])
+  }
+  return out
+}
+
+function pickBookings(rng, doctorId, free, count, holds, now) {
+  const picked = sample(rng, free, count)
+  const out = picked.map((start, k) => ({
+    doctorId,
+    start,
+    end: new Date(start.getTime() + (k % 7 === 3 ? 30 : 15) * MINUTE),
+    bufferBeforeMinutes: k % 11 === 0 ? 5 : 0,
+    bufferAfterMinutes: k % 5 === 0 ? 5 : 0,
+    expiresAt: k >= picked.length - holds ? new Date(now.getTime() + 10 * MINUTE) : null,
+  }))
+  for (const start of free.slice(0, 2)) {
+    out.push({ doctorId, start, end: new Date(start.getTime() + 15 * MINUTE), expiresAt: new Date(now.getTime() - MINUTE) })
+  }
+  return out
+}
+
+const medschedClinic = (clinic) => ({
+  locations: Object.entries(clinic.zones).map(([id, zone]) => ({ id, time_zone: zone })),
+  holidays: clinic.holidays.map((h, i) => ({ id: `holiday-${i}`, first: h.first, last: h.last, location_id: h.locationId ?? null })),
+})
+
+const medschedCalendar = (doctor) => ({
+  doctor_id: doctor.id,
+  templates: doctor.templates.map((t, i) => ({
+    id: `template-${i}`,
+    location_id: t.locationId,
+    weekdays: t.weekdays.map((d) => WEEKDAYS[d]),
+    sessions: t.sessions.map((s) => ({ start: s.start, end: s.end, breaks: (s.breaks ?? []).map(([a, b]) => ({ start: a, end: b })) })),
+    settings: {
+      slot_minutes: t.slotMinutes,
+      buffer_before_minutes: t.bufferBeforeMinutes ?? 0,
+      buffer_after_minutes: t.bufferAfterMinutes ?? 0,
+      max_parallel: t.maxParallel ?? 1,
+    },
+  })),
+  leaves: (doctor.leaves ?? []).map((l, i) => ({ id: `leave-${i}`, status: 'approved', first: l.first, last: l.last })),
+})
+
+const medschedRequest = (kind, start, end, now) => ({
+  appointment_type: {
+    id: 'consult',
+    duration_minutes: kind.durationMinutes,
+    buffer_before_minutes: kind.bufferBeforeMinutes ?? 0,
+    buffer_after_minutes: kind.bufferAfterMinutes ?? 0,
+    min_notice_minutes: kind.minNoticeMinutes ?? 0,
+    max_days_ahead: kind.maxDaysAhead ?? null,
+  },
+  start,
+  end,
+  now,
+})
+
+const medschedOccupancy = (bookings) => ({
+  reservations: bookings.map((b, i) => ({
+    id: `r${i}`,
+    doctor_id: b.doctorId,
+    start: b.start,
+    end: b.end,
+    buffer_before_minutes: b.bufferBeforeMinutes ?? 0,
+    buffer_after_minutes: b.bufferAfterMinutes ?? 0,
+    seats: 1,
+    expires_at: b.expiresAt ?? null,
+  })),
+})
+
+function build(name, clinic, kind, [start, end, now], doctors, bookingsOf) {
+  const rules = new m.ClinicRules(medschedClinic(clinic))
+  const began = performance.now()
+  const availabilities = doctors.map((d) => new m.Availability(rules, medschedCalendar(d)))
+  const compileMs = performance.now() - began
+  const request = medschedRequest(kind, start, end, now)
+  const rng = random(20260302)
+  const cases = doctors.map((doctor, i) => {
+    const free = availabilities[i].slots(request).slots.map((s) => s.start)
+    const bookings = bookingsOf(rng, doctor, free)
+    return { doctor, bookings, availability: availabilities[i], occupancy: medschedOccupancy(bookings) }
+  })
+  return { name, clinic, kind, start, end, now, request, cases, compileMs }
+}
+
+const MON_TO_FRI = [0, 1, 2, 3, 4]
+const MON_TO_SAT = [0, 1, 2, 3, 4, 5]
+
+function scenarioA() {
+  const clinic = { zones: { kochi: 'Asia/Kolkata' }, holidays: [{ first: '2026-03-04', last: '2026-03-04' }] }
+  const doctor = {
+    id: 'dr-asha',
+    templates: [{
+      locationId: 'kochi',
+      weekdays: MON_TO_SAT,
+      sessions: [{ start: '09:00', end: '13:00', breaks: [['11:00', '11:15']] }, { start: '16:00', end: '20:00' }],
+      slotMinutes: 15,
+    }],
+    leaves: [{ first: '2026-04-13', last: '2026-04-14' }],
+  }
+  const kind = { durationMinutes: 15, bufferAfterMinutes: 5, minNoticeMinutes: 120, maxDaysAhead: 75 }
+  const start = new Date('2026-03-01T18:30:00Z')
+  const span = [start, new Date(start.getTime() + 90 * 24 * 60 * MINUTE), new Date('2026-03-02T04:00:00Z')]
+  return build('(a) 1 doctor x 90 days', clinic, kind, span, [doctor], (rng, d, free) => pickBookings(rng, d.id, free, 300, 6, span[2]))
+}
+
+const ZONES = [['kochi', 'Asia/Kolkata'], ['london', 'Europe/London'], ['new-york', 'America/New_York']]
+
+function doctorB(i) {
+  const locationId = ZONES[i % 3][0]
+  const pattern = Math.floor(i / 3) % 4
+  const templates = [
+    { locationId, weekdays: MON_TO_FRI, sessions: [{ start: '09:00', end: '13:00', breaks: [['11:00', '11:15']] }, { start: '16:00', end: '19:00' }], slotMinutes: 15 },
+    { locationId, weekdays: MON_TO_SAT, sessions: [{ start: '08:30', end: '12:30' }, { start: '14:00', end: '17:00' }], slotMinutes: 20 },
+    { locationId, weekdays: [0, 2, 4, 5], sessions: [{ start: '10:00', end: '14:00' }, { start: '17:00', end: '21:00' }], slotMinutes: 10, maxParallel: 2 },
+    { locationId, weekdays: [1, 2, 3, 4, 5], sessions: [{ start: '09:00', end: '12:00' }, { start: '13:00', end: '17:00', breaks: [['15:00', '15:15']] }], slotMinutes: 15, bufferAfterMinutes: 5 },
+  ]
+  const leaves = []
+  if (i % 20 === 7) {
+    const first = `2026-03-${String(9 + (i % 10)).padStart(2, '0')}`
+    leaves.push({ first, last: pure.addDays(first, 1) })
+  }
+  if (i % 50 === 11) leaves.push({ first: '2026-03-23', last: '2026-03-27' })
+  return { id: `dr-${String(i).padStart(5, '0')}`, templates: [templates[pattern]], leaves }
+}
+
+function scenarioB(count) {
+  const clinic = {
+    zones: Object.fromEntries(ZONES),
+    holidays: [
+      { first: '2026-03-04', last: '2026-03-04', locationId: 'kochi' },
+      { first: '2026-03-20', last: '2026-03-20', locationId: 'london' },
+      { first: '2026-03-13', last: '2026-03-13', locationId: 'new-york' },
+      { first: '2026-01-01', last: '2026-01-01' },
+    ],
+  }
+  const kind = { durationMinutes: 15, minNoticeMinutes: 60, maxDaysAhead: 28 }
+  const start = new Date('2026-03-02T00:00:00Z')
+  const span = [start, new Date(start.getTime() + 30 * 24 * 60 * MINUTE), new Date('2026-03-02T06:00:00Z')]
+  const doctors = Array.from({ length: count }, (_, i) => doctorB(i))
+  const name = `(b) ${count.toLocaleString('en')} doctors x 30 days`
+  return build(name, clinic, kind, span, doctors, (rng, d, free) => pickBookings(rng, d.id, free, Math.floor((free.length * 15) / 100), 2, span[2]))
+}
+
+/** Samples of a run: each the time per run (ms) of repeats lasting ~50 ms; and its count. */
+async function time(run, sc) {
+  const counts = new Set([await run(sc)])
+  let began = performance.now()
+  await run(sc)
+  const inner = Math.max(1, Math.round(50 / Math.max(performance.now() - began, 1e-3)))
+  const times = []
+  for (let i = 0; i < samples; i++) {
+    began = performance.now()
+    for (let j = 0; j < inner; j++) counts.add(await run(sc))
+    times.push((performance.now() - began) / inner)
+  }
+  if (counts.size !== 1) throw new Error(`counts differ between runs: ${[...counts]}`)
+  times.sort((a, b) => a - b)
+  return { median: times[Math.floor(times.length / 2)], min: times[0], max: times[times.length - 1], count: [...counts][0] }
+}
+
+function rows(sc) {
+  const prepared = sc.cases.map((c) => new m.PreparedOccupancy(c.occupancy))
+  const pairs = sc.cases.map((c, i) => [c.availability, prepared[i]])
+  return [
+    ['pure JS (date-fns-tz)', (s) => s.cases.reduce((n, c) => n + pure.findSlots(s.clinic, c.doctor, s.kind, s.start, s.end, s.now, c.bookings).length, 0)],
+    ['medsched: slots(request, bookings)', (s) => s.cases.reduce((n, c) => n + c.availability.slots(s.request, c.occupancy).slots.length, 0)],
+    ['medsched: slotsAsync, in turn', async (s) => {
+      let n = 0
+      for (const c of s.cases) n += (await c.availability.slotsAsync(s.request, c.occupancy)).slots.length
+      return n
+    }],
+    ['medsched, prepared occupancy: slots', (s) => pairs.reduce((n, [a, o]) => n + a.slots(s.request, o).slots.length, 0)],
+    ['medsched, prepared: slotsForDoctors', (s) => m.slotsForDoctors(pairs, s.request).reduce((n, found) => n + found.slots.length, 0)],
+  ]
+}
+
+const fmt = (ms) => (ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(2)} ms`)
+
+async function report(sc) {
+  const bookings = sc.cases.reduce((n, c) => n + c.bookings.length, 0)
+  console.log(`\n${sc.name}: ${sc.cases.length} doctor(s), ${bookings} bookings incl. holds`)
+  console.log(`  ${'row'.padEnd(40)} ${'median'.padStart(10)} ${'min-max'.padStart(22)} ${'slots'.padStart(8)} ${'speed-up'.padStart(9)}`)
+  let base = null
+  for (const [label, run] of rows(sc)) {
+    const t = await time(run, sc)
+    base = base ?? t
+    if (t.count !== base.count) throw new Error(`${label}: ${t.count} slots, pure JS ${base.count}`)
+    const ratio = `${(base.median / t.median).toFixed(1)}x`
+    console.log(`  ${label.padEnd(40)} ${fmt(t.median).padStart(10)} ${`${fmt(t.min)} - ${fmt(t.max)}`.padStart(22)} ${String(t.count).padStart(8)} ${ratio.padStart(9)}`)
+  }
+  console.log(`  ${'(once) compile every Availability'.padEnd(40)} ${fmt(sc.compileMs).padStart(10)}`)
+}
+
+async function main() {
+  console.log(`Node ${process.version} (${process.arch}), ${samples} sample(s) per row; speed-up = pure-JS median / row median`)
+  if (only === null || only === 'a') await report(scenarioA())
+  if (only === null || only === 'b') await report(scenarioB(doctorsB))
+}
+
+main().catch((error) => {
+  console.error(error)
+  process.exit(1)
+})

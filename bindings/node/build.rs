@@ -1,0 +1,4 @@
+//! Links the module as a Node addon.
+fn main() {
+    napi_build::setup();
+}

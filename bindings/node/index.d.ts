@@ -1,0 +1,311 @@
+// The typed API of the npm package medsched (hand-written over the generated native.d.ts;
+// the records are in types.d.ts, generated from the core's JSON Schema).
+import type * as T from './types'
+
+export * from './types'
+
+/** An instant: a `Date` (an Invalid Date is refused) or ISO 8601 text with an offset. */
+export type Instant = Date | string
+/** A calendar date, `YYYY-MM-DD`. */
+export type CalendarDate = string
+/** The stable codes of medsched's errors, the same in every language. */
+export type ErrorCode =
+  | 'invalid_input'
+  | 'not_found'
+  | 'slot_unavailable'
+  | 'invalid_transition'
+  | 'policy_violation'
+  | 'conflict'
+  | 'storage'
+/** An appointment action by name. */
+export type AppointmentActionName = 'confirm' | 'decline' | 'complete' | 'mark_no_show' | 'cancel'
+/** A wait estimator by name. */
+export type EstimatorName = 'queue' | 'moving_average'
+
+/** A record as medsched reads it: instants may be given as ISO text too. */
+export type Input<R> = R extends Date
+  ? Instant
+  : R extends Array<infer I>
+    ? Array<Input<I>>
+    : R extends object
+      ? { [K in keyof R]: Input<R[K]> }
+      : R
+
+/** A refusal of medsched, with its ErrorReport's fields. */
+export class MedschedError extends Error {
+  constructor(report?: Partial<T.ErrorReport>)
+  static readonly code: string
+  readonly code: ErrorCode | string
+  readonly report: T.ErrorReport
+  readonly retry_safe?: boolean
+  readonly field?: string | null
+  readonly value?: string | null
+  readonly problem?: string | null
+  readonly problem_message?: string | null
+  readonly kind?: string | null
+  readonly id?: string | null
+  readonly action?: string | null
+  readonly from?: string | null
+  readonly doctor_id?: string | null
+  readonly start?: Date | null
+  readonly reason?: T.Unavailable | null
+  readonly rule?: string | null
+  readonly rule_message?: string | null
+  readonly stream?: string | null
+  readonly expected?: number | null
+  readonly actual?: number | null
+  readonly storage_kind?: string | null
+}
+/** `invalid_input`: `field`, `value`, `problem`. */
+export class InvalidInputError extends MedschedError {}
+/** `not_found`: `kind`, `id`. */
+export class NotFoundError extends MedschedError {}
+/** `slot_unavailable`: `doctor_id`, `start`, `reason`. */
+export class SlotUnavailableError extends MedschedError {}
+/** `invalid_transition`: `kind`, `id`, `from`, `action`. */
+export class InvalidTransitionError extends MedschedError {}
+/** `policy_violation`: `action`, `id`, `rule`. */
+export class PolicyViolationError extends MedschedError {}
+/** `conflict`: `stream`, `expected`, `actual` (a store throws it when the stream moved). */
+export class ConflictError extends MedschedError {}
+/** `storage`: `storage_kind` and the store's message. */
+export class StorageError extends MedschedError {}
+
+/** A clinic's compiled rules. */
+export class ClinicRules {
+  constructor(clinic: Input<T.Clinic>)
+  timeZone(locationId: string): string | null
+}
+
+/** What is taken, read once and kept for many searches. */
+export class PreparedOccupancy {
+  constructor(occupancy: Input<T.Occupancy>)
+  toJSON(): T.Occupancy
+}
+
+/** What is taken: prepared, a plain object, or nothing. */
+export type OccupancyArg = PreparedOccupancy | Input<T.Occupancy> | null | undefined
+
+/** One doctor's compiled availability. */
+export class Availability {
+  constructor(rules: ClinicRules, calendar: Input<T.DoctorCalendar>)
+  readonly doctorId: string
+  resolve(start: Instant, end: Instant): T.Interval[]
+  resolveDates(locationId: string, first: CalendarDate, last: CalendarDate): T.Interval[]
+  explain(at: Instant): T.Explanation
+  slots(request: Input<T.SlotRequest>, occupancy?: OccupancyArg, options?: Input<T.SlotOptions> | null): T.SlotSeries
+  slotsAsync(request: Input<T.SlotRequest>, occupancy?: OccupancyArg, options?: Input<T.SlotOptions> | null): Promise<T.SlotSeries>
+}
+
+/** Doctors with what each has taken. */
+export type DoctorPairs = Array<[Availability, OccupancyArg]>
+export function firstAvailable(doctors: DoctorPairs, request: Input<T.SlotRequest>, count: number): T.Slot[]
+export function firstAvailableAsync(doctors: DoctorPairs, request: Input<T.SlotRequest>, count: number): Promise<T.Slot[]>
+export function slotsForDoctors(doctors: DoctorPairs, request: Input<T.SlotRequest>, options?: Input<T.SlotOptions> | null): T.SlotSeries[]
+export function slotsForDoctorsAsync(
+  doctors: DoctorPairs,
+  request: Input<T.SlotRequest>,
+  options?: Input<T.SlotOptions> | null,
+): Promise<T.SlotSeries[]>
+
+/** What a Schedule is made of. */
+export interface ScheduleInit {
+  tenant: string
+  clinic: Input<T.Clinic>
+  calendars: Array<Input<T.DoctorCalendar>>
+  appointmentTypes: Array<Input<T.AppointmentType>>
+  /** The IANA zone day books are dated in (the first location's by default). */
+  bookTimeZone?: string | null
+}
+
+/** A tenant's compiled clinic, doctors and appointment types. */
+export class Schedule {
+  constructor(init: ScheduleInit)
+  readonly tenant: string
+  readonly bookTimeZone: string
+  bookDate(at: Instant): CalendarDate
+  setCalendar(calendar: Input<T.DoctorCalendar>): void
+  availability(doctorId: string): Availability
+  appointmentType(id: string): T.AppointmentType
+  doctorIds(): string[]
+  clinicRules(): ClinicRules
+}
+
+/** One event of a store's feed, as a store written in JavaScript gives it. */
+export interface StoredFeedEntry {
+  position: number
+  stream: T.StreamId
+  version: number
+  /** The event's JSON text, kept verbatim. */
+  event: string
+}
+
+/**
+ * A store written in JavaScript. Keep each event's JSON text verbatim. `append` adds the
+ * events only if the stream is still at `expectedVersion` (else it throws ConflictError),
+ * atomically; `feed` gives a tenant's events after a position, in append order.
+ */
+export interface EventStore {
+  load(stream: T.StreamId): Promise<{ version: number; events: string[] }>
+  append(stream: T.StreamId, expectedVersion: number, events: string[]): Promise<number>
+  feed(tenant: string, after: number, limit: number): Promise<StoredFeedEntry[]>
+}
+
+/** A store kept on the native side: services over it never leave Rust. */
+export class NativeStore implements EventStore {
+  load(stream: T.StreamId): Promise<{ version: number; events: string[] }>
+  append(stream: T.StreamId, expectedVersion: number, events: string[]): Promise<number>
+  feed(tenant: string, after: number, limit: number): Promise<StoredFeedEntry[]>
+}
+/** The core's in-memory store. */
+export class InMemoryStore extends NativeStore {
+  constructor()
+}
+/** The store at a URL: `memory:`, `sqlite:///path`, `sqlite::memory:`, `postgresql://…`. */
+export function openStore(url: string): NativeStore
+export function openStoreAsync(url: string): Promise<NativeStore>
+
+/** Options of a service. */
+export interface ServiceOptions {
+  /** How many times a command is decided before a ConflictError (64). */
+  maxAttempts?: number
+}
+
+/** A day book as folded from its events. */
+export class DayBook {
+  static fromEvents(events: Array<Input<T.Event>>): DayBook
+  holds(): T.Hold[]
+  appointments(): T.Appointment[]
+  hold(holdId: string): T.Hold | null
+  appointment(appointmentId: string): T.Appointment | null
+  occupancy(now: Instant, exceptId?: string | null): T.Occupancy
+  /** What it takes at `now`, kept native: the fast occupancy for slot searches. */
+  preparedOccupancy(now: Instant, exceptId?: string | null): PreparedOccupancy
+  equals(other: DayBook): boolean
+}
+
+/** What `execute` did. */
+export interface Executed {
+  book: DayBook
+  events: T.Event[]
+}
+
+type Actor = Input<T.Actor>
+
+/**
+ * Holds, bookings, the appointment lifecycle, reschedules, the change feed and notification
+ * intents over a store. Over a store written in JavaScript only the `...Async` calls run.
+ */
+export class Bookings {
+  constructor(store?: EventStore, options?: ServiceOptions)
+  readonly store: EventStore
+  day(schedule: Schedule, date: CalendarDate): DayBook
+  dayAsync(schedule: Schedule, date: CalendarDate): Promise<DayBook>
+  execute(schedule: Schedule, actor: Actor, now: Instant, date: CalendarDate, command: Input<T.Command>): Executed
+  executeAsync(schedule: Schedule, actor: Actor, now: Instant, date: CalendarDate, command: Input<T.Command>): Promise<Executed>
+  hold(schedule: Schedule, actor: Actor, now: Instant, request: Input<T.HoldRequest>): T.Hold
+  holdAsync(schedule: Schedule, actor: Actor, now: Instant, request: Input<T.HoldRequest>): Promise<T.Hold>
+  extendHold(schedule: Schedule, actor: Actor, now: Instant, date: CalendarDate, holdId: string, minutes?: number | null): T.Hold
+  extendHoldAsync(schedule: Schedule, actor: Actor, now: Instant, date: CalendarDate, holdId: string, minutes?: number | null): Promise<T.Hold>
+  releaseHold(schedule: Schedule, actor: Actor, now: Instant, date: CalendarDate, holdId: string): T.Hold
+  releaseHoldAsync(schedule: Schedule, actor: Actor, now: Instant, date: CalendarDate, holdId: string): Promise<T.Hold>
+  expireHolds(schedule: Schedule, actor: Actor, now: Instant, first: CalendarDate, last: CalendarDate): T.Hold[]
+  expireHoldsAsync(schedule: Schedule, actor: Actor, now: Instant, first: CalendarDate, last: CalendarDate): Promise<T.Hold[]>
+  book(schedule: Schedule, actor: Actor, now: Instant, request: Input<T.BookRequest>): T.Appointment
+  bookAsync(schedule: Schedule, actor: Actor, now: Instant, request: Input<T.BookRequest>): Promise<T.Appointment>
+  bookHold(schedule: Schedule, actor: Actor, now: Instant, date: CalendarDate, holdId: string, appointmentId: string): T.Appointment
+  bookHoldAsync(schedule: Schedule, actor: Actor, now: Instant, date: CalendarDate, holdId: string, appointmentId: string): Promise<T.Appointment>
+  appointmentAction(action: AppointmentActionName, schedule: Schedule, actor: Actor, now: Instant, date: CalendarDate, appointmentId: string, reason?: string | null): T.Appointment
+  appointmentActionAsync(action: AppointmentActionName, schedule: Schedule, actor: Actor, now: Instant, date: CalendarDate, appointmentId: string, reason?: string | null): Promise<T.Appointment>
+  confirm(schedule: Schedule, actor: Actor, now: Instant, date: CalendarDate, appointmentId: string): T.Appointment
+  confirmAsync(schedule: Schedule, actor: Actor, now: Instant, date: CalendarDate, appointmentId: string): Promise<T.Appointment>
+  decline(schedule: Schedule, actor: Actor, now: Instant, date: CalendarDate, appointmentId: string, reason?: string | null): T.Appointment
+  declineAsync(schedule: Schedule, actor: Actor, now: Instant, date: CalendarDate, appointmentId: string, reason?: string | null): Promise<T.Appointment>
+  complete(schedule: Schedule, actor: Actor, now: Instant, date: CalendarDate, appointmentId: string): T.Appointment
+  completeAsync(schedule: Schedule, actor: Actor, now: Instant, date: CalendarDate, appointmentId: string): Promise<T.Appointment>
+  markNoShow(schedule: Schedule, actor: Actor, now: Instant, date: CalendarDate, appointmentId: string): T.Appointment
+  markNoShowAsync(schedule: Schedule, actor: Actor, now: Instant, date: CalendarDate, appointmentId: string): Promise<T.Appointment>
+  cancel(schedule: Schedule, actor: Actor, now: Instant, date: CalendarDate, appointmentId: string, reason?: string | null): T.Appointment
+  cancelAsync(schedule: Schedule, actor: Actor, now: Instant, date: CalendarDate, appointmentId: string, reason?: string | null): Promise<T.Appointment>
+  reschedule(schedule: Schedule, actor: Actor, now: Instant, date: CalendarDate, appointmentId: string, start: Instant): T.Appointment
+  rescheduleAsync(schedule: Schedule, actor: Actor, now: Instant, date: CalendarDate, appointmentId: string, start: Instant): Promise<T.Appointment>
+  appointment(schedule: Schedule, date: CalendarDate, appointmentId: string): T.Appointment
+  appointmentAsync(schedule: Schedule, date: CalendarDate, appointmentId: string): Promise<T.Appointment>
+  voidUnfinishedMoves(schedule: Schedule, actor: Actor, now: Instant, first: CalendarDate, last: CalendarDate): T.Appointment[]
+  voidUnfinishedMovesAsync(schedule: Schedule, actor: Actor, now: Instant, first: CalendarDate, last: CalendarDate): Promise<T.Appointment[]>
+  collisions(schedule: Schedule, first: CalendarDate, last: CalendarDate, now: Instant): T.Collision[]
+  collisionsAsync(schedule: Schedule, first: CalendarDate, last: CalendarDate, now: Instant): Promise<T.Collision[]>
+  feed(schedule: Schedule, after: number, limit: number): T.FeedEntry[]
+  feedAsync(schedule: Schedule, after: number, limit: number): Promise<T.FeedEntry[]>
+  feedNotifications(schedule: Schedule, after: number, limit: number): T.FeedNotifications
+  feedNotificationsAsync(schedule: Schedule, after: number, limit: number): Promise<T.FeedNotifications>
+  reminders(schedule: Schedule, first: CalendarDate, last: CalendarDate, after: Instant, until: Instant): T.Notification[]
+  remindersAsync(schedule: Schedule, first: CalendarDate, last: CalendarDate, after: Instant, until: Instant): Promise<T.Notification[]>
+}
+
+export function decideBooking(schedule: Schedule, book: DayBook, actor: Actor, now: Instant, date: CalendarDate, command: Input<T.Command>): T.Change[]
+export function bookingNotifications(events: Array<Input<T.Event>>): T.Notification[]
+
+/** A doctor's token queue for a day, as folded from its events. */
+export class Queue {
+  static fromEvents(events: Array<Input<T.Event>>): Queue
+  tokens(): T.Token[]
+  token(number: number): T.Token | null
+  tokenById(id: string): T.Token | null
+  current(number: number): T.Token | null
+  tokenForAppointment(appointmentId: string): T.Token | null
+  line(): number[]
+  waiting(): T.Token[]
+  nowServing(): T.Token | null
+  lastCalled(): T.Token | null
+  /** A waiting token's place in the line, 1 for the next to be seen. */
+  position(number: number): number | null
+  next(n: number): T.Token[]
+  counts(): T.TokenCounts
+  reinsertions(): number
+  meetLink(): string | null
+  nextNumber(rules: Input<T.QueueRules>): number
+  waitSnapshot(rules: Input<T.QueueRules>, sessionId: string, now: Instant): T.QueueSnapshot | null
+  pastDays(rules: Input<T.QueueRules>): T.PastDay[]
+  equals(other: Queue): boolean
+}
+
+/** What a desk call did. */
+export interface QueueUpdate {
+  queue: Queue
+  token: T.Token | null
+  events: T.Event[]
+  notifications: T.QueueNotification[]
+}
+
+/** Options of the moving-average estimator. */
+export interface EstimatorOptions {
+  window?: number
+  p90Factor?: number
+}
+
+type Day = Input<T.QueueDay>
+type Rules = Input<T.QueueRules>
+
+/** Outpatient tokens over a store: issue, the desk's commands, queue views, wait estimates. */
+export class Tokens {
+  constructor(store?: EventStore, options?: ServiceOptions)
+  readonly store: EventStore
+  queue(day: Day): Queue
+  queueAsync(day: Day): Promise<Queue>
+  execute(day: Day, rules: Rules, actor: Actor, now: Instant, command: Input<T.TokenCommand>): QueueUpdate
+  executeAsync(day: Day, rules: Rules, actor: Actor, now: Instant, command: Input<T.TokenCommand>): Promise<QueueUpdate>
+  issue(day: Day, rules: Rules, actor: Actor, now: Instant, request: Input<T.TokenRequest>): QueueUpdate
+  issueAsync(day: Day, rules: Rules, actor: Actor, now: Instant, request: Input<T.TokenRequest>): Promise<QueueUpdate>
+  issueForAppointment(schedule: Schedule, rules: Rules, actor: Actor, now: Instant, appointment: Input<T.Appointment>): QueueUpdate
+  issueForAppointmentAsync(schedule: Schedule, rules: Rules, actor: Actor, now: Instant, appointment: Input<T.Appointment>): Promise<QueueUpdate>
+  waitEstimates(day: Day, rules: Rules, now: Instant, history: Input<T.DoctorHistory>, estimator?: EstimatorName, options?: EstimatorOptions): T.WaitEstimate[]
+  waitEstimatesAsync(day: Day, rules: Rules, now: Instant, history: Input<T.DoctorHistory>, estimator?: EstimatorName, options?: EstimatorOptions): Promise<T.WaitEstimate[]>
+}
+
+export function decideTokenCommand(queue: Queue, rules: Rules, actor: Actor, now: Instant, command: Input<T.TokenCommand>): T.TokenChange[]
+export function tokenNotifications(lineBefore: number[], after: Queue, changes: Array<Input<T.TokenChange>>, notifyNext: number): T.QueueNotification[]
+export function checkMeetLink(link: string): void
+export function historyFromDays(days: Array<Input<T.PastDay>>): T.DoctorHistory
+export function historyFromDurations(minutes: number[]): T.DoctorHistory
+export function estimateWaits(estimator: EstimatorName, snapshot: Input<T.QueueSnapshot>, history: Input<T.DoctorHistory>, options?: EstimatorOptions): T.WaitEstimate[]

@@ -1,0 +1,388 @@
+//! Clinic rules, one doctor's availability, slot searches, and a tenant's schedule.
+
+use std::sync::Arc;
+
+use medsched::{
+    Availability as CoreAvailability, Clinic, ClinicRules as CoreClinicRules, DoctorCalendar,
+    Occupancy as CoreOccupancy, SlotOptions, SlotRequest, booking::Schedule as CoreSchedule,
+    first_available,
+};
+use medsched_facade::ScheduleHandle;
+use medsched_facade::json::{parse, text};
+use medsched_facade::values::{date, instant, zone};
+use napi::Env;
+use napi::bindgen_prelude::{ClassInstance, Either, PromiseRaw};
+use napi_derive::napi;
+
+use crate::columns::{SeriesColumns, SlotColumns, columns, series_columns};
+use crate::errors::{Result, done, spawn};
+
+/// A clinic's compiled rules.
+#[napi]
+pub struct ClinicRules {
+    inner: Arc<CoreClinicRules>,
+}
+
+#[napi]
+impl ClinicRules {
+    /// Compiles `Clinic` JSON.
+    #[napi(constructor)]
+    pub fn new(clinic: String) -> Result<Self> {
+        let clinic: Clinic = done(parse("", &clinic))?;
+        Ok(ClinicRules {
+            inner: Arc::new(done(CoreClinicRules::new(&clinic))?),
+        })
+    }
+
+    /// The IANA zone of a location, if the clinic has it.
+    #[napi]
+    pub fn time_zone(&self, location_id: String) -> Option<String> {
+        self.inner
+            .time_zone(&location_id)
+            .map(|tz| tz.name().to_owned())
+    }
+}
+
+/// One doctor's compiled availability.
+#[napi]
+pub struct Availability {
+    inner: Arc<CoreAvailability>,
+}
+
+/// An occupancy argument: `Occupancy` JSON, a prepared [`Occupancy`], or nothing taken.
+pub type OccupancyArg<'a> = Option<Either<String, ClassInstance<'a, Occupancy>>>;
+
+/// The occupancy of an argument, read.
+fn occupancy_of(what: &str, arg: OccupancyArg<'_>) -> Result<Arc<CoreOccupancy>> {
+    match arg {
+        None => Ok(Arc::new(CoreOccupancy::default())),
+        Some(Either::A(json)) => Ok(Arc::new(done(parse(what, &json))?)),
+        Some(Either::B(prepared)) => Ok(prepared.inner.clone()),
+    }
+}
+
+/// Slot options from JSON, the defaults when not given.
+fn options_of(options: Option<String>) -> Result<SlotOptions> {
+    match options {
+        Some(o) => done(parse("options", &o)),
+        None => Ok(SlotOptions::default()),
+    }
+}
+
+#[napi]
+impl Availability {
+    /// Compiles a doctor's `DoctorCalendar` JSON against the clinic's rules.
+    #[napi(constructor)]
+    pub fn new(rules: &ClinicRules, calendar: String) -> Result<Self> {
+        let calendar: DoctorCalendar = done(parse("", &calendar))?;
+        Ok(Availability {
+            inner: Arc::new(done(CoreAvailability::new(&rules.inner, &calendar))?),
+        })
+    }
+
+    /// The doctor.
+    #[napi(getter)]
+    pub fn doctor_id(&self) -> String {
+        self.inner.doctor_id().as_str().to_owned()
+    }
+
+    /// The resolved intervals between two instants, as `Interval` JSON (a list).
+    #[napi]
+    pub fn resolve(&self, start: String, end: String) -> Result<String> {
+        let (start, end) = (done(instant("start", &start))?, done(instant("end", &end))?);
+        Ok(text(&done(self.inner.resolve(start, end))?))
+    }
+
+    /// The resolved intervals of a location's local dates, as `Interval` JSON (a list).
+    #[napi]
+    pub fn resolve_dates(
+        &self,
+        location_id: String,
+        first: String,
+        last: String,
+    ) -> Result<String> {
+        let (first, last) = (done(date("first", &first))?, done(date("last", &last))?);
+        Ok(text(&done(self.inner.resolve_dates(
+            &location_id,
+            first,
+            last,
+        ))?))
+    }
+
+    /// Why the doctor is or is not available at an instant, as `Explanation` JSON.
+    #[napi]
+    pub fn explain(&self, at: String) -> Result<String> {
+        let at = done(instant("at", &at))?;
+        Ok(text(&done(self.inner.explain(at))?))
+    }
+
+    /// The slots of a `SlotRequest` (JSON), in columns.
+    #[napi]
+    pub fn slots(
+        &self,
+        request: String,
+        #[napi(ts_arg_type = "string | Occupancy | null")] occupancy: OccupancyArg<'_>,
+        options: Option<String>,
+    ) -> Result<SeriesColumns> {
+        let request: SlotRequest = done(parse("request", &request))?;
+        let occupancy = occupancy_of("occupancy", occupancy)?;
+        let options = options_of(options)?;
+        let series = done(self.inner.slots(&request, &occupancy, options))?;
+        Ok(series_columns(&series))
+    }
+
+    /// As [`slots`](Availability::slots), off the JavaScript thread.
+    #[napi(ts_return_type = "Promise<SeriesColumns>")]
+    pub fn slots_async<'env>(
+        &self,
+        env: &'env Env,
+        request: String,
+        #[napi(ts_arg_type = "string | Occupancy | null")] occupancy: OccupancyArg<'_>,
+        options: Option<String>,
+    ) -> Result<PromiseRaw<'env, SeriesColumns>> {
+        let request: SlotRequest = done(parse("request", &request))?;
+        let occupancy = occupancy_of("occupancy", occupancy)?;
+        let options = options_of(options)?;
+        let doctor = self.inner.clone();
+        spawn(env, async move {
+            Ok(series_columns(
+                &doctor.slots(&request, &occupancy, options)?,
+            ))
+        })
+    }
+}
+
+/// What is taken (`Occupancy` JSON), read once and kept for many searches.
+#[napi]
+pub struct Occupancy {
+    pub(crate) inner: Arc<CoreOccupancy>,
+}
+
+#[napi]
+impl Occupancy {
+    /// Reads `Occupancy` JSON.
+    #[napi(constructor)]
+    pub fn new(occupancy: String) -> Result<Self> {
+        Ok(Occupancy {
+            inner: Arc::new(done(parse("occupancy", &occupancy))?),
+        })
+    }
+
+    /// The occupancy as JSON.
+    #[napi]
+    pub fn to_json(&self) -> String {
+        text(&*self.inner)
+    }
+}
+
+/// The doctors and their occupancies of a multi-doctor call, read.
+type Doctors = Vec<(Arc<CoreAvailability>, Arc<CoreOccupancy>)>;
+
+fn doctors_of(
+    doctors: Vec<ClassInstance<'_, Availability>>,
+    occupancies: Vec<Option<Either<String, ClassInstance<'_, Occupancy>>>>,
+) -> Result<Doctors> {
+    let mut occupancies = occupancies.into_iter();
+    let mut pairs = Vec::with_capacity(doctors.len());
+    for (i, doctor) in doctors.iter().enumerate() {
+        let occupancy = occupancy_of(
+            &format!("doctors[{i}].occupancy"),
+            occupancies.next().flatten(),
+        )?;
+        pairs.push((doctor.inner.clone(), occupancy));
+    }
+    Ok(pairs)
+}
+
+fn first_of(pairs: &Doctors, request: &SlotRequest, count: u32) -> medsched::Result<SlotColumns> {
+    let found = first_available(pairs.iter().map(|(d, o)| (&**d, &**o)), request, count)?;
+    Ok(columns(&found))
+}
+
+fn each_of(
+    pairs: &Doctors,
+    request: &SlotRequest,
+    options: SlotOptions,
+) -> medsched::Result<Vec<SeriesColumns>> {
+    let found = pairs
+        .iter()
+        .map(|(doctor, occupancy)| doctor.slots(request, occupancy, options))
+        .collect::<medsched::Result<Vec<_>>>()?;
+    Ok(found.iter().map(series_columns).collect())
+}
+
+/// The first `count` slots across doctors (`occupancies[i]` is doctor `i`'s), in columns.
+#[napi]
+pub fn first_available_slots(
+    doctors: Vec<ClassInstance<'_, Availability>>,
+    #[napi(ts_arg_type = "Array<string | Occupancy | null>")] occupancies: Vec<
+        Option<Either<String, ClassInstance<'_, Occupancy>>>,
+    >,
+    request: String,
+    count: u32,
+) -> Result<SlotColumns> {
+    let request: SlotRequest = done(parse("request", &request))?;
+    let pairs = doctors_of(doctors, occupancies)?;
+    done(first_of(&pairs, &request, count))
+}
+
+/// As [`first_available_slots`], off the JavaScript thread.
+#[napi(ts_return_type = "Promise<SlotColumns>")]
+pub fn first_available_slots_async<'env>(
+    env: &'env Env,
+    doctors: Vec<ClassInstance<'_, Availability>>,
+    #[napi(ts_arg_type = "Array<string | Occupancy | null>")] occupancies: Vec<
+        Option<Either<String, ClassInstance<'_, Occupancy>>>,
+    >,
+    request: String,
+    count: u32,
+) -> Result<PromiseRaw<'env, SlotColumns>> {
+    let request: SlotRequest = done(parse("request", &request))?;
+    let pairs = doctors_of(doctors, occupancies)?;
+    spawn(env, async move { first_of(&pairs, &request, count) })
+}
+
+/// Each doctor's slots for one request (`occupancies[i]` is doctor `i`'s), in columns, in the
+/// doctors' order.
+#[napi]
+pub fn slots_for_doctors(
+    doctors: Vec<ClassInstance<'_, Availability>>,
+    #[napi(ts_arg_type = "Array<string | Occupancy | null>")] occupancies: Vec<
+        Option<Either<String, ClassInstance<'_, Occupancy>>>,
+    >,
+    request: String,
+    options: Option<String>,
+) -> Result<Vec<SeriesColumns>> {
+    let request: SlotRequest = done(parse("request", &request))?;
+    let options = options_of(options)?;
+    let pairs = doctors_of(doctors, occupancies)?;
+    done(each_of(&pairs, &request, options))
+}
+
+/// As [`slots_for_doctors`], off the JavaScript thread.
+#[napi(ts_return_type = "Promise<Array<SeriesColumns>>")]
+pub fn slots_for_doctors_async<'env>(
+    env: &'env Env,
+    doctors: Vec<ClassInstance<'_, Availability>>,
+    #[napi(ts_arg_type = "Array<string | Occupancy | null>")] occupancies: Vec<
+        Option<Either<String, ClassInstance<'_, Occupancy>>>,
+    >,
+    request: String,
+    options: Option<String>,
+) -> Result<PromiseRaw<'env, Vec<SeriesColumns>>> {
+    let request: SlotRequest = done(parse("request", &request))?;
+    let options = options_of(options)?;
+    let pairs = doctors_of(doctors, occupancies)?;
+    spawn(env, async move { each_of(&pairs, &request, options) })
+}
+
+/// A tenant's compiled clinic, doctors and appointment types.
+#[napi]
+pub struct Schedule {
+    inner: Arc<ScheduleHandle>,
+}
+
+impl Schedule {
+    /// The schedule as it is now (a calendar set later does not change it).
+    pub fn current(&self) -> Arc<CoreSchedule> {
+        self.inner.current()
+    }
+}
+
+#[napi]
+impl Schedule {
+    /// Compiles a tenant's `Clinic`, `DoctorCalendar` list and `AppointmentType` list (JSON);
+    /// day books are dated in `book_time_zone` (an IANA name; the first location's zone by
+    /// default).
+    #[napi(constructor)]
+    pub fn new(
+        tenant: String,
+        clinic: String,
+        calendars: String,
+        appointment_types: String,
+        book_time_zone: Option<String>,
+    ) -> Result<Self> {
+        let clinic: Clinic = done(parse("clinic", &clinic))?;
+        let calendars: Vec<DoctorCalendar> = done(parse("calendars", &calendars))?;
+        let types: Vec<medsched::AppointmentType> =
+            done(parse("appointment_types", &appointment_types))?;
+        let zone = book_time_zone
+            .map(|z| done(zone("book_time_zone", &z)))
+            .transpose()?;
+        let schedule = done(CoreSchedule::new(
+            tenant.as_str(),
+            &clinic,
+            &calendars,
+            &types,
+        ))?;
+        let schedule = match zone {
+            Some(zone) => schedule.with_book_time_zone(zone),
+            None => schedule,
+        };
+        Ok(Schedule {
+            inner: Arc::new(ScheduleHandle::new(schedule)),
+        })
+    }
+
+    /// The tenant.
+    #[napi(getter)]
+    pub fn tenant(&self) -> String {
+        self.current().tenant().as_str().to_owned()
+    }
+
+    /// The IANA zone day books are dated in.
+    #[napi(getter)]
+    pub fn book_time_zone(&self) -> String {
+        self.current().book_time_zone().name().to_owned()
+    }
+
+    /// The day book date (`YYYY-MM-DD`) of an instant.
+    #[napi]
+    pub fn book_date(&self, instant_text: String) -> Result<String> {
+        let at = done(instant("instant", &instant_text))?;
+        Ok(done(self.current().book_date(at))?.to_string())
+    }
+
+    /// Compiles a `DoctorCalendar` (JSON) into a copy of the schedule and swaps it in:
+    /// concurrent changes each land, searches keep the schedule they started with.
+    #[napi]
+    pub fn set_calendar(&self, calendar: String) -> Result<()> {
+        let calendar: DoctorCalendar = done(parse("calendar", &calendar))?;
+        done(self.inner.set_calendar(&calendar))
+    }
+
+    /// A doctor's availability.
+    #[napi]
+    pub fn availability(&self, doctor_id: String) -> Result<Availability> {
+        let schedule = self.current();
+        Ok(Availability {
+            inner: Arc::new(done(schedule.availability(&doctor_id))?.clone()),
+        })
+    }
+
+    /// An appointment type, as `AppointmentType` JSON.
+    #[napi]
+    pub fn appointment_type(&self, id: String) -> Result<String> {
+        Ok(text(done(self.current().appointment_type(&id))?))
+    }
+
+    /// The doctors' ids, sorted.
+    #[napi]
+    pub fn doctor_ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .current()
+            .doctors()
+            .map(|d| d.doctor_id().as_str().to_owned())
+            .collect();
+        ids.sort();
+        ids
+    }
+
+    /// The clinic's compiled rules.
+    #[napi]
+    pub fn clinic_rules(&self) -> ClinicRules {
+        ClinicRules {
+            inner: Arc::new(self.current().clinic().clone()),
+        }
+    }
+}
