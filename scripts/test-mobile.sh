@@ -30,7 +30,7 @@ if [ ! -x "$kotlin_home/bin/kotlinc" ]; then
     chmod +x "$kotlin_home"/bin/*
 fi
 
-cargo build --quiet --locked -p medsched-mobile -p uniffi-bindgen
+cargo build --quiet --locked -p medsched-mobile -p uniffi-bindgen --features medsched-mobile/checks
 library=target/debug/libmedsched_mobile.so
 
 rm -rf "$out"

@@ -35,7 +35,7 @@ object SyncedRules {
  * `stream.key` whose append checks the version and writes in one transaction. */
 class AppEventStore : AppStore {
     private val streams = HashMap<String, MutableList<String>>()
-    private val feed = ArrayList<String>()
+    private val feed = ArrayList<Pair<String, String>>() // (tenant, FeedEntry JSON)
 
     @Synchronized
     override fun load(stream: StreamKey): String {
@@ -51,7 +51,7 @@ class AppEventStore : AppStore {
         }
         for (event in events) {
             held.add(event)
-            feed.add("{\"position\": ${feed.size + 1}, \"stream\": ${stream.json}, " +
+            feed.add(stream.tenant to "{\"position\": ${feed.size + 1}, \"stream\": ${stream.json}, " +
                 "\"version\": ${held.size}, \"event\": $event}")
         }
         return held.size.toULong()
@@ -59,7 +59,8 @@ class AppEventStore : AppStore {
 
     @Synchronized
     override fun feed(tenant: String, after: ULong, limit: UInt): String =
-        feed.drop(after.toInt()).take(limit.toInt()).joinToString(",", "[", "]")
+        feed.drop(after.toInt()).filter { it.first == tenant }.take(limit.toInt())
+            .joinToString(",", "[", "]") { it.second }
 }
 
 /** The sample: returns what an app would show, line by line. */

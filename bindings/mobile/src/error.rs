@@ -59,7 +59,7 @@ pub struct ErrorReport {
 }
 
 /// Every failure of a call, by its stable code (Kotlin `MedschedException.InvalidInput`,
-/// …; Swift `MedschedError.invalidInput(report:)`, …). The message is the report's.
+/// …; Swift `MedschedError.InvalidInput(report:)`, …). The message is the report's.
 #[derive(Debug, Clone, PartialEq, thiserror::Error, uniffi::Error)]
 pub enum MedschedError {
     /// `invalid_input`: an input field holds a value medsched refuses.

@@ -21,6 +21,8 @@
 #![deny(missing_docs)]
 
 mod bookings;
+#[cfg(feature = "checks")]
+mod checks;
 mod error;
 mod schedule;
 mod store;
@@ -28,6 +30,8 @@ mod tokens;
 mod values;
 
 pub use bookings::{BookingResult, Bookings, DayBookView};
+#[cfg(feature = "checks")]
+pub use checks::check_store;
 pub use error::{ErrorReport, MedschedError, StoreError};
 pub use schedule::{
     Availability, ClinicRules, DoctorOccupancy, Schedule, Slot, SlotSeries, first_available,

@@ -49,8 +49,9 @@ pub trait AppStore: Send + Sync {
     ) -> std::result::Result<u64, StoreError>;
 
     /// The tenant's feed: the events appended after position `after`, at most `limit`, as
-    /// `FeedEntry` JSON (a list of `{"position": <n>, "stream": <StreamId>, "event":
-    /// <event>}`), positions counting every append of the tenant from 1.
+    /// `FeedEntry` JSON (a list of `{"position": <n>, "stream": <StreamId JSON>, "version":
+    /// <the stream's version with this event>, "event": <event>}`), positions increasing in
+    /// append order (numbering the tenant's events 1, 2, 3, … is enough).
     fn feed(
         &self,
         tenant: String,

@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit
 import org.medsched.Bookings
 import org.medsched.MedschedException
 import org.medsched.Store
+import org.medsched.checkStore
+import org.medsched.example.AppEventStore
 
 private fun <T> race(threads: Int, body: (Int) -> T): List<Result<T>> {
     val pool = Executors.newFixedThreadPool(threads)
@@ -22,6 +24,15 @@ private fun <T> race(threads: Int, body: (Int) -> T): List<Result<T>> {
 }
 
 fun runConcurrency() {
+    for ((name, store) in listOf("Kotlin store" to { MapStore() }, "the Android sample's store" to { AppEventStore() })) {
+        Checks.check("$name: the event store contract (medsched-testkit), four threads") {
+            val breach = checkStore(Store.app(store()), "kotlin-", 4u)
+            expect(breach == null) { "$breach" }
+        }
+    }
+    Checks.check("the contract catches a store that ignores versions") {
+        expect(checkStore(Store.app(ConflictingStore()), "kotlin-", 1u) != null) { "no breach" }
+    }
     val schedule = bookingSchedule()
     for (kind in listOf("Kotlin store", "SQLite file")) {
         Checks.check("$kind: eight patients race for one slot, one wins") {
