@@ -148,6 +148,20 @@ impl From<Error> for MedschedError {
     }
 }
 
+#[uniffi::export]
+impl MedschedError {
+    /// The error's report, whatever its code (Kotlin `e.errorReport()`, Swift
+    /// `error.errorReport()`).
+    pub fn error_report(&self) -> ErrorReport {
+        self.report().clone()
+    }
+
+    /// The stable code, e.g. `slot_unavailable`.
+    pub fn code(&self) -> String {
+        self.report().code.clone()
+    }
+}
+
 impl MedschedError {
     /// The error's report.
     pub fn report(&self) -> &ErrorReport {

@@ -9,7 +9,6 @@ import com.google.gson.JsonObject
 import com.google.gson.JsonParser
 import com.google.gson.JsonPrimitive
 import java.io.File
-import org.medsched.ErrorReport
 import org.medsched.MedschedException
 
 /** Counts the checks run and prints each failure. */
@@ -43,18 +42,6 @@ fun raises(body: () -> Unit): MedschedException {
     }
     throw AssertionError("no MedschedException was thrown")
 }
-
-/** The report of any medsched exception. */
-val MedschedException.errorReport: ErrorReport
-    get() = when (this) {
-        is MedschedException.InvalidInput -> report
-        is MedschedException.NotFound -> report
-        is MedschedException.SlotUnavailable -> report
-        is MedschedException.InvalidTransition -> report
-        is MedschedException.PolicyViolation -> report
-        is MedschedException.Conflict -> report
-        is MedschedException.Storage -> report
-    }
 
 /** The repository's testdata/ folder. */
 val testdata: File = File(System.getProperty("medsched.testdata") ?: "testdata")

@@ -32,10 +32,10 @@ private val WHY = mapOf(
 
 /** An error's code and the fields that say why, from its report JSON. */
 fun errorJson(e: MedschedException): JsonObject {
-    val report = json(e.errorReport.json).asJsonObject
+    val report = json(e.errorReport().json).asJsonObject
     val out = JsonObject()
-    out.add("code", JsonPrimitive(e.errorReport.code))
-    for (name in WHY[e.errorReport.code] ?: emptyList()) {
+    out.add("code", JsonPrimitive(e.errorReport().code))
+    for (name in WHY[e.errorReport().code] ?: emptyList()) {
         out.add(name, report[name] ?: JsonNull.INSTANCE)
     }
     return out
