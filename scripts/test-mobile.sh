@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 kotlin_version=2.4.20
-out=target/mobile
+out=target/mobile-bindings
 kotlin_home=target/kotlin-compiler-$kotlin_version/node_modules/kotlin-compiler
 
 missing=()
