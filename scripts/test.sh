@@ -75,6 +75,7 @@ echo "== stubtest (stubs against the installed wheel) and mypy --strict (package
 (cd bindings/python && "$root/$venv/bin/python" -m mypy --cache-dir /dev/null)
 
 bash scripts/test-node.sh
+bash scripts/test-mobile.sh  # the mobile binding: Kotlin on the JVM, the Swift header (docs/MOBILE.md)
 
 awk '/^test result:/ { passed += $4; failed += $6 } END { printf "rust: %d passed, %d failed\n", passed, failed }' "$log"
 awk '/ in [0-9.]+s/ { for (i = 2; i <= NF; i++) { if ($i ~ /^passed/) passed += $(i - 1)

@@ -8,6 +8,7 @@ use medsched::store::{
     AsyncEventStore, Event, EventStore, FeedEntry, InMemoryStore, LoadedStream, StreamId,
 };
 use medsched::{Error, Id, Problem, Result};
+#[cfg(feature = "postgres")]
 use medsched_postgres::PgStore;
 use medsched_sqlite::SqliteStore;
 
@@ -180,7 +181,8 @@ pub enum SharedStore {
     Memory(Arc<InMemoryStore>),
     /// A SQLite file (`medsched-sqlite`).
     Sqlite(Arc<SqliteStore>),
-    /// A PostgreSQL database (`medsched-postgres`).
+    /// A PostgreSQL database (`medsched-postgres`; feature `postgres`).
+    #[cfg(feature = "postgres")]
     Postgres(Arc<PgStore>),
     /// A store in the host's language, through [`JsonStore`].
     Host(Arc<JsonStore<Box<dyn HostStore>>>),
@@ -200,7 +202,8 @@ impl SharedStore {
     /// The store at `url`: `memory:` (a fresh in-memory store), `sqlite:///absolute/path`,
     /// `sqlite://relative/path` or `sqlite::memory:` (a SQLite file, created and migrated on
     /// open), or `postgresql://…` / `postgres://…` (a PostgreSQL database; its migrations
-    /// are applied, idempotently, before it is returned).
+    /// are applied, idempotently, before it is returned; feature `postgres`, on by default:
+    /// without it such a URL is refused like any unknown one).
     ///
     /// ```
     /// use medsched::store::{EventStore, StreamId};
@@ -227,17 +230,21 @@ impl SharedStore {
             let store = medsched_sqlite::open(url).map_err(Error::from)?;
             return Ok(SharedStore::Sqlite(Arc::new(store)));
         }
+        #[cfg(feature = "postgres")]
         if url.starts_with("postgresql://") || url.starts_with("postgres://") {
             let store = PgStore::connect(url)?;
             store.migrate()?;
             return Ok(SharedStore::Postgres(Arc::new(store)));
         }
+        #[cfg(feature = "postgres")]
+        let known = "a store URL: memory:, sqlite:///path, sqlite::memory: or postgresql://…";
+        #[cfg(not(feature = "postgres"))]
+        let known = "a store URL of this build (no PostgreSQL): memory:, sqlite:///path or \
+                     sqlite::memory:";
         Err(Error::invalid_input(
             "url",
             url,
-            Problem::Malformed(
-                "a store URL: memory:, sqlite:///path, sqlite::memory: or postgresql://…".into(),
-            ),
+            Problem::Malformed(known.into()),
         ))
     }
 }
@@ -267,6 +274,7 @@ impl EventStore for SharedStore {
         match self {
             SharedStore::Memory(store) => store.load(stream),
             SharedStore::Sqlite(store) => store.load(stream),
+            #[cfg(feature = "postgres")]
             SharedStore::Postgres(store) => store.load(stream),
             SharedStore::Host(store) => store.load(stream),
         }
@@ -276,6 +284,7 @@ impl EventStore for SharedStore {
         match self {
             SharedStore::Memory(store) => store.append(stream, expected_version, events),
             SharedStore::Sqlite(store) => store.append(stream, expected_version, events),
+            #[cfg(feature = "postgres")]
             SharedStore::Postgres(store) => store.append(stream, expected_version, events),
             SharedStore::Host(store) => store.append(stream, expected_version, events),
         }
@@ -285,6 +294,7 @@ impl EventStore for SharedStore {
         match self {
             SharedStore::Memory(store) => store.feed(tenant, after, limit),
             SharedStore::Sqlite(store) => store.feed(tenant, after, limit),
+            #[cfg(feature = "postgres")]
             SharedStore::Postgres(store) => store.feed(tenant, after, limit),
             SharedStore::Host(store) => store.feed(tenant, after, limit),
         }

@@ -1,0 +1,21 @@
+//! The event store contract of `medsched-testkit`, for a test of a store an app writes
+//! (feature `checks`; not in what an app ships).
+
+use std::sync::Arc;
+
+use medsched_testkit::Checks;
+
+use crate::store::Store;
+
+/// Runs the store checks on `store`: the sequential contract, tenant isolation and, with
+/// `threads` of 2 or more, writers racing on one stream and the feed read while writers
+/// commit (each thread calling into the store). Returns the first breach, in words, or
+/// nothing when every check holds. Tenants are named from `tenant_prefix`.
+#[uniffi::export]
+pub fn check_store(store: Arc<Store>, tenant_prefix: String, threads: u32) -> Option<String> {
+    Checks::new(tenant_prefix)
+        .threads(threads as usize)
+        .run(&store.inner)
+        .err()
+        .map(|breach| breach.to_string())
+}

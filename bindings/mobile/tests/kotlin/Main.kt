@@ -1,0 +1,16 @@
+// The JVM test of the mobile binding: the shared vectors, every error code, stores written
+// in Kotlin under concurrent threads, and the Android sample. Prints
+// `kotlin: N passed, M failed` and exits non-zero on a failure.
+package org.medsched.tests
+
+import kotlin.system.exitProcess
+
+fun main() {
+    val vectors = runVectors()
+    Checks.check("at least 25 vector cases ran") { expect(vectors >= 25) { "$vectors cases" } }
+    runErrors()
+    runConcurrency()
+    runSample()
+    println("kotlin: ${Checks.passed} passed, ${Checks.failed} failed")
+    exitProcess(if (Checks.failed == 0) 0 else 1)
+}
