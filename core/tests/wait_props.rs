@@ -20,10 +20,10 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use medsched::{
-    tokens::TokenKind, wait::Consultation, wait::DoctorHistory, wait::DurationPrior,
-    wait::IssuedCounts, wait::MovingAverageEstimator, wait::PastDay, wait::QueueEstimator,
-    wait::QueueRates, wait::QueueSnapshot, wait::SkippedToken, wait::WaitEstimate,
-    wait::WaitEstimator, wait::WaitingToken,
+    tokens::TokenKind, wait::CalibratedQueueEstimator, wait::Consultation, wait::DoctorHistory,
+    wait::DurationPrior, wait::IssuedCounts, wait::MovingAverageEstimator, wait::PastDay,
+    wait::QueueEstimator, wait::QueueRates, wait::QueueSnapshot, wait::SkippedToken,
+    wait::WaitCalibration, wait::WaitEstimate, wait::WaitEstimator, wait::WaitingToken,
 };
 use proptest::prelude::*;
 
@@ -65,9 +65,21 @@ fn snapshot() -> impl Strategy<Value = QueueSnapshot> {
         skipped,
         consults,
         (0..5u32, 0..40u32, 0..8u32),
+        (
+            prop::option::of(-7_200..20_000i64),
+            prop::option::of(-7_200..20_000i64),
+        ),
     )
         .prop_map(
-            |((now, length), since, waiting, skipped, consults, (emergency, walk_in, k))| {
+            |(
+                (now, length),
+                since,
+                waiting,
+                skipped,
+                consults,
+                (emergency, walk_in, k),
+                (arrived, expected),
+            )| {
                 let mut queue = QueueSnapshot::new(at(now), at(0), at(length));
                 queue.consulting_since = since.map(|s| at(now - s));
                 queue.waiting = waiting;
@@ -92,6 +104,8 @@ fn snapshot() -> impl Strategy<Value = QueueSnapshot> {
                     ..IssuedCounts::default()
                 };
                 queue.reinsert_after = k;
+                queue.doctor_arrived_at = arrived.map(at);
+                queue.doctor_expected_at = expected.map(at);
                 queue
             },
         )
@@ -119,6 +133,8 @@ fn past_day() -> impl Strategy<Value = PastDay> {
                 emergencies,
                 session_minutes: 240.0,
                 return_waits: offsets.iter().map(|o| o.abs()).collect(),
+                doctor_start_minutes: offsets.first().copied(),
+                estimates: Vec::new(),
                 arrival_offsets: offsets,
             },
         )
@@ -148,6 +164,12 @@ fn history() -> impl Strategy<Value = DoctorHistory> {
         )
             .prop_map(|(f, r)| {
                 DoctorHistory {
+                    start_delays: r.clone(),
+                    calibration: WaitCalibration {
+                        shift: f[3],
+                        p90_spread: f[4],
+                        observed: 60,
+                    },
                     recent_minutes: r,
                     durations: DurationPrior {
                         log_mean: f[0],
@@ -236,6 +258,12 @@ proptest! {
                 before = before.max(wait.minutes);
             }
         }
+    }
+
+    #[test]
+    fn calibrated_estimates_are_sane(queue in snapshot(), history in history()) {
+        let waits = CalibratedQueueEstimator.estimate(&queue, &history);
+        sane(&queue, &waits)?;
     }
 
     #[test]

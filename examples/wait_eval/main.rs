@@ -19,7 +19,11 @@
 //! - **oracle**: Monte-Carlo over the true generating process from the snapshot's state,
 //!   knowing the day's hidden state (today's mean consult, the doctor's start, the visit
 //!   type of each waiting patient): the mean and the 90th percentile of 30 forward runs;
-//! - **queue**: `QueueEstimator`.
+//! - **queue**: `QueueEstimator`, the model alone;
+//! - **calibrated**: `CalibratedQueueEstimator`, the model corrected by the doctor's own
+//!   past residuals: on every day (history days included) the host records the model's
+//!   estimates at the same moments and what each patient then waited (`PastDay::estimates`),
+//!   so the calibration of a scored day rests on the previous 20 days only.
 //!
 //! Metrics pool all estimates of the scenario's 300 days; 95% intervals come from a
 //! bootstrap over days (1000 resamples, fixed seed, every estimator on the same resample,
@@ -34,7 +38,10 @@ use std::collections::VecDeque;
 use std::time::Instant;
 
 use chrono::{DateTime, TimeDelta, Utc};
-use medsched::wait::{DoctorHistory, QueueEstimator, QueueSnapshot, WaitEstimator};
+use medsched::wait::{
+    CalibratedQueueEstimator, DoctorHistory, PastEstimate, QueueEstimator, QueueSnapshot,
+    WaitEstimator,
+};
 
 use crate::rng::{Rng, seed_of};
 use crate::scenarios::Scenario;
@@ -44,7 +51,7 @@ use crate::sim::{Hidden, simulate};
 const DOCTORS: u64 = 30;
 const HISTORY_DAYS: usize = 20;
 const SCORED_DAYS: usize = 10;
-const ESTIMATORS: [&str; 3] = ["seed", "oracle", "queue"];
+const ESTIMATORS: [&str; 4] = ["seed", "oracle", "queue", "calibrated"];
 const METRICS: [&str; 7] = [
     "MAE",
     "bias",
@@ -139,7 +146,7 @@ fn main() {
         );
     }
     println!();
-    println!("targets (queue estimator; point value, 95% interval):");
+    println!("targets (calibrated estimator; point value, 95% interval):");
     let mut met = 0;
     let mut total = 0;
     let mut check = |what: String, value: score::Interval, ok: bool| {
@@ -152,7 +159,7 @@ fn main() {
         );
     };
     for (scenario, outcome) in scenarios.iter().zip(&outcomes) {
-        let queue = &outcome.summaries[2];
+        let queue = &outcome.summaries[3];
         let name = scenario.name;
         let ratio = queue.vs_oracle();
         check(
@@ -173,7 +180,7 @@ fn main() {
             bias.value.abs() <= 1.0,
         );
     }
-    let ordinary = outcomes[0].summaries[2].vs_baseline();
+    let ordinary = outcomes[0].summaries[3].vs_baseline();
     check(
         "ordinary: MAE / seed MAE <= 0.75".into(),
         ordinary,
@@ -206,28 +213,45 @@ fn run(index: u64, scenario: &Scenario) -> Outcome {
             };
             let scored = day >= HISTORY_DAYS;
             let base = first_day + TimeDelta::days((d as i64) * 100 + day as i64);
-            let simulated = simulate(params, hidden, base, scored, &mut rng);
-            if scored {
-                let history = DoctorHistory::from_days(past.make_contiguous())
-                    .expect("simulated days are valid history");
-                let mut sums = vec![Sums::default(); ESTIMATORS.len()];
-                for shot in &simulated.snapshots {
-                    snapshots += 1;
-                    unserved += shot.truth.iter().filter(|t| t.is_none()).count();
-                    let queue: Vec<(f64, f64)> = QueueEstimator
-                        .estimate(&shot.queue, &history)
+            let mut simulated = simulate(params, hidden, base, scored, &mut rng);
+            let history = DoctorHistory::from_days(past.make_contiguous())
+                .expect("simulated days are valid history");
+            let mut sums = vec![Sums::default(); ESTIMATORS.len()];
+            for shot in &simulated.snapshots {
+                let model = QueueEstimator.estimate(&shot.queue, &history);
+                for (estimate, truth) in model.iter().zip(&shot.truth) {
+                    if let Some(waited) = truth {
+                        simulated.past.estimates.push(PastEstimate {
+                            minutes: estimate.minutes,
+                            p90_minutes: estimate.p90_minutes,
+                            waited: waited.max(0.0),
+                        });
+                    }
+                }
+                if !scored {
+                    continue;
+                }
+                snapshots += 1;
+                unserved += shot.truth.iter().filter(|t| t.is_none()).count();
+                let pairs = |estimates: Vec<medsched::wait::WaitEstimate>| -> Vec<(f64, f64)> {
+                    estimates
                         .iter()
                         .map(|e| (e.minutes, e.p90_minutes))
-                        .collect();
-                    let seed = seed_estimates(&shot.queue, &history);
-                    for (sums, estimates) in sums.iter_mut().zip([&seed, &shot.oracle, &queue]) {
-                        for (estimate, truth) in estimates.iter().zip(&shot.truth) {
-                            if let Some(truth) = truth {
-                                sums.add(estimate.0, estimate.1, *truth);
-                            }
+                        .collect()
+                };
+                let queue = pairs(model);
+                let calibrated = pairs(CalibratedQueueEstimator.estimate(&shot.queue, &history));
+                let seed = seed_estimates(&shot.queue, &history);
+                let all = [&seed, &shot.oracle, &queue, &calibrated];
+                for (sums, estimates) in sums.iter_mut().zip(all) {
+                    for (estimate, truth) in estimates.iter().zip(&shot.truth) {
+                        if let Some(truth) = truth {
+                            sums.add(estimate.0, estimate.1, *truth);
                         }
                     }
                 }
+            }
+            if scored {
                 days.push(sums);
             }
             past.push_back(simulated.past);

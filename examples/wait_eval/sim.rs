@@ -29,8 +29,8 @@ pub struct Hidden {
     pub start: f64,
 }
 
-/// A snapshot, for each waiting token how long it really waited (`None`: never seen) and
-/// the oracle's (mean, P90) for it.
+/// A snapshot, for each waiting token how long it really waited (`None`: never seen) and,
+/// on scored days, the oracle's (mean, P90) for it.
 pub struct Scored {
     pub queue: QueueSnapshot,
     pub truth: Vec<Option<f64>>,
@@ -92,8 +92,8 @@ struct Clinic<'a> {
     checked_in: Vec<(usize, f64)>,
 }
 
-/// Simulates one day starting at `base` (the session start instant), with snapshots,
-/// truths and oracle estimates if `scored`.
+/// Simulates one day starting at `base` (the session start instant), with snapshots and
+/// truths (a host records its estimates on every day), and oracle estimates if `scored`.
 pub fn simulate(
     params: &Params,
     hidden: Hidden,
@@ -160,7 +160,11 @@ pub fn simulate(
                 .iter()
                 .map(|&i| clinic.tokens[i].start.map(|s| s - t))
                 .collect();
-            let oracle = state.oracle(*t, rng);
+            let oracle = if scored {
+                state.oracle(*t, rng)
+            } else {
+                Vec::new()
+            };
             Scored {
                 queue,
                 truth,
@@ -458,6 +462,8 @@ impl Clinic<'_> {
             .collect();
         queue.issued = self.issued;
         queue.reinsert_after = self.params.reinsert_after as u32;
+        // Staff say "doctor arrived" when the doctor does.
+        queue.doctor_arrived_at = self.doctor_in.then(|| self.at(self.hidden.start));
         queue
     }
 
@@ -530,6 +536,8 @@ impl Clinic<'_> {
                 .iter()
                 .filter_map(|t| Some(t.start? - t.returned?))
                 .collect(),
+            doctor_start_minutes: Some(self.hidden.start),
+            estimates: Vec::new(),
         }
     }
 }

@@ -7,6 +7,7 @@ use crate::wait::history::DoctorHistory;
 use crate::wait::rates::PRIOR_HOURS;
 use crate::wait::snapshot::{QueueSnapshot, minutes_between};
 use crate::wait::speed::Speed;
+use crate::wait::start::doctor_wait;
 
 /// Steps per token when solving for its start, and the precision sought (minutes).
 const STEPS: usize = 4;
@@ -119,11 +120,14 @@ impl Line {
                     variance,
                 }
             }
-            None => First {
-                wait: queue.minutes_until(queue.session_start).max(0.0),
-                rest: 0.0,
-                variance: 0.0,
-            },
+            None => {
+                let (wait, variance) = doctor_wait(queue, history);
+                First {
+                    wait,
+                    rest: 0.0,
+                    variance,
+                }
+            }
         };
         let (emergency_rate, emergency_window) = emergencies(queue, history);
         Line {

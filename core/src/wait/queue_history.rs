@@ -13,7 +13,8 @@ impl Queue {
     /// many of them never came (never checked in, never seen), emergencies not cancelled,
     /// the session's length, arrival offsets of booked patients who checked in (not those
     /// known only by their return to the line or their consultation), and how long each
-    /// late patient put back waited for the call.
+    /// late patient put back waited for the call, and when the doctor began (the first
+    /// consultation's start). Past estimates are the host's to add.
     ///
     /// Read a past day's queue, then `DoctorHistory::from_days` over the days.
     pub fn past_days(&self, rules: &QueueRules) -> Vec<PastDay> {
@@ -70,6 +71,11 @@ impl Queue {
                         .filter_map(|t| Some(minutes(t.returned_at?, t.called_at?)))
                         .filter(|wait| *wait >= 0.0)
                         .collect(),
+                    doctor_start_minutes: seen
+                        .first()
+                        .and_then(|t| t.started_at)
+                        .map(|at| minutes(session.start, at)),
+                    estimates: Vec::new(),
                 }
             })
             .collect()

@@ -61,6 +61,16 @@ pub struct QueueSnapshot {
     /// given).
     #[serde(default = "default_reinsert_after")]
     pub reinsert_after: u32,
+    /// When staff said the doctor arrived ("doctor arrived"), if they did. Before it, with no
+    /// consultation begun today, the doctor is taken as not in yet: the wait for the first
+    /// call includes the doctor's expected delay (from `doctor_expected_at`, else the
+    /// doctor's history of late starts).
+    #[serde(default)]
+    pub doctor_arrived_at: Option<DateTime<Utc>>,
+    /// When staff said the doctor is delayed until ("doctor delayed until"), if they did:
+    /// the first call is expected then (a few minutes either way), not at the session start.
+    #[serde(default)]
+    pub doctor_expected_at: Option<DateTime<Utc>>,
 }
 
 fn default_reinsert_after() -> u32 {
@@ -85,7 +95,32 @@ impl QueueSnapshot {
             completed: Vec::new(),
             issued: IssuedCounts::default(),
             reinsert_after: DEFAULT_REINSERT_AFTER,
+            doctor_arrived_at: None,
+            doctor_expected_at: None,
         }
+    }
+
+    /// Whether the doctor is in: a consultation is running or done today, or staff said the
+    /// doctor arrived (by `now`).
+    ///
+    /// ```
+    /// use chrono::{DateTime, Utc};
+    /// use medsched::wait::QueueSnapshot;
+    ///
+    /// let t = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+    /// let mut queue = QueueSnapshot::new(
+    ///     t("2026-03-02T03:40:00Z"),
+    ///     t("2026-03-02T03:30:00Z"),
+    ///     t("2026-03-02T07:30:00Z"),
+    /// );
+    /// assert!(!queue.doctor_in());
+    /// queue.doctor_arrived_at = Some(t("2026-03-02T03:38:00Z"));
+    /// assert!(queue.doctor_in());
+    /// ```
+    pub fn doctor_in(&self) -> bool {
+        self.consulting_since.is_some()
+            || !self.completed.is_empty()
+            || self.doctor_arrived_at.is_some_and(|at| at <= self.now)
     }
 
     /// Minutes from `now` to `instant` (negative when it is past).
