@@ -179,6 +179,8 @@ fn history() -> impl Strategy<Value = DoctorHistory> {
                         load_reference: f[4],
                         days: 3,
                         consultations: 10,
+                        mean_ratio: f[5],
+                        ratio_variance: f[6],
                     },
                     rates: QueueRates {
                         no_show_share: f[5],

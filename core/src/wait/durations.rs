@@ -25,12 +25,16 @@ const LOAD_RIDGE: f64 = 100.0;
 /// The largest load slope believed, per waiting patient (either way).
 pub(crate) const MAX_LOAD_SLOPE: f64 = 0.05;
 
-/// A lognormal model of one doctor's consultation durations.
+/// A model of one doctor's consultation durations: multiplicative on the log scale, its
+/// shape measured.
 ///
 /// On a given day, the log of a consultation's length is normal with that day's mean and
 /// standard deviation `log_sd`, shifted by `load_slope` per patient waiting beyond
 /// `load_reference` when it began (a doctor facing a long line often goes faster). The
-/// day's mean varies around `log_mean` with standard deviation `day_sd`.
+/// day's mean varies around `log_mean` with standard deviation `day_sd`. The mean and the
+/// variance of a duration over its day's geometric mean are measured (`mean_ratio`,
+/// `ratio_variance`), not taken from a lognormal: gamma-like or bimodal durations have a
+/// smaller or larger mean than a lognormal with the same log-sd.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -51,6 +55,14 @@ pub struct DurationPrior {
     pub days: u32,
     /// How many durations it rests on.
     pub consultations: u32,
+    /// Mean of a duration over its day's geometric mean (brought to the reference load),
+    /// measured without assuming a shape; 0 when not measured (the lognormal's
+    /// `exp(log_sd²/2)` is used then).
+    #[serde(default)]
+    pub mean_ratio: f64,
+    /// Variance of that ratio, measured; 0 when not measured (the lognormal's is used).
+    #[serde(default)]
+    pub ratio_variance: f64,
 }
 
 impl Default for DurationPrior {
@@ -63,6 +75,8 @@ impl Default for DurationPrior {
             load_reference: 0.0,
             days: 0,
             consultations: 0,
+            mean_ratio: 0.0,
+            ratio_variance: 0.0,
         }
     }
 }
@@ -73,9 +87,35 @@ impl DurationPrior {
         self.log_mean.exp()
     }
 
-    /// The mean duration of a typical day, minutes.
+    /// The mean duration of a typical day, minutes: the median times the measured mean
+    /// ratio (the lognormal's `exp(log_sd²/2)` when not measured).
+    ///
+    /// ```
+    /// use medsched::wait::DurationPrior;
+    ///
+    /// let prior = DurationPrior { log_mean: 7.0_f64.ln(), mean_ratio: 1.2, ..DurationPrior::default() };
+    /// assert!((prior.mean_minutes() - 8.4).abs() < 1e-9);
+    /// ```
     pub fn mean_minutes(&self) -> f64 {
-        (self.log_mean + 0.5 * self.log_sd * self.log_sd).exp()
+        self.log_mean.exp() * self.ratio_moments(self.log_sd).0
+    }
+
+    /// Mean and variance of a duration over its day's geometric mean: the measured ones if
+    /// sane, else the lognormal's with log-sd `sigma`.
+    pub(crate) fn ratio_moments(&self, sigma: f64) -> (f64, f64) {
+        let measured = self.mean_ratio.is_finite()
+            && (1.0..=10.0).contains(&self.mean_ratio)
+            && self.ratio_variance.is_finite()
+            && (0.0..=100.0).contains(&self.ratio_variance);
+        if measured {
+            return (self.mean_ratio, self.ratio_variance);
+        }
+        let s2 = if sigma.is_finite() {
+            sigma.clamp(0.0, 2.0).powi(2)
+        } else {
+            DEFAULT_LOG_SD * DEFAULT_LOG_SD
+        };
+        ((0.5 * s2).exp(), s2.exp() * s2.exp_m1())
     }
 
     /// Fits the model to validated days: the load slope first (a within-day regression of
@@ -85,6 +125,7 @@ impl DurationPrior {
         let (load_slope, load_reference) = load_effect(days);
         let (mut day_means, mut noise) = (Vec::new(), Vec::new());
         let (mut squares, mut df, mut count) = (0.0, 0.0, 0u32);
+        let (mut ratios, mut ratio_sum, mut ratio_squares) = (0.0, 0.0, 0.0);
         for day in days.iter().filter(|d| !d.durations.is_empty()) {
             let logs: Vec<f64> = (0..day.durations.len())
                 .map(|i| {
@@ -96,6 +137,14 @@ impl DurationPrior {
             let n = logs.len() as f64;
             let mean = logs.iter().sum::<f64>() / n;
             squares += logs.iter().map(|l| (l - mean).powi(2)).sum::<f64>();
+            if logs.len() >= 2 {
+                for l in &logs {
+                    let ratio = (l - mean).exp();
+                    ratios += 1.0;
+                    ratio_sum += ratio;
+                    ratio_squares += ratio * ratio;
+                }
+            }
             df += n - 1.0;
             count = count.saturating_add(u32::try_from(logs.len()).unwrap_or(u32::MAX));
             day_means.push(mean);
@@ -122,14 +171,23 @@ impl DurationPrior {
         let day_variance = ((known - 1.0) * measured
             + PRIOR_DAY_SD_DAYS * DEFAULT_DAY_SD * DEFAULT_DAY_SD)
             / (known - 1.0 + PRIOR_DAY_SD_DAYS);
+        // The measured ratio moments, shrunk toward the lognormal's as if by 8 consultations.
+        let log_sd = variance.sqrt();
+        let (ln_mean, ln_variance) = DurationPrior::default().ratio_moments(log_sd);
+        let weight = PRIOR_LOG_SD_DF;
+        let mean_ratio = (ratio_sum + weight * ln_mean) / (ratios + weight);
+        let second =
+            (ratio_squares + weight * (ln_variance + ln_mean * ln_mean)) / (ratios + weight);
         DurationPrior {
             log_mean,
-            log_sd: variance.sqrt(),
+            log_sd,
             day_sd: day_variance.sqrt(),
             load_slope,
             load_reference,
             days: u32::try_from(day_means.len()).unwrap_or(u32::MAX),
             consultations: count,
+            mean_ratio,
+            ratio_variance: (second - mean_ratio * mean_ratio).max(0.0),
         }
     }
 }
@@ -190,6 +248,32 @@ mod tests {
             prior.day_sd
         );
         assert_eq!(prior.load_slope, 0.0);
+    }
+
+    #[test]
+    fn measures_the_mean_without_assuming_a_shape() {
+        // Two-point days, 2 and 8 minutes: the geometric mean is 4, the mean 5.
+        let days = vec![
+            PastDay {
+                durations: vec![2.0, 8.0],
+                ..PastDay::default()
+            };
+            200
+        ];
+        let prior = DurationPrior::fit(&days);
+        assert!(
+            (prior.mean_ratio - 1.25).abs() < 0.01,
+            "{}",
+            prior.mean_ratio
+        );
+        assert!((prior.mean_minutes() - 5.0).abs() < 0.05);
+        // A lognormal with the fitted log-sd (about 0.98) would put it at 4·e^{0.48} ≈ 6.5.
+        assert!(prior.log_sd > 0.9);
+        assert!(
+            (0.55..0.7).contains(&prior.ratio_variance),
+            "{}",
+            prior.ratio_variance
+        );
     }
 
     #[test]

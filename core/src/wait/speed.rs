@@ -25,6 +25,9 @@ pub(crate) struct Speed {
     /// Change of log duration per patient waiting beyond `reference`.
     slope: f64,
     reference: f64,
+    /// Mean and variance of a duration over the day's geometric mean (measured or the
+    /// lognormal's).
+    ratio: (f64, f64),
 }
 
 impl Speed {
@@ -71,6 +74,7 @@ impl Speed {
             uncertainty: 1.0 / precision,
             slope,
             reference,
+            ratio: prior.ratio_moments(sigma),
         }
     }
 
@@ -85,14 +89,13 @@ impl Speed {
 
     /// Expected length of one consultation today, minutes.
     pub(crate) fn mean(&self) -> f64 {
-        (self.mu + 0.5 * (self.sigma * self.sigma + self.uncertainty)).exp()
+        (self.mu + 0.5 * self.uncertainty).exp() * self.ratio.0
     }
 
     /// Variance of one consultation around today's (unknown) mean length, averaged over
     /// what is believed of that mean.
     pub(crate) fn own_variance(&self) -> f64 {
-        let s2 = self.sigma * self.sigma;
-        (2.0 * self.mu + s2 + 2.0 * self.uncertainty).exp() * s2.exp_m1()
+        (2.0 * (self.mu + self.uncertainty)).exp() * self.ratio.1
     }
 
     /// Relative variance of today's speed: `n` consultations of expected total `T` vary by
@@ -184,6 +187,8 @@ mod tests {
             load_reference: -4.0,
             days: 3,
             consultations: 0,
+            mean_ratio: f64::NAN,
+            ratio_variance: -1.0,
         };
         let mut today = consults(&[5.0, 0.0]);
         today.push(Consultation::new(today[0].ended_at, today[0].started_at));
