@@ -101,6 +101,8 @@ registry![
     QueueDay,
     DoctorHistory,
     PastDay,
+    PastEstimate,
+    WaitCalibration,
     QueueSnapshot,
     WaitingToken,
     SkippedToken,

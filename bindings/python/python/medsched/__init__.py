@@ -222,6 +222,7 @@ __all__ = [
     "QueueUpdate",
     "Tokens",
     "QueueEstimator",
+    "CalibratedQueueEstimator",
     "MovingAverageEstimator",
     "WaitEstimator",
     "decide_token",

@@ -29,6 +29,8 @@ __all__ = [
     "DurationPrior",
     "QueueRates",
     "PastDay",
+    "PastEstimate",
+    "WaitCalibration",
     "DoctorHistory",
 ]
 
@@ -101,7 +103,9 @@ class QueueSnapshot(Record):
     start of the consultation in progress (``None`` if the doctor is free); ``waiting`` is
     the line in call order, present or not; ``skipped`` the tokens called while their
     patient was absent; ``completed`` today's finished consultations, oldest first; a late
-    arrival goes back behind ``reinsert_after`` waiting tokens.
+    arrival goes back behind ``reinsert_after`` waiting tokens. ``doctor_arrived_at``
+    ("doctor arrived") and ``doctor_expected_at`` ("doctor delayed until") are staff's
+    signals: before the doctor is in, the wait includes the doctor's expected delay.
     """
 
     _serde: ClassVar[str] = "QueueSnapshot"
@@ -115,6 +119,8 @@ class QueueSnapshot(Record):
     completed: List[Consultation] = field(default_factory=list)
     issued: IssuedCounts = field(default_factory=IssuedCounts)
     reinsert_after: int = 3
+    doctor_arrived_at: Optional[datetime] = None
+    doctor_expected_at: Optional[datetime] = None
 
 
 @dataclass
@@ -132,13 +138,16 @@ class WaitEstimate(Record):
 
 @dataclass
 class DurationPrior(Record):
-    """A lognormal model of one doctor's consultation durations (mirrors
-    medsched::DurationPrior); the defaults are the model of a doctor with no history.
+    """A model of one doctor's consultation durations, multiplicative on the log scale
+    (mirrors medsched::DurationPrior); the defaults are the model of a doctor with no
+    history.
 
     On a given day the log of a consultation's length is normal with that day's mean and
     standard deviation ``log_sd``, shifted by ``load_slope`` per patient waiting beyond
     ``load_reference`` when it began; the day's mean varies around ``log_mean`` with
     standard deviation ``day_sd``. ``days`` and ``consultations`` count what it rests on.
+    ``mean_ratio`` and ``ratio_variance`` are the measured mean and variance of a duration
+    over its day's geometric mean (0: not measured, the lognormal's used).
     """
 
     _serde: ClassVar[str] = "DurationPrior"
@@ -150,6 +159,8 @@ class DurationPrior(Record):
     load_reference: float = 0.0
     days: int = 0
     consultations: int = 0
+    mean_ratio: float = 0.0
+    ratio_variance: float = 0.0
 
 
 @dataclass
@@ -175,6 +186,33 @@ class QueueRates(Record):
 
 
 @dataclass
+class PastEstimate(Record):
+    """One past estimate of the uncalibrated queue estimator (``minutes``, ``p90_minutes``)
+    and what the patient really waited from that moment (``waited``), all in minutes
+    (mirrors medsched::PastEstimate)."""
+
+    _serde: ClassVar[str] = "PastEstimate"
+
+    minutes: float
+    p90_minutes: float
+    waited: float
+
+
+@dataclass
+class WaitCalibration(Record):
+    """The correction fitted on a doctor's past estimates (mirrors
+    medsched::WaitCalibration): with ``s = max(p90 − estimate, 1)``, the calibrated estimate
+    is ``estimate + shift·s`` and its P90 ``calibrated + p90_spread·s``; ``observed`` past
+    estimates back it (fewer than 50: no correction)."""
+
+    _serde: ClassVar[str] = "WaitCalibration"
+
+    shift: float = 0.0
+    p90_spread: float = 1.0
+    observed: int = 0
+
+
+@dataclass
 class PastDay(Record):
     """One past session of the doctor, as a host records it (mirrors medsched::PastDay).
 
@@ -183,7 +221,9 @@ class PastDay(Record):
     ``booked`` booked and phone tokens, ``no_shows`` those that never came, ``emergencies``
     emergency tokens; ``session_minutes`` the session's scheduled length; arrival offsets
     (minutes, negative when early) of booked patients who came; ``return_waits`` minutes from
-    a late patient's return to their call.
+    a late patient's return to their call; ``doctor_start_minutes`` when the doctor began,
+    minutes after the session start; ``estimates`` the queue estimator's past estimates and
+    what the patients waited (for the calibration).
     """
 
     _serde: ClassVar[str] = "PastDay"
@@ -196,6 +236,8 @@ class PastDay(Record):
     session_minutes: float = 240.0
     arrival_offsets: List[float] = field(default_factory=list)
     return_waits: List[float] = field(default_factory=list)
+    doctor_start_minutes: Optional[float] = None
+    estimates: List[PastEstimate] = field(default_factory=list)
 
 
 @dataclass
@@ -203,13 +245,16 @@ class DoctorHistory(Record):
     """The doctor's past, as the estimators use it: the latest consultation durations of
     previous days (minutes, oldest first), the duration model and the rates (mirrors
     medsched::DoctorHistory). ``DoctorHistory()`` is the empty history, made of the
-    documented defaults."""
+    documented defaults. ``start_delays`` are the doctor's past starts (minutes after the
+    session start), ``calibration`` the correction fitted on past estimates."""
 
     _serde: ClassVar[str] = "DoctorHistory"
 
     recent_minutes: List[float] = field(default_factory=list)
     durations: DurationPrior = field(default_factory=DurationPrior)
     rates: QueueRates = field(default_factory=QueueRates)
+    start_delays: List[float] = field(default_factory=list)
+    calibration: WaitCalibration = field(default_factory=WaitCalibration)
 
     @classmethod
     def from_days(cls, days: List[PastDay]) -> DoctorHistory:
