@@ -45,11 +45,12 @@ pub enum Shape {
 /// Who the doctor calls when free.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CallRule {
-    /// The first present token of the line; walk-ins join the end; absent booked tokens
+    /// The token queue's rule: the first present token of the line; absent booked tokens
     /// passed over are skipped and go back behind `reinsert_after` present patients.
     LineOrder,
-    /// Booked patients present whose slot has come, in slot order; else the earliest
-    /// present walk-in; else the earliest present booked patient (early for their slot).
+    /// Not a rule of the token queue (a clinic that calls by the clock): booked patients
+    /// present whose slot has come, in slot order; else the earliest present walk-in; else
+    /// the earliest present booked patient (early for their slot). Nobody is skipped.
     BookedAtSlot,
 }
 
@@ -103,6 +104,11 @@ pub struct Params {
     pub pace: [(f64, f64); 3],
     pub start: Start,
     pub call_rule: CallRule,
+    /// Walk-ins go ahead of the first waiting booked token due after they arrive (the
+    /// queue's `WalkInPlacement::BetweenSlots`); else at the end.
+    pub walk_ins_between_slots: bool,
+    /// Emergencies go ahead of earlier emergencies (the queue's `EmergencyOrder::Lifo`).
+    pub emergencies_lifo: bool,
     /// A late arrival goes back behind this many present patients.
     pub reinsert_after: usize,
 }
@@ -141,6 +147,8 @@ pub const ORDINARY: Params = Params {
     pace: [(f64::INFINITY, 1.0); 3],
     start: ORDINARY_START,
     call_rule: CallRule::LineOrder,
+    walk_ins_between_slots: false,
+    emergencies_lifo: false,
     reinsert_after: 3,
 };
 
@@ -199,6 +207,15 @@ pub fn all() -> Vec<Scenario> {
             },
         },
         Scenario {
+            name: "long emergencies, LIFO",
+            params: Params {
+                emergencies_per_hour: 1.0,
+                emergency_factor: 3.0,
+                emergencies_lifo: true,
+                ..ORDINARY
+            },
+        },
+        Scenario {
             name: "time-of-day pace",
             params: Params {
                 pace: [(30.0, 1.3), (150.0, 0.85), (f64::INFINITY, 1.15)],
@@ -208,7 +225,15 @@ pub fn all() -> Vec<Scenario> {
         Scenario {
             name: "walk-ins in gaps",
             params: Params {
+                walk_ins_between_slots: true,
+                ..ORDINARY
+            },
+        },
+        Scenario {
+            name: "called by the clock",
+            params: Params {
                 call_rule: CallRule::BookedAtSlot,
+                walk_ins_between_slots: true,
                 ..ORDINARY
             },
         },

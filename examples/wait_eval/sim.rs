@@ -7,8 +7,8 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use medsched::{
-    tokens::TokenKind, wait::Consultation, wait::IssuedCounts, wait::PastDay, wait::QueueSnapshot,
-    wait::SkippedToken, wait::WaitingToken,
+    tokens::EmergencyOrder, tokens::TokenKind, tokens::WalkInPlacement, wait::Consultation,
+    wait::IssuedCounts, wait::PastDay, wait::QueueSnapshot, wait::SkippedToken, wait::WaitingToken,
 };
 
 use crate::rng::Rng;
@@ -323,19 +323,15 @@ impl Clinic<'_> {
                     start: None,
                 });
                 let i = self.tokens.len() - 1;
-                match self.params.call_rule {
-                    CallRule::LineOrder => self.line.push(i),
-                    CallRule::BookedAtSlot => {
-                        let at = self
-                            .line
-                            .iter()
-                            .position(|&j| {
-                                self.tokens[j].kind != TokenKind::Emergency
-                                    && self.tokens[j].key > t
-                            })
-                            .unwrap_or(self.line.len());
-                        self.line.insert(at, i);
-                    }
+                if self.params.walk_ins_between_slots {
+                    let at = self
+                        .line
+                        .iter()
+                        .position(|&j| self.tokens[j].slot.is_some() && self.tokens[j].key > t)
+                        .unwrap_or(self.line.len());
+                    self.line.insert(at, i);
+                } else {
+                    self.line.push(i);
                 }
                 self.issued.walk_in += 1;
             }
@@ -350,11 +346,14 @@ impl Clinic<'_> {
                     returned: None,
                     start: None,
                 });
-                let head = self
-                    .line
-                    .iter()
-                    .take_while(|&&i| self.tokens[i].kind == TokenKind::Emergency)
-                    .count();
+                let head = if self.params.emergencies_lifo {
+                    0
+                } else {
+                    self.line
+                        .iter()
+                        .take_while(|&&i| self.tokens[i].kind == TokenKind::Emergency)
+                        .count()
+                };
                 self.line.insert(head, self.tokens.len() - 1);
                 self.issued.emergency += 1;
             }
@@ -462,6 +461,12 @@ impl Clinic<'_> {
             .collect();
         queue.issued = self.issued;
         queue.reinsert_after = self.params.reinsert_after as u32;
+        if self.params.walk_ins_between_slots {
+            queue.walk_ins = WalkInPlacement::BetweenSlots;
+        }
+        if self.params.emergencies_lifo {
+            queue.emergency_order = EmergencyOrder::Lifo;
+        }
         // Staff say "doctor arrived" when the doctor does.
         queue.doctor_arrived_at = self.doctor_in.then(|| self.at(self.hidden.start));
         queue
@@ -525,6 +530,7 @@ impl Clinic<'_> {
             booked: self.params.booked,
             no_shows: self.params.booked - self.checked_in.len() as u32,
             emergencies: self.issued.emergency,
+            walk_ins: self.issued.walk_in,
             session_minutes: self.params.session_minutes,
             arrival_offsets: self
                 .checked_in

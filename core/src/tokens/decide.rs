@@ -4,10 +4,10 @@
 use chrono::{DateTime, Utc};
 
 use crate::{
-    Error, PolicyRule, Problem, Result, store::Actor, tokens::Queue, tokens::QueueRules,
-    tokens::Reassignment, tokens::Token, tokens::TokenChange, tokens::TokenCommand,
-    tokens::TokenKind, tokens::TokenRequest, tokens::TokenSession, tokens::TokenState,
-    tokens::validate_meet_link,
+    Error, PolicyRule, Problem, Result, store::Actor, tokens::EmergencyOrder, tokens::Queue,
+    tokens::QueueRules, tokens::Reassignment, tokens::Token, tokens::TokenChange,
+    tokens::TokenCommand, tokens::TokenKind, tokens::TokenRequest, tokens::TokenSession,
+    tokens::TokenState, tokens::WalkInPlacement, tokens::validate_meet_link,
 };
 
 /// What a token decision needs besides the queue: the day's rules, who acts, and when.
@@ -327,7 +327,7 @@ fn issue(queue: &Queue, request: &TokenRequest, ctx: &Context<'_>) -> Result<Vec
         arrived_at: at_the_desk(request.kind).then_some(ctx.now),
         ..base.issued(ctx)
     };
-    let index = line_index(place(queue, ctx.rules, request.kind, ix))?;
+    let index = line_index(place_issued(queue, ctx, request.kind, ix))?;
     Ok(vec![TokenChange::TokenIssued { token, index }])
 }
 
@@ -519,6 +519,37 @@ fn number_for(queue: &Queue, request: &TokenRequest, rules: &QueueRules) -> Resu
 /// Where a new token joins the line: emergencies after the emergencies already at the head
 /// (with `emergencies_first`), every other token after the waiting tokens of its session and
 /// earlier ones, and never ahead of the emergencies at the head.
+/// Where a newly issued token goes: as [`place`], except an emergency of a clinic seeing
+/// the latest emergency first (the head) and a walk-in placed between slots (ahead of the
+/// first waiting booked or phone token of its session due after now).
+fn place_issued(queue: &Queue, ctx: &Context<'_>, kind: TokenKind, session_ix: usize) -> usize {
+    let rules = ctx.rules;
+    let end = place(queue, rules, kind, session_ix);
+    match kind {
+        TokenKind::Emergency
+            if rules.emergencies_first && rules.emergency_order == EmergencyOrder::Lifo =>
+        {
+            0
+        }
+        TokenKind::WalkIn if rules.walk_ins == WalkInPlacement::BetweenSlots => {
+            let session = rules.sessions.get(session_ix).map(|s| &s.id);
+            let leading = behind_emergencies(queue, rules, 0);
+            queue
+                .waiting()
+                .enumerate()
+                .take(end)
+                .skip(leading)
+                .find(|(_, t)| {
+                    matches!(t.kind, TokenKind::Booked | TokenKind::Phone)
+                        && Some(&t.session_id) == session
+                        && t.expected_at.is_some_and(|at| at > ctx.now)
+                })
+                .map_or(end, |(i, _)| i)
+        }
+        _ => end,
+    }
+}
+
 fn place(queue: &Queue, rules: &QueueRules, kind: TokenKind, session_ix: usize) -> usize {
     if kind == TokenKind::Emergency && rules.emergencies_first {
         return behind_emergencies(queue, rules, 0);

@@ -179,7 +179,8 @@ mod tests {
 
     use super::*;
     use crate::{
-        tokens::TokenKind, wait::PastDay, wait::QueueRates, wait::SkippedToken, wait::WaitingToken,
+        tokens::EmergencyOrder, tokens::TokenKind, tokens::WalkInPlacement, wait::PastDay,
+        wait::QueueRates, wait::SkippedToken, wait::WaitingToken,
     };
 
     fn at(minute: i64) -> DateTime<Utc> {
@@ -305,6 +306,51 @@ mod tests {
         busy.rates.emergencies_per_hour = 2.0;
         let emergencies = QueueEstimator.estimate(&queue, &busy);
         assert!(emergencies[9].minutes > returns[9].minutes + 10.0);
+    }
+
+    #[test]
+    fn later_emergencies_go_ahead_of_a_waiting_emergency_only_when_latest_first() {
+        let mut history = steady_doctor();
+        history.rates.emergencies_per_hour = 2.0;
+        let mut queue = QueueSnapshot::new(at(30), at(0), at(240));
+        queue.consulting_since = Some(at(25));
+        queue.waiting = vec![
+            WaitingToken::present(9, TokenKind::Emergency),
+            WaitingToken::present(1, TokenKind::WalkIn),
+        ];
+        let fifo = QueueEstimator.estimate(&queue, &history);
+        queue.emergency_order = EmergencyOrder::Lifo;
+        let lifo = QueueEstimator.estimate(&queue, &history);
+        assert!(lifo[0].minutes > fifo[0].minutes + 0.1, "{lifo:?} {fifo:?}");
+        // Behind both, the walk-in waits for the same emergencies (to the solver's tolerance).
+        assert!(
+            (lifo[1].minutes - fifo[1].minutes).abs() < 0.1,
+            "{lifo:?} {fifo:?}"
+        );
+    }
+
+    #[test]
+    fn walk_ins_to_come_go_ahead_of_later_slots_when_placed_between_slots() {
+        let mut history = steady_doctor();
+        history.rates.walk_ins_per_hour = 6.0;
+        let mut queue = QueueSnapshot::new(at(0), at(0), at(240));
+        queue.waiting = vec![
+            WaitingToken::present(1, TokenKind::WalkIn),
+            WaitingToken {
+                present: true,
+                ..WaitingToken::booked(2, at(60))
+            },
+        ];
+        let end = QueueEstimator.estimate(&queue, &history);
+        queue.walk_ins = WalkInPlacement::BetweenSlots;
+        let between = QueueEstimator.estimate(&queue, &history);
+        assert_eq!(end[0].minutes, between[0].minutes);
+        // Walk-ins arriving before the 60-minute slot, while the doctor is still busy, go
+        // ahead of it: about one every 10 minutes for the ~10 minutes until it is reached.
+        assert!(
+            between[1].minutes > end[1].minutes + 1.0,
+            "{between:?} {end:?}"
+        );
     }
 
     #[test]

@@ -49,6 +49,8 @@ impl Queue {
     ) -> QueueSnapshot {
         let mut snapshot = QueueSnapshot::new(now, session.start, session.end);
         snapshot.reinsert_after = rules.late_reinsert_after;
+        snapshot.walk_ins = rules.walk_ins;
+        snapshot.emergency_order = rules.emergency_order;
         snapshot.consulting_since = self
             .now_serving()
             .filter(|t| t.session_id == session.id || session.start <= now)

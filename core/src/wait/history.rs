@@ -77,6 +77,8 @@ pub struct PastDay {
     pub no_shows: u32,
     /// Emergency tokens of the day.
     pub emergencies: u32,
+    /// Walk-in tokens of the day.
+    pub walk_ins: u32,
     /// The session's scheduled length, minutes (the exposure for the emergency rate).
     pub session_minutes: f64,
     /// For each booked patient who came: arrival − appointment start, minutes (negative when
@@ -102,6 +104,7 @@ impl Default for PastDay {
             booked: 0,
             no_shows: 0,
             emergencies: 0,
+            walk_ins: 0,
             session_minutes: 240.0,
             arrival_offsets: Vec::new(),
             return_waits: Vec::new(),

@@ -2,6 +2,7 @@
 
 use std::collections::VecDeque;
 
+use crate::tokens::{EmergencyOrder, TokenKind, WalkInPlacement};
 use crate::wait::arrivals::{Absent, Arrivals, LateSet};
 use crate::wait::history::DoctorHistory;
 use crate::wait::rates::PRIOR_HOURS;
@@ -64,6 +65,13 @@ pub(crate) struct Line {
     /// Emergencies per minute, and the window (minutes from now) they arrive in.
     emergency_rate: f64,
     emergency_window: (f64, f64),
+    /// For each token: whether later emergencies can go ahead of it (not of an emergency
+    /// waiting at the head when emergencies are first in, first out), and until when
+    /// (minutes from now) a walk-in still to come goes ahead of it (walk-ins between slots:
+    /// until the latest appointment due at or before it in the line).
+    ahead: Vec<(bool, f64)>,
+    /// Walk-ins per minute (0 unless walk-ins go between slots).
+    walk_in_rate: f64,
     /// Skipped tokens, and absent ones passed over: seen ahead if they return while the
     /// token at hand is more than `reinsert_after` from the head.
     late: LateSet,
@@ -130,6 +138,34 @@ impl Line {
             }
         };
         let (emergency_rate, emergency_window) = emergencies(queue, history);
+        let fifo = queue.emergency_order == EmergencyOrder::Fifo;
+        let mut head = true;
+        let mut due = f64::NEG_INFINITY;
+        let session_end = queue.minutes_until(queue.session_end);
+        let ahead = queue
+            .waiting
+            .iter()
+            .map(|token| {
+                head &= token.kind == TokenKind::Emergency;
+                if matches!(token.kind, TokenKind::Booked | TokenKind::Phone)
+                    && let Some(at) = token.expected_at
+                {
+                    due = due.max(queue.minutes_until(at));
+                }
+                (!(fifo && head), due.min(session_end))
+            })
+            .collect();
+        let walk_in_rate = match queue.walk_ins {
+            WalkInPlacement::BetweenSlots => {
+                let rate = history.rates.walk_ins_per_hour;
+                if rate.is_finite() {
+                    rate.clamp(0.0, 60.0) / 60.0
+                } else {
+                    0.0
+                }
+            }
+            WalkInPlacement::End => 0.0,
+        };
         Line {
             speed,
             present: queue.waiting.iter().filter(|t| t.present).count(),
@@ -138,6 +174,8 @@ impl Line {
             first,
             emergency_rate,
             emergency_window,
+            ahead,
+            walk_in_rate,
             late,
         }
     }
@@ -176,12 +214,15 @@ impl Line {
             let known = self.first.rest + work;
             let blur =
                 self.first.variance + own + bernoulli + known * known * speed.speed_variance();
+            let (emergencies, walk_ins_until) = self.ahead[k];
             let shape = Shape {
                 base: self.first.wait + self.first.rest + work,
                 m,
                 behind,
                 blur,
                 settled,
+                emergencies,
+                walk_ins_until,
             };
             let run = &passed[run_start..];
             let (s, extra) = self.solve(shape, floor, guess, run);
@@ -297,19 +338,24 @@ impl Line {
             behind,
             blur,
             settled,
+            emergencies,
+            walk_ins_until,
         } = shape;
         let mut extra = Extra::default();
         extra.add(settled[0].max(0.0), settled[1].max(0.0), 0.0);
         let (p, variance, density) = self.late.by(s - behind, blur);
         extra.add(p, variance, density);
-        let (from, to) = self.emergency_window;
-        let count = self.emergency_rate * (s.min(to) - from).max(0.0);
-        let inside = if s > from && s < to {
-            self.emergency_rate
-        } else {
-            0.0
+        let mut poisson = |rate: f64, (from, to): (f64, f64)| {
+            let count = rate * (s.min(to) - from).max(0.0);
+            let inside = if s > from && s < to { rate } else { 0.0 };
+            extra.add(count, count, inside);
         };
-        extra.add(count, count, inside);
+        if emergencies {
+            poisson(self.emergency_rate, self.emergency_window);
+        }
+        if self.walk_in_rate > 0.0 {
+            poisson(self.walk_in_rate, (0.0, walk_ins_until));
+        }
         // The doctor is done with everyone else at `free`, then serves the run as it comes.
         extra.free = base + m * extra.mean;
         if !run.is_empty() {
@@ -366,6 +412,10 @@ struct Shape {
     /// The variance of the token's start before extra patients are counted.
     blur: f64,
     settled: [f64; 2],
+    /// Whether later emergencies go ahead of it.
+    emergencies: bool,
+    /// Walk-ins still to come go ahead of it if they arrive before this (minutes from now).
+    walk_ins_until: f64,
 }
 
 /// Expected extra patients ahead, the variance of their number, and its density in time;

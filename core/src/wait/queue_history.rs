@@ -10,7 +10,8 @@ impl Queue {
     /// The day's record of each session as a [`PastDay`], for the doctor's
     /// [`DoctorHistory`](crate::wait::DoctorHistory): consultation durations in the order they
     /// started with the load at each start, booked and phone tokens not cancelled and how
-    /// many of them never came (never checked in, never seen), emergencies not cancelled,
+    /// many of them never came (never checked in, never seen), emergencies and walk-ins not
+    /// cancelled,
     /// the session's length, arrival offsets of booked patients who checked in (not those
     /// known only by their return to the line or their consultation), and how long each
     /// late patient put back waited for the call, and when the doctor began (the first
@@ -58,6 +59,12 @@ impl Queue {
                         tokens
                             .iter()
                             .filter(|t| t.kind == TokenKind::Emergency && t.counts())
+                            .count(),
+                    ),
+                    walk_ins: count(
+                        tokens
+                            .iter()
+                            .filter(|t| t.kind == TokenKind::WalkIn && t.counts())
                             .count(),
                     ),
                     session_minutes: minutes(session.start, session.end),

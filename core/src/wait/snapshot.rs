@@ -3,7 +3,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::tokens::TokenKind;
+use crate::tokens::{EmergencyOrder, TokenKind, WalkInPlacement};
 use crate::wait::DoctorHistory;
 
 /// How many waiting tokens a late arrival is put back behind, by default.
@@ -71,6 +71,16 @@ pub struct QueueSnapshot {
     /// the first call is expected then (a few minutes either way), not at the session start.
     #[serde(default)]
     pub doctor_expected_at: Option<DateTime<Utc>>,
+    /// Where walk-ins join the line (the queue's
+    /// [`QueueRules::walk_ins`](crate::tokens::QueueRules::walk_ins)): between booked slots,
+    /// walk-ins still to come go ahead of booked patients due after they arrive.
+    #[serde(default)]
+    pub walk_ins: WalkInPlacement,
+    /// The order of emergencies among themselves (the queue's
+    /// [`QueueRules::emergency_order`](crate::tokens::QueueRules::emergency_order)): first
+    /// in, first out, an emergency waiting at the head has no later emergency ahead.
+    #[serde(default)]
+    pub emergency_order: EmergencyOrder,
 }
 
 fn default_reinsert_after() -> u32 {
@@ -97,6 +107,8 @@ impl QueueSnapshot {
             reinsert_after: DEFAULT_REINSERT_AFTER,
             doctor_arrived_at: None,
             doctor_expected_at: None,
+            walk_ins: WalkInPlacement::End,
+            emergency_order: EmergencyOrder::Fifo,
         }
     }
 
