@@ -20,10 +20,11 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use medsched::{
-    tokens::TokenKind, wait::CalibratedQueueEstimator, wait::Consultation, wait::DoctorHistory,
-    wait::DurationPrior, wait::IssuedCounts, wait::MovingAverageEstimator, wait::PastDay,
-    wait::QueueEstimator, wait::QueueRates, wait::QueueSnapshot, wait::SkippedToken,
-    wait::WaitCalibration, wait::WaitEstimate, wait::WaitEstimator, wait::WaitingToken,
+    tokens::EmergencyOrder, tokens::TokenKind, tokens::WalkInPlacement,
+    wait::CalibratedQueueEstimator, wait::Consultation, wait::DoctorHistory, wait::DurationPrior,
+    wait::IssuedCounts, wait::MovingAverageEstimator, wait::PastDay, wait::QueueEstimator,
+    wait::QueueRates, wait::QueueSnapshot, wait::SkippedToken, wait::WaitCalibration,
+    wait::WaitEstimate, wait::WaitEstimator, wait::WaitingToken,
 };
 use proptest::prelude::*;
 
@@ -68,6 +69,8 @@ fn snapshot() -> impl Strategy<Value = QueueSnapshot> {
         (
             prop::option::of(-7_200..20_000i64),
             prop::option::of(-7_200..20_000i64),
+            any::<bool>(),
+            any::<bool>(),
         ),
     )
         .prop_map(
@@ -78,7 +81,7 @@ fn snapshot() -> impl Strategy<Value = QueueSnapshot> {
                 skipped,
                 consults,
                 (emergency, walk_in, k),
-                (arrived, expected),
+                (arrived, expected, between_slots, lifo),
             )| {
                 let mut queue = QueueSnapshot::new(at(now), at(0), at(length));
                 queue.consulting_since = since.map(|s| at(now - s));
@@ -106,6 +109,12 @@ fn snapshot() -> impl Strategy<Value = QueueSnapshot> {
                 queue.reinsert_after = k;
                 queue.doctor_arrived_at = arrived.map(at);
                 queue.doctor_expected_at = expected.map(at);
+                if between_slots {
+                    queue.walk_ins = WalkInPlacement::BetweenSlots;
+                }
+                if lifo {
+                    queue.emergency_order = EmergencyOrder::Lifo;
+                }
                 queue
             },
         )
@@ -131,6 +140,7 @@ fn past_day() -> impl Strategy<Value = PastDay> {
                 booked,
                 no_shows: booked / 5,
                 emergencies,
+                walk_ins: emergencies * 3,
                 session_minutes: 240.0,
                 return_waits: offsets.iter().map(|o| o.abs()).collect(),
                 doctor_start_minutes: offsets.first().copied(),
@@ -190,6 +200,7 @@ fn history() -> impl Strategy<Value = DoctorHistory> {
                         session_hours: f[1],
                         return_wait_consults: f[2],
                         returns_observed: 4,
+                        walk_ins_per_hour: f[3],
                     },
                 }
             }),

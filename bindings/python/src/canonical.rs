@@ -96,6 +96,8 @@ registry![
     QueueRules,
     TokenKind,
     TokenState,
+    WalkInPlacement,
+    EmergencyOrder,
     QueueNotificationKind,
     QueueNotification,
     QueueDay,

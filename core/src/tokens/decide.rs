@@ -152,9 +152,10 @@ pub fn decide(
             let token = back_in_line(queue, *number, ctx, action)?;
             let after = after.unwrap_or(ctx.rules.late_reinsert_after) as usize;
             let session_end = place(queue, ctx.rules, TokenKind::WalkIn, session_ix(ctx, token));
+            let index = behind_present(queue, after).min(session_end);
             Ok(vec![TokenChange::TokenReinserted {
                 number: *number,
-                index: line_index(behind_emergencies(queue, ctx.rules, after.min(session_end)))?,
+                index: line_index(behind_emergencies(queue, ctx.rules, index))?,
                 reason: reason.clone(),
             }])
         }
@@ -519,6 +520,28 @@ fn number_for(queue: &Queue, request: &TokenRequest, rules: &QueueRules) -> Resu
 /// Where a new token joins the line: emergencies after the emergencies already at the head
 /// (with `emergencies_first`), every other token after the waiting tokens of its session and
 /// earlier ones, and never ahead of the emergencies at the head.
+/// The place just behind the `after`-th waiting patient who is present (checked in, or
+/// issued at the desk); behind the last present one if fewer are waiting, at the head if
+/// none is. Absent booked tokens are not counted: a late patient waits for `after` people
+/// who will really be seen.
+fn behind_present(queue: &Queue, after: usize) -> usize {
+    if after == 0 {
+        return 0;
+    }
+    let mut seen = 0;
+    let mut last = 0;
+    for (i, token) in queue.waiting().enumerate() {
+        if token.arrived_at.is_some() {
+            seen += 1;
+            last = i + 1;
+            if seen == after {
+                break;
+            }
+        }
+    }
+    last
+}
+
 /// Where a newly issued token goes: as [`place`], except an emergency of a clinic seeing
 /// the latest emergency first (the head) and a walk-in placed between slots (ahead of the
 /// first waiting booked or phone token of its session due after now).

@@ -77,7 +77,8 @@ pub struct QueueRules {
     /// number (e.g. for senior citizens).
     #[serde(default)]
     pub reserved_numbers: Vec<u32>,
-    /// A late arrival goes back in the line after this many waiting patients.
+    /// A late arrival goes back in the line after this many waiting patients who are present
+    /// (checked in, or issued at the desk); absent booked tokens are not counted.
     #[serde(default = "default_late_reinsert_after")]
     pub late_reinsert_after: u32,
     /// Whether emergencies go ahead of every waiting patient (after earlier emergencies).

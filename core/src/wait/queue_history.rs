@@ -11,11 +11,11 @@ impl Queue {
     /// [`DoctorHistory`](crate::wait::DoctorHistory): consultation durations in the order they
     /// started with the load at each start, booked and phone tokens not cancelled and how
     /// many of them never came (never checked in, never seen), emergencies and walk-ins not
-    /// cancelled,
-    /// the session's length, arrival offsets of booked patients who checked in (not those
-    /// known only by their return to the line or their consultation), and how long each
-    /// late patient put back waited for the call, and when the doctor began (the first
-    /// consultation's start). Past estimates are the host's to add.
+    /// cancelled, the session's length, arrival offsets of booked patients who checked in
+    /// (also when put back in the line at the same instant; not those known only by their
+    /// return to the line or their consultation), how long each late patient put back
+    /// waited for the call, and when the doctor began (the first consultation's start).
+    /// Past estimates are the host's to add.
     ///
     /// Read a past day's queue, then `DoctorHistory::from_days` over the days.
     pub fn past_days(&self, rules: &QueueRules) -> Vec<PastDay> {
@@ -70,7 +70,7 @@ impl Queue {
                     session_minutes: minutes(session.start, session.end),
                     arrival_offsets: ahead
                         .iter()
-                        .filter(|t| checked_in(t))
+                        .filter(|t| self.checked_in(t.number) || arrived_apart(t))
                         .filter_map(|t| Some(minutes(t.expected_at?, t.arrived_at?)))
                         .collect(),
                     return_waits: tokens
@@ -93,9 +93,9 @@ fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// Whether the patient's arrival was recorded as such (checked in), not inferred from their
-/// return to the line or the start of their consultation.
-fn checked_in(token: &Token) -> bool {
+/// Whether the patient's arrival stands apart from their return to the line and the start
+/// of their consultation (so it was not inferred from them).
+fn arrived_apart(token: &Token) -> bool {
     token
         .arrived_at
         .is_some_and(|at| Some(at) != token.started_at && Some(at) != token.returned_at)

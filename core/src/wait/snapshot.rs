@@ -56,9 +56,10 @@ pub struct QueueSnapshot {
     /// Today's tokens so far, by kind, and how many went ahead of others.
     #[serde(default)]
     pub issued: IssuedCounts,
-    /// A late arrival goes back into the line behind this many waiting tokens (the queue's
-    /// [`QueueRules::late_reinsert_after`](crate::tokens::QueueRules::late_reinsert_after); 3 when not
-    /// given).
+    /// A late arrival goes back into the line behind this many present waiting patients
+    /// (the queue's
+    /// [`QueueRules::late_reinsert_after`](crate::tokens::QueueRules::late_reinsert_after);
+    /// 3 when not given).
     #[serde(default = "default_reinsert_after")]
     pub reinsert_after: u32,
     /// When staff said the doctor arrived ("doctor arrived"), if they did. Before it, with no

@@ -7,8 +7,8 @@ use crate::wait::snapshot::{QueueSnapshot, minutes_between};
 /// a few minutes either way.
 const ANNOUNCED_SD: f64 = 5.0;
 
-/// Minutes from `now` until the doctor starts calling, mean and variance; (0, 0) once the
-/// doctor is in.
+/// Minutes from `now` until the doctor starts calling, mean and variance: once the doctor
+/// is in, the wait for the session start (if it is still to come).
 ///
 /// Staff's "delayed until" is taken as said (with `ANNOUNCED_SD`). Else the doctor's past
 /// starts (minutes after the session start) are an empirical distribution, no shape
@@ -16,10 +16,10 @@ const ANNOUNCED_SD: f64 = 5.0;
 /// `start − now` over the past starts later than now. Without recorded starts the doctor is
 /// taken as on time; later than every recorded start, as starting now.
 pub(crate) fn doctor_wait(queue: &QueueSnapshot, history: &DoctorHistory) -> (f64, f64) {
-    if queue.doctor_in() {
-        return (0.0, 0.0);
-    }
     let to_session = queue.minutes_until(queue.session_start);
+    if queue.doctor_in() {
+        return (to_session.max(0.0), 0.0);
+    }
     if let Some(at) = queue.doctor_expected_at {
         let wait = minutes_between(queue.now, at).max(to_session);
         return if wait.is_finite() && wait > 0.0 {
@@ -91,6 +91,10 @@ mod tests {
         assert_eq!(doctor_wait(&q, &late_doctor()).0, 40.0);
         q.doctor_arrived_at = Some(at(4));
         assert_eq!(doctor_wait(&q, &late_doctor()), (0.0, 0.0));
+        // In early, the doctor still starts with the session.
+        let mut q = queue(-10);
+        q.doctor_arrived_at = Some(at(-15));
+        assert_eq!(doctor_wait(&q, &late_doctor()), (10.0, 0.0));
     }
 
     #[test]

@@ -17,7 +17,7 @@ from typing import ClassVar, List, Optional
 
 from . import _native
 from ._codec import Record, decode, to_json
-from .tokens import TokenKind
+from .tokens import EmergencyOrder, TokenKind, WalkInPlacement
 
 __all__ = [
     "WaitingToken",
@@ -106,6 +106,8 @@ class QueueSnapshot(Record):
     arrival goes back behind ``reinsert_after`` waiting tokens. ``doctor_arrived_at``
     ("doctor arrived") and ``doctor_expected_at`` ("doctor delayed until") are staff's
     signals: before the doctor is in, the wait includes the doctor's expected delay.
+    ``walk_ins`` and ``emergency_order`` are the queue's rules, whose order the estimator
+    predicts.
     """
 
     _serde: ClassVar[str] = "QueueSnapshot"
@@ -121,6 +123,8 @@ class QueueSnapshot(Record):
     reinsert_after: int = 3
     doctor_arrived_at: Optional[datetime] = None
     doctor_expected_at: Optional[datetime] = None
+    walk_ins: WalkInPlacement = WalkInPlacement.END
+    emergency_order: EmergencyOrder = EmergencyOrder.FIFO
 
 
 @dataclass
@@ -171,7 +175,8 @@ class QueueRates(Record):
     ``no_show_share`` 0 to 1; ``emergencies_per_hour`` of session; arrival offsets are
     arrival − appointment start in minutes (negative when early); ``session_hours`` weighs
     the emergency rate; ``return_wait_consults`` is a late patient's wait from return to
-    call, in consultations, resting on ``returns_observed`` returns.
+    call, in consultations, resting on ``returns_observed`` returns; ``walk_ins_per_hour``
+    of session.
     """
 
     _serde: ClassVar[str] = "QueueRates"
@@ -183,6 +188,7 @@ class QueueRates(Record):
     session_hours: float = 0.0
     return_wait_consults: float = 3.5
     returns_observed: int = 0
+    walk_ins_per_hour: float = 2.0
 
 
 @dataclass
@@ -219,7 +225,7 @@ class PastDay(Record):
     ``durations`` are consultation lengths in minutes, in the order they happened;
     ``waiting_at_start`` (empty or one per duration) how many tokens waited when each began;
     ``booked`` booked and phone tokens, ``no_shows`` those that never came, ``emergencies``
-    emergency tokens; ``session_minutes`` the session's scheduled length; arrival offsets
+    emergency tokens, ``walk_ins`` walk-in tokens; ``session_minutes`` the session's scheduled length; arrival offsets
     (minutes, negative when early) of booked patients who came; ``return_waits`` minutes from
     a late patient's return to their call; ``doctor_start_minutes`` when the doctor began,
     minutes after the session start; ``estimates`` the queue estimator's past estimates and
@@ -233,6 +239,7 @@ class PastDay(Record):
     booked: int = 0
     no_shows: int = 0
     emergencies: int = 0
+    walk_ins: int = 0
     session_minutes: float = 240.0
     arrival_offsets: List[float] = field(default_factory=list)
     return_waits: List[float] = field(default_factory=list)
