@@ -136,6 +136,14 @@ fn past_day() -> impl Strategy<Value = PastDay> {
                 } else {
                     Vec::new()
                 },
+                started_minutes: if with_counts {
+                    durations
+                        .iter()
+                        .map(|d| f64::from(d.1) * 7.0 - 20.0)
+                        .collect()
+                } else {
+                    Vec::new()
+                },
                 durations: durations.iter().map(|d| d.0).collect(),
                 booked,
                 no_shows: booked / 5,
@@ -191,6 +199,7 @@ fn history() -> impl Strategy<Value = DoctorHistory> {
                         consultations: 10,
                         mean_ratio: f[5],
                         ratio_variance: f[6],
+                        pace: vec![f[7], f[0], 1.2],
                     },
                     rates: QueueRates {
                         no_show_share: f[5],

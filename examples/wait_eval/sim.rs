@@ -527,6 +527,7 @@ impl Clinic<'_> {
         PastDay {
             durations: self.completed.iter().map(|(s, e, _)| e - s).collect(),
             waiting_at_start: self.completed.iter().map(|c| c.2).collect(),
+            started_minutes: self.completed.iter().map(|c| c.0).collect(),
             booked: self.params.booked,
             no_shows: self.params.booked - self.checked_in.len() as u32,
             emergencies: self.issued.emergency,

@@ -22,6 +22,12 @@ pub(crate) const UNKNOWN_DOCTOR_SD: f64 = 0.5;
 const PRIOR_LOG_SD_DF: f64 = 8.0;
 const PRIOR_DAY_SD_DAYS: f64 = 4.0;
 const LOAD_RIDGE: f64 = 100.0;
+/// The doctor's pace is learnt per this many minutes of the session, for this many bins
+/// (later consultations fall in the last), each shrunk toward 1 as if by this many
+/// consultations of average pace.
+pub(crate) const PACE_BIN_MINUTES: f64 = 30.0;
+const PACE_BINS: usize = 16;
+const PACE_PRIOR: f64 = 10.0;
 /// The largest load slope believed, per waiting patient (either way).
 pub(crate) const MAX_LOAD_SLOPE: f64 = 0.05;
 
@@ -35,7 +41,7 @@ pub(crate) const MAX_LOAD_SLOPE: f64 = 0.05;
 /// variance of a duration over its day's geometric mean are measured (`mean_ratio`,
 /// `ratio_variance`), not taken from a lognormal: gamma-like or bimodal durations have a
 /// smaller or larger mean than a lognormal with the same log-sd.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DurationPrior {
@@ -63,6 +69,11 @@ pub struct DurationPrior {
     /// Variance of that ratio, measured; 0 when not measured (the lognormal's is used).
     #[serde(default)]
     pub ratio_variance: f64,
+    /// The doctor's pace through the session: for each half hour from the session start
+    /// (the last one holding after it), how long consultations take relative to the day's
+    /// typical one (e.g. 1.2 slower, 0.9 faster); empty when not measured (even pace).
+    #[serde(default)]
+    pub pace: Vec<f64>,
 }
 
 impl Default for DurationPrior {
@@ -77,6 +88,7 @@ impl Default for DurationPrior {
             consultations: 0,
             mean_ratio: 0.0,
             ratio_variance: 0.0,
+            pace: Vec::new(),
         }
     }
 }
@@ -98,6 +110,30 @@ impl DurationPrior {
     /// ```
     pub fn mean_minutes(&self) -> f64 {
         self.log_mean.exp() * self.ratio_moments(self.log_sd).0
+    }
+
+    /// The pace factor of a consultation starting `minute` minutes after the session start
+    /// (1 when not measured; clamped to 0.25–4).
+    ///
+    /// ```
+    /// use medsched::wait::DurationPrior;
+    ///
+    /// let prior = DurationPrior { pace: vec![1.3, 0.9], ..DurationPrior::default() };
+    /// assert_eq!(prior.pace_at(10.0), 1.3);
+    /// assert_eq!(prior.pace_at(200.0), 0.9);
+    /// assert_eq!(DurationPrior::default().pace_at(10.0), 1.0);
+    /// ```
+    pub fn pace_at(&self, minute: f64) -> f64 {
+        if self.pace.is_empty() || !minute.is_finite() {
+            return 1.0;
+        }
+        let bin = ((minute / PACE_BIN_MINUTES).floor().max(0.0) as usize).min(self.pace.len() - 1);
+        let factor = self.pace[bin];
+        if factor.is_finite() {
+            factor.clamp(0.25, 4.0)
+        } else {
+            1.0
+        }
     }
 
     /// Mean and variance of a duration over its day's geometric mean: the measured ones if
@@ -123,6 +159,15 @@ impl DurationPrior {
     /// durations brought to the reference load.
     pub(crate) fn fit(days: &[PastDay]) -> DurationPrior {
         let (load_slope, load_reference) = load_effect(days);
+        let paced = DurationPrior {
+            pace: pace_effect(days, load_slope, load_reference),
+            ..DurationPrior::default()
+        };
+        let log_pace = |day: &PastDay, i: usize| {
+            day.started_minutes
+                .get(i)
+                .map_or(0.0, |&minute| paced.pace_at(minute).ln())
+        };
         let (mut day_means, mut noise) = (Vec::new(), Vec::new());
         let (mut squares, mut df, mut count) = (0.0, 0.0, 0u32);
         let (mut ratios, mut ratio_sum, mut ratio_squares) = (0.0, 0.0, 0.0);
@@ -131,7 +176,7 @@ impl DurationPrior {
                 .map(|i| {
                     let waiting = day.waiting_at_start.get(i).map(|&w| f64::from(w));
                     let shift = waiting.map_or(0.0, |w| load_slope * (w - load_reference));
-                    day.durations[i].ln() - shift
+                    day.durations[i].ln() - shift - log_pace(day, i)
                 })
                 .collect();
             let n = logs.len() as f64;
@@ -188,8 +233,43 @@ impl DurationPrior {
             consultations: count,
             mean_ratio,
             ratio_variance: (second - mean_ratio * mean_ratio).max(0.0),
+            pace: paced.pace,
         }
     }
+}
+
+/// The doctor's pace per half hour of the session: the mean, over consultations with a
+/// recorded start, of the log duration (at the reference load) less its day's mean, shrunk
+/// toward 0 by `PACE_PRIOR` consultations, as factors; empty when no start was recorded.
+fn pace_effect(days: &[PastDay], slope: f64, reference: f64) -> Vec<f64> {
+    let mut sums = [(0.0, 0.0); PACE_BINS];
+    let mut any = false;
+    for day in days
+        .iter()
+        .filter(|d| d.durations.len() >= 2 && d.started_minutes.len() == d.durations.len())
+    {
+        let logs: Vec<f64> = (0..day.durations.len())
+            .map(|i| {
+                let waiting = day.waiting_at_start.get(i).map(|&w| f64::from(w));
+                day.durations[i].ln() - waiting.map_or(0.0, |w| slope * (w - reference))
+            })
+            .collect();
+        let mean = logs.iter().sum::<f64>() / logs.len() as f64;
+        for (log, &minute) in logs.iter().zip(&day.started_minutes) {
+            let bin = ((minute / PACE_BIN_MINUTES).floor().max(0.0) as usize).min(PACE_BINS - 1);
+            sums[bin].0 += log - mean;
+            sums[bin].1 += 1.0;
+            any = true;
+        }
+    }
+    if !any {
+        return Vec::new();
+    }
+    let used = sums.iter().rposition(|s| s.1 > 0.0).map_or(0, |i| i + 1);
+    sums[..used]
+        .iter()
+        .map(|(sum, n)| (sum / (n + PACE_PRIOR)).exp())
+        .collect()
 }
 
 /// The load slope and reference: a pooled within-day least-squares slope of log duration on
@@ -248,6 +328,25 @@ mod tests {
             prior.day_sd
         );
         assert_eq!(prior.load_slope, 0.0);
+    }
+
+    #[test]
+    fn learns_the_pace_through_the_session() {
+        // Slow first half hour (12 min), then 8 min.
+        let day = PastDay {
+            durations: vec![12.0, 12.0, 8.0, 8.0, 8.0, 8.0],
+            started_minutes: vec![0.0, 12.0, 24.0 + 8.0, 40.0, 48.0, 56.0],
+            ..PastDay::default()
+        };
+        let prior = DurationPrior::fit(&vec![day; 50]);
+        assert_eq!(prior.pace.len(), 2);
+        assert!(
+            prior.pace_at(5.0) / prior.pace_at(45.0) > 1.45,
+            "{:?}",
+            prior.pace
+        );
+        // Once the pace is taken out, the spread left is small.
+        assert!(prior.log_sd < 0.2, "{}", prior.log_sd);
     }
 
     #[test]

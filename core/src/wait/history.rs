@@ -71,6 +71,10 @@ pub struct PastDay {
     /// counted); empty when not recorded. Lets the model learn how the line's length changes
     /// the doctor's pace.
     pub waiting_at_start: Vec<u32>,
+    /// For each duration, when it began, minutes after the session start (negative before
+    /// it); empty when not recorded. Lets the model learn the doctor's pace through the
+    /// session.
+    pub started_minutes: Vec<f64>,
     /// Booked and phone tokens of the day.
     pub booked: u32,
     /// How many of them never came (at most `booked`).
@@ -101,6 +105,7 @@ impl Default for PastDay {
         PastDay {
             durations: Vec::new(),
             waiting_at_start: Vec::new(),
+            started_minutes: Vec::new(),
             booked: 0,
             no_shows: 0,
             emergencies: 0,
@@ -120,7 +125,8 @@ impl DoctorHistory {
     /// # Errors
     ///
     /// [`Error::InvalidInput`] for a duration that is not a finite number of minutes above
-    /// 0, waiting counts that are neither empty nor one per duration, a non-finite arrival
+    /// 0, waiting counts or start minutes that are neither empty nor one per duration, a
+    /// non-finite start minute, a non-finite arrival
     /// offset or doctor start, a return wait that is not finite and at least 0, more
     /// no-shows than booked tokens, a session length that is not a finite number of
     /// minutes, at least 0, or a past estimate whose minutes are not finite and at least 0.
@@ -226,6 +232,21 @@ fn validate(day: &PastDay) -> Result<()> {
         estimate
             .validate()
             .map_err(|e| e.within(&format!("estimates[{j}]")))?;
+    }
+    minutes(
+        f64::is_finite,
+        "started_minutes",
+        &day.started_minutes,
+        "a finite number",
+    )?;
+    let starts = day.started_minutes.len();
+    if starts != 0 && starts != day.durations.len() {
+        let problem = Problem::OutOfRange(format!("one per duration ({})", day.durations.len()));
+        return Err(Error::invalid(
+            "started_minutes",
+            format!("{starts} starts"),
+            problem,
+        ));
     }
     let counts = day.waiting_at_start.len();
     if counts != 0 && counts != day.durations.len() {

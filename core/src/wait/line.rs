@@ -4,6 +4,7 @@ use std::collections::VecDeque;
 
 use crate::tokens::{EmergencyOrder, TokenKind, WalkInPlacement};
 use crate::wait::arrivals::{Absent, Arrivals, LateSet};
+use crate::wait::durations::DurationPrior;
 use crate::wait::history::DoctorHistory;
 use crate::wait::rates::PRIOR_HOURS;
 use crate::wait::snapshot::{QueueSnapshot, minutes_between};
@@ -72,6 +73,9 @@ pub(crate) struct Line {
     ahead: Vec<(bool, f64)>,
     /// Walk-ins per minute (0 unless walk-ins go between slots).
     walk_in_rate: f64,
+    /// The doctor's pace through the session, and how far into it `now` is (minutes).
+    pace: DurationPrior,
+    session_minute: f64,
     /// Skipped tokens, and absent ones passed over: seen ahead if they return while the
     /// token at hand is more than `reinsert_after` from the head.
     late: LateSet,
@@ -106,7 +110,7 @@ impl Line {
                 *group = groups.next().unwrap_or_default();
             }
         }
-        let day = Speed::today(&history.durations, &queue.completed);
+        let day = Speed::today(&history.durations, &queue.completed, queue.session_start);
         // When a token is called, the present patients behind it are still waiting.
         let mut behind = entries.iter().map(present_weight).sum::<f64>();
         let speed = day.at(behind);
@@ -121,7 +125,12 @@ impl Line {
             .collect();
         let first = match queue.consulting_since {
             Some(since) => {
-                let (rest, variance) = speed.remaining(minutes_between(since, queue.now).max(0.0));
+                let pace = history
+                    .durations
+                    .pace_at(minutes_between(queue.session_start, since));
+                let (rest, variance) = speed
+                    .paced(pace)
+                    .remaining(minutes_between(since, queue.now).max(0.0));
                 First {
                     wait: 0.0,
                     rest,
@@ -176,6 +185,11 @@ impl Line {
             emergency_window,
             ahead,
             walk_in_rate,
+            pace: DurationPrior {
+                pace: history.durations.pace.clone(),
+                ..DurationPrior::default()
+            },
+            session_minute: minutes_between(queue.session_start, queue.now),
             late,
         }
     }
@@ -193,6 +207,9 @@ impl Line {
         let mut reaches = Vec::with_capacity(self.entries.len());
         for k in 0..self.entries.len() {
             let (entry, speed) = self.entries[k];
+            // Read at the doctor's pace when the line reaches this token (about when the one
+            // before it was reached).
+            let speed = speed.paced(self.pace.pace_at(self.session_minute + floor));
             let m = speed.mean();
             // A late return lands ahead while the token has `reinsert_after` waiting ahead:
             // until the one that far ahead is called, about `reinsert_after · m` before it.

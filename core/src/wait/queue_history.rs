@@ -53,6 +53,15 @@ impl Queue {
                 PastDay {
                     durations: consulted.iter().map(|c| c.0).collect(),
                     waiting_at_start: waits.unwrap_or_default(),
+                    started_minutes: seen
+                        .iter()
+                        .filter(|t| {
+                            t.started_at
+                                .zip(t.ended_at)
+                                .is_some_and(|(s, e)| minutes(s, e) > 0.0)
+                        })
+                        .filter_map(|t| Some(minutes(session.start, t.started_at?)))
+                        .collect(),
                     booked: count(ahead.len()),
                     no_shows: count(ahead.iter().filter(|t| t.arrived_at.is_none()).count()),
                     emergencies: count(

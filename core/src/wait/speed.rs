@@ -9,8 +9,10 @@
 //! waiting beyond `load_reference`), and a consultation expected with `w` waiting is
 //! shifted back by `load_slope · (w − load_reference)`.
 
+use chrono::{DateTime, Utc};
+
 use crate::wait::durations::{DurationPrior, MAX_LOAD_SLOPE, UNKNOWN_DOCTOR_SD};
-use crate::wait::snapshot::Consultation;
+use crate::wait::snapshot::{Consultation, minutes_between};
 use crate::wait::stats::lognormal_remaining;
 
 /// What is believed about today's durations.
@@ -32,8 +34,14 @@ pub(crate) struct Speed {
 
 impl Speed {
     /// The belief after today's `completed` consultations, starting from `prior` (whose
-    /// fields are clamped to sane ranges, so any input gives finite answers).
-    pub(crate) fn today(prior: &DurationPrior, completed: &[Consultation]) -> Speed {
+    /// fields are clamped to sane ranges, so any input gives finite answers). Each
+    /// consultation is first brought to the doctor's average pace at its start (minutes
+    /// after `session_start`).
+    pub(crate) fn today(
+        prior: &DurationPrior,
+        completed: &[Consultation],
+        session_start: DateTime<Utc>,
+    ) -> Speed {
         let clean = |x: f64, default: f64, low: f64, high: f64| {
             if x.is_finite() {
                 x.clamp(low, high)
@@ -63,7 +71,10 @@ impl Speed {
             if let Some(minutes) = consultation.minutes() {
                 let waiting = consultation.waiting_at_start.map_or(reference, f64::from);
                 n += 1.0;
-                sum += minutes.clamp(0.05, 1_000.0).ln() - load_shift(slope, waiting - reference);
+                let pace = prior.pace_at(minutes_between(session_start, consultation.started_at));
+                sum += minutes.clamp(0.05, 1_000.0).ln()
+                    - load_shift(slope, waiting - reference)
+                    - pace.ln();
             }
         }
         let precision = 1.0 / prior_variance + n / (sigma * sigma);
@@ -83,6 +94,15 @@ impl Speed {
         let shift = load_shift(self.slope, waiting.clamp(0.0, 1_000.0) - self.reference);
         Speed {
             mu: self.mu + shift,
+            ..*self
+        }
+    }
+
+    /// Today's belief about a consultation taken at `pace` times the average (a factor
+    /// from [`DurationPrior::pace_at`], so finite and positive).
+    pub(crate) fn paced(&self, pace: f64) -> Speed {
+        Speed {
+            mu: self.mu + pace.ln(),
             ..*self
         }
     }
@@ -131,6 +151,10 @@ mod tests {
 
     use super::*;
 
+    fn start() -> DateTime<Utc> {
+        "2026-03-02T03:30:00Z".parse().unwrap()
+    }
+
     fn consults(minutes: &[f64]) -> Vec<Consultation> {
         let start: DateTime<Utc> = "2026-03-02T03:30:00Z".parse().unwrap();
         minutes
@@ -149,7 +173,7 @@ mod tests {
             days: 20,
             ..DurationPrior::default()
         };
-        let speed = Speed::today(&prior, &[]);
+        let speed = Speed::today(&prior, &[], start());
         assert!((speed.mu - prior.log_mean).abs() < 1e-12);
     }
 
@@ -164,7 +188,7 @@ mod tests {
         };
         let strength = 0.25 / 0.04; // σ²/τ²: the prior counts as 6.25 consultations.
         let today = consults(&[14.0; 5]);
-        let speed = Speed::today(&prior, &today);
+        let speed = Speed::today(&prior, &today, start());
         let weight = 5.0 / (5.0 + strength);
         let expected = (1.0 - weight) * 7.0_f64.ln() + weight * 14.0_f64.ln();
         assert!(
@@ -173,7 +197,7 @@ mod tests {
             speed.mu
         );
         // Many consultations today dominate.
-        let speed = Speed::today(&prior, &consults(&[14.0; 400]));
+        let speed = Speed::today(&prior, &consults(&[14.0; 400]), start());
         assert!((speed.mu.exp() - 14.0).abs() < 0.3);
     }
 
@@ -189,10 +213,11 @@ mod tests {
             consultations: 0,
             mean_ratio: f64::NAN,
             ratio_variance: -1.0,
+            pace: vec![f64::NAN, -1.0],
         };
         let mut today = consults(&[5.0, 0.0]);
         today.push(Consultation::new(today[0].ended_at, today[0].started_at));
-        let speed = Speed::today(&prior, &today);
+        let speed = Speed::today(&prior, &today, start());
         for value in [
             speed.mean(),
             speed.own_variance(),
@@ -211,7 +236,7 @@ mod tests {
             days: 20,
             ..DurationPrior::default()
         };
-        let speed = Speed::today(&prior, &[]);
+        let speed = Speed::today(&prior, &[], start());
         assert!((speed.at(5.0).mean() - speed.mean()).abs() < 1e-12);
         assert!((speed.at(15.0).mean() / speed.mean() - (-0.2_f64).exp()).abs() < 1e-12);
         // A fast consult with a long line is no sign of a fast day.
@@ -219,7 +244,7 @@ mod tests {
         for consult in &mut today {
             consult.waiting_at_start = Some(15);
         }
-        let adjusted = Speed::today(&prior, &today);
+        let adjusted = Speed::today(&prior, &today, start());
         assert!(
             (adjusted.mu - prior.log_mean).abs() < 1e-4,
             "{}",
