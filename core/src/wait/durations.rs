@@ -105,7 +105,11 @@ impl DurationPrior {
     /// ```
     /// use medsched::wait::DurationPrior;
     ///
-    /// let prior = DurationPrior { log_mean: 7.0_f64.ln(), mean_ratio: 1.2, ..DurationPrior::default() };
+    /// let prior = DurationPrior {
+    ///     log_mean: 7.0_f64.ln(),
+    ///     mean_ratio: 1.2,
+    ///     ..DurationPrior::default()
+    /// };
     /// assert!((prior.mean_minutes() - 8.4).abs() < 1e-9);
     /// ```
     pub fn mean_minutes(&self) -> f64 {

@@ -28,9 +28,15 @@ const RETURN_PRIOR: f64 = 5.0;
 ///   ([`DurationPrior::load_slope`](crate::wait::DurationPrior::load_slope)), each consultation
 ///   is read at the line it should find: the present patients behind it, and at least the
 ///   history's usual line (patients keep coming).
+///   The mean and variance of a consultation around the day's geometric mean are measured
+///   from the history, not taken from a lognormal, and each consultation is read at the
+///   doctor's pace for when it should begin
+///   ([`DurationPrior::pace`](crate::wait::DurationPrior::pace)).
 /// - **The consult in progress.** `R` is its expected rest, `E[D − e | D > e]` under that
 ///   lognormal (a consult far past its median still has a while to go), not a clamped
-///   average; before the session it is the time until the session starts.
+///   average. Before the doctor is in, it is the wait for the doctor: staff's "delayed
+///   until", else the doctor's past starts given the doctor has not started by now, never
+///   before the session start.
 /// - **Absent patients.** A booked patient not here yet comes with the no-show share
 ///   updated by not being here yet (Bayes), at their appointment plus a normal offset
 ///   (history), truncated to after now. The doctor skips absent tokens only when calling a
@@ -47,7 +53,11 @@ const RETURN_PRIOR: f64 = 5.0;
 ///   uncertainty (the arrival's and the instant's spreads add). An absent token without an
 ///   appointment time counts by its chance of coming.
 /// - **Emergencies** arrive at the history's rate per hour, updated by today's count
-///   (gamma–Poisson), until the session's scheduled end, each to the head of the line.
+///   (gamma–Poisson), until the session's scheduled end, each to the head of the line (not
+///   ahead of an emergency already waiting there when they are first in, first out).
+/// - **Walk-ins placed between slots** (the queue's rule) still to come go ahead of a token
+///   if they arrive, at the history's walk-in rate, before the doctor reaches it and before
+///   the latest appointment at or before it in the line.
 ///
 /// `W` appears on both sides: each token's equation is solved by safeguarded Newton steps
 /// from the previous token's solution. Returning patients are grouped by expected arrival

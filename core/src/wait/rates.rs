@@ -74,8 +74,8 @@ impl Default for QueueRates {
 impl QueueRates {
     /// The rates of validated days, each shrunk toward its default: the no-show share as
     /// if by 20 more booked tokens, the emergency rate by 10 session hours, the arrival
-    /// offsets by 10 arrivals, the walk-in rate by 10 session hours. Return waits are divided by their day's mean duration (days
-    /// without durations give none).
+    /// offsets by 10 arrivals, the walk-in rate by 10 session hours. Return waits are
+    /// divided by their day's mean duration (days without durations give none).
     pub(crate) fn measure(days: &[PastDay]) -> QueueRates {
         let sum = |f: fn(&PastDay) -> f64| days.iter().map(f).sum::<f64>();
         let booked = sum(|d| f64::from(d.booked));

@@ -151,7 +151,8 @@ class DurationPrior(Record):
     ``load_reference`` when it began; the day's mean varies around ``log_mean`` with
     standard deviation ``day_sd``. ``days`` and ``consultations`` count what it rests on.
     ``mean_ratio`` and ``ratio_variance`` are the measured mean and variance of a duration
-    over its day's geometric mean (0: not measured, the lognormal's used).
+    over its day's geometric mean (0: not measured, the lognormal's used); ``pace`` the
+    doctor's pace per half hour of the session (empty: even pace).
     """
 
     _serde: ClassVar[str] = "DurationPrior"
@@ -165,6 +166,7 @@ class DurationPrior(Record):
     consultations: int = 0
     mean_ratio: float = 0.0
     ratio_variance: float = 0.0
+    pace: List[float] = field(default_factory=list)
 
 
 @dataclass
@@ -224,6 +226,8 @@ class PastDay(Record):
 
     ``durations`` are consultation lengths in minutes, in the order they happened;
     ``waiting_at_start`` (empty or one per duration) how many tokens waited when each began;
+    ``started_minutes`` (empty or one per duration) when each began, minutes after the
+    session start;
     ``booked`` booked and phone tokens, ``no_shows`` those that never came, ``emergencies``
     emergency tokens, ``walk_ins`` walk-in tokens; ``session_minutes`` the session's scheduled length; arrival offsets
     (minutes, negative when early) of booked patients who came; ``return_waits`` minutes from
@@ -236,6 +240,7 @@ class PastDay(Record):
 
     durations: List[float] = field(default_factory=list)
     waiting_at_start: List[int] = field(default_factory=list)
+    started_minutes: List[float] = field(default_factory=list)
     booked: int = 0
     no_shows: int = 0
     emergencies: int = 0
