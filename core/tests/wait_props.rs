@@ -22,9 +22,9 @@ use chrono::{DateTime, TimeDelta, Utc};
 use medsched::{
     tokens::EmergencyOrder, tokens::TokenKind, tokens::WalkInPlacement,
     wait::CalibratedQueueEstimator, wait::Consultation, wait::DoctorHistory, wait::DurationPrior,
-    wait::IssuedCounts, wait::MovingAverageEstimator, wait::PastDay, wait::QueueEstimator,
-    wait::QueueRates, wait::QueueSnapshot, wait::SkippedToken, wait::WaitCalibration,
-    wait::WaitEstimate, wait::WaitEstimator, wait::WaitingToken,
+    wait::IssuedCounts, wait::KindFactors, wait::MovingAverageEstimator, wait::PastDay,
+    wait::QueueEstimator, wait::QueueRates, wait::QueueSnapshot, wait::SkippedToken,
+    wait::WaitCalibration, wait::WaitEstimate, wait::WaitEstimator, wait::WaitingToken,
 };
 use proptest::prelude::*;
 
@@ -99,6 +99,7 @@ fn snapshot() -> impl Strategy<Value = QueueSnapshot> {
                         started_at: at(start),
                         ended_at: at(start + seconds),
                         waiting_at_start: u32::try_from(seconds % 13).ok(),
+                        kind: (seconds % 3 == 0).then_some(TokenKind::Emergency),
                     })
                     .collect();
                 queue.issued = IssuedCounts {
@@ -140,6 +141,20 @@ fn past_day() -> impl Strategy<Value = PastDay> {
                     durations
                         .iter()
                         .map(|d| f64::from(d.1) * 7.0 - 20.0)
+                        .collect()
+                } else {
+                    Vec::new()
+                },
+                kinds: if with_counts {
+                    durations
+                        .iter()
+                        .map(|d| {
+                            if d.1 % 4 == 0 {
+                                TokenKind::Emergency
+                            } else {
+                                TokenKind::WalkIn
+                            }
+                        })
                         .collect()
                 } else {
                     Vec::new()
@@ -200,6 +215,12 @@ fn history() -> impl Strategy<Value = DoctorHistory> {
                         mean_ratio: f[5],
                         ratio_variance: f[6],
                         pace: vec![f[7], f[0], 1.2],
+                        kinds: KindFactors {
+                            booked: f[1],
+                            walk_in: f[2],
+                            phone: f[3],
+                            emergency: f[4],
+                        },
                     },
                     rates: QueueRates {
                         no_show_share: f[5],

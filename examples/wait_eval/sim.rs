@@ -80,9 +80,10 @@ struct Clinic<'a> {
     tokens: Vec<Token>,
     line: Vec<usize>,
     skipped: Vec<usize>,
-    /// The consult in progress: start, end, present patients waiting at its start.
-    consult: Option<(f64, f64, u32)>,
-    completed: Vec<(f64, f64, u32)>,
+    /// The consult in progress: start, end, present patients waiting at its start, the
+    /// token.
+    consult: Option<(f64, f64, u32, usize)>,
+    completed: Vec<(f64, f64, u32, usize)>,
     issued: IssuedCounts,
     doctor_in: bool,
     /// Future arrivals, sorted by time; `next` is the first not yet happened.
@@ -419,7 +420,7 @@ impl Clinic<'_> {
             .filter(|&&j| self.tokens[j].present)
             .count();
         let length = self.duration(self.tokens[i].visit, t, rng);
-        self.consult = Some((t, t + length, waiting as u32));
+        self.consult = Some((t, t + length, waiting as u32, i));
     }
 
     fn snapshot(&self, t: f64) -> QueueSnapshot {
@@ -453,10 +454,11 @@ impl Clinic<'_> {
         queue.completed = self
             .completed
             .iter()
-            .map(|&(s, e, waiting)| Consultation {
+            .map(|&(s, e, waiting, i)| Consultation {
                 started_at: self.at(s),
                 ended_at: self.at(e),
                 waiting_at_start: Some(waiting),
+                kind: Some(self.tokens[i].kind),
             })
             .collect();
         queue.issued = self.issued;
@@ -483,12 +485,8 @@ impl Clinic<'_> {
         for _ in 0..ORACLE_RUNS {
             let mut run = self.clone();
             run.draw_future(now, rng);
-            if let Some((start, _, waiting)) = run.consult {
-                let visit = run
-                    .tokens
-                    .iter()
-                    .find(|t| t.start == Some(start))
-                    .map_or(Visit::Review, |t| t.visit);
+            if let Some((start, _, waiting, i)) = run.consult {
+                let visit = run.tokens[i].visit;
                 let mut length = None;
                 for _ in 0..1000 {
                     let d = run.duration(visit, start, rng);
@@ -498,7 +496,7 @@ impl Clinic<'_> {
                     }
                 }
                 let end = length.map_or(now + rng.exponential(1.0), |d| start + d);
-                run.consult = Some((start, end, waiting));
+                run.consult = Some((start, end, waiting, i));
             }
             run.run(rng, false, &mut |_, _| {});
             for (k, &i) in self.line.iter().enumerate() {
@@ -525,9 +523,14 @@ impl Clinic<'_> {
     /// The day as a host records it for the doctor's history.
     fn record(&self) -> PastDay {
         PastDay {
-            durations: self.completed.iter().map(|(s, e, _)| e - s).collect(),
+            durations: self.completed.iter().map(|(s, e, ..)| e - s).collect(),
             waiting_at_start: self.completed.iter().map(|c| c.2).collect(),
             started_minutes: self.completed.iter().map(|c| c.0).collect(),
+            kinds: self
+                .completed
+                .iter()
+                .map(|c| self.tokens[c.3].kind)
+                .collect(),
             booked: self.params.booked,
             no_shows: self.params.booked - self.checked_in.len() as u32,
             emergencies: self.issued.emergency,

@@ -113,4 +113,5 @@ registry![
     WaitEstimate,
     QueueRates,
     DurationPrior,
+    KindFactors,
 ];

@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::tokens::TokenKind;
 use crate::wait::history::PastDay;
 
 /// Median consultation length assumed for a doctor with no history, minutes (specialist
@@ -74,6 +75,72 @@ pub struct DurationPrior {
     /// typical one (e.g. 1.2 slower, 0.9 faster); empty when not measured (even pace).
     #[serde(default)]
     pub pace: Vec<f64>,
+    /// How long each kind of token's consultation takes relative to the day's typical one
+    /// (all 1 when not measured).
+    #[serde(default)]
+    pub kinds: KindFactors,
+}
+
+/// How long each kind of token's consultation takes relative to the day's typical one,
+/// measured from the history (each shrunk toward 1 as if by 10 consultations of typical
+/// length).
+///
+/// ```
+/// use medsched::{tokens::TokenKind, wait::KindFactors};
+///
+/// let kinds = KindFactors { emergency: 2.5, ..KindFactors::default() };
+/// assert_eq!(kinds.factor(TokenKind::Emergency), 2.5);
+/// assert_eq!(kinds.factor(TokenKind::WalkIn), 1.0);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields, default)]
+pub struct KindFactors {
+    /// Booked tokens.
+    pub booked: f64,
+    /// Walk-ins.
+    pub walk_in: f64,
+    /// Phone bookings.
+    pub phone: f64,
+    /// Emergencies.
+    pub emergency: f64,
+}
+
+impl Default for KindFactors {
+    fn default() -> Self {
+        KindFactors {
+            booked: 1.0,
+            walk_in: 1.0,
+            phone: 1.0,
+            emergency: 1.0,
+        }
+    }
+}
+
+impl KindFactors {
+    /// The factor of `kind` (1 when not a finite number; clamped to 0.25–4).
+    pub fn factor(&self, kind: TokenKind) -> f64 {
+        let factor = match kind {
+            TokenKind::Booked => self.booked,
+            TokenKind::WalkIn => self.walk_in,
+            TokenKind::Phone => self.phone,
+            TokenKind::Emergency => self.emergency,
+        };
+        if factor.is_finite() {
+            factor.clamp(0.25, 4.0)
+        } else {
+            1.0
+        }
+    }
+
+    fn slot(&mut self, kind: TokenKind) -> &mut f64 {
+        match kind {
+            TokenKind::Booked => &mut self.booked,
+            TokenKind::WalkIn => &mut self.walk_in,
+            TokenKind::Phone => &mut self.phone,
+            TokenKind::Emergency => &mut self.emergency,
+        }
+    }
 }
 
 impl Default for DurationPrior {
@@ -89,6 +156,7 @@ impl Default for DurationPrior {
             mean_ratio: 0.0,
             ratio_variance: 0.0,
             pace: Vec::new(),
+            kinds: KindFactors::default(),
         }
     }
 }
@@ -172,6 +240,13 @@ impl DurationPrior {
                 .get(i)
                 .map_or(0.0, |&minute| paced.pace_at(minute).ln())
         };
+        let kinds = kind_effect(days, |day, i| {
+            let waiting = day.waiting_at_start.get(i).map(|&w| f64::from(w));
+            let shift = waiting.map_or(0.0, |w| load_slope * (w - load_reference));
+            day.durations[i].ln() - shift - log_pace(day, i)
+        });
+        let log_kind =
+            |day: &PastDay, i: usize| day.kinds.get(i).map_or(0.0, |&k| kinds.factor(k).ln());
         let (mut day_means, mut noise) = (Vec::new(), Vec::new());
         let (mut squares, mut df, mut count) = (0.0, 0.0, 0u32);
         let (mut ratios, mut ratio_sum, mut ratio_squares) = (0.0, 0.0, 0.0);
@@ -180,7 +255,7 @@ impl DurationPrior {
                 .map(|i| {
                     let waiting = day.waiting_at_start.get(i).map(|&w| f64::from(w));
                     let shift = waiting.map_or(0.0, |w| load_slope * (w - load_reference));
-                    day.durations[i].ln() - shift - log_pace(day, i)
+                    day.durations[i].ln() - shift - log_pace(day, i) - log_kind(day, i)
                 })
                 .collect();
             let n = logs.len() as f64;
@@ -238,6 +313,7 @@ impl DurationPrior {
             mean_ratio,
             ratio_variance: (second - mean_ratio * mean_ratio).max(0.0),
             pace: paced.pace,
+            kinds,
         }
     }
 }
@@ -274,6 +350,34 @@ fn pace_effect(days: &[PastDay], slope: f64, reference: f64) -> Vec<f64> {
         .iter()
         .map(|(sum, n)| (sum / (n + PACE_PRIOR)).exp())
         .collect()
+}
+
+/// Each kind's factor: the mean, over consultations with a recorded kind, of `log(i)` (the
+/// log duration at reference load and average pace) less its day's mean, shrunk toward 0 by
+/// `PACE_PRIOR` consultations.
+fn kind_effect(days: &[PastDay], log: impl Fn(&PastDay, usize) -> f64) -> KindFactors {
+    let mut sums: Vec<(TokenKind, f64, f64)> = Vec::new();
+    for day in days
+        .iter()
+        .filter(|d| d.durations.len() >= 2 && d.kinds.len() == d.durations.len())
+    {
+        let logs: Vec<f64> = (0..day.durations.len()).map(|i| log(day, i)).collect();
+        let mean = logs.iter().sum::<f64>() / logs.len() as f64;
+        for (l, &kind) in logs.iter().zip(&day.kinds) {
+            match sums.iter_mut().find(|s| s.0 == kind) {
+                Some(s) => {
+                    s.1 += l - mean;
+                    s.2 += 1.0;
+                }
+                None => sums.push((kind, l - mean, 1.0)),
+            }
+        }
+    }
+    let mut factors = KindFactors::default();
+    for (kind, sum, n) in sums {
+        *factors.slot(kind) = (sum / (n + PACE_PRIOR)).exp();
+    }
+    factors
 }
 
 /// The load slope and reference: a pooled within-day least-squares slope of log duration on
@@ -350,6 +454,30 @@ mod tests {
             prior.pace
         );
         // Once the pace is taken out, the spread left is small.
+        assert!(prior.log_sd < 0.2, "{}", prior.log_sd);
+    }
+
+    #[test]
+    fn learns_how_long_each_kind_takes() {
+        // Emergencies take 3 times a walk-in's 6 minutes.
+        let day = PastDay {
+            durations: vec![6.0, 6.0, 18.0, 6.0, 6.0, 6.0],
+            kinds: vec![
+                TokenKind::WalkIn,
+                TokenKind::WalkIn,
+                TokenKind::Emergency,
+                TokenKind::WalkIn,
+                TokenKind::WalkIn,
+                TokenKind::WalkIn,
+            ],
+            ..PastDay::default()
+        };
+        // Many days, so the shrinkage toward 1 (10 consultations) is negligible.
+        let prior = DurationPrior::fit(&vec![day; 1000]);
+        let ratio =
+            prior.kinds.factor(TokenKind::Emergency) / prior.kinds.factor(TokenKind::WalkIn);
+        assert!((ratio - 3.0).abs() < 0.1, "{:?}", prior.kinds);
+        assert_eq!(prior.kinds.factor(TokenKind::Phone), 1.0);
         assert!(prior.log_sd < 0.2, "{}", prior.log_sd);
     }
 

@@ -67,6 +67,7 @@ impl Queue {
                     started_at,
                     ended_at,
                     waiting_at_start: token.waiting_at_start,
+                    kind: Some(token.kind),
                 });
             }
             if token.session_id != session.id || !token.counts() {

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::tokens::TokenKind;
 use crate::wait::calibration::{PastEstimate, WaitCalibration};
 use crate::wait::durations::DurationPrior;
 use crate::wait::rates::QueueRates;
@@ -75,6 +76,9 @@ pub struct PastDay {
     /// it); empty when not recorded. Lets the model learn the doctor's pace through the
     /// session.
     pub started_minutes: Vec<f64>,
+    /// For each duration, how its token was issued; empty when not recorded. Lets the model
+    /// learn how long each kind takes (emergencies, walk-ins, bookings).
+    pub kinds: Vec<TokenKind>,
     /// Booked and phone tokens of the day.
     pub booked: u32,
     /// How many of them never came (at most `booked`).
@@ -106,6 +110,7 @@ impl Default for PastDay {
             durations: Vec::new(),
             waiting_at_start: Vec::new(),
             started_minutes: Vec::new(),
+            kinds: Vec::new(),
             booked: 0,
             no_shows: 0,
             emergencies: 0,
@@ -125,7 +130,8 @@ impl DoctorHistory {
     /// # Errors
     ///
     /// [`Error::InvalidInput`] for a duration that is not a finite number of minutes above
-    /// 0, waiting counts or start minutes that are neither empty nor one per duration, a
+    /// 0, waiting counts, start minutes or kinds that are neither empty nor one per
+    /// duration, a
     /// non-finite start minute, a non-finite arrival
     /// offset or doctor start, a return wait that is not finite and at least 0, more
     /// no-shows than booked tokens, a session length that is not a finite number of
@@ -239,6 +245,11 @@ fn validate(day: &PastDay) -> Result<()> {
         &day.started_minutes,
         "a finite number",
     )?;
+    let kinds = day.kinds.len();
+    if kinds != 0 && kinds != day.durations.len() {
+        let problem = Problem::OutOfRange(format!("one per duration ({})", day.durations.len()));
+        return Err(Error::invalid("kinds", format!("{kinds} kinds"), problem));
+    }
     let starts = day.started_minutes.len();
     if starts != 0 && starts != day.durations.len() {
         let problem = Problem::OutOfRange(format!("one per duration ({})", day.durations.len()));

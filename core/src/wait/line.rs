@@ -71,6 +71,11 @@ pub(crate) struct Line {
     /// (minutes from now) a walk-in still to come goes ahead of it (walk-ins between slots:
     /// until the latest appointment due at or before it in the line).
     ahead: Vec<(bool, f64)>,
+    /// For each token, how long its kind takes relative to the typical consultation.
+    kind_factors: Vec<f64>,
+    /// How long an emergency, and a walk-in, take relative to the typical consultation.
+    emergency_factor: f64,
+    walk_in_factor: f64,
     /// Walk-ins per minute (0 unless walk-ins go between slots).
     walk_in_rate: f64,
     /// The doctor's pace through the session, and how far into it `now` is (minutes).
@@ -164,6 +169,8 @@ impl Line {
                 (!(fifo && head), due.min(session_end))
             })
             .collect();
+        let kinds = &history.durations.kinds;
+        let kind_factors = queue.waiting.iter().map(|t| kinds.factor(t.kind)).collect();
         let walk_in_rate = match queue.walk_ins {
             WalkInPlacement::BetweenSlots => {
                 let rate = history.rates.walk_ins_per_hour;
@@ -184,6 +191,9 @@ impl Line {
             emergency_rate,
             emergency_window,
             ahead,
+            kind_factors,
+            emergency_factor: kinds.factor(TokenKind::Emergency),
+            walk_in_factor: kinds.factor(TokenKind::WalkIn),
             walk_in_rate,
             pace: DurationPrior {
                 pace: history.durations.pace.clone(),
@@ -280,12 +290,14 @@ impl Line {
                         });
                         run_start = to;
                     }
-                    work += m;
-                    own += speed.own_variance();
+                    let f = self.kind_factors[k];
+                    work += f * m;
+                    own += f * f * speed.own_variance();
                 }
                 Entry::Untimed(p) => {
-                    work += p * m;
-                    own += p * speed.own_variance();
+                    let f = self.kind_factors[k];
+                    work += p * f * m;
+                    own += p * f * f * speed.own_variance();
                     bernoulli += m * m * p * (1.0 - p);
                 }
                 Entry::Timed(absent, group) => passed.push((group, absent)),
@@ -362,16 +374,25 @@ impl Line {
         extra.add(settled[0].max(0.0), settled[1].max(0.0), 0.0);
         let (p, variance, density) = self.late.by(s - behind, blur);
         extra.add(p, variance, density);
-        let mut poisson = |rate: f64, (from, to): (f64, f64)| {
+        // A Poisson count of consultations, each `f` typical ones long.
+        let mut poisson = |rate: f64, (from, to): (f64, f64), f: f64| {
             let count = rate * (s.min(to) - from).max(0.0);
             let inside = if s > from && s < to { rate } else { 0.0 };
-            extra.add(count, count, inside);
+            extra.add(f * count, f * f * count, f * inside);
         };
         if emergencies {
-            poisson(self.emergency_rate, self.emergency_window);
+            poisson(
+                self.emergency_rate,
+                self.emergency_window,
+                self.emergency_factor,
+            );
         }
         if self.walk_in_rate > 0.0 {
-            poisson(self.walk_in_rate, (0.0, walk_ins_until));
+            poisson(
+                self.walk_in_rate,
+                (0.0, walk_ins_until),
+                self.walk_in_factor,
+            );
         }
         // The doctor is done with everyone else at `free`, then serves the run as it comes.
         extra.free = base + m * extra.mean;

@@ -31,7 +31,7 @@ mod stats;
 
 pub use baseline::MovingAverageEstimator;
 pub use calibration::{CalibratedQueueEstimator, PastEstimate, WaitCalibration};
-pub use durations::DurationPrior;
+pub use durations::{DurationPrior, KindFactors};
 pub use estimator::QueueEstimator;
 pub use history::{DoctorHistory, PastDay};
 pub use rates::QueueRates;

@@ -50,18 +50,24 @@ impl Queue {
                     })
                     .collect();
                 let waits: Option<Vec<u32>> = consulted.iter().map(|c| c.1).collect();
+                // The consultations `consulted` measured, in the same order.
+                let measured: Vec<&Token> = seen
+                    .iter()
+                    .copied()
+                    .filter(|t| {
+                        t.started_at
+                            .zip(t.ended_at)
+                            .is_some_and(|(s, e)| minutes(s, e) > 0.0)
+                    })
+                    .collect();
                 PastDay {
                     durations: consulted.iter().map(|c| c.0).collect(),
                     waiting_at_start: waits.unwrap_or_default(),
-                    started_minutes: seen
+                    started_minutes: measured
                         .iter()
-                        .filter(|t| {
-                            t.started_at
-                                .zip(t.ended_at)
-                                .is_some_and(|(s, e)| minutes(s, e) > 0.0)
-                        })
                         .filter_map(|t| Some(minutes(session.start, t.started_at?)))
                         .collect(),
+                    kinds: measured.iter().map(|t| t.kind).collect(),
                     booked: count(ahead.len()),
                     no_shows: count(ahead.iter().filter(|t| t.arrived_at.is_none()).count()),
                     emergencies: count(

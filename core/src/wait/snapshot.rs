@@ -208,6 +208,10 @@ pub struct Consultation {
     /// lets the estimator read today's pace at the line's usual length.
     #[serde(default)]
     pub waiting_at_start: Option<u32>,
+    /// How the patient's token was issued, if recorded: lets today's pace be read at each
+    /// kind's usual length.
+    #[serde(default)]
+    pub kind: Option<TokenKind>,
 }
 
 impl Consultation {
@@ -217,6 +221,7 @@ impl Consultation {
             started_at,
             ended_at,
             waiting_at_start: None,
+            kind: None,
         }
     }
 

@@ -11,6 +11,8 @@
 
 use chrono::{DateTime, Utc};
 
+#[cfg(test)]
+use crate::wait::durations::KindFactors;
 use crate::wait::durations::{DurationPrior, MAX_LOAD_SLOPE, UNKNOWN_DOCTOR_SD};
 use crate::wait::snapshot::{Consultation, minutes_between};
 use crate::wait::stats::lognormal_remaining;
@@ -72,9 +74,10 @@ impl Speed {
                 let waiting = consultation.waiting_at_start.map_or(reference, f64::from);
                 n += 1.0;
                 let pace = prior.pace_at(minutes_between(session_start, consultation.started_at));
+                let kind = consultation.kind.map_or(1.0, |k| prior.kinds.factor(k));
                 sum += minutes.clamp(0.05, 1_000.0).ln()
                     - load_shift(slope, waiting - reference)
-                    - pace.ln();
+                    - (pace * kind).ln();
             }
         }
         let precision = 1.0 / prior_variance + n / (sigma * sigma);
@@ -163,6 +166,7 @@ mod tests {
                 started_at: start,
                 ended_at: start + TimeDelta::milliseconds((m * 60_000.0) as i64),
                 waiting_at_start: None,
+                kind: None,
             })
             .collect()
     }
@@ -214,6 +218,12 @@ mod tests {
             mean_ratio: f64::NAN,
             ratio_variance: -1.0,
             pace: vec![f64::NAN, -1.0],
+            kinds: KindFactors {
+                booked: f64::NAN,
+                walk_in: -2.0,
+                phone: f64::INFINITY,
+                emergency: 1e9,
+            },
         };
         let mut today = consults(&[5.0, 0.0]);
         today.push(Consultation::new(today[0].ended_at, today[0].started_at));

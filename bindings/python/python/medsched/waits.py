@@ -27,6 +27,7 @@ __all__ = [
     "QueueSnapshot",
     "WaitEstimate",
     "DurationPrior",
+    "KindFactors",
     "QueueRates",
     "PastDay",
     "PastEstimate",
@@ -71,13 +72,15 @@ class SkippedToken(Record):
 @dataclass
 class Consultation(Record):
     """One finished consultation of today, and how many tokens were waiting when it began,
-    its patient not counted, if recorded (mirrors medsched::Consultation)."""
+    its patient not counted, and how its token was issued, if recorded (mirrors
+    medsched::Consultation)."""
 
     _serde: ClassVar[str] = "Consultation"
 
     started_at: datetime
     ended_at: datetime
     waiting_at_start: Optional[int] = None
+    kind: Optional[TokenKind] = None
 
 
 @dataclass
@@ -141,6 +144,19 @@ class WaitEstimate(Record):
 
 
 @dataclass
+class KindFactors(Record):
+    """How long each kind of token's consultation takes relative to the day's typical one
+    (mirrors medsched::KindFactors); all 1 when not measured."""
+
+    _serde: ClassVar[str] = "KindFactors"
+
+    booked: float = 1.0
+    walk_in: float = 1.0
+    phone: float = 1.0
+    emergency: float = 1.0
+
+
+@dataclass
 class DurationPrior(Record):
     """A model of one doctor's consultation durations, multiplicative on the log scale
     (mirrors medsched::DurationPrior); the defaults are the model of a doctor with no
@@ -152,7 +168,8 @@ class DurationPrior(Record):
     standard deviation ``day_sd``. ``days`` and ``consultations`` count what it rests on.
     ``mean_ratio`` and ``ratio_variance`` are the measured mean and variance of a duration
     over its day's geometric mean (0: not measured, the lognormal's used); ``pace`` the
-    doctor's pace per half hour of the session (empty: even pace).
+    doctor's pace per half hour of the session (empty: even pace); ``kinds`` how long each
+    kind of token takes.
     """
 
     _serde: ClassVar[str] = "DurationPrior"
@@ -167,6 +184,7 @@ class DurationPrior(Record):
     mean_ratio: float = 0.0
     ratio_variance: float = 0.0
     pace: List[float] = field(default_factory=list)
+    kinds: KindFactors = field(default_factory=KindFactors)
 
 
 @dataclass
@@ -227,7 +245,7 @@ class PastDay(Record):
     ``durations`` are consultation lengths in minutes, in the order they happened;
     ``waiting_at_start`` (empty or one per duration) how many tokens waited when each began;
     ``started_minutes`` (empty or one per duration) when each began, minutes after the
-    session start;
+    session start; ``kinds`` (empty or one per duration) each one's token kind;
     ``booked`` booked and phone tokens, ``no_shows`` those that never came, ``emergencies``
     emergency tokens, ``walk_ins`` walk-in tokens; ``session_minutes`` the session's scheduled length; arrival offsets
     (minutes, negative when early) of booked patients who came; ``return_waits`` minutes from
@@ -241,6 +259,7 @@ class PastDay(Record):
     durations: List[float] = field(default_factory=list)
     waiting_at_start: List[int] = field(default_factory=list)
     started_minutes: List[float] = field(default_factory=list)
+    kinds: List[TokenKind] = field(default_factory=list)
     booked: int = 0
     no_shows: int = 0
     emergencies: int = 0
