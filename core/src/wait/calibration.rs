@@ -85,7 +85,7 @@ impl PastEstimate {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct WaitCalibration {
     /// Added to each estimate, in units of its spread.
     pub shift: f64,

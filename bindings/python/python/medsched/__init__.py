@@ -145,6 +145,8 @@ __all__ = [
     # tokens
     "TokenKind",
     "TokenState",
+    "WalkInPlacement",
+    "EmergencyOrder",
     "TokenRequest",
     "IssueToken",
     "CheckIn",
@@ -191,8 +193,11 @@ __all__ = [
     "QueueSnapshot",
     "WaitEstimate",
     "DurationPrior",
+    "KindFactors",
     "QueueRates",
     "PastDay",
+    "PastEstimate",
+    "WaitCalibration",
     "DoctorHistory",
     # availability
     "ClinicRules",

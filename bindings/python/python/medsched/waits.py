@@ -258,17 +258,17 @@ class PastDay(Record):
 
     durations: List[float] = field(default_factory=list)
     waiting_at_start: List[int] = field(default_factory=list)
-    started_minutes: List[float] = field(default_factory=list)
-    kinds: List[TokenKind] = field(default_factory=list)
     booked: int = 0
     no_shows: int = 0
     emergencies: int = 0
-    walk_ins: int = 0
     session_minutes: float = 240.0
     arrival_offsets: List[float] = field(default_factory=list)
     return_waits: List[float] = field(default_factory=list)
     doctor_start_minutes: Optional[float] = None
     estimates: List[PastEstimate] = field(default_factory=list)
+    started_minutes: List[float] = field(default_factory=list)
+    kinds: List[TokenKind] = field(default_factory=list)
+    walk_ins: int = 0
 
 
 @dataclass
