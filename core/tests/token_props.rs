@@ -38,10 +38,10 @@
 //! The model places tokens as `decide_token` documents (emergencies after the emergencies
 //! at the head of the line when they go first, other tokens after the waiting tokens of
 //! their session and earlier ones, recalls at the head, reinsertions after `after` waiting
-//! tokens, reassigned tokens like a new walk-in of the old token's session), with what a
-//! demanding clinic expects on top: a new token never lands ahead of the emergencies at the
-//! head of the line, a patient never gets back another patient's token, and an appointment's
-//! token is never handed to another patient. The tests after the property pin each of these
+//! patients who are here, reassigned tokens like a new walk-in of the old token's session),
+//! with what a demanding clinic expects on top: a new token never lands ahead of the
+//! emergencies at the head of the line, a patient never gets back another patient's token,
+//! and an appointment's token is never handed to another patient. The tests after the property pin each of these
 //! three expectations with the smallest case.
 //!
 //! `PROPTEST_CASES=n` runs `n` cases instead of the default.

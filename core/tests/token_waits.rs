@@ -301,3 +301,45 @@ fn estimates_follow_the_line_even_when_a_later_sessions_token_stands_first() {
         assert!(pair[0].minutes <= pair[1].minutes, "{pair:?}");
     }
 }
+
+#[test]
+fn a_late_patient_checked_in_and_put_back_at_once_keeps_their_arrival_behind_present_patients() {
+    let tokens = Tokens::new(InMemoryStore::new());
+    let desk = Actor::staff("rcp-1");
+    let run = |at: &str, command: TokenCommand| {
+        tokens
+            .execute(&day(), &rules(), &desk, t(at), &command)
+            .unwrap()
+    };
+    for (id, at) in [
+        ("b1", "2026-03-02T03:30:00Z"),
+        ("b2", "2026-03-02T04:30:00Z"),
+    ] {
+        let booked = TokenRequest {
+            appointment_id: Some(format!("a-{id}").into()),
+            expected_at: Some(t(at)),
+            ..TokenRequest::new(id, TokenKind::Booked, format!("p-{id}"))
+        };
+        run("2026-03-01T12:00:00Z", TokenCommand::Issue(booked));
+    }
+    for id in ["w1", "w2", "w3"] {
+        let walk_in = TokenRequest::new(id, TokenKind::WalkIn, format!("p-{id}"));
+        run("2026-03-02T03:20:00Z", TokenCommand::Issue(walk_in));
+    }
+    let skip = TokenCommand::Skip {
+        number: 1,
+        reason: None,
+    };
+    run("2026-03-02T03:35:00Z", skip);
+    run("2026-03-02T03:50:00Z", TokenCommand::CheckIn { number: 1 });
+    let back = TokenCommand::Reinsert {
+        number: 1,
+        after: None,
+        reason: None,
+    };
+    let update = run("2026-03-02T03:50:00Z", back);
+    // Behind three patients who are here (#3–#5), not behind the absent #2 and two more.
+    assert_eq!(update.queue.line(), [2, 3, 4, 5, 1]);
+    let days = update.queue.past_days(&rules());
+    assert_eq!(days[0].arrival_offsets, [20.0]);
+}

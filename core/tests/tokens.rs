@@ -179,6 +179,34 @@ fn emergencies_go_ahead_of_waiting_patients_without_interrupting_the_consult() {
 }
 
 #[test]
+fn walk_ins_can_fill_the_gaps_between_booked_slots_and_emergencies_can_go_latest_first() {
+    let mut rules = rules();
+    rules.walk_ins = WalkInPlacement::BetweenSlots;
+    rules.emergency_order = EmergencyOrder::Lifo;
+    let mut desk = Desk::new(rules);
+    for (id, at) in [
+        ("p1", "2026-03-02T03:30:00Z"),
+        ("p2", "2026-03-02T03:40:00Z"),
+        ("p3", "2026-03-02T03:50:00Z"),
+    ] {
+        let mut phone = TokenRequest::new(id, TokenKind::Phone, format!("pat-{id}"));
+        phone.expected_at = Some(t(at));
+        desk.run(TokenCommand::Issue(phone)).unwrap();
+    }
+    desk.now = t("2026-03-02T03:35:00Z");
+    // Due at 09:05: ahead of the 09:10 and 09:20 bookings, behind the 09:00 one.
+    assert_eq!(desk.walk_in("w1"), 4);
+    assert_eq!(desk.line(), [1, 4, 2, 3]);
+    desk.now = t("2026-03-02T04:00:00Z");
+    // Every booking is due: the walk-in joins the end.
+    assert_eq!(desk.walk_in("w2"), 5);
+    assert_eq!(desk.line(), [1, 4, 2, 3, 5]);
+    desk.issue("e1", TokenKind::Emergency).unwrap();
+    desk.issue("e2", TokenKind::Emergency).unwrap();
+    assert_eq!(desk.line(), [7, 6, 1, 4, 2, 3, 5]);
+}
+
+#[test]
 fn a_day_at_the_desk_runs_every_action_with_valid_transitions_only() {
     let desk = Desk::new(rules());
     for id in ["a", "b", "c", "d", "e", "f"] {

@@ -12,8 +12,9 @@ use medsched::{
     SlotOptions, SlotRequest, booking::Bookings, booking::Command, booking::DayBook,
     booking::Schedule, first_available, store::Actor, store::EventStore, store::InMemoryStore,
     store::StreamId, tokens::Queue, tokens::QueueDay, tokens::QueueRules, tokens::TokenCommand,
-    tokens::Tokens, wait::DoctorHistory, wait::MovingAverageEstimator, wait::PastDay,
-    wait::QueueEstimator, wait::QueueSnapshot, wait::WaitEstimator,
+    tokens::Tokens, wait::CalibratedQueueEstimator, wait::DoctorHistory,
+    wait::MovingAverageEstimator, wait::PastDay, wait::QueueEstimator, wait::QueueSnapshot,
+    wait::WaitEstimator,
 };
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -159,6 +160,7 @@ fn wait_estimates(case: &Value) -> Value {
     let snapshot: QueueSnapshot = field(case, "snapshot");
     let estimates = match case["estimator"].as_str().expect("estimator") {
         "queue" => QueueEstimator.estimate(&snapshot, &history),
+        "calibrated" => CalibratedQueueEstimator.estimate(&snapshot, &history),
         "moving_average" => MovingAverageEstimator::default().estimate(&snapshot, &history),
         other => panic!("unknown estimator {other}"),
     };

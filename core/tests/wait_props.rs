@@ -20,10 +20,11 @@
 
 use chrono::{DateTime, TimeDelta, Utc};
 use medsched::{
-    tokens::TokenKind, wait::Consultation, wait::DoctorHistory, wait::DurationPrior,
-    wait::IssuedCounts, wait::MovingAverageEstimator, wait::PastDay, wait::QueueEstimator,
-    wait::QueueRates, wait::QueueSnapshot, wait::SkippedToken, wait::WaitEstimate,
-    wait::WaitEstimator, wait::WaitingToken,
+    tokens::EmergencyOrder, tokens::TokenKind, tokens::WalkInPlacement,
+    wait::CalibratedQueueEstimator, wait::Consultation, wait::DoctorHistory, wait::DurationPrior,
+    wait::IssuedCounts, wait::KindFactors, wait::MovingAverageEstimator, wait::PastDay,
+    wait::QueueEstimator, wait::QueueRates, wait::QueueSnapshot, wait::SkippedToken,
+    wait::WaitCalibration, wait::WaitEstimate, wait::WaitEstimator, wait::WaitingToken,
 };
 use proptest::prelude::*;
 
@@ -65,9 +66,23 @@ fn snapshot() -> impl Strategy<Value = QueueSnapshot> {
         skipped,
         consults,
         (0..5u32, 0..40u32, 0..8u32),
+        (
+            prop::option::of(-7_200..20_000i64),
+            prop::option::of(-7_200..20_000i64),
+            any::<bool>(),
+            any::<bool>(),
+        ),
     )
         .prop_map(
-            |((now, length), since, waiting, skipped, consults, (emergency, walk_in, k))| {
+            |(
+                (now, length),
+                since,
+                waiting,
+                skipped,
+                consults,
+                (emergency, walk_in, k),
+                (arrived, expected, between_slots, lifo),
+            )| {
                 let mut queue = QueueSnapshot::new(at(now), at(0), at(length));
                 queue.consulting_since = since.map(|s| at(now - s));
                 queue.waiting = waiting;
@@ -84,6 +99,7 @@ fn snapshot() -> impl Strategy<Value = QueueSnapshot> {
                         started_at: at(start),
                         ended_at: at(start + seconds),
                         waiting_at_start: u32::try_from(seconds % 13).ok(),
+                        kind: (seconds % 3 == 0).then_some(TokenKind::Emergency),
                     })
                     .collect();
                 queue.issued = IssuedCounts {
@@ -92,6 +108,14 @@ fn snapshot() -> impl Strategy<Value = QueueSnapshot> {
                     ..IssuedCounts::default()
                 };
                 queue.reinsert_after = k;
+                queue.doctor_arrived_at = arrived.map(at);
+                queue.doctor_expected_at = expected.map(at);
+                if between_slots {
+                    queue.walk_ins = WalkInPlacement::BetweenSlots;
+                }
+                if lifo {
+                    queue.emergency_order = EmergencyOrder::Lifo;
+                }
                 queue
             },
         )
@@ -113,12 +137,37 @@ fn past_day() -> impl Strategy<Value = PastDay> {
                 } else {
                     Vec::new()
                 },
+                started_minutes: if with_counts {
+                    durations
+                        .iter()
+                        .map(|d| f64::from(d.1) * 7.0 - 20.0)
+                        .collect()
+                } else {
+                    Vec::new()
+                },
+                kinds: if with_counts {
+                    durations
+                        .iter()
+                        .map(|d| {
+                            if d.1 % 4 == 0 {
+                                TokenKind::Emergency
+                            } else {
+                                TokenKind::WalkIn
+                            }
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                },
                 durations: durations.iter().map(|d| d.0).collect(),
                 booked,
                 no_shows: booked / 5,
                 emergencies,
+                walk_ins: emergencies * 3,
                 session_minutes: 240.0,
                 return_waits: offsets.iter().map(|o| o.abs()).collect(),
+                doctor_start_minutes: offsets.first().copied(),
+                estimates: Vec::new(),
                 arrival_offsets: offsets,
             },
         )
@@ -148,6 +197,12 @@ fn history() -> impl Strategy<Value = DoctorHistory> {
         )
             .prop_map(|(f, r)| {
                 DoctorHistory {
+                    start_delays: r.clone(),
+                    calibration: WaitCalibration {
+                        shift: f[3],
+                        p90_spread: f[4],
+                        observed: 60,
+                    },
                     recent_minutes: r,
                     durations: DurationPrior {
                         log_mean: f[0],
@@ -157,6 +212,15 @@ fn history() -> impl Strategy<Value = DoctorHistory> {
                         load_reference: f[4],
                         days: 3,
                         consultations: 10,
+                        mean_ratio: f[5],
+                        ratio_variance: f[6],
+                        pace: vec![f[7], f[0], 1.2],
+                        kinds: KindFactors {
+                            booked: f[1],
+                            walk_in: f[2],
+                            phone: f[3],
+                            emergency: f[4],
+                        },
                     },
                     rates: QueueRates {
                         no_show_share: f[5],
@@ -166,6 +230,7 @@ fn history() -> impl Strategy<Value = DoctorHistory> {
                         session_hours: f[1],
                         return_wait_consults: f[2],
                         returns_observed: 4,
+                        walk_ins_per_hour: f[3],
                     },
                 }
             }),
@@ -236,6 +301,12 @@ proptest! {
                 before = before.max(wait.minutes);
             }
         }
+    }
+
+    #[test]
+    fn calibrated_estimates_are_sane(queue in snapshot(), history in history()) {
+        let waits = CalibratedQueueEstimator.estimate(&queue, &history);
+        sane(&queue, &waits)?;
     }
 
     #[test]

@@ -72,6 +72,36 @@ impl Rng {
         -mean * (1.0 - self.uniform()).ln()
     }
 
+    /// Gamma with the given mean and coefficient of variation (Marsaglia & Tsang, 2000,
+    /// "A simple method for generating gamma variables", *ACM TOMS* 26(3)).
+    pub fn gamma(&mut self, mean: f64, cv: f64) -> f64 {
+        let shape = 1.0 / (cv * cv);
+        let boost = if shape < 1.0 {
+            self.uniform().max(1e-300).powf(1.0 / shape)
+        } else {
+            1.0
+        };
+        let d = if shape < 1.0 { shape + 1.0 } else { shape } - 1.0 / 3.0;
+        let c = 1.0 / (9.0 * d).sqrt();
+        loop {
+            let x = self.normal();
+            let v = (1.0 + c * x).powi(3);
+            if v <= 0.0 {
+                continue;
+            }
+            let u = self.uniform();
+            if u.max(1e-300).ln() < 0.5 * x * x + d - d * v + d * v.ln() {
+                return d * v * boost * mean / shape;
+            }
+        }
+    }
+
+    /// Logistic with the given location and scale.
+    pub fn logistic(&mut self, location: f64, scale: f64) -> f64 {
+        let u = self.uniform().clamp(1e-12, 1.0 - 1e-12);
+        location + scale * (u / (1.0 - u)).ln()
+    }
+
     /// Arrival instants of a Poisson process of `per_hour` over [from, to) minutes.
     pub fn poisson_times(&mut self, per_hour: f64, from: f64, to: f64) -> Vec<f64> {
         let mut times = Vec::new();

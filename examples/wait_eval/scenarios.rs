@@ -1,45 +1,69 @@
 //! The simulated clinics, and where their numbers come from.
 //!
-//! One doctor, one session of 09:00–13:00 (Asia/Kolkata), a token line. Sources:
+//! The generating processes here are deliberately NOT the estimator's model: consultation
+//! lengths are gamma or bimodal (never lognormal), differ by visit type (hidden from the
+//! estimator), the doctor can start late, the pace changes through the session, emergencies
+//! can take longer than ordinary consults, arrival offsets are logistic (heavier-tailed than
+//! normal) and the line can call booked patients at their slot times with walk-ins in the
+//! gaps. Nothing in this file or in `sim.rs` imports the estimator's model.
 //!
-//! - **Consultation length.** Lognormal: Cayirli & Veral, 2003, "Outpatient scheduling in
-//!   health care: a review of literature", *Production and Operations Management* 12(4),
-//!   review right-skewed service times (lognormal and gamma fits) with coefficients of
-//!   variation commonly put at 0.35–0.85. Median 7 minutes: Irving et al., 2017,
-//!   "International variations in primary care physician consultation time: a systematic
-//!   review of 67 countries", *BMJ Open* 7:e017902, find averages from 48 s (Bangladesh) to
-//!   22.5 min (Sweden), 5 minutes or less in 18 countries with half the world's population;
-//!   Indian primary care is among the shortest (about 2 minutes). A specialist OPD is
-//!   slower; 7 minutes, within a 6–8 minute range, is an assumption. Within-day log-sd 0.5
-//!   (CV 0.53), 0.8 (CV 0.95) when highly variable.
-//! - **Doctors and days.** Each doctor's median is 7 min × a lognormal factor (log-sd 0.2,
-//!   about 5–10 minutes); each day multiplies it by a day factor (log-sd 0.15; 0.3 when
-//!   highly variable): an assumption standing for the day's case mix and pace, not a
-//!   published figure.
-//! - **Load.** A doctor facing a long line shortens consultations: each patient present
-//!   beyond 5 takes 1.5% off, down to 85% (KC & Terwiesch, 2009, "Impact of workload on
-//!   service time and patient safety", *Management Science* 55(9), find that health-care
-//!   workers accelerate as load increases; the size here is an assumption). Estimators do
-//!   not know this rule; the host records how many waited at each consult's start.
-//! - **Booked patients.** Tokens 1..B, one per 10-minute slot from 09:00, a quarter by
-//!   phone. No-shows 15% (25% when disrupted): Dantas et al., 2018, "No-shows in
-//!   appointment scheduling – a systematic literature review", *Health Policy* 122(4),
-//!   find 23% on average over 105 studies (13% in Oceania to 43% in Africa). Arrival
-//!   offset normal, mean −10 min, sd 15 (mean 0, sd 25 when disrupted), not before 08:00:
-//!   the normal offset is the classic assumption of the scheduling literature (Cayirli &
-//!   Veral, 2003, review unpunctuality studies where patients come early on average);
-//!   measured offsets are heavier-tailed (Eftakhari et al., 2012, *American Journal of
-//!   Operational Research* 2(2), fit generalized logistic and Johnson SU). The values are
-//!   assumptions.
-//! - **Walk-ins.** Poisson, 4 per hour from 08:30 to 12:30 (8 per hour under heavy load);
-//!   each gets the next number at the end of the line. An assumption.
-//! - **Emergencies.** Poisson during the session, 0.15 per hour (1 per hour when
-//!   disrupted), each to the head of the line behind earlier emergencies, without
-//!   interrupting the consult. An assumption.
-//! - **The line.** The doctor, when free (from 09:00), calls the first present token;
-//!   absent booked tokens passed over are skipped. A skipped patient who comes later is put
-//!   back behind the next 3 waiting tokens. After 13:00 the doctor finishes the patients
-//!   present and leaves; later arrivals are not seen.
+//! Sources (every number not listed is an assumption, stated as such in the table of
+//! `docs/WAIT_ESTIMATION.md`):
+//!
+//! - Consultation length: Cayirli & Veral, 2003, *Production and Operations Management*
+//!   12(4), review right-skewed service times fitted by lognormal and gamma, CV commonly
+//!   0.35–0.85 (0.5 here; 0.9 in "gamma CV 0.9", just beyond that range, the figure of
+//!   issue 18). Mean 7 min for a specialist OPD: an assumption within Irving et al., 2017,
+//!   *BMJ Open* 7:e017902 (48 s to 22.5 min across 67 countries; Indian primary care about
+//!   2 min), 4 min in the 60-patient clinic.
+//! - Visit types: first visits take longer than reviews (the usual practice of giving new
+//!   patients a double slot, Cayirli & Veral 2003 on patient classification); the factors
+//!   (1.5 and 0.8) and shares are assumptions.
+//! - No-shows 15%: Dantas et al., 2018, *Health Policy* 122(4) (23% mean over 105 studies,
+//!   13% Oceania to 43% Africa).
+//! - Arrival offsets: logistic, location −10 min, scale 8 (sd ≈ 14.5): Eftakhari et al.,
+//!   2012, *American Journal of Operational Research* 2(2), fit generalized-logistic and
+//!   Johnson SU offsets (heavier-tailed than the normal); the values are assumptions.
+//! - Late doctors: 25 minutes, the figure of issue 18; how often: an assumption.
+//! - Everything else (walk-in and emergency rates, pace curves, the bimodal mix, day
+//!   factors): assumptions, stated per scenario.
+
+/// How long consultations take around their mean (each draw has mean 1).
+#[derive(Debug, Clone, Copy)]
+pub enum Shape {
+    /// Gamma with this coefficient of variation.
+    Gamma { cv: f64 },
+    /// A short and a long gamma component (each CV `cv`), the long one with chance `p_long`.
+    Bimodal {
+        short: f64,
+        long: f64,
+        p_long: f64,
+        cv: f64,
+    },
+}
+
+/// Who the doctor calls when free.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallRule {
+    /// The token queue's rule: the first present token of the line; absent booked tokens
+    /// passed over are skipped and go back behind `reinsert_after` present patients.
+    LineOrder,
+    /// Not a rule of the token queue (a clinic that calls by the clock): booked patients
+    /// present whose slot has come, in slot order; else the earliest present walk-in; else
+    /// the earliest present booked patient (early for their slot). Nobody is skipped.
+    BookedAtSlot,
+}
+
+/// The doctor's start: on time (within `punctual_minutes`, uniform) or, with chance
+/// `p_late`, late by a normal delay (at least `late_floor`).
+#[derive(Debug, Clone, Copy)]
+pub struct Start {
+    pub punctual_minutes: f64,
+    pub p_late: f64,
+    pub late_mean: f64,
+    pub late_sd: f64,
+    pub late_floor: f64,
+}
 
 /// The parameters of one simulated clinic.
 #[derive(Debug, Clone, Copy)]
@@ -51,8 +75,9 @@ pub struct Params {
     /// Share of booked tokens taken by phone (their kind only).
     pub phone_share: f64,
     pub no_show: f64,
-    pub arrival_offset_mean: f64,
-    pub arrival_offset_sd: f64,
+    /// Logistic arrival offset (minutes from the slot): location and scale.
+    pub offset_location: f64,
+    pub offset_scale: f64,
     /// Earliest arrival, minutes from the session start.
     pub earliest_arrival: f64,
     pub walk_ins_per_hour: f64,
@@ -60,102 +85,177 @@ pub struct Params {
     pub walk_ins_from: f64,
     pub walk_ins_until: f64,
     pub emergencies_per_hour: f64,
-    /// Median consultation of the typical doctor, minutes.
-    pub median_minutes: f64,
-    /// Log-sd of doctors' medians around it.
-    pub doctor_sd: f64,
-    /// Within-day log-sd of durations.
-    pub log_sd: f64,
-    /// Log-sd of the day factor.
-    pub day_sd: f64,
-    /// Load effect: patients present beyond `load_free` each take `load_step` off, down to
-    /// `load_floor`.
-    pub load_free: usize,
-    pub load_step: f64,
-    pub load_floor: f64,
-    /// A late arrival goes back behind this many waiting tokens.
+    /// An emergency (to the head of the line, behind earlier emergencies) takes this many
+    /// times an ordinary consult.
+    pub emergency_factor: f64,
+    /// Mean consultation of the typical doctor, minutes; doctors vary by a gamma factor.
+    pub mean_minutes: f64,
+    pub doctor_cv: f64,
+    /// Day factor: gamma, mean 1, this CV (the day's case mix; hidden).
+    pub day_cv: f64,
+    pub shape: Shape,
+    /// Share of first visits among booked patients and among walk-ins; first visits take
+    /// `first_factor`, reviews `review_factor` times the mean.
+    pub first_share_booked: f64,
+    pub first_share_walk_in: f64,
+    pub first_factor: f64,
+    pub review_factor: f64,
+    /// Pace through the session: (until minute, factor); the last factor holds after.
+    pub pace: [(f64, f64); 3],
+    pub start: Start,
+    pub call_rule: CallRule,
+    /// Walk-ins go ahead of the first waiting booked token due after they arrive (the
+    /// queue's `WalkInPlacement::BetweenSlots`); else at the end.
+    pub walk_ins_between_slots: bool,
+    /// Emergencies go ahead of earlier emergencies (the queue's `EmergencyOrder::Lifo`).
+    pub emergencies_lifo: bool,
+    /// A late arrival goes back behind this many present patients.
     pub reinsert_after: usize,
 }
 
-pub const BASE: Params = Params {
+const ORDINARY_START: Start = Start {
+    punctual_minutes: 3.0,
+    p_late: 0.3,
+    late_mean: 8.0,
+    late_sd: 4.0,
+    late_floor: 3.0,
+};
+
+/// The ordinary day.
+pub const ORDINARY: Params = Params {
     booked: 20,
     slot_minutes: 10.0,
     session_minutes: 240.0,
     phone_share: 0.25,
     no_show: 0.15,
-    arrival_offset_mean: -10.0,
-    arrival_offset_sd: 15.0,
+    offset_location: -10.0,
+    offset_scale: 8.0,
     earliest_arrival: -60.0,
     walk_ins_per_hour: 4.0,
     walk_ins_from: -30.0,
     walk_ins_until: 210.0,
     emergencies_per_hour: 0.15,
-    median_minutes: 7.0,
-    doctor_sd: 0.2,
-    log_sd: 0.5,
-    day_sd: 0.15,
-    load_free: 5,
-    load_step: 0.015,
-    load_floor: 0.85,
+    emergency_factor: 1.5,
+    mean_minutes: 7.0,
+    doctor_cv: 0.2,
+    day_cv: 0.12,
+    shape: Shape::Gamma { cv: 0.5 },
+    first_share_booked: 0.3,
+    first_share_walk_in: 0.6,
+    first_factor: 1.5,
+    review_factor: 0.8,
+    pace: [(f64::INFINITY, 1.0); 3],
+    start: ORDINARY_START,
+    call_rule: CallRule::LineOrder,
+    walk_ins_between_slots: false,
+    emergencies_lifo: false,
     reinsert_after: 3,
 };
 
-/// Which snapshots are scored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Moments {
-    /// From the session start: at every check-in and every 5 minutes.
-    InSession,
-    /// Before the session opens: when each booking is made (1 hour to 3 days ahead), every
-    /// 5 minutes in the last hour, and at every check-in before 09:00.
-    PreSession,
-}
-
-/// One scenario: a clinic and the snapshots scored on it.
+/// One scenario: a clinic, what it breaks, and a short name.
 #[derive(Debug, Clone, Copy)]
 pub struct Scenario {
     pub name: &'static str,
     pub params: Params,
-    pub moments: Moments,
 }
 
 pub fn all() -> Vec<Scenario> {
-    let in_session = |name, params| Scenario {
-        name,
-        params,
-        moments: Moments::InSession,
+    let late = Start {
+        p_late: 0.5,
+        late_mean: 25.0,
+        late_sd: 8.0,
+        late_floor: 10.0,
+        ..ORDINARY_START
     };
     vec![
-        in_session("base", BASE),
-        in_session(
-            "heavy load",
-            Params {
-                booked: 24,
-                walk_ins_per_hour: 8.0,
-                ..BASE
-            },
-        ),
-        in_session(
-            "high variance",
-            Params {
-                log_sd: 0.8,
-                day_sd: 0.3,
-                ..BASE
-            },
-        ),
-        in_session(
-            "emergencies+late",
-            Params {
-                emergencies_per_hour: 1.0,
-                no_show: 0.25,
-                arrival_offset_mean: 0.0,
-                arrival_offset_sd: 25.0,
-                ..BASE
-            },
-        ),
         Scenario {
-            name: "pre-session",
-            params: BASE,
-            moments: Moments::PreSession,
+            name: "ordinary",
+            params: ORDINARY,
+        },
+        Scenario {
+            name: "gamma CV 0.9",
+            params: Params {
+                shape: Shape::Gamma { cv: 0.9 },
+                ..ORDINARY
+            },
+        },
+        Scenario {
+            name: "bimodal",
+            params: Params {
+                shape: Shape::Bimodal {
+                    short: 0.55,
+                    long: 2.05,
+                    p_long: 0.3,
+                    cv: 0.25,
+                },
+                ..ORDINARY
+            },
+        },
+        Scenario {
+            name: "late doctor",
+            params: Params {
+                start: late,
+                ..ORDINARY
+            },
+        },
+        Scenario {
+            name: "long emergencies",
+            params: Params {
+                emergencies_per_hour: 1.0,
+                emergency_factor: 3.0,
+                ..ORDINARY
+            },
+        },
+        Scenario {
+            name: "long emergencies, LIFO",
+            params: Params {
+                emergencies_per_hour: 1.0,
+                emergency_factor: 3.0,
+                emergencies_lifo: true,
+                ..ORDINARY
+            },
+        },
+        Scenario {
+            name: "time-of-day pace",
+            params: Params {
+                pace: [(30.0, 1.3), (150.0, 0.85), (f64::INFINITY, 1.15)],
+                ..ORDINARY
+            },
+        },
+        Scenario {
+            name: "walk-ins in gaps",
+            params: Params {
+                walk_ins_between_slots: true,
+                ..ORDINARY
+            },
+        },
+        Scenario {
+            name: "called by the clock",
+            params: Params {
+                call_rule: CallRule::BookedAtSlot,
+                walk_ins_between_slots: true,
+                ..ORDINARY
+            },
+        },
+        Scenario {
+            name: "10-patient clinic",
+            params: Params {
+                booked: 9,
+                slot_minutes: 12.0,
+                session_minutes: 120.0,
+                walk_ins_per_hour: 1.0,
+                walk_ins_until: 100.0,
+                ..ORDINARY
+            },
+        },
+        Scenario {
+            name: "60-patient clinic",
+            params: Params {
+                booked: 48,
+                slot_minutes: 5.0,
+                mean_minutes: 4.0,
+                ..ORDINARY
+            },
         },
     ]
 }

@@ -62,31 +62,34 @@ pub struct Interval {
 }
 
 /// One estimator's summary on one scenario: MAE, bias, RMSE, share within ±10 min, P90
-/// coverage, and MAE / the first estimator's MAE.
+/// coverage, MAE / the baseline's (estimator 0) and MAE / the oracle's (estimator 1).
 #[derive(Debug, Clone, Copy)]
 pub struct Summary {
-    pub metrics: [Interval; 6],
+    pub metrics: [Interval; 7],
 }
 
 impl Summary {
-    pub fn bias(&self) -> f64 {
-        self.metrics[1].value
+    pub fn bias(&self) -> Interval {
+        self.metrics[1]
     }
-    pub fn coverage(&self) -> f64 {
-        self.metrics[4].value
+    pub fn coverage(&self) -> Interval {
+        self.metrics[4]
     }
-    pub fn ratio(&self) -> f64 {
-        self.metrics[5].value
+    pub fn vs_baseline(&self) -> Interval {
+        self.metrics[5]
+    }
+    pub fn vs_oracle(&self) -> Interval {
+        self.metrics[6]
     }
 }
 
 /// Summaries of each estimator from `days[d][e]` (day `d`, estimator `e`; estimator 0 is
-/// the baseline of the ratio).
+/// the baseline, estimator 1 the oracle).
 pub fn summarize(days: &[Vec<Sums>], seed: u64) -> Vec<Summary> {
     let estimators = days.first().map_or(0, Vec::len);
     let point = values(days.iter(), estimators);
     let mut rng = Rng::new(seed);
-    let mut draws: Vec<Vec<[f64; 6]>> = vec![Vec::with_capacity(RESAMPLES); estimators];
+    let mut draws: Vec<Vec<[f64; 7]>> = vec![Vec::with_capacity(RESAMPLES); estimators];
     for _ in 0..RESAMPLES {
         let sample = (0..days.len()).map(|_| &days[rng.below(days.len())]);
         for (e, v) in values(sample, estimators).into_iter().enumerate() {
@@ -111,8 +114,8 @@ pub fn summarize(days: &[Vec<Sums>], seed: u64) -> Vec<Summary> {
         .collect()
 }
 
-/// The six metrics of each estimator over the given days.
-fn values<'a>(days: impl Iterator<Item = &'a Vec<Sums>>, estimators: usize) -> Vec<[f64; 6]> {
+/// The seven metrics of each estimator over the given days.
+fn values<'a>(days: impl Iterator<Item = &'a Vec<Sums>>, estimators: usize) -> Vec<[f64; 7]> {
     let mut totals = vec![Sums::default(); estimators];
     for day in days {
         for (total, sums) in totals.iter_mut().zip(day) {
@@ -120,11 +123,20 @@ fn values<'a>(days: impl Iterator<Item = &'a Vec<Sums>>, estimators: usize) -> V
         }
     }
     let baseline_mae = totals.first().map_or(1.0, |t| t.metrics()[0]);
+    let oracle_mae = totals.get(1).map_or(1.0, |t| t.metrics()[0]);
     totals
         .iter()
         .map(|t| {
             let [mae, bias, rmse, within, covered] = t.metrics();
-            [mae, bias, rmse, within, covered, mae / baseline_mae]
+            [
+                mae,
+                bias,
+                rmse,
+                within,
+                covered,
+                mae / baseline_mae,
+                mae / oracle_mae,
+            ]
         })
         .collect()
 }

@@ -1,28 +1,40 @@
-//! One simulated clinic day: the line, minute by minute, with snapshots of it and, once the
-//! day is over, the truth about each snapshot (when each waiting token really started).
+//! One simulated clinic day: the line as it moves, snapshots of it, the truth about each
+//! snapshot (when each waiting token really started) and the oracle's estimate (Monte-Carlo
+//! over the true generating process, knowing the day's hidden state).
 //!
-//! Times are minutes from the session start (09:00 local), as `f64`.
+//! Times are minutes from the session start (09:00 local), as `f64`. Nothing here uses the
+//! estimator's model; the estimator only sees the `QueueSnapshot` a host would build.
 
 use chrono::{DateTime, TimeDelta, Utc};
 use medsched::{
-    tokens::TokenKind, wait::Consultation, wait::IssuedCounts, wait::PastDay, wait::QueueSnapshot,
-    wait::SkippedToken, wait::WaitingToken,
+    tokens::EmergencyOrder, tokens::TokenKind, tokens::WalkInPlacement, wait::Consultation,
+    wait::IssuedCounts, wait::PastDay, wait::QueueSnapshot, wait::SkippedToken, wait::WaitingToken,
 };
 
 use crate::rng::Rng;
-use crate::scenarios::{Moments, Params};
+use crate::scenarios::{CallRule, Params, Shape};
 
-/// Snapshots every this many minutes.
-const TICK: f64 = 5.0;
-/// The first tick, minutes from the session start.
-const FIRST_TICK: f64 = -60.0;
-/// Bookings are made between 3 days and 1 hour before the session.
-const BOOKING_WINDOW: (f64, f64) = (-3.0 * 24.0 * 60.0, -60.0);
+/// Snapshots every this many minutes, from `FIRST_TICK`, and at every check-in after it.
+const TICK: f64 = 10.0;
+const FIRST_TICK: f64 = -30.0;
+/// Forward runs of the oracle per snapshot.
+const ORACLE_RUNS: usize = 30;
 
-/// A snapshot and, for each waiting token, how long it really waited (`None`: never seen).
+/// The day's hidden state: what the oracle knows and the estimators never see.
+#[derive(Debug, Clone, Copy)]
+pub struct Hidden {
+    /// Today's mean consultation, before visit type, pace and shape, minutes.
+    pub mean_minutes: f64,
+    /// When the doctor starts, minutes from the session start.
+    pub start: f64,
+}
+
+/// A snapshot, for each waiting token how long it really waited (`None`: never seen) and,
+/// on scored days, the oracle's (mean, P90) for it.
 pub struct Scored {
     pub queue: QueueSnapshot,
     pub truth: Vec<Option<f64>>,
+    pub oracle: Vec<(f64, f64)>,
 }
 
 /// What a day leaves: its record for the doctor's history, and its scored snapshots.
@@ -31,56 +43,68 @@ pub struct Day {
     pub snapshots: Vec<Scored>,
 }
 
-/// The doctor of a day: their median and today's factor, as log minutes.
-pub struct Doctor {
-    pub log_median: f64,
-    pub day_log_factor: f64,
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Visit {
+    First,
+    Review,
+    Emergency,
 }
 
+#[derive(Debug, Clone)]
 struct Token {
     number: u32,
     kind: TokenKind,
     slot: Option<f64>,
+    visit: Visit,
+    /// Issue time (walk-ins, emergencies) or slot (booked): the line's sort key under
+    /// `CallRule::BookedAtSlot`.
+    key: f64,
     present: bool,
     /// When a skipped patient came back.
     returned: Option<f64>,
     start: Option<f64>,
 }
 
-#[derive(Clone, Copy)]
-enum Arrival {
+#[derive(Debug, Clone, Copy)]
+enum Event {
     Booked(usize),
-    WalkIn,
+    WalkIn(Visit),
     Emergency,
 }
 
+#[derive(Clone)]
 struct Clinic<'a> {
     params: &'a Params,
-    doctor: &'a Doctor,
+    hidden: Hidden,
     base: DateTime<Utc>,
     tokens: Vec<Token>,
     line: Vec<usize>,
     skipped: Vec<usize>,
-    /// The consult in progress: start, end, patients present and waiting at its start.
-    consult: Option<(f64, f64, u32)>,
-    completed: Vec<(f64, f64, u32)>,
+    /// The consult in progress: start, end, present patients waiting at its start, the
+    /// token.
+    consult: Option<(f64, f64, u32, usize)>,
+    completed: Vec<(f64, f64, u32, usize)>,
     issued: IssuedCounts,
-    /// Taken snapshots, with the token index of each waiting entry.
-    taken: Vec<(QueueSnapshot, Vec<usize>)>,
+    doctor_in: bool,
+    /// Future arrivals, sorted by time; `next` is the first not yet happened.
+    events: Vec<(f64, Event)>,
+    next: usize,
+    /// Booked patients who checked in: token index and time.
+    checked_in: Vec<(usize, f64)>,
 }
 
-/// Simulates one day starting at `base` (the session start instant).
-/// Snapshots are taken at `moments`, or not at all (a history day).
+/// Simulates one day starting at `base` (the session start instant), with snapshots and
+/// truths (a host records its estimates on every day), and oracle estimates if `scored`.
 pub fn simulate(
     params: &Params,
-    doctor: &Doctor,
+    hidden: Hidden,
     base: DateTime<Utc>,
-    moments: Option<Moments>,
+    scored: bool,
     rng: &mut Rng,
 ) -> Day {
     let mut clinic = Clinic {
         params,
-        doctor,
+        hidden,
         base,
         tokens: Vec::new(),
         line: Vec::new(),
@@ -88,10 +112,11 @@ pub fn simulate(
         consult: None,
         completed: Vec::new(),
         issued: IssuedCounts::default(),
-        taken: Vec::new(),
+        doctor_in: false,
+        events: Vec::new(),
+        next: 0,
+        checked_in: Vec::new(),
     };
-    let mut arrivals = Vec::new();
-    let mut booking_times = Vec::new();
     for b in 0..params.booked {
         let phone = rng.chance(params.phone_share);
         let kind = if phone {
@@ -99,81 +124,59 @@ pub fn simulate(
         } else {
             TokenKind::Booked
         };
-        let slot = f64::from(b) * params.slot_minutes;
-        clinic.tokens.push(Token {
-            number: b + 1,
-            kind,
-            slot: Some(slot),
-            present: false,
-            returned: None,
-            start: None,
-        });
         if phone {
             clinic.issued.phone += 1;
         } else {
             clinic.issued.booked += 1;
         }
-        let offset = params.arrival_offset_mean + params.arrival_offset_sd * rng.normal();
-        if !rng.chance(params.no_show) {
-            arrivals.push((
-                (slot + offset).max(params.earliest_arrival),
-                Arrival::Booked(b as usize),
-            ));
-        }
-        let (from, to) = BOOKING_WINDOW;
-        booking_times.push(from + (to - from) * rng.uniform());
-    }
-    let walk_ins = rng.poisson_times(
-        params.walk_ins_per_hour,
-        params.walk_ins_from,
-        params.walk_ins_until,
-    );
-    arrivals.extend(walk_ins.into_iter().map(|t| (t, Arrival::WalkIn)));
-    let emergencies = rng.poisson_times(params.emergencies_per_hour, 0.0, params.session_minutes);
-    arrivals.extend(emergencies.into_iter().map(|t| (t, Arrival::Emergency)));
-    arrivals.sort_by(|a, b| a.0.total_cmp(&b.0));
-    clinic.line = (0..clinic.tokens.len()).collect();
-    if moments == Some(Moments::PreSession) {
-        clinic.booking_snapshots(&booking_times);
-    }
-    let scored = |t: f64| match moments {
-        Some(Moments::InSession) => t >= 0.0,
-        Some(Moments::PreSession) => t < 0.0,
-        None => false,
-    };
-
-    let mut next = arrivals.iter().peekable();
-    let mut tick = FIRST_TICK;
-    let mut checked_in = Vec::new();
-    loop {
-        let end = clinic.consult.map_or(f64::INFINITY, |c| c.1);
-        let arrival = next.peek().map_or(f64::INFINITY, |a| a.0);
-        let t = end.min(arrival).min(tick);
-        if t >= params.session_minutes && clinic.consult.is_none() && !clinic.anyone_present() {
-            break;
-        }
-        if end <= arrival && end <= tick {
-            clinic.completed.extend(clinic.consult.take());
-            clinic.call(end, rng);
-        } else if arrival <= tick {
-            let Some(&(t, who)) = next.next() else { break };
-            if let Arrival::Booked(b) = who {
-                checked_in.push((b, t));
-            }
-            clinic.arrive(t, who);
-            clinic.call(t, rng);
-            if scored(t) {
-                clinic.snapshot(t);
-            }
+        let slot = f64::from(b) * params.slot_minutes;
+        let visit = if rng.chance(params.first_share_booked) {
+            Visit::First
         } else {
-            clinic.call(tick, rng);
-            if scored(tick) {
-                clinic.snapshot(tick);
-            }
-            tick += TICK;
-        }
+            Visit::Review
+        };
+        clinic.tokens.push(Token {
+            number: b + 1,
+            kind,
+            slot: Some(slot),
+            visit,
+            key: slot,
+            present: false,
+            returned: None,
+            start: None,
+        });
+        clinic.line.push(b as usize);
     }
-    clinic.finish_day(&checked_in)
+    clinic.draw_future(f64::NEG_INFINITY, rng);
+    let mut taken: Vec<(f64, Clinic)> = Vec::new();
+    clinic.run(rng, scored, &mut |clinic, t| {
+        taken.push((t, clinic.clone()))
+    });
+    let snapshots = taken
+        .iter()
+        .map(|(t, state)| {
+            let queue = state.snapshot(*t);
+            let truth = state
+                .line
+                .iter()
+                .map(|&i| clinic.tokens[i].start.map(|s| s - t))
+                .collect();
+            let oracle = if scored {
+                state.oracle(*t, rng)
+            } else {
+                Vec::new()
+            };
+            Scored {
+                queue,
+                truth,
+                oracle,
+            }
+        })
+        .collect();
+    Day {
+        past: clinic.record(),
+        snapshots,
+    }
 }
 
 impl Clinic<'_> {
@@ -181,87 +184,265 @@ impl Clinic<'_> {
         self.base + TimeDelta::milliseconds((t * 60_000.0).round() as i64)
     }
 
+    fn visit(&self, share_first: f64, rng: &mut Rng) -> Visit {
+        if rng.chance(share_first) {
+            Visit::First
+        } else {
+            Visit::Review
+        }
+    }
+
+    /// Draws every arrival after `now`: absent booked patients (given they have not come
+    /// by `now`), walk-ins and emergencies.
+    fn draw_future(&mut self, now: f64, rng: &mut Rng) {
+        let p = self.params;
+        self.events.truncate(self.next);
+        let mut future = Vec::new();
+        for (b, token) in self.tokens.iter().enumerate() {
+            let Some(slot) = token.slot else { continue };
+            if token.present || token.start.is_some() {
+                continue;
+            }
+            // Rejection: (no-show, arrival) from the prior, given no arrival by `now`.
+            for _ in 0..1000 {
+                if rng.chance(p.no_show) {
+                    break;
+                }
+                let at = (slot + rng.logistic(p.offset_location, p.offset_scale))
+                    .max(p.earliest_arrival);
+                if at > now {
+                    future.push((at, Event::Booked(b)));
+                    break;
+                }
+            }
+        }
+        let from = p.walk_ins_from.max(now);
+        for t in rng.poisson_times(p.walk_ins_per_hour, from, p.walk_ins_until) {
+            let visit = self.visit(p.first_share_walk_in, rng);
+            future.push((t, Event::WalkIn(visit)));
+        }
+        for t in rng.poisson_times(p.emergencies_per_hour, now.max(0.0), p.session_minutes) {
+            future.push((t, Event::Emergency));
+        }
+        future.sort_by(|a, b| a.0.total_cmp(&b.0));
+        self.events = future;
+        self.next = 0;
+    }
+
+    /// A consultation length for a `visit` starting at `t`.
+    fn duration(&self, visit: Visit, t: f64, rng: &mut Rng) -> f64 {
+        let p = self.params;
+        let factor = match visit {
+            Visit::First => p.first_factor,
+            Visit::Review => p.review_factor,
+            Visit::Emergency => p.emergency_factor,
+        };
+        let pace = p
+            .pace
+            .iter()
+            .find(|(until, _)| t < *until)
+            .map_or(p.pace[2].1, |x| x.1);
+        let draw = match p.shape {
+            Shape::Gamma { cv } => rng.gamma(1.0, cv),
+            Shape::Bimodal {
+                short,
+                long,
+                p_long,
+                cv,
+            } => {
+                let mean = if rng.chance(p_long) { long } else { short };
+                rng.gamma(mean, cv)
+            }
+        };
+        self.hidden.mean_minutes * factor * pace * draw
+    }
+
+    /// Runs the day to its end; `on_moment` is called at each scored moment if `scored`.
+    fn run(&mut self, rng: &mut Rng, scored: bool, on_moment: &mut dyn FnMut(&Self, f64)) {
+        let mut tick = if scored { FIRST_TICK } else { f64::INFINITY };
+        loop {
+            let end = self.consult.map_or(f64::INFINITY, |c| c.1);
+            let doctor = if self.doctor_in {
+                f64::INFINITY
+            } else {
+                self.hidden.start
+            };
+            let arrival = self.events.get(self.next).map_or(f64::INFINITY, |e| e.0);
+            let t = end.min(doctor).min(arrival).min(tick);
+            let open = self.consult.is_some() || !self.doctor_in || self.anyone_present();
+            if (t >= self.params.session_minutes && !open) || t == f64::INFINITY {
+                break;
+            }
+            if end <= t {
+                self.completed.extend(self.consult.take());
+                self.call(t, rng);
+            } else if doctor <= t {
+                self.doctor_in = true;
+                self.call(t, rng);
+            } else if arrival <= t {
+                let (_, event) = self.events[self.next];
+                self.next += 1;
+                self.arrive(t, event);
+                self.call(t, rng);
+                if scored && t >= FIRST_TICK && !matches!(event, Event::Emergency) {
+                    on_moment(self, t);
+                }
+            } else {
+                on_moment(self, t);
+                tick += TICK;
+            }
+        }
+    }
+
     fn anyone_present(&self) -> bool {
         self.line.iter().any(|&i| self.tokens[i].present)
     }
 
-    fn arrive(&mut self, t: f64, who: Arrival) {
+    fn arrive(&mut self, t: f64, event: Event) {
         let number = self.tokens.len() as u32 + 1;
-        match who {
-            Arrival::Booked(b) => {
+        match event {
+            Event::Booked(b) => {
                 self.tokens[b].present = true;
+                self.checked_in.push((b, t));
                 if let Some(k) = self.skipped.iter().position(|&i| i == b) {
                     self.skipped.remove(k);
-                    let at = self.params.reinsert_after.min(self.line.len());
+                    let at = self.behind_present(self.params.reinsert_after);
                     self.line.insert(at, b);
                     self.issued.reinserted += 1;
                     self.tokens[b].returned = Some(t);
                 }
             }
-            Arrival::WalkIn => {
+            Event::WalkIn(visit) => {
                 self.tokens.push(Token {
                     number,
                     kind: TokenKind::WalkIn,
                     slot: None,
+                    visit,
+                    key: t,
                     present: true,
                     returned: None,
                     start: None,
                 });
-                self.line.push(self.tokens.len() - 1);
+                let i = self.tokens.len() - 1;
+                if self.params.walk_ins_between_slots {
+                    let at = self
+                        .line
+                        .iter()
+                        .position(|&j| self.tokens[j].slot.is_some() && self.tokens[j].key > t)
+                        .unwrap_or(self.line.len());
+                    self.line.insert(at, i);
+                } else {
+                    self.line.push(i);
+                }
                 self.issued.walk_in += 1;
             }
-            Arrival::Emergency => {
+            Event::Emergency => {
                 self.tokens.push(Token {
                     number,
                     kind: TokenKind::Emergency,
                     slot: None,
+                    visit: Visit::Emergency,
+                    key: t,
                     present: true,
                     returned: None,
                     start: None,
                 });
-                let head = self
-                    .line
-                    .iter()
-                    .take_while(|&&i| self.tokens[i].kind == TokenKind::Emergency)
-                    .count();
+                let head = if self.params.emergencies_lifo {
+                    0
+                } else {
+                    self.line
+                        .iter()
+                        .take_while(|&&i| self.tokens[i].kind == TokenKind::Emergency)
+                        .count()
+                };
                 self.line.insert(head, self.tokens.len() - 1);
                 self.issued.emergency += 1;
             }
         }
     }
 
-    /// The doctor, if free and the session has begun, calls the first present token,
-    /// skipping the absent ones before it.
-    fn call(&mut self, t: f64, rng: &mut Rng) {
-        if self.consult.is_some() || t < 0.0 {
-            return;
+    /// The line position just behind the `k`-th present patient (behind the last present
+    /// one if fewer are waiting).
+    fn behind_present(&self, k: usize) -> usize {
+        let mut seen = 0;
+        let mut last = 0;
+        for (at, &i) in self.line.iter().enumerate() {
+            if self.tokens[i].present {
+                seen += 1;
+                last = at + 1;
+                if seen == k {
+                    break;
+                }
+            }
         }
-        let Some(p) = self.line.iter().position(|&i| self.tokens[i].present) else {
-            return;
-        };
-        self.skipped.extend(self.line.drain(..p));
-        let i = self.line.remove(0);
-        self.tokens[i].start = Some(t);
-        let present = self
-            .line
-            .iter()
-            .filter(|&&i| self.tokens[i].present)
-            .count();
-        let p = self.params;
-        let load =
-            (1.0 - p.load_step * present.saturating_sub(p.load_free) as f64).max(p.load_floor);
-        let log = self.doctor.log_median + self.doctor.day_log_factor + p.log_sd * rng.normal();
-        self.consult = Some((t, t + log.exp() * load, present as u32));
+        last
     }
 
-    fn snapshot(&mut self, t: f64) {
+    /// The doctor, if in and free, calls the next patient by the clinic's rule.
+    fn call(&mut self, t: f64, rng: &mut Rng) {
+        if self.consult.is_some() || !self.doctor_in {
+            return;
+        }
+        let pick = match self.params.call_rule {
+            CallRule::LineOrder => {
+                let Some(p) = self.line.iter().position(|&i| self.tokens[i].present) else {
+                    return;
+                };
+                self.skipped.extend(self.line.drain(..p));
+                Some(0)
+            }
+            CallRule::BookedAtSlot => {
+                let present = |i: usize| self.tokens[i].present;
+                let kind = |i: usize| self.tokens[i].kind;
+                let booked = |i: usize| self.tokens[i].slot.is_some();
+                let emergency = self
+                    .line
+                    .iter()
+                    .position(|&i| present(i) && kind(i) == TokenKind::Emergency);
+                let due = self
+                    .line
+                    .iter()
+                    .position(|&i| present(i) && booked(i) && self.tokens[i].key <= t);
+                let walk_in = self
+                    .line
+                    .iter()
+                    .position(|&i| present(i) && kind(i) == TokenKind::WalkIn);
+                let early = self.line.iter().position(|&i| present(i) && booked(i));
+                emergency.or(due).or(walk_in).or(early)
+            }
+        };
+        let Some(at) = pick else { return };
+        let i = self.line.remove(at);
+        self.tokens[i].start = Some(t);
+        let waiting = self
+            .line
+            .iter()
+            .filter(|&&j| self.tokens[j].present)
+            .count();
+        let length = self.duration(self.tokens[i].visit, t, rng);
+        self.consult = Some((t, t + length, waiting as u32, i));
+    }
+
+    fn snapshot(&self, t: f64) -> QueueSnapshot {
         let mut queue = QueueSnapshot::new(
             self.at(t),
             self.at(0.0),
             self.at(self.params.session_minutes),
         );
         queue.consulting_since = self.consult.map(|c| self.at(c.0));
-        queue.waiting = self.line.iter().map(|&i| self.waiting_token(i)).collect();
+        queue.waiting = self
+            .line
+            .iter()
+            .map(|&i| {
+                let token = &self.tokens[i];
+                WaitingToken {
+                    number: token.number,
+                    kind: token.kind,
+                    expected_at: token.slot.map(|s| self.at(s)),
+                    present: token.present,
+                }
+            })
+            .collect();
         queue.skipped = self
             .skipped
             .iter()
@@ -273,59 +454,90 @@ impl Clinic<'_> {
         queue.completed = self
             .completed
             .iter()
-            .map(|&(s, e, waiting)| Consultation {
+            .map(|&(s, e, waiting, i)| Consultation {
                 started_at: self.at(s),
                 ended_at: self.at(e),
                 waiting_at_start: Some(waiting),
+                kind: Some(self.tokens[i].kind),
             })
             .collect();
         queue.issued = self.issued;
         queue.reinsert_after = self.params.reinsert_after as u32;
-        self.taken.push((queue, self.line.clone()));
-    }
-
-    fn waiting_token(&self, i: usize) -> WaitingToken {
-        let token = &self.tokens[i];
-        WaitingToken {
-            number: token.number,
-            kind: token.kind,
-            expected_at: token.slot.map(|s| self.at(s)),
-            present: token.present,
+        if self.params.walk_ins_between_slots {
+            queue.walk_ins = WalkInPlacement::BetweenSlots;
         }
+        if self.params.emergencies_lifo {
+            queue.emergency_order = EmergencyOrder::Lifo;
+        }
+        // Staff say "doctor arrived" when the doctor does.
+        queue.doctor_arrived_at = self.doctor_in.then(|| self.at(self.hidden.start));
+        queue
     }
 
-    /// Snapshots at booking times: the tokens booked so far, nobody there yet.
-    fn booking_snapshots(&mut self, booking_times: &[f64]) {
-        for &t in booking_times {
-            let booked: Vec<usize> = (0..booking_times.len())
-                .filter(|&b| booking_times[b] <= t)
-                .collect();
-            let mut queue = QueueSnapshot::new(
-                self.at(t),
-                self.at(0.0),
-                self.at(self.params.session_minutes),
-            );
-            queue.waiting = booked.iter().map(|&b| self.waiting_token(b)).collect();
-            for token in &queue.waiting {
-                match token.kind {
-                    TokenKind::Phone => queue.issued.phone += 1,
-                    _ => queue.issued.booked += 1,
+    /// The oracle at `now`: for each waiting token, the mean and P90 of its wait over
+    /// forward runs of the true process from this state, knowing the day's hidden state
+    /// (today's mean consult, the doctor's start, each waiting patient's visit type), the
+    /// rest drawn afresh: the running consult's length given its elapsed time, whether and
+    /// when absent patients come given they have not yet, later walk-ins and emergencies,
+    /// every future consult's length.
+    fn oracle(&self, now: f64, rng: &mut Rng) -> Vec<(f64, f64)> {
+        let mut waits: Vec<Vec<f64>> = vec![Vec::with_capacity(ORACLE_RUNS); self.line.len()];
+        for _ in 0..ORACLE_RUNS {
+            let mut run = self.clone();
+            run.draw_future(now, rng);
+            if let Some((start, _, waiting, i)) = run.consult {
+                let visit = run.tokens[i].visit;
+                let mut length = None;
+                for _ in 0..1000 {
+                    let d = run.duration(visit, start, rng);
+                    if start + d > now {
+                        length = Some(d);
+                        break;
+                    }
+                }
+                let end = length.map_or(now + rng.exponential(1.0), |d| start + d);
+                run.consult = Some((start, end, waiting, i));
+            }
+            run.run(rng, false, &mut |_, _| {});
+            for (k, &i) in self.line.iter().enumerate() {
+                if let Some(s) = run.tokens[i].start {
+                    waits[k].push(s - now);
                 }
             }
-            queue.reinsert_after = self.params.reinsert_after as u32;
-            self.taken.push((queue, booked));
         }
+        waits
+            .into_iter()
+            .map(|mut w| {
+                if w.is_empty() {
+                    let rest = (self.params.session_minutes - now).max(0.0);
+                    return (rest, rest);
+                }
+                w.sort_by(f64::total_cmp);
+                let mean = w.iter().sum::<f64>() / w.len() as f64;
+                let p90 = w[((0.9 * w.len() as f64).ceil() as usize).clamp(1, w.len()) - 1];
+                (mean, p90.max(mean))
+            })
+            .collect()
     }
 
-    fn finish_day(self, checked_in: &[(usize, f64)]) -> Day {
-        let past = PastDay {
-            durations: self.completed.iter().map(|(s, e, _)| e - s).collect(),
+    /// The day as a host records it for the doctor's history.
+    fn record(&self) -> PastDay {
+        PastDay {
+            durations: self.completed.iter().map(|(s, e, ..)| e - s).collect(),
             waiting_at_start: self.completed.iter().map(|c| c.2).collect(),
+            started_minutes: self.completed.iter().map(|c| c.0).collect(),
+            kinds: self
+                .completed
+                .iter()
+                .map(|c| self.tokens[c.3].kind)
+                .collect(),
             booked: self.params.booked,
-            no_shows: self.params.booked - checked_in.len() as u32,
+            no_shows: self.params.booked - self.checked_in.len() as u32,
             emergencies: self.issued.emergency,
+            walk_ins: self.issued.walk_in,
             session_minutes: self.params.session_minutes,
-            arrival_offsets: checked_in
+            arrival_offsets: self
+                .checked_in
                 .iter()
                 .map(|&(b, t)| t - self.tokens[b].slot.unwrap_or(t))
                 .collect(),
@@ -334,20 +546,8 @@ impl Clinic<'_> {
                 .iter()
                 .filter_map(|t| Some(t.start? - t.returned?))
                 .collect(),
-        };
-        let base = self.base;
-        let snapshots = self
-            .taken
-            .into_iter()
-            .map(|(queue, line)| {
-                let now = (queue.now - base).num_milliseconds() as f64 / 60_000.0;
-                let truth = line
-                    .iter()
-                    .map(|&i| self.tokens[i].start.map(|s| s - now))
-                    .collect();
-                Scored { queue, truth }
-            })
-            .collect();
-        Day { past, snapshots }
+            doctor_start_minutes: Some(self.hidden.start),
+            estimates: Vec::new(),
+        }
     }
 }

@@ -1,11 +1,14 @@
 //! The wait estimators a binding names as text.
 
-use medsched::wait::{MovingAverageEstimator, QueueEstimator, WaitEstimator};
+use medsched::wait::{
+    CalibratedQueueEstimator, MovingAverageEstimator, QueueEstimator, WaitEstimator,
+};
 use medsched::{Error, Problem, Result};
 
-/// A wait estimator chosen by name: `"queue"` ([`QueueEstimator`]) or `"moving_average"`
-/// ([`MovingAverageEstimator`], with its window and P90 factor, the core's defaults where
-/// not given).
+/// A wait estimator chosen by name: `"queue"` ([`QueueEstimator`]), `"calibrated"`
+/// ([`CalibratedQueueEstimator`]: the queue estimator corrected by the doctor's own past
+/// residuals) or `"moving_average"` ([`MovingAverageEstimator`], with its window and P90
+/// factor, the core's defaults where not given).
 ///
 /// ```
 /// use medsched::wait::WaitEstimator;
@@ -13,6 +16,8 @@ use medsched::{Error, Problem, Result};
 ///
 /// let baseline = EstimatorChoice::from_name("moving_average", Some(10), None)?;
 /// assert_eq!(baseline.get().name(), "moving_average");
+/// let shown = EstimatorChoice::from_name("calibrated", None, None)?;
+/// assert_eq!(shown.get().name(), "calibrated");
 /// assert!(EstimatorChoice::from_name("crystal_ball", None, None).is_err());
 /// # Ok::<(), medsched::Error>(())
 /// ```
@@ -20,6 +25,8 @@ use medsched::{Error, Problem, Result};
 pub enum EstimatorChoice {
     /// The queue estimator.
     Queue(QueueEstimator),
+    /// The queue estimator with the doctor's calibration.
+    Calibrated(CalibratedQueueEstimator),
     /// The seed's moving-average baseline.
     MovingAverage(MovingAverageEstimator),
 }
@@ -37,6 +44,7 @@ impl EstimatorChoice {
     ) -> Result<EstimatorChoice> {
         match name {
             "queue" => Ok(EstimatorChoice::Queue(QueueEstimator)),
+            "calibrated" => Ok(EstimatorChoice::Calibrated(CalibratedQueueEstimator)),
             "moving_average" => {
                 let default = MovingAverageEstimator::default();
                 Ok(EstimatorChoice::MovingAverage(MovingAverageEstimator {
@@ -56,6 +64,7 @@ impl EstimatorChoice {
     pub fn get(&self) -> &dyn WaitEstimator {
         match self {
             EstimatorChoice::Queue(e) => e,
+            EstimatorChoice::Calibrated(e) => e,
             EstimatorChoice::MovingAverage(e) => e,
         }
     }

@@ -22,6 +22,7 @@ from medsched.tokens import (
     CompleteConsultation,
     ConsultationCompleted,
     ConsultationStarted,
+    EmergencyOrder,
     IssueToken,
     MarkLate,
     MeetLinkUpdated,
@@ -55,6 +56,7 @@ from medsched.tokens import (
     TokenSession,
     TokenSkipped,
     TokenState,
+    WalkInPlacement,
 )
 from medsched.waits import (
     Consultation,
@@ -92,6 +94,8 @@ RULES_DEFAULTS = {
     "late_reinsert_after": 3,
     "emergencies_first": True,
     "notify_next": 10,
+    "walk_ins": "end",
+    "emergency_order": "fifo",
 }
 SESSION_DEFAULTS: Dict[str, Any] = {"max_tokens": None, "quotas": []}
 
@@ -306,6 +310,8 @@ RULES_JSON: Dict[str, Any] = {
     "late_reinsert_after": 3,
     "emergencies_first": True,
     "notify_next": 10,
+    "walk_ins": "between_slots",
+    "emergency_order": "lifo",
 }
 RULES = QueueRules(
     sessions=[
@@ -319,6 +325,8 @@ RULES = QueueRules(
         TokenSession("evening", utc("2026-03-02T10:30:00Z"), utc("2026-03-02T13:30:00Z")),
     ],
     reserved_numbers=[1, 2],
+    walk_ins=WalkInPlacement.BETWEEN_SLOTS,
+    emergency_order=EmergencyOrder.LIFO,
 )
 
 # Other token types: (class, canonical JSON, value built by keyword)

@@ -19,10 +19,13 @@ from medsched.waits import (
     DoctorHistory,
     DurationPrior,
     IssuedCounts,
+    KindFactors,
     PastDay,
+    PastEstimate,
     QueueRates,
     QueueSnapshot,
     SkippedToken,
+    WaitCalibration,
     WaitEstimate,
     WaitingToken,
 )
@@ -43,6 +46,10 @@ SNAPSHOT_DEFAULTS: Dict[str, Any] = {
     "completed": [],
     "issued": {},
     "reinsert_after": 3,
+    "doctor_arrived_at": None,
+    "doctor_expected_at": None,
+    "walk_ins": "end",
+    "emergency_order": "fifo",
 }
 ISSUED_DEFAULTS = {"booked": 0, "walk_in": 0, "phone": 0, "emergency": 0, "reinserted": 0}
 PAST_DAY_DEFAULTS = PastDay.from_dict({}).to_dict()
@@ -53,7 +60,9 @@ def snapshot_as_rust_writes_it(data: Dict[str, Any]) -> Dict[str, Any]:
     out["issued"] = filled(out["issued"], ISSUED_DEFAULTS)
     out["waiting"] = [filled(w, {"expected_at": None}) for w in out["waiting"]]
     out["skipped"] = [filled(s, {"expected_at": None}) for s in out["skipped"]]
-    out["completed"] = [filled(c, {"waiting_at_start": None}) for c in out["completed"]]
+    out["completed"] = [
+        filled(c, {"waiting_at_start": None, "kind": None}) for c in out["completed"]
+    ]
     return out
 
 
@@ -120,6 +129,10 @@ DEFAULT_HISTORY_JSON: Dict[str, Any] = {
         "load_reference": 0.0,
         "days": 0,
         "consultations": 0,
+        "mean_ratio": 0.0,
+        "ratio_variance": 0.0,
+        "pace": [],
+        "kinds": {"booked": 1.0, "walk_in": 1.0, "phone": 1.0, "emergency": 1.0},
     },
     "rates": {
         "no_show_share": 0.2,
@@ -129,7 +142,10 @@ DEFAULT_HISTORY_JSON: Dict[str, Any] = {
         "session_hours": 0.0,
         "return_wait_consults": 3.5,
         "returns_observed": 0,
+        "walk_ins_per_hour": 2.0,
     },
+    "start_delays": [],
+    "calibration": {"shift": 0.0, "p90_spread": 1.0, "observed": 0},
 }
 FITTED_HISTORY_JSON: Dict[str, Any] = {
     "recent_minutes": [6.0, 8.5, 5.0, 7.5, 9.0, 7.0, 6.5],
@@ -141,6 +157,10 @@ FITTED_HISTORY_JSON: Dict[str, Any] = {
         "load_reference": 4.5,
         "days": 2,
         "consultations": 7,
+        "mean_ratio": 1.1,
+        "ratio_variance": 0.2,
+        "pace": [1.2, 0.95],
+        "kinds": {"booked": 1.0, "walk_in": 1.1, "phone": 0.9, "emergency": 2.0},
     },
     "rates": {
         "no_show_share": 0.18,
@@ -150,19 +170,25 @@ FITTED_HISTORY_JSON: Dict[str, Any] = {
         "session_hours": 8.0,
         "return_wait_consults": 2.75,
         "returns_observed": 3,
+        "walk_ins_per_hour": 3.5,
     },
+    "start_delays": [0.0, 12.5],
+    "calibration": {"shift": 0.1, "p90_spread": 1.4, "observed": 120},
 }
 FITTED_HISTORY = DoctorHistory(
     recent_minutes=[6.0, 8.5, 5.0, 7.5, 9.0, 7.0, 6.5],
     durations=DurationPrior(
         log_mean=1.9, log_sd=0.42, day_sd=0.15, load_slope=-0.01, load_reference=4.5,
-        days=2, consultations=7,
+        days=2, consultations=7, mean_ratio=1.1, ratio_variance=0.2, pace=[1.2, 0.95],
+        kinds=KindFactors(walk_in=1.1, phone=0.9, emergency=2.0),
     ),
     rates=QueueRates(
         no_show_share=0.18, emergencies_per_hour=0.12, arrival_offset_mean=-6.5,
         arrival_offset_sd=12.25, session_hours=8.0, return_wait_consults=2.75,
-        returns_observed=3,
+        returns_observed=3, walk_ins_per_hour=3.5,
     ),
+    start_delays=[0.0, 12.5],
+    calibration=WaitCalibration(shift=0.1, p90_spread=1.4, observed=120),
 )
 WAIT_RECORD_CASES: List[Tuple[Type[Record], Dict[str, Any], Record]] = [
     (DoctorHistory, DEFAULT_HISTORY_JSON, DoctorHistory()),
@@ -171,10 +197,19 @@ WAIT_RECORD_CASES: List[Tuple[Type[Record], Dict[str, Any], Record]] = [
     (QueueRates, FITTED_HISTORY_JSON["rates"], FITTED_HISTORY.rates),
     (
         PastDay,
-        {"durations": [6.0, 7.5], "waiting_at_start": [3, 2], "booked": 2, "no_shows": 0,
-         "emergencies": 1, "session_minutes": 180.0, "arrival_offsets": [-3.5],
-         "return_waits": [12.0]},
-        PastDay([6.0, 7.5], [3, 2], 2, 0, 1, 180.0, [-3.5], [12.0]),
+        {"durations": [6.0, 7.5], "waiting_at_start": [3, 2], "started_minutes": [-2.0, 4.0],
+         "kinds": ["walk_in", "emergency"], "booked": 2, "no_shows": 0, "emergencies": 1,
+         "walk_ins": 1, "session_minutes": 180.0, "arrival_offsets": [-3.5],
+         "return_waits": [12.0], "doctor_start_minutes": -2.0,
+         "estimates": [{"minutes": 10.0, "p90_minutes": 16.0, "waited": 12.5}]},
+        PastDay(
+            [6.0, 7.5], [3, 2], 2, 0, 1, 180.0, [-3.5], [12.0],
+            doctor_start_minutes=-2.0,
+            estimates=[PastEstimate(minutes=10.0, p90_minutes=16.0, waited=12.5)],
+            started_minutes=[-2.0, 4.0],
+            kinds=[TokenKind.WALK_IN, TokenKind.EMERGENCY],
+            walk_ins=1,
+        ),
     ),
     (
         QueueSnapshot,
@@ -214,3 +249,37 @@ def test_wait_helpers_and_reprs() -> None:
     assert repr(estimate) == "WaitEstimate(number=9, minutes=12.5, p90_minutes=20.0)"
     assert repr(SkippedToken(3)) == "SkippedToken(number=3, expected_at=None)"
     assert WaitEstimate.from_dict({"number": 1, "minutes": 3, "p90_minutes": 5}).minutes == 3.0
+
+
+def test_doctor_signals_and_the_calibrated_estimator() -> None:
+    from medsched import CalibratedQueueEstimator, QueueEstimator
+
+    start = utc("2026-03-02T03:30:00Z")
+    snapshot = QueueSnapshot(
+        now=start + timedelta(minutes=10),
+        session_start=start,
+        session_end=start + timedelta(hours=4),
+        waiting=[WaitingToken(1, TokenKind.WALK_IN, True)],
+        doctor_expected_at=start + timedelta(minutes=40),
+    )
+    history = DoctorHistory.from_days(
+        [
+            PastDay(
+                durations=[6.0, 8.0, 7.0],
+                doctor_start_minutes=25.0,
+                estimates=[
+                    PastEstimate(minutes=float(m), p90_minutes=m + 5.0, waited=1.3 * m)
+                    for m in range(60)
+                ],
+            )
+        ]
+    )
+    assert history.start_delays == [25.0]
+    assert history.calibration.observed == 60 and history.calibration.shift > 0.0
+    # Staff said the doctor is delayed until 40 minutes past: the first call then (plus
+    # the small chance of an emergency first).
+    (model,) = QueueEstimator().estimate(snapshot, history)
+    assert 30.0 <= model.minutes < 31.0
+    (shown,) = CalibratedQueueEstimator().estimate(snapshot, history)
+    assert shown.minutes > model.minutes and shown.p90_minutes >= shown.minutes
+    assert repr(CalibratedQueueEstimator()) == "CalibratedQueueEstimator()"

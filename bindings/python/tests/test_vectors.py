@@ -167,9 +167,12 @@ def wait_estimates(case: Dict[str, Any]) -> List[Any]:
         else m.DoctorHistory()
     )
     snapshot = m.QueueSnapshot.from_dict(case["snapshot"])
-    estimator: m.WaitEstimator = (
-        m.QueueEstimator() if case["estimator"] == "queue" else m.MovingAverageEstimator()
-    )
+    estimators: Dict[str, m.WaitEstimator] = {
+        "queue": m.QueueEstimator(),
+        "calibrated": m.CalibratedQueueEstimator(),
+        "moving_average": m.MovingAverageEstimator(),
+    }
+    estimator = estimators[case["estimator"]]
     return [e.to_dict() for e in estimator.estimate(snapshot, history)]
 
 

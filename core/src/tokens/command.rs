@@ -109,8 +109,9 @@ pub enum TokenCommand {
         #[serde(default)]
         reason: Option<String>,
     },
-    /// Put a late or skipped token back after the next `after` waiting patients (by default
-    /// the rules' `late_reinsert_after`).
+    /// Put a late or skipped token back after the next `after` waiting patients who are
+    /// present — checked in or issued at the desk; absent booked tokens are not counted —
+    /// (by default the rules' `late_reinsert_after`).
     Reinsert {
         /// The token.
         number: u32,

@@ -4,10 +4,10 @@
 use chrono::{DateTime, Utc};
 
 use crate::{
-    Error, PolicyRule, Problem, Result, store::Actor, tokens::Queue, tokens::QueueRules,
-    tokens::Reassignment, tokens::Token, tokens::TokenChange, tokens::TokenCommand,
-    tokens::TokenKind, tokens::TokenRequest, tokens::TokenSession, tokens::TokenState,
-    tokens::validate_meet_link,
+    Error, PolicyRule, Problem, Result, store::Actor, tokens::EmergencyOrder, tokens::Queue,
+    tokens::QueueRules, tokens::Reassignment, tokens::Token, tokens::TokenChange,
+    tokens::TokenCommand, tokens::TokenKind, tokens::TokenRequest, tokens::TokenSession,
+    tokens::TokenState, tokens::WalkInPlacement, tokens::validate_meet_link,
 };
 
 /// What a token decision needs besides the queue: the day's rules, who acts, and when.
@@ -152,9 +152,10 @@ pub fn decide(
             let token = back_in_line(queue, *number, ctx, action)?;
             let after = after.unwrap_or(ctx.rules.late_reinsert_after) as usize;
             let session_end = place(queue, ctx.rules, TokenKind::WalkIn, session_ix(ctx, token));
+            let index = behind_present(queue, after).min(session_end);
             Ok(vec![TokenChange::TokenReinserted {
                 number: *number,
-                index: line_index(behind_emergencies(queue, ctx.rules, after.min(session_end)))?,
+                index: line_index(behind_emergencies(queue, ctx.rules, index))?,
                 reason: reason.clone(),
             }])
         }
@@ -327,7 +328,7 @@ fn issue(queue: &Queue, request: &TokenRequest, ctx: &Context<'_>) -> Result<Vec
         arrived_at: at_the_desk(request.kind).then_some(ctx.now),
         ..base.issued(ctx)
     };
-    let index = line_index(place(queue, ctx.rules, request.kind, ix))?;
+    let index = line_index(place_issued(queue, ctx, request.kind, ix))?;
     Ok(vec![TokenChange::TokenIssued { token, index }])
 }
 
@@ -519,6 +520,59 @@ fn number_for(queue: &Queue, request: &TokenRequest, rules: &QueueRules) -> Resu
 /// Where a new token joins the line: emergencies after the emergencies already at the head
 /// (with `emergencies_first`), every other token after the waiting tokens of its session and
 /// earlier ones, and never ahead of the emergencies at the head.
+/// The place just behind the `after`-th waiting patient who is present (checked in, or
+/// issued at the desk); behind the last present one if fewer are waiting, at the head if
+/// none is. Absent booked tokens are not counted: a late patient waits for `after` people
+/// who will really be seen.
+fn behind_present(queue: &Queue, after: usize) -> usize {
+    if after == 0 {
+        return 0;
+    }
+    let mut seen = 0;
+    let mut last = 0;
+    for (i, token) in queue.waiting().enumerate() {
+        if token.arrived_at.is_some() {
+            seen += 1;
+            last = i + 1;
+            if seen == after {
+                break;
+            }
+        }
+    }
+    last
+}
+
+/// Where a newly issued token goes: as [`place`], except an emergency of a clinic seeing
+/// the latest emergency first (the head) and a walk-in placed between slots (ahead of the
+/// first waiting booked or phone token of its session due after now).
+fn place_issued(queue: &Queue, ctx: &Context<'_>, kind: TokenKind, session_ix: usize) -> usize {
+    let rules = ctx.rules;
+    let end = place(queue, rules, kind, session_ix);
+    match kind {
+        TokenKind::Emergency
+            if rules.emergencies_first && rules.emergency_order == EmergencyOrder::Lifo =>
+        {
+            0
+        }
+        TokenKind::WalkIn if rules.walk_ins == WalkInPlacement::BetweenSlots => {
+            let session = rules.sessions.get(session_ix).map(|s| &s.id);
+            let leading = behind_emergencies(queue, rules, 0);
+            queue
+                .waiting()
+                .enumerate()
+                .take(end)
+                .skip(leading)
+                .find(|(_, t)| {
+                    matches!(t.kind, TokenKind::Booked | TokenKind::Phone)
+                        && Some(&t.session_id) == session
+                        && t.expected_at.is_some_and(|at| at > ctx.now)
+                })
+                .map_or(end, |(i, _)| i)
+        }
+        _ => end,
+    }
+}
+
 fn place(queue: &Queue, rules: &QueueRules, kind: TokenKind, session_ix: usize) -> usize {
     if kind == TokenKind::Emergency && rules.emergencies_first {
         return behind_emergencies(queue, rules, 0);

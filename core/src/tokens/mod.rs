@@ -24,6 +24,6 @@ pub use decide::{Context, decide};
 pub use meet::validate_meet_link;
 pub use notify::{QueueNotification, QueueNotificationKind, notifications};
 pub use queue::{Queue, TokenCounts};
-pub use rules::{ChannelQuota, QueueRules, TokenSession};
+pub use rules::{ChannelQuota, EmergencyOrder, QueueRules, TokenSession, WalkInPlacement};
 pub use service::{AsyncTokens, QueueDay, QueueUpdate};
 pub use sync::Tokens;

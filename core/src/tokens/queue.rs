@@ -24,6 +24,8 @@ pub struct Queue {
     last_called: Option<u32>,
     meet_link: Option<String>,
     reinsertions: u32,
+    /// Tokens whose patient checked in (an arrival recorded as such, not inferred).
+    checked_in: Vec<u32>,
 }
 
 /// How many tokens are in each state.
@@ -79,6 +81,9 @@ impl Queue {
             TokenChange::TokenCheckedIn { number } => {
                 if let Some(token) = self.token_mut(*number) {
                     token.arrived_at = Some(at);
+                    if !self.checked_in.contains(number) {
+                        self.checked_in.push(*number);
+                    }
                 }
             }
             TokenChange::TokenAmended {
@@ -283,6 +288,12 @@ impl Queue {
     /// How many times a skipped or late token went back into the line.
     pub fn reinsertions(&self) -> u32 {
         self.reinsertions
+    }
+
+    /// Whether the patient of token `number` checked in (their arrival recorded as such,
+    /// not inferred from their return to the line or their consultation).
+    pub(crate) fn checked_in(&self, number: u32) -> bool {
+        self.checked_in.contains(&number)
     }
 
     /// The doctor's meet link for tele-consultations, once set.

@@ -77,7 +77,8 @@ pub struct QueueRules {
     /// number (e.g. for senior citizens).
     #[serde(default)]
     pub reserved_numbers: Vec<u32>,
-    /// A late arrival goes back in the line after this many waiting patients.
+    /// A late arrival goes back in the line after this many waiting patients who are present
+    /// (checked in, or issued at the desk); absent booked tokens are not counted.
     #[serde(default = "default_late_reinsert_after")]
     pub late_reinsert_after: u32,
     /// Whether emergencies go ahead of every waiting patient (after earlier emergencies).
@@ -88,6 +89,53 @@ pub struct QueueRules {
     /// tele-consultation waiting room.
     #[serde(default = "default_notify_next")]
     pub notify_next: u32,
+    /// Where a walk-in joins the line: at the end (the default), or between booked slots.
+    #[serde(default)]
+    pub walk_ins: WalkInPlacement,
+    /// The order of emergencies among themselves when they go first: first come, first
+    /// seen (the default), or the latest first.
+    #[serde(default)]
+    pub emergency_order: EmergencyOrder,
+}
+
+/// Where a walk-in joins the line.
+///
+/// ```
+/// use medsched::tokens::WalkInPlacement;
+///
+/// assert_eq!(WalkInPlacement::default(), WalkInPlacement::End);
+/// assert_eq!(serde_json::to_string(&WalkInPlacement::BetweenSlots).unwrap(), "\"between_slots\"");
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum WalkInPlacement {
+    /// At the end of its session's line.
+    #[default]
+    End,
+    /// Ahead of the first waiting booked or phone token of its session whose appointment
+    /// starts after the walk-in's issue: booked patients are called around their slot
+    /// times and walk-ins fill the gaps between them.
+    BetweenSlots,
+}
+
+/// The order of emergencies among themselves, when they go ahead of the line.
+///
+/// ```
+/// use medsched::tokens::EmergencyOrder;
+///
+/// assert_eq!(EmergencyOrder::default(), EmergencyOrder::Fifo);
+/// assert_eq!(serde_json::to_string(&EmergencyOrder::Lifo).unwrap(), "\"lifo\"");
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum EmergencyOrder {
+    /// Behind earlier emergencies.
+    #[default]
+    Fifo,
+    /// Ahead of earlier emergencies.
+    Lifo,
 }
 
 fn default_late_reinsert_after() -> u32 {
@@ -121,6 +169,8 @@ impl QueueRules {
             late_reinsert_after: default_late_reinsert_after(),
             emergencies_first: true,
             notify_next: default_notify_next(),
+            walk_ins: WalkInPlacement::End,
+            emergency_order: EmergencyOrder::Fifo,
         }
     }
 

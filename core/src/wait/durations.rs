@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::tokens::TokenKind;
 use crate::wait::history::PastDay;
 
 /// Median consultation length assumed for a doctor with no history, minutes (specialist
@@ -22,16 +23,26 @@ pub(crate) const UNKNOWN_DOCTOR_SD: f64 = 0.5;
 const PRIOR_LOG_SD_DF: f64 = 8.0;
 const PRIOR_DAY_SD_DAYS: f64 = 4.0;
 const LOAD_RIDGE: f64 = 100.0;
+/// The doctor's pace is learnt per this many minutes of the session, for this many bins
+/// (later consultations fall in the last), each shrunk toward 1 as if by this many
+/// consultations of average pace.
+pub(crate) const PACE_BIN_MINUTES: f64 = 30.0;
+const PACE_BINS: usize = 16;
+const PACE_PRIOR: f64 = 10.0;
 /// The largest load slope believed, per waiting patient (either way).
 pub(crate) const MAX_LOAD_SLOPE: f64 = 0.05;
 
-/// A lognormal model of one doctor's consultation durations.
+/// A model of one doctor's consultation durations: multiplicative on the log scale, its
+/// shape measured.
 ///
 /// On a given day, the log of a consultation's length is normal with that day's mean and
 /// standard deviation `log_sd`, shifted by `load_slope` per patient waiting beyond
 /// `load_reference` when it began (a doctor facing a long line often goes faster). The
-/// day's mean varies around `log_mean` with standard deviation `day_sd`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+/// day's mean varies around `log_mean` with standard deviation `day_sd`. The mean and the
+/// variance of a duration over its day's geometric mean are measured (`mean_ratio`,
+/// `ratio_variance`), not taken from a lognormal: gamma-like or bimodal durations have a
+/// smaller or larger mean than a lognormal with the same log-sd.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DurationPrior {
@@ -51,6 +62,85 @@ pub struct DurationPrior {
     pub days: u32,
     /// How many durations it rests on.
     pub consultations: u32,
+    /// Mean of a duration over its day's geometric mean (brought to the reference load),
+    /// measured without assuming a shape; 0 when not measured (the lognormal's
+    /// `exp(log_sd²/2)` is used then).
+    #[serde(default)]
+    pub mean_ratio: f64,
+    /// Variance of that ratio, measured; 0 when not measured (the lognormal's is used).
+    #[serde(default)]
+    pub ratio_variance: f64,
+    /// The doctor's pace through the session: for each half hour from the session start
+    /// (the last one holding after it), how long consultations take relative to the day's
+    /// typical one (e.g. 1.2 slower, 0.9 faster); empty when not measured (even pace).
+    #[serde(default)]
+    pub pace: Vec<f64>,
+    /// How long each kind of token's consultation takes relative to the day's typical one
+    /// (all 1 when not measured).
+    #[serde(default)]
+    pub kinds: KindFactors,
+}
+
+/// How long each kind of token's consultation takes relative to the day's typical one,
+/// measured from the history (each shrunk toward 1 as if by 10 consultations of typical
+/// length).
+///
+/// ```
+/// use medsched::{tokens::TokenKind, wait::KindFactors};
+///
+/// let kinds = KindFactors { emergency: 2.5, ..KindFactors::default() };
+/// assert_eq!(kinds.factor(TokenKind::Emergency), 2.5);
+/// assert_eq!(kinds.factor(TokenKind::WalkIn), 1.0);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields, default)]
+pub struct KindFactors {
+    /// Booked tokens.
+    pub booked: f64,
+    /// Walk-ins.
+    pub walk_in: f64,
+    /// Phone bookings.
+    pub phone: f64,
+    /// Emergencies.
+    pub emergency: f64,
+}
+
+impl Default for KindFactors {
+    fn default() -> Self {
+        KindFactors {
+            booked: 1.0,
+            walk_in: 1.0,
+            phone: 1.0,
+            emergency: 1.0,
+        }
+    }
+}
+
+impl KindFactors {
+    /// The factor of `kind` (1 when not a finite number; clamped to 0.25–4).
+    pub fn factor(&self, kind: TokenKind) -> f64 {
+        let factor = match kind {
+            TokenKind::Booked => self.booked,
+            TokenKind::WalkIn => self.walk_in,
+            TokenKind::Phone => self.phone,
+            TokenKind::Emergency => self.emergency,
+        };
+        if factor.is_finite() {
+            factor.clamp(0.25, 4.0)
+        } else {
+            1.0
+        }
+    }
+
+    fn slot(&mut self, kind: TokenKind) -> &mut f64 {
+        match kind {
+            TokenKind::Booked => &mut self.booked,
+            TokenKind::WalkIn => &mut self.walk_in,
+            TokenKind::Phone => &mut self.phone,
+            TokenKind::Emergency => &mut self.emergency,
+        }
+    }
 }
 
 impl Default for DurationPrior {
@@ -63,6 +153,10 @@ impl Default for DurationPrior {
             load_reference: 0.0,
             days: 0,
             consultations: 0,
+            mean_ratio: 0.0,
+            ratio_variance: 0.0,
+            pace: Vec::new(),
+            kinds: KindFactors::default(),
         }
     }
 }
@@ -73,9 +167,63 @@ impl DurationPrior {
         self.log_mean.exp()
     }
 
-    /// The mean duration of a typical day, minutes.
+    /// The mean duration of a typical day, minutes: the median times the measured mean
+    /// ratio (the lognormal's `exp(log_sd²/2)` when not measured).
+    ///
+    /// ```
+    /// use medsched::wait::DurationPrior;
+    ///
+    /// let prior = DurationPrior {
+    ///     log_mean: 7.0_f64.ln(),
+    ///     mean_ratio: 1.2,
+    ///     ..DurationPrior::default()
+    /// };
+    /// assert!((prior.mean_minutes() - 8.4).abs() < 1e-9);
+    /// ```
     pub fn mean_minutes(&self) -> f64 {
-        (self.log_mean + 0.5 * self.log_sd * self.log_sd).exp()
+        self.log_mean.exp() * self.ratio_moments(self.log_sd).0
+    }
+
+    /// The pace factor of a consultation starting `minute` minutes after the session start
+    /// (1 when not measured; clamped to 0.25–4).
+    ///
+    /// ```
+    /// use medsched::wait::DurationPrior;
+    ///
+    /// let prior = DurationPrior { pace: vec![1.3, 0.9], ..DurationPrior::default() };
+    /// assert_eq!(prior.pace_at(10.0), 1.3);
+    /// assert_eq!(prior.pace_at(200.0), 0.9);
+    /// assert_eq!(DurationPrior::default().pace_at(10.0), 1.0);
+    /// ```
+    pub fn pace_at(&self, minute: f64) -> f64 {
+        if self.pace.is_empty() || !minute.is_finite() {
+            return 1.0;
+        }
+        let bin = ((minute / PACE_BIN_MINUTES).floor().max(0.0) as usize).min(self.pace.len() - 1);
+        let factor = self.pace[bin];
+        if factor.is_finite() {
+            factor.clamp(0.25, 4.0)
+        } else {
+            1.0
+        }
+    }
+
+    /// Mean and variance of a duration over its day's geometric mean: the measured ones if
+    /// sane, else the lognormal's with log-sd `sigma`.
+    pub(crate) fn ratio_moments(&self, sigma: f64) -> (f64, f64) {
+        let measured = self.mean_ratio.is_finite()
+            && (1.0..=10.0).contains(&self.mean_ratio)
+            && self.ratio_variance.is_finite()
+            && (0.0..=100.0).contains(&self.ratio_variance);
+        if measured {
+            return (self.mean_ratio, self.ratio_variance);
+        }
+        let s2 = if sigma.is_finite() {
+            sigma.clamp(0.0, 2.0).powi(2)
+        } else {
+            DEFAULT_LOG_SD * DEFAULT_LOG_SD
+        };
+        ((0.5 * s2).exp(), s2.exp() * s2.exp_m1())
     }
 
     /// Fits the model to validated days: the load slope first (a within-day regression of
@@ -83,19 +231,44 @@ impl DurationPrior {
     /// durations brought to the reference load.
     pub(crate) fn fit(days: &[PastDay]) -> DurationPrior {
         let (load_slope, load_reference) = load_effect(days);
+        let paced = DurationPrior {
+            pace: pace_effect(days, load_slope, load_reference),
+            ..DurationPrior::default()
+        };
+        let log_pace = |day: &PastDay, i: usize| {
+            day.started_minutes
+                .get(i)
+                .map_or(0.0, |&minute| paced.pace_at(minute).ln())
+        };
+        let kinds = kind_effect(days, |day, i| {
+            let waiting = day.waiting_at_start.get(i).map(|&w| f64::from(w));
+            let shift = waiting.map_or(0.0, |w| load_slope * (w - load_reference));
+            day.durations[i].ln() - shift - log_pace(day, i)
+        });
+        let log_kind =
+            |day: &PastDay, i: usize| day.kinds.get(i).map_or(0.0, |&k| kinds.factor(k).ln());
         let (mut day_means, mut noise) = (Vec::new(), Vec::new());
         let (mut squares, mut df, mut count) = (0.0, 0.0, 0u32);
+        let (mut ratios, mut ratio_sum, mut ratio_squares) = (0.0, 0.0, 0.0);
         for day in days.iter().filter(|d| !d.durations.is_empty()) {
             let logs: Vec<f64> = (0..day.durations.len())
                 .map(|i| {
                     let waiting = day.waiting_at_start.get(i).map(|&w| f64::from(w));
                     let shift = waiting.map_or(0.0, |w| load_slope * (w - load_reference));
-                    day.durations[i].ln() - shift
+                    day.durations[i].ln() - shift - log_pace(day, i) - log_kind(day, i)
                 })
                 .collect();
             let n = logs.len() as f64;
             let mean = logs.iter().sum::<f64>() / n;
             squares += logs.iter().map(|l| (l - mean).powi(2)).sum::<f64>();
+            if logs.len() >= 2 {
+                for l in &logs {
+                    let ratio = (l - mean).exp();
+                    ratios += 1.0;
+                    ratio_sum += ratio;
+                    ratio_squares += ratio * ratio;
+                }
+            }
             df += n - 1.0;
             count = count.saturating_add(u32::try_from(logs.len()).unwrap_or(u32::MAX));
             day_means.push(mean);
@@ -122,16 +295,89 @@ impl DurationPrior {
         let day_variance = ((known - 1.0) * measured
             + PRIOR_DAY_SD_DAYS * DEFAULT_DAY_SD * DEFAULT_DAY_SD)
             / (known - 1.0 + PRIOR_DAY_SD_DAYS);
+        // The measured ratio moments, shrunk toward the lognormal's as if by 8 consultations.
+        let log_sd = variance.sqrt();
+        let (ln_mean, ln_variance) = DurationPrior::default().ratio_moments(log_sd);
+        let weight = PRIOR_LOG_SD_DF;
+        let mean_ratio = (ratio_sum + weight * ln_mean) / (ratios + weight);
+        let second =
+            (ratio_squares + weight * (ln_variance + ln_mean * ln_mean)) / (ratios + weight);
         DurationPrior {
             log_mean,
-            log_sd: variance.sqrt(),
+            log_sd,
             day_sd: day_variance.sqrt(),
             load_slope,
             load_reference,
             days: u32::try_from(day_means.len()).unwrap_or(u32::MAX),
             consultations: count,
+            mean_ratio,
+            ratio_variance: (second - mean_ratio * mean_ratio).max(0.0),
+            pace: paced.pace,
+            kinds,
         }
     }
+}
+
+/// The doctor's pace per half hour of the session: the mean, over consultations with a
+/// recorded start, of the log duration (at the reference load) less its day's mean, shrunk
+/// toward 0 by `PACE_PRIOR` consultations, as factors; empty when no start was recorded.
+fn pace_effect(days: &[PastDay], slope: f64, reference: f64) -> Vec<f64> {
+    let mut sums = [(0.0, 0.0); PACE_BINS];
+    let mut any = false;
+    for day in days
+        .iter()
+        .filter(|d| d.durations.len() >= 2 && d.started_minutes.len() == d.durations.len())
+    {
+        let logs: Vec<f64> = (0..day.durations.len())
+            .map(|i| {
+                let waiting = day.waiting_at_start.get(i).map(|&w| f64::from(w));
+                day.durations[i].ln() - waiting.map_or(0.0, |w| slope * (w - reference))
+            })
+            .collect();
+        let mean = logs.iter().sum::<f64>() / logs.len() as f64;
+        for (log, &minute) in logs.iter().zip(&day.started_minutes) {
+            let bin = ((minute / PACE_BIN_MINUTES).floor().max(0.0) as usize).min(PACE_BINS - 1);
+            sums[bin].0 += log - mean;
+            sums[bin].1 += 1.0;
+            any = true;
+        }
+    }
+    if !any {
+        return Vec::new();
+    }
+    let used = sums.iter().rposition(|s| s.1 > 0.0).map_or(0, |i| i + 1);
+    sums[..used]
+        .iter()
+        .map(|(sum, n)| (sum / (n + PACE_PRIOR)).exp())
+        .collect()
+}
+
+/// Each kind's factor: the mean, over consultations with a recorded kind, of `log(i)` (the
+/// log duration at reference load and average pace) less its day's mean, shrunk toward 0 by
+/// `PACE_PRIOR` consultations.
+fn kind_effect(days: &[PastDay], log: impl Fn(&PastDay, usize) -> f64) -> KindFactors {
+    let mut sums: Vec<(TokenKind, f64, f64)> = Vec::new();
+    for day in days
+        .iter()
+        .filter(|d| d.durations.len() >= 2 && d.kinds.len() == d.durations.len())
+    {
+        let logs: Vec<f64> = (0..day.durations.len()).map(|i| log(day, i)).collect();
+        let mean = logs.iter().sum::<f64>() / logs.len() as f64;
+        for (l, &kind) in logs.iter().zip(&day.kinds) {
+            match sums.iter_mut().find(|s| s.0 == kind) {
+                Some(s) => {
+                    s.1 += l - mean;
+                    s.2 += 1.0;
+                }
+                None => sums.push((kind, l - mean, 1.0)),
+            }
+        }
+    }
+    let mut factors = KindFactors::default();
+    for (kind, sum, n) in sums {
+        *factors.slot(kind) = (sum / (n + PACE_PRIOR)).exp();
+    }
+    factors
 }
 
 /// The load slope and reference: a pooled within-day least-squares slope of log duration on
@@ -190,6 +436,75 @@ mod tests {
             prior.day_sd
         );
         assert_eq!(prior.load_slope, 0.0);
+    }
+
+    #[test]
+    fn learns_the_pace_through_the_session() {
+        // Slow first half hour (12 min), then 8 min.
+        let day = PastDay {
+            durations: vec![12.0, 12.0, 8.0, 8.0, 8.0, 8.0],
+            started_minutes: vec![0.0, 12.0, 24.0 + 8.0, 40.0, 48.0, 56.0],
+            ..PastDay::default()
+        };
+        let prior = DurationPrior::fit(&vec![day; 50]);
+        assert_eq!(prior.pace.len(), 2);
+        assert!(
+            prior.pace_at(5.0) / prior.pace_at(45.0) > 1.45,
+            "{:?}",
+            prior.pace
+        );
+        // Once the pace is taken out, the spread left is small.
+        assert!(prior.log_sd < 0.2, "{}", prior.log_sd);
+    }
+
+    #[test]
+    fn learns_how_long_each_kind_takes() {
+        // Emergencies take 3 times a walk-in's 6 minutes.
+        let day = PastDay {
+            durations: vec![6.0, 6.0, 18.0, 6.0, 6.0, 6.0],
+            kinds: vec![
+                TokenKind::WalkIn,
+                TokenKind::WalkIn,
+                TokenKind::Emergency,
+                TokenKind::WalkIn,
+                TokenKind::WalkIn,
+                TokenKind::WalkIn,
+            ],
+            ..PastDay::default()
+        };
+        // Many days, so the shrinkage toward 1 (10 consultations) is negligible.
+        let prior = DurationPrior::fit(&vec![day; 1000]);
+        let ratio =
+            prior.kinds.factor(TokenKind::Emergency) / prior.kinds.factor(TokenKind::WalkIn);
+        assert!((ratio - 3.0).abs() < 0.1, "{:?}", prior.kinds);
+        assert_eq!(prior.kinds.factor(TokenKind::Phone), 1.0);
+        assert!(prior.log_sd < 0.2, "{}", prior.log_sd);
+    }
+
+    #[test]
+    fn measures_the_mean_without_assuming_a_shape() {
+        // Two-point days, 2 and 8 minutes: the geometric mean is 4, the mean 5.
+        let days = vec![
+            PastDay {
+                durations: vec![2.0, 8.0],
+                ..PastDay::default()
+            };
+            200
+        ];
+        let prior = DurationPrior::fit(&days);
+        assert!(
+            (prior.mean_ratio - 1.25).abs() < 0.01,
+            "{}",
+            prior.mean_ratio
+        );
+        assert!((prior.mean_minutes() - 5.0).abs() < 0.05);
+        // A lognormal with the fitted log-sd (about 0.98) would put it at 4·e^{0.48} ≈ 6.5.
+        assert!(prior.log_sd > 0.9);
+        assert!(
+            (0.55..0.7).contains(&prior.ratio_variance),
+            "{}",
+            prior.ratio_variance
+        );
     }
 
     #[test]

@@ -28,9 +28,15 @@ const RETURN_PRIOR: f64 = 5.0;
 ///   ([`DurationPrior::load_slope`](crate::wait::DurationPrior::load_slope)), each consultation
 ///   is read at the line it should find: the present patients behind it, and at least the
 ///   history's usual line (patients keep coming).
+///   The mean and variance of a consultation around the day's geometric mean are measured
+///   from the history, not taken from a lognormal, and each consultation is read at the
+///   doctor's pace for when it should begin
+///   ([`DurationPrior::pace`](crate::wait::DurationPrior::pace)).
 /// - **The consult in progress.** `R` is its expected rest, `E[D − e | D > e]` under that
 ///   lognormal (a consult far past its median still has a while to go), not a clamped
-///   average; before the session it is the time until the session starts.
+///   average. Before the doctor is in, it is the wait for the doctor: staff's "delayed
+///   until", else the doctor's past starts given the doctor has not started by now, never
+///   before the session start.
 /// - **Absent patients.** A booked patient not here yet comes with the no-show share
 ///   updated by not being here yet (Bayes), at their appointment plus a normal offset
 ///   (history), truncated to after now. The doctor skips absent tokens only when calling a
@@ -47,7 +53,11 @@ const RETURN_PRIOR: f64 = 5.0;
 ///   uncertainty (the arrival's and the instant's spreads add). An absent token without an
 ///   appointment time counts by its chance of coming.
 /// - **Emergencies** arrive at the history's rate per hour, updated by today's count
-///   (gamma–Poisson), until the session's scheduled end, each to the head of the line.
+///   (gamma–Poisson), until the session's scheduled end, each to the head of the line (not
+///   ahead of an emergency already waiting there when they are first in, first out).
+/// - **Walk-ins placed between slots** (the queue's rule) still to come go ahead of a token
+///   if they arrive, at the history's walk-in rate, before the doctor reaches it and before
+///   the latest appointment at or before it in the line.
 ///
 /// `W` appears on both sides: each token's equation is solved by safeguarded Newton steps
 /// from the previous token's solution. Returning patients are grouped by expected arrival
@@ -179,7 +189,8 @@ mod tests {
 
     use super::*;
     use crate::{
-        tokens::TokenKind, wait::PastDay, wait::QueueRates, wait::SkippedToken, wait::WaitingToken,
+        tokens::EmergencyOrder, tokens::TokenKind, tokens::WalkInPlacement, wait::PastDay,
+        wait::QueueRates, wait::SkippedToken, wait::WaitingToken,
     };
 
     fn at(minute: i64) -> DateTime<Utc> {
@@ -305,6 +316,51 @@ mod tests {
         busy.rates.emergencies_per_hour = 2.0;
         let emergencies = QueueEstimator.estimate(&queue, &busy);
         assert!(emergencies[9].minutes > returns[9].minutes + 10.0);
+    }
+
+    #[test]
+    fn later_emergencies_go_ahead_of_a_waiting_emergency_only_when_latest_first() {
+        let mut history = steady_doctor();
+        history.rates.emergencies_per_hour = 2.0;
+        let mut queue = QueueSnapshot::new(at(30), at(0), at(240));
+        queue.consulting_since = Some(at(25));
+        queue.waiting = vec![
+            WaitingToken::present(9, TokenKind::Emergency),
+            WaitingToken::present(1, TokenKind::WalkIn),
+        ];
+        let fifo = QueueEstimator.estimate(&queue, &history);
+        queue.emergency_order = EmergencyOrder::Lifo;
+        let lifo = QueueEstimator.estimate(&queue, &history);
+        assert!(lifo[0].minutes > fifo[0].minutes + 0.1, "{lifo:?} {fifo:?}");
+        // Behind both, the walk-in waits for the same emergencies (to the solver's tolerance).
+        assert!(
+            (lifo[1].minutes - fifo[1].minutes).abs() < 0.1,
+            "{lifo:?} {fifo:?}"
+        );
+    }
+
+    #[test]
+    fn walk_ins_to_come_go_ahead_of_later_slots_when_placed_between_slots() {
+        let mut history = steady_doctor();
+        history.rates.walk_ins_per_hour = 6.0;
+        let mut queue = QueueSnapshot::new(at(0), at(0), at(240));
+        queue.waiting = vec![
+            WaitingToken::present(1, TokenKind::WalkIn),
+            WaitingToken {
+                present: true,
+                ..WaitingToken::booked(2, at(60))
+            },
+        ];
+        let end = QueueEstimator.estimate(&queue, &history);
+        queue.walk_ins = WalkInPlacement::BetweenSlots;
+        let between = QueueEstimator.estimate(&queue, &history);
+        assert_eq!(end[0].minutes, between[0].minutes);
+        // Walk-ins arriving before the 60-minute slot, while the doctor is still busy, go
+        // ahead of it: about one every 10 minutes for the ~10 minutes until it is reached.
+        assert!(
+            between[1].minutes > end[1].minutes + 1.0,
+            "{between:?} {end:?}"
+        );
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::{
 impl Queue {
     /// What a wait estimator sees of one session's line at `now`: its waiting tokens in
     /// call order (present once checked in, put back, or issued at the desk), its late
-    /// patients where they will be put back (after `late_reinsert_after` waiting tokens,
+    /// patients where they will be put back (after `late_reinsert_after` present patients,
     /// behind emergencies at the head), its skipped tokens that may come back, the
     /// consultation in progress (if it is this session's or the session has begun), every
     /// consultation finished today (the day's pace), and the session's tokens by kind
@@ -49,6 +49,8 @@ impl Queue {
     ) -> QueueSnapshot {
         let mut snapshot = QueueSnapshot::new(now, session.start, session.end);
         snapshot.reinsert_after = rules.late_reinsert_after;
+        snapshot.walk_ins = rules.walk_ins;
+        snapshot.emergency_order = rules.emergency_order;
         snapshot.consulting_since = self
             .now_serving()
             .filter(|t| t.session_id == session.id || session.start <= now)
@@ -65,6 +67,7 @@ impl Queue {
                     started_at,
                     ended_at,
                     waiting_at_start: token.waiting_at_start,
+                    kind: Some(token.kind),
                 });
             }
             if token.session_id != session.id || !token.counts() {
@@ -95,7 +98,17 @@ impl Queue {
                 .iter()
                 .take_while(|t| t.kind == TokenKind::Emergency)
                 .count();
-            let after = (rules.late_reinsert_after as usize).min(line.len());
+            // Behind the `late_reinsert_after`-th present patient, as the queue reinserts.
+            let after = match rules.late_reinsert_after as usize {
+                0 => 0,
+                k => line
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, t)| t.present)
+                    .take(k)
+                    .last()
+                    .map_or(0, |(i, _)| i + 1),
+            };
             let at = if rules.emergencies_first {
                 after.max(leading)
             } else {

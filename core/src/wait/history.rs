@@ -3,12 +3,16 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::tokens::TokenKind;
+use crate::wait::calibration::{PastEstimate, WaitCalibration};
 use crate::wait::durations::DurationPrior;
 use crate::wait::rates::QueueRates;
 use crate::{Error, Problem, Result};
 
 /// How many of the latest durations [`DoctorHistory::recent_minutes`] keeps.
 const RECENT_KEPT: usize = 30;
+/// How many of the latest starts [`DoctorHistory::start_delays`] keeps.
+const STARTS_KEPT: usize = 60;
 
 /// The doctor's past: recent consultation durations from previous days and the rates the
 /// host measured. Build it with [`DoctorHistory::from_days`] (or
@@ -47,6 +51,14 @@ pub struct DoctorHistory {
     pub durations: DurationPrior,
     /// How often lines are reordered, and how booked patients arrive.
     pub rates: QueueRates,
+    /// When the doctor began past sessions, minutes after the session start (negative when
+    /// early), oldest first (the constructors keep the last 60). Empty: taken as on time.
+    #[serde(default)]
+    pub start_delays: Vec<f64>,
+    /// How the queue estimator's past estimates for this doctor fared: the correction
+    /// [`CalibratedQueueEstimator`](crate::wait::CalibratedQueueEstimator) applies.
+    #[serde(default)]
+    pub calibration: WaitCalibration,
 }
 
 /// One past session of the doctor, as a host records it.
@@ -60,12 +72,21 @@ pub struct PastDay {
     /// counted); empty when not recorded. Lets the model learn how the line's length changes
     /// the doctor's pace.
     pub waiting_at_start: Vec<u32>,
+    /// For each duration, when it began, minutes after the session start (negative before
+    /// it); empty when not recorded. Lets the model learn the doctor's pace through the
+    /// session.
+    pub started_minutes: Vec<f64>,
+    /// For each duration, how its token was issued; empty when not recorded. Lets the model
+    /// learn how long each kind takes (emergencies, walk-ins, bookings).
+    pub kinds: Vec<TokenKind>,
     /// Booked and phone tokens of the day.
     pub booked: u32,
     /// How many of them never came (at most `booked`).
     pub no_shows: u32,
     /// Emergency tokens of the day.
     pub emergencies: u32,
+    /// Walk-in tokens of the day.
+    pub walk_ins: u32,
     /// The session's scheduled length, minutes (the exposure for the emergency rate).
     pub session_minutes: f64,
     /// For each booked patient who came: arrival − appointment start, minutes (negative when
@@ -74,6 +95,13 @@ pub struct PastDay {
     /// For each late patient put back into the line: minutes from their return to their
     /// call (each finite, at least 0).
     pub return_waits: Vec<f64>,
+    /// When the doctor began the session (arrived, or called the first patient), minutes
+    /// after the session start, negative when early; `None` when not recorded.
+    pub doctor_start_minutes: Option<f64>,
+    /// What [`QueueEstimator`](crate::wait::QueueEstimator) (uncalibrated) estimated for
+    /// patients of the day, and what they really waited: the residuals
+    /// [`WaitCalibration`] is fitted on.
+    pub estimates: Vec<PastEstimate>,
 }
 
 impl Default for PastDay {
@@ -81,12 +109,17 @@ impl Default for PastDay {
         PastDay {
             durations: Vec::new(),
             waiting_at_start: Vec::new(),
+            started_minutes: Vec::new(),
+            kinds: Vec::new(),
             booked: 0,
             no_shows: 0,
             emergencies: 0,
+            walk_ins: 0,
             session_minutes: 240.0,
             arrival_offsets: Vec::new(),
             return_waits: Vec::new(),
+            doctor_start_minutes: None,
+            estimates: Vec::new(),
         }
     }
 }
@@ -97,20 +130,30 @@ impl DoctorHistory {
     /// # Errors
     ///
     /// [`Error::InvalidInput`] for a duration that is not a finite number of minutes above
-    /// 0, waiting counts that are neither empty nor one per duration, a non-finite arrival
-    /// offset, a return wait that is not finite and at least 0, more no-shows than booked
-    /// tokens, or a session length that is not a finite number of minutes, at least 0. The
-    /// field names the day, e.g. `days[3].durations[7]`.
+    /// 0, waiting counts, start minutes or kinds that are neither empty nor one per
+    /// duration, a
+    /// non-finite start minute, a non-finite arrival
+    /// offset or doctor start, a return wait that is not finite and at least 0, more
+    /// no-shows than booked tokens, a session length that is not a finite number of
+    /// minutes, at least 0, or a past estimate whose minutes are not finite and at least 0.
+    /// The field names the day, e.g. `days[3].durations[7]`.
     pub fn from_days(days: &[PastDay]) -> Result<DoctorHistory> {
         for (i, day) in days.iter().enumerate() {
             validate(day).map_err(|e| e.within(&format!("days[{i}]")))?;
         }
         let total = days.iter().map(|d| d.durations.len()).sum::<usize>();
         let all = days.iter().flat_map(|d| d.durations.iter().copied());
+        let starts: Vec<f64> = days.iter().filter_map(|d| d.doctor_start_minutes).collect();
+        let estimates: Vec<PastEstimate> = days
+            .iter()
+            .flat_map(|d| d.estimates.iter().copied())
+            .collect();
         Ok(DoctorHistory {
             recent_minutes: all.skip(total.saturating_sub(RECENT_KEPT)).collect(),
             durations: DurationPrior::fit(days),
             rates: QueueRates::measure(days),
+            start_delays: starts[starts.len().saturating_sub(STARTS_KEPT)..].to_vec(),
+            calibration: WaitCalibration::fit(&estimates),
         })
     }
 
@@ -139,6 +182,8 @@ impl DoctorHistory {
             recent_minutes: minutes[minutes.len().saturating_sub(RECENT_KEPT)..].to_vec(),
             durations: DurationPrior::fit(std::slice::from_ref(&day)),
             rates: QueueRates::default(),
+            start_delays: Vec::new(),
+            calibration: WaitCalibration::default(),
         })
     }
 }
@@ -182,6 +227,38 @@ fn validate(day: &PastDay) -> Result<()> {
         at_least_zero,
     )
     .map_err(|e| e.map_field(|_| "session_minutes".into()))?;
+    if let Some(start) = day.doctor_start_minutes.filter(|s| !s.is_finite()) {
+        return Err(Error::invalid(
+            "doctor_start_minutes",
+            start,
+            Problem::OutOfRange("a finite number".into()),
+        ));
+    }
+    for (j, estimate) in day.estimates.iter().enumerate() {
+        estimate
+            .validate()
+            .map_err(|e| e.within(&format!("estimates[{j}]")))?;
+    }
+    minutes(
+        f64::is_finite,
+        "started_minutes",
+        &day.started_minutes,
+        "a finite number",
+    )?;
+    let kinds = day.kinds.len();
+    if kinds != 0 && kinds != day.durations.len() {
+        let problem = Problem::OutOfRange(format!("one per duration ({})", day.durations.len()));
+        return Err(Error::invalid("kinds", format!("{kinds} kinds"), problem));
+    }
+    let starts = day.started_minutes.len();
+    if starts != 0 && starts != day.durations.len() {
+        let problem = Problem::OutOfRange(format!("one per duration ({})", day.durations.len()));
+        return Err(Error::invalid(
+            "started_minutes",
+            format!("{starts} starts"),
+            problem,
+        ));
+    }
     let counts = day.waiting_at_start.len();
     if counts != 0 && counts != day.durations.len() {
         let problem = Problem::OutOfRange(format!("one per duration ({})", day.durations.len()));
@@ -207,6 +284,19 @@ mod tests {
         let history = DoctorHistory::from_days(&[]).unwrap();
         assert_eq!(history, DoctorHistory::default());
         assert!((history.durations.median_minutes() - 7.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn keeps_the_latest_starts() {
+        let days: Vec<PastDay> = (0..70)
+            .map(|d| PastDay {
+                doctor_start_minutes: (d % 2 == 0).then_some(f64::from(d)),
+                ..PastDay::default()
+            })
+            .collect();
+        let history = DoctorHistory::from_days(&days).unwrap();
+        assert_eq!(history.start_delays.len(), 35);
+        assert_eq!(history.start_delays.last(), Some(&68.0));
     }
 
     #[test]
@@ -250,5 +340,19 @@ mod tests {
             ..PastDay::default()
         };
         assert_eq!(field(bad).as_deref(), Some("days[1].return_waits[0]"));
+        let bad = PastDay {
+            doctor_start_minutes: Some(f64::NAN),
+            ..PastDay::default()
+        };
+        assert_eq!(field(bad).as_deref(), Some("days[1].doctor_start_minutes"));
+        let bad = PastDay {
+            estimates: vec![PastEstimate {
+                minutes: 3.0,
+                p90_minutes: 8.0,
+                waited: -1.0,
+            }],
+            ..PastDay::default()
+        };
+        assert_eq!(field(bad).as_deref(), Some("days[1].estimates[0].waited"));
     }
 }

@@ -2,11 +2,14 @@
 
 use std::collections::VecDeque;
 
+use crate::tokens::{EmergencyOrder, TokenKind, WalkInPlacement};
 use crate::wait::arrivals::{Absent, Arrivals, LateSet};
+use crate::wait::durations::DurationPrior;
 use crate::wait::history::DoctorHistory;
 use crate::wait::rates::PRIOR_HOURS;
 use crate::wait::snapshot::{QueueSnapshot, minutes_between};
 use crate::wait::speed::Speed;
+use crate::wait::start::doctor_wait;
 
 /// Steps per token when solving for its start, and the precision sought (minutes).
 const STEPS: usize = 4;
@@ -63,6 +66,21 @@ pub(crate) struct Line {
     /// Emergencies per minute, and the window (minutes from now) they arrive in.
     emergency_rate: f64,
     emergency_window: (f64, f64),
+    /// For each token: whether later emergencies can go ahead of it (not of an emergency
+    /// waiting at the head when emergencies are first in, first out), and until when
+    /// (minutes from now) a walk-in still to come goes ahead of it (walk-ins between slots:
+    /// until the latest appointment due at or before it in the line).
+    ahead: Vec<(bool, f64)>,
+    /// For each token, how long its kind takes relative to the typical consultation.
+    kind_factors: Vec<f64>,
+    /// How long an emergency, and a walk-in, take relative to the typical consultation.
+    emergency_factor: f64,
+    walk_in_factor: f64,
+    /// Walk-ins per minute (0 unless walk-ins go between slots).
+    walk_in_rate: f64,
+    /// The doctor's pace through the session, and how far into it `now` is (minutes).
+    pace: DurationPrior,
+    session_minute: f64,
     /// Skipped tokens, and absent ones passed over: seen ahead if they return while the
     /// token at hand is more than `reinsert_after` from the head.
     late: LateSet,
@@ -97,7 +115,7 @@ impl Line {
                 *group = groups.next().unwrap_or_default();
             }
         }
-        let day = Speed::today(&history.durations, &queue.completed);
+        let day = Speed::today(&history.durations, &queue.completed, queue.session_start);
         // When a token is called, the present patients behind it are still waiting.
         let mut behind = entries.iter().map(present_weight).sum::<f64>();
         let speed = day.at(behind);
@@ -112,20 +130,58 @@ impl Line {
             .collect();
         let first = match queue.consulting_since {
             Some(since) => {
-                let (rest, variance) = speed.remaining(minutes_between(since, queue.now).max(0.0));
+                let pace = history
+                    .durations
+                    .pace_at(minutes_between(queue.session_start, since));
+                let (rest, variance) = speed
+                    .paced(pace)
+                    .remaining(minutes_between(since, queue.now).max(0.0));
                 First {
                     wait: 0.0,
                     rest,
                     variance,
                 }
             }
-            None => First {
-                wait: queue.minutes_until(queue.session_start).max(0.0),
-                rest: 0.0,
-                variance: 0.0,
-            },
+            None => {
+                let (wait, variance) = doctor_wait(queue, history);
+                First {
+                    wait,
+                    rest: 0.0,
+                    variance,
+                }
+            }
         };
         let (emergency_rate, emergency_window) = emergencies(queue, history);
+        let fifo = queue.emergency_order == EmergencyOrder::Fifo;
+        let mut head = true;
+        let mut due = f64::NEG_INFINITY;
+        let session_end = queue.minutes_until(queue.session_end);
+        let ahead = queue
+            .waiting
+            .iter()
+            .map(|token| {
+                head &= token.kind == TokenKind::Emergency;
+                if matches!(token.kind, TokenKind::Booked | TokenKind::Phone)
+                    && let Some(at) = token.expected_at
+                {
+                    due = due.max(queue.minutes_until(at));
+                }
+                (!(fifo && head), due.min(session_end))
+            })
+            .collect();
+        let kinds = &history.durations.kinds;
+        let kind_factors = queue.waiting.iter().map(|t| kinds.factor(t.kind)).collect();
+        let walk_in_rate = match queue.walk_ins {
+            WalkInPlacement::BetweenSlots => {
+                let rate = history.rates.walk_ins_per_hour;
+                if rate.is_finite() {
+                    rate.clamp(0.0, 60.0) / 60.0
+                } else {
+                    0.0
+                }
+            }
+            WalkInPlacement::End => 0.0,
+        };
         Line {
             speed,
             present: queue.waiting.iter().filter(|t| t.present).count(),
@@ -134,6 +190,16 @@ impl Line {
             first,
             emergency_rate,
             emergency_window,
+            ahead,
+            kind_factors,
+            emergency_factor: kinds.factor(TokenKind::Emergency),
+            walk_in_factor: kinds.factor(TokenKind::WalkIn),
+            walk_in_rate,
+            pace: DurationPrior {
+                pace: history.durations.pace.clone(),
+                ..DurationPrior::default()
+            },
+            session_minute: minutes_between(queue.session_start, queue.now),
             late,
         }
     }
@@ -151,6 +217,9 @@ impl Line {
         let mut reaches = Vec::with_capacity(self.entries.len());
         for k in 0..self.entries.len() {
             let (entry, speed) = self.entries[k];
+            // Read at the doctor's pace when the line reaches this token (about when the one
+            // before it was reached).
+            let speed = speed.paced(self.pace.pace_at(self.session_minute + floor));
             let m = speed.mean();
             // A late return lands ahead while the token has `reinsert_after` waiting ahead:
             // until the one that far ahead is called, about `reinsert_after · m` before it.
@@ -172,12 +241,15 @@ impl Line {
             let known = self.first.rest + work;
             let blur =
                 self.first.variance + own + bernoulli + known * known * speed.speed_variance();
+            let (emergencies, walk_ins_until) = self.ahead[k];
             let shape = Shape {
                 base: self.first.wait + self.first.rest + work,
                 m,
                 behind,
                 blur,
                 settled,
+                emergencies,
+                walk_ins_until,
             };
             let run = &passed[run_start..];
             let (s, extra) = self.solve(shape, floor, guess, run);
@@ -218,12 +290,14 @@ impl Line {
                         });
                         run_start = to;
                     }
-                    work += m;
-                    own += speed.own_variance();
+                    let f = self.kind_factors[k];
+                    work += f * m;
+                    own += f * f * speed.own_variance();
                 }
                 Entry::Untimed(p) => {
-                    work += p * m;
-                    own += p * speed.own_variance();
+                    let f = self.kind_factors[k];
+                    work += p * f * m;
+                    own += p * f * f * speed.own_variance();
                     bernoulli += m * m * p * (1.0 - p);
                 }
                 Entry::Timed(absent, group) => passed.push((group, absent)),
@@ -293,19 +367,33 @@ impl Line {
             behind,
             blur,
             settled,
+            emergencies,
+            walk_ins_until,
         } = shape;
         let mut extra = Extra::default();
         extra.add(settled[0].max(0.0), settled[1].max(0.0), 0.0);
         let (p, variance, density) = self.late.by(s - behind, blur);
         extra.add(p, variance, density);
-        let (from, to) = self.emergency_window;
-        let count = self.emergency_rate * (s.min(to) - from).max(0.0);
-        let inside = if s > from && s < to {
-            self.emergency_rate
-        } else {
-            0.0
+        // A Poisson count of consultations, each `f` typical ones long.
+        let mut poisson = |rate: f64, (from, to): (f64, f64), f: f64| {
+            let count = rate * (s.min(to) - from).max(0.0);
+            let inside = if s > from && s < to { rate } else { 0.0 };
+            extra.add(f * count, f * f * count, f * inside);
         };
-        extra.add(count, count, inside);
+        if emergencies {
+            poisson(
+                self.emergency_rate,
+                self.emergency_window,
+                self.emergency_factor,
+            );
+        }
+        if self.walk_in_rate > 0.0 {
+            poisson(
+                self.walk_in_rate,
+                (0.0, walk_ins_until),
+                self.walk_in_factor,
+            );
+        }
         // The doctor is done with everyone else at `free`, then serves the run as it comes.
         extra.free = base + m * extra.mean;
         if !run.is_empty() {
@@ -362,6 +450,10 @@ struct Shape {
     /// The variance of the token's start before extra patients are counted.
     blur: f64,
     settled: [f64; 2],
+    /// Whether later emergencies go ahead of it.
+    emergencies: bool,
+    /// Walk-ins still to come go ahead of it if they arrive before this (minutes from now).
+    walk_ins_until: f64,
 }
 
 /// Expected extra patients ahead, the variance of their number, and its density in time;

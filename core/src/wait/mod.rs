@@ -6,13 +6,17 @@
 //!
 //! - [`MovingAverageEstimator`]: average duration × patients ahead (the usual display);
 //! - [`QueueEstimator`]: today's speed shrunk toward history, the rest of the running
-//!   consult from its duration distribution, absent patients, late returns and emergencies.
+//!   consult from its duration distribution, the doctor's start, absent patients, late
+//!   returns and emergencies;
+//! - [`CalibratedQueueEstimator`]: the same, corrected by the doctor's own past residuals
+//!   ([`WaitCalibration`]).
 //!
 //! `docs/WAIT_ESTIMATION.md` gives the method, the simulator it is evaluated on
 //! (`cargo run --release --example wait_eval`) and the results.
 
 mod arrivals;
 mod baseline;
+mod calibration;
 mod durations;
 mod estimator;
 mod from_queue;
@@ -22,10 +26,12 @@ mod queue_history;
 mod rates;
 mod snapshot;
 mod speed;
+mod start;
 mod stats;
 
 pub use baseline::MovingAverageEstimator;
-pub use durations::DurationPrior;
+pub use calibration::{CalibratedQueueEstimator, PastEstimate, WaitCalibration};
+pub use durations::{DurationPrior, KindFactors};
 pub use estimator::QueueEstimator;
 pub use history::{DoctorHistory, PastDay};
 pub use rates::QueueRates;

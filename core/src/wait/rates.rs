@@ -9,6 +9,8 @@ use crate::wait::history::PastDay;
 pub(crate) const DEFAULT_NO_SHOW_SHARE: f64 = 0.2;
 /// Emergencies per session hour assumed without history.
 pub(crate) const DEFAULT_EMERGENCIES_PER_HOUR: f64 = 0.1;
+/// Walk-ins per session hour assumed without history.
+pub(crate) const DEFAULT_WALK_INS_PER_HOUR: f64 = 2.0;
 /// Mean arrival offset (arrival − appointment start) assumed without history, minutes.
 pub(crate) const DEFAULT_ARRIVAL_OFFSET_MEAN: f64 = -10.0;
 /// Standard deviation of arrival offsets assumed without history, minutes.
@@ -44,6 +46,14 @@ pub struct QueueRates {
     /// How many returns that mean rests on (0: none measured; the estimator then reckons
     /// the wait from the line).
     pub returns_observed: u32,
+    /// Walk-ins per session hour (they go ahead of later booked patients when walk-ins are
+    /// placed between slots).
+    #[serde(default = "default_walk_ins_per_hour")]
+    pub walk_ins_per_hour: f64,
+}
+
+fn default_walk_ins_per_hour() -> f64 {
+    DEFAULT_WALK_INS_PER_HOUR
 }
 
 impl Default for QueueRates {
@@ -56,6 +66,7 @@ impl Default for QueueRates {
             session_hours: 0.0,
             return_wait_consults: DEFAULT_RETURN_WAIT_CONSULTS,
             returns_observed: 0,
+            walk_ins_per_hour: DEFAULT_WALK_INS_PER_HOUR,
         }
     }
 }
@@ -63,13 +74,14 @@ impl Default for QueueRates {
 impl QueueRates {
     /// The rates of validated days, each shrunk toward its default: the no-show share as
     /// if by 20 more booked tokens, the emergency rate by 10 session hours, the arrival
-    /// offsets by 10 arrivals. Return waits are divided by their day's mean duration (days
-    /// without durations give none).
+    /// offsets by 10 arrivals, the walk-in rate by 10 session hours. Return waits are
+    /// divided by their day's mean duration (days without durations give none).
     pub(crate) fn measure(days: &[PastDay]) -> QueueRates {
         let sum = |f: fn(&PastDay) -> f64| days.iter().map(f).sum::<f64>();
         let booked = sum(|d| f64::from(d.booked));
         let no_shows = sum(|d| f64::from(d.no_shows));
         let emergencies = sum(|d| f64::from(d.emergencies));
+        let walk_ins = sum(|d| f64::from(d.walk_ins));
         let hours = sum(|d| d.session_minutes / 60.0);
         let offsets = days.iter().flat_map(|d| d.arrival_offsets.iter().copied());
         let (mut n, mut total, mut squares) = (0.0, 0.0, 0.0);
@@ -106,6 +118,8 @@ impl QueueRates {
                 DEFAULT_RETURN_WAIT_CONSULTS
             },
             returns_observed: returns,
+            walk_ins_per_hour: (walk_ins + PRIOR_HOURS * DEFAULT_WALK_INS_PER_HOUR)
+                / (hours + PRIOR_HOURS),
         }
     }
 }
@@ -122,6 +136,7 @@ mod tests {
                 booked: 20,
                 no_shows: 2,
                 emergencies: 2,
+                walk_ins: 12,
                 session_minutes: 240.0,
                 arrival_offsets: vec![-20.0, 0.0],
                 return_waits: vec![30.0],
@@ -131,6 +146,7 @@ mod tests {
         let rates = QueueRates::measure(&days);
         assert!((rates.no_show_share - 0.1).abs() < 0.01);
         assert!((rates.emergencies_per_hour - 0.5).abs() < 0.02);
+        assert!((rates.walk_ins_per_hour - 3.0).abs() < 0.06);
         assert!((rates.arrival_offset_mean + 10.0).abs() < 1e-9);
         assert!((rates.arrival_offset_sd - 10.0).abs() < 0.6);
         assert_eq!(rates.session_hours, 200.0);

@@ -3,7 +3,7 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::tokens::TokenKind;
+use crate::tokens::{EmergencyOrder, TokenKind, WalkInPlacement};
 use crate::wait::DoctorHistory;
 
 /// How many waiting tokens a late arrival is put back behind, by default.
@@ -56,11 +56,32 @@ pub struct QueueSnapshot {
     /// Today's tokens so far, by kind, and how many went ahead of others.
     #[serde(default)]
     pub issued: IssuedCounts,
-    /// A late arrival goes back into the line behind this many waiting tokens (the queue's
-    /// [`QueueRules::late_reinsert_after`](crate::tokens::QueueRules::late_reinsert_after); 3 when not
-    /// given).
+    /// A late arrival goes back into the line behind this many present waiting patients
+    /// (the queue's
+    /// [`QueueRules::late_reinsert_after`](crate::tokens::QueueRules::late_reinsert_after);
+    /// 3 when not given).
     #[serde(default = "default_reinsert_after")]
     pub reinsert_after: u32,
+    /// When staff said the doctor arrived ("doctor arrived"), if they did. Before it, with no
+    /// consultation begun today, the doctor is taken as not in yet: the wait for the first
+    /// call includes the doctor's expected delay (from `doctor_expected_at`, else the
+    /// doctor's history of late starts).
+    #[serde(default)]
+    pub doctor_arrived_at: Option<DateTime<Utc>>,
+    /// When staff said the doctor is delayed until ("doctor delayed until"), if they did:
+    /// the first call is expected then (a few minutes either way), not at the session start.
+    #[serde(default)]
+    pub doctor_expected_at: Option<DateTime<Utc>>,
+    /// Where walk-ins join the line (the queue's
+    /// [`QueueRules::walk_ins`](crate::tokens::QueueRules::walk_ins)): between booked slots,
+    /// walk-ins still to come go ahead of booked patients due after they arrive.
+    #[serde(default)]
+    pub walk_ins: WalkInPlacement,
+    /// The order of emergencies among themselves (the queue's
+    /// [`QueueRules::emergency_order`](crate::tokens::QueueRules::emergency_order)): first
+    /// in, first out, an emergency waiting at the head has no later emergency ahead.
+    #[serde(default)]
+    pub emergency_order: EmergencyOrder,
 }
 
 fn default_reinsert_after() -> u32 {
@@ -85,7 +106,34 @@ impl QueueSnapshot {
             completed: Vec::new(),
             issued: IssuedCounts::default(),
             reinsert_after: DEFAULT_REINSERT_AFTER,
+            doctor_arrived_at: None,
+            doctor_expected_at: None,
+            walk_ins: WalkInPlacement::End,
+            emergency_order: EmergencyOrder::Fifo,
         }
+    }
+
+    /// Whether the doctor is in: a consultation is running or done today, or staff said the
+    /// doctor arrived (by `now`).
+    ///
+    /// ```
+    /// use chrono::{DateTime, Utc};
+    /// use medsched::wait::QueueSnapshot;
+    ///
+    /// let t = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+    /// let mut queue = QueueSnapshot::new(
+    ///     t("2026-03-02T03:40:00Z"),
+    ///     t("2026-03-02T03:30:00Z"),
+    ///     t("2026-03-02T07:30:00Z"),
+    /// );
+    /// assert!(!queue.doctor_in());
+    /// queue.doctor_arrived_at = Some(t("2026-03-02T03:38:00Z"));
+    /// assert!(queue.doctor_in());
+    /// ```
+    pub fn doctor_in(&self) -> bool {
+        self.consulting_since.is_some()
+            || !self.completed.is_empty()
+            || self.doctor_arrived_at.is_some_and(|at| at <= self.now)
     }
 
     /// Minutes from `now` to `instant` (negative when it is past).
@@ -160,6 +208,10 @@ pub struct Consultation {
     /// lets the estimator read today's pace at the line's usual length.
     #[serde(default)]
     pub waiting_at_start: Option<u32>,
+    /// How the patient's token was issued, if recorded: lets today's pace be read at each
+    /// kind's usual length.
+    #[serde(default)]
+    pub kind: Option<TokenKind>,
 }
 
 impl Consultation {
@@ -169,6 +221,7 @@ impl Consultation {
             started_at,
             ended_at,
             waiting_at_start: None,
+            kind: None,
         }
     }
 

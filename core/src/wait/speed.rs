@@ -9,8 +9,12 @@
 //! waiting beyond `load_reference`), and a consultation expected with `w` waiting is
 //! shifted back by `load_slope · (w − load_reference)`.
 
+use chrono::{DateTime, Utc};
+
+#[cfg(test)]
+use crate::wait::durations::KindFactors;
 use crate::wait::durations::{DurationPrior, MAX_LOAD_SLOPE, UNKNOWN_DOCTOR_SD};
-use crate::wait::snapshot::Consultation;
+use crate::wait::snapshot::{Consultation, minutes_between};
 use crate::wait::stats::lognormal_remaining;
 
 /// What is believed about today's durations.
@@ -25,12 +29,21 @@ pub(crate) struct Speed {
     /// Change of log duration per patient waiting beyond `reference`.
     slope: f64,
     reference: f64,
+    /// Mean and variance of a duration over the day's geometric mean (measured or the
+    /// lognormal's).
+    ratio: (f64, f64),
 }
 
 impl Speed {
     /// The belief after today's `completed` consultations, starting from `prior` (whose
-    /// fields are clamped to sane ranges, so any input gives finite answers).
-    pub(crate) fn today(prior: &DurationPrior, completed: &[Consultation]) -> Speed {
+    /// fields are clamped to sane ranges, so any input gives finite answers). Each
+    /// consultation is first brought to the doctor's average pace at its start (minutes
+    /// after `session_start`).
+    pub(crate) fn today(
+        prior: &DurationPrior,
+        completed: &[Consultation],
+        session_start: DateTime<Utc>,
+    ) -> Speed {
         let clean = |x: f64, default: f64, low: f64, high: f64| {
             if x.is_finite() {
                 x.clamp(low, high)
@@ -60,7 +73,11 @@ impl Speed {
             if let Some(minutes) = consultation.minutes() {
                 let waiting = consultation.waiting_at_start.map_or(reference, f64::from);
                 n += 1.0;
-                sum += minutes.clamp(0.05, 1_000.0).ln() - load_shift(slope, waiting - reference);
+                let pace = prior.pace_at(minutes_between(session_start, consultation.started_at));
+                let kind = consultation.kind.map_or(1.0, |k| prior.kinds.factor(k));
+                sum += minutes.clamp(0.05, 1_000.0).ln()
+                    - load_shift(slope, waiting - reference)
+                    - (pace * kind).ln();
             }
         }
         let precision = 1.0 / prior_variance + n / (sigma * sigma);
@@ -71,6 +88,7 @@ impl Speed {
             uncertainty: 1.0 / precision,
             slope,
             reference,
+            ratio: prior.ratio_moments(sigma),
         }
     }
 
@@ -83,16 +101,24 @@ impl Speed {
         }
     }
 
+    /// Today's belief about a consultation taken at `pace` times the average (a factor
+    /// from [`DurationPrior::pace_at`], so finite and positive).
+    pub(crate) fn paced(&self, pace: f64) -> Speed {
+        Speed {
+            mu: self.mu + pace.ln(),
+            ..*self
+        }
+    }
+
     /// Expected length of one consultation today, minutes.
     pub(crate) fn mean(&self) -> f64 {
-        (self.mu + 0.5 * (self.sigma * self.sigma + self.uncertainty)).exp()
+        (self.mu + 0.5 * self.uncertainty).exp() * self.ratio.0
     }
 
     /// Variance of one consultation around today's (unknown) mean length, averaged over
     /// what is believed of that mean.
     pub(crate) fn own_variance(&self) -> f64 {
-        let s2 = self.sigma * self.sigma;
-        (2.0 * self.mu + s2 + 2.0 * self.uncertainty).exp() * s2.exp_m1()
+        (2.0 * (self.mu + self.uncertainty)).exp() * self.ratio.1
     }
 
     /// Relative variance of today's speed: `n` consultations of expected total `T` vary by
@@ -128,6 +154,10 @@ mod tests {
 
     use super::*;
 
+    fn start() -> DateTime<Utc> {
+        "2026-03-02T03:30:00Z".parse().unwrap()
+    }
+
     fn consults(minutes: &[f64]) -> Vec<Consultation> {
         let start: DateTime<Utc> = "2026-03-02T03:30:00Z".parse().unwrap();
         minutes
@@ -136,6 +166,7 @@ mod tests {
                 started_at: start,
                 ended_at: start + TimeDelta::milliseconds((m * 60_000.0) as i64),
                 waiting_at_start: None,
+                kind: None,
             })
             .collect()
     }
@@ -146,7 +177,7 @@ mod tests {
             days: 20,
             ..DurationPrior::default()
         };
-        let speed = Speed::today(&prior, &[]);
+        let speed = Speed::today(&prior, &[], start());
         assert!((speed.mu - prior.log_mean).abs() < 1e-12);
     }
 
@@ -161,7 +192,7 @@ mod tests {
         };
         let strength = 0.25 / 0.04; // σ²/τ²: the prior counts as 6.25 consultations.
         let today = consults(&[14.0; 5]);
-        let speed = Speed::today(&prior, &today);
+        let speed = Speed::today(&prior, &today, start());
         let weight = 5.0 / (5.0 + strength);
         let expected = (1.0 - weight) * 7.0_f64.ln() + weight * 14.0_f64.ln();
         assert!(
@@ -170,7 +201,7 @@ mod tests {
             speed.mu
         );
         // Many consultations today dominate.
-        let speed = Speed::today(&prior, &consults(&[14.0; 400]));
+        let speed = Speed::today(&prior, &consults(&[14.0; 400]), start());
         assert!((speed.mu.exp() - 14.0).abs() < 0.3);
     }
 
@@ -184,10 +215,19 @@ mod tests {
             load_reference: -4.0,
             days: 3,
             consultations: 0,
+            mean_ratio: f64::NAN,
+            ratio_variance: -1.0,
+            pace: vec![f64::NAN, -1.0],
+            kinds: KindFactors {
+                booked: f64::NAN,
+                walk_in: -2.0,
+                phone: f64::INFINITY,
+                emergency: 1e9,
+            },
         };
         let mut today = consults(&[5.0, 0.0]);
         today.push(Consultation::new(today[0].ended_at, today[0].started_at));
-        let speed = Speed::today(&prior, &today);
+        let speed = Speed::today(&prior, &today, start());
         for value in [
             speed.mean(),
             speed.own_variance(),
@@ -206,7 +246,7 @@ mod tests {
             days: 20,
             ..DurationPrior::default()
         };
-        let speed = Speed::today(&prior, &[]);
+        let speed = Speed::today(&prior, &[], start());
         assert!((speed.at(5.0).mean() - speed.mean()).abs() < 1e-12);
         assert!((speed.at(15.0).mean() / speed.mean() - (-0.2_f64).exp()).abs() < 1e-12);
         // A fast consult with a long line is no sign of a fast day.
@@ -214,7 +254,7 @@ mod tests {
         for consult in &mut today {
             consult.waiting_at_start = Some(15);
         }
-        let adjusted = Speed::today(&prior, &today);
+        let adjusted = Speed::today(&prior, &today, start());
         assert!(
             (adjusted.mu - prior.log_mean).abs() < 1e-4,
             "{}",

@@ -87,7 +87,27 @@ impl Model {
                     .session_ix(&tok.session)
                     .expect("a session of the rules");
                 let session_end = self.place(TokenKind::WalkIn, session);
-                let index = self.behind_emergencies(after.min(session_end));
+                // Behind the `after`-th waiting patient who is here (the last one here if
+                // fewer are, the head if none is).
+                let mut behind = 0;
+                if after > 0 {
+                    let mut here = 0;
+                    for (i, number) in self.view.line.iter().enumerate() {
+                        let arrived = self
+                            .view
+                            .tokens
+                            .iter()
+                            .any(|t| t.number == *number && t.arrived);
+                        if arrived {
+                            here += 1;
+                            behind = i + 1;
+                            if here == after {
+                                break;
+                            }
+                        }
+                    }
+                }
+                let index = self.behind_emergencies(behind.min(session_end));
                 self.back_in_line(*n, index);
                 Ok(changed(Some(*n)))
             }

@@ -146,6 +146,8 @@ __all__ = [
     # tokens
     "TokenKind",
     "TokenState",
+    "WalkInPlacement",
+    "EmergencyOrder",
     "TokenRequest",
     "IssueToken",
     "CheckIn",
@@ -192,8 +194,11 @@ __all__ = [
     "QueueSnapshot",
     "WaitEstimate",
     "DurationPrior",
+    "KindFactors",
     "QueueRates",
     "PastDay",
+    "PastEstimate",
+    "WaitCalibration",
     "DoctorHistory",
     # availability
     "ClinicRules",
@@ -223,6 +228,7 @@ __all__ = [
     "QueueUpdate",
     "Tokens",
     "QueueEstimator",
+    "CalibratedQueueEstimator",
     "MovingAverageEstimator",
     "WaitEstimator",
     "decide_token",

@@ -32,6 +32,7 @@ __all__ = [
     "QueueUpdate",
     "Tokens",
     "QueueEstimator",
+    "CalibratedQueueEstimator",
     "MovingAverageEstimator",
     "WaitEstimator",
     "decide_token",
@@ -206,6 +207,23 @@ class QueueEstimator:
         return "QueueEstimator()"
 
 
+class CalibratedQueueEstimator:
+    """The queue estimator corrected by the doctor's own past residuals
+    (``DoctorHistory.calibration``, fitted from ``PastDay.estimates``): what to show
+    patients. Record :class:`QueueEstimator`'s (uncalibrated) estimates as
+    :class:`~medsched.waits.PastEstimate` to fit the next calibration on."""
+
+    name = "calibrated"
+
+    def estimate(self, snapshot: QueueSnapshot, history: DoctorHistory) -> List[WaitEstimate]:
+        """One estimate per waiting token of the snapshot, in line order."""
+        text = _native.estimate_waits(self.name, to_json(snapshot), to_json(history))
+        return [decode(WaitEstimate, e) for e in json.loads(text)]
+
+    def __repr__(self) -> str:
+        return "CalibratedQueueEstimator()"
+
+
 class MovingAverageEstimator:
     """The usual display: the mean of the last ``window`` consultation lengths × patients
     ahead, less the running consultation's elapsed time; P90 = ``p90_factor`` × estimate."""
@@ -230,7 +248,7 @@ class MovingAverageEstimator:
         return f"MovingAverageEstimator(window={self.window}, p90_factor={self.p90_factor})"
 
 
-WaitEstimator = Union[QueueEstimator, MovingAverageEstimator]
+WaitEstimator = Union[QueueEstimator, CalibratedQueueEstimator, MovingAverageEstimator]
 """The estimators medsched ships."""
 
 

@@ -20,6 +20,8 @@ from .calendar import ConsultationMode
 __all__ = [
     "TokenKind",
     "TokenState",
+    "WalkInPlacement",
+    "EmergencyOrder",
     "TokenRequest",
     "IssueToken",
     "CheckIn",
@@ -75,6 +77,26 @@ class TokenKind(str, enum.Enum):
     """A booking taken over the phone by staff."""
     EMERGENCY = "emergency"
     """An emergency: goes ahead of every waiting patient by default."""
+
+
+class WalkInPlacement(str, enum.Enum):
+    """Where a walk-in joins the line (mirrors medsched::WalkInPlacement)."""
+
+    END = "end"
+    """At the end of its session's line."""
+    BETWEEN_SLOTS = "between_slots"
+    """Ahead of the first waiting booked or phone token due after the walk-in's issue:
+    booked patients are called around their slot times, walk-ins fill the gaps."""
+
+
+class EmergencyOrder(str, enum.Enum):
+    """The order of emergencies among themselves when they go first (mirrors
+    medsched::EmergencyOrder)."""
+
+    FIFO = "fifo"
+    """Behind earlier emergencies."""
+    LIFO = "lifo"
+    """Ahead of earlier emergencies."""
 
 
 class TokenState(str, enum.Enum):
@@ -620,7 +642,9 @@ class QueueRules(Record):
     ``sessions`` in time order, not overlapping; ``reserved_numbers`` are passed over by the
     automatic sequence and given only when staff ask for them; a late arrival goes back
     after ``late_reinsert_after`` waiting patients; ``emergencies_first`` puts emergencies
-    ahead of every waiting patient; the first ``notify_next`` patients get position updates.
+    ahead of every waiting patient; the first ``notify_next`` patients get position updates;
+    ``walk_ins`` says where walk-ins join the line and ``emergency_order`` the order of
+    emergencies among themselves.
     """
 
     _serde: ClassVar[str] = "QueueRules"
@@ -630,6 +654,8 @@ class QueueRules(Record):
     late_reinsert_after: int = 3
     emergencies_first: bool = True
     notify_next: int = 10
+    walk_ins: WalkInPlacement = WalkInPlacement.END
+    emergency_order: EmergencyOrder = EmergencyOrder.FIFO
 
 
 class QueueNotificationKind(str, enum.Enum):

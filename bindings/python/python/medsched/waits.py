@@ -18,7 +18,7 @@ from typing import ClassVar, List, Optional
 from . import _native
 from ._args import checked
 from ._codec import Record, decode, to_json
-from .tokens import TokenKind
+from .tokens import EmergencyOrder, TokenKind, WalkInPlacement
 
 __all__ = [
     "WaitingToken",
@@ -28,8 +28,11 @@ __all__ = [
     "QueueSnapshot",
     "WaitEstimate",
     "DurationPrior",
+    "KindFactors",
     "QueueRates",
     "PastDay",
+    "PastEstimate",
+    "WaitCalibration",
     "DoctorHistory",
 ]
 
@@ -70,13 +73,15 @@ class SkippedToken(Record):
 @dataclass
 class Consultation(Record):
     """One finished consultation of today, and how many tokens were waiting when it began,
-    its patient not counted, if recorded (mirrors medsched::Consultation)."""
+    its patient not counted, and how its token was issued, if recorded (mirrors
+    medsched::Consultation)."""
 
     _serde: ClassVar[str] = "Consultation"
 
     started_at: datetime
     ended_at: datetime
     waiting_at_start: Optional[int] = None
+    kind: Optional[TokenKind] = None
 
 
 @dataclass
@@ -102,7 +107,11 @@ class QueueSnapshot(Record):
     start of the consultation in progress (``None`` if the doctor is free); ``waiting`` is
     the line in call order, present or not; ``skipped`` the tokens called while their
     patient was absent; ``completed`` today's finished consultations, oldest first; a late
-    arrival goes back behind ``reinsert_after`` waiting tokens.
+    arrival goes back behind ``reinsert_after`` waiting tokens. ``doctor_arrived_at``
+    ("doctor arrived") and ``doctor_expected_at`` ("doctor delayed until") are staff's
+    signals: before the doctor is in, the wait includes the doctor's expected delay.
+    ``walk_ins`` and ``emergency_order`` are the queue's rules, whose order the estimator
+    predicts.
     """
 
     _serde: ClassVar[str] = "QueueSnapshot"
@@ -116,6 +125,10 @@ class QueueSnapshot(Record):
     completed: List[Consultation] = field(default_factory=list)
     issued: IssuedCounts = field(default_factory=IssuedCounts)
     reinsert_after: int = 3
+    doctor_arrived_at: Optional[datetime] = None
+    doctor_expected_at: Optional[datetime] = None
+    walk_ins: WalkInPlacement = WalkInPlacement.END
+    emergency_order: EmergencyOrder = EmergencyOrder.FIFO
 
 
 @dataclass
@@ -132,14 +145,32 @@ class WaitEstimate(Record):
 
 
 @dataclass
+class KindFactors(Record):
+    """How long each kind of token's consultation takes relative to the day's typical one
+    (mirrors medsched::KindFactors); all 1 when not measured."""
+
+    _serde: ClassVar[str] = "KindFactors"
+
+    booked: float = 1.0
+    walk_in: float = 1.0
+    phone: float = 1.0
+    emergency: float = 1.0
+
+
+@dataclass
 class DurationPrior(Record):
-    """A lognormal model of one doctor's consultation durations (mirrors
-    medsched::DurationPrior); the defaults are the model of a doctor with no history.
+    """A model of one doctor's consultation durations, multiplicative on the log scale
+    (mirrors medsched::DurationPrior); the defaults are the model of a doctor with no
+    history.
 
     On a given day the log of a consultation's length is normal with that day's mean and
     standard deviation ``log_sd``, shifted by ``load_slope`` per patient waiting beyond
     ``load_reference`` when it began; the day's mean varies around ``log_mean`` with
     standard deviation ``day_sd``. ``days`` and ``consultations`` count what it rests on.
+    ``mean_ratio`` and ``ratio_variance`` are the measured mean and variance of a duration
+    over its day's geometric mean (0: not measured, the lognormal's used); ``pace`` the
+    doctor's pace per half hour of the session (empty: even pace); ``kinds`` how long each
+    kind of token takes.
     """
 
     _serde: ClassVar[str] = "DurationPrior"
@@ -151,6 +182,10 @@ class DurationPrior(Record):
     load_reference: float = 0.0
     days: int = 0
     consultations: int = 0
+    mean_ratio: float = 0.0
+    ratio_variance: float = 0.0
+    pace: List[float] = field(default_factory=list)
+    kinds: KindFactors = field(default_factory=KindFactors)
 
 
 @dataclass
@@ -161,7 +196,8 @@ class QueueRates(Record):
     ``no_show_share`` 0 to 1; ``emergencies_per_hour`` of session; arrival offsets are
     arrival − appointment start in minutes (negative when early); ``session_hours`` weighs
     the emergency rate; ``return_wait_consults`` is a late patient's wait from return to
-    call, in consultations, resting on ``returns_observed`` returns.
+    call, in consultations, resting on ``returns_observed`` returns; ``walk_ins_per_hour``
+    of session.
     """
 
     _serde: ClassVar[str] = "QueueRates"
@@ -173,6 +209,34 @@ class QueueRates(Record):
     session_hours: float = 0.0
     return_wait_consults: float = 3.5
     returns_observed: int = 0
+    walk_ins_per_hour: float = 2.0
+
+
+@dataclass
+class PastEstimate(Record):
+    """One past estimate of the uncalibrated queue estimator (``minutes``, ``p90_minutes``)
+    and what the patient really waited from that moment (``waited``), all in minutes
+    (mirrors medsched::PastEstimate)."""
+
+    _serde: ClassVar[str] = "PastEstimate"
+
+    minutes: float
+    p90_minutes: float
+    waited: float
+
+
+@dataclass
+class WaitCalibration(Record):
+    """The correction fitted on a doctor's past estimates (mirrors
+    medsched::WaitCalibration): with ``s = max(p90 − estimate, 1)``, the calibrated estimate
+    is ``estimate + shift·s`` and its P90 ``calibrated + p90_spread·s``; ``observed`` past
+    estimates back it (fewer than 50: no correction)."""
+
+    _serde: ClassVar[str] = "WaitCalibration"
+
+    shift: float = 0.0
+    p90_spread: float = 1.0
+    observed: int = 0
 
 
 @dataclass
@@ -181,10 +245,14 @@ class PastDay(Record):
 
     ``durations`` are consultation lengths in minutes, in the order they happened;
     ``waiting_at_start`` (empty or one per duration) how many tokens waited when each began;
+    ``started_minutes`` (empty or one per duration) when each began, minutes after the
+    session start; ``kinds`` (empty or one per duration) each one's token kind;
     ``booked`` booked and phone tokens, ``no_shows`` those that never came, ``emergencies``
-    emergency tokens; ``session_minutes`` the session's scheduled length; arrival offsets
+    emergency tokens, ``walk_ins`` walk-in tokens; ``session_minutes`` the session's scheduled length; arrival offsets
     (minutes, negative when early) of booked patients who came; ``return_waits`` minutes from
-    a late patient's return to their call.
+    a late patient's return to their call; ``doctor_start_minutes`` when the doctor began,
+    minutes after the session start; ``estimates`` the queue estimator's past estimates and
+    what the patients waited (for the calibration).
     """
 
     _serde: ClassVar[str] = "PastDay"
@@ -197,6 +265,11 @@ class PastDay(Record):
     session_minutes: float = 240.0
     arrival_offsets: List[float] = field(default_factory=list)
     return_waits: List[float] = field(default_factory=list)
+    doctor_start_minutes: Optional[float] = None
+    estimates: List[PastEstimate] = field(default_factory=list)
+    started_minutes: List[float] = field(default_factory=list)
+    kinds: List[TokenKind] = field(default_factory=list)
+    walk_ins: int = 0
 
 
 @dataclass
@@ -204,13 +277,16 @@ class DoctorHistory(Record):
     """The doctor's past, as the estimators use it: the latest consultation durations of
     previous days (minutes, oldest first), the duration model and the rates (mirrors
     medsched::DoctorHistory). ``DoctorHistory()`` is the empty history, made of the
-    documented defaults."""
+    documented defaults. ``start_delays`` are the doctor's past starts (minutes after the
+    session start), ``calibration`` the correction fitted on past estimates."""
 
     _serde: ClassVar[str] = "DoctorHistory"
 
     recent_minutes: List[float] = field(default_factory=list)
     durations: DurationPrior = field(default_factory=DurationPrior)
     rates: QueueRates = field(default_factory=QueueRates)
+    start_delays: List[float] = field(default_factory=list)
+    calibration: WaitCalibration = field(default_factory=WaitCalibration)
 
     @classmethod
     @checked()

@@ -1,0 +1,279 @@
+//! Calibration on the doctor's own residuals: how the queue estimator's past estimates for
+//! this doctor fared, turned into a correction of its point and of its P90 (split-conformal
+//! style, on residuals scaled by each estimate's own spread).
+
+use serde::{Deserialize, Serialize};
+
+use crate::wait::estimator::QueueEstimator;
+use crate::wait::history::DoctorHistory;
+use crate::wait::snapshot::{QueueSnapshot, WaitEstimate, WaitEstimator};
+use crate::{Error, Problem, Result};
+
+/// Fewer past estimates than this leave the estimator uncalibrated.
+const MIN_OBSERVED: usize = 50;
+/// A spread (P90 − estimate) below this many minutes counts as this many.
+const MIN_SPREAD: f64 = 1.0;
+/// The coverage the P90 is calibrated to.
+const LEVEL: f64 = 0.9;
+
+/// One past estimate of the uncalibrated [`QueueEstimator`] and what the patient really
+/// waited, as a host records it (e.g. at check-in and every few minutes, for each patient
+/// later seen).
+///
+/// # Example
+///
+/// ```
+/// use medsched::wait::PastEstimate;
+///
+/// let estimate = PastEstimate { minutes: 20.0, p90_minutes: 35.0, waited: 27.5 };
+/// assert!(estimate.waited <= estimate.p90_minutes);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PastEstimate {
+    /// The estimate, minutes (finite, at least 0).
+    pub minutes: f64,
+    /// Its P90, minutes (finite, at least 0).
+    pub p90_minutes: f64,
+    /// What the patient really waited from the moment of the estimate, minutes (finite, at
+    /// least 0).
+    pub waited: f64,
+}
+
+impl PastEstimate {
+    pub(crate) fn validate(&self) -> Result<()> {
+        for (name, value) in [
+            ("minutes", self.minutes),
+            ("p90_minutes", self.p90_minutes),
+            ("waited", self.waited),
+        ] {
+            if !(value.is_finite() && value >= 0.0) {
+                let problem = Problem::OutOfRange("a finite number of minutes, at least 0".into());
+                return Err(Error::invalid(name, value, problem));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The correction fitted on a doctor's past estimates. Each estimate's spread is
+/// `s = max(p90 − estimate, 1 min)`; the calibrated estimate is `estimate + shift · s` (at
+/// least 0) and its P90 `calibrated + p90_spread · s`. `shift` makes the past residuals
+/// average zero (`Σ(waited − estimate) / Σ s`); `p90_spread` is the conformal 90% quantile
+/// of the shifted residuals in units of `s` (rank `⌈0.9 (n + 1)⌉` of `n`), so the P90
+/// widens where the model was wrong for this doctor rather than staying confidently
+/// narrow. Fewer than 50 past estimates: no correction (`shift` 0, `p90_spread` 1).
+///
+/// # Example
+///
+/// ```
+/// use medsched::wait::{PastEstimate, WaitCalibration};
+///
+/// // The model was 10% short with a P90 spread too narrow by half.
+/// let past: Vec<PastEstimate> = (0..100)
+///     .map(|i| {
+///         let minutes = 10.0 + f64::from(i % 10);
+///         let waited = 1.1 * minutes + f64::from(i % 20) - 9.5;
+///         PastEstimate { minutes, p90_minutes: minutes + 5.0, waited: waited.max(0.0) }
+///     })
+///     .collect();
+/// let calibration = WaitCalibration::fit(&past);
+/// assert!(calibration.shift > 0.0);
+/// assert!(calibration.p90_spread > 1.0);
+/// assert_eq!(calibration.observed, 100);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields, default)]
+pub struct WaitCalibration {
+    /// Added to each estimate, in units of its spread.
+    pub shift: f64,
+    /// The calibrated P90 is this many spreads above the calibrated estimate.
+    pub p90_spread: f64,
+    /// How many past estimates it rests on.
+    pub observed: u32,
+}
+
+impl Default for WaitCalibration {
+    fn default() -> Self {
+        WaitCalibration {
+            shift: 0.0,
+            p90_spread: 1.0,
+            observed: 0,
+        }
+    }
+}
+
+impl WaitCalibration {
+    /// The correction fitted on `past` estimates (validated ones; see
+    /// [`DoctorHistory::from_days`]).
+    pub fn fit(past: &[PastEstimate]) -> WaitCalibration {
+        if past.len() < MIN_OBSERVED {
+            return WaitCalibration::default();
+        }
+        let spread = |e: &PastEstimate| (e.p90_minutes - e.minutes).max(MIN_SPREAD);
+        let error: f64 = past.iter().map(|e| e.waited - e.minutes).sum();
+        let total: f64 = past.iter().map(spread).sum();
+        let shift = error / total;
+        let mut scores: Vec<f64> = past
+            .iter()
+            .map(|e| (e.waited - e.minutes - shift * spread(e)) / spread(e))
+            .collect();
+        scores.sort_by(f64::total_cmp);
+        let n = scores.len();
+        let rank = ((LEVEL * (n as f64 + 1.0)).ceil() as usize).clamp(1, n);
+        WaitCalibration {
+            shift,
+            p90_spread: scores[rank - 1],
+            observed: u32::try_from(n).unwrap_or(u32::MAX),
+        }
+    }
+
+    /// Applies the correction to `estimates` (of the uncalibrated queue estimator).
+    /// Non-finite or extreme fields of a hand-built calibration are clamped (shift within ±5
+    /// spreads, `p90_spread` within 0–20).
+    ///
+    /// ```
+    /// use medsched::wait::{WaitCalibration, WaitEstimate};
+    ///
+    /// let calibration = WaitCalibration { shift: 0.5, p90_spread: 2.0, observed: 500 };
+    /// let mut estimates = [WaitEstimate { number: 4, minutes: 20.0, p90_minutes: 30.0 }];
+    /// calibration.apply(&mut estimates);
+    /// assert_eq!(estimates[0].minutes, 25.0);
+    /// assert_eq!(estimates[0].p90_minutes, 45.0);
+    /// ```
+    pub fn apply(&self, estimates: &mut [WaitEstimate]) {
+        let clean = |x: f64, default: f64, low: f64, high: f64| {
+            if x.is_finite() {
+                x.clamp(low, high)
+            } else {
+                default
+            }
+        };
+        let shift = clean(self.shift, 0.0, -5.0, 5.0);
+        let p90_spread = clean(self.p90_spread, 1.0, 0.0, 20.0);
+        for estimate in estimates {
+            let spread = (estimate.p90_minutes - estimate.minutes).max(MIN_SPREAD);
+            let minutes = (estimate.minutes + shift * spread).max(0.0);
+            estimate.minutes = minutes;
+            estimate.p90_minutes = (minutes + p90_spread * spread).max(minutes);
+        }
+    }
+}
+
+/// The [`QueueEstimator`] corrected by the doctor's own residuals
+/// ([`DoctorHistory::calibration`]): what to show patients. Record the uncalibrated
+/// [`QueueEstimator`]'s estimates as [`PastEstimate`]s to fit the next calibration on.
+///
+/// # Example
+///
+/// ```
+/// use chrono::{DateTime, Utc};
+/// use medsched::{tokens::TokenKind, wait::*};
+///
+/// let t = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+/// let mut queue = QueueSnapshot::new(
+///     t("2026-03-02T04:00:00Z"),
+///     t("2026-03-02T03:30:00Z"),
+///     t("2026-03-02T07:30:00Z"),
+/// );
+/// queue.consulting_since = Some(t("2026-03-02T03:57:00Z"));
+/// queue.waiting = vec![WaitingToken::present(4, TokenKind::Booked)];
+/// let mut history = DoctorHistory::from_durations(&[6.0, 8.0, 7.0])?;
+/// let model = QueueEstimator.estimate(&queue, &history);
+/// history.calibration = WaitCalibration { shift: 0.2, p90_spread: 1.5, observed: 400 };
+/// let shown = CalibratedQueueEstimator.estimate(&queue, &history);
+/// assert!(shown[0].minutes > model[0].minutes);
+/// assert!(shown[0].p90_minutes - shown[0].minutes > model[0].p90_minutes - model[0].minutes);
+/// # Ok::<(), medsched::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CalibratedQueueEstimator;
+
+impl WaitEstimator for CalibratedQueueEstimator {
+    fn name(&self) -> &'static str {
+        "calibrated"
+    }
+
+    fn estimate(&self, queue: &QueueSnapshot, history: &DoctorHistory) -> Vec<WaitEstimate> {
+        let mut estimates = QueueEstimator.estimate(queue, history);
+        history.calibration.apply(&mut estimates);
+        estimates
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn too_few_estimates_leave_it_uncalibrated() {
+        let past = vec![
+            PastEstimate {
+                minutes: 10.0,
+                p90_minutes: 12.0,
+                waited: 40.0,
+            };
+            MIN_OBSERVED - 1
+        ];
+        assert_eq!(WaitCalibration::fit(&past), WaitCalibration::default());
+    }
+
+    #[test]
+    fn recovers_the_bias_and_the_coverage_of_the_past() {
+        // Waits are the estimate + 2 spreads + noise uniform over ±3 spreads.
+        let past: Vec<PastEstimate> = (0..1000)
+            .map(|i| {
+                let minutes = 10.0 + f64::from(i % 7);
+                let noise = (f64::from(i % 101) / 100.0 - 0.5) * 6.0;
+                PastEstimate {
+                    minutes,
+                    p90_minutes: minutes + 4.0,
+                    waited: minutes + 4.0 * (2.0 + noise),
+                }
+            })
+            .collect();
+        let calibration = WaitCalibration::fit(&past);
+        assert!((calibration.shift - 2.0).abs() < 0.05, "{calibration:?}");
+        assert!(
+            (calibration.p90_spread - 2.4).abs() < 0.1,
+            "{calibration:?}"
+        );
+        let mut estimates: Vec<WaitEstimate> = past
+            .iter()
+            .map(|p| WaitEstimate {
+                number: 1,
+                minutes: p.minutes,
+                p90_minutes: p.p90_minutes,
+            })
+            .collect();
+        calibration.apply(&mut estimates);
+        let covered = estimates
+            .iter()
+            .zip(&past)
+            .filter(|(e, p)| p.waited <= e.p90_minutes)
+            .count();
+        assert!((895..=910).contains(&covered), "{covered}");
+    }
+
+    #[test]
+    fn wild_calibrations_stay_finite() {
+        let apply = |shift, p90_spread| {
+            let calibration = WaitCalibration {
+                shift,
+                p90_spread,
+                observed: 1,
+            };
+            let mut estimates = [WaitEstimate {
+                number: 1,
+                minutes: 5.0,
+                p90_minutes: 9.0,
+            }];
+            calibration.apply(&mut estimates);
+            (estimates[0].minutes, estimates[0].p90_minutes)
+        };
+        assert_eq!(apply(f64::NAN, f64::INFINITY), (5.0, 9.0));
+        assert_eq!(apply(-1e9, 1e9), (0.0, 80.0));
+    }
+}
