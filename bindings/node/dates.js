@@ -311,6 +311,8 @@ module.exports = {
     }
    },
    "consulting_since": "D",
+   "doctor_arrived_at": "D",
+   "doctor_expected_at": "D",
    "now": "D",
    "session_end": "D",
    "session_start": "D",

@@ -425,6 +425,9 @@ export type Command = {
 export interface Consultation {
   /** When they came out. */
   ended_at: Date
+  /** How the patient's token was issued, if recorded: lets today's pace be read at each
+   * kind's usual length. */
+  kind?: TokenKind | null
   /** When the patient went in. */
   started_at: Date
   /** How many tokens were waiting when it began (its patient not counted), if recorded:
@@ -510,6 +513,9 @@ export interface DoctorCalendar {
  * # Ok::<(), medsched::Error>(())
  * ``` */
 export interface DoctorHistory {
+  /** How the queue estimator's past estimates for this doctor fared: the correction
+   * [`CalibratedQueueEstimator`](crate::wait::CalibratedQueueEstimator) applies. */
+  calibration?: WaitCalibration
   /** The doctor's duration model. */
   durations: DurationPrior
   /** How often lines are reordered, and how booked patients arrive. */
@@ -517,14 +523,21 @@ export interface DoctorHistory {
   /** The latest consultation durations of previous days, minutes, oldest first (the
    * constructors keep the last 30). */
   recent_minutes: Array<number>
+  /** When the doctor began past sessions, minutes after the session start (negative when
+   * early), oldest first (the constructors keep the last 60). Empty: taken as on time. */
+  start_delays?: Array<number>
 }
 
-/** A lognormal model of one doctor's consultation durations.
+/** A model of one doctor's consultation durations: multiplicative on the log scale, its
+ * shape measured.
  * 
  * On a given day, the log of a consultation's length is normal with that day's mean and
  * standard deviation `log_sd`, shifted by `load_slope` per patient waiting beyond
  * `load_reference` when it began (a doctor facing a long line often goes faster). The
- * day's mean varies around `log_mean` with standard deviation `day_sd`. */
+ * day's mean varies around `log_mean` with standard deviation `day_sd`. The mean and the
+ * variance of a duration over its day's geometric mean are measured (`mean_ratio`,
+ * `ratio_variance`), not taken from a lognormal: gamma-like or bimodal durations have a
+ * smaller or larger mean than a lognormal with the same log-sd. */
 export interface DurationPrior {
   /** How many durations it rests on. */
   consultations: number
@@ -532,6 +545,9 @@ export interface DurationPrior {
   day_sd: number
   /** How many past days with durations the model rests on (0: the defaults). */
   days: number
+  /** How long each kind of token's consultation takes relative to the day's typical one
+   * (all 1 when not measured). */
+  kinds?: KindFactors
   /** The number waiting that `log_mean` refers to (the history's average). */
   load_reference: number
   /** Change of the log duration per patient waiting when a consultation begins (0 when
@@ -542,7 +558,27 @@ export interface DurationPrior {
   log_mean: number
   /** Within-day standard deviation of log durations. */
   log_sd: number
+  /** Mean of a duration over its day's geometric mean (brought to the reference load),
+   * measured without assuming a shape; 0 when not measured (the lognormal's
+   * `exp(log_sd²/2)` is used then). */
+  mean_ratio?: number
+  /** The doctor's pace through the session: for each half hour from the session start
+   * (the last one holding after it), how long consultations take relative to the day's
+   * typical one (e.g. 1.2 slower, 0.9 faster); empty when not measured (even pace). */
+  pace?: Array<number>
+  /** Variance of that ratio, measured; 0 when not measured (the lognormal's is used). */
+  ratio_variance?: number
 }
+
+/** The order of emergencies among themselves, when they go ahead of the line.
+ * 
+ * ```
+ * use medsched::tokens::EmergencyOrder;
+ * 
+ * assert_eq!(EmergencyOrder::default(), EmergencyOrder::Fifo);
+ * assert_eq!(serde_json::to_string(&EmergencyOrder::Lifo).unwrap(), "\"lifo\"");
+ * ``` */
+export type EmergencyOrder = "fifo" | "lifo"
 
 /** Everything a host or a binding needs of an [`Error`], as plain data: the stable `code`,
  * the message, whether a retry is safe, and the fields of its kind. Python's exception
@@ -790,6 +826,28 @@ export interface IssuedCounts {
   walk_in?: number
 }
 
+/** How long each kind of token's consultation takes relative to the day's typical one,
+ * measured from the history (each shrunk toward 1 as if by 10 consultations of typical
+ * length).
+ * 
+ * ```
+ * use medsched::{tokens::TokenKind, wait::KindFactors};
+ * 
+ * let kinds = KindFactors { emergency: 2.5, ..KindFactors::default() };
+ * assert_eq!(kinds.factor(TokenKind::Emergency), 2.5);
+ * assert_eq!(kinds.factor(TokenKind::WalkIn), 1.0);
+ * ``` */
+export interface KindFactors {
+  /** Booked tokens. */
+  booked?: number
+  /** Emergencies. */
+  emergency?: number
+  /** Phone bookings. */
+  phone?: number
+  /** Walk-ins. */
+  walk_in?: number
+}
+
 /** A leave request. Only approved leave closes time; requested leave is reported as
  * tentative on the intervals it covers so that a UI can warn; rejected and cancelled leave
  * is ignored.
@@ -902,10 +960,20 @@ export interface PastDay {
   arrival_offsets?: Array<number>
   /** Booked and phone tokens of the day. */
   booked?: number
+  /** When the doctor began the session (arrived, or called the first patient), minutes
+   * after the session start, negative when early; `None` when not recorded. */
+  doctor_start_minutes?: number | null
   /** Consultation durations, minutes, in the order they happened (each finite and above 0). */
   durations?: Array<number>
   /** Emergency tokens of the day. */
   emergencies?: number
+  /** What [`QueueEstimator`](crate::wait::QueueEstimator) (uncalibrated) estimated for
+   * patients of the day, and what they really waited: the residuals
+   * [`WaitCalibration`] is fitted on. */
+  estimates?: Array<PastEstimate>
+  /** For each duration, how its token was issued; empty when not recorded. Lets the model
+   * learn how long each kind takes (emergencies, walk-ins, bookings). */
+  kinds?: Array<TokenKind>
   /** How many of them never came (at most `booked`). */
   no_shows?: number
   /** For each late patient put back into the line: minutes from their return to their
@@ -913,10 +981,38 @@ export interface PastDay {
   return_waits?: Array<number>
   /** The session's scheduled length, minutes (the exposure for the emergency rate). */
   session_minutes?: number
+  /** For each duration, when it began, minutes after the session start (negative before
+   * it); empty when not recorded. Lets the model learn the doctor's pace through the
+   * session. */
+  started_minutes?: Array<number>
   /** For each duration, how many tokens were waiting when it began (its patient not
    * counted); empty when not recorded. Lets the model learn how the line's length changes
    * the doctor's pace. */
   waiting_at_start?: Array<number>
+  /** Walk-in tokens of the day. */
+  walk_ins?: number
+}
+
+/** One past estimate of the uncalibrated [`QueueEstimator`] and what the patient really
+ * waited, as a host records it (e.g. at check-in and every few minutes, for each patient
+ * later seen).
+ * 
+ * # Example
+ * 
+ * ```
+ * use medsched::wait::PastEstimate;
+ * 
+ * let estimate = PastEstimate { minutes: 20.0, p90_minutes: 35.0, waited: 27.5 };
+ * assert!(estimate.waited <= estimate.p90_minutes);
+ * ``` */
+export interface PastEstimate {
+  /** The estimate, minutes (finite, at least 0). */
+  minutes: number
+  /** Its P90, minutes (finite, at least 0). */
+  p90_minutes: number
+  /** What the patient really waited from the moment of the estimate, minutes (finite, at
+   * least 0). */
+  waited: number
 }
 
 /** Where and with whom a slot takes place.
@@ -979,6 +1075,9 @@ export interface QueueRates {
   returns_observed: number
   /** Session hours the emergency rate rests on: its weight against today's count. */
   session_hours: number
+  /** Walk-ins per session hour (they go ahead of later booked patients when walk-ins are
+   * placed between slots). */
+  walk_ins_per_hour?: number
 }
 
 /** How a doctor's token day runs.
@@ -1002,7 +1101,11 @@ export interface QueueRules {
   /** Whether emergencies go ahead of every waiting patient (after earlier emergencies).
    * When false they join the line like any other token. */
   emergencies_first?: boolean
-  /** A late arrival goes back in the line after this many waiting patients. */
+  /** The order of emergencies among themselves when they go first: first come, first
+   * seen (the default), or the latest first. */
+  emergency_order?: EmergencyOrder
+  /** A late arrival goes back in the line after this many waiting patients who are present
+   * (checked in, or issued at the desk); absent booked tokens are not counted. */
   late_reinsert_after?: number
   /** How many patients at the head of the line get position updates and may join a
    * tele-consultation waiting room. */
@@ -1012,6 +1115,8 @@ export interface QueueRules {
   reserved_numbers?: Array<number>
   /** The day's sessions, in time order, not overlapping. */
   sessions: Array<TokenSession>
+  /** Where a walk-in joins the line: at the end (the default), or between booked slots. */
+  walk_ins?: WalkInPlacement
 }
 
 /** What an estimator sees of one doctor's token queue at `now`.
@@ -1038,13 +1143,26 @@ export interface QueueSnapshot {
   completed?: Array<Consultation>
   /** The consult in progress: when it started; `None` if the doctor is free. */
   consulting_since?: Date | null
+  /** When staff said the doctor arrived ("doctor arrived"), if they did. Before it, with no
+   * consultation begun today, the doctor is taken as not in yet: the wait for the first
+   * call includes the doctor's expected delay (from `doctor_expected_at`, else the
+   * doctor's history of late starts). */
+  doctor_arrived_at?: Date | null
+  /** When staff said the doctor is delayed until ("doctor delayed until"), if they did:
+   * the first call is expected then (a few minutes either way), not at the session start. */
+  doctor_expected_at?: Date | null
+  /** The order of emergencies among themselves (the queue's
+   * [`QueueRules::emergency_order`](crate::tokens::QueueRules::emergency_order)): first
+   * in, first out, an emergency waiting at the head has no later emergency ahead. */
+  emergency_order?: EmergencyOrder
   /** Today's tokens so far, by kind, and how many went ahead of others. */
   issued?: IssuedCounts
   /** The present. */
   now: Date
-  /** A late arrival goes back into the line behind this many waiting tokens (the queue's
-   * [`QueueRules::late_reinsert_after`](crate::tokens::QueueRules::late_reinsert_after); 3 when not
-   * given). */
+  /** A late arrival goes back into the line behind this many present waiting patients
+   * (the queue's
+   * [`QueueRules::late_reinsert_after`](crate::tokens::QueueRules::late_reinsert_after);
+   * 3 when not given). */
   reinsert_after?: number
   /** When the session is scheduled to end. The doctor finishes the line after it, but no
    * more emergencies are expected once it has passed. */
@@ -1057,6 +1175,10 @@ export interface QueueSnapshot {
   skipped?: Array<SkippedToken>
   /** The line, in call order: every waiting token (position 1 first), present or not. */
   waiting?: Array<WaitingToken>
+  /** Where walk-ins join the line (the queue's
+   * [`QueueRules::walk_ins`](crate::tokens::QueueRules::walk_ins)): between booked slots,
+   * walk-ins still to come go ahead of booked patients due after they arrive. */
+  walk_ins?: WalkInPlacement
 }
 
 /** One step of a patient's token history: the number given up, the new one, why, when and
@@ -1245,7 +1367,8 @@ export interface SlotRequest {
 export interface SlotSeries {
   /** Bookable slots, by start. */
   slots: Array<Slot>
-  /** Generation stopped at the limit; more slots may follow. */
+  /** Generation stopped at the limit (`options.limit` bookable slots, or
+   * `Limits::max_slots` candidates); more slots may follow. */
   truncated: boolean
   /** Candidate slots that cannot be booked, by start (only when asked for). */
   unavailable: Array<UnavailableSlot>
@@ -1629,6 +1752,41 @@ export interface UnavailableSlot {
   start: Date
 }
 
+/** The correction fitted on a doctor's past estimates. Each estimate's spread is
+ * `s = max(p90 − estimate, 1 min)`; the calibrated estimate is `estimate + shift · s` (at
+ * least 0) and its P90 `calibrated + p90_spread · s`. `shift` makes the past residuals
+ * average zero (`Σ(waited − estimate) / Σ s`); `p90_spread` is the conformal 90% quantile
+ * of the shifted residuals in units of `s` (rank `⌈0.9 (n + 1)⌉` of `n`), so the P90
+ * widens where the model was wrong for this doctor rather than staying confidently
+ * narrow. Fewer than 50 past estimates: no correction (`shift` 0, `p90_spread` 1).
+ * 
+ * # Example
+ * 
+ * ```
+ * use medsched::wait::{PastEstimate, WaitCalibration};
+ * 
+ * // The model was 10% short with a P90 spread too narrow by half.
+ * let past: Vec<PastEstimate> = (0..100)
+ *     .map(|i| {
+ *         let minutes = 10.0 + f64::from(i % 10);
+ *         let waited = 1.1 * minutes + f64::from(i % 20) - 9.5;
+ *         PastEstimate { minutes, p90_minutes: minutes + 5.0, waited: waited.max(0.0) }
+ *     })
+ *     .collect();
+ * let calibration = WaitCalibration::fit(&past);
+ * assert!(calibration.shift > 0.0);
+ * assert!(calibration.p90_spread > 1.0);
+ * assert_eq!(calibration.observed, 100);
+ * ``` */
+export interface WaitCalibration {
+  /** How many past estimates it rests on. */
+  observed?: number
+  /** The calibrated P90 is this many spreads above the calibrated estimate. */
+  p90_spread?: number
+  /** Added to each estimate, in units of its spread. */
+  shift?: number
+}
+
 /** One estimate: the token, the expected minutes from `now` until its consult starts, and a
  * P90 upper bound (90% of patients start by then). */
 export interface WaitEstimate {
@@ -1653,6 +1811,16 @@ export interface WaitingToken {
    * present from issue; a booked patient not yet present is skipped if called. */
   present: boolean
 }
+
+/** Where a walk-in joins the line.
+ * 
+ * ```
+ * use medsched::tokens::WalkInPlacement;
+ * 
+ * assert_eq!(WalkInPlacement::default(), WalkInPlacement::End);
+ * assert_eq!(serde_json::to_string(&WalkInPlacement::BetweenSlots).unwrap(), "\"between_slots\"");
+ * ``` */
+export type WalkInPlacement = "end" | "between_slots"
 
 /** A recurring block of working hours at one location (a row of a weekly schedule).
  * 
