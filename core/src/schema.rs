@@ -32,13 +32,13 @@ use crate::booking::{
 };
 use crate::store::{Actor, ActorKind, Change, Event, FeedEntry, LoadedStream, StreamId};
 use crate::tokens::{
-    ChannelQuota, QueueDay, QueueNotification, QueueNotificationKind, QueueRules, Reassignment,
-    Token, TokenChange, TokenCommand, TokenCounts, TokenKind, TokenRequest, TokenSession,
-    TokenState,
+    ChannelQuota, EmergencyOrder, QueueDay, QueueNotification, QueueNotificationKind, QueueRules,
+    Reassignment, Token, TokenChange, TokenCommand, TokenCounts, TokenKind, TokenRequest,
+    TokenSession, TokenState, WalkInPlacement,
 };
 use crate::wait::{
-    Consultation, DoctorHistory, DurationPrior, IssuedCounts, PastDay, QueueRates, QueueSnapshot,
-    SkippedToken, WaitEstimate, WaitingToken,
+    Consultation, DoctorHistory, DurationPrior, IssuedCounts, KindFactors, PastDay, PastEstimate,
+    QueueRates, QueueSnapshot, SkippedToken, WaitCalibration, WaitEstimate, WaitingToken,
 };
 use crate::{
     Alignment, AppointmentType, BookingPolicy, BusyTime, Clinic, ConsultationMode, DateOverride,
@@ -62,10 +62,12 @@ macro_rules! type_list {
             BusyTime, SlotOptions,
             // inputs: bookings and token queues
             Command, HoldRequest, BookRequest, ActorKind, Actor, StreamId, TokenRequest,
-            TokenCommand, TokenSession, ChannelQuota, QueueRules, TokenKind,
+            TokenCommand, TokenSession, ChannelQuota, QueueRules, TokenKind, WalkInPlacement,
+            EmergencyOrder,
             // inputs: wait estimates
             QueueSnapshot, WaitingToken, SkippedToken, Consultation, IssuedCounts,
-            DoctorHistory, PastDay, QueueRates, DurationPrior,
+            DoctorHistory, PastDay, QueueRates, DurationPrior, KindFactors, PastEstimate,
+            WaitCalibration,
             // outputs
             Place, Slot, SlotSeries, UnavailableSlot, Unavailable, Interval, Status, RuleKind,
             RuleRef, Explanation, SlotClaim, HoldStatus, Hold, AppointmentStatus, Appointment,
