@@ -35,6 +35,7 @@ use crate::{Error, Problem, Result};
 /// # Ok::<(), medsched::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct Limits {
     /// The most recurrence rules (`rrule`s) of a clinic's holidays, and of one calendar's
