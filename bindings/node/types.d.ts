@@ -918,7 +918,8 @@ export interface Limits {
   max_sessions?: number
   /** The most candidate slots (bookable or not) one call to
    * [`Availability::slots`](crate::Availability::slots) considers: it stops there and
-   * sets [`truncated`](crate::SlotSeries::truncated). Default 20,000. */
+   * sets [`truncated`](crate::SlotSeries::truncated). Also the most candidates of one
+   * doctor a [`first_available`](crate::first_available) call considers. Default 20,000. */
   max_slots?: number
   /** The most templates of one calendar. Default 1,000. */
   max_templates?: number

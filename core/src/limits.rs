@@ -56,7 +56,8 @@ pub struct Limits {
     pub max_text_length: u32,
     /// The most candidate slots (bookable or not) one call to
     /// [`Availability::slots`](crate::Availability::slots) considers: it stops there and
-    /// sets [`truncated`](crate::SlotSeries::truncated). Default 20,000.
+    /// sets [`truncated`](crate::SlotSeries::truncated). Also the most candidates of one
+    /// doctor a [`first_available`](crate::first_available) call considers. Default 20,000.
     pub max_slots: u32,
 }
 
