@@ -116,6 +116,9 @@ export interface ScheduleInit {
   appointmentTypes: Array<Input<T.AppointmentType>>
   /** The IANA zone day books are dated in (the first location's by default). */
   bookTimeZone?: string | null
+  /** Raised bounds on the rules and on slot searches (docs/LIMITS.md); the defaults when
+   * absent, and for every field left out. */
+  limits?: Input<T.Limits> | null
 }
 
 /** A tenant's compiled clinic, doctors and appointment types. */

@@ -306,7 +306,7 @@ async function slotsForDoctorsAsync(doctors, request, options = null) {
 
 /** A tenant's compiled clinic, doctors and appointment types. */
 class Schedule {
-  constructor({ tenant, clinic, calendars, appointmentTypes, bookTimeZone = null }) {
+  constructor({ tenant, clinic, calendars, appointmentTypes, bookTimeZone = null, limits = null }) {
     this._native = call(
       () =>
         new native.Schedule(
@@ -315,6 +315,7 @@ class Schedule {
           json(calendars),
           json(appointmentTypes),
           bookTimeZone ?? null,
+          limits == null ? null : json(limits),
         ),
     )
   }

@@ -239,9 +239,9 @@ export declare class Schedule {
   /**
    * Compiles a tenant's `Clinic`, `DoctorCalendar` list and `AppointmentType` list (JSON);
    * day books are dated in `book_time_zone` (an IANA name; the first location's zone by
-   * default).
+   * default); `limits` (a `Limits` JSON) raises the bounds, the defaults when absent.
    */
-  constructor(tenant: string, clinic: string, calendars: string, appointmentTypes: string, bookTimeZone?: string | undefined | null)
+  constructor(tenant: string, clinic: string, calendars: string, appointmentTypes: string, bookTimeZone?: string | undefined | null, limits?: string | undefined | null)
   /** The tenant. */
   get tenant(): string
   /** The IANA zone day books are dated in. */

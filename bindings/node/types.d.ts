@@ -875,6 +875,59 @@ export interface Leave {
 /** The approval state of a [`Leave`]. */
 export type LeaveStatus = "requested" | "approved" | "rejected" | "cancelled"
 
+/** Bounds on the size of rules and on the work of one call. A value past a bound is refused
+ * with [`Error::InvalidInput`] naming the field, its size and the bound (problem
+ * `out_of_range`); slot generation stops at [`max_slots`](Limits::max_slots) with
+ * [`SlotSeries::truncated`](crate::SlotSeries::truncated) set.
+ * 
+ * The defaults ([`Limits::DEFAULT`]) are far above what a clinic needs and low enough that
+ * one call stays within about a second on a small machine (the worst case: 32 daily
+ * recurrence rules from 1900, about 1.7 s to compile; slots stop at 20,000 candidates). A host raises them for a clinic with
+ * [`ClinicRules::with_limits`](crate::ClinicRules::with_limits) (and
+ * [`Schedule::with_limits`](crate::booking::Schedule::with_limits)); every
+ * [`Availability`](crate::Availability) compiled against those rules keeps them.
+ * 
+ * In JSON every field is optional and defaults as here.
+ * 
+ * # Example
+ * 
+ * ```
+ * use medsched::{Clinic, ClinicRules, Limits, Location};
+ * 
+ * let clinic = Clinic {
+ *     locations: vec![Location::new("main", "Main", "Europe/London")],
+ *     holidays: vec![],
+ * };
+ * let roomy = Limits { max_slots: 200_000, ..Limits::DEFAULT };
+ * let rules = ClinicRules::with_limits(&clinic, &roomy)?;
+ * assert_eq!(rules.limits().max_slots, 200_000);
+ * assert_eq!(ClinicRules::new(&clinic)?.limits(), &Limits::default());
+ * # Ok::<(), medsched::Error>(())
+ * ``` */
+export interface Limits {
+  /** The most entries of each list of exceptions: a clinic's holidays and locations (and a
+   * location's rooms), and a calendar's overrides, leaves, emergencies and forced blocks.
+   * Default 10,000. */
+  max_exceptions?: number
+  /** The most recurrence rules (`rrule`s) of a clinic's holidays, and of one calendar's
+   * templates. Default 32. A rule costs up to about 50 ms to expand (a daily rule from
+   * 1900 to 2200; a yearly one about 1.3 ms), whether it fires or not. */
+  max_recurrence_rules?: number
+  /** The most sessions of a template, and breaks of a session or hours of an override.
+   * Default 100. */
+  max_sessions?: number
+  /** The most candidate slots (bookable or not) one call to
+   * [`Availability::slots`](crate::Availability::slots) considers: it stops there and
+   * sets [`truncated`](crate::SlotSeries::truncated). Also the most candidates of one
+   * doctor a [`first_available`](crate::first_available) call considers. Default 20,000. */
+  max_slots?: number
+  /** The most templates of one calendar. Default 1,000. */
+  max_templates?: number
+  /** The most characters of one text field of the rules: an id, a name, a reason, a time
+   * zone, a recurrence rule. Default 1,000. */
+  max_text_length?: number
+}
+
 /** A stream as loaded: its events in order and its version (the number of events). */
 export interface LoadedStream {
   /** The events, oldest first. */

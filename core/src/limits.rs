@@ -35,6 +35,7 @@ use crate::{Error, Problem, Result};
 /// # Ok::<(), medsched::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct Limits {
     /// The most recurrence rules (`rrule`s) of a clinic's holidays, and of one calendar's
@@ -55,7 +56,8 @@ pub struct Limits {
     pub max_text_length: u32,
     /// The most candidate slots (bookable or not) one call to
     /// [`Availability::slots`](crate::Availability::slots) considers: it stops there and
-    /// sets [`truncated`](crate::SlotSeries::truncated). Default 20,000.
+    /// sets [`truncated`](crate::SlotSeries::truncated). Also the most candidates of one
+    /// doctor a [`first_available`](crate::first_available) call considers. Default 20,000.
     pub max_slots: u32,
 }
 

@@ -43,9 +43,9 @@ use crate::wait::{
 use crate::{
     Alignment, AppointmentType, BookingPolicy, BusyTime, Clinic, ConsultationMode, DateOverride,
     DoctorCalendar, ErrorReport, Explanation, Holiday, Hours, Id, Interval, Leave, LeaveStatus,
-    Location, ModeCapacity, Occupancy, OverrideKind, Place, Reservation, Room, RuleKind, RuleRef,
-    Session, SessionSettings, Slot, SlotOptions, SlotRequest, SlotSeries, Status, Unavailability,
-    Unavailable, UnavailableSlot, WeeklyTemplate,
+    Limits, Location, ModeCapacity, Occupancy, OverrideKind, Place, Reservation, Room, RuleKind,
+    RuleRef, Session, SessionSettings, Slot, SlotOptions, SlotRequest, SlotSeries, Status,
+    Unavailability, Unavailable, UnavailableSlot, WeeklyTemplate,
 };
 
 /// Every type of the document, once: `names` gives their names, `generate` adds each to a
@@ -56,7 +56,7 @@ macro_rules! type_list {
             // inputs: the clinic and the calendar rules
             Clinic, Location, Room, Holiday, DoctorCalendar, WeeklyTemplate, Session, Hours,
             SessionSettings, ModeCapacity, ConsultationMode, DateOverride, OverrideKind, Leave,
-            LeaveStatus, Unavailability,
+            LeaveStatus, Unavailability, Limits,
             // inputs: slot search
             AppointmentType, Alignment, BookingPolicy, SlotRequest, Occupancy, Reservation,
             BusyTime, SlotOptions,
@@ -124,6 +124,7 @@ pub fn document() -> Value {
     type_defaults!(
         defs,
         Clinic,
+        Limits,
         SessionSettings,
         ConsultationMode,
         Alignment,

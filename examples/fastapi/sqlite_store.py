@@ -7,13 +7,29 @@ the stream is still at that version and otherwise raises :class:`medsched.Confli
 the service reloads and decides again. Two patients racing for one slot, or two desks
 issuing tokens at once, never both succeed on a stale view.
 
-The table::
+The tables (schema version 1, in ``PRAGMA user_version``)::
 
-    events(position INTEGER PRIMARY KEY AUTOINCREMENT,  -- the tenant's feed position
-           tenant, date, doctor_id,                      -- the stream ('' = the day book)
-           version,                                      -- 1-based index in the stream
-           body TEXT,                                    -- the event's JSON, verbatim
-           UNIQUE(tenant, date, doctor_id, version))
+    events(tenant, position,                 -- the tenant's feed position (1, 2, 3, ...)
+           date, doctor_id,                  -- the stream ('' = the day book)
+           version,                          -- 1-based index in the stream
+           body TEXT,                        -- the event's JSON, verbatim
+           PRIMARY KEY (tenant, position),
+           UNIQUE (tenant, date, doctor_id, version))
+    feed_heads(tenant PRIMARY KEY, position) -- each tenant's last position
+
+Feed positions are counted per tenant (a global sequence would tell each tenant how many
+events the others wrote): an append advances its tenant's ``feed_heads`` row inside its
+transaction and numbers its events from there. A token queue of doctor ``""`` is refused
+(its rows would be the day book's).
+
+Migrations run when the first connection opens the file, in one ``BEGIN IMMEDIATE``
+transaction that also sets ``user_version`` (so two processes opening a file at once migrate
+it once). Version 1 moves a file of the first layout (``user_version`` 0, one ``events``
+table numbered by a global ``AUTOINCREMENT`` position) to per-tenant positions: each
+tenant's events keep their order and are numbered 1, 2, 3, ... A reader that saved a
+position of the old numbering translates it once: its new position is the number of that
+tenant's events whose old position is at most the saved one. A file of a newer version is
+refused (``RuntimeError``) and left untouched.
 
 Concurrency: **one connection per thread** (``threading.local``) in WAL mode with a busy
 timeout. Readers never block the writer nor each other (WAL); appends take the write lock up
@@ -42,18 +58,41 @@ from medsched import ConflictError, InvalidInputError, StreamId
 
 __all__ = ["SqliteStore"]
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS events (
-    position  INTEGER PRIMARY KEY AUTOINCREMENT,
-    tenant    TEXT    NOT NULL,
-    date      TEXT    NOT NULL,
-    doctor_id TEXT    NOT NULL DEFAULT '',
-    version   INTEGER NOT NULL,
-    body      TEXT    NOT NULL,
-    UNIQUE (tenant, date, doctor_id, version)
-);
-CREATE INDEX IF NOT EXISTS events_feed ON events (tenant, position);
-"""
+SCHEMA_VERSION = 1
+"""The schema version this module writes (``PRAGMA user_version``)."""
+
+_TABLES = [
+    """CREATE TABLE events (
+        tenant    TEXT    NOT NULL,
+        position  INTEGER NOT NULL,
+        date      TEXT    NOT NULL,
+        doctor_id TEXT    NOT NULL DEFAULT '',
+        version   INTEGER NOT NULL,
+        body      TEXT    NOT NULL,
+        PRIMARY KEY (tenant, position),
+        UNIQUE (tenant, date, doctor_id, version)
+    )""",
+    """CREATE TABLE feed_heads (
+        tenant   TEXT    NOT NULL PRIMARY KEY,
+        position INTEGER NOT NULL
+    )""",
+]
+"""Version 1, on a new file."""
+
+_FROM_GLOBAL_POSITIONS = [
+    "ALTER TABLE events RENAME TO events_global",
+    "DROP INDEX IF EXISTS events_feed",
+    *_TABLES,
+    """INSERT INTO events (tenant, position, date, doctor_id, version, body)
+        SELECT tenant, ROW_NUMBER() OVER (PARTITION BY tenant ORDER BY position),
+               date, doctor_id, version, body
+        FROM events_global""",
+    "INSERT INTO feed_heads (tenant, position) "
+    "SELECT tenant, MAX(position) FROM events GROUP BY tenant",
+    "DROP TABLE events_global",
+]
+"""Version 0 (one global ``AUTOINCREMENT`` position) to version 1: each tenant's events
+renumbered 1, 2, 3, ... in their old order."""
 
 FeedRow = Tuple[int, StreamId, int, str]
 """One feed entry: ``(position, stream, version, event JSON)``."""
@@ -85,6 +124,7 @@ class SqliteStore:
     def load(self, stream: StreamId) -> Tuple[int, List[str]]:
         """The stream's events (JSON text, in append order) and its version (0 and ``[]`` for
         a stream never written)."""
+        _check_doctor(stream)
         with self._using() as conn:
             rows = conn.execute(
                 "SELECT version, body FROM events WHERE tenant = ? AND date = ? "
@@ -102,6 +142,7 @@ class SqliteStore:
         the stream's.
         """
         tenant, day, doctor = _key(stream)
+        _check_doctor(stream)
         for i, body in enumerate(events):
             _check_tenant(stream, i, body)
         with self._using() as conn:
@@ -113,14 +154,16 @@ class SqliteStore:
                         f"stream {stream} is at version {actual}, not {expected_version}",
                         stream=str(stream), expected=expected_version, actual=actual,
                     )
-                conn.executemany(
-                    "INSERT INTO events (tenant, date, doctor_id, version, body) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    [
-                        (tenant, day, doctor, expected_version + i + 1, body)
-                        for i, body in enumerate(events)
-                    ],
-                )
+                if events:
+                    first = _advance_feed(conn, tenant, len(events)) - len(events) + 1
+                    conn.executemany(
+                        "INSERT INTO events (tenant, position, date, doctor_id, version, body) "
+                        "VALUES (?, ?, ?, ?, ?, ?)",
+                        [
+                            (tenant, first + i, day, doctor, expected_version + i + 1, body)
+                            for i, body in enumerate(events)
+                        ],
+                    )
                 conn.execute("COMMIT")
             except sqlite3.IntegrityError as err:
                 conn.execute("ROLLBACK")
@@ -161,9 +204,9 @@ class SqliteStore:
         """The tenant's latest feed position (0 when it has no events)."""
         with self._using() as conn:
             row = conn.execute(
-                "SELECT MAX(position) FROM events WHERE tenant = ?", (tenant,)
+                "SELECT position FROM feed_heads WHERE tenant = ?", (tenant,)
             ).fetchone()
-        return int(row[0]) if row is not None and row[0] is not None else 0
+        return int(row[0]) if row is not None else 0
 
     def close(self) -> None:
         """Closes every connection this store opened (in any thread), each once its thread
@@ -217,8 +260,12 @@ class SqliteStore:
                 # WAL is a property of the file: set once, by the first connection (setting it
                 # needs a moment of exclusive access, which racing connections would be
                 # refused at once, busy timeout or not).
-                conn.execute("PRAGMA journal_mode = WAL")
-                conn.executescript(_SCHEMA)
+                try:
+                    conn.execute("PRAGMA journal_mode = WAL")
+                    _migrate(conn, self.path)
+                except BaseException:
+                    conn.close()
+                    raise
                 self._schema_ready = True
             self._links.append(link)
         self._local.link = link
@@ -236,6 +283,59 @@ class _Link:
 
 def _key(stream: StreamId) -> Tuple[str, str, str]:
     return stream.tenant, stream.date.isoformat(), stream.doctor_id or ""
+
+
+def _migrate(conn: sqlite3.Connection, path: str) -> None:
+    """Brings the file to :data:`SCHEMA_VERSION` in one transaction (see the module docs)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        found = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        if found > SCHEMA_VERSION:
+            raise RuntimeError(
+                f"{path} has schema version {found}; this store knows {SCHEMA_VERSION} "
+                "at most (a newer version of the example wrote it)"
+            )
+        if found < 1:
+            old = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'"
+            ).fetchone()
+            for statement in _FROM_GLOBAL_POSITIONS if old else _TABLES:
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+def _advance_feed(conn: sqlite3.Connection, tenant: str, n: int) -> int:
+    """Advances the tenant's feed head by ``n`` (inside the append's transaction) and returns
+    it: the position of the last of the ``n`` events."""
+    conn.execute(
+        "INSERT INTO feed_heads (tenant, position) VALUES (?, ?) "
+        "ON CONFLICT (tenant) DO UPDATE SET position = position + excluded.position",
+        (tenant, n),
+    )
+    row = conn.execute("SELECT position FROM feed_heads WHERE tenant = ?", (tenant,)).fetchone()
+    return int(row[0])
+
+
+def _check_doctor(stream: StreamId) -> None:
+    """Refuses a token queue of doctor ``""``: its rows would be the day book's (field
+    ``stream.doctor_id``, problem ``missing``, as the core's stores refuse it)."""
+    if stream.doctor_id == "":
+        field, problem = "stream.doctor_id", "required: a doctor id for a token queue"
+        raise InvalidInputError(
+            f"invalid {field} = '': {problem}",
+            {
+                "code": "invalid_input",
+                "field": field,
+                "value": "",
+                "problem": "missing",
+                "problem_message": problem,
+            },
+        )
 
 
 def _version(conn: sqlite3.Connection, tenant: str, day: str, doctor: str) -> int:

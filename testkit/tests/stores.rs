@@ -316,8 +316,13 @@ impl EventStore for Racy {
         let held = streams.entry(stream.clone()).or_default();
         for event in events {
             held.push(event.clone());
+            let position = feed
+                .iter()
+                .filter(|f| f.stream.tenant == stream.tenant)
+                .count() as u64
+                + 1;
             feed.push(FeedEntry {
-                position: feed.len() as u64 + 1,
+                position,
                 stream: stream.clone(),
                 version: held.len() as u64,
                 event: event.clone(),
@@ -350,7 +355,8 @@ struct Sequenced {
 #[derive(Default)]
 struct SequencedLog {
     streams: HashMap<StreamId, Vec<Event>>,
-    drawn: u64,
+    /// Each tenant's last position drawn.
+    drawn: HashMap<Id, u64>,
     committed: BTreeMap<(Id, u64), FeedEntry>,
     read_past: u64,
 }
@@ -377,8 +383,9 @@ impl EventStore for Sequenced {
             });
         }
         held.extend_from_slice(events);
-        let first = log.drawn + 1;
-        log.drawn += events.len() as u64;
+        let drawn = log.drawn.entry(stream.tenant.clone()).or_default();
+        let first = *drawn + 1;
+        *drawn += events.len() as u64;
         if first % 2 == 1 {
             let deadline = Instant::now() + Duration::from_millis(100);
             while log.read_past <= first && Instant::now() < deadline {
@@ -514,7 +521,35 @@ fn the_tenant_keys_check_catches_a_shared_key_and_a_global_feed() {
     assert!(breach.message().contains("is not the day book"), "{breach}");
     let global = GlobalSequence::default();
     // The rest of the contract holds: only the positions tell tenants' volumes apart.
-    check_event_store(&global, "global").unwrap();
+    let checks = Checks::new("global");
+    checks.sequential(&global).unwrap();
+    checks.tenant_isolation(&global).unwrap();
+    checks.racing_appends(&global).unwrap();
+    checks.feed_under_concurrent_commits(&global).unwrap();
     let breach = Checks::new("keys").tenant_keys(&global).unwrap_err();
     assert!(breach.message().contains("own events only"), "{breach}");
+    let fresh = GlobalSequence::default();
+    let breach = Checks::new("keys").tenant_keys(&fresh).unwrap_err();
+    assert!(
+        breach.message().contains("positions [6, 7] and [28, 29]"),
+        "{breach}"
+    );
+    // And every check run together finds it.
+    let breach = check_event_store(&GlobalSequence::default(), "global").unwrap_err();
+    assert_eq!(breach.check(), Check::TenantKeys);
+    let breach = block_on(check_async_event_store(
+        &Blocking(GlobalSequence::default()),
+        "global",
+    ))
+    .unwrap_err();
+    assert_eq!(breach.check(), Check::TenantKeys);
+}
+
+#[test]
+fn the_tenant_keys_check_takes_any_numbering_per_tenant() {
+    // Positions with gaps (17, 27, ...) counted per tenant pass: only another tenant's
+    // volume must not show.
+    Checks::new("keys")
+        .tenant_keys(&Gapped(InMemoryStore::new()))
+        .unwrap();
 }

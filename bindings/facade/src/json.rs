@@ -1,6 +1,6 @@
 //! JSON in and out of the core's types: what crosses between a binding and Rust.
 
-use medsched::{Error, Problem};
+use medsched::{Error, Limits, Problem};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -55,6 +55,27 @@ pub fn from_value<T: DeserializeOwned>(what: &str, value: Value) -> Result<T, Er
             Err(invalid(field, &shown, e.into_inner().to_string()))
         }
     }
+}
+
+/// The host's [`Limits`] from optional JSON text, as a binding takes them where a schedule,
+/// clinic rules or a token service is built: no text is [`Limits::DEFAULT`], and so is every
+/// field the text leaves out. A field the core does not know, or a value that is not a
+/// count, is [`Error::InvalidInput`] naming it (`limits.max_slots`).
+///
+/// ```
+/// use medsched::Limits;
+/// use medsched_facade::json;
+///
+/// let roomy = json::limits(Some(r#"{"max_slots": 200000}"#))?;
+/// assert_eq!(roomy, Limits { max_slots: 200_000, ..Limits::DEFAULT });
+/// assert_eq!(json::limits(None)?, Limits::DEFAULT);
+/// let refused = json::limits(Some(r#"{"max_slots": -1}"#)).unwrap_err();
+/// assert_eq!(refused.field(), Some("limits.max_slots"));
+/// assert_eq!(refused.value(), Some("-1"));
+/// # Ok::<(), medsched::Error>(())
+/// ```
+pub fn limits(text: Option<&str>) -> Result<Limits, Error> {
+    text.map_or(Ok(Limits::DEFAULT), |text| parse("limits", text))
 }
 
 /// JSON text of a core value.

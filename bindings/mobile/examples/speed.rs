@@ -44,6 +44,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         CALENDARS.into(),
         TYPES.into(),
         None,
+        None,
     )?;
     let doctor = schedule.availability("dr-a".into())?;
     let request = r#"{"appointment_type": {"id": "consult", "duration_minutes": 15},

@@ -7,7 +7,8 @@ use medsched_testkit::Checks;
 
 use crate::store::Store;
 
-/// Runs the store checks on `store`: the sequential contract, tenant isolation and, with
+/// Runs the store checks on `store`: the sequential contract, tenant isolation, tenant keys
+/// (a queue of doctor `""` apart from the day book, feed positions per tenant) and, with
 /// `threads` of 2 or more, writers racing on one stream and the feed read while writers
 /// commit (each thread calling into the store). Returns the first breach, in words, or
 /// nothing when every check holds. Tenants are named from `tenant_prefix`.

@@ -238,14 +238,16 @@ impl Schedule {
 impl Schedule {
     /// Compiles `Clinic` JSON, `DoctorCalendar` JSON (a list) and `AppointmentType` JSON (a
     /// list); `book_time_zone` (IANA) names the zone whose dates key the day books (the first
-    /// location's when absent).
-    #[uniffi::constructor]
+    /// location's when absent); `limits_json` (a `Limits`) raises the bounds on the rules and
+    /// on slot searches (the defaults when absent, and for every field it leaves out).
+    #[uniffi::constructor(default(limits_json = None))]
     pub fn new(
         tenant: String,
         clinic_json: String,
         calendars_json: String,
         appointment_types_json: String,
         book_time_zone: Option<String>,
+        limits_json: Option<String>,
     ) -> Result<Arc<Schedule>> {
         let clinic: Clinic = parse("clinic", &clinic_json)?;
         let calendars: Vec<DoctorCalendar> = parse("calendars", &calendars_json)?;
@@ -254,7 +256,9 @@ impl Schedule {
         let zone = book_time_zone
             .map(|z| zone("book_time_zone", &z))
             .transpose()?;
-        let schedule = CoreSchedule::new(tenant.as_str(), &clinic, &calendars, &types)?;
+        let limits = medsched_facade::json::limits(limits_json.as_deref())?;
+        let schedule =
+            CoreSchedule::with_limits(tenant.as_str(), &clinic, &calendars, &types, &limits)?;
         let schedule = match zone {
             Some(zone) => schedule.with_book_time_zone(zone),
             None => schedule,

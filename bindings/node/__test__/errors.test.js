@@ -42,6 +42,21 @@ test('invalid_input names the field, the value and the problem', () => {
   )
 })
 
+test('a Schedule takes raised limits: what the defaults refuse goes through', () => {
+  const holidays = Array.from({ length: 33 }, (_, i) => ({
+    id: `h${i}`, first: `2026-01-${String((i % 28) + 1).padStart(2, '0')}`,
+    last: `2026-01-${String((i % 28) + 1).padStart(2, '0')}`, rrule: 'FREQ=YEARLY',
+  }))
+  const init = { tenant: w.TENANT, clinic: { ...w.clinic(), holidays }, calendars: [], appointmentTypes: [] }
+  assert.throws(() => new m.Schedule(init), {
+    code: 'invalid_input', field: 'holidays[].rrule', value: '33 entries', problem: 'out_of_range',
+  })
+  assert.equal(new m.Schedule({ ...init, limits: { max_recurrence_rules: 40 } }).tenant, w.TENANT)
+  assert.throws(() => new m.Schedule({ ...init, limits: { max_rules: 40 } }), {
+    code: 'invalid_input', field: 'limits.max_rules',
+  })
+})
+
 test('an Invalid Date is refused naming the field, never read as 1970', () => {
   const schedule = w.schedule()
   const bookings = new m.Bookings()

@@ -293,7 +293,7 @@ impl Schedule {
 impl Schedule {
     /// Compiles a tenant's `Clinic`, `DoctorCalendar` list and `AppointmentType` list (JSON);
     /// day books are dated in `book_time_zone` (an IANA name; the first location's zone by
-    /// default).
+    /// default); `limits` (a `Limits` JSON) raises the bounds, the defaults when absent.
     #[napi(constructor)]
     pub fn new(
         tenant: String,
@@ -301,6 +301,7 @@ impl Schedule {
         calendars: String,
         appointment_types: String,
         book_time_zone: Option<String>,
+        limits: Option<String>,
     ) -> Result<Self> {
         let clinic: Clinic = done(parse("clinic", &clinic))?;
         let calendars: Vec<DoctorCalendar> = done(parse("calendars", &calendars))?;
@@ -309,11 +310,13 @@ impl Schedule {
         let zone = book_time_zone
             .map(|z| done(zone("book_time_zone", &z)))
             .transpose()?;
-        let schedule = done(CoreSchedule::new(
+        let limits = done(medsched_facade::json::limits(limits.as_deref()))?;
+        let schedule = done(CoreSchedule::with_limits(
             tenant.as_str(),
             &clinic,
             &calendars,
             &types,
+            &limits,
         ))?;
         let schedule = match zone {
             Some(zone) => schedule.with_book_time_zone(zone),

@@ -48,6 +48,7 @@ registry![
     Leave,
     LeaveStatus,
     Unavailability,
+    Limits,
     RuleKind,
     Status,
     Interval,

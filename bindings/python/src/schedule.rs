@@ -23,9 +23,11 @@ pub struct ClinicRules {
 #[pymethods]
 impl ClinicRules {
     #[new]
-    fn new(py: Python<'_>, clinic: &str) -> Result<Self> {
+    #[pyo3(signature = (clinic, limits=None))]
+    fn new(py: Python<'_>, clinic: &str, limits: Option<&str>) -> Result<Self> {
         let clinic: Clinic = parse("", clinic)?;
-        let inner = py.detach(|| CoreClinicRules::new(&clinic))?;
+        let limits = medsched_facade::json::limits(limits)?;
+        let inner = py.detach(|| CoreClinicRules::with_limits(&clinic, &limits))?;
         Ok(ClinicRules {
             inner: Arc::new(inner),
         })
@@ -206,7 +208,7 @@ impl Schedule {
 #[pymethods]
 impl Schedule {
     #[new]
-    #[pyo3(signature = (tenant, clinic, calendars, appointment_types, book_time_zone=None))]
+    #[pyo3(signature = (tenant, clinic, calendars, appointment_types, book_time_zone=None, limits=None))]
     fn new(
         py: Python<'_>,
         tenant: &str,
@@ -214,6 +216,7 @@ impl Schedule {
         calendars: &str,
         appointment_types: &str,
         book_time_zone: Option<&str>,
+        limits: Option<&str>,
     ) -> Result<Self> {
         let clinic: Clinic = parse("clinic", clinic)?;
         let calendars: Vec<DoctorCalendar> = parse("calendars", calendars)?;
@@ -221,7 +224,9 @@ impl Schedule {
         let zone = book_time_zone
             .map(|z| zone("book_time_zone", z))
             .transpose()?;
-        let schedule = py.detach(|| CoreSchedule::new(tenant, &clinic, &calendars, &types))?;
+        let limits = medsched_facade::json::limits(limits)?;
+        let schedule =
+            py.detach(|| CoreSchedule::with_limits(tenant, &clinic, &calendars, &types, &limits))?;
         let schedule = match zone {
             Some(zone) => schedule.with_book_time_zone(zone),
             None => schedule,

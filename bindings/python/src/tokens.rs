@@ -242,11 +242,15 @@ fn update(update: medsched::tokens::QueueUpdate) -> Update {
 #[pymethods]
 impl Tokens {
     #[new]
-    fn new(store: &Bound<'_, PyAny>, max_attempts: u32) -> Self {
-        let tokens = CoreTokens::new(shared_store(store)).with_max_attempts(max_attempts);
-        Tokens {
+    #[pyo3(signature = (store, max_attempts, limits=None))]
+    fn new(store: &Bound<'_, PyAny>, max_attempts: u32, limits: Option<&str>) -> Result<Self> {
+        let limits = medsched_facade::json::limits(limits)?;
+        let tokens = CoreTokens::new(shared_store(store))
+            .with_max_attempts(max_attempts)
+            .with_limits(limits);
+        Ok(Tokens {
             inner: Arc::new(tokens),
-        }
+        })
     }
 
     fn queue(&self, py: Python<'_>, day: &str) -> Result<Queue> {

@@ -24,6 +24,7 @@ class DictStore:
     def __init__(self) -> None:
         self.streams: Dict[str, List[str]] = {}
         self.log: List[Tuple[int, m.StreamId, int, str]] = []
+        self.heads: Dict[str, int] = {}  # each tenant's last feed position
         self.appends = 0
         self.lock = threading.Lock()
 
@@ -47,7 +48,8 @@ class DictStore:
                                       actual=len(held))
             for event in events:
                 held.append(event)
-                self.log.append((len(self.log) + 1, stream, len(held), event))
+                position = self.heads[stream.tenant] = self.heads.get(stream.tenant, 0) + 1
+                self.log.append((position, stream, len(held), event))
             return len(held)
 
     def feed(self, tenant: str, after: int, limit: int) -> List[Tuple[int, m.StreamId, int, str]]:

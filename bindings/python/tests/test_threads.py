@@ -65,12 +65,12 @@ def progress(call: Callable[[], object], counter: Callable[[], int], tries: int,
 
 def all_day_doctor() -> m.Availability:
     """A doctor open every day 00:00-23:55 with 5-minute slots: a long range is a heavy
-    search (287 slots a day)."""
+    search (287 slots a day; the clinic's ``max_slots`` raised so that 1,000 days fit)."""
     calendar = weekday_calendar("dr-busy")
     calendar.templates[0].weekdays = list(m.Weekday)
     calendar.templates[0].sessions = [m.Session(start=clock(0, 0), end=clock(23, 55))]
     calendar.settings = m.SessionSettings(slot_minutes=5)
-    return m.Availability(m.ClinicRules(clinic()), calendar)
+    return m.Availability(m.ClinicRules(clinic(), limits=m.Limits(max_slots=300_000)), calendar)
 
 
 def test_the_counting_thread_is_stopped_by_a_call_that_holds_the_gil() -> None:

@@ -405,6 +405,7 @@ class DictStore:
     def __init__(self) -> None:
         self._streams: Dict[Tuple[str, date, Optional[str]], List[str]] = {}
         self._feed: List[FeedRow] = []
+        self._heads: Dict[str, int] = {}  # each tenant's last feed position
         self._lock = threading.Lock()
 
     def load(self, stream: m.StreamId) -> Tuple[int, List[str]]:
@@ -427,7 +428,8 @@ class DictStore:
                         "problem": "conflicting", "problem_message": f"conflicts with {stream}"})
             self._streams[key] = current + events
             for offset, event in enumerate(events, start=1):
-                self._feed.append((len(self._feed) + 1, stream, len(current) + offset, event))
+                position = self._heads[stream.tenant] = self._heads.get(stream.tenant, 0) + 1
+                self._feed.append((position, stream, len(current) + offset, event))
             return len(current) + len(events)
 
     def feed(self, tenant: str, after: int, limit: int) -> List[FeedRow]:

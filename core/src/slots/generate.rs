@@ -107,6 +107,11 @@ impl<'a> Generation<'a> {
         }
     }
 
+    /// The candidates this pass may still consider (what is left of its budget).
+    pub(crate) fn candidates_left(&self) -> usize {
+        self.candidates_left.get()
+    }
+
     /// Generates the candidate slots starting in `[start, end)` into `out`.
     pub(crate) fn run(&self, start: i64, end: i64, out: &mut SlotSeries) {
         let av = self.availability;

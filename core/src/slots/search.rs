@@ -18,6 +18,12 @@ pub const MAX_SEARCH_COUNT: u32 = 10_000;
 /// that fills `count`; within a window each doctor stops once it cannot beat the slots
 /// already found.
 ///
+/// Each doctor's candidates (bookable or not) are bounded over the whole call by its rules'
+/// [`Limits::max_slots`](crate::Limits::max_slots), as one [`Availability::slots`] call is: a
+/// doctor who reaches it is searched no further, and the call returns the earliest of the
+/// slots it considered (fewer than `count` when every doctor stopped). Its work is therefore
+/// at most `max_slots` candidates per doctor, whatever the range.
+///
 /// # Errors
 ///
 /// [`Error::InvalidInput`] for a `count` of zero or above [`MAX_SEARCH_COUNT`], or a bad request or occupancy (its field is
@@ -99,6 +105,11 @@ pub fn first_available<'a>(
     };
     // Once `count` slots are found, a later doctor must start strictly before the last of them.
     let mut cutoff: Option<i64> = None;
+    // Candidates each doctor may still consider in this call (`Limits::max_slots`).
+    let mut budgets: Vec<usize> = doctors
+        .iter()
+        .map(|(availability, _)| availability.clinic.limits.max_slots as usize)
+        .collect();
     let mut series = SlotSeries::default();
     let (mut from, mut width) = (start, DAY);
     while from < end {
@@ -109,16 +120,20 @@ pub fn first_available<'a>(
             if until <= from {
                 break;
             }
+            if budgets[d] == 0 {
+                continue;
+            }
             series.slots.clear();
-            Generation::new(
+            let generation = Generation::new(
                 availability,
                 &params,
                 load,
                 now,
-                (false, count, usize::MAX),
+                (false, count, budgets[d]),
                 &zone_days,
-            )
-            .run(from, until, &mut series);
+            );
+            generation.run(from, until, &mut series);
+            budgets[d] = generation.candidates_left();
             best.extend(
                 series
                     .slots
@@ -131,11 +146,74 @@ pub fn first_available<'a>(
             }
         }
         keep_best(&mut best);
-        if best.len() == count {
+        if best.len() == count || budgets.iter().all(|&left| left == 0) {
             break;
         }
         from = to;
         width = width.saturating_mul(2);
     }
     Ok(best.into_iter().map(|(_, _, slot)| slot).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{AppointmentType, Clinic, ClinicRules, DoctorCalendar, Limits, Location};
+    use crate::{Session, WeeklyTemplate};
+    use chrono::{DateTime, Utc, Weekday};
+
+    /// Dr `id`, 09:00-12:00 every Monday, with the clinic's `max_slots`.
+    fn doctor(id: &str, max_slots: u32) -> Availability {
+        let clinic = Clinic {
+            locations: vec![Location::new("main", "Main", "UTC")],
+            holidays: vec![],
+        };
+        let limits = Limits {
+            max_slots,
+            ..Limits::DEFAULT
+        };
+        let rules = ClinicRules::with_limits(&clinic, &limits).unwrap();
+        let mut calendar = DoctorCalendar::new(id);
+        calendar.templates.push(WeeklyTemplate {
+            weekdays: vec![Weekday::Mon],
+            sessions: vec![Session::new("09:00", "12:00").unwrap()],
+            ..WeeklyTemplate::new("opd", "main")
+        });
+        Availability::new(&rules, &calendar).unwrap()
+    }
+
+    fn request() -> SlotRequest {
+        let t = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        SlotRequest {
+            appointment_type: AppointmentType::new("consult", 15),
+            start: t("2026-03-02T00:00:00Z"), // a Monday
+            end: t("2026-06-01T00:00:00Z"),
+            now: t("2026-03-01T00:00:00Z"),
+        }
+    }
+
+    #[test]
+    fn each_doctor_considers_at_most_its_max_slots_candidates() {
+        let none = Occupancy::default();
+        // 12 slots a Monday: 13 weeks hold 156.
+        let roomy = doctor("dr-roomy", Limits::DEFAULT.max_slots);
+        assert_eq!(
+            first_available([(&roomy, &none)], &request(), 100)
+                .unwrap()
+                .len(),
+            100
+        );
+        let tight = doctor("dr-tight", 30);
+        let found = first_available([(&tight, &none)], &request(), 100).unwrap();
+        assert_eq!(found.len(), 30, "30 candidates, all bookable");
+        // Mondays 2, 9 and 16 March: 12, 12 and the first 6 of the 16th.
+        assert_eq!(found[29].start.to_rfc3339(), "2026-03-16T10:15:00+00:00");
+        // The other doctor's own limit lets the search go on.
+        let both = first_available([(&tight, &none), (&roomy, &none)], &request(), 100).unwrap();
+        assert_eq!(both.len(), 100);
+        let tight_ones = both
+            .iter()
+            .filter(|s| s.place.doctor_id.as_str() == "dr-tight");
+        assert!(tight_ones.count() <= 30);
+    }
 }

@@ -78,7 +78,8 @@ def run_threads(count: int, work: Callable[[int], T]) -> List[T]:
 
 def test_check_event_store(store: SqliteStore) -> None:
     """The store checks of medsched-testkit, run through the Python binding: the contract
-    call by call, tenant isolation, four threads racing on one stream, and a reader paging
+    call by call, tenant isolation, tenant keys (feed positions per tenant, no queue of
+    doctor ""), four threads racing on one stream, and a reader paging
     through the feed while four threads commit; then again, harder, on the file as it is."""
     m.check_event_store(store)
     m.check_event_store(store, tenant_prefix="again", threads=8)
@@ -130,6 +131,100 @@ def test_the_contract_by_hand(store: SqliteStore) -> None:
     assert store.append(x, 0, [event("t-a", "q-1")]) == 1
     assert store.load(y) == (0, [])
     assert store.feed("t-a", 0, 100)[-1][1] == x
+
+
+def test_feed_positions_count_the_tenants_own_events(store: SqliteStore) -> None:
+    """Each tenant's feed is numbered 1, 2, 3, ... whatever the others wrote (a global
+    sequence would tell each tenant the others' volume)."""
+    a = m.StreamId(tenant="t-a", date=MONDAY)
+    b = m.StreamId(tenant="t-b", date=MONDAY)
+    store.append(a, 0, [event("t-a", f"a-{i}") for i in range(5)])
+    store.append(b, 0, [event("t-b", "b-1")])
+    store.append(a, 5, [event("t-a", "a-5")])
+    store.append(b, 1, [event("t-b", "b-2")])
+    assert [p for p, _, _, _ in store.feed("t-a", 0, 100)] == [1, 2, 3, 4, 5, 6]
+    assert [p for p, _, _, _ in store.feed("t-b", 0, 100)] == [1, 2]
+    assert (store.last_position("t-a"), store.last_position("t-b")) == (6, 2)
+    assert store.last_position("t-nobody") == 0
+
+
+def test_a_token_queue_of_no_doctor_is_refused(store: SqliteStore) -> None:
+    """The doctor id ``""`` keys the day book, so a queue of that doctor is refused."""
+    book = m.StreamId(tenant="t-a", date=MONDAY)
+    nameless = m.StreamId(tenant="t-a", date=MONDAY, doctor_id="")
+    store.append(book, 0, [event("t-a", "h-1")])
+    for call in (lambda: store.load(nameless),
+                 lambda: store.append(nameless, 0, [event("t-a", "q-1")])):
+        with pytest.raises(m.InvalidInputError) as refused:
+            call()
+        assert (refused.value.field, refused.value.problem) == ("stream.doctor_id", "missing")
+    assert store.load(book)[0] == 1
+
+
+OLD_LAYOUT = """
+CREATE TABLE events (
+    position  INTEGER PRIMARY KEY AUTOINCREMENT,
+    tenant    TEXT    NOT NULL,
+    date      TEXT    NOT NULL,
+    doctor_id TEXT    NOT NULL DEFAULT '',
+    version   INTEGER NOT NULL,
+    body      TEXT    NOT NULL,
+    UNIQUE (tenant, date, doctor_id, version)
+);
+CREATE INDEX events_feed ON events (tenant, position);
+"""
+
+
+def test_a_file_with_global_positions_is_migrated(tmp_path: Path) -> None:
+    """A file of the first layout (one AUTOINCREMENT position for every tenant) is moved to
+    per-tenant positions when opened: each tenant's events in their old order, numbered
+    from 1, the streams unchanged, and appends go on from there."""
+    path = tmp_path / "old.db"
+    old = sqlite3.connect(path)
+    old.executescript(OLD_LAYOUT)
+    rows = [("t-a", "2026-03-02", "", 1, "a-1"), ("t-b", "2026-03-02", "", 1, "b-1"),
+            ("t-a", "2026-03-02", "", 2, "a-2"), ("t-b", "2026-03-02", "dr-x", 1, "b-q"),
+            ("t-a", "2026-03-03", "", 1, "a-3")]
+    old.executemany(
+        "INSERT INTO events (tenant, date, doctor_id, version, body) VALUES (?, ?, ?, ?, ?)",
+        [(t, d, doc, v, event(t, body)) for t, d, doc, v, body in rows],
+    )
+    old.commit()
+    old.close()
+
+    with SqliteStore(path) as store:
+        feed_a = store.feed("t-a", 0, 100)
+        assert [(p, s.date, v) for p, s, v, _ in feed_a] == [
+            (1, date(2026, 3, 2), 1), (2, date(2026, 3, 2), 2), (3, date(2026, 3, 3), 1)]
+        assert [json.loads(e)["appointment_id"] for _, _, _, e in feed_a] == ["a-1", "a-2", "a-3"]
+        feed_b = store.feed("t-b", 0, 100)
+        assert [(p, s.doctor_id, v) for p, s, v, _ in feed_b] == [(1, None, 1), (2, "dr-x", 1)]
+        book = m.StreamId(tenant="t-a", date=MONDAY)
+        assert store.load(book)[0] == 2
+        assert store.append(book, 2, [event("t-a", "a-4")]) == 3
+        assert store.feed("t-a", 3, 100)[0][0] == 4
+        assert (store.last_position("t-a"), store.last_position("t-b")) == (4, 2)
+    check = sqlite3.connect(path)
+    assert check.execute("PRAGMA user_version").fetchone()[0] == sqlite_store.SCHEMA_VERSION
+    tables = {r[0] for r in check.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "events_global" not in tables and "feed_heads" in tables
+    check.close()
+    with SqliteStore(path) as again:  # already current: opened as it is
+        assert again.last_position("t-a") == 4
+
+
+def test_a_file_of_a_newer_schema_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "newer.db"
+    newer = sqlite3.connect(path)
+    newer.execute(f"PRAGMA user_version = {sqlite_store.SCHEMA_VERSION + 1}")
+    newer.close()
+    store = SqliteStore(path)
+    with pytest.raises(RuntimeError, match="schema version 2"):
+        store.last_position("t-a")
+    store.close()
+    check = sqlite3.connect(path)
+    assert check.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+    check.close()
 
 
 def test_an_empty_append_checks_the_version(store: SqliteStore) -> None:

@@ -7,7 +7,7 @@
 //! | [`Check::Sequential`] | a new stream is empty at version 0; `append` at the expected version returns the new one; a wrong version is [`Error::Conflict`](medsched::Error::Conflict) and changes nothing; day books of two dates, and the token queue of each doctor, are distinct streams; the feed gives a tenant's events in append order with increasing positions; `after` and `limit` page it |
 //! | [`Check::TenantIsolation`] | two tenants writing streams of the same dates and doctors: each load and each feed holds only its own tenant's events |
 //! | [`Check::RacingAppends`] | writers on threads append to one stream at once, each reloading and retrying on conflict: no version lost or given twice, the final version is the number of events, each event there once, a conflict only when the stream moved |
-//! | [`Check::TenantKeys`] (opt-in, [`Checks::tenant_keys`]) | a token queue of doctor `""` is refused or kept apart from the day book of its date; a tenant's feed positions count its own events only, so they never reveal another tenant's volume |
+//! | [`Check::TenantKeys`] | a token queue of doctor `""` is refused or kept apart from the day book of its date; a tenant's feed positions count its own events only, so they never reveal another tenant's volume |
 //! | [`Check::FeedUnderConcurrentCommits`] | writers append to streams of one tenant while a reader pages through its feed, resuming after the last position it saw: it sees every event exactly once, positions strictly increasing |
 //!
 //! The last is the feed rule: an adapter that takes feed positions from a bare SQL sequence
@@ -70,8 +70,7 @@ pub enum Check {
     RacingAppends,
     /// A reader paging through the feed while writers commit.
     FeedUnderConcurrentCommits,
-    /// Stream keys no tenant or doctor can collide on, and feed positions per tenant
-    /// (opt-in: [`Checks::tenant_keys`]).
+    /// Stream keys no tenant or doctor can collide on, and feed positions per tenant.
     TenantKeys,
 }
 
@@ -169,7 +168,7 @@ impl fmt::Display for Breach {
 impl std::error::Error for Breach {}
 
 /// Runs every check on a sync store with the defaults of [`Checks::new`]: the sequential
-/// contract, tenant isolation, four threads racing on one stream, and the feed read while
+/// contract, tenant isolation, tenant keys, four threads racing on one stream, and the feed read while
 /// four writers commit. Writes under tenants `{tenant_prefix}-{run}-…`.
 ///
 /// # Errors
@@ -192,7 +191,7 @@ pub fn check_event_store<S: EventStore + ?Sized>(
 }
 
 /// Runs every check on an async store, awaited on the caller's runtime (any: the checks
-/// only await the store): the sequential contract, tenant isolation, and the racing and
+/// only await the store): the sequential contract, tenant isolation and keys, and the racing and
 /// feed checks with their writers and reader as futures interleaved on one task. For an
 /// async store whose futures need no runtime, [`Checks::run_async_on_threads`] also races
 /// them on threads.
@@ -306,6 +305,7 @@ impl Checks {
     pub fn run<S: EventStore + ?Sized>(&self, store: &S) -> Result<(), Breach> {
         self.sequential(store)?;
         self.tenant_isolation(store)?;
+        self.tenant_keys(store)?;
         if self.threads >= 2 {
             self.racing_appends(store)?;
             self.feed_under_concurrent_commits(store)?;
@@ -398,11 +398,11 @@ impl Checks {
     /// Stream keys and feed positions that keep tenants apart ([`Check::TenantKeys`]): a
     /// token queue for the doctor `""` must be refused (as the services refuse it:
     /// [`StreamId::validate`](medsched::store::StreamId::validate)) or be a stream of its
-    /// own, not the day book of its date; and after tenant `a` has appended 5 events, tenant
-    /// `b`'s first 2 events must be at positions no greater than 2, since a position that
-    /// counts every tenant's events (one global sequence) tells each tenant the others'
-    /// volume. Not part of [`run`](Self::run) yet: a store that numbers its feed globally
-    /// fails it until it keeps a counter per tenant.
+    /// own, not the day book of its date; and two tenants that wrote the same number of
+    /// events, one before and one after a third tenant wrote 20 more, must have the same
+    /// feed positions, since a position that counts every tenant's events (one global
+    /// sequence) tells each tenant the others' volume. Positions may start anywhere and have
+    /// gaps, as long as they depend on the tenant's own events only.
     ///
     /// # Errors
     ///
@@ -420,7 +420,11 @@ impl Checks {
         let run = self.run_id();
         block_on(sequential::tenant_keys(
             &Probe::new(&store, Check::TenantKeys),
-            [run.tenant("keys-a"), run.tenant("keys-b")],
+            [
+                run.tenant("keys-a"),
+                run.tenant("keys-b"),
+                run.tenant("keys-c"),
+            ],
         ))
     }
 
@@ -448,6 +452,15 @@ impl Checks {
         sequential::tenant_isolation(
             &Probe::new(store, Check::TenantIsolation),
             [run.tenant("a"), run.tenant("b"), run.tenant("c")],
+        )
+        .await?;
+        sequential::tenant_keys(
+            &Probe::new(store, Check::TenantKeys),
+            [
+                run.tenant("keys-a"),
+                run.tenant("keys-b"),
+                run.tenant("keys-c"),
+            ],
         )
         .await?;
         if self.threads >= 2 {

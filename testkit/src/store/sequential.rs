@@ -271,11 +271,13 @@ pub(crate) async fn tenant_isolation<S: AsyncEventStore + ?Sized>(
     )
 }
 
-/// [`Check::TenantKeys`](crate::Check::TenantKeys): tenant `a` writes a day book and 5
-/// events; `b` writes 2; a token queue of doctor `""` is refused or apart.
+/// [`Check::TenantKeys`](crate::Check::TenantKeys): tenant `a` writes a day book of 5
+/// events; a token queue of doctor `""` is refused or apart; `b` writes 2 events, `a` 20
+/// more, then `c` 2: `b` and `c` wrote the same, so their feeds have the same positions
+/// (whatever the numbering: 1 and 2, or 17 and 27) unless positions count other tenants'.
 pub(crate) async fn tenant_keys<S: AsyncEventStore + ?Sized>(
     p: &Probe<'_, S>,
-    [a, b]: [Id; 2],
+    [a, b, c]: [Id; 3],
 ) -> Result<(), Breach> {
     let book = StreamId::new(a.clone(), march(2));
     let events: Vec<Event> = (1..=5).map(|k| event(&a, format!("{a}-e{k}"))).collect();
@@ -307,17 +309,28 @@ pub(crate) async fn tenant_keys<S: AsyncEventStore + ?Sized>(
             )?;
         }
     }
-    let theirs = StreamId::new(b.clone(), march(2));
-    let two: Vec<Event> = (1..=2).map(|k| event(&b, format!("{b}-e{k}"))).collect();
-    p.append(&theirs, 0, &two).await?;
-    let feed = p.feed(&b, 0, 100).await?;
+    let two_events = |tenant: &Id| -> Vec<Event> {
+        (1..=2)
+            .map(|k| event(tenant, format!("{tenant}-e{k}")))
+            .collect()
+    };
+    p.append(&StreamId::new(b.clone(), march(2)), 0, &two_events(&b))
+        .await?;
+    let more: Vec<Event> = (6..=25).map(|k| event(&a, format!("{a}-e{k}"))).collect();
+    p.append(&StreamId::new(a.clone(), march(3)), 0, &more)
+        .await?;
+    p.append(&StreamId::new(c.clone(), march(2)), 0, &two_events(&c))
+        .await?;
+    let (before, after) = (p.feed(&b, 0, 100).await?, p.feed(&c, 0, 100).await?);
     p.expect(
-        feed.len() == 2 && feed.iter().all(|f| f.position <= 2),
+        before.len() == 2 && page_positions(&before) == page_positions(&after),
         format_args!(
-            "feed positions count the tenant's own events only: {b} wrote 2 events after \
-             another tenant wrote 5, and its feed has positions {:?} (a global sequence \
-             tells every tenant the others' volume: keep a counter per tenant)",
-            page_positions(&feed)
+            "feed positions count the tenant's own events only: {b} and {c} each wrote 2 \
+             events, {c} after another tenant wrote 20 more, and their feeds have positions \
+             {:?} and {:?} (a global sequence tells every tenant the others' volume: keep a \
+             counter per tenant)",
+            page_positions(&before),
+            page_positions(&after)
         ),
     )
 }

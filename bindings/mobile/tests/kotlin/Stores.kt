@@ -13,6 +13,8 @@ open class MapStore : AppStore {
     private val streams = HashMap<String, MutableList<String>>()
     private data class Entry(val position: Long, val tenant: String, val stream: String, val version: Int, val event: String)
     private val log = ArrayList<Entry>()
+    /** Each tenant's last feed position: a tenant's feed counts its own events only. */
+    private val heads = HashMap<String, Long>()
 
     /** How many appends were tried (conflicts included). */
     @Volatile var appends = 0
@@ -31,7 +33,9 @@ open class MapStore : AppStore {
             }
             for (event in events) {
                 held.add(event)
-                log.add(Entry(log.size + 1L, stream.tenant, stream.json, held.size, event))
+                val position = (heads[stream.tenant] ?: 0L) + 1L
+                heads[stream.tenant] = position
+                log.add(Entry(position, stream.tenant, stream.json, held.size, event))
             }
             held.size.toULong()
         }

@@ -67,6 +67,7 @@ __all__ = [
     "Hours",
     "Leave",
     "LeaveStatus",
+    "Limits",
     "Location",
     "ModeCapacity",
     "OverrideKind",

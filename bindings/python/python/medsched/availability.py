@@ -9,7 +9,7 @@ from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tupl
 from . import _native
 from ._args import ISIZE, check_for, checked, pairs
 from ._codec import decode, to_json, utc_text
-from .calendar import Clinic, DoctorCalendar
+from .calendar import Clinic, DoctorCalendar, Limits
 from .slots import Occupancy, Slot, SlotOptions, SlotRequest, UnavailableSlot
 from .timeline import Explanation, Interval
 
@@ -32,11 +32,16 @@ class ClinicRules:
     >>> rules = ClinicRules(Clinic(locations=[Location(id="kochi", time_zone="Asia/Kolkata")]))
     >>> rules.time_zone("kochi")
     'Asia/Kolkata'
+
+    ``limits`` raises the bounds the rules are checked against (:class:`~medsched.Limits`;
+    the defaults when ``None``); every availability compiled against these rules keeps them.
     """
 
     @checked()
-    def __init__(self, clinic: Clinic) -> None:
-        self._native = _native.ClinicRules(to_json(clinic, "clinic"))
+    def __init__(self, clinic: Clinic, limits: Optional[Limits] = None) -> None:
+        self._native = _native.ClinicRules(
+            to_json(clinic, "clinic"), None if limits is None else to_json(limits, "limits")
+        )
 
     @classmethod
     def _wrap(cls, native: _native.ClinicRules) -> ClinicRules:

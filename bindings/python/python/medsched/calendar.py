@@ -27,6 +27,7 @@ __all__ = [
     "Hours",
     "Leave",
     "LeaveStatus",
+    "Limits",
     "Location",
     "ModeCapacity",
     "OverrideKind",
@@ -149,6 +150,35 @@ class Clinic(Record):
 
     locations: List[Location] = field(default_factory=list)
     holidays: List[Holiday] = field(default_factory=list)
+
+
+@dataclass
+class Limits(Record):
+    """The bounds on the size of rules and on the work of one call (docs/LIMITS.md), which a
+    host may raise: pass them as ``limits=`` to :class:`~medsched.Schedule`,
+    :class:`~medsched.ClinicRules` or :class:`~medsched.Tokens`. A value past a bound is
+    refused with :class:`~medsched.InvalidInputError` (``out_of_range``); slot generation
+    stops at ``max_slots`` with ``truncated`` set. The defaults are the core's.
+
+    >>> Limits(max_slots=200_000).max_recurrence_rules
+    32
+    """
+
+    _serde: ClassVar[str] = "Limits"
+
+    max_recurrence_rules: int = 32
+    """The most recurrence rules of a clinic's holidays, and of one calendar's templates."""
+    max_templates: int = 1_000
+    """The most templates of one calendar."""
+    max_sessions: int = 100
+    """The most sessions of a template, breaks of a session, hours of an override."""
+    max_exceptions: int = 10_000
+    """The most entries of each list of exceptions (locations, rooms, holidays, overrides,
+    leaves, emergencies, forced blocks)."""
+    max_text_length: int = 1_000
+    """The most characters of one text of the rules and of booking and token commands."""
+    max_slots: int = 20_000
+    """The most candidate slots one slot generation considers before it stops."""
 
 
 # --- a doctor's weekly schedule -----------------------------------------------------------

@@ -11,7 +11,7 @@ from . import _native
 from ._args import checked
 from ._codec import decode, to_json, utc_text
 from .availability import Availability, ClinicRules
-from .calendar import Clinic, DoctorCalendar
+from .calendar import Clinic, DoctorCalendar, Limits
 from .slots import AppointmentType
 
 __all__ = ["Schedule"]
@@ -23,7 +23,8 @@ class Schedule:
 
     Day books are dated in ``book_time_zone`` (by default the zone of the clinic's first
     location). Raises :class:`~medsched.InvalidInputError` naming the field, e.g.
-    ``calendars[1].templates[0].sessions[0].end``.
+    ``calendars[1].templates[0].sessions[0].end``. ``limits`` raises the bounds the rules
+    and slot searches are held to (:class:`~medsched.Limits`; the defaults when ``None``).
     """
 
     @checked()
@@ -34,6 +35,7 @@ class Schedule:
         calendars: List[DoctorCalendar],
         appointment_types: List[AppointmentType],
         book_time_zone: Optional[Union[str, ZoneInfo]] = None,
+        limits: Optional[Limits] = None,
     ) -> None:
         zone = book_time_zone.key if isinstance(book_time_zone, ZoneInfo) else book_time_zone
         self._native = _native.Schedule(
@@ -42,6 +44,7 @@ class Schedule:
             to_json(calendars, "calendars"),
             to_json(appointment_types, "appointment_types"),
             zone,
+            None if limits is None else to_json(limits, "limits"),
         )
 
     @property

@@ -188,7 +188,9 @@ def check_event_store(
 ) -> None:
     """Runs the store checks of the ``medsched-testkit`` crate on a store: the contract call
     by call (load, append with expected versions, conflicts, day books and token queues apart,
-    feed order and paging), tenant isolation and, with ``threads`` of 2 or more, that many
+    feed order and paging), tenant isolation, tenant keys (a token queue of doctor ``""``
+    refused or apart from the day book; feed positions counted per tenant, so that they never
+    tell a tenant how many events the others wrote) and, with ``threads`` of 2 or more, that many
     threads racing to append to one stream and appending while a reader pages through the
     feed (``threads=0`` skips those two, for a store not meant for threads; at most 256).
 

@@ -12,6 +12,7 @@ from . import _native
 from ._args import U64, checked
 from ._codec import decode, to_json, utc_text
 from .booking import Actor, Appointment
+from .calendar import Limits
 from .events import Event
 from .schedule import Schedule
 from .stores import AnyStore, native_store
@@ -255,12 +256,25 @@ WaitEstimator = Union[QueueEstimator, CalibratedQueueEstimator, MovingAverageEst
 class Tokens:
     """The token service: loads a doctor's queue for a day, decides, and appends with
     optimistic concurrency (retrying up to ``max_attempts`` times), so tokens issued at once
-    from several desks get distinct numbers. Releases the GIL while the core works."""
+    from several desks get distinct numbers. Releases the GIL while the core works.
+
+    ``limits`` bounds the texts of token commands (ids, reasons, meet links;
+    :class:`~medsched.Limits`, the defaults when ``None``)."""
 
     @checked()
-    def __init__(self, store: AnyStore, *, max_attempts: int = DEFAULT_MAX_ATTEMPTS) -> None:
+    def __init__(
+        self,
+        store: AnyStore,
+        *,
+        max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+        limits: Optional[Limits] = None,
+    ) -> None:
         self.store = store
-        self._native = _native.Tokens(native_store(store), max_attempts)
+        self._native = _native.Tokens(
+            native_store(store),
+            max_attempts,
+            None if limits is None else to_json(limits, "limits"),
+        )
 
     @checked()
     def queue(self, day: QueueDay) -> Queue:
