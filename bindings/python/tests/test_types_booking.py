@@ -12,7 +12,7 @@ from typing import Any, Dict, List, Tuple, Type
 import pytest
 
 import medsched as b  # every name, booking.py and events.py alike
-from medsched import tokens
+from medsched import token_changes
 from medsched._codec import Record
 from medsched.calendar import ConsultationMode
 from medsched.errors import InvalidInputError
@@ -275,10 +275,10 @@ CHANGES: List[Tuple[Dict[str, Any], Any]] = [
 ]
 # Token-queue changes share the events' envelope (Change::Token, untagged).
 TOKEN_CHANGES: List[Tuple[Dict[str, Any], Any]] = [
-    ({"type": "token_called", "number": 4}, tokens.TokenCalled(number=4)),
+    ({"type": "token_called", "number": 4}, token_changes.TokenCalled(number=4)),
     (
         {"type": "meet_link_updated", "meet_link": "https://meet.google.com/abc-defg-hij"},
-        tokens.MeetLinkUpdated(meet_link="https://meet.google.com/abc-defg-hij"),
+        token_changes.MeetLinkUpdated(meet_link="https://meet.google.com/abc-defg-hij"),
     ),
 ]
 
@@ -511,7 +511,7 @@ def test_values_are_typed() -> None:
     entry = b.FeedEntry.from_dict(
         {"position": 10, "stream": QUEUE_STREAM_JSON, "version": 1, "event": TOKEN_EVENT_JSON}
     )
-    assert isinstance(entry.event.change, tokens.TokenCalled)
+    assert isinstance(entry.event.change, token_changes.TokenCalled)
     rescheduled = b.AppointmentRescheduled.from_dict(CHANGES[10][0])
     assert rescheduled.from_ == SLOT and rescheduled.to.room_id is None
 
@@ -556,7 +556,7 @@ def test_unions_list_every_variant() -> None:
     # AnyChange names TokenChange by a forward reference (tokens imports this module).
     change = typing.get_type_hints(b.Event)["change"]
     assert set(typing.get_args(change)) == set(typing.get_args(b.Change)) | set(
-        typing.get_args(tokens.TokenChange)
+        typing.get_args(token_changes.TokenChange)
     )
 
 

@@ -14,7 +14,7 @@ import pytest
 from medsched._codec import Record, decode
 from medsched.booking import Actor, ActorKind
 from medsched.calendar import ConsultationMode
-from medsched.tokens import (
+from medsched import (
     CallNext,
     CancelToken,
     ChannelQuota,

@@ -24,6 +24,8 @@ from . import (
     slots,
     stores,
     timeline,
+    token_changes,
+    token_commands,
     token_service,
     tokens,
     waits,
@@ -36,6 +38,8 @@ from .slots import *
 from .booking import *
 from .events import *
 from .tokens import *
+from .token_commands import *
+from .token_changes import *
 from .waits import *
 from .availability import *
 from .schedule import *

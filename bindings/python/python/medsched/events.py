@@ -10,7 +10,7 @@ from typing import ClassVar, List, Optional, Union
 
 from ._codec import Record
 from .booking import Actor, Appointment, Hold, SlotClaim, StreamId
-from .tokens import TokenChange
+from .token_changes import TokenChange
 
 __all__ = [
     "AnyChange",

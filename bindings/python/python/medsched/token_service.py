@@ -16,16 +16,9 @@ from .calendar import Limits
 from .events import Event
 from .schedule import Schedule
 from .stores import AnyStore, native_store
-from .tokens import (
-    QueueDay,
-    QueueNotification,
-    QueueRules,
-    Token,
-    TokenChange,
-    TokenCommand,
-    TokenCounts,
-    TokenRequest,
-)
+from .token_changes import TokenChange
+from .token_commands import TokenCommand, TokenRequest
+from .tokens import QueueDay, QueueNotification, QueueRules, Token, TokenCounts
 from .waits import DoctorHistory, PastDay, QueueSnapshot, WaitEstimate
 
 __all__ = [
