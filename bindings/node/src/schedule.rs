@@ -4,14 +4,15 @@ use std::sync::Arc;
 
 use medsched::{
     Availability as CoreAvailability, Clinic, ClinicRules as CoreClinicRules, DoctorCalendar,
-    Occupancy as CoreOccupancy, SlotOptions, SlotRequest, booking::Schedule as CoreSchedule,
-    first_available,
+    Occupancy as CoreOccupancy, SlotOptions, SlotRequest, SlotSeries,
+    booking::Schedule as CoreSchedule, first_available,
 };
 use medsched_facade::ScheduleHandle;
 use medsched_facade::json::{parse, text};
+use medsched_facade::slot_json;
 use medsched_facade::values::{date, instant, zone};
 use napi::Env;
-use napi::bindgen_prelude::{ClassInstance, Either, PromiseRaw};
+use napi::bindgen_prelude::{Buffer, ClassInstance, Either, PromiseRaw};
 use napi_derive::napi;
 
 use crate::columns::{SeriesColumns, SlotColumns, columns, series_columns};
@@ -150,6 +151,42 @@ impl Availability {
             ))
         })
     }
+
+    /// The slots of a `SlotRequest` (JSON) as the UTF-8 bytes of their `SlotSeries` JSON: a
+    /// route handler's response body as it is sent, the slots never made into objects (and
+    /// the text never into a JavaScript string).
+    #[napi]
+    pub fn slots_json(
+        &self,
+        request: String,
+        #[napi(ts_arg_type = "string | Occupancy | null")] occupancy: OccupancyArg<'_>,
+        options: Option<String>,
+    ) -> Result<Buffer> {
+        let request: SlotRequest = done(parse("request", &request))?;
+        let occupancy = occupancy_of("occupancy", occupancy)?;
+        let options = options_of(options)?;
+        let series = done(self.inner.slots(&request, &occupancy, options))?;
+        Ok(slot_json::series(&series).into_bytes().into())
+    }
+
+    /// As [`slots_json`](Availability::slots_json), off the JavaScript thread.
+    #[napi(ts_return_type = "Promise<Buffer>")]
+    pub fn slots_json_async<'env>(
+        &self,
+        env: &'env Env,
+        request: String,
+        #[napi(ts_arg_type = "string | Occupancy | null")] occupancy: OccupancyArg<'_>,
+        options: Option<String>,
+    ) -> Result<PromiseRaw<'env, Buffer>> {
+        let request: SlotRequest = done(parse("request", &request))?;
+        let occupancy = occupancy_of("occupancy", occupancy)?;
+        let options = options_of(options)?;
+        let doctor = self.inner.clone();
+        spawn(env, async move {
+            let series = doctor.slots(&request, &occupancy, options)?;
+            Ok(Buffer::from(slot_json::series(&series).into_bytes()))
+        })
+    }
 }
 
 /// What is taken (`Occupancy` JSON), read once and kept for many searches.
@@ -199,16 +236,33 @@ fn first_of(pairs: &Doctors, request: &SlotRequest, count: u32) -> medsched::Res
     Ok(columns(&found))
 }
 
+fn search_each(
+    pairs: &Doctors,
+    request: &SlotRequest,
+    options: SlotOptions,
+) -> medsched::Result<Vec<SlotSeries>> {
+    pairs
+        .iter()
+        .map(|(doctor, occupancy)| doctor.slots(request, occupancy, options))
+        .collect()
+}
+
 fn each_of(
     pairs: &Doctors,
     request: &SlotRequest,
     options: SlotOptions,
 ) -> medsched::Result<Vec<SeriesColumns>> {
-    let found = pairs
-        .iter()
-        .map(|(doctor, occupancy)| doctor.slots(request, occupancy, options))
-        .collect::<medsched::Result<Vec<_>>>()?;
+    let found = search_each(pairs, request, options)?;
     Ok(found.iter().map(series_columns).collect())
+}
+
+fn each_json(
+    pairs: &Doctors,
+    request: &SlotRequest,
+    options: SlotOptions,
+) -> medsched::Result<Buffer> {
+    let found = search_each(pairs, request, options)?;
+    Ok(slot_json::series_list(&found).into_bytes().into())
 }
 
 /// The first `count` slots across doctors (`occupancies[i]` is doctor `i`'s), in columns.
@@ -274,6 +328,40 @@ pub fn slots_for_doctors_async<'env>(
     let options = options_of(options)?;
     let pairs = doctors_of(doctors, occupancies)?;
     spawn(env, async move { each_of(&pairs, &request, options) })
+}
+
+/// Each doctor's slots for one request (`occupancies[i]` is doctor `i`'s) as the UTF-8 bytes
+/// of their JSON: a list of `SlotSeries`, in the doctors' order.
+#[napi]
+pub fn slots_for_doctors_json(
+    doctors: Vec<ClassInstance<'_, Availability>>,
+    #[napi(ts_arg_type = "Array<string | Occupancy | null>")] occupancies: Vec<
+        Option<Either<String, ClassInstance<'_, Occupancy>>>,
+    >,
+    request: String,
+    options: Option<String>,
+) -> Result<Buffer> {
+    let request: SlotRequest = done(parse("request", &request))?;
+    let options = options_of(options)?;
+    let pairs = doctors_of(doctors, occupancies)?;
+    done(each_json(&pairs, &request, options))
+}
+
+/// As [`slots_for_doctors_json`], off the JavaScript thread.
+#[napi(ts_return_type = "Promise<Buffer>")]
+pub fn slots_for_doctors_json_async<'env>(
+    env: &'env Env,
+    doctors: Vec<ClassInstance<'_, Availability>>,
+    #[napi(ts_arg_type = "Array<string | Occupancy | null>")] occupancies: Vec<
+        Option<Either<String, ClassInstance<'_, Occupancy>>>,
+    >,
+    request: String,
+    options: Option<String>,
+) -> Result<PromiseRaw<'env, Buffer>> {
+    let request: SlotRequest = done(parse("request", &request))?;
+    let options = options_of(options)?;
+    let pairs = doctors_of(doctors, occupancies)?;
+    spawn(env, async move { each_json(&pairs, &request, options) })
 }
 
 /// A tenant's compiled clinic, doctors and appointment types.
