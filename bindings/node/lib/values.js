@@ -191,8 +191,10 @@ function readList(name, text) {
 const two = (n) => (n < 10 ? `0${n}` : `${n}`)
 const DAY_MS = 86400000
 const dayTexts = new Map()
+const timeTexts = new Map()
 
-/** A wall-clock time given in milliseconds as if UTC, as the core writes it. */
+/** A wall-clock time given in milliseconds as if UTC, as the core writes it (each date's
+ * and each time of day's text made once). */
 function wall(ms) {
   const day = Math.floor(ms / DAY_MS)
   let date = dayTexts.get(day)
@@ -200,8 +202,14 @@ function wall(ms) {
     date = new Date(day * DAY_MS).toISOString().slice(0, 10)
     dayTexts.set(day, date)
   }
-  const seconds = Math.floor((ms - day * DAY_MS) / 1000)
-  return `${date}T${two(Math.floor(seconds / 3600))}:${two(Math.floor(seconds / 60) % 60)}:${two(seconds % 60)}`
+  const within = ms - day * DAY_MS
+  let time = timeTexts.get(within)
+  if (time === undefined) {
+    const seconds = Math.floor(within / 1000)
+    time = `T${two(Math.floor(seconds / 3600))}:${two(Math.floor(seconds / 60) % 60)}:${two(seconds % 60)}`
+    timeTexts.set(within, time)
+  }
+  return date + time
 }
 
 /** Slots from the native side's columns, as `Slot` objects. */
