@@ -44,24 +44,37 @@ pub fn slots(slots: &[Slot]) -> String {
 
 /// A slot search's result as JSON text (`SlotSeries`).
 pub fn series(series: &SlotSeries) -> String {
-    let mut out = Vec::with_capacity(64 + series.slots.len() * 220);
+    let mut out = Vec::new();
     write_series(&mut out, series);
     into_text(out)
 }
 
 /// Many searches' results as JSON text (a JSON array of `SlotSeries`), in their order.
-pub fn series_list<'a>(list: impl IntoIterator<Item = &'a SlotSeries>) -> String {
+pub fn series_list(list: &[SlotSeries]) -> String {
     let mut out = Vec::new();
+    write_series_list(&mut out, list);
+    into_text(out)
+}
+
+/// Appends a slot search's result's JSON (`SlotSeries`, UTF-8) to `out`: a buffer a binding
+/// keeps from call to call writes without allocating.
+pub fn write_series(out: &mut Vec<u8>, series: &SlotSeries) {
+    out.reserve(64 + series.slots.len() * 220);
+    write_one(out, series);
+}
+
+/// Appends many searches' results' JSON (a list of `SlotSeries`, UTF-8) to `out`.
+pub fn write_series_list(out: &mut Vec<u8>, list: &[SlotSeries]) {
+    let slots: usize = list.iter().map(|each| each.slots.len()).sum();
+    out.reserve(2 + list.len() * 64 + slots * 220);
     out.push(b'[');
-    for (i, each) in list.into_iter().enumerate() {
+    for (i, each) in list.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        out.reserve(64 + each.slots.len() * 220);
-        write_series(&mut out, each);
+        write_one(out, each);
     }
     out.push(b']');
-    into_text(out)
 }
 
 fn into_text(out: Vec<u8>) -> String {
@@ -69,7 +82,7 @@ fn into_text(out: Vec<u8>) -> String {
     String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
-fn write_series(out: &mut Vec<u8>, series: &SlotSeries) {
+fn write_one(out: &mut Vec<u8>, series: &SlotSeries) {
     out.extend_from_slice(b"{\"slots\":");
     write_slots(out, &series.slots);
     out.extend_from_slice(b",\"unavailable\":");
@@ -284,10 +297,8 @@ mod tests {
         };
         let (one, two) = (series_of(list.clone(), true), series_of(Vec::new(), false));
         assert_eq!(series(&one), serde_json::to_string(&one).unwrap());
-        assert_eq!(
-            series_list([&one, &two]),
-            serde_json::to_string(&[&one, &two]).unwrap()
-        );
-        assert_eq!(series_list([]), "[]");
+        let both = [one, two];
+        assert_eq!(series_list(&both), serde_json::to_string(&both).unwrap());
+        assert_eq!(series_list(&[]), "[]");
     }
 }

@@ -231,7 +231,9 @@ function rows(sc) {
   const prepared = sc.cases.map((c) => new m.PreparedOccupancy(c.occupancy))
   const pairs = sc.cases.map((c, i) => [c.availability, prepared[i]])
   const pureSlots = (s) => s.cases.map((c) => pure.findSlots(s.clinic, c.doctor, s.kind, s.start, s.end, s.now, c.bookings))
-  const body = (texts) => (texts.length === 1 ? texts[0] : `[${texts.join(',')}]`)
+  const [open, comma, close] = ['[', ',', ']'].map((c) => Buffer.from(c))
+  /** One doctor's body as it is; many doctors' bodies joined as one JSON list. */
+  const body = (parts) => (parts.length === 1 ? parts[0] : Buffer.concat([open, ...parts.flatMap((p, i) => (i ? [comma, p] : [p])), close]))
   return [
     ['objects', 'pure JS (date-fns-tz): slot objects', pureSlots, slotsInLists],
     ['objects', 'medsched: slots(request, bookings)', (s) => s.cases.map((c) => c.availability.slots(s.request, c.occupancy).slots), slotsInLists],
@@ -248,9 +250,9 @@ function rows(sc) {
     }, slotsInBody],
     ['body', 'medsched: slotsJson(request, bookings)', (s) => respond(body(s.cases.map((c) => c.availability.slotsJson(s.request, c.occupancy)))), slotsInBody],
     ['body', 'medsched: slotsJsonAsync, in turn', async (s) => {
-      const texts = []
-      for (const c of s.cases) texts.push(await c.availability.slotsJsonAsync(s.request, c.occupancy))
-      return respond(body(texts))
+      const parts = []
+      for (const c of s.cases) parts.push(await c.availability.slotsJsonAsync(s.request, c.occupancy))
+      return respond(body(parts))
     }, slotsInBody],
     ['body', 'medsched, prepared: slotsJson', (s) => respond(body(pairs.map(([a, o]) => a.slotsJson(s.request, o)))), slotsInBody],
     ['body', 'medsched, prepared: slotsForDoctorsJson', (s) => respond(sc.cases.length === 1 ? pairs[0][0].slotsJson(s.request, pairs[0][1]) : m.slotsForDoctorsJson(pairs, s.request)), slotsInBody],

@@ -61,6 +61,16 @@ fn id(text: Option<String>) -> medsched::Result<Id> {
         .ok_or_else(|| malformed("an id is missing"))
 }
 
+/// An id, the previous one's when the text is the same (a doctor's reservations name one
+/// doctor, so they share one `Arc`).
+fn shared(last: &mut Option<Id>, text: Option<String>) -> medsched::Result<Id> {
+    let text = text.ok_or_else(|| malformed("an id is missing"))?;
+    match last {
+        Some(known) if known.as_str() == text => Ok(known.clone()),
+        _ => Ok(last.insert(Id::from(text)).clone()),
+    }
+}
+
 fn read(columns: &OccupancyColumns) -> medsched::Result<CoreOccupancy> {
     let texts: Vec<Option<String>> =
         serde_json::from_str(&columns.texts).map_err(|e| malformed(&e.to_string()))?;
@@ -78,6 +88,7 @@ fn read(columns: &OccupancyColumns) -> medsched::Result<CoreOccupancy> {
         busy: Vec::with_capacity(busy),
     };
     let (reserved, busy_times) = instants.split_at(reservations * 3);
+    let mut doctor_id = None;
     for (times, count) in reserved.chunks_exact(3).zip(counts.chunks_exact(3)) {
         let (id_text, doctor, room, mode) =
             (texts.next(), texts.next(), texts.next(), texts.next());
@@ -88,7 +99,7 @@ fn read(columns: &OccupancyColumns) -> medsched::Result<CoreOccupancy> {
         };
         occupancy.reservations.push(Reservation {
             id: id(id_text.flatten())?,
-            doctor_id: id(doctor.flatten())?,
+            doctor_id: shared(&mut doctor_id, doctor.flatten())?,
             start: at(times[0])?,
             end: at(times[1])?,
             buffer_before_minutes: count[0],

@@ -12,9 +12,10 @@ use medsched_facade::json::{parse, text};
 use medsched_facade::slot_json;
 use medsched_facade::values::{date, instant, zone};
 use napi::Env;
-use napi::bindgen_prelude::{Buffer, ClassInstance, Either, PromiseRaw};
+use napi::bindgen_prelude::{BufferSlice, ClassInstance, Either, PromiseRaw};
 use napi_derive::napi;
 
+use crate::body::{body, spawn_body};
 use crate::columns::{SeriesColumns, SlotColumns, columns, series_columns};
 use crate::errors::{Result, done, spawn};
 
@@ -155,18 +156,19 @@ impl Availability {
     /// The slots of a `SlotRequest` (JSON) as the UTF-8 bytes of their `SlotSeries` JSON: a
     /// route handler's response body as it is sent, the slots never made into objects (and
     /// the text never into a JavaScript string).
-    #[napi]
-    pub fn slots_json(
+    #[napi(ts_return_type = "Buffer")]
+    pub fn slots_json<'env>(
         &self,
+        env: &'env Env,
         request: String,
         #[napi(ts_arg_type = "string | Occupancy | null")] occupancy: OccupancyArg<'_>,
         options: Option<String>,
-    ) -> Result<Buffer> {
+    ) -> Result<BufferSlice<'env>> {
         let request: SlotRequest = done(parse("request", &request))?;
         let occupancy = occupancy_of("occupancy", occupancy)?;
         let options = options_of(options)?;
         let series = done(self.inner.slots(&request, &occupancy, options))?;
-        Ok(slot_json::series(&series).into_bytes().into())
+        body(env, |out| slot_json::write_series(out, &series))
     }
 
     /// As [`slots_json`](Availability::slots_json), off the JavaScript thread.
@@ -177,14 +179,16 @@ impl Availability {
         request: String,
         #[napi(ts_arg_type = "string | Occupancy | null")] occupancy: OccupancyArg<'_>,
         options: Option<String>,
-    ) -> Result<PromiseRaw<'env, Buffer>> {
+    ) -> Result<PromiseRaw<'env, BufferSlice<'env>>> {
         let request: SlotRequest = done(parse("request", &request))?;
         let occupancy = occupancy_of("occupancy", occupancy)?;
         let options = options_of(options)?;
         let doctor = self.inner.clone();
-        spawn(env, async move {
+        spawn_body(env, async move {
             let series = doctor.slots(&request, &occupancy, options)?;
-            Ok(Buffer::from(slot_json::series(&series).into_bytes()))
+            let mut out = Vec::new();
+            slot_json::write_series(&mut out, &series);
+            Ok(out)
         })
     }
 }
@@ -260,9 +264,11 @@ fn each_json(
     pairs: &Doctors,
     request: &SlotRequest,
     options: SlotOptions,
-) -> medsched::Result<Buffer> {
+) -> medsched::Result<Vec<u8>> {
     let found = search_each(pairs, request, options)?;
-    Ok(slot_json::series_list(&found).into_bytes().into())
+    let mut out = Vec::new();
+    slot_json::write_series_list(&mut out, &found);
+    Ok(out)
 }
 
 /// The first `count` slots across doctors (`occupancies[i]` is doctor `i`'s), in columns.
@@ -332,19 +338,21 @@ pub fn slots_for_doctors_async<'env>(
 
 /// Each doctor's slots for one request (`occupancies[i]` is doctor `i`'s) as the UTF-8 bytes
 /// of their JSON: a list of `SlotSeries`, in the doctors' order.
-#[napi]
-pub fn slots_for_doctors_json(
+#[napi(ts_return_type = "Buffer")]
+pub fn slots_for_doctors_json<'env>(
+    env: &'env Env,
     doctors: Vec<ClassInstance<'_, Availability>>,
     #[napi(ts_arg_type = "Array<string | Occupancy | null>")] occupancies: Vec<
         Option<Either<String, ClassInstance<'_, Occupancy>>>,
     >,
     request: String,
     options: Option<String>,
-) -> Result<Buffer> {
+) -> Result<BufferSlice<'env>> {
     let request: SlotRequest = done(parse("request", &request))?;
     let options = options_of(options)?;
     let pairs = doctors_of(doctors, occupancies)?;
-    done(each_json(&pairs, &request, options))
+    let found = done(search_each(&pairs, &request, options))?;
+    body(env, |out| slot_json::write_series_list(out, &found))
 }
 
 /// As [`slots_for_doctors_json`], off the JavaScript thread.
@@ -357,11 +365,11 @@ pub fn slots_for_doctors_json_async<'env>(
     >,
     request: String,
     options: Option<String>,
-) -> Result<PromiseRaw<'env, Buffer>> {
+) -> Result<PromiseRaw<'env, BufferSlice<'env>>> {
     let request: SlotRequest = done(parse("request", &request))?;
     let options = options_of(options)?;
     let pairs = doctors_of(doctors, occupancies)?;
-    spawn(env, async move { each_json(&pairs, &request, options) })
+    spawn_body(env, async move { each_json(&pairs, &request, options) })
 }
 
 /// A tenant's compiled clinic, doctors and appointment types.
