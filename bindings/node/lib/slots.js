@@ -1,5 +1,5 @@
-// Clinic rules, one doctor's availability, slot searches (as objects or as JSON text), and a
-// tenant's schedule.
+// Clinic rules, one doctor's availability, slot searches (as objects or as a JSON response body),
+// and a tenant's schedule.
 'use strict'
 
 const native = require('../native.js')
