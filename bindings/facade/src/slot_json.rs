@@ -31,7 +31,7 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Datelike, NaiveDateTime, Timelike, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Timelike, Utc};
 use medsched::{Place, Slot, SlotSeries};
 use serde::Serialize;
 
@@ -95,6 +95,7 @@ fn write_one(out: &mut Vec<u8>, series: &SlotSeries) {
 fn write_slots(out: &mut Vec<u8>, slots: &[Slot]) {
     // Each place's fields as `{"doctor_id":…,"room_id":…,` (the slot's opening).
     let mut places: Vec<(&Arc<Place>, Vec<u8>)> = Vec::new();
+    let mut clock = Clock::default();
     out.push(b'[');
     for (i, slot) in slots.iter().enumerate() {
         if i > 0 {
@@ -109,11 +110,11 @@ fn write_slots(out: &mut Vec<u8>, slots: &[Slot]) {
         });
         out.extend_from_slice(&places[at].1);
         out.extend_from_slice(b"\"start\":");
-        write_instant(out, &slot.start);
+        clock.instant(out, &slot.start);
         out.extend_from_slice(b",\"end\":");
-        write_instant(out, &slot.end);
+        clock.instant(out, &slot.end);
         out.extend_from_slice(b",\"local_start\":");
-        write_wall(out, &slot.local_start);
+        clock.wall(out, &slot.local_start);
         out.extend_from_slice(b",\"buffer_before_minutes\":");
         write_count(out, slot.buffer_before_minutes);
         out.extend_from_slice(b",\"buffer_after_minutes\":");
@@ -145,49 +146,83 @@ fn write_value<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
     }
 }
 
-fn write_instant(out: &mut Vec<u8>, at: &DateTime<Utc>) {
-    if !write_digits(out, &at.naive_utc(), true) {
-        write_value(out, at);
+/// Writes instants as `serde_json` does, each date's ten digits made once (a search's slots
+/// share their dates).
+#[derive(Default)]
+struct Clock {
+    day: Option<NaiveDate>,
+    date: [u8; 10],
+}
+
+impl Clock {
+    fn instant(&mut self, out: &mut Vec<u8>, at: &DateTime<Utc>) {
+        if !self.digits(out, &at.naive_utc(), true) {
+            write_value(out, at);
+        }
+    }
+
+    fn wall(&mut self, out: &mut Vec<u8>, at: &NaiveDateTime) {
+        if !self.digits(out, at, false) {
+            write_value(out, at);
+        }
+    }
+
+    /// `"YYYY-MM-DDThh:mm:ss"` (and `Z`) for whole seconds in the years 0–9999; false
+    /// (nothing written) for any other value.
+    fn digits(&mut self, out: &mut Vec<u8>, at: &NaiveDateTime, utc: bool) -> bool {
+        if at.nanosecond() != 0 {
+            return false;
+        }
+        let day = at.date();
+        if self.day != Some(day) {
+            let Ok(year) = u32::try_from(day.year()) else {
+                return false;
+            };
+            if year > 9999 {
+                return false;
+            }
+            let (month, date) = (day.month(), day.day());
+            self.date = [
+                digit(year / 1000),
+                digit(year / 100),
+                digit(year / 10),
+                digit(year),
+                b'-',
+                digit(month / 10),
+                digit(month),
+                b'-',
+                digit(date / 10),
+                digit(date),
+            ];
+            self.day = Some(day);
+        }
+        let seconds = at.num_seconds_from_midnight();
+        let (hour, minute, second) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+        let mut text = *b"\"YYYY-MM-DDThh:mm:ssZ\"";
+        text[1..11].copy_from_slice(&self.date);
+        text[12..20].copy_from_slice(&[
+            digit(hour / 10),
+            digit(hour),
+            b':',
+            digit(minute / 10),
+            digit(minute),
+            b':',
+            digit(second / 10),
+            digit(second),
+        ]);
+        if utc {
+            out.extend_from_slice(&text);
+        } else {
+            out.extend_from_slice(&text[..20]);
+            out.push(b'"');
+        }
+        true
     }
 }
 
-fn write_wall(out: &mut Vec<u8>, at: &NaiveDateTime) {
-    if !write_digits(out, at, false) {
-        write_value(out, at);
-    }
-}
-
-/// `"YYYY-MM-DDThh:mm:ss"` (and `Z`) for whole seconds in the years 0–9999, as `serde_json`
-/// writes them; false (nothing written) for any other value.
-fn write_digits(out: &mut Vec<u8>, at: &NaiveDateTime, utc: bool) -> bool {
-    let year = at.year();
-    if at.nanosecond() != 0 || !(0..=9999).contains(&year) {
-        return false;
-    }
-    let year = year as u32;
-    out.push(b'"');
-    pair(out, year / 100);
-    pair(out, year % 100);
-    out.push(b'-');
-    pair(out, at.month());
-    out.push(b'-');
-    pair(out, at.day());
-    out.push(b'T');
-    pair(out, at.hour());
-    out.push(b':');
-    pair(out, at.minute());
-    out.push(b':');
-    pair(out, at.second());
-    if utc {
-        out.push(b'Z');
-    }
-    out.push(b'"');
-    true
-}
-
-fn pair(out: &mut Vec<u8>, n: u32) {
-    out.push(b'0' + (n / 10) as u8);
-    out.push(b'0' + (n % 10) as u8);
+/// The last decimal digit of `n`, as ASCII.
+fn digit(n: u32) -> u8 {
+    b'0' + (n % 10) as u8
 }
 
 fn write_count(out: &mut Vec<u8>, n: u32) {
@@ -208,7 +243,7 @@ fn write_count(out: &mut Vec<u8>, n: u32) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::{NaiveDate, TimeZone};
+    use chrono::TimeZone;
     use medsched::{Id, Unavailable, UnavailableSlot};
 
     fn place(doctor: &str, room: Option<&str>) -> Arc<Place> {
