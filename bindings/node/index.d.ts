@@ -95,7 +95,28 @@ export class Availability {
   explain(at: Instant): T.Explanation
   slots(request: Input<T.SlotRequest>, occupancy?: OccupancyArg, options?: Input<T.SlotOptions> | null): T.SlotSeries
   slotsAsync(request: Input<T.SlotRequest>, occupancy?: OccupancyArg, options?: Input<T.SlotOptions> | null): Promise<T.SlotSeries>
+  /**
+   * The slots as the UTF-8 bytes of their `SlotSeries` JSON, written natively: a route
+   * handler's response body as it is, the slots never made into objects. Instants are UTC
+   * ISO text (`2026-03-02T03:30:00Z`), as in every JSON medsched writes.
+   *
+   * @example
+   * const body = availability.slotsJson({ appointment_type, start, end, now }, day.preparedOccupancy(now))
+   * return new Response(body, { headers: { 'content-type': 'application/json' } })
+   */
+  slotsJson(request: Input<T.SlotRequest>, occupancy?: OccupancyArg, options?: Input<T.SlotOptions> | null): JsonBody<T.SlotSeries>
+  slotsJsonAsync(
+    request: Input<T.SlotRequest>,
+    occupancy?: OccupancyArg,
+    options?: Input<T.SlotOptions> | null,
+  ): Promise<JsonBody<T.SlotSeries>>
 }
+
+/**
+ * The UTF-8 bytes of a JSON text of `R` (instants as ISO text): a response body as it is.
+ * `JSON.parse(body.toString())` reads it.
+ */
+export type JsonBody<R> = Buffer<ArrayBuffer> & { readonly __json?: R }
 
 /** Doctors with what each has taken. */
 export type DoctorPairs = Array<[Availability, OccupancyArg]>
@@ -107,6 +128,18 @@ export function slotsForDoctorsAsync(
   request: Input<T.SlotRequest>,
   options?: Input<T.SlotOptions> | null,
 ): Promise<T.SlotSeries[]>
+/** Each doctor's slots as the UTF-8 bytes of their JSON: a list of `SlotSeries`, in the
+ * doctors' order (see `Availability.slotsJson`). */
+export function slotsForDoctorsJson(
+  doctors: DoctorPairs,
+  request: Input<T.SlotRequest>,
+  options?: Input<T.SlotOptions> | null,
+): JsonBody<T.SlotSeries[]>
+export function slotsForDoctorsJsonAsync(
+  doctors: DoctorPairs,
+  request: Input<T.SlotRequest>,
+  options?: Input<T.SlotOptions> | null,
+): Promise<JsonBody<T.SlotSeries[]>>
 
 /** What a Schedule is made of. */
 export interface ScheduleInit {

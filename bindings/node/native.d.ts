@@ -25,6 +25,14 @@ export declare class Availability {
   slots(request: string, occupancy: string | Occupancy | null, options?: string | undefined | null): SeriesColumns
   /** As [`slots`](Availability::slots), off the JavaScript thread. */
   slotsAsync(request: string, occupancy: string | Occupancy | null, options?: string | undefined | null): Promise<SeriesColumns>
+  /**
+   * The slots of a `SlotRequest` (JSON) as the UTF-8 bytes of their `SlotSeries` JSON: a
+   * route handler's response body as it is sent, the slots never made into objects (and
+   * the text never into a JavaScript string).
+   */
+  slotsJson(request: string, occupancy: string | Occupancy | null, options?: string | undefined | null): Buffer
+  /** As [`slots_json`](Availability::slots_json), off the JavaScript thread. */
+  slotsJsonAsync(request: string, occupancy: string | Occupancy | null, options?: string | undefined | null): Promise<Buffer>
 }
 
 /**
@@ -331,6 +339,27 @@ export declare function historyFromDays(days: string): string
 /** A doctor's history from consultation lengths in minutes, as `DoctorHistory` JSON. */
 export declare function historyFromDurations(minutes: Array<number>): string
 
+/** An `Occupancy` in columns: reservations first, then busy times. */
+export interface OccupancyColumns {
+  /** How many reservations there are; the busy times follow them in every column. */
+  reservations: number
+  /**
+   * Each reservation's `id`, `doctor_id`, `room_id` and `mode` (null when absent), then
+   * each busy time's `id`, as one JSON list.
+   */
+  texts: string
+  /**
+   * Each reservation's `start`, `end` and `expires_at` (NaN when none), then each busy
+   * time's `start` and `end`, in milliseconds since the epoch.
+   */
+  instants: Float64Array
+  /** Each reservation's `buffer_before_minutes`, `buffer_after_minutes` and `seats`. */
+  counts: Uint32Array
+}
+
+/** Reads an occupancy from columns into a prepared `Occupancy`. */
+export declare function occupancyFromColumns(columns: OccupancyColumns): Occupancy
+
 /** A slot search's result: its slots as columns, the rest as JSON. */
 export interface SeriesColumns {
   /** The bookable slots. */
@@ -370,6 +399,15 @@ export declare function slotsForDoctors(doctors: Array<Availability>, occupancie
 
 /** As [`slots_for_doctors`], off the JavaScript thread. */
 export declare function slotsForDoctorsAsync(doctors: Array<Availability>, occupancies: Array<string | Occupancy | null>, request: string, options?: string | undefined | null): Promise<Array<SeriesColumns>>
+
+/**
+ * Each doctor's slots for one request (`occupancies[i]` is doctor `i`'s) as the UTF-8 bytes
+ * of their JSON: a list of `SlotSeries`, in the doctors' order.
+ */
+export declare function slotsForDoctorsJson(doctors: Array<Availability>, occupancies: Array<string | Occupancy | null>, request: string, options?: string | undefined | null): Buffer
+
+/** As [`slots_for_doctors_json`], off the JavaScript thread. */
+export declare function slotsForDoctorsJsonAsync(doctors: Array<Availability>, occupancies: Array<string | Occupancy | null>, request: string, options?: string | undefined | null): Promise<Buffer>
 
 /**
  * What a JavaScript store's adapter answers: `ok`, the reply's JSON text, or `error`, the

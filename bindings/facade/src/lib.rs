@@ -7,7 +7,8 @@
 //!
 //! - [`json`]: the core's records in and out as JSON text, a refused value named by its
 //!   field path; [`values`]: instants, dates and zones from text, with typed errors;
-//!   [`report_json`]: an error as its [`ErrorReport`](medsched::ErrorReport) JSON.
+//!   [`report_json`]: an error as its [`ErrorReport`](medsched::ErrorReport) JSON;
+//!   [`slot_json`]: slot results as the core's JSON text, written fast (a response body).
 //! - [`ScheduleHandle`]: a tenant's schedule that can be swapped while in use.
 //! - [`AppointmentAction`] and [`EstimatorChoice`]: the actions and estimators a binding
 //!   chooses by name.
@@ -38,6 +39,7 @@ mod estimator;
 mod host_store;
 pub mod json;
 mod schedule;
+pub mod slot_json;
 pub mod values;
 
 pub use action::AppointmentAction;

@@ -5,14 +5,20 @@
 //   (b) 1,000 doctors x 30 days over Asia/Kolkata, Europe/London and America/New_York (the
 //       range crosses both DST changes of March 2026), four weekly patterns, holidays, leave,
 //       about 15% of each doctor's slots booked.
-// Rows: pure JS (slot objects with Dates); medsched's everyday route-handler call
-// (`availability.slots(request, bookings as plain objects)` returning plain objects with
-// Dates), sync and async; the same with occupancies prepared once; all doctors in one
-// slotsForDoctors call. Each row: --samples samples (each repeats the run until it lasts
-// ~50 ms, time per run), reported as the median and the min-max spread. The slot counts of
-// every row must be equal (checked).
+// Two route handlers, each with its pure-JS baseline:
+// - objects: the handler gets slot objects with Dates. Pure JS returns its objects;
+//   medsched's `availability.slots(request, bookings as plain objects with Dates)`, sync and
+//   async, the same with occupancies prepared once, all doctors in one slotsForDoctors call.
+// - body: the handler answers with the JSON response body. Pure JS: `Response.json` of its
+//   objects; medsched: `new Response` of the text `slotsJson` writes natively (bookings as
+//   plain objects, sync and async; prepared; all doctors in one slotsForDoctorsJson call).
+// Rows take turns, one sample each (so load on the machine falls on every row alike): each
+// sample repeats the run until it lasts ~50 ms (time per run); --samples samples per row,
+// reported as the median and the min-max spread; speed-up = the handler's pure-JS median /
+// the row's. The slots of every row's result are counted once (a body parsed) and must
+// equal pure JS's.
 //
-//   node bench/slots-vs-js.js [--samples 7] [--doctors 1000] [--only a|b] [--smoke]
+//   node bench/slots-vs-js.js [--samples 7] [--doctors 1000] [--only a|b] [--clock wall|cpu] [--smoke]
 'use strict'
 const m = require('..')
 const pure = require('./pure-slots.js')
@@ -26,6 +32,8 @@ const smoke = args.includes('--smoke')
 const samples = Number(option('samples', smoke ? 1 : 7))
 const doctorsB = Number(option('doctors', smoke ? 12 : 1000))
 const only = option('only', null)
+const clock = option('clock', 'wall')
+if (!['wall', 'cpu'].includes(clock)) throw new Error(`--clock must be wall or cpu, not ${clock}`)
 const MINUTE = 60 * 1000
 const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']
 
@@ -190,58 +198,110 @@ function scenarioB(count) {
   return build(name, clinic, kind, span, doctors, (rng, d, free) => pickBookings(rng, d.id, free, Math.floor((free.length * 15) / 100), 2, span[2]))
 }
 
-/** Samples of a run: each the time per run (ms) of repeats lasting ~50 ms; and its count. */
-async function time(run, sc) {
-  const counts = new Set([await run(sc)])
-  let began = performance.now()
+/** The clock, in ms: wall time, or with --clock cpu the CPU time of the whole process (every
+ * thread: tokio's workers, V8's GC helpers), which other processes on a shared machine do
+ * not inflate as they do wall time. */
+const clockMs = clock === 'cpu' ? () => {
+  const { user, system } = process.cpuUsage()
+  return (user + system) / 1000
+} : () => performance.now()
+
+/** How many runs make a sample of ~50 ms. */
+async function calibrate(run, sc) {
   await run(sc)
-  const inner = Math.max(1, Math.round(50 / Math.max(performance.now() - began, 1e-3)))
-  const times = []
-  for (let i = 0; i < samples; i++) {
-    began = performance.now()
-    for (let j = 0; j < inner; j++) counts.add(await run(sc))
-    times.push((performance.now() - began) / inner)
-  }
-  if (counts.size !== 1) throw new Error(`counts differ between runs: ${[...counts]}`)
-  times.sort((a, b) => a - b)
-  return { median: times[Math.floor(times.length / 2)], min: times[0], max: times[times.length - 1], count: [...counts][0] }
+  const began = clockMs()
+  await run(sc)
+  return Math.max(1, Math.round(50 / Math.max(clockMs() - began, 1e-3)))
 }
 
+/** One sample: the time per run (ms) of `inner` runs. */
+async function timed(run, sc, inner) {
+  const began = clockMs()
+  for (let j = 0; j < inner; j++) await run(sc)
+  return (clockMs() - began) / inner
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json' }
+/** The response a route handler makes of a body medsched wrote. */
+const respond = (body) => new Response(body, { headers: JSON_HEADERS })
+/** The slots of a response body (checked once per row, outside the timing). */
+const slotsInBody = async (response) => {
+  const body = JSON.parse(await response.text())
+  return (Array.isArray(body) ? body : [body]).reduce((n, series) => n + series.slots.length, 0)
+}
+const slotsInLists = (lists) => lists.reduce((n, slots) => n + slots.length, 0)
+
+/**
+ * The rows: [handler, label, run, slots of a run's result]. Handler `objects`: the route
+ * handler gets the slots as objects with Dates (pure JS's own objects; medsched's
+ * `slots`); handler `body`: it answers with the JSON response body (pure JS:
+ * `Response.json` of its objects; medsched: `new Response` of `slotsJson`'s text).
+ */
 function rows(sc) {
   const prepared = sc.cases.map((c) => new m.PreparedOccupancy(c.occupancy))
   const pairs = sc.cases.map((c, i) => [c.availability, prepared[i]])
+  const pureSlots = (s) => s.cases.map((c) => pure.findSlots(s.clinic, c.doctor, s.kind, s.start, s.end, s.now, c.bookings))
+  const [open, comma, close] = ['[', ',', ']'].map((c) => Buffer.from(c))
+  /** One doctor's body as it is; many doctors' bodies joined as one JSON list. */
+  const body = (parts) => (parts.length === 1 ? parts[0] : Buffer.concat([open, ...parts.flatMap((p, i) => (i ? [comma, p] : [p])), close]))
   return [
-    ['pure JS (date-fns-tz)', (s) => s.cases.reduce((n, c) => n + pure.findSlots(s.clinic, c.doctor, s.kind, s.start, s.end, s.now, c.bookings).length, 0)],
-    ['medsched: slots(request, bookings)', (s) => s.cases.reduce((n, c) => n + c.availability.slots(s.request, c.occupancy).slots.length, 0)],
-    ['medsched: slotsAsync, in turn', async (s) => {
-      let n = 0
-      for (const c of s.cases) n += (await c.availability.slotsAsync(s.request, c.occupancy)).slots.length
-      return n
-    }],
-    ['medsched, prepared occupancy: slots', (s) => pairs.reduce((n, [a, o]) => n + a.slots(s.request, o).slots.length, 0)],
-    ['medsched, prepared: slotsForDoctors', (s) => m.slotsForDoctors(pairs, s.request).reduce((n, found) => n + found.slots.length, 0)],
+    ['objects', 'pure JS (date-fns-tz): slot objects', pureSlots, slotsInLists],
+    ['objects', 'medsched: slots(request, bookings)', (s) => s.cases.map((c) => c.availability.slots(s.request, c.occupancy).slots), slotsInLists],
+    ['objects', 'medsched: slotsAsync, in turn', async (s) => {
+      const out = []
+      for (const c of s.cases) out.push((await c.availability.slotsAsync(s.request, c.occupancy)).slots)
+      return out
+    }, slotsInLists],
+    ['objects', 'medsched, prepared occupancy: slots', (s) => pairs.map(([a, o]) => a.slots(s.request, o).slots), slotsInLists],
+    ['objects', 'medsched, prepared: slotsForDoctors', (s) => m.slotsForDoctors(pairs, s.request).map((found) => found.slots), slotsInLists],
+    ['body', 'pure JS (date-fns-tz): Response.json', (s) => {
+      const found = pureSlots(s).map((slots) => ({ slots }))
+      return Response.json(found.length === 1 ? found[0] : found)
+    }, slotsInBody],
+    ['body', 'medsched: slotsJson(request, bookings)', (s) => respond(body(s.cases.map((c) => c.availability.slotsJson(s.request, c.occupancy)))), slotsInBody],
+    ['body', 'medsched: slotsJsonAsync, in turn', async (s) => {
+      const parts = []
+      for (const c of s.cases) parts.push(await c.availability.slotsJsonAsync(s.request, c.occupancy))
+      return respond(body(parts))
+    }, slotsInBody],
+    ['body', 'medsched, prepared: slotsJson', (s) => respond(body(pairs.map(([a, o]) => a.slotsJson(s.request, o)))), slotsInBody],
+    ['body', 'medsched, prepared: slotsForDoctorsJson', (s) => respond(sc.cases.length === 1 ? pairs[0][0].slotsJson(s.request, pairs[0][1]) : m.slotsForDoctorsJson(pairs, s.request)), slotsInBody],
   ]
 }
 
 const fmt = (ms) => (ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(2)} ms`)
+const median = (times) => [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)]
 
 async function report(sc) {
   const bookings = sc.cases.reduce((n, c) => n + c.bookings.length, 0)
   console.log(`\n${sc.name}: ${sc.cases.length} doctor(s), ${bookings} bookings incl. holds`)
-  console.log(`  ${'row'.padEnd(40)} ${'median'.padStart(10)} ${'min-max'.padStart(22)} ${'slots'.padStart(8)} ${'speed-up'.padStart(9)}`)
-  let base = null
-  for (const [label, run] of rows(sc)) {
-    const t = await time(run, sc)
-    base = base ?? t
-    if (t.count !== base.count) throw new Error(`${label}: ${t.count} slots, pure JS ${base.count}`)
-    const ratio = `${(base.median / t.median).toFixed(1)}x`
-    console.log(`  ${label.padEnd(40)} ${fmt(t.median).padStart(10)} ${`${fmt(t.min)} - ${fmt(t.max)}`.padStart(22)} ${String(t.count).padStart(8)} ${ratio.padStart(9)}`)
+  const table = rows(sc)
+  const counts = []
+  for (const [, label, run, slotsOf] of table) {
+    counts.push(await slotsOf(await run(sc)))
+    if (counts.at(-1) !== counts[0]) throw new Error(`${label}: ${counts.at(-1)} slots, pure JS ${counts[0]}`)
   }
-  console.log(`  ${'(once) compile every Availability'.padEnd(40)} ${fmt(sc.compileMs).padStart(10)}`)
+  // The rows take turns, one sample each, so that load on the machine falls on every row.
+  const inner = []
+  for (const [, , run] of table) inner.push(await calibrate(run, sc))
+  const times = table.map(() => [])
+  for (let round = 0; round < samples; round++) {
+    for (let i = 0; i < table.length; i++) times[i].push(await timed(table[i][2], sc, inner[i]))
+  }
+  console.log(`  ${'handler'.padEnd(8)} ${'row'.padEnd(42)} ${'median'.padStart(10)} ${'min-max'.padStart(22)} ${'slots'.padStart(8)} ${'speed-up'.padStart(9)}`)
+  const base = {}
+  table.forEach(([handler, label], i) => {
+    const t = { median: median(times[i]), min: Math.min(...times[i]), max: Math.max(...times[i]) }
+    base[handler] = base[handler] ?? t
+    const ratio = `${(base[handler].median / t.median).toFixed(1)}x`
+    console.log(`  ${handler.padEnd(8)} ${label.padEnd(42)} ${fmt(t.median).padStart(10)} ${`${fmt(t.min)} - ${fmt(t.max)}`.padStart(22)} ${String(counts[i]).padStart(8)} ${ratio.padStart(9)}`)
+  })
+  console.log(`  ${'(once)'.padEnd(8)} ${'compile every Availability'.padEnd(42)} ${fmt(sc.compileMs).padStart(10)}`)
 }
 
 async function main() {
-  console.log(`Node ${process.version} (${process.arch}), ${samples} sample(s) per row; speed-up = pure-JS median / row median`)
+  const load = require('node:os').loadavg().map((l) => l.toFixed(1)).join(' ')
+  console.log(`Node ${process.version} (${process.arch}), ${samples} sample(s) per row, ${clock} clock, load ${load}; speed-up = pure-JS median / row median`)
   if (only === null || only === 'a') await report(scenarioA())
   if (only === null || only === 'b') await report(scenarioB(doctorsB))
 }

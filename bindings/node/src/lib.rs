@@ -14,9 +14,11 @@
 // napi registers the exported items only outside `cfg(test)`; a test build sees them unused.
 #![cfg_attr(test, allow(dead_code))]
 
+mod body;
 mod bookings;
 mod columns;
 mod errors;
+mod occupancy;
 mod schedule;
 mod store;
 mod tokens;

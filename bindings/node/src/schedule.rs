@@ -4,16 +4,18 @@ use std::sync::Arc;
 
 use medsched::{
     Availability as CoreAvailability, Clinic, ClinicRules as CoreClinicRules, DoctorCalendar,
-    Occupancy as CoreOccupancy, SlotOptions, SlotRequest, booking::Schedule as CoreSchedule,
-    first_available,
+    Occupancy as CoreOccupancy, SlotOptions, SlotRequest, SlotSeries,
+    booking::Schedule as CoreSchedule, first_available,
 };
 use medsched_facade::ScheduleHandle;
 use medsched_facade::json::{parse, text};
+use medsched_facade::slot_json;
 use medsched_facade::values::{date, instant, zone};
 use napi::Env;
-use napi::bindgen_prelude::{ClassInstance, Either, PromiseRaw};
+use napi::bindgen_prelude::{BufferSlice, ClassInstance, Either, PromiseRaw};
 use napi_derive::napi;
 
+use crate::body::{body, spawn_body};
 use crate::columns::{SeriesColumns, SlotColumns, columns, series_columns};
 use crate::errors::{Result, done, spawn};
 
@@ -150,6 +152,45 @@ impl Availability {
             ))
         })
     }
+
+    /// The slots of a `SlotRequest` (JSON) as the UTF-8 bytes of their `SlotSeries` JSON: a
+    /// route handler's response body as it is sent, the slots never made into objects (and
+    /// the text never into a JavaScript string).
+    #[napi(ts_return_type = "Buffer")]
+    pub fn slots_json<'env>(
+        &self,
+        env: &'env Env,
+        request: String,
+        #[napi(ts_arg_type = "string | Occupancy | null")] occupancy: OccupancyArg<'_>,
+        options: Option<String>,
+    ) -> Result<BufferSlice<'env>> {
+        let request: SlotRequest = done(parse("request", &request))?;
+        let occupancy = occupancy_of("occupancy", occupancy)?;
+        let options = options_of(options)?;
+        let series = done(self.inner.slots(&request, &occupancy, options))?;
+        body(env, |out| slot_json::write_series(out, &series))
+    }
+
+    /// As [`slots_json`](Availability::slots_json), off the JavaScript thread.
+    #[napi(ts_return_type = "Promise<Buffer>")]
+    pub fn slots_json_async<'env>(
+        &self,
+        env: &'env Env,
+        request: String,
+        #[napi(ts_arg_type = "string | Occupancy | null")] occupancy: OccupancyArg<'_>,
+        options: Option<String>,
+    ) -> Result<PromiseRaw<'env, BufferSlice<'env>>> {
+        let request: SlotRequest = done(parse("request", &request))?;
+        let occupancy = occupancy_of("occupancy", occupancy)?;
+        let options = options_of(options)?;
+        let doctor = self.inner.clone();
+        spawn_body(env, async move {
+            let series = doctor.slots(&request, &occupancy, options)?;
+            let mut out = Vec::new();
+            slot_json::write_series(&mut out, &series);
+            Ok(out)
+        })
+    }
 }
 
 /// What is taken (`Occupancy` JSON), read once and kept for many searches.
@@ -199,16 +240,35 @@ fn first_of(pairs: &Doctors, request: &SlotRequest, count: u32) -> medsched::Res
     Ok(columns(&found))
 }
 
+fn search_each(
+    pairs: &Doctors,
+    request: &SlotRequest,
+    options: SlotOptions,
+) -> medsched::Result<Vec<SlotSeries>> {
+    pairs
+        .iter()
+        .map(|(doctor, occupancy)| doctor.slots(request, occupancy, options))
+        .collect()
+}
+
 fn each_of(
     pairs: &Doctors,
     request: &SlotRequest,
     options: SlotOptions,
 ) -> medsched::Result<Vec<SeriesColumns>> {
-    let found = pairs
-        .iter()
-        .map(|(doctor, occupancy)| doctor.slots(request, occupancy, options))
-        .collect::<medsched::Result<Vec<_>>>()?;
+    let found = search_each(pairs, request, options)?;
     Ok(found.iter().map(series_columns).collect())
+}
+
+fn each_json(
+    pairs: &Doctors,
+    request: &SlotRequest,
+    options: SlotOptions,
+) -> medsched::Result<Vec<u8>> {
+    let found = search_each(pairs, request, options)?;
+    let mut out = Vec::new();
+    slot_json::write_series_list(&mut out, &found);
+    Ok(out)
 }
 
 /// The first `count` slots across doctors (`occupancies[i]` is doctor `i`'s), in columns.
@@ -274,6 +334,42 @@ pub fn slots_for_doctors_async<'env>(
     let options = options_of(options)?;
     let pairs = doctors_of(doctors, occupancies)?;
     spawn(env, async move { each_of(&pairs, &request, options) })
+}
+
+/// Each doctor's slots for one request (`occupancies[i]` is doctor `i`'s) as the UTF-8 bytes
+/// of their JSON: a list of `SlotSeries`, in the doctors' order.
+#[napi(ts_return_type = "Buffer")]
+pub fn slots_for_doctors_json<'env>(
+    env: &'env Env,
+    doctors: Vec<ClassInstance<'_, Availability>>,
+    #[napi(ts_arg_type = "Array<string | Occupancy | null>")] occupancies: Vec<
+        Option<Either<String, ClassInstance<'_, Occupancy>>>,
+    >,
+    request: String,
+    options: Option<String>,
+) -> Result<BufferSlice<'env>> {
+    let request: SlotRequest = done(parse("request", &request))?;
+    let options = options_of(options)?;
+    let pairs = doctors_of(doctors, occupancies)?;
+    let found = done(search_each(&pairs, &request, options))?;
+    body(env, |out| slot_json::write_series_list(out, &found))
+}
+
+/// As [`slots_for_doctors_json`], off the JavaScript thread.
+#[napi(ts_return_type = "Promise<Buffer>")]
+pub fn slots_for_doctors_json_async<'env>(
+    env: &'env Env,
+    doctors: Vec<ClassInstance<'_, Availability>>,
+    #[napi(ts_arg_type = "Array<string | Occupancy | null>")] occupancies: Vec<
+        Option<Either<String, ClassInstance<'_, Occupancy>>>,
+    >,
+    request: String,
+    options: Option<String>,
+) -> Result<PromiseRaw<'env, BufferSlice<'env>>> {
+    let request: SlotRequest = done(parse("request", &request))?;
+    let options = options_of(options)?;
+    let pairs = doctors_of(doctors, occupancies)?;
+    spawn_body(env, async move { each_json(&pairs, &request, options) })
 }
 
 /// A tenant's compiled clinic, doctors and appointment types.

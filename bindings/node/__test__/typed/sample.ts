@@ -12,6 +12,12 @@ const now = new Date('2026-03-01T08:00:00Z')
 const series: m.SlotSeries = doctor.slots({ appointment_type: { id: 'consult', duration_minutes: 15 }, start: now, end: '2026-03-03T00:00:00Z', now })
 const first: m.Slot | undefined = series.slots[0]
 const startsAt: Date | undefined = first?.start
+const booked: m.Occupancy = {
+  reservations: [{ id: 'a-0', doctor_id: 'dr-a', start: now, end: new Date(now.getTime() + 900000), expires_at: null }],
+}
+const body: m.JsonBody<m.SlotSeries> = doctor.slotsJson({ appointment_type: { id: 'consult', duration_minutes: 15 }, start: now, end: now, now }, booked)
+const response: Response = new Response(body, { headers: { 'content-type': 'application/json' } })
+const everyDoctor: Promise<m.JsonBody<m.SlotSeries[]>> = m.slotsForDoctorsJsonAsync([[doctor, booked]], { appointment_type: { id: 'consult', duration_minutes: 15 }, start: now, end: now, now })
 const actor: m.Actor = { kind: 'patient', id: 'pat-1' }
 const kind: m.ActorKind = actor.kind
 
@@ -36,4 +42,4 @@ const update: m.QueueUpdate = tokens.issue(day, { sessions: [] }, actor, now, { 
 const line: number[] = update.queue.line()
 const waits: m.WaitEstimate[] = tokens.waitEstimates(day, { sessions: [] }, now, m.historyFromDurations([10]), 'moving_average', { window: 5 })
 
-export { flow, line, waits, kind }
+export { flow, line, waits, kind, response, everyDoctor }

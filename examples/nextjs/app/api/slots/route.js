@@ -1,4 +1,7 @@
-// GET /api/slots?date=YYYY-MM-DD: the doctor's bookable slots on that date.
+// GET /api/slots?date=YYYY-MM-DD: the doctor's bookable slots on that date, as the JSON of a
+// SlotSeries ({slots, unavailable, truncated}; instants as UTC ISO text). medsched writes the
+// response body itself (slotsJsonAsync): the slots never become JavaScript objects, and what
+// the day book has taken stays native (preparedOccupancy).
 import { clinic, DOCTOR, OFFSET, refusal } from '../../lib/clinic.js'
 
 export const dynamic = 'force-dynamic'
@@ -8,7 +11,7 @@ export async function GET(request) {
   try {
     const day = await clinic.bookings.dayAsync(clinic.schedule, date)
     const now = new Date()
-    const series = await clinic.schedule.availability(DOCTOR).slotsAsync(
+    const body = await clinic.schedule.availability(DOCTOR).slotsJsonAsync(
       {
         appointment_type: clinic.schedule.appointmentType('consult'),
         start: `${date}T00:00:00${OFFSET}`,
@@ -17,7 +20,7 @@ export async function GET(request) {
       },
       day.preparedOccupancy(now),
     )
-    return Response.json({ date, slots: series.slots })
+    return new Response(body, { headers: { 'content-type': 'application/json' } })
   } catch (error) {
     return refusal(error)
   }
