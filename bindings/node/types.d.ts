@@ -1844,10 +1844,10 @@ export interface UnavailableSlot {
  * of the shifted residuals in units of `s` (rank `⌈0.9 (n + 1)⌉` of `n`), so the P90
  * widens where the model was wrong for this doctor rather than staying confidently
  * narrow. The same is fitted per horizon (`horizons`: the uncalibrated estimate's minutes,
- * bucketed at [`HORIZON_EDGES`]) for each bucket with at least 50 past estimates, so short
- * and long waits are corrected apart; an estimate whose bucket has too few takes the
- * overall correction. Fewer than 50 past estimates in all: no correction (`shift` 0,
- * `p90_spread` 1, no horizons). Memory is bounded: at most 5 horizons are fitted.
+ * bucketed at [`HORIZON_EDGES`]) on each bucket's own past estimates, so short and long
+ * waits are corrected apart; a bucket with fewer than 50 carries the overall correction
+ * (`observed` 0). Fewer than 50 past estimates in all: no correction (`shift` 0,
+ * `p90_spread` 1, no horizons). Memory is bounded: 5 horizons are fitted.
  * 
  * # Example
  * 
