@@ -17,6 +17,15 @@ const MIN_SPREAD: f64 = 1.0;
 const LEVEL: f64 = 0.9;
 /// Horizon buckets, by the uncalibrated estimate's minutes: below 10, 10–25, 25–50, 50–90,
 /// 90 and more (roughly doubling, so each holds a comparable share of a line's estimates).
+///
+/// ```
+/// use medsched::wait::{HORIZON_EDGES, PastEstimate, WaitCalibration};
+///
+/// let past = vec![PastEstimate { minutes: 30.0, p90_minutes: 40.0, waited: 33.0 }; 60];
+/// let calibration = WaitCalibration::fit(&past);
+/// assert_eq!(calibration.horizons.len(), HORIZON_EDGES.len() + 1);
+/// assert_eq!(calibration.horizons[2].observed, 60); // 25–50 minutes
+/// ```
 pub const HORIZON_EDGES: [f64; 4] = [10.0, 25.0, 50.0, 90.0];
 /// At most this many horizon corrections are read from a (hand-built) calibration.
 const MAX_HORIZONS: usize = 16;
