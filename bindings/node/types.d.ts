@@ -764,6 +764,38 @@ export interface Holiday {
   rrule?: string | null
 }
 
+/** The correction of estimates from `from_minutes` on (up to the next horizon's), fitted on
+ * the past estimates of that horizon alone, as [`WaitCalibration`]'s overall one is.
+ * 
+ * # Example
+ * 
+ * ```
+ * use medsched::wait::{HorizonCalibration, WaitCalibration, WaitEstimate};
+ * 
+ * let calibration = WaitCalibration {
+ *     horizons: vec![HorizonCalibration { from_minutes: 50.0, shift: 1.0, p90_spread: 2.0, observed: 80 }],
+ *     ..WaitCalibration::default()
+ * };
+ * let mut estimates = [
+ *     WaitEstimate { number: 4, minutes: 20.0, p90_minutes: 30.0 },
+ *     WaitEstimate { number: 9, minutes: 60.0, p90_minutes: 80.0 },
+ * ];
+ * calibration.apply(&mut estimates);
+ * assert_eq!(estimates[0].minutes, 20.0);
+ * assert_eq!(estimates[1].minutes, 80.0);
+ * assert_eq!(estimates[1].p90_minutes, 120.0);
+ * ``` */
+export interface HorizonCalibration {
+  /** The smallest uncalibrated estimate, minutes, this correction applies to. */
+  from_minutes: number
+  /** How many past estimates it rests on. */
+  observed: number
+  /** The calibrated P90 is this many spreads above the calibrated estimate. */
+  p90_spread: number
+  /** Added to each estimate, in units of its spread. */
+  shift: number
+}
+
 /** A range of local wall-clock time within one day: a break, or override hours. */
 export interface Hours {
   /** Local end time (exclusive). */
@@ -1811,7 +1843,11 @@ export interface UnavailableSlot {
  * average zero (`Σ(waited − estimate) / Σ s`); `p90_spread` is the conformal 90% quantile
  * of the shifted residuals in units of `s` (rank `⌈0.9 (n + 1)⌉` of `n`), so the P90
  * widens where the model was wrong for this doctor rather than staying confidently
- * narrow. Fewer than 50 past estimates: no correction (`shift` 0, `p90_spread` 1).
+ * narrow. The same is fitted per horizon (`horizons`: the uncalibrated estimate's minutes,
+ * bucketed at [`HORIZON_EDGES`]) on each bucket's own past estimates, so short and long
+ * waits are corrected apart; a bucket with fewer than 50 carries the overall correction
+ * (`observed` 0). Fewer than 50 past estimates in all: no correction (`shift` 0,
+ * `p90_spread` 1, no horizons). Memory is bounded: 5 horizons are fitted.
  * 
  * # Example
  * 
@@ -1832,6 +1868,10 @@ export interface UnavailableSlot {
  * assert_eq!(calibration.observed, 100);
  * ``` */
 export interface WaitCalibration {
+  /** Corrections by horizon, each fitted on the past estimates of its bucket alone
+   * (ascending `from_minutes`); an estimate takes the last whose `from_minutes` it
+   * reaches, else the overall `shift` and `p90_spread`. */
+  horizons?: Array<HorizonCalibration>
   /** How many past estimates it rests on. */
   observed?: number
   /** The calibrated P90 is this many spreads above the calibrated estimate. */

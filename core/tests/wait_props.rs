@@ -22,8 +22,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 use medsched::{
     tokens::EmergencyOrder, tokens::TokenKind, tokens::WalkInPlacement,
     wait::CalibratedQueueEstimator, wait::Consultation, wait::DoctorHistory, wait::DurationPrior,
-    wait::IssuedCounts, wait::KindFactors, wait::MovingAverageEstimator, wait::PastDay,
-    wait::QueueEstimator, wait::QueueRates, wait::QueueSnapshot, wait::SkippedToken,
+    wait::HorizonCalibration, wait::IssuedCounts, wait::KindFactors, wait::MovingAverageEstimator,
+    wait::PastDay, wait::QueueEstimator, wait::QueueRates, wait::QueueSnapshot, wait::SkippedToken,
     wait::WaitCalibration, wait::WaitEstimate, wait::WaitEstimator, wait::WaitingToken,
 };
 use proptest::prelude::*;
@@ -202,6 +202,12 @@ fn history() -> impl Strategy<Value = DoctorHistory> {
                         shift: f[3],
                         p90_spread: f[4],
                         observed: 60,
+                        horizons: vec![HorizonCalibration {
+                            from_minutes: f[0],
+                            shift: f[1],
+                            p90_spread: f[2],
+                            observed: 60,
+                        }],
                     },
                     recent_minutes: r,
                     durations: DurationPrior {

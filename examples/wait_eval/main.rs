@@ -28,6 +28,11 @@
 //! Metrics pool all estimates of the scenario's 300 days; 95% intervals come from a
 //! bootstrap over days (1000 resamples, fixed seed, every estimator on the same resample,
 //! so ratios are paired). Everything is seeded: the output is the same on every run.
+//!
+//! `WAIT_EVAL_SEEDS=confirmation` draws every scenario from a second, disjoint seed set (the
+//! default, `development`, is the one estimator changes were measured on);
+//! `WAIT_EVAL_DOCTORS=n` simulates `n` doctors per scenario instead of 30 (a cheaper run
+//! while developing).
 
 mod rng;
 mod scenarios;
@@ -49,6 +54,8 @@ use crate::score::{Summary, Sums};
 use crate::sim::{Hidden, simulate};
 
 const DOCTORS: u64 = 30;
+/// Added to a scenario's index in every seed of the confirmation seed set.
+const CONFIRMATION_SEEDS: u64 = 1_000;
 const HISTORY_DAYS: usize = 20;
 const SCORED_DAYS: usize = 10;
 const ESTIMATORS: [&str; 4] = ["seed", "oracle", "queue", "calibrated"];
@@ -101,14 +108,32 @@ struct Outcome {
     unserved: usize,
 }
 
+/// The seed set and the doctors per scenario, from `WAIT_EVAL_SEEDS` and
+/// `WAIT_EVAL_DOCTORS`.
+fn configuration() -> (u64, u64) {
+    let seeds = match std::env::var("WAIT_EVAL_SEEDS").as_deref() {
+        Ok("confirmation") => CONFIRMATION_SEEDS,
+        Ok("development") | Err(_) => 0,
+        Ok(other) => panic!("WAIT_EVAL_SEEDS={other}: development or confirmation"),
+    };
+    let doctors = std::env::var("WAIT_EVAL_DOCTORS").map_or(DOCTORS, |n| {
+        n.parse()
+            .ok()
+            .filter(|n| *n > 0)
+            .unwrap_or_else(|| panic!("WAIT_EVAL_DOCTORS={n}: a positive count"))
+    });
+    (seeds, doctors)
+}
+
 fn main() {
     let started = Instant::now();
+    let (seeds, doctors) = configuration();
     let scenarios = scenarios::all();
     let outcomes: Vec<Outcome> = std::thread::scope(|scope| {
         let runs: Vec<_> = scenarios
             .iter()
             .enumerate()
-            .map(|(i, scenario)| scope.spawn(move || run(i as u64, scenario)))
+            .map(|(i, scenario)| scope.spawn(move || run(seeds + i as u64, doctors, scenario)))
             .collect();
         runs.into_iter()
             .map(|r| r.join().expect("a scenario run panicked"))
@@ -187,29 +212,43 @@ fn main() {
         ordinary.value <= 0.75,
     );
     println!("targets met: {met} of {total}");
+    let set = if seeds == 0 {
+        "development"
+    } else {
+        "confirmation"
+    };
+    println!("seed set: {set}, {doctors} doctors per scenario");
     eprintln!("wait_eval ran in {:.2} s", started.elapsed().as_secs_f64());
 }
 
 /// Simulates and scores one scenario.
-fn run(index: u64, scenario: &Scenario) -> Outcome {
+fn run(index: u64, doctors: u64, scenario: &Scenario) -> Outcome {
     let params = &scenario.params;
     let first_day: DateTime<Utc> = "2026-01-05T03:30:00Z".parse().expect("a valid instant");
     let mut days = Vec::new();
     let (mut snapshots, mut unserved) = (0, 0);
-    for d in 0..DOCTORS {
+    for d in 0..doctors {
         let mut rng = Rng::new(seed_of(&[index, d]));
         let doctor_mean = rng.gamma(params.mean_minutes, params.doctor_cv);
         let mut past = VecDeque::with_capacity(HISTORY_DAYS + 1);
         for day in 0..HISTORY_DAYS + SCORED_DAYS {
             let mut rng = Rng::new(seed_of(&[index, d, day as u64]));
             let start = &params.start;
+            let mean_minutes = doctor_mean * rng.gamma(1.0, params.day_cv);
+            let late = rng.chance(start.p_late);
+            let start_minutes = if late {
+                (start.late_mean + start.late_sd * rng.normal()).max(start.late_floor)
+            } else {
+                start.punctual_minutes * rng.uniform()
+            };
+            let announced = start.announce.filter(|_| late).map(|announce| {
+                let error = announce.error_sd * rng.normal();
+                (announce.at, (start_minutes + error).max(announce.at))
+            });
             let hidden = Hidden {
-                mean_minutes: doctor_mean * rng.gamma(1.0, params.day_cv),
-                start: if rng.chance(start.p_late) {
-                    (start.late_mean + start.late_sd * rng.normal()).max(start.late_floor)
-                } else {
-                    start.punctual_minutes * rng.uniform()
-                },
+                mean_minutes,
+                start: start_minutes,
+                announced,
             };
             let scored = day >= HISTORY_DAYS;
             let base = first_day + TimeDelta::days((d as i64) * 100 + day as i64);

@@ -63,6 +63,17 @@ pub struct Start {
     pub late_mean: f64,
     pub late_sd: f64,
     pub late_floor: f64,
+    /// On late days, staff say "delayed until" (`doctor_expected_at`) from this many
+    /// minutes after the session start on.
+    pub announce: Option<Announce>,
+}
+
+/// Staff's "delayed until": from `at` (minutes from the session start) on a late day, an
+/// announced start off the true one by a normal error of sd `error_sd` minutes.
+#[derive(Debug, Clone, Copy)]
+pub struct Announce {
+    pub at: f64,
+    pub error_sd: f64,
 }
 
 /// The parameters of one simulated clinic.
@@ -119,6 +130,7 @@ const ORDINARY_START: Start = Start {
     late_mean: 8.0,
     late_sd: 4.0,
     late_floor: 3.0,
+    announce: None,
 };
 
 /// The ordinary day.
@@ -254,6 +266,19 @@ pub fn all() -> Vec<Scenario> {
                 booked: 48,
                 slot_minutes: 5.0,
                 mean_minutes: 4.0,
+                ..ORDINARY
+            },
+        },
+        Scenario {
+            name: "late doctor, delay announced",
+            params: Params {
+                start: Start {
+                    announce: Some(Announce {
+                        at: -15.0,
+                        error_sd: 8.0,
+                    }),
+                    ..late
+                },
                 ..ORDINARY
             },
         },

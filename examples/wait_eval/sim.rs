@@ -27,6 +27,9 @@ pub struct Hidden {
     pub mean_minutes: f64,
     /// When the doctor starts, minutes from the session start.
     pub start: f64,
+    /// Staff's "delayed until" on a late day of a scenario that announces it: from when, and
+    /// the start announced (minutes from the session start).
+    pub announced: Option<(f64, f64)>,
 }
 
 /// A snapshot, for each waiting token how long it really waited (`None`: never seen) and,
@@ -149,9 +152,7 @@ pub fn simulate(
     }
     clinic.draw_future(f64::NEG_INFINITY, rng);
     let mut taken: Vec<(f64, Clinic)> = Vec::new();
-    clinic.run(rng, scored, &mut |clinic, t| {
-        taken.push((t, clinic.clone()))
-    });
+    clinic.run(rng, &mut |clinic, t| taken.push((t, clinic.clone())));
     let snapshots = taken
         .iter()
         .map(|(t, state)| {
@@ -257,9 +258,10 @@ impl Clinic<'_> {
         self.hidden.mean_minutes * factor * pace * draw
     }
 
-    /// Runs the day to its end; `on_moment` is called at each scored moment if `scored`.
-    fn run(&mut self, rng: &mut Rng, scored: bool, on_moment: &mut dyn FnMut(&Self, f64)) {
-        let mut tick = if scored { FIRST_TICK } else { f64::INFINITY };
+    /// Runs the day to its end; `on_moment` is called at each moment a host would estimate
+    /// (every day: a host records its estimates on history days too).
+    fn run(&mut self, rng: &mut Rng, on_moment: &mut dyn FnMut(&Self, f64)) {
+        let mut tick = FIRST_TICK;
         loop {
             let end = self.consult.map_or(f64::INFINITY, |c| c.1);
             let doctor = if self.doctor_in {
@@ -284,7 +286,7 @@ impl Clinic<'_> {
                 self.next += 1;
                 self.arrive(t, event);
                 self.call(t, rng);
-                if scored && t >= FIRST_TICK && !matches!(event, Event::Emergency) {
+                if t >= FIRST_TICK && !matches!(event, Event::Emergency) {
                     on_moment(self, t);
                 }
             } else {
@@ -471,6 +473,12 @@ impl Clinic<'_> {
         }
         // Staff say "doctor arrived" when the doctor does.
         queue.doctor_arrived_at = self.doctor_in.then(|| self.at(self.hidden.start));
+        if let Some((from, start)) = self.hidden.announced
+            && !self.doctor_in
+            && t >= from
+        {
+            queue.doctor_expected_at = Some(self.at(start));
+        }
         queue
     }
 
@@ -498,7 +506,7 @@ impl Clinic<'_> {
                 let end = length.map_or(now + rng.exponential(1.0), |d| start + d);
                 run.consult = Some((start, end, waiting, i));
             }
-            run.run(rng, false, &mut |_, _| {});
+            run.run(rng, &mut |_, _| {});
             for (k, &i) in self.line.iter().enumerate() {
                 if let Some(s) = run.tokens[i].start {
                     waits[k].push(s - now);

@@ -22,6 +22,7 @@ from medsched.waits import (
     KindFactors,
     PastDay,
     PastEstimate,
+    HorizonCalibration,
     QueueRates,
     QueueSnapshot,
     SkippedToken,
@@ -145,7 +146,7 @@ DEFAULT_HISTORY_JSON: Dict[str, Any] = {
         "walk_ins_per_hour": 2.0,
     },
     "start_delays": [],
-    "calibration": {"shift": 0.0, "p90_spread": 1.0, "observed": 0},
+    "calibration": {"shift": 0.0, "p90_spread": 1.0, "observed": 0, "horizons": []},
 }
 FITTED_HISTORY_JSON: Dict[str, Any] = {
     "recent_minutes": [6.0, 8.5, 5.0, 7.5, 9.0, 7.0, 6.5],
@@ -173,7 +174,14 @@ FITTED_HISTORY_JSON: Dict[str, Any] = {
         "walk_ins_per_hour": 3.5,
     },
     "start_delays": [0.0, 12.5],
-    "calibration": {"shift": 0.1, "p90_spread": 1.4, "observed": 120},
+    "calibration": {
+        "shift": 0.1,
+        "p90_spread": 1.4,
+        "observed": 120,
+        "horizons": [
+            {"from_minutes": 10.0, "shift": 0.2, "p90_spread": 1.6, "observed": 60}
+        ],
+    },
 }
 FITTED_HISTORY = DoctorHistory(
     recent_minutes=[6.0, 8.5, 5.0, 7.5, 9.0, 7.0, 6.5],
@@ -188,7 +196,10 @@ FITTED_HISTORY = DoctorHistory(
         returns_observed=3, walk_ins_per_hour=3.5,
     ),
     start_delays=[0.0, 12.5],
-    calibration=WaitCalibration(shift=0.1, p90_spread=1.4, observed=120),
+    calibration=WaitCalibration(
+        shift=0.1, p90_spread=1.4, observed=120,
+        horizons=[HorizonCalibration(from_minutes=10.0, shift=0.2, p90_spread=1.6, observed=60)],
+    ),
 )
 WAIT_RECORD_CASES: List[Tuple[Type[Record], Dict[str, Any], Record]] = [
     (DoctorHistory, DEFAULT_HISTORY_JSON, DoctorHistory()),

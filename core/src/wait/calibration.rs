@@ -15,6 +15,59 @@ const MIN_OBSERVED: usize = 50;
 const MIN_SPREAD: f64 = 1.0;
 /// The coverage the P90 is calibrated to.
 const LEVEL: f64 = 0.9;
+/// Horizon buckets, by the uncalibrated estimate's minutes: below 10, 10–25, 25–50, 50–90,
+/// 90 and more (roughly doubling, so each holds a comparable share of a line's estimates).
+///
+/// ```
+/// use medsched::wait::{HORIZON_EDGES, PastEstimate, WaitCalibration};
+///
+/// let past = vec![PastEstimate { minutes: 30.0, p90_minutes: 40.0, waited: 33.0 }; 60];
+/// let calibration = WaitCalibration::fit(&past);
+/// assert_eq!(calibration.horizons.len(), HORIZON_EDGES.len() + 1);
+/// assert_eq!(calibration.horizons[2].observed, 60); // 25–50 minutes
+/// ```
+pub const HORIZON_EDGES: [f64; 4] = [10.0, 25.0, 50.0, 90.0];
+/// At most this many horizon corrections are read from a (hand-built) calibration.
+const MAX_HORIZONS: usize = 16;
+
+/// The bucket of [`HORIZON_EDGES`] an estimate of `minutes` falls in.
+fn horizon_bucket(minutes: f64) -> usize {
+    HORIZON_EDGES
+        .iter()
+        .take_while(|edge| minutes >= **edge)
+        .count()
+}
+
+/// A shift and a P90 spread fitted on some past estimates.
+#[derive(Clone, Copy)]
+struct Correction {
+    shift: f64,
+    p90_spread: f64,
+    observed: u32,
+}
+
+impl Correction {
+    /// `None` below [`MIN_OBSERVED`] estimates.
+    fn fit<'a>(past: impl Iterator<Item = &'a PastEstimate>) -> Option<Correction> {
+        let spread = |e: &PastEstimate| (e.p90_minutes - e.minutes).max(MIN_SPREAD);
+        let past: Vec<(f64, f64)> = past.map(|e| (e.waited - e.minutes, spread(e))).collect();
+        if past.len() < MIN_OBSERVED {
+            return None;
+        }
+        let error: f64 = past.iter().map(|(r, _)| r).sum();
+        let total: f64 = past.iter().map(|(_, s)| s).sum();
+        let shift = error / total;
+        let mut scores: Vec<f64> = past.iter().map(|(r, s)| r / s - shift).collect();
+        scores.sort_by(f64::total_cmp);
+        let n = scores.len();
+        let rank = ((LEVEL * (n as f64 + 1.0)).ceil() as usize).clamp(1, n);
+        Some(Correction {
+            shift,
+            p90_spread: scores[rank - 1],
+            observed: u32::try_from(n).unwrap_or(u32::MAX),
+        })
+    }
+}
 
 /// One past estimate of the uncalibrated [`QueueEstimator`] and what the patient really
 /// waited, as a host records it (e.g. at check-in and every few minutes, for each patient
@@ -63,7 +116,11 @@ impl PastEstimate {
 /// average zero (`Σ(waited − estimate) / Σ s`); `p90_spread` is the conformal 90% quantile
 /// of the shifted residuals in units of `s` (rank `⌈0.9 (n + 1)⌉` of `n`), so the P90
 /// widens where the model was wrong for this doctor rather than staying confidently
-/// narrow. Fewer than 50 past estimates: no correction (`shift` 0, `p90_spread` 1).
+/// narrow. The same is fitted per horizon (`horizons`: the uncalibrated estimate's minutes,
+/// bucketed at [`HORIZON_EDGES`]) on each bucket's own past estimates, so short and long
+/// waits are corrected apart; a bucket with fewer than 50 carries the overall correction
+/// (`observed` 0). Fewer than 50 past estimates in all: no correction (`shift` 0,
+/// `p90_spread` 1, no horizons). Memory is bounded: 5 horizons are fitted.
 ///
 /// # Example
 ///
@@ -83,10 +140,49 @@ impl PastEstimate {
 /// assert!(calibration.p90_spread > 1.0);
 /// assert_eq!(calibration.observed, 100);
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, default)]
 pub struct WaitCalibration {
+    /// Added to each estimate, in units of its spread.
+    pub shift: f64,
+    /// The calibrated P90 is this many spreads above the calibrated estimate.
+    pub p90_spread: f64,
+    /// How many past estimates it rests on.
+    pub observed: u32,
+    /// Corrections by horizon, each fitted on the past estimates of its bucket alone
+    /// (ascending `from_minutes`); an estimate takes the last whose `from_minutes` it
+    /// reaches, else the overall `shift` and `p90_spread`.
+    pub horizons: Vec<HorizonCalibration>,
+}
+
+/// The correction of estimates from `from_minutes` on (up to the next horizon's), fitted on
+/// the past estimates of that horizon alone, as [`WaitCalibration`]'s overall one is.
+///
+/// # Example
+///
+/// ```
+/// use medsched::wait::{HorizonCalibration, WaitCalibration, WaitEstimate};
+///
+/// let calibration = WaitCalibration {
+///     horizons: vec![HorizonCalibration { from_minutes: 50.0, shift: 1.0, p90_spread: 2.0, observed: 80 }],
+///     ..WaitCalibration::default()
+/// };
+/// let mut estimates = [
+///     WaitEstimate { number: 4, minutes: 20.0, p90_minutes: 30.0 },
+///     WaitEstimate { number: 9, minutes: 60.0, p90_minutes: 80.0 },
+/// ];
+/// calibration.apply(&mut estimates);
+/// assert_eq!(estimates[0].minutes, 20.0);
+/// assert_eq!(estimates[1].minutes, 80.0);
+/// assert_eq!(estimates[1].p90_minutes, 120.0);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct HorizonCalibration {
+    /// The smallest uncalibrated estimate, minutes, this correction applies to.
+    pub from_minutes: f64,
     /// Added to each estimate, in units of its spread.
     pub shift: f64,
     /// The calibrated P90 is this many spreads above the calibrated estimate.
@@ -101,43 +197,61 @@ impl Default for WaitCalibration {
             shift: 0.0,
             p90_spread: 1.0,
             observed: 0,
+            horizons: Vec::new(),
         }
     }
 }
 
 impl WaitCalibration {
     /// The correction fitted on `past` estimates (validated ones; see
-    /// [`DoctorHistory::from_days`]).
+    /// [`DoctorHistory::from_days`]): overall, and per horizon (the uncalibrated estimate's
+    /// minutes, bucketed at [`HORIZON_EDGES`]); a bucket with fewer than 50 of them carries
+    /// the overall correction (`observed` 0).
     pub fn fit(past: &[PastEstimate]) -> WaitCalibration {
-        if past.len() < MIN_OBSERVED {
+        let Some(overall) = Correction::fit(past.iter()) else {
             return WaitCalibration::default();
-        }
-        let spread = |e: &PastEstimate| (e.p90_minutes - e.minutes).max(MIN_SPREAD);
-        let error: f64 = past.iter().map(|e| e.waited - e.minutes).sum();
-        let total: f64 = past.iter().map(spread).sum();
-        let shift = error / total;
-        let mut scores: Vec<f64> = past
-            .iter()
-            .map(|e| (e.waited - e.minutes - shift * spread(e)) / spread(e))
+        };
+        let horizons = (0..=HORIZON_EDGES.len())
+            .map(|bucket| {
+                let inside = past.iter().filter(|e| horizon_bucket(e.minutes) == bucket);
+                let correction = Correction::fit(inside).unwrap_or(Correction {
+                    observed: 0,
+                    ..overall
+                });
+                HorizonCalibration {
+                    from_minutes: if bucket == 0 {
+                        0.0
+                    } else {
+                        HORIZON_EDGES[bucket - 1]
+                    },
+                    shift: correction.shift,
+                    p90_spread: correction.p90_spread,
+                    observed: correction.observed,
+                }
+            })
             .collect();
-        scores.sort_by(f64::total_cmp);
-        let n = scores.len();
-        let rank = ((LEVEL * (n as f64 + 1.0)).ceil() as usize).clamp(1, n);
         WaitCalibration {
-            shift,
-            p90_spread: scores[rank - 1],
-            observed: u32::try_from(n).unwrap_or(u32::MAX),
+            shift: overall.shift,
+            p90_spread: overall.p90_spread,
+            observed: overall.observed,
+            horizons,
         }
     }
 
-    /// Applies the correction to `estimates` (of the uncalibrated queue estimator).
-    /// Non-finite or extreme fields of a hand-built calibration are clamped (shift within ±5
-    /// spreads, `p90_spread` within 0–20).
+    /// Applies the correction to `estimates` (of the uncalibrated queue estimator), each
+    /// by its horizon's correction. Non-finite or extreme fields of a hand-built calibration
+    /// are clamped (shift within ±5 spreads, `p90_spread` within 0–20); only its first 16
+    /// horizons are read, so a call costs `O(16 n)` at most.
     ///
     /// ```
     /// use medsched::wait::{WaitCalibration, WaitEstimate};
     ///
-    /// let calibration = WaitCalibration { shift: 0.5, p90_spread: 2.0, observed: 500 };
+    /// let calibration = WaitCalibration {
+    ///     shift: 0.5,
+    ///     p90_spread: 2.0,
+    ///     observed: 500,
+    ///     horizons: Vec::new(),
+    /// };
     /// let mut estimates = [WaitEstimate { number: 4, minutes: 20.0, p90_minutes: 30.0 }];
     /// calibration.apply(&mut estimates);
     /// assert_eq!(estimates[0].minutes, 25.0);
@@ -151,9 +265,16 @@ impl WaitCalibration {
                 default
             }
         };
-        let shift = clean(self.shift, 0.0, -5.0, 5.0);
-        let p90_spread = clean(self.p90_spread, 1.0, 0.0, 20.0);
+        let overall = (self.shift, self.p90_spread);
+        let horizons = &self.horizons[..self.horizons.len().min(MAX_HORIZONS)];
         for estimate in estimates {
+            let (shift, p90_spread) = horizons
+                .iter()
+                .rev()
+                .find(|h| estimate.minutes >= h.from_minutes)
+                .map_or(overall, |h| (h.shift, h.p90_spread));
+            let shift = clean(shift, 0.0, -5.0, 5.0);
+            let p90_spread = clean(p90_spread, 1.0, 0.0, 20.0);
             let spread = (estimate.p90_minutes - estimate.minutes).max(MIN_SPREAD);
             let minutes = (estimate.minutes + shift * spread).max(0.0);
             estimate.minutes = minutes;
@@ -182,7 +303,12 @@ impl WaitCalibration {
 /// queue.waiting = vec![WaitingToken::present(4, TokenKind::Booked)];
 /// let mut history = DoctorHistory::from_durations(&[6.0, 8.0, 7.0])?;
 /// let model = QueueEstimator.estimate(&queue, &history);
-/// history.calibration = WaitCalibration { shift: 0.2, p90_spread: 1.5, observed: 400 };
+/// history.calibration = WaitCalibration {
+///     shift: 0.2,
+///     p90_spread: 1.5,
+///     observed: 400,
+///     ..WaitCalibration::default()
+/// };
 /// let shown = CalibratedQueueEstimator.estimate(&queue, &history);
 /// assert!(shown[0].minutes > model[0].minutes);
 /// assert!(shown[0].p90_minutes - shown[0].minutes > model[0].p90_minutes - model[0].minutes);
@@ -258,12 +384,64 @@ mod tests {
     }
 
     #[test]
+    fn each_horizon_gets_its_own_correction() {
+        // Short estimates are right on average, those of 25–50 minutes one spread short;
+        // those above 90 minutes are too few (30) for a correction of their own.
+        let mut past: Vec<PastEstimate> = (0..400)
+            .map(|i| {
+                let minutes = if i < 200 { 5.0 } else { 30.0 };
+                let bias = if i < 200 { 0.0 } else { 1.0 };
+                let noise = f64::from(i % 21) / 10.0 - 1.0;
+                PastEstimate {
+                    minutes,
+                    p90_minutes: minutes + 4.0,
+                    waited: (minutes + 4.0 * (bias + noise)).max(0.0),
+                }
+            })
+            .collect();
+        past.extend((0..30).map(|_| PastEstimate {
+            minutes: 100.0,
+            p90_minutes: 110.0,
+            waited: 100.0,
+        }));
+        let calibration = WaitCalibration::fit(&past);
+        let froms: Vec<f64> = calibration
+            .horizons
+            .iter()
+            .map(|h| h.from_minutes)
+            .collect();
+        assert_eq!(froms, [0.0, 10.0, 25.0, 50.0, 90.0]);
+        let observed: Vec<u32> = calibration.horizons.iter().map(|h| h.observed).collect();
+        assert_eq!(observed, [200, 0, 200, 0, 0]);
+        assert!(
+            calibration.horizons[0].shift.abs() < 0.05,
+            "{calibration:?}"
+        );
+        assert!(
+            (calibration.horizons[2].shift - 1.0).abs() < 0.05,
+            "{calibration:?}"
+        );
+        assert_eq!(calibration.horizons[4].shift, calibration.shift);
+        let mut estimates = [5.0, 30.0, 100.0].map(|minutes| WaitEstimate {
+            number: 1,
+            minutes,
+            p90_minutes: minutes + 4.0,
+        });
+        calibration.apply(&mut estimates);
+        assert!((estimates[0].minutes - 5.0).abs() < 0.2);
+        assert!((estimates[1].minutes - 34.0).abs() < 0.2);
+        let overall = (100.0 + 4.0 * calibration.shift).max(0.0);
+        assert!((estimates[2].minutes - overall).abs() < 1e-9);
+    }
+
+    #[test]
     fn wild_calibrations_stay_finite() {
         let apply = |shift, p90_spread| {
             let calibration = WaitCalibration {
                 shift,
                 p90_spread,
                 observed: 1,
+                horizons: Vec::new(),
             };
             let mut estimates = [WaitEstimate {
                 number: 1,

@@ -30,7 +30,9 @@ mod start;
 mod stats;
 
 pub use baseline::MovingAverageEstimator;
-pub use calibration::{CalibratedQueueEstimator, PastEstimate, WaitCalibration};
+pub use calibration::{
+    CalibratedQueueEstimator, HORIZON_EDGES, HorizonCalibration, PastEstimate, WaitCalibration,
+};
 pub use durations::{DurationPrior, KindFactors};
 pub use estimator::QueueEstimator;
 pub use history::{DoctorHistory, PastDay};

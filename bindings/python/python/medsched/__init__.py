@@ -203,6 +203,7 @@ __all__ = [
     "QueueRates",
     "PastDay",
     "PastEstimate",
+    "HorizonCalibration",
     "WaitCalibration",
     "DoctorHistory",
     # availability

@@ -32,6 +32,7 @@ __all__ = [
     "QueueRates",
     "PastDay",
     "PastEstimate",
+    "HorizonCalibration",
     "WaitCalibration",
     "DoctorHistory",
 ]
@@ -226,17 +227,36 @@ class PastEstimate(Record):
 
 
 @dataclass
+class HorizonCalibration(Record):
+    """The correction of estimates from ``from_minutes`` on (up to the next horizon's),
+    fitted on the past estimates of that horizon alone (mirrors
+    medsched::HorizonCalibration); fields as :class:`WaitCalibration`'s."""
+
+    _serde: ClassVar[str] = "HorizonCalibration"
+
+    from_minutes: float
+    shift: float
+    p90_spread: float
+    observed: int
+
+
+@dataclass
 class WaitCalibration(Record):
     """The correction fitted on a doctor's past estimates (mirrors
     medsched::WaitCalibration): with ``s = max(p90 − estimate, 1)``, the calibrated estimate
     is ``estimate + shift·s`` and its P90 ``calibrated + p90_spread·s``; ``observed`` past
-    estimates back it (fewer than 50: no correction)."""
+    estimates back it (fewer than 50: no correction). ``horizons`` holds the same fitted
+    per horizon (the uncalibrated estimate's minutes: below 10, 10–25, 25–50, 50–90, 90
+    and more; a bucket with fewer than 50 past estimates carries the overall correction);
+    an estimate takes the last horizon whose ``from_minutes`` it reaches, else the overall
+    correction."""
 
     _serde: ClassVar[str] = "WaitCalibration"
 
     shift: float = 0.0
     p90_spread: float = 1.0
     observed: int = 0
+    horizons: List[HorizonCalibration] = field(default_factory=list)
 
 
 @dataclass
