@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'invalid_transition'
   | 'policy_violation'
   | 'conflict'
+  | 'rate_limited'
   | 'storage'
 /** An appointment action by name. */
 export type AppointmentActionName = 'confirm' | 'decline' | 'complete' | 'mark_no_show' | 'cancel'
@@ -54,6 +55,8 @@ export class MedschedError extends Error {
   readonly stream?: string | null
   readonly expected?: number | null
   readonly actual?: number | null
+  readonly retry_after_ms?: number | null
+  readonly retry_at?: Date | null
   readonly storage_kind?: string | null
 }
 /** `invalid_input`: `field`, `value`, `problem`. */
@@ -68,6 +71,8 @@ export class InvalidTransitionError extends MedschedError {}
 export class PolicyViolationError extends MedschedError {}
 /** `conflict`: `stream`, `expected`, `actual` (a store throws it when the stream moved). */
 export class ConflictError extends MedschedError {}
+/** `rate_limited`: `kind` (`patient`, `phone` or `ip`), `retry_after_ms`, `retry_at`. */
+export class RateLimitedError extends MedschedError {}
 /** `storage`: `storage_kind` and the store's message. */
 export class StorageError extends MedschedError {}
 

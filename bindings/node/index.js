@@ -41,6 +41,7 @@ const SlotUnavailableError = errorClass('SlotUnavailableError', 'slot_unavailabl
 const InvalidTransitionError = errorClass('InvalidTransitionError', 'invalid_transition')
 const PolicyViolationError = errorClass('PolicyViolationError', 'policy_violation')
 const ConflictError = errorClass('ConflictError', 'conflict')
+const RateLimitedError = errorClass('RateLimitedError', 'rate_limited')
 const StorageError = errorClass('StorageError', 'storage')
 
 const ERRORS = Object.fromEntries(
@@ -51,6 +52,7 @@ const ERRORS = Object.fromEntries(
     InvalidTransitionError,
     PolicyViolationError,
     ConflictError,
+    RateLimitedError,
     StorageError,
   ].map((c) => [c.code, c]),
 )
@@ -745,6 +747,7 @@ module.exports = {
   InvalidTransitionError,
   PolicyViolationError,
   ConflictError,
+  RateLimitedError,
   StorageError,
   ClinicRules,
   Availability,

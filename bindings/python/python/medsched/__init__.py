@@ -57,6 +57,7 @@ __all__ = [
     "InvalidTransitionError",
     "PolicyViolationError",
     "ConflictError",
+    "RateLimitedError",
     "StorageError",
     # calendar
     "Clinic",
