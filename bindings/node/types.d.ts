@@ -1399,7 +1399,8 @@ export interface QueueSnapshot {
  * ```
  * use medsched::rate_limit::Rate;
  * 
- * assert_eq!(Rate::new(10, 3600).interval_nanos(), 360_000_000_000);
+ * assert_eq!(Rate::new(10, 3600).interval_millis(), 360_000);
+ * assert_eq!(Rate::new(7, 1).interval_millis(), 143); // 7 at once, then one per 143 ms
  * assert!(Rate::new(0, 60).validate("limits.patient").is_err());
  * ``` */
 export interface Rate {
@@ -1409,7 +1410,8 @@ export interface Rate {
   period_seconds: number
 }
 
-/** What [`check`] decides. */
+/** What [`check`] decides. In JSON, tagged by `decision`; a field of the other variant is
+ * ignored when read (a binding that mirrors both variants as one record writes it `null`). */
 export type RateDecision = {
   decision: "allowed"
   /** How many more requests of cost 1 would pass at the same instant. */

@@ -212,10 +212,11 @@ impl RateKey {
     }
 }
 
-/// What [`check`] decides.
+/// What [`check`] decides. In JSON, tagged by `decision`; a field of the other variant is
+/// ignored when read (a binding that mirrors both variants as one record writes it `null`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(tag = "decision", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(tag = "decision", rename_all = "snake_case")]
 pub enum RateDecision {
     /// The request passes; store `tat` as the key's new state.
     Allowed {

@@ -18,6 +18,7 @@ from . import (
     booking,
     booking_service,
     calendar,
+    clinic_ops,
     errors,
     events,
     schedule,
@@ -42,6 +43,7 @@ from .schedule import *
 from .stores import *
 from .booking_service import *
 from .token_service import *
+from .clinic_ops import *
 
 # A literal list: mypy (and so stubtest) reads no computed __all__ (python/mypy#12582).
 __all__ = [
@@ -213,6 +215,23 @@ __all__ = [
     "slots_for_doctors",
     # schedule
     "Schedule",
+    # clinic_ops: bookability and rate limits
+    "CheckKind",
+    "DoctorFacts",
+    "BookabilityWeights",
+    "BookabilityPolicy",
+    "CalendarFacts",
+    "BookabilityCheck",
+    "Bookability",
+    "evaluate_bookability",
+    "score_bookability",
+    "KeyKind",
+    "Rate",
+    "RateLimits",
+    "RateKey",
+    "RateDecision",
+    "check_rate",
+    "RateLimiter",
     # stores
     "EventStore",
     "NativeStore",
