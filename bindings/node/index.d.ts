@@ -316,4 +316,12 @@ export function tokenNotifications(lineBefore: number[], after: Queue, changes: 
 export function checkMeetLink(link: string): void
 export function historyFromDays(days: Array<Input<T.PastDay>>): T.DoctorHistory
 export function historyFromDurations(minutes: number[]): T.DoctorHistory
+/** A doctor's bookability at `now` (docs/BOOKABILITY.md). */
+export function evaluateBookability(facts: Input<T.DoctorFacts>, rules: ClinicRules, calendar: Input<T.DoctorCalendar>, appointmentType: Input<T.AppointmentType>, now: Instant, policy?: Input<T.BookabilityPolicy> | null): T.Bookability
+/** What a doctor's own rules say about bookability at `now` (one bounded slot search). */
+export function gatherCalendarFacts(rules: ClinicRules, calendar: Input<T.DoctorCalendar>, appointmentType: Input<T.AppointmentType>, now: Instant, horizonDays?: number): T.CalendarFacts
+/** The verdicts from a doctor's facts and kept calendar facts, with no slot search. */
+export function scoreBookability(facts: Input<T.DoctorFacts>, calendarFacts: Input<T.CalendarFacts>, policy?: Input<T.BookabilityPolicy> | null): T.Bookability
+/** The GCRA decision for one request on a key whose state is `tat` (docs/RATE_LIMITS.md). */
+export function checkRate(rate: Input<T.Rate>, tat: Instant | null, now: Instant, cost?: number): T.RateDecision
 export function estimateWaits(estimator: EstimatorName, snapshot: Input<T.QueueSnapshot>, history: Input<T.DoctorHistory>, options?: EstimatorOptions): T.WaitEstimate[]

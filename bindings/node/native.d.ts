@@ -301,6 +301,12 @@ export declare function bookingNotifications(events: string): string
 export declare function checkMeetLink(link: string): void
 
 /**
+ * The GCRA decision for one request on a key whose state is `tat`, as `RateDecision`
+ * JSON.
+ */
+export declare function checkRate(rate: string, tat: string | undefined | null, now: string, cost: number): string
+
+/**
  * The pure decider: the changes a `Command` (JSON) makes to `book`, as `Change` JSON (a
  * list).
  */
@@ -319,17 +325,29 @@ export declare function decideTokenCommand(queue: Queue, rules: string, actor: s
  */
 export declare function estimateWaits(estimator: string, snapshot: string, history: string, window?: number | undefined | null, p90Factor?: number | undefined | null): string
 
+/**
+ * A doctor's bookability at `now`: `DoctorFacts`, `DoctorCalendar` and `AppointmentType`
+ * JSON in, `Bookability` JSON out.
+ */
+export declare function evaluateBookability(facts: string, rules: ClinicRules, calendar: string, appointmentType: string, now: string, policyJson?: string | undefined | null): string
+
 /** The first `count` slots across doctors (`occupancies[i]` is doctor `i`'s), in columns. */
 export declare function firstAvailableSlots(doctors: Array<Availability>, occupancies: Array<string | Occupancy | null>, request: string, count: number): SlotColumns
 
 /** As [`first_available_slots`], off the JavaScript thread. */
 export declare function firstAvailableSlotsAsync(doctors: Array<Availability>, occupancies: Array<string | Occupancy | null>, request: string, count: number): Promise<SlotColumns>
 
+/** A calendar's bookability facts at `now`, as `CalendarFacts` JSON. */
+export declare function gatherCalendarFacts(rules: ClinicRules, calendar: string, appointmentType: string, now: string, horizonDays: number): string
+
 /** A doctor's history from `PastDay` JSON (a list), as `DoctorHistory` JSON. */
 export declare function historyFromDays(days: string): string
 
 /** A doctor's history from consultation lengths in minutes, as `DoctorHistory` JSON. */
 export declare function historyFromDurations(minutes: Array<number>): string
+
+/** `DoctorFacts` and kept `CalendarFacts` JSON combined, as `Bookability` JSON. */
+export declare function scoreBookability(facts: string, calendarFacts: string, policyJson?: string | undefined | null): string
 
 /** A slot search's result: its slots as columns, the rest as JSON. */
 export interface SeriesColumns {

@@ -15,6 +15,7 @@
 #![cfg_attr(test, allow(dead_code))]
 
 mod bookings;
+mod clinic_ops;
 mod columns;
 mod errors;
 mod schedule;
