@@ -10,7 +10,7 @@
 //! - [`RateLimitStore`] keeps the states (read, compare-and-set); the
 //!   [`InMemoryStore`](crate::store::InMemoryStore) and the SQLite and PostgreSQL adapters
 //!   implement it. [`RateLimiter`] runs [`check`] against a store and returns
-//!   [`Error::RateLimited`](crate::Error::RateLimited) for a refusal.
+//!   [`Error::RateLimited`] for a refusal.
 //!
 //! The algorithm is the generic cell rate algorithm (GCRA), the token bucket kept as one
 //! instant: each request of cost `c` moves the key's theoretical arrival time (TAT) on by `c`
