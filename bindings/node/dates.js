@@ -18,10 +18,23 @@ module.exports = {
    "start": "D"
   }
  },
+ "Bookability": {
+  "props": {
+   "first_slot": "D",
+   "recheck_at": "D"
+  }
+ },
  "BusyTime": {
   "props": {
    "end": "D",
    "start": "D"
+  }
+ },
+ "CalendarFacts": {
+  "props": {
+   "at": "D",
+   "first_slot": "D",
+   "recheck_at": "D"
   }
  },
  "Change": {
@@ -150,6 +163,7 @@ module.exports = {
  },
  "ErrorReport": {
   "props": {
+   "retry_at": "D",
    "start": "D"
   }
  },
@@ -324,6 +338,21 @@ module.exports = {
    "waiting": {
     "items": {
      "ref": "WaitingToken"
+    }
+   }
+  }
+ },
+ "RateDecision": {
+  "tag": "decision",
+  "cases": {
+   "allowed": {
+    "props": {
+     "tat": "D"
+    }
+   },
+   "limited": {
+    "props": {
+     "retry_at": "D"
     }
    }
   }

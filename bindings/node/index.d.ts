@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'invalid_transition'
   | 'policy_violation'
   | 'conflict'
+  | 'rate_limited'
   | 'storage'
 /** An appointment action by name. */
 export type AppointmentActionName = 'confirm' | 'decline' | 'complete' | 'mark_no_show' | 'cancel'
@@ -54,6 +55,8 @@ export class MedschedError extends Error {
   readonly stream?: string | null
   readonly expected?: number | null
   readonly actual?: number | null
+  readonly retry_after_ms?: number | null
+  readonly retry_at?: Date | null
   readonly storage_kind?: string | null
 }
 /** `invalid_input`: `field`, `value`, `problem`. */
@@ -68,6 +71,8 @@ export class InvalidTransitionError extends MedschedError {}
 export class PolicyViolationError extends MedschedError {}
 /** `conflict`: `stream`, `expected`, `actual` (a store throws it when the stream moved). */
 export class ConflictError extends MedschedError {}
+/** `rate_limited`: `kind` (`patient`, `phone` or `ip`), `retry_after_ms`, `retry_at`. */
+export class RateLimitedError extends MedschedError {}
 /** `storage`: `storage_kind` and the store's message. */
 export class StorageError extends MedschedError {}
 
@@ -344,4 +349,12 @@ export function tokenNotifications(lineBefore: number[], after: Queue, changes: 
 export function checkMeetLink(link: string): void
 export function historyFromDays(days: Array<Input<T.PastDay>>): T.DoctorHistory
 export function historyFromDurations(minutes: number[]): T.DoctorHistory
+/** A doctor's bookability at `now` (docs/BOOKABILITY.md). */
+export function evaluateBookability(facts: Input<T.DoctorFacts>, rules: ClinicRules, calendar: Input<T.DoctorCalendar>, appointmentType: Input<T.AppointmentType>, now: Instant, policy?: Input<T.BookabilityPolicy> | null): T.Bookability
+/** What a doctor's own rules say about bookability at `now` (one bounded slot search). */
+export function gatherCalendarFacts(rules: ClinicRules, calendar: Input<T.DoctorCalendar>, appointmentType: Input<T.AppointmentType>, now: Instant, horizonDays?: number): T.CalendarFacts
+/** The verdicts from a doctor's facts and kept calendar facts, with no slot search. */
+export function scoreBookability(facts: Input<T.DoctorFacts>, calendarFacts: Input<T.CalendarFacts>, policy?: Input<T.BookabilityPolicy> | null): T.Bookability
+/** The GCRA decision for one request on a key whose state is `tat` (docs/RATE_LIMITS.md). */
+export function checkRate(rate: Input<T.Rate>, tat: Instant | null, now: Instant, cost?: number): T.RateDecision
 export function estimateWaits(estimator: EstimatorName, snapshot: Input<T.QueueSnapshot>, history: Input<T.DoctorHistory>, options?: EstimatorOptions): T.WaitEstimate[]

@@ -134,6 +134,99 @@ export interface BookRequest {
   start: Date
 }
 
+/** A bookability evaluation: each precondition and the verdicts. */
+export interface Bookability {
+  /** The doctor accepts online bookings and is bookable. */
+  can_patient_book: boolean
+  /** No critical precondition fails: staff may still book. */
+  can_receptionist_book: boolean
+  /** `score ≥ search_threshold` and the profile is public. */
+  can_show_in_search: boolean
+  /** The ten preconditions, in [`CheckKind::ALL`] order. */
+  checks: Array<BookabilityCheck>
+  /** The first bookable slot within the horizon, if any. */
+  first_slot?: Date | null
+  /** All ten preconditions pass. */
+  is_bookable: boolean
+  /** When to evaluate again if nothing changes before ([`CalendarFacts::recheck_at`]). */
+  recheck_at: Date
+  /** The passed weights' share of the total weight, 0–100, rounded down. */
+  score: number
+}
+
+/** One precondition's outcome. */
+export interface BookabilityCheck {
+  /** Whether its failure blocks every booking ([`BookabilityPolicy::critical`]). */
+  critical: boolean
+  /** Which precondition. */
+  kind: CheckKind
+  /** Whether it holds. */
+  passed: boolean
+  /** Why it passed or failed, in words (e.g. `"no slot within 90 days"`). */
+  reason: string
+  /** Its weight in the score. */
+  weight: number
+}
+
+/** How a bookability evaluation scores and decides: the [`BookabilityWeights`], the score a doctor
+ * needs to show in search, which preconditions are critical (block even receptionist
+ * bookings), and how far ahead a slot must exist. In JSON every field is optional and
+ * defaults as here.
+ * 
+ * ```
+ * use medsched::bookability::{BookabilityPolicy, CheckKind};
+ * 
+ * let policy = BookabilityPolicy::default();
+ * assert_eq!((policy.search_threshold, policy.horizon_days), (60, 90));
+ * assert!(policy.critical.contains(&CheckKind::StatusActive));
+ * assert!(BookabilityPolicy { horizon_days: 0, ..policy }.validate().is_err());
+ * ``` */
+export interface BookabilityPolicy {
+  /** The preconditions whose failure blocks every booking, a receptionist's too. Default:
+   * license verified, no critical verification failure, status active, no forced block. */
+  critical?: Array<CheckKind>
+  /** How many days from `now` a bookable slot must start within, 1–366. Default 90. */
+  horizon_days?: number
+  /** The least score that shows a doctor in search (with a public profile), 0–100.
+   * Default 60. */
+  search_threshold?: number
+  /** The weight of each precondition in the score. */
+  weights?: BookabilityWeights
+}
+
+/** The weight of each precondition in the score. The score is the passed weights' share of
+ * the total, 0–100 rounded down, so the weights need not add up to 100 (the defaults do).
+ * 
+ * ```
+ * use medsched::bookability::{CheckKind, BookabilityWeights};
+ * 
+ * let weights = BookabilityWeights::default();
+ * assert_eq!(weights.total(), 100);
+ * assert_eq!(weights.of(CheckKind::LicenseVerified), 15);
+ * ``` */
+export interface BookabilityWeights {
+  /** Default 10. */
+  base_schedule?: number
+  /** Default 10. */
+  fees_configured?: number
+  /** Default 15. */
+  license_verified?: number
+  /** Default 10. */
+  location?: number
+  /** Default 10. */
+  no_critical_verification_failure?: number
+  /** Default 5. */
+  no_forced_block?: number
+  /** Default 10. */
+  profile_complete?: number
+  /** Default 15. */
+  slots_ahead?: number
+  /** Default 5. */
+  specialty?: number
+  /** Default 10. */
+  status_active?: number
+}
+
 /** How holds, bookings, reschedules, cancellations and reminders of one appointment type
  * behave. Every field has a default, so `BookingPolicy::default()` is a complete policy.
  * 
@@ -186,6 +279,28 @@ export interface BusyTime {
   id: Id
   /** Start (inclusive). */
   start: Date
+}
+
+/** The facts of a doctor's calendar a bookability evaluation needs, gathered by
+ * [`CalendarFacts::gather`]. Keep them and gather again only when the calendar, the
+ * clinic's rules or the appointment type change, or at [`recheck_at`](Self::recheck_at);
+ * bookings never change them (`docs/BOOKABILITY.md`). */
+export interface CalendarFacts {
+  /** The instant the facts were gathered at. */
+  at: Date
+  /** How many weekly templates with at least one session the calendar has. */
+  base_templates: number
+  /** The start of the first bookable slot of the appointment type within the horizon,
+   * ignoring bookings and holds (the rules open it). */
+  first_slot?: Date | null
+  /** The forced block in force at `at`, if any. */
+  forced_block?: Id | null
+  /** The locations of the calendar's templates, each once, in order. */
+  location_ids: Array<Id>
+  /** When time alone may change these facts: a second after the first slot's start, the
+   * end of the forced block in force, the start of the next one, or a day after `at`,
+   * whichever comes first (always after `at`). */
+  recheck_at: Date
 }
 
 /** What happened. Past tense; each carries what an audit timeline shows.
@@ -302,6 +417,9 @@ export interface ChannelQuota {
   /** Its most tokens (cancelled ones do not count). */
   max: number
 }
+
+/** One of the ten preconditions of bookability. */
+export type CheckKind = "profile_complete" | "license_verified" | "fees_configured" | "location" | "specialty" | "base_schedule" | "slots_ahead" | "no_critical_verification_failure" | "status_active" | "no_forced_block"
 
 /** The clinic (or hospital, or chain) whose doctors medsched schedules.
  * 
@@ -486,6 +604,29 @@ export interface DoctorCalendar {
   templates?: Array<WeeklyTemplate>
 }
 
+/** The host's records of a doctor that bookability reads (the rest comes from medsched's
+ * own calendar). In JSON the lists default to empty; the rest is required. */
+export interface DoctorFacts {
+  /** The doctor takes bookings from patients online. */
+  accepts_online_bookings: boolean
+  /** The names of verification checks that failed critically (e.g. `"background"`). */
+  critical_verification_failures?: Array<string>
+  /** The doctor's consultation fees are configured. */
+  fees_configured: boolean
+  /** The doctor's license has been verified. */
+  license_verified: boolean
+  /** Locations the host assigned the doctor to, besides those of the calendar's templates. */
+  location_ids?: Array<Id>
+  /** The doctor's profile has everything the host requires. */
+  profile_complete: boolean
+  /** The doctor's public profile is visible. */
+  public_profile_visible: boolean
+  /** The doctor's specialties. */
+  specialties?: Array<string>
+  /** The doctor's status in the host's records; bookable when `"active"`. */
+  status: string
+}
+
 /** The doctor's past: recent consultation durations from previous days and the rates the
  * host measured. Build it with [`DoctorHistory::from_days`] (or
  * [`from_durations`](DoctorHistory::from_durations) when only durations are known);
@@ -610,7 +751,7 @@ export interface ErrorReport {
   /** `conflict`: the stream's version in the store. */
   actual?: number | null
   /** The stable code: `invalid_input`, `not_found`, `slot_unavailable`,
-   * `invalid_transition`, `policy_violation`, `conflict` or `storage`. */
+   * `invalid_transition`, `policy_violation`, `conflict`, `rate_limited` or `storage`. */
   code: string
   /** `slot_unavailable`: the doctor. */
   doctor_id?: string | null
@@ -622,7 +763,8 @@ export interface ErrorReport {
   from?: string | null
   /** `not_found`, `invalid_transition`, `policy_violation`: the record's id. */
   id?: string | null
-  /** `not_found`, `invalid_transition`: the kind of record, e.g. `appointment`. */
+  /** `not_found`, `invalid_transition`: the kind of record, e.g. `appointment`;
+   * `rate_limited`: the kind of key, `patient`, `phone` or `ip`. */
   kind?: string | null
   /** The error's message, as [`Error`]'s `Display` writes it. */
   message: string
@@ -632,6 +774,10 @@ export interface ErrorReport {
   problem_message?: string | null
   /** `slot_unavailable`: why the slot cannot be had. */
   reason?: Unavailable | null
+  /** `rate_limited`: how long to wait, in milliseconds, rounded up. */
+  retry_after_ms?: number | null
+  /** `rate_limited`: the first instant at which the same request would pass. */
+  retry_at?: Date | null
   /** Whether the same call may be tried again ([`Error::is_retry_safe`]). */
   retry_safe: boolean
   /** `policy_violation`: the rule's code, e.g. `reschedule_limit`. */
@@ -857,6 +1003,19 @@ export interface IssuedCounts {
   /** Walk-in tokens issued. */
   walk_in?: number
 }
+
+/** The kind of key a booking rate limit counts requests by (see
+ * [`rate_limit`](crate::rate_limit)). An [`Error::RateLimited`](crate::Error::RateLimited)
+ * names the kind, never the key itself: a phone number or an address is personal data and
+ * stays out of messages and logs.
+ * 
+ * ```
+ * use medsched::rate_limit::KeyKind;
+ * 
+ * assert_eq!(KeyKind::Phone.as_str(), "phone");
+ * assert_eq!(serde_json::to_string(&KeyKind::Ip).unwrap(), "\"ip\"");
+ * ``` */
+export type KeyKind = "patient" | "phone" | "ip"
 
 /** How long each kind of token's consultation takes relative to the day's typical one,
  * measured from the history (each shrunk toward 1 as if by 10 consultations of typical
@@ -1264,6 +1423,69 @@ export interface QueueSnapshot {
    * [`QueueRules::walk_ins`](crate::tokens::QueueRules::walk_ins)): between booked slots,
    * walk-ins still to come go ahead of booked patients due after they arrive. */
   walk_ins?: WalkInPlacement
+}
+
+/** One limit: at most `limit` requests (of cost 1) per `period_seconds`, as a burst or
+ * spread out; after a burst, one more every `period_seconds / limit`.
+ * 
+ * ```
+ * use medsched::rate_limit::Rate;
+ * 
+ * assert_eq!(Rate::new(10, 3600).interval_millis(), 360_000);
+ * assert_eq!(Rate::new(7, 1).interval_millis(), 143); // 7 at once, then one per 143 ms
+ * assert!(Rate::new(0, 60).validate("limits.patient").is_err());
+ * ``` */
+export interface Rate {
+  /** The most requests in a period, and the largest burst: 1 to [`MAX_LIMIT`]. */
+  limit: number
+  /** The period, in seconds: 1 to [`MAX_PERIOD_SECONDS`]. */
+  period_seconds: number
+}
+
+/** What [`check`] decides. In JSON, tagged by `decision`; a field of the other variant is
+ * ignored when read (a binding that mirrors both variants as one record writes it `null`). */
+export type RateDecision = {
+  decision: "allowed"
+  /** How many more requests of cost 1 would pass at the same instant. */
+  remaining: number
+  /** The key's new theoretical arrival time. */
+  tat: Date
+} | {
+  decision: "limited"
+  /** The first instant at which the same request would pass. */
+  retry_at: Date
+}
+
+/** One key of a limit: the tenant, the kind and the value (a patient id, a phone number, an
+ * address). The value is stored as given: hash a phone number or an address first if it
+ * must not be kept in the clear. It never appears in an error. */
+export interface RateKey {
+  /** What the value is. */
+  kind: KeyKind
+  /** The tenant: limits of two clinics never share a key. */
+  tenant: Id
+  /** The patient id, phone number or address. */
+  value: string
+}
+
+/** The limits of booking requests, one per kind of key. The defaults
+ * (`docs/RATE_LIMITS.md`): 10 an hour per patient, 10 an hour per phone number, 60 an
+ * hour per client address (a clinic's or an office's shared address holds many patients).
+ * In JSON every field is optional and defaults as here.
+ * 
+ * ```
+ * use medsched::rate_limit::{KeyKind, Rate, RateLimits};
+ * 
+ * let limits = RateLimits::default();
+ * assert_eq!(limits.rate(KeyKind::Ip), &Rate::new(60, 3600));
+ * ``` */
+export interface RateLimits {
+  /** Per client address. Default 60 an hour. */
+  ip?: Rate
+  /** Per patient id. Default 10 an hour. */
+  patient?: Rate
+  /** Per phone number. Default 10 an hour. */
+  phone?: Rate
 }
 
 /** One step of a patient's token history: the number given up, the new one, why, when and

@@ -22,6 +22,12 @@
 //!   (the bookable slots of an [`AppointmentType`], with its [`BookingPolicy`], given an
 //!   [`Occupancy`]); [`first_available`] searches many doctors. Also [`Error`], [`Problem`],
 //!   [`PolicyRule`], [`Unavailable`], [`Result`] and [`Id`].
+//! - **[`rate_limit`]**: booking rate limits per patient, phone number and client address:
+//!   the pure GCRA [`check`](rate_limit::check), the
+//!   [`RateLimitStore`](rate_limit::RateLimitStore) that shares its state between app
+//!   servers, and the [`RateLimiter`](rate_limit::RateLimiter) over it.
+//! - **[`bookability`]**: whether a doctor shows in search and can be booked, from ten
+//!   preconditions with reasons and a score ([`bookability::evaluate`]).
 //! - **[`store`]**, the kernel: [`Event`](store::Event)s with their
 //!   [`Actor`](store::Actor) and [`Change`](store::Change), the [`StreamId`](store::StreamId)s
 //!   they live in, the storage traits adapters implement (sync
@@ -170,13 +176,16 @@ pub use chrono;
 pub use chrono_tz;
 
 mod availability;
+pub mod bookability;
 pub mod booking;
 mod calendar;
 mod channel;
 mod clinic;
 mod error;
 mod id;
+mod limit_key;
 mod limits;
+pub mod rate_limit;
 #[cfg(feature = "schema")]
 pub mod schema;
 mod slots;

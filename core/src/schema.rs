@@ -26,10 +26,15 @@ use schemars::transform::RecursiveTransform;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde_json::{Value, json};
 
+use crate::bookability::{
+    Bookability, BookabilityCheck, BookabilityPolicy, BookabilityWeights, CalendarFacts, CheckKind,
+    DoctorFacts,
+};
 use crate::booking::{Appointment, AppointmentStatus, Hold, HoldStatus, SlotClaim};
 use crate::booking::{
     BookRequest, Collision, Command, FeedNotifications, HoldRequest, Notification, NotificationKind,
 };
+use crate::rate_limit::{KeyKind, Rate, RateDecision, RateKey, RateLimits};
 use crate::store::{Actor, ActorKind, Change, Event, FeedEntry, LoadedStream, StreamId};
 use crate::tokens::{
     ChannelQuota, EmergencyOrder, QueueDay, QueueNotification, QueueNotificationKind, QueueRules,
@@ -68,12 +73,16 @@ macro_rules! type_list {
             QueueSnapshot, WaitingToken, SkippedToken, Consultation, IssuedCounts,
             DoctorHistory, PastDay, QueueRates, DurationPrior, KindFactors, PastEstimate,
             WaitCalibration,
+            // inputs: bookability and rate limits
+            DoctorFacts, BookabilityPolicy, BookabilityWeights, CheckKind, KeyKind, Rate,
+            RateLimits, RateKey,
             // outputs
             Place, Slot, SlotSeries, UnavailableSlot, Unavailable, Interval, Status, RuleKind,
             RuleRef, Explanation, SlotClaim, HoldStatus, Hold, AppointmentStatus, Appointment,
             Token, TokenState, Reassignment, TokenCounts, QueueDay, QueueNotificationKind,
             QueueNotification, WaitEstimate, NotificationKind, Notification,
-            FeedNotifications, Collision, FeedEntry, LoadedStream, ErrorReport,
+            FeedNotifications, Collision, FeedEntry, LoadedStream, ErrorReport, CalendarFacts,
+            BookabilityCheck, Bookability, RateDecision,
             // events
             Event, Change, TokenChange,
         )
@@ -140,7 +149,10 @@ pub fn document() -> Value {
         TokenCounts,
         FeedNotifications,
         LoadedStream,
-        ErrorReport
+        ErrorReport,
+        BookabilityPolicy,
+        BookabilityWeights,
+        RateLimits
     );
     json!({
         "$schema": meta_schema,

@@ -30,7 +30,8 @@ example. A host replaces it with its own (a session, a bearer token) through
 Every error answers one body, ``{"code", "message", "field", ...}`` (``field`` is ``null``
 when no one field is at fault): medsched's refusals as 422 ``invalid_input``, 404
 ``not_found``, 409 ``slot_unavailable``, ``conflict``, ``invalid_transition`` and
-``policy_violation``, 503 ``storage``; a request FastAPI refuses as 422 ``invalid_input`` too;
+``policy_violation``, 429 ``rate_limited`` (with ``Retry-After``; see ratelimit.py), 503
+``storage``; a request FastAPI refuses as 422 ``invalid_input`` too;
 400 ``bad_request``, 403 ``forbidden``, 404 ``not_found`` (no such route), 405
 ``method_not_allowed`` and 413 ``too_large`` (a body over ``max_body_bytes``). A bad
 WebSocket request is accepted and closed at once with a code (4404, 4422) and the reason.
@@ -58,6 +59,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 import medsched as m
 
 import clinic
+import ratelimit
 from sqlite_store import SqliteStore
 
 __all__ = ["create_app", "app", "authenticate", "FeedWatcher", "Clock", "MAX_BODY_BYTES"]
@@ -74,6 +76,7 @@ HTTP_STATUS: Dict[str, int] = {
     "conflict": 409,
     "invalid_transition": 409,
     "policy_violation": 409,
+    "rate_limited": 429,
     "storage": 503,
 }
 """The HTTP status of each medsched error code."""
@@ -480,13 +483,14 @@ def open_events(where: str) -> Tuple[m.AnyStore, Optional[Callable[[], int]], Ca
 
 def create_app(
     db_path: str, clock: Optional[Clock] = None, *, poll_interval: float = 0.25,
-    max_body_bytes: int = MAX_BODY_BYTES,
+    max_body_bytes: int = MAX_BODY_BYTES, rate_limits: Optional[m.RateLimits] = None,
 ) -> FastAPI:
     """The clinic's API over the events at ``db_path``: a store URL medsched opens
     (``postgresql://…``, ``sqlite:///path``) or the path of a file for the example's own
     sqlite3 store; ``clock`` gives 'now' (an aware datetime; the system clock by default);
     the change feed is polled every ``poll_interval`` seconds for the queue WebSocket; a
-    request body over ``max_body_bytes`` is refused (413)."""
+    request body over ``max_body_bytes`` is refused (413); patients' holds and bookings are
+    rate-limited by ``rate_limits`` (medsched's defaults; see ratelimit.py)."""
     now_of: Clock = clock if clock is not None else _utc_now
     store, last_position, close = open_events(db_path)
     schedule = clinic.schedule()
@@ -526,6 +530,8 @@ def create_app(
         if instant.utcoffset() is None:
             raise TypeError("the clock must return an aware datetime")
         return instant
+
+    ratelimit.install(app, schedule.tenant, store, db_path, now, rate_limits)
 
     def actor(caller: Optional[m.Actor], patient_id: Optional[str]) -> m.Actor:
         if caller is not None:
@@ -637,7 +643,7 @@ def create_app(
             "slots": listed,
         }
 
-    @app.post("/holds", status_code=201)
+    @app.post("/holds", status_code=201, dependencies=[ratelimit.GUARD])
     def place_hold(body: HoldIn, caller: Caller) -> Dict[str, Any]:
         """Holds a slot (10 minutes for a patient, 30 for staff, by the type's policy)."""
         request = m.HoldRequest(
@@ -648,7 +654,7 @@ def create_app(
         hold = bookings.hold(schedule, actor(caller, body.patient_id), now(), request)
         return hold.to_dict()
 
-    @app.post("/holds/{hold_id}/book", status_code=201)
+    @app.post("/holds/{hold_id}/book", status_code=201, dependencies=[ratelimit.GUARD])
     def book_hold(
         hold_id: str, body: BookHoldIn, caller: Caller
     ) -> Dict[str, Any]:
@@ -659,7 +665,7 @@ def create_app(
         )
         return appointment.to_dict()
 
-    @app.post("/appointments", status_code=201)
+    @app.post("/appointments", status_code=201, dependencies=[ratelimit.GUARD])
     def book(body: BookIn, caller: Caller) -> Dict[str, Any]:
         """Books a slot directly."""
         request = m.BookRequest(

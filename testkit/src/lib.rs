@@ -29,4 +29,6 @@ pub mod decider;
 pub mod store;
 
 pub use decider::given;
-pub use store::{Breach, Check, Checks, check_async_event_store, check_event_store};
+pub use store::{
+    Breach, Check, Checks, check_async_event_store, check_event_store, check_rate_limit_store,
+};

@@ -14,7 +14,8 @@
 //!   chooses by name.
 //! - [`HostStore`] / [`AsyncHostStore`]: a store written in the host's language that speaks
 //!   JSON text, made a core store by [`JsonStore`] / [`AsyncJsonStore`]; [`SharedStore`]: the
-//!   in-memory store or a host's, as the services take it.
+//!   in-memory store or a host's, as the services take it (and as a
+//!   [`RateLimitStore`](medsched::rate_limit::RateLimitStore) when native).
 //!
 //! Layers: `medsched` (every rule) → this crate (no rule, no language) → the bindings
 //! (conversion only).
@@ -38,6 +39,7 @@ mod action;
 mod estimator;
 mod host_store;
 pub mod json;
+mod rate_store;
 mod schedule;
 pub mod slot_json;
 pub mod values;

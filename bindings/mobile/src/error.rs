@@ -12,7 +12,7 @@ use crate::values::timestamp;
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct ErrorReport {
     /// The stable code: `invalid_input`, `not_found`, `slot_unavailable`,
-    /// `invalid_transition`, `policy_violation`, `conflict` or `storage`.
+    /// `invalid_transition`, `policy_violation`, `conflict`, `rate_limited` or `storage`.
     pub code: String,
     /// The error's message, the same text in every language.
     pub message: String,
@@ -26,7 +26,8 @@ pub struct ErrorReport {
     pub problem: Option<String>,
     /// `invalid_input`: the problem in words.
     pub problem_message: Option<String>,
-    /// `not_found`, `invalid_transition`: the kind of record, e.g. `appointment`.
+    /// `not_found`, `invalid_transition`: the kind of record, e.g. `appointment`;
+    /// `rate_limited`: the kind of key, `patient`, `phone` or `ip`.
     pub kind: Option<String>,
     /// `not_found`, `invalid_transition`, `policy_violation`: the record's id.
     pub id: Option<String>,
@@ -50,6 +51,10 @@ pub struct ErrorReport {
     pub expected: Option<u64>,
     /// `conflict`: the stream's version in the store.
     pub actual: Option<u64>,
+    /// `rate_limited`: how long to wait, in milliseconds, rounded up.
+    pub retry_after_ms: Option<u64>,
+    /// `rate_limited`: the first instant at which the same request would pass.
+    pub retry_at: Option<SystemTime>,
     /// `storage`: what kind of failure the store reported.
     pub storage_kind: Option<String>,
     /// `storage`: what the store reported.
@@ -98,6 +103,12 @@ pub enum MedschedError {
         /// The report.
         report: ErrorReport,
     },
+    /// `rate_limited`: too many booking requests for one key; retry at `retry_at`.
+    #[error("{}", report.message)]
+    RateLimited {
+        /// The report.
+        report: ErrorReport,
+    },
     /// `storage`: the store failed.
     #[error("{}", report.message)]
     Storage {
@@ -132,6 +143,8 @@ impl From<Error> for MedschedError {
             stream: core.stream.clone(),
             expected: core.expected,
             actual: core.actual,
+            retry_after_ms: core.retry_after_ms,
+            retry_at: core.retry_at.map(timestamp),
             storage_kind: core.storage_kind.clone(),
             storage_message: core.storage_message.clone(),
             json: medsched_facade::report_json(&error),
@@ -143,6 +156,7 @@ impl From<Error> for MedschedError {
             "invalid_transition" => MedschedError::InvalidTransition { report },
             "policy_violation" => MedschedError::PolicyViolation { report },
             "conflict" => MedschedError::Conflict { report },
+            "rate_limited" => MedschedError::RateLimited { report },
             _ => MedschedError::Storage { report },
         }
     }
@@ -172,6 +186,7 @@ impl MedschedError {
             | MedschedError::InvalidTransition { report }
             | MedschedError::PolicyViolation { report }
             | MedschedError::Conflict { report }
+            | MedschedError::RateLimited { report }
             | MedschedError::Storage { report } => report,
         }
     }

@@ -23,6 +23,7 @@
 mod bookings;
 #[cfg(feature = "checks")]
 mod checks;
+mod clinic_ops;
 mod error;
 mod schedule;
 mod store;
@@ -32,6 +33,7 @@ mod values;
 pub use bookings::{BookingResult, Bookings, DayBookView};
 #[cfg(feature = "checks")]
 pub use checks::check_store;
+pub use clinic_ops::{check_rate, evaluate_bookability, score_bookability};
 pub use error::{ErrorReport, MedschedError, StoreError};
 pub use schedule::{
     Availability, ClinicRules, DoctorOccupancy, Schedule, Slot, SlotSeries, first_available,

@@ -13,6 +13,7 @@ const CLASSES = [
   [m.InvalidTransitionError, 'invalid_transition'],
   [m.PolicyViolationError, 'policy_violation'],
   [m.ConflictError, 'conflict'],
+  [m.RateLimitedError, 'rate_limited'],
   [m.StorageError, 'storage'],
 ]
 

@@ -34,6 +34,7 @@ const SlotUnavailableError = errorClass('SlotUnavailableError', 'slot_unavailabl
 const InvalidTransitionError = errorClass('InvalidTransitionError', 'invalid_transition')
 const PolicyViolationError = errorClass('PolicyViolationError', 'policy_violation')
 const ConflictError = errorClass('ConflictError', 'conflict')
+const RateLimitedError = errorClass('RateLimitedError', 'rate_limited')
 const StorageError = errorClass('StorageError', 'storage')
 
 const ERRORS = Object.fromEntries(
@@ -44,6 +45,7 @@ const ERRORS = Object.fromEntries(
     InvalidTransitionError,
     PolicyViolationError,
     ConflictError,
+    RateLimitedError,
     StorageError,
   ].map((c) => [c.code, c]),
 )
@@ -83,6 +85,7 @@ module.exports = {
   InvalidTransitionError,
   PolicyViolationError,
   ConflictError,
+  RateLimitedError,
   StorageError,
   raised,
   call,

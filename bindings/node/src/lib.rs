@@ -16,6 +16,7 @@
 
 mod body;
 mod bookings;
+mod clinic_ops;
 mod columns;
 mod errors;
 mod occupancy;

@@ -25,6 +25,13 @@ pub struct ClinicRules {
     inner: Arc<CoreClinicRules>,
 }
 
+impl ClinicRules {
+    /// The compiled rules.
+    pub(crate) fn core(&self) -> &CoreClinicRules {
+        &self.inner
+    }
+}
+
 #[napi]
 impl ClinicRules {
     /// Compiles `Clinic` JSON.

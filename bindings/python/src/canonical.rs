@@ -1,5 +1,10 @@
 //! `canonical(type_name, json)`: a value's JSON as the core reads and writes it.
 
+use medsched::bookability::{
+    Bookability, BookabilityCheck, BookabilityPolicy, BookabilityWeights, CalendarFacts, CheckKind,
+    DoctorFacts,
+};
+use medsched::rate_limit::{KeyKind, Rate, RateDecision, RateKey, RateLimits};
 use medsched::{booking::*, store::*, tokens::*, wait::*, *};
 use pyo3::prelude::*;
 
@@ -115,4 +120,16 @@ registry![
     QueueRates,
     DurationPrior,
     KindFactors,
+    DoctorFacts,
+    BookabilityPolicy,
+    BookabilityWeights,
+    CheckKind,
+    CalendarFacts,
+    BookabilityCheck,
+    Bookability,
+    KeyKind,
+    Rate,
+    RateLimits,
+    RateKey,
+    RateDecision,
 ];

@@ -4,6 +4,7 @@
 
 mod bookings;
 mod canonical;
+mod clinic_ops;
 mod errors;
 mod schedule;
 mod slots;
@@ -39,5 +40,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(tokens::history_from_days, m)?)?;
     m.add_function(wrap_pyfunction!(tokens::history_from_durations, m)?)?;
     m.add_function(wrap_pyfunction!(tokens::estimate_waits, m)?)?;
+    m.add_function(wrap_pyfunction!(clinic_ops::evaluate_bookability, m)?)?;
+    m.add_function(wrap_pyfunction!(clinic_ops::gather_calendar_facts, m)?)?;
+    m.add_function(wrap_pyfunction!(clinic_ops::score_bookability, m)?)?;
+    m.add_function(wrap_pyfunction!(clinic_ops::check_rate, m)?)?;
+    m.add_class::<clinic_ops::RateLimiter>()?;
     Ok(())
 }

@@ -356,6 +356,8 @@ def test_every_data_class_is_checked() -> None:
         "TokenState",
         "WalkInPlacement",
         "EmergencyOrder",
+        "CheckKind",
+        "KeyKind",
     }
     assert set(DEFS) - mirrored == unmirrored
 

@@ -13,6 +13,7 @@ pub use unavailable::Unavailable;
 
 use crate::channel::TokenKind;
 use crate::id::Id;
+use crate::limit_key::KeyKind;
 
 /// Every failure medsched reports.
 ///
@@ -103,6 +104,19 @@ pub enum Error {
         expected: u64,
         /// The stream's version in the store.
         actual: u64,
+    },
+    /// Too many requests for one key of a booking rate limit (see
+    /// [`rate_limit`](crate::rate_limit)): the request may be made again from `retry_at`.
+    /// The message names the kind of key, never the key (a phone number or an address
+    /// stays out of messages and logs).
+    #[error("too many requests for this {}: retry in {retry_after_ms} ms", key_kind.as_str())]
+    RateLimited {
+        /// What the limit counts by: patient, phone or IP address.
+        key_kind: KeyKind,
+        /// How long to wait, in milliseconds, rounded up (`retry_at - now`).
+        retry_after_ms: u64,
+        /// The first instant at which the same request would pass.
+        retry_at: DateTime<Utc>,
     },
     /// A storage adapter failed: the host's error, kept whole.
     #[error("storage failed: {message}")]
@@ -321,8 +335,8 @@ pub enum Problem {
 
 impl Error {
     /// The stable, machine-readable code of this error: `"invalid_input"`, `"not_found"`,
-    /// `"slot_unavailable"`, `"invalid_transition"`, `"policy_violation"`, `"conflict"` or
-    /// `"storage"`.
+    /// `"slot_unavailable"`, `"invalid_transition"`, `"policy_violation"`, `"conflict"`,
+    /// `"rate_limited"` or `"storage"`.
     pub fn code(&self) -> &'static str {
         match self {
             Error::InvalidInput { .. } => "invalid_input",
@@ -331,6 +345,7 @@ impl Error {
             Error::InvalidTransition { .. } => "invalid_transition",
             Error::PolicyViolation { .. } => "policy_violation",
             Error::Conflict { .. } => "conflict",
+            Error::RateLimited { .. } => "rate_limited",
             Error::Storage { .. } => "storage",
         }
     }

@@ -35,7 +35,7 @@ use crate::error::{Error, Unavailable};
 #[serde(deny_unknown_fields)]
 pub struct ErrorReport {
     /// The stable code: `invalid_input`, `not_found`, `slot_unavailable`,
-    /// `invalid_transition`, `policy_violation`, `conflict` or `storage`.
+    /// `invalid_transition`, `policy_violation`, `conflict`, `rate_limited` or `storage`.
     pub code: String,
     /// The error's message, as [`Error`]'s `Display` writes it.
     pub message: String,
@@ -53,7 +53,8 @@ pub struct ErrorReport {
     /// `invalid_input`: the problem in words.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub problem_message: Option<String>,
-    /// `not_found`, `invalid_transition`: the kind of record, e.g. `appointment`.
+    /// `not_found`, `invalid_transition`: the kind of record, e.g. `appointment`;
+    /// `rate_limited`: the kind of key, `patient`, `phone` or `ip`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
     /// `not_found`, `invalid_transition`, `policy_violation`: the record's id.
@@ -89,6 +90,12 @@ pub struct ErrorReport {
     /// `conflict`: the stream's version in the store.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub actual: Option<u64>,
+    /// `rate_limited`: how long to wait, in milliseconds, rounded up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_ms: Option<u64>,
+    /// `rate_limited`: the first instant at which the same request would pass.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_at: Option<DateTime<Utc>>,
     /// `storage`: what kind of failure the host reported (its error's type), if it said.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_kind: Option<String>,
@@ -155,6 +162,15 @@ impl Error {
                 report.stream = Some(stream.clone());
                 report.expected = Some(*expected);
                 report.actual = Some(*actual);
+            }
+            Error::RateLimited {
+                key_kind,
+                retry_after_ms,
+                retry_at,
+            } => {
+                report.kind = Some(key_kind.as_str().to_owned());
+                report.retry_after_ms = Some(*retry_after_ms);
+                report.retry_at = Some(*retry_at);
             }
             Error::Storage { kind, message, .. } => {
                 report.storage_kind = (!kind.is_empty()).then(|| kind.clone());

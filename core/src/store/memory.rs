@@ -3,8 +3,9 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 
+use crate::rate_limit::{RateKey, RateLimitStore};
 use crate::{
     Error, Id, Problem, Result, store::Event, store::EventStore, store::FeedEntry,
     store::LoadedStream, store::StreamId,
@@ -32,6 +33,8 @@ use crate::{
 #[derive(Debug, Default)]
 pub struct InMemoryStore {
     tenants: RwLock<HashMap<Id, Arc<Mutex<TenantLog>>>>,
+    /// Booking rate limit states (a [`RateLimitStore`]).
+    rate_states: Mutex<HashMap<RateKey, DateTime<Utc>>>,
 }
 
 /// A tenant's stream: its date and, for a token queue, its doctor.
@@ -141,5 +144,27 @@ impl EventStore for InMemoryStore {
                 event: log.streams[key][*index].clone(),
             })
             .collect())
+    }
+}
+
+/// Rate limit states in memory, behind one lock.
+impl RateLimitStore for InMemoryStore {
+    fn rate_state(&self, key: &RateKey) -> Result<Option<DateTime<Utc>>> {
+        let states = self.rate_states.lock().unwrap_or_else(|e| e.into_inner());
+        Ok(states.get(key).copied())
+    }
+
+    fn swap_rate_state(
+        &self,
+        key: &RateKey,
+        expected: Option<DateTime<Utc>>,
+        new: DateTime<Utc>,
+    ) -> Result<bool> {
+        let mut states = self.rate_states.lock().unwrap_or_else(|e| e.into_inner());
+        if states.get(key).copied() != expected {
+            return Ok(false);
+        }
+        states.insert(key.clone(), new);
+        Ok(true)
     }
 }

@@ -20,8 +20,10 @@
 //! - **Schema** ([`MIGRATIONS`]): `events`, one row per event, keyed by
 //!   `(tenant, stream_date, doctor_id, version)` (`doctor_id` is `''` for a day book) with
 //!   the event as `jsonb` and its feed position, unique per tenant; `feed_heads`, each
-//!   tenant's last position; `schema_migrations`. The tenant leads every key and index, so
-//!   the tables can be sharded by tenant.
+//!   tenant's last position; `rate_limits`, a booking rate limit state per key (the sync
+//!   [`PgStore`] is a [`RateLimitStore`](medsched::rate_limit::RateLimitStore));
+//!   `schema_migrations`. The tenant leads every key and index, so the tables can be
+//!   sharded by tenant.
 //! - **Append** is one statement, so one transaction: it checks the stream's version,
 //!   advances the tenant's feed head and inserts the events. Two writers at one version
 //!   collide on the key: the second gets [`Error::Conflict`](medsched::Error::Conflict).
@@ -36,7 +38,7 @@
 //!
 //! ```sql
 //! CREATE ROLE clinic_app LOGIN;
-//! GRANT SELECT, INSERT, UPDATE ON events, feed_heads TO clinic_app;
+//! GRANT SELECT, INSERT, UPDATE ON events, feed_heads, rate_limits TO clinic_app;
 //! ```
 //!
 //! docs/STORES.md in the repository tells more: the feed rule and why, row-level security,

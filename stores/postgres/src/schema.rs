@@ -23,13 +23,14 @@ pub struct Migration {
 }
 
 /// Every migration of the schema, oldest first: the event and feed-head tables (1), the
-/// trigger that notifies feed readers (2) and the row-level security policies (3).
+/// trigger that notifies feed readers (2), the row-level security policies (3) and the
+/// booking rate limit states (4).
 ///
 /// # Example
 ///
 /// ```
 /// let versions: Vec<i32> = medsched_postgres::MIGRATIONS.iter().map(|m| m.version).collect();
-/// assert_eq!(versions, [1, 2, 3]);
+/// assert_eq!(versions, [1, 2, 3, 4]);
 /// ```
 pub const MIGRATIONS: &[Migration] = &[
     Migration {
@@ -46,6 +47,11 @@ pub const MIGRATIONS: &[Migration] = &[
         version: 3,
         name: "row_level_security",
         sql: include_str!("../migrations/0003_row_level_security.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "rate_limits",
+        sql: include_str!("../migrations/0004_rate_limits.sql"),
     },
 ];
 

@@ -42,6 +42,19 @@ pub(crate) const APPEND: &str = "WITH cur AS ( \
 pub(crate) const FEED: &str = "SELECT position, stream_date, doctor_id, version, event \
      FROM events WHERE tenant = $1 AND position > $2 ORDER BY position LIMIT $3";
 
+/// A booking rate limit state (`medsched::rate_limit`): its instant in nanoseconds.
+pub(crate) const RATE_READ: &str =
+    "SELECT tat_ns FROM rate_limits WHERE tenant = $1 AND kind = $2 AND value = $3";
+
+/// Writes a key's first state; no row when the key has one already.
+pub(crate) const RATE_INSERT: &str = "INSERT INTO rate_limits (tenant, kind, value, tat_ns) \
+     VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING 1";
+
+/// Replaces a key's state if it is still the expected one (`$5`); no row otherwise. Under
+/// read committed a racing update waits, then finds the row changed and updates nothing.
+pub(crate) const RATE_UPDATE: &str = "UPDATE rate_limits SET tat_ns = $4 \
+     WHERE tenant = $1 AND kind = $2 AND value = $3 AND tat_ns = $5 RETURNING 1";
+
 /// Names the transaction's tenant for the row-level security policies (`SET LOCAL`).
 pub(crate) const SET_TENANT: &str = "SELECT set_config('app.tenant', $1, true)";
 

@@ -12,27 +12,45 @@ pub(crate) struct Statements {
     pub(crate) append: Statement,
     pub(crate) feed: Statement,
     pub(crate) set_tenant: Statement,
+    pub(crate) rate_read: Statement,
+    pub(crate) rate_insert: Statement,
+    pub(crate) rate_update: Statement,
 }
 
 /// Every statement, in the order [`Statements::from`] takes them.
-pub(crate) const ALL: [&str; 5] = [
+pub(crate) const ALL: [&str; 8] = [
     sql::LOAD,
     sql::VERSION,
     sql::APPEND,
     sql::FEED,
     sql::SET_TENANT,
+    sql::RATE_READ,
+    sql::RATE_INSERT,
+    sql::RATE_UPDATE,
 ];
 
 impl Statements {
     /// The statements prepared from [`ALL`], in its order.
-    pub(crate) fn from(prepared: [Statement; 5]) -> Self {
-        let [load, version, append, feed, set_tenant] = prepared;
+    pub(crate) fn from(prepared: [Statement; 8]) -> Self {
+        let [
+            load,
+            version,
+            append,
+            feed,
+            set_tenant,
+            rate_read,
+            rate_insert,
+            rate_update,
+        ] = prepared;
         Statements {
             load,
             version,
             append,
             feed,
             set_tenant,
+            rate_read,
+            rate_insert,
+            rate_update,
         }
     }
 
@@ -55,7 +73,7 @@ impl Statements {
     }
 }
 
-fn into_array(prepared: Vec<Statement>) -> [Statement; 5] {
+fn into_array(prepared: Vec<Statement>) -> [Statement; 8] {
     match prepared.try_into() {
         Ok(array) => array,
         Err(_) => unreachable!("one statement prepared per text of ALL"),

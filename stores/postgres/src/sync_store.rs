@@ -1,5 +1,7 @@
 //! The sync store, over the `postgres` crate.
 
+use chrono::{DateTime, Utc};
+use medsched::rate_limit::{RateKey, RateLimitStore};
 use medsched::store::{Event, EventStore, FeedEntry, LoadedStream, StreamId};
 use medsched::{Id, Result};
 use postgres::types::ToSql;
@@ -291,6 +293,61 @@ impl EventStore for PgStore {
 }
 
 /// Applies the pending migrations on `client`, in one transaction.
+/// Booking rate limit states in the `rate_limits` table (migration 4): each swap is one
+/// guarded statement, so app servers sharing the database share the limits.
+impl RateLimitStore for PgStore {
+    fn rate_state(&self, key: &RateKey) -> Result<Option<DateTime<Utc>>> {
+        let rows = self
+            .query(
+                key.tenant.as_str(),
+                |s| &s.rate_read,
+                &[&key.tenant.as_str(), &key.kind.as_str(), &key.value],
+            )
+            .map_err(|e| failed("rate limit read", Told(&e)))?;
+        match rows.first() {
+            None => Ok(None),
+            Some(row) => {
+                let ns: i64 = row
+                    .try_get(0)
+                    .map_err(|e| failed("rate limit read", Told(&e)))?;
+                Ok(Some(DateTime::from_timestamp_nanos(ns)))
+            }
+        }
+    }
+
+    fn swap_rate_state(
+        &self,
+        key: &RateKey,
+        expected: Option<DateTime<Utc>>,
+        new: DateTime<Utc>,
+    ) -> Result<bool> {
+        let nanos = |at: DateTime<Utc>| {
+            at.timestamp_nanos_opt().ok_or_else(|| {
+                medsched::Error::storage(format!("postgres: rate limit state {at} out of range"))
+            })
+        };
+        let new = nanos(new)?;
+        let (tenant, kind) = (key.tenant.as_str(), key.kind.as_str());
+        let rows = match expected {
+            None => self.query(
+                tenant,
+                |s| &s.rate_insert,
+                &[&tenant, &kind, &key.value, &new],
+            ),
+            Some(expected) => {
+                let expected = nanos(expected)?;
+                self.query(
+                    tenant,
+                    |s| &s.rate_update,
+                    &[&tenant, &kind, &key.value, &new, &expected],
+                )
+            }
+        }
+        .map_err(|e| failed("rate limit swap", Told(&e)))?;
+        Ok(rows.len() == 1)
+    }
+}
+
 pub(crate) fn migrate(
     client: &mut postgres::Client,
 ) -> std::result::Result<Vec<i32>, postgres::Error> {

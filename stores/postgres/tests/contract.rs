@@ -7,7 +7,9 @@ use chrono::NaiveDate;
 use medsched::Error;
 use medsched::store::{Actor, AsyncEventStore, Change, Event, EventStore, StreamId};
 use medsched_postgres::{MIGRATIONS, PgStore, postgres};
-use medsched_testkit::{Checks, check_async_event_store, check_event_store};
+use medsched_testkit::{
+    Checks, check_async_event_store, check_event_store, check_rate_limit_store,
+};
 
 fn event(tenant: &str, appointment: &str) -> Event {
     Event {
@@ -32,6 +34,15 @@ fn the_sync_store_passes_every_check() {
         .appends_per_thread(40)
         .run(&store)
         .unwrap();
+}
+
+#[test]
+fn the_sync_store_keeps_the_rate_limit_contract() {
+    let Some(url) = support::url() else { return };
+    let store = support::store(&url, 8);
+    check_rate_limit_store(&store, "pg-rate").unwrap();
+    // A second store on the same database: another app server.
+    check_rate_limit_store(&support::store(&url, 4), "pg-rate").unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -105,7 +116,7 @@ fn migrating_from_many_threads_at_once_applies_each_step_once() {
     });
     let mut all: Vec<i32> = applied.concat();
     all.sort_unstable();
-    assert_eq!(all, [1, 2, 3], "{applied:?}");
+    assert_eq!(all, [1, 2, 3, 4], "{applied:?}");
     admin
         .batch_execute(&format!("DROP DATABASE {db} WITH (FORCE)"))
         .unwrap();
@@ -139,7 +150,8 @@ fn every_key_and_index_leads_with_the_tenant() {
         [
             "events_feed_position",
             "events_stream_version",
-            "feed_heads_tenant"
+            "feed_heads_tenant",
+            "rate_limits_key"
         ]
     );
     for (table, index, first) in &indexes {
@@ -161,7 +173,8 @@ fn every_key_and_index_leads_with_the_tenant() {
         tables,
         [
             ("events".into(), "tenant".into()),
-            ("feed_heads".into(), "tenant".into())
+            ("feed_heads".into(), "tenant".into()),
+            ("rate_limits".into(), "tenant".into())
         ]
     );
 }

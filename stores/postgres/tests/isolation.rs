@@ -29,7 +29,7 @@ fn app_role(url: &str) -> Config {
     admin
         .batch_execute(&format!(
             "CREATE ROLE {role} LOGIN; \
-             GRANT SELECT, INSERT, UPDATE ON events, feed_heads TO {role};"
+             GRANT SELECT, INSERT, UPDATE ON events, feed_heads, rate_limits TO {role};"
         ))
         .unwrap();
     let mut config: Config = url.parse().unwrap();

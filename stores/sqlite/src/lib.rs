@@ -35,13 +35,16 @@
 //!
 //! ## What the file holds
 //!
-//! Two tables: `events` (one row per event: the tenant, its feed position, the stream's
-//! date and doctor (`''` for a day book), the version, and the event's JSON) and
-//! `feed_heads` (each tenant's last feed position). The schema is migrated when a store
-//! opens, versioned with `PRAGMA user_version`.
+//! Three tables: `events` (one row per event: the tenant, its feed position, the stream's
+//! date and doctor (`''` for a day book), the version, and the event's JSON),
+//! `feed_heads` (each tenant's last feed position) and `rate_limits` (a booking rate limit
+//! state per key, for [`RateLimitStore`](medsched::rate_limit::RateLimitStore): tenant,
+//! kind, value and the instant in nanoseconds; rows before now may be deleted at any
+//! time). The schema is migrated when a store opens, versioned with `PRAGMA user_version`.
 
 mod error;
 mod pool;
+mod rate;
 mod schema;
 mod store;
 mod url;

@@ -24,6 +24,14 @@ const MIGRATIONS: &[&str] = &[
         tenant   TEXT    NOT NULL PRIMARY KEY,
         position INTEGER NOT NULL
     ) STRICT;",
+    // 2: booking rate limit states, one instant (nanoseconds) per key.
+    "CREATE TABLE rate_limits (
+        tenant TEXT    NOT NULL,
+        kind   TEXT    NOT NULL,
+        value  TEXT    NOT NULL,
+        tat_ns INTEGER NOT NULL,
+        PRIMARY KEY (tenant, kind, value)
+    ) STRICT, WITHOUT ROWID;",
 ];
 
 /// The schema version this crate writes: the number of migrations.

@@ -48,11 +48,11 @@ use crate::{OpenError, schema};
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct SqliteStore {
-    pool: Pool,
+    pub(crate) pool: Pool,
     /// Taken by an append for its transaction: this store's writers queue here, in turn,
     /// rather than in SQLite's busy handler, which sleeps and retries (up to 100 ms a
     /// time, first come not first served). Writers in other processes still meet there.
-    writer: Mutex<()>,
+    pub(crate) writer: Mutex<()>,
     name: String,
 }
 
@@ -276,7 +276,7 @@ impl<'s> Key<'s> {
 
 /// A failure of SQLite (or of writing an event's JSON), kept whole as the storage error's
 /// source.
-fn storage(err: impl std::error::Error + Send + Sync + 'static) -> Error {
+pub(crate) fn storage(err: impl std::error::Error + Send + Sync + 'static) -> Error {
     Error::from_host("sqlite", err)
 }
 

@@ -4,7 +4,9 @@
 use futures::executor::block_on;
 use medsched::store::Blocking;
 use medsched_sqlite::SqliteStore;
-use medsched_testkit::{Checks, check_async_event_store, check_event_store};
+use medsched_testkit::{
+    Checks, check_async_event_store, check_event_store, check_rate_limit_store,
+};
 
 fn file_store() -> (tempfile::TempDir, SqliteStore) {
     let dir = tempfile::tempdir().unwrap();
@@ -16,6 +18,15 @@ fn file_store() -> (tempfile::TempDir, SqliteStore) {
 fn a_file_store_keeps_the_contract() {
     let (_dir, store) = file_store();
     check_event_store(&store, "sqlite").unwrap();
+}
+
+#[test]
+fn a_file_store_keeps_the_rate_limit_contract() {
+    let (_dir, store) = file_store();
+    check_rate_limit_store(&store, "sqlite-rate").unwrap();
+    // Again on the same file, and from a second store on it (another app server).
+    let again = SqliteStore::open(_dir.path().join("clinic.db")).unwrap();
+    check_rate_limit_store(&again, "sqlite-rate").unwrap();
 }
 
 #[test]

@@ -275,7 +275,7 @@ fn a_file_of_a_newer_schema_is_refused_and_left_alone() {
             err,
             OpenError::SchemaTooNew {
                 found: 99,
-                known: 1,
+                known: 2,
                 ..
             }
         ),

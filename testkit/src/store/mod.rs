@@ -8,6 +8,7 @@
 //! | [`Check::TenantIsolation`] | two tenants writing streams of the same dates and doctors: each load and each feed holds only its own tenant's events |
 //! | [`Check::RacingAppends`] | writers on threads append to one stream at once, each reloading and retrying on conflict: no version lost or given twice, the final version is the number of events, each event there once, a conflict only when the stream moved |
 //! | [`Check::TenantKeys`] | a token queue of doctor `""` is refused or kept apart from the day book of its date; a tenant's feed positions count its own events only, so they never reveal another tenant's volume |
+//! | [`Check::RateLimits`] | (a [`RateLimitStore`], run apart by [`check_rate_limit_store`]) a key never written has no state; `swap_rate_state` writes only over the expected state, to the nanosecond; keys differing in tenant, kind or value are apart; threads acquiring one key at one instant pass exactly its limit |
 //! | [`Check::FeedUnderConcurrentCommits`] | writers append to streams of one tenant while a reader pages through its feed, resuming after the last position it saw: it sees every event exactly once, positions strictly increasing |
 //!
 //! The last is the feed rule: an adapter that takes feed positions from a bare SQL sequence
@@ -39,6 +40,7 @@
 
 mod concurrent;
 mod probe;
+mod rate_limits;
 mod sequential;
 
 use std::fmt;
@@ -47,6 +49,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use futures::executor::block_on;
 use medsched::Id;
+use medsched::rate_limit::RateLimitStore;
 use medsched::store::{AsyncEventStore, Blocking, EventStore};
 
 use probe::Probe;
@@ -72,6 +75,8 @@ pub enum Check {
     FeedUnderConcurrentCommits,
     /// Stream keys no tenant or doctor can collide on, and feed positions per tenant.
     TenantKeys,
+    /// A [`RateLimitStore`]'s compare-and-set, alone and under threads on one key.
+    RateLimits,
 }
 
 impl fmt::Display for Check {
@@ -82,6 +87,7 @@ impl fmt::Display for Check {
             Check::RacingAppends => "racing appends",
             Check::FeedUnderConcurrentCommits => "feed under concurrent commits",
             Check::TenantKeys => "tenant keys",
+            Check::RateLimits => "rate limits",
         })
     }
 }
@@ -211,6 +217,27 @@ pub fn check_event_store<S: EventStore + ?Sized>(
 /// futures::executor::block_on(check_async_event_store(&store, "conformance"))?;
 /// # Ok::<(), medsched_testkit::Breach>(())
 /// ```
+/// Runs [`Check::RateLimits`] on a [`RateLimitStore`] with the defaults of [`Checks`] (8
+/// threads hammering one key of limit 25).
+///
+/// ```
+/// use medsched::store::InMemoryStore;
+/// use medsched_testkit::check_rate_limit_store;
+///
+/// check_rate_limit_store(&InMemoryStore::new(), "adapter")?;
+/// # Ok::<(), medsched_testkit::Breach>(())
+/// ```
+///
+/// # Errors
+///
+/// The [`Breach`] of the first rule the store breaks.
+pub fn check_rate_limit_store<S: RateLimitStore + ?Sized>(
+    store: &S,
+    tenant_prefix: &str,
+) -> Result<(), Breach> {
+    Checks::new(tenant_prefix).threads(8).rate_limits(store)
+}
+
 pub async fn check_async_event_store<S: AsyncEventStore + ?Sized>(
     store: &S,
     tenant_prefix: &str,
@@ -446,6 +473,18 @@ impl Checks {
     /// futures::executor::block_on(medsched_testkit::Checks::new("adapter").run_async(&store))?;
     /// # Ok::<(), medsched_testkit::Breach>(())
     /// ```
+    /// [`Check::RateLimits`]: compare-and-set alone, then [`threads`](Self::threads)
+    /// threads (at least 2) acquiring one key of limit 25 at one instant, 25 times each:
+    /// exactly 25 pass.
+    ///
+    /// # Errors
+    ///
+    /// The [`Breach`] of the first rule the store breaks.
+    pub fn rate_limits<S: RateLimitStore + ?Sized>(&self, store: &S) -> Result<(), Breach> {
+        rate_limits::sequential(store, &self.tenant("rate-a"))?;
+        rate_limits::hammer(store, &self.tenant("rate-b"), self.threads.max(2), 25)
+    }
+
     pub async fn run_async<S: AsyncEventStore + ?Sized>(&self, store: &S) -> Result<(), Breach> {
         sequential::sequential(&Probe::new(store, Check::Sequential), &self.tenant("a")).await?;
         let run = self.run_id();

@@ -165,7 +165,7 @@ fun runErrors() {
             MedschedException.InvalidInput::class, MedschedException.NotFound::class,
             MedschedException.SlotUnavailable::class, MedschedException.InvalidTransition::class,
             MedschedException.PolicyViolation::class, MedschedException.Conflict::class,
-            MedschedException.Storage::class,
+            MedschedException.RateLimited::class, MedschedException.Storage::class,
         )
         expect(codes.all { MedschedException::class.java.isAssignableFrom(it.java) }) { "not all subclasses" }
     }

@@ -18,6 +18,7 @@ from . import (
     booking,
     booking_service,
     calendar,
+    clinic_ops,
     errors,
     events,
     schedule,
@@ -46,6 +47,7 @@ from .schedule import *
 from .stores import *
 from .booking_service import *
 from .token_service import *
+from .clinic_ops import *
 
 # A literal list: mypy (and so stubtest) reads no computed __all__ (python/mypy#12582).
 __all__ = [
@@ -61,6 +63,7 @@ __all__ = [
     "InvalidTransitionError",
     "PolicyViolationError",
     "ConflictError",
+    "RateLimitedError",
     "StorageError",
     # calendar
     "Clinic",
@@ -217,6 +220,23 @@ __all__ = [
     "slots_for_doctors",
     # schedule
     "Schedule",
+    # clinic_ops: bookability and rate limits
+    "CheckKind",
+    "DoctorFacts",
+    "BookabilityWeights",
+    "BookabilityPolicy",
+    "CalendarFacts",
+    "BookabilityCheck",
+    "Bookability",
+    "evaluate_bookability",
+    "score_bookability",
+    "KeyKind",
+    "Rate",
+    "RateLimits",
+    "RateKey",
+    "RateDecision",
+    "check_rate",
+    "RateLimiter",
     # stores
     "EventStore",
     "NativeStore",

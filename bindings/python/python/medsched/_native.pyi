@@ -38,6 +38,11 @@ __all__ = [
     "history_from_days",
     "history_from_durations",
     "estimate_waits",
+    "evaluate_bookability",
+    "gather_calendar_facts",
+    "score_bookability",
+    "check_rate",
+    "RateLimiter",
 ]
 
 # canonical.rs
@@ -299,3 +304,26 @@ class Tokens:
         window: Optional[int] = None,
         p90_factor: Optional[float] = None,
     ) -> str: ...
+
+# clinic_ops.rs
+
+def evaluate_bookability(
+    facts: str,
+    rules: ClinicRules,
+    calendar: str,
+    appointment_type: str,
+    now: str,
+    policy_json: Optional[str] = None,
+) -> str: ...
+def gather_calendar_facts(
+    rules: ClinicRules, calendar: str, appointment_type: str, now: str, horizon_days: int
+) -> str: ...
+def score_bookability(
+    facts: str, calendar_facts: str, policy_json: Optional[str] = None
+) -> str: ...
+def check_rate(rate: str, tat: Optional[str], now: str, cost: int = 1) -> str: ...
+@final
+class RateLimiter:
+    def __new__(cls, store: NativeStore, limits: Optional[str] = None) -> RateLimiter: ...
+    def acquire(self, keys: str, now: str, cost: int = 1) -> int: ...
+    def limits_json(self) -> str: ...

@@ -20,6 +20,7 @@ __all__ = [
     "InvalidTransitionError",
     "PolicyViolationError",
     "ConflictError",
+    "RateLimitedError",
     "StorageError",
 ]
 
@@ -188,6 +189,31 @@ class ConflictError(MedschedError):
         self.actual: int = actual if actual is not None else self.details.get("actual", 0)
 
 
+class RateLimitedError(MedschedError):
+    """Too many booking requests for one key of a rate limit: ``key_kind`` (``"patient"``,
+    ``"phone"`` or ``"ip"``; the key itself is never in the error), ``retry_after_ms`` (how
+    long to wait, rounded up) and ``retry_at`` (aware, UTC: when the same request would
+    pass). An HTTP host answers 429 with ``Retry-After: ceil(retry_after_ms / 1000)``."""
+
+    code = "rate_limited"
+
+    def __init__(self, message: str, details: Optional[Dict[str, Any]] = None) -> None:
+        from ._codec import decode
+
+        super().__init__(message, details)
+        self.key_kind: str = self.details.get("kind", "")
+        self.retry_after_ms: int = self.details.get("retry_after_ms", 0)
+        retry_at = self.details.get("retry_at")
+        self.retry_at: Optional[datetime] = (
+            decode(datetime, retry_at) if isinstance(retry_at, str) else None
+        )
+
+    @property
+    def retry_after_seconds(self) -> int:
+        """The wait in whole seconds, rounded up: an HTTP ``Retry-After`` value."""
+        return -(-self.retry_after_ms // 1000)
+
+
 class StorageError(MedschedError):
     """A storage adapter failed; ``message`` is what it reported."""
 
@@ -203,6 +229,7 @@ _BY_CODE = {
         InvalidTransitionError,
         PolicyViolationError,
         ConflictError,
+        RateLimitedError,
         StorageError,
     )
 }

@@ -1,0 +1,60 @@
+//! Booking rate limit states in a [`SharedStore`]: the native stores keep them; a store
+//! written in the host's language has no place for them and is refused by name.
+
+use medsched::chrono::{DateTime, Utc};
+use medsched::rate_limit::{RateKey, RateLimitStore};
+use medsched::{Error, Problem, Result};
+
+use crate::SharedStore;
+
+/// The in-memory store, SQLite and PostgreSQL keep rate limit states (see
+/// `docs/RATE_LIMITS.md`); a host's store is refused with [`Error::InvalidInput`] naming
+/// `store` (a host keeps the states itself and runs [`medsched::rate_limit::check`]).
+///
+/// ```
+/// use medsched::rate_limit::{KeyKind, RateKey, RateLimitStore};
+/// use medsched_facade::SharedStore;
+///
+/// let store = SharedStore::open("sqlite::memory:")?;
+/// let key = RateKey::new("clinic-1", KeyKind::Patient, "pat-42");
+/// assert_eq!(store.rate_state(&key)?, None);
+/// # Ok::<(), medsched::Error>(())
+/// ```
+impl RateLimitStore for SharedStore {
+    fn rate_state(&self, key: &RateKey) -> Result<Option<DateTime<Utc>>> {
+        match self {
+            SharedStore::Memory(store) => store.rate_state(key),
+            SharedStore::Sqlite(store) => store.rate_state(key),
+            #[cfg(feature = "postgres")]
+            SharedStore::Postgres(store) => store.rate_state(key),
+            SharedStore::Host(_) => Err(host_store()),
+        }
+    }
+
+    fn swap_rate_state(
+        &self,
+        key: &RateKey,
+        expected: Option<DateTime<Utc>>,
+        new: DateTime<Utc>,
+    ) -> Result<bool> {
+        match self {
+            SharedStore::Memory(store) => store.swap_rate_state(key, expected, new),
+            SharedStore::Sqlite(store) => store.swap_rate_state(key, expected, new),
+            #[cfg(feature = "postgres")]
+            SharedStore::Postgres(store) => store.swap_rate_state(key, expected, new),
+            SharedStore::Host(_) => Err(host_store()),
+        }
+    }
+}
+
+fn host_store() -> Error {
+    Error::invalid_input(
+        "store",
+        "a store written in the host's language",
+        Problem::Malformed(
+            "rate limits need a native store (memory:, sqlite:…, postgresql://…); \
+             a host store keeps its own states and runs rate_limit::check"
+                .into(),
+        ),
+    )
+}
