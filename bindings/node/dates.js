@@ -280,6 +280,21 @@ module.exports = {
    }
   }
  },
+ "Observation": {
+  "tag": "type",
+  "cases": {
+   "search_recorded": {
+    "props": {
+     "at": "D"
+    }
+   },
+   "wait_estimated": {
+    "props": {
+     "at": "D"
+    }
+   }
+  }
+ },
  "Occupancy": {
   "props": {
    "busy": {
@@ -378,6 +393,12 @@ module.exports = {
    }
   }
  },
+ "Span": {
+  "props": {
+   "end": "D",
+   "start": "D"
+  }
+ },
  "Token": {
   "props": {
    "arrived_at": "D",
@@ -454,6 +475,25 @@ module.exports = {
  "WaitingToken": {
   "props": {
    "expected_at": "D"
+  }
+ },
+ "WeekPicture": {
+  "props": {
+   "booked": {
+    "items": {
+     "ref": "Span"
+    }
+   },
+   "free": {
+    "items": {
+     "ref": "Span"
+    }
+   },
+   "intervals": {
+    "items": {
+     "ref": "Interval"
+    }
+   }
   }
  }
 }

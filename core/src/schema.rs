@@ -26,10 +26,15 @@ use schemars::transform::RecursiveTransform;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde_json::{Value, json};
 
+use crate::analytics::{
+    CalibrationRow, ConversionRow, DoctorRow, HourRow, LeadTimeRow, Observation, Report,
+    ReportTable, TokenKindRow, UtilisationRow,
+};
 use crate::booking::{Appointment, AppointmentStatus, Hold, HoldStatus, SlotClaim};
 use crate::booking::{
     BookRequest, Collision, Command, FeedNotifications, HoldRequest, Notification, NotificationKind,
 };
+use crate::pictures::{Span, WeekPicture};
 use crate::store::{Actor, ActorKind, Change, Event, FeedEntry, LoadedStream, StreamId};
 use crate::tokens::{
     ChannelQuota, EmergencyOrder, QueueDay, QueueNotification, QueueNotificationKind, QueueRules,
@@ -68,12 +73,16 @@ macro_rules! type_list {
             QueueSnapshot, WaitingToken, SkippedToken, Consultation, IssuedCounts,
             DoctorHistory, PastDay, QueueRates, DurationPrior, KindFactors, PastEstimate,
             WaitCalibration,
+            // inputs: analytics and pictures
+            Observation, ReportTable, WeekPicture, Span,
             // outputs
             Place, Slot, SlotSeries, UnavailableSlot, Unavailable, Interval, Status, RuleKind,
             RuleRef, Explanation, SlotClaim, HoldStatus, Hold, AppointmentStatus, Appointment,
             Token, TokenState, Reassignment, TokenCounts, QueueDay, QueueNotificationKind,
             QueueNotification, WaitEstimate, NotificationKind, Notification,
             FeedNotifications, Collision, FeedEntry, LoadedStream, ErrorReport,
+            Report, UtilisationRow, DoctorRow, HourRow, LeadTimeRow, TokenKindRow,
+            CalibrationRow, ConversionRow,
             // events
             Event, Change, TokenChange,
         )
