@@ -10,3 +10,10 @@ if ! command -v "${CHROMIUM:-chromium}" > /dev/null; then
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium > /dev/null
 fi
 cargo test --locked -p medsched --test pictures -- --include-ignored
+# The example that prints the analytics table and writes the CSV tables and the pictures.
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+cargo run --quiet --locked --example clinic_report -- "$out"
+for file in utilisation.csv doctors.csv calibration.csv week.svg queue.svg calibration.svg; do
+    test -s "$out/$file" || { echo "clinic_report wrote no $file" >&2; exit 1; }
+done
