@@ -9,6 +9,22 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+/** A tenant's running analytics (`medsched::analytics::Analytics`). */
+export declare class Analytics {
+  /** Analytics read in the IANA time zone `time_zone`. */
+  constructor(timeZone: string)
+  /** The last feed position folded. */
+  get position(): number
+  /** Folds a page of `FeedEntry` JSON (a list). */
+  fold(page: string): void
+  /** Records an `Observation` (JSON). */
+  record(observation: string): void
+  /** Offers a doctor's timeline (`Interval` JSON, a list) for the dates `first` to `last`. */
+  offer(doctorId: string, first: string, last: string, intervals: string): void
+  /** The report of the dates `first` to `last`, as `Report` JSON. */
+  report(first: string, last: string): string
+}
+
 /** One doctor's compiled availability. */
 export declare class Availability {
   /** Compiles a doctor's `DoctorCalendar` JSON against the clinic's rules. */
@@ -297,6 +313,9 @@ export declare class Tokens {
 /** The notification intents of `Event` JSON (a list), as `Notification` JSON (a list). */
 export declare function bookingNotifications(events: string): string
 
+/** The wait calibration (`CalibrationRow` JSON, a list) as SVG text. */
+export declare function calibrationSvg(title: string, rows: string): string
+
 /** Checks a Google Meet link. */
 export declare function checkMeetLink(link: string): void
 
@@ -330,6 +349,12 @@ export declare function historyFromDays(days: string): string
 
 /** A doctor's history from consultation lengths in minutes, as `DoctorHistory` JSON. */
 export declare function historyFromDurations(minutes: Array<number>): string
+
+/** A day's token queue (`Event` JSON, a list) as SVG text. */
+export declare function queueSvg(title: string, timeZone: string, events: string): string
+
+/** One table of a `Report` (JSON) as CSV text; `table` is its name, e.g. `"doctors"`. */
+export declare function reportCsv(report: string, table: string): string
 
 /** A slot search's result: its slots as columns, the rest as JSON. */
 export interface SeriesColumns {
@@ -390,3 +415,6 @@ export interface StoreReply {
  * line was `line_before`, as `QueueNotification` JSON (a list).
  */
 export declare function tokenNotifications(lineBefore: Array<number>, after: Queue, changes: string, notifyNext: number): string
+
+/** A doctor's week (`WeekPicture` JSON) as SVG text. */
+export declare function weekSvg(picture: string): string

@@ -835,6 +835,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.Analytics = nativeBinding.Analytics
 module.exports.Availability = nativeBinding.Availability
 module.exports.Bookings = nativeBinding.Bookings
 module.exports.ClinicRules = nativeBinding.ClinicRules
@@ -848,6 +849,7 @@ module.exports.QueueUpdate = nativeBinding.QueueUpdate
 module.exports.Schedule = nativeBinding.Schedule
 module.exports.Tokens = nativeBinding.Tokens
 module.exports.bookingNotifications = nativeBinding.bookingNotifications
+module.exports.calibrationSvg = nativeBinding.calibrationSvg
 module.exports.checkMeetLink = nativeBinding.checkMeetLink
 module.exports.decideBooking = nativeBinding.decideBooking
 module.exports.decideTokenCommand = nativeBinding.decideTokenCommand
@@ -856,6 +858,9 @@ module.exports.firstAvailableSlots = nativeBinding.firstAvailableSlots
 module.exports.firstAvailableSlotsAsync = nativeBinding.firstAvailableSlotsAsync
 module.exports.historyFromDays = nativeBinding.historyFromDays
 module.exports.historyFromDurations = nativeBinding.historyFromDurations
+module.exports.queueSvg = nativeBinding.queueSvg
+module.exports.reportCsv = nativeBinding.reportCsv
 module.exports.slotsForDoctors = nativeBinding.slotsForDoctors
 module.exports.slotsForDoctorsAsync = nativeBinding.slotsForDoctorsAsync
 module.exports.tokenNotifications = nativeBinding.tokenNotifications
+module.exports.weekSvg = nativeBinding.weekSvg

@@ -14,6 +14,7 @@
 // napi registers the exported items only outside `cfg(test)`; a test build sees them unused.
 #![cfg_attr(test, allow(dead_code))]
 
+mod analytics;
 mod bookings;
 mod columns;
 mod errors;
