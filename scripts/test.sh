@@ -49,6 +49,9 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 echo "== worked example"
 cargo run --release --locked --example clinic_day > /dev/null
 
+echo "== pictures rendered by headless Chromium, pixels checked; the clinic_report example"
+bash scripts/test-pictures.sh 2>&1 | tee -a "$log"
+
 echo "== Python binding: build the wheel into a fresh virtual environment"
 root=$(pwd)
 venv=target/python-venv

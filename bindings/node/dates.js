@@ -294,6 +294,21 @@ module.exports = {
    }
   }
  },
+ "Observation": {
+  "tag": "type",
+  "cases": {
+   "search_recorded": {
+    "props": {
+     "at": "D"
+    }
+   },
+   "wait_estimated": {
+    "props": {
+     "at": "D"
+    }
+   }
+  }
+ },
  "Occupancy": {
   "props": {
    "busy": {
@@ -407,6 +422,12 @@ module.exports = {
    }
   }
  },
+ "Span": {
+  "props": {
+   "end": "D",
+   "start": "D"
+  }
+ },
  "Token": {
   "props": {
    "arrived_at": "D",
@@ -483,6 +504,25 @@ module.exports = {
  "WaitingToken": {
   "props": {
    "expected_at": "D"
+  }
+ },
+ "WeekPicture": {
+  "props": {
+   "booked": {
+    "items": {
+     "ref": "Span"
+    }
+   },
+   "free": {
+    "items": {
+     "ref": "Span"
+    }
+   },
+   "intervals": {
+    "items": {
+     "ref": "Interval"
+    }
+   }
   }
  }
 }

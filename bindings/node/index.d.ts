@@ -358,3 +358,34 @@ export function scoreBookability(facts: Input<T.DoctorFacts>, calendarFacts: Inp
 /** The GCRA decision for one request on a key whose state is `tat` (docs/RATE_LIMITS.md). */
 export function checkRate(rate: Input<T.Rate>, tat: Instant | null, now: Instant, cost?: number): T.RateDecision
 export function estimateWaits(estimator: EstimatorName, snapshot: Input<T.QueueSnapshot>, history: Input<T.DoctorHistory>, options?: EstimatorOptions): T.WaitEstimate[]
+
+// Analytics and pictures (docs/ANALYTICS.md)
+
+/** A report's table names, in order. */
+export type ReportTableName = T.ReportTable
+/** The tables of a report, in order. */
+export const REPORT_TABLES: readonly ReportTableName[]
+
+/** A tenant's running analytics, folded from its change feed a page at a time. */
+export class Analytics {
+  constructor(timeZone: string)
+  /** The last feed position folded (0 before any). */
+  readonly position: number
+  /** Folds a page of feed entries; entries at or below `position` are skipped. */
+  fold(page: Input<T.FeedEntry>[]): void
+  /** Records a host observation: a search, or a wait estimate shown. */
+  record(observation: Input<T.Observation>): void
+  /** Sets the time a doctor was open on the dates `first` to `last`. */
+  offer(doctorId: string, first: string, last: string, intervals: Input<T.Interval>[]): void
+  /** The report of the dates `first` to `last`, as plain records. */
+  report(first: string, last: string): T.Report
+}
+
+/** One table of a report as CSV text. */
+export function reportCsv(report: Input<T.Report>, table: ReportTableName): string
+/** A doctor's week as SVG text. */
+export function weekSvg(picture: Input<T.WeekPicture>): string
+/** A day's token queue (the queue stream's events) as SVG text. */
+export function queueSvg(title: string, timeZone: string, events: Input<T.Event>[]): string
+/** The wait calibration (a report's `calibration` rows) as SVG text. */
+export function calibrationSvg(title: string, rows: Input<T.CalibrationRow>[]): string

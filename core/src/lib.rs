@@ -53,6 +53,13 @@
 //!   and the baseline [`MovingAverageEstimator`](wait::MovingAverageEstimator) over a
 //!   [`QueueSnapshot`](wait::QueueSnapshot) and a [`DoctorHistory`](wait::DoctorHistory).
 //!
+//! - **[`analytics`]**: an [`Analytics`](analytics::Analytics) fold over the change feed
+//!   (utilisation, no-show, late and cancellation rates, lead times, peak hours, consults and
+//!   waits, the wait estimator's calibration, token volumes, search-to-booking conversion),
+//!   its [`Report`](analytics::Report) as records and CSV.
+//! - **[`pictures`]**: SVG text of a doctor's week, a day's token queue and the wait
+//!   calibration.
+//!
 //! Each namespace uses only those listed before it (the root's modules first), so a
 //! storage adapter depends on [`store`] and the root, never on the services.
 //!
@@ -175,6 +182,7 @@
 pub use chrono;
 pub use chrono_tz;
 
+pub mod analytics;
 mod availability;
 pub mod bookability;
 pub mod booking;
@@ -185,6 +193,7 @@ mod error;
 mod id;
 mod limit_key;
 mod limits;
+pub mod pictures;
 pub mod rate_limit;
 #[cfg(feature = "schema")]
 pub mod schema;

@@ -26,6 +26,10 @@ use schemars::transform::RecursiveTransform;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde_json::{Value, json};
 
+use crate::analytics::{
+    CalibrationRow, ConversionRow, DoctorRow, HourRow, LeadTimeRow, Observation, Report,
+    ReportTable, TokenKindRow, UtilisationRow,
+};
 use crate::bookability::{
     Bookability, BookabilityCheck, BookabilityPolicy, BookabilityWeights, CalendarFacts, CheckKind,
     DoctorFacts,
@@ -35,6 +39,7 @@ use crate::booking::{
     BookRequest, Collision, Command, FeedNotifications, HoldRequest, Notification, NotificationKind,
 };
 use crate::rate_limit::{KeyKind, Rate, RateDecision, RateKey, RateLimits};
+use crate::pictures::{Span, WeekPicture};
 use crate::store::{Actor, ActorKind, Change, Event, FeedEntry, LoadedStream, StreamId};
 use crate::tokens::{
     ChannelQuota, EmergencyOrder, QueueDay, QueueNotification, QueueNotificationKind, QueueRules,
@@ -76,6 +81,8 @@ macro_rules! type_list {
             // inputs: bookability and rate limits
             DoctorFacts, BookabilityPolicy, BookabilityWeights, CheckKind, KeyKind, Rate,
             RateLimits, RateKey,
+            // inputs: analytics and pictures
+            Observation, ReportTable, WeekPicture, Span,
             // outputs
             Place, Slot, SlotSeries, UnavailableSlot, Unavailable, Interval, Status, RuleKind,
             RuleRef, Explanation, SlotClaim, HoldStatus, Hold, AppointmentStatus, Appointment,
@@ -83,6 +90,8 @@ macro_rules! type_list {
             QueueNotification, WaitEstimate, NotificationKind, Notification,
             FeedNotifications, Collision, FeedEntry, LoadedStream, ErrorReport, CalendarFacts,
             BookabilityCheck, Bookability, RateDecision,
+            Report, UtilisationRow, DoctorRow, HourRow, LeadTimeRow, TokenKindRow,
+            CalibrationRow, ConversionRow,
             // events
             Event, Change, TokenChange,
         )

@@ -60,6 +60,7 @@ import medsched as m
 
 import clinic
 import ratelimit
+from report_routes import add_report_routes
 from sqlite_store import SqliteStore
 
 __all__ = ["create_app", "app", "authenticate", "FeedWatcher", "Clock", "MAX_BODY_BYTES"]
@@ -818,6 +819,8 @@ def create_app(
         finally:
             watcher.unsubscribe(doctor_id, inbox)
 
+    add_report_routes(app, schedule=schedule, bookings=bookings, store=store,
+                      today=lambda: clinic.local_date(now()))
     return app
 
 

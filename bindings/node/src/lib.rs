@@ -15,6 +15,7 @@
 #![cfg_attr(test, allow(dead_code))]
 
 mod body;
+mod analytics;
 mod bookings;
 mod clinic_ops;
 mod columns;

@@ -2,6 +2,7 @@
 //! every rule lives in the `medsched` crate. Data crosses as the core's JSON form (the
 //! Python package's data classes read and write it); slot results stay native until read.
 
+mod analytics;
 mod bookings;
 mod canonical;
 mod clinic_ops;
@@ -45,5 +46,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(clinic_ops::score_bookability, m)?)?;
     m.add_function(wrap_pyfunction!(clinic_ops::check_rate, m)?)?;
     m.add_class::<clinic_ops::RateLimiter>()?;
+    m.add_class::<analytics::Analytics>()?;
+    m.add_function(wrap_pyfunction!(analytics::report_csv, m)?)?;
+    m.add_function(wrap_pyfunction!(analytics::week_svg, m)?)?;
+    m.add_function(wrap_pyfunction!(analytics::queue_svg, m)?)?;
+    m.add_function(wrap_pyfunction!(analytics::calibration_svg, m)?)?;
     Ok(())
 }
