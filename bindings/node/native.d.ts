@@ -9,6 +9,22 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+/** A tenant's running analytics (`medsched::analytics::Analytics`). */
+export declare class Analytics {
+  /** Analytics read in the IANA time zone `time_zone`. */
+  constructor(timeZone: string)
+  /** The last feed position folded. */
+  get position(): number
+  /** Folds a page of `FeedEntry` JSON (a list). */
+  fold(page: string): void
+  /** Records an `Observation` (JSON). */
+  record(observation: string): void
+  /** Offers a doctor's timeline (`Interval` JSON, a list) for the dates `first` to `last`. */
+  offer(doctorId: string, first: string, last: string, intervals: string): void
+  /** The report of the dates `first` to `last`, as `Report` JSON. */
+  report(first: string, last: string): string
+}
+
 /** One doctor's compiled availability. */
 export declare class Availability {
   /** Compiles a doctor's `DoctorCalendar` JSON against the clinic's rules. */
@@ -305,8 +321,17 @@ export declare class Tokens {
 /** The notification intents of `Event` JSON (a list), as `Notification` JSON (a list). */
 export declare function bookingNotifications(events: string): string
 
+/** The wait calibration (`CalibrationRow` JSON, a list) as SVG text. */
+export declare function calibrationSvg(title: string, rows: string): string
+
 /** Checks a Google Meet link. */
 export declare function checkMeetLink(link: string): void
+
+/**
+ * The GCRA decision for one request on a key whose state is `tat`, as `RateDecision`
+ * JSON.
+ */
+export declare function checkRate(rate: string, tat: string | undefined | null, now: string, cost: number): string
 
 /**
  * The pure decider: the changes a `Command` (JSON) makes to `book`, as `Change` JSON (a
@@ -327,11 +352,20 @@ export declare function decideTokenCommand(queue: Queue, rules: string, actor: s
  */
 export declare function estimateWaits(estimator: string, snapshot: string, history: string, window?: number | undefined | null, p90Factor?: number | undefined | null): string
 
+/**
+ * A doctor's bookability at `now`: `DoctorFacts`, `DoctorCalendar` and `AppointmentType`
+ * JSON in, `Bookability` JSON out.
+ */
+export declare function evaluateBookability(facts: string, rules: ClinicRules, calendar: string, appointmentType: string, now: string, policyJson?: string | undefined | null): string
+
 /** The first `count` slots across doctors (`occupancies[i]` is doctor `i`'s), in columns. */
 export declare function firstAvailableSlots(doctors: Array<Availability>, occupancies: Array<string | Occupancy | null>, request: string, count: number): SlotColumns
 
 /** As [`first_available_slots`], off the JavaScript thread. */
 export declare function firstAvailableSlotsAsync(doctors: Array<Availability>, occupancies: Array<string | Occupancy | null>, request: string, count: number): Promise<SlotColumns>
+
+/** A calendar's bookability facts at `now`, as `CalendarFacts` JSON. */
+export declare function gatherCalendarFacts(rules: ClinicRules, calendar: string, appointmentType: string, now: string, horizonDays: number): string
 
 /** A doctor's history from `PastDay` JSON (a list), as `DoctorHistory` JSON. */
 export declare function historyFromDays(days: string): string
@@ -359,6 +393,15 @@ export interface OccupancyColumns {
 
 /** Reads an occupancy from columns into a prepared `Occupancy`. */
 export declare function occupancyFromColumns(columns: OccupancyColumns): Occupancy
+
+/** A day's token queue (`Event` JSON, a list) as SVG text. */
+export declare function queueSvg(title: string, timeZone: string, events: string): string
+
+/** One table of a `Report` (JSON) as CSV text; `table` is its name, e.g. `"doctors"`. */
+export declare function reportCsv(report: string, table: string): string
+
+/** `DoctorFacts` and kept `CalendarFacts` JSON combined, as `Bookability` JSON. */
+export declare function scoreBookability(facts: string, calendarFacts: string, policyJson?: string | undefined | null): string
 
 /** A slot search's result: its slots as columns, the rest as JSON. */
 export interface SeriesColumns {
@@ -428,3 +471,6 @@ export interface StoreReply {
  * line was `line_before`, as `QueueNotification` JSON (a list).
  */
 export declare function tokenNotifications(lineBefore: Array<number>, after: Queue, changes: string, notifyNext: number): string
+
+/** A doctor's week (`WeekPicture` JSON) as SVG text. */
+export declare function weekSvg(picture: string): string

@@ -303,6 +303,22 @@ export interface CalendarFacts {
   recheck_at: Date
 }
 
+/** One doctor's wait estimates in one bin of estimated minutes, against what followed. */
+export interface CalibrationRow {
+  /** The doctor. */
+  doctor_id: Id
+  /** Estimates in the bin. */
+  estimates: number
+  /** The bin's lower edge, minutes. */
+  from_minutes: number
+  /** The mean wait that followed, minutes. */
+  mean_actual_minutes: number
+  /** Their mean, minutes. */
+  mean_estimated_minutes: number
+  /** Its upper edge, minutes (`None` for the last, open bin). */
+  to_minutes?: number | null
+}
+
 /** What happened. Past tense; each carries what an audit timeline shows.
  * 
  * In JSON a change is an object tagged by `"type"`: one of [`Change::TYPES`], a booking
@@ -556,6 +572,18 @@ export interface Consultation {
 /** How a consultation takes place. Only in-person appointments occupy a room. */
 export type ConsultationMode = "in_person" | "video" | "phone"
 
+/** Searches against patients' own bookings on one local date. */
+export interface ConversionRow {
+  /** New bookings patients made themselves that day. */
+  bookings: number
+  /** The date (local), or `None` for the row of the whole range (last). */
+  date?: string | null
+  /** Bookings ÷ searches. */
+  rate?: number | null
+  /** Searches recorded. */
+  searches: number
+}
+
 /** A change to one local date's hours at one location.
  * 
  * - `replace`: on that date the location's template hours are replaced by `hours` (an empty
@@ -667,6 +695,50 @@ export interface DoctorHistory {
   /** When the doctor began past sessions, minutes after the session start (negative when
    * early), oldest first (the constructors keep the last 60). Empty: taken as on time. */
   start_delays?: Array<number>
+}
+
+/** One doctor's outcomes over the range. Rates are `None` when their denominator is 0. */
+export interface DoctorRow {
+  /** New appointments (moves not counted), by slot date. */
+  booked: number
+  /** Cancelled ÷ booked. */
+  cancellation_rate?: number | null
+  /** Cancelled appointments. */
+  cancelled: number
+  /** Completed appointments. */
+  completed: number
+  /** Consultations timed (started and completed). */
+  consults: number
+  /** Declined appointments. */
+  declined: number
+  /** The doctor. */
+  doctor_id: Id
+  /** Wait estimates compared with the wait that followed. */
+  estimates: number
+  /** Tokens marked late. */
+  late: number
+  /** Late ÷ tokens. */
+  late_rate?: number | null
+  /** The mean wait that followed them, minutes. */
+  mean_actual_minutes?: number | null
+  /** Their mean duration, minutes. */
+  mean_consult_minutes?: number | null
+  /** Their mean, minutes. */
+  mean_estimated_minutes?: number | null
+  /** Mean hours from booking to slot start. */
+  mean_lead_hours?: number | null
+  /** Their mean, minutes. */
+  mean_wait_minutes?: number | null
+  /** Appointments marked no-show. */
+  no_show: number
+  /** No-show ÷ (completed + no-show). */
+  no_show_rate?: number | null
+  /** Tokens skipped (not there when called). */
+  skipped: number
+  /** Tokens issued. */
+  tokens: number
+  /** Waits timed (arrival, or the appointment's time if later, to consultation start). */
+  waits: number
 }
 
 /** A model of one doctor's consultation durations: multiplicative on the log scale, its
@@ -942,6 +1014,16 @@ export interface HorizonCalibration {
   shift: number
 }
 
+/** One local hour of the day. */
+export interface HourRow {
+  /** New appointments starting in that hour. */
+  appointments: number
+  /** 0 to 23. */
+  hour: number
+  /** Tokens issued in that hour. */
+  tokens: number
+}
+
 /** A range of local wall-clock time within one day: a break, or override hours. */
 export interface Hours {
   /** Local end time (exclusive). */
@@ -1037,6 +1119,14 @@ export interface KindFactors {
   phone?: number
   /** Walk-ins. */
   walk_in?: number
+}
+
+/** New bookings whose lead time falls in one bucket. */
+export interface LeadTimeRow {
+  /** How many. */
+  bookings: number
+  /** `<1h`, `1h-1d`, `1d-3d`, `3d-7d`, `7d-30d` or `30d+`. */
+  bucket: string
 }
 
 /** A leave request. Only approved leave closes time; requested leave is reported as
@@ -1180,6 +1270,55 @@ export type NotificationKind = {
   kind: "cancelled"
 } | {
   kind: "declined"
+}
+
+/** A fact the host records itself and hands to [`Analytics::record`](super::Analytics::record):
+ * medsched never stores these, so they need no event type and no wire-format version.
+ * 
+ * In JSON an observation is tagged by `"type"`:
+ * 
+ * ```
+ * use medsched::analytics::Observation;
+ * use serde_json::json;
+ * 
+ * let search: Observation = serde_json::from_value(json!({
+ *     "type": "search_recorded",
+ *     "at": "2026-03-02T04:00:00Z",
+ *     "doctor_id": "dr-asha",
+ *     "patient_id": null,
+ * }))?;
+ * let shown: Observation = serde_json::from_value(json!({
+ *     "type": "wait_estimated",
+ *     "at": "2026-03-02T04:10:00Z",
+ *     "doctor_id": "dr-asha",
+ *     "date": "2026-03-02",
+ *     "number": 3,
+ *     "minutes": 25.0,
+ * }))?;
+ * assert!(matches!(search, Observation::SearchRecorded { .. }));
+ * assert!(matches!(shown, Observation::WaitEstimated { number: 3, .. }));
+ * # Ok::<(), serde_json::Error>(())
+ * ``` */
+export type Observation = {
+  /** When. */
+  at: Date
+  /** The doctor searched for, if the search named one. */
+  doctor_id?: Id | null
+  /** Who searched, if known. */
+  patient_id?: Id | null
+  type: "search_recorded"
+} | {
+  /** When it was shown. */
+  at: Date
+  /** The queue's date. */
+  date: string
+  /** The doctor whose queue it is. */
+  doctor_id: Id
+  /** The estimate shown, minutes (finite, 0 to [`MAX_ESTIMATE_MINUTES`]). */
+  minutes: number
+  /** The token's number. */
+  number: number
+  type: "wait_estimated"
 }
 
 /** What already occupies a doctor: appointments, holds and external busy times.
@@ -1503,6 +1642,45 @@ export interface Reassignment {
   to: number
 }
 
+/** The analytics of a range of local dates, as plain records (every table is also CSV:
+ * [`Report::csv`]). */
+export interface Report {
+  /** Wait estimates shown against the waits that followed, per doctor and estimate bin. */
+  calibration: Array<CalibrationRow>
+  /** Searches against bookings patients made themselves. */
+  conversion: Array<ConversionRow>
+  /** Per doctor: appointment outcomes and rates, lead time, tokens, consults and waits. */
+  doctors: Array<DoctorRow>
+  /** The first local date covered. */
+  first: string
+  /** Per local hour of day (all 24): appointments starting, tokens issued. */
+  hours: Array<HourRow>
+  /** The last local date covered (inclusive). */
+  last: string
+  /** New bookings by lead time (booking to slot start). */
+  lead_times: Array<LeadTimeRow>
+  /** The busiest hours (appointments starting plus tokens issued), busiest first, at most
+   * three, none without activity. */
+  peak_hours: Array<number>
+  /** The feed position folded up to. */
+  position: number
+  /** Tokens issued by kind (all four kinds). */
+  token_kinds: Array<TokenKindRow>
+  /** Booked ÷ offered minutes: overall (`all`), then by doctor, location, room, hour of
+   * day and weekday. */
+  utilisation: Array<UtilisationRow>
+}
+
+/** A table of a [`Report`], for [`Report::csv`].
+ * 
+ * ```
+ * use medsched::analytics::ReportTable;
+ * 
+ * assert_eq!(ReportTable::ALL.len(), 7);
+ * assert_eq!(ReportTable::Doctors.name(), "doctors");
+ * ``` */
+export type ReportTable = "utilisation" | "doctors" | "hours" | "lead_times" | "token_kinds" | "calibration" | "conversion"
+
 /** A booked appointment, or a hold on a slot when `expires_at` is set. A hold occupies its
  * slot until `expires_at` (exclusive, compared with `now`). */
 export interface Reservation {
@@ -1679,6 +1857,14 @@ export interface SlotSeries {
   truncated: boolean
   /** Candidate slots that cannot be booked, by start (only when asked for). */
   unavailable: Array<UnavailableSlot>
+}
+
+/** A span of time: a slot, free or booked. */
+export interface Span {
+  /** End. */
+  end: Date
+  /** Start. */
+  start: Date
 }
 
 /** Whether the doctor can be booked. */
@@ -1959,6 +2145,14 @@ export interface TokenCounts {
 /** How a token was issued: its channel. */
 export type TokenKind = "booked" | "walk_in" | "phone" | "emergency"
 
+/** Tokens issued of one kind. */
+export interface TokenKindRow {
+  /** `booked`, `walk_in`, `phone` or `emergency`. */
+  kind: string
+  /** How many. */
+  tokens: number
+}
+
 /** A request for a new token. */
 export interface TokenRequest {
   /** The appointment (required for a booked token). */
@@ -2059,6 +2253,21 @@ export interface UnavailableSlot {
   start: Date
 }
 
+/** Booked against offered minutes for one key of one dimension. */
+export interface UtilisationRow {
+  /** Minutes of appointments that occupy their slot (not cancelled, declined or moved). */
+  booked_minutes: number
+  /** `all`, `doctor`, `location`, `room`, `hour` or `weekday`. */
+  dimension: string
+  /** The doctor, location or room id; the hour `00` to `23`; the weekday `mon` to `sun`;
+   * empty for `all`. */
+  key: string
+  /** Open minutes the host offered ([`Analytics::offer`](super::Analytics::offer)). */
+  offered_minutes: number
+  /** Booked ÷ offered (`None` when nothing was offered; above 1 when booked beyond hours). */
+  utilisation?: number | null
+}
+
 /** The correction fitted on a doctor's past estimates. Each estimate's spread is
  * `s = max(p90 − estimate, 1 min)`; the calibrated estimate is `estimate + shift · s` (at
  * least 0) and its P90 `calibrated + p90_spread · s`. `shift` makes the past residuals
@@ -2136,6 +2345,25 @@ export interface WaitingToken {
  * assert_eq!(serde_json::to_string(&WalkInPlacement::BetweenSlots).unwrap(), "\"between_slots\"");
  * ``` */
 export type WalkInPlacement = "end" | "between_slots"
+
+/** What [`week_svg`](crate::pictures::week_svg) draws: a doctor's timeline over seven
+ * local days from `first`, and the slots free and booked in it. */
+export interface WeekPicture {
+  /** Slots booked (at most [`MAX_ITEMS`](crate::pictures::MAX_ITEMS)). */
+  booked?: Array<Span>
+  /** The doctor (its name, as the title shows it). */
+  doctor: string
+  /** The first of the seven days. */
+  first: string
+  /** Slots still free, e.g. from [`Availability::slots`](crate::Availability::slots) (at
+   * most [`MAX_ITEMS`](crate::pictures::MAX_ITEMS)). */
+  free?: Array<Span>
+  /** The doctor's timeline, as [`Availability::resolve`](crate::Availability::resolve)
+   * gives it (at most [`MAX_ITEMS`](crate::pictures::MAX_ITEMS)). */
+  intervals: Array<Interval>
+  /** The IANA time zone the days and hours are read in. */
+  time_zone: string
+}
 
 /** A recurring block of working hours at one location (a row of a weekly schedule).
  * 
