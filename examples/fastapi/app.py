@@ -58,6 +58,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 import medsched as m
 
 import clinic
+import interop_routes
 from sqlite_store import SqliteStore
 
 __all__ = ["create_app", "app", "authenticate", "FeedWatcher", "Clock", "MAX_BODY_BYTES"]
@@ -812,6 +813,7 @@ def create_app(
         finally:
             watcher.unsubscribe(doctor_id, inbox)
 
+    app.include_router(interop_routes.router(schedule, bookings, now))
     return app
 
 

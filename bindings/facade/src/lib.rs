@@ -8,6 +8,7 @@
 //! - [`json`]: the core's records in and out as JSON text, a refused value named by its
 //!   field path; [`values`]: instants, dates and zones from text, with typed errors;
 //!   [`report_json`]: an error as its [`ErrorReport`](medsched::ErrorReport) JSON.
+//! - [`interop`]: FHIR R4 and iCalendar in and out, JSON and text in, JSON and text out.
 //! - [`ScheduleHandle`]: a tenant's schedule that can be swapped while in use.
 //! - [`AppointmentAction`] and [`EstimatorChoice`]: the actions and estimators a binding
 //!   chooses by name.
@@ -36,6 +37,7 @@
 mod action;
 mod estimator;
 mod host_store;
+pub mod interop;
 pub mod json;
 mod schedule;
 pub mod values;

@@ -5,6 +5,7 @@
 mod bookings;
 mod canonical;
 mod errors;
+mod interop;
 mod schedule;
 mod slots;
 mod store;
@@ -39,5 +40,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(tokens::history_from_days, m)?)?;
     m.add_function(wrap_pyfunction!(tokens::history_from_durations, m)?)?;
     m.add_function(wrap_pyfunction!(tokens::estimate_waits, m)?)?;
+    m.add_function(wrap_pyfunction!(interop::fhir_bundle, m)?)?;
+    m.add_function(wrap_pyfunction!(interop::fhir_slot_search, m)?)?;
+    m.add_function(wrap_pyfunction!(interop::ics_feed, m)?)?;
+    m.add_function(wrap_pyfunction!(interop::freebusy, m)?)?;
+    m.add_function(wrap_pyfunction!(interop::read_ics, m)?)?;
+    m.add_function(wrap_pyfunction!(interop::read_fhir, m)?)?;
     Ok(())
 }

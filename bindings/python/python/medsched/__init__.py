@@ -20,6 +20,7 @@ from . import (
     calendar,
     errors,
     events,
+    interop,
     schedule,
     slots,
     stores,
