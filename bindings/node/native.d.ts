@@ -319,17 +319,35 @@ export declare function decideTokenCommand(queue: Queue, rules: string, actor: s
  */
 export declare function estimateWaits(estimator: string, snapshot: string, history: string, window?: number | undefined | null, p90Factor?: number | undefined | null): string
 
+/** An export (JSON) as a FHIR R4 Bundle (JSON). */
+export declare function fhirBundle(exportJson: string): string
+
+/** A FHIR Slot search (JSON) over an export (JSON): a searchset Bundle (JSON). */
+export declare function fhirSlotSearch(exportJson: string, searchJson: string): string
+
 /** The first `count` slots across doctors (`occupancies[i]` is doctor `i`'s), in columns. */
 export declare function firstAvailableSlots(doctors: Array<Availability>, occupancies: Array<string | Occupancy | null>, request: string, count: number): SlotColumns
 
 /** As [`first_available_slots`], off the JavaScript thread. */
 export declare function firstAvailableSlotsAsync(doctors: Array<Availability>, occupancies: Array<string | Occupancy | null>, request: string, count: number): Promise<SlotColumns>
 
+/** An export (JSON) as a VFREEBUSY calendar. */
+export declare function freebusy(exportJson: string): string
+
 /** A doctor's history from `PastDay` JSON (a list), as `DoctorHistory` JSON. */
 export declare function historyFromDays(days: string): string
 
 /** A doctor's history from consultation lengths in minutes, as `DoctorHistory` JSON. */
 export declare function historyFromDurations(minutes: Array<number>): string
+
+/** An export (JSON) as the doctor's iCalendar feed. */
+export declare function icsFeed(exportJson: string): string
+
+/** A FHIR bundle or resource (JSON) as busy times and appointments (JSON). */
+export declare function readFhir(fhir: string, limits?: string | undefined | null): string
+
+/** An iCalendar text as busy times (JSON) in the window of `request` (JSON). */
+export declare function readIcs(ics: string, request: string): string
 
 /** A slot search's result: its slots as columns, the rest as JSON. */
 export interface SeriesColumns {

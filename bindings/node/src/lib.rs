@@ -17,6 +17,7 @@
 mod bookings;
 mod columns;
 mod errors;
+mod interop;
 mod schedule;
 mod store;
 mod tokens;
