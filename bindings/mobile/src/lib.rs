@@ -24,6 +24,7 @@ mod bookings;
 #[cfg(feature = "checks")]
 mod checks;
 mod error;
+mod interop;
 mod schedule;
 mod store;
 mod tokens;
@@ -33,6 +34,7 @@ pub use bookings::{BookingResult, Bookings, DayBookView};
 #[cfg(feature = "checks")]
 pub use checks::check_store;
 pub use error::{ErrorReport, MedschedError, StoreError};
+pub use interop::{fhir_bundle, fhir_slot_search, freebusy, ics_feed, read_fhir, read_ics};
 pub use schedule::{
     Availability, ClinicRules, DoctorOccupancy, Schedule, Slot, SlotSeries, first_available,
 };
