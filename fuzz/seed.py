@@ -60,3 +60,17 @@ for version in sorted(os.listdir(os.path.join(root, "testdata/events"))):
         for name in sorted(os.listdir(folder)):
             if name.endswith(".json"):
                 write("events", open(os.path.join(folder, name), "rb").read())
+
+# ics and fhir: the interop vectors' calendars and bundles (testdata/interop).
+interop = json.load(open(os.path.join(root, "testdata/interop/vectors.json")))
+for case in interop["cases"]:
+    data = case["input"]
+    if case["call"] == "read_ics":
+        write("ics", data["ics"].encode())
+    if case["call"] in ("ics", "freebusy"):
+        write("ics", case["expect"].encode())
+    if case["call"] == "read_fhir":
+        fhir = data["fhir"]
+        write("fhir", (fhir if isinstance(fhir, str) else json.dumps(fhir)).encode())
+    if case["call"] in ("fhir_bundle", "fhir_slot_search") and "expect" in case:
+        write("fhir", json.dumps(case["expect"]).encode())

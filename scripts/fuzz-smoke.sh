@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-15}
-targets=(calendar recurrence booking tokens events)
+targets=(calendar recurrence booking tokens events ics fhir)
 
 echo "== fuzz corpora and regressions, replayed as tests (stable)"
 CARGO_TARGET_DIR=target cargo test --locked --manifest-path fuzz/Cargo.toml 2>&1

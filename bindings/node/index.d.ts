@@ -357,6 +357,58 @@ export function gatherCalendarFacts(rules: ClinicRules, calendar: Input<T.Doctor
 export function scoreBookability(facts: Input<T.DoctorFacts>, calendarFacts: Input<T.CalendarFacts>, policy?: Input<T.BookabilityPolicy> | null): T.Bookability
 /** The GCRA decision for one request on a key whose state is `tat` (docs/RATE_LIMITS.md). */
 export function checkRate(rate: Input<T.Rate>, tat: Instant | null, now: Instant, cost?: number): T.RateDecision
+/** One doctor's time in a range, as FHIR and iCalendar exports take it (docs/INTEROP.md). */
+export interface InteropExport {
+  doctor_id: string
+  time_zone: string
+  start: Date | string
+  end: Date | string
+  now: Date | string
+  system?: string
+  intervals?: Array<Input<T.Interval>>
+  slots?: Array<{ appointment_type_id: string; series: unknown }>
+  appointments?: Array<Input<T.Appointment>>
+  holds?: Array<Input<T.Hold>>
+  tokens?: Array<Input<T.Token>>
+}
+/** A FHIR Slot search: every field that is set must match. */
+export interface SlotSearch {
+  schedule?: string
+  start_ge?: Date | string
+  start_lt?: Date | string
+  status?: 'free' | 'busy' | 'busy-unavailable' | 'busy-tentative' | 'entered-in-error'
+}
+/** Bounds on what one reading call takes in and expands. */
+export interface InteropLimits {
+  max_bytes?: number
+  max_components?: number
+  max_occurrences?: number
+  max_recurrence_steps?: number
+}
+/** Another system's appointment in medsched's terms. */
+export interface ImportedAppointment {
+  id: string
+  doctor_id: string
+  patient_id: string | null
+  location_id: string | null
+  appointment_type_id: string | null
+  start: string
+  end: string
+  status: T.AppointmentStatus
+  fhir_status: string
+}
+/** An export as a FHIR R4 Bundle. */
+export function fhirBundle(exported: InteropExport): Record<string, any>
+/** A FHIR Slot search over an export: a searchset Bundle. */
+export function fhirSlotSearch(exported: InteropExport, search?: SlotSearch): Record<string, any>
+/** An export as the doctor's iCalendar feed. */
+export function icsFeed(exported: InteropExport): string
+/** An export as a VFREEBUSY calendar. */
+export function freebusy(exported: InteropExport): string
+/** An external calendar's busy times in a window. */
+export function readIcs(ics: string, request: { start: Date | string; end: Date | string; time_zone: string; limits?: InteropLimits }): T.BusyTime[]
+/** Another system's FHIR Bundle as busy times and appointments. */
+export function readFhir(fhir: string | Record<string, any>, limits?: InteropLimits): { busy: T.BusyTime[]; appointments: ImportedAppointment[] }
 export function estimateWaits(estimator: EstimatorName, snapshot: Input<T.QueueSnapshot>, history: Input<T.DoctorHistory>, options?: EstimatorOptions): T.WaitEstimate[]
 
 // Analytics and pictures (docs/ANALYTICS.md)

@@ -59,6 +59,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 import medsched as m
 
 import clinic
+import interop_routes
 import ratelimit
 from report_routes import add_report_routes
 from sqlite_store import SqliteStore
@@ -821,6 +822,7 @@ def create_app(
 
     add_report_routes(app, schedule=schedule, bookings=bookings, store=store,
                       today=lambda: clinic.local_date(now()))
+    app.include_router(interop_routes.router(schedule, bookings, now))
     return app
 
 

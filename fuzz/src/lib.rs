@@ -15,7 +15,15 @@ use medsched::{
 use serde::Deserialize;
 
 /// The names of the targets, as `fuzz_targets/` and the corpus folders name them.
-pub const TARGETS: [&str; 5] = ["calendar", "recurrence", "booking", "tokens", "events"];
+pub const TARGETS: [&str; 7] = [
+    "calendar",
+    "recurrence",
+    "booking",
+    "tokens",
+    "events",
+    "ics",
+    "fhir",
+];
 
 /// Runs the target `name` on `data`.
 ///
@@ -29,6 +37,8 @@ pub fn run(name: &str, data: &[u8]) {
         "booking" => booking(data),
         "tokens" => tokens(data),
         "events" => events(data),
+        "ics" => ics(data),
+        "fhir" => fhir(data),
         other => panic!("no fuzz target {other}"),
     }
 }
@@ -395,5 +405,50 @@ pub fn events(data: &[u8]) {
         if let Err(err) = loaded.check(&stream) {
             assert_eq!(err.code(), "storage");
         }
+    }
+}
+
+/// Fuzz target `ics`: any text read as an external calendar (`medsched_interop::read_ics`)
+/// gives busy times inside the window, no more than the limit, or a typed refusal; never a
+/// panic, never unbounded work.
+pub fn ics(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+    let mut request = medsched_interop::IcsRead::new(
+        at("2026-01-01T00:00:00Z"),
+        at("2026-04-01T00:00:00Z"),
+        chrono_tz::Europe::London,
+    );
+    request.limits.max_occurrences = 2_000;
+    match medsched_interop::read_ics(text, &request) {
+        Ok(busy) => {
+            assert!(busy.len() <= 2_000);
+            for b in &busy {
+                assert!(b.start < b.end, "{b:?}");
+                assert!(b.end > request.start && b.start < request.end, "{b:?}");
+            }
+        }
+        Err(err) => assert_refusal(&err),
+    }
+}
+
+/// Fuzz target `fhir`: any text read as a FHIR bundle (`medsched_interop::read_fhir`) gives
+/// busy times that end after they start, or a typed refusal; never a panic.
+pub fn fhir(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    match medsched_interop::read_fhir(text, &medsched_interop::InteropLimits::DEFAULT) {
+        Ok(found) => {
+            for b in &found.busy {
+                assert!(b.start < b.end, "{b:?}");
+            }
+            for a in &found.appointments {
+                assert!(a.start < a.end, "{a:?}");
+            }
+        }
+        Err(err) => assert_refusal(&err),
     }
 }

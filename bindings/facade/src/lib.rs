@@ -9,6 +9,7 @@
 //!   field path; [`values`]: instants, dates and zones from text, with typed errors;
 //!   [`report_json`]: an error as its [`ErrorReport`](medsched::ErrorReport) JSON;
 //!   [`slot_json`]: slot results as the core's JSON text, written fast (a response body).
+//! - [`interop`]: FHIR R4 and iCalendar in and out, JSON and text in, JSON and text out.
 //! - [`ScheduleHandle`]: a tenant's schedule that can be swapped while in use.
 //! - [`AppointmentAction`] and [`EstimatorChoice`]: the actions and estimators a binding
 //!   chooses by name.
@@ -38,6 +39,7 @@
 mod action;
 mod estimator;
 mod host_store;
+pub mod interop;
 pub mod json;
 mod rate_store;
 mod schedule;

@@ -25,6 +25,7 @@ mod bookings;
 mod checks;
 mod clinic_ops;
 mod error;
+mod interop;
 mod schedule;
 mod store;
 mod tokens;
@@ -35,6 +36,7 @@ pub use bookings::{BookingResult, Bookings, DayBookView};
 pub use checks::check_store;
 pub use clinic_ops::{check_rate, evaluate_bookability, score_bookability};
 pub use error::{ErrorReport, MedschedError, StoreError};
+pub use interop::{fhir_bundle, fhir_slot_search, freebusy, ics_feed, read_fhir, read_ics};
 pub use schedule::{
     Availability, ClinicRules, DoctorOccupancy, Schedule, Slot, SlotSeries, first_available,
 };

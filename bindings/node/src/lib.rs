@@ -21,6 +21,7 @@ mod clinic_ops;
 mod columns;
 mod errors;
 mod occupancy;
+mod interop;
 mod schedule;
 mod store;
 mod tokens;

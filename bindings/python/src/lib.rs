@@ -7,6 +7,7 @@ mod bookings;
 mod canonical;
 mod clinic_ops;
 mod errors;
+mod interop;
 mod schedule;
 mod slots;
 mod store;
@@ -51,5 +52,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(analytics::week_svg, m)?)?;
     m.add_function(wrap_pyfunction!(analytics::queue_svg, m)?)?;
     m.add_function(wrap_pyfunction!(analytics::calibration_svg, m)?)?;
+    m.add_function(wrap_pyfunction!(interop::fhir_bundle, m)?)?;
+    m.add_function(wrap_pyfunction!(interop::fhir_slot_search, m)?)?;
+    m.add_function(wrap_pyfunction!(interop::ics_feed, m)?)?;
+    m.add_function(wrap_pyfunction!(interop::freebusy, m)?)?;
+    m.add_function(wrap_pyfunction!(interop::read_ics, m)?)?;
+    m.add_function(wrap_pyfunction!(interop::read_fhir, m)?)?;
     Ok(())
 }

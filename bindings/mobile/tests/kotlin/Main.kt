@@ -8,6 +8,8 @@ import kotlin.system.exitProcess
 fun main() {
     val vectors = runVectors()
     Checks.check("at least 25 vector cases ran") { expect(vectors >= 25) { "$vectors cases" } }
+    val interop = runInterop()
+    Checks.check("at least 15 interop cases ran") { expect(interop >= 15) { "$interop cases" } }
     runErrors()
     runConcurrency()
     runSample()

@@ -42,4 +42,10 @@ const update: m.QueueUpdate = tokens.issue(day, { sessions: [] }, actor, now, { 
 const line: number[] = update.queue.line()
 const waits: m.WaitEstimate[] = tokens.waitEstimates(day, { sessions: [] }, now, m.historyFromDurations([10]), 'moving_average', { window: 5 })
 
-export { flow, line, waits, kind, response, everyDoctor }
+const week: m.InteropExport = { doctor_id: 'dr-a', time_zone: 'Europe/London', start: now, end: '2026-03-08T00:00:00Z', now, intervals: doctor.resolve(now, '2026-03-08T00:00:00Z') }
+const feed: string = m.icsFeed(week)
+const bundle: Record<string, any> = m.fhirSlotSearch(week, { schedule: 'dr-a.main', start_ge: now, status: 'free' })
+const busy: m.BusyTime[] = m.readIcs(feed, { start: now, end: '2026-03-08T00:00:00Z', time_zone: 'Europe/London' })
+const imported: m.ImportedAppointment[] = m.readFhir(bundle, { max_components: 100 }).appointments
+
+export { flow, line, waits, kind, response, everyDoctor, busy, imported }

@@ -21,6 +21,7 @@ from . import (
     clinic_ops,
     errors,
     events,
+    interop,
     schedule,
     slots,
     stores,

@@ -48,6 +48,12 @@ __all__ = [
     "week_svg",
     "queue_svg",
     "calibration_svg",
+    "fhir_bundle",
+    "fhir_slot_search",
+    "ics_feed",
+    "freebusy",
+    "read_ics",
+    "read_fhir",
 ]
 
 # canonical.rs
@@ -284,6 +290,15 @@ def estimate_waits(
     window: Optional[int] = None,
     p90_factor: Optional[float] = None,
 ) -> str: ...
+
+# interop.rs
+
+def fhir_bundle(export: str) -> str: ...
+def fhir_slot_search(export: str, search: str) -> str: ...
+def ics_feed(export: str) -> str: ...
+def freebusy(export: str) -> str: ...
+def read_ics(ics: str, request: str) -> str: ...
+def read_fhir(fhir: str, limits: Optional[str] = None) -> str: ...
 
 _Update = Tuple[Queue, Optional[str], str, str]
 """(Queue, Token JSON or None, Event JSON list, QueueNotification JSON list)."""
