@@ -358,11 +358,20 @@ export declare function estimateWaits(estimator: string, snapshot: string, histo
  */
 export declare function evaluateBookability(facts: string, rules: ClinicRules, calendar: string, appointmentType: string, now: string, policyJson?: string | undefined | null): string
 
+/** An export (JSON) as a FHIR R4 Bundle (JSON). */
+export declare function fhirBundle(exportJson: string): string
+
+/** A FHIR Slot search (JSON) over an export (JSON): a searchset Bundle (JSON). */
+export declare function fhirSlotSearch(exportJson: string, searchJson: string): string
+
 /** The first `count` slots across doctors (`occupancies[i]` is doctor `i`'s), in columns. */
 export declare function firstAvailableSlots(doctors: Array<Availability>, occupancies: Array<string | Occupancy | null>, request: string, count: number): SlotColumns
 
 /** As [`first_available_slots`], off the JavaScript thread. */
 export declare function firstAvailableSlotsAsync(doctors: Array<Availability>, occupancies: Array<string | Occupancy | null>, request: string, count: number): Promise<SlotColumns>
+
+/** An export (JSON) as a VFREEBUSY calendar. */
+export declare function freebusy(exportJson: string): string
 
 /** A calendar's bookability facts at `now`, as `CalendarFacts` JSON. */
 export declare function gatherCalendarFacts(rules: ClinicRules, calendar: string, appointmentType: string, now: string, horizonDays: number): string
@@ -372,6 +381,9 @@ export declare function historyFromDays(days: string): string
 
 /** A doctor's history from consultation lengths in minutes, as `DoctorHistory` JSON. */
 export declare function historyFromDurations(minutes: Array<number>): string
+
+/** An export (JSON) as the doctor's iCalendar feed. */
+export declare function icsFeed(exportJson: string): string
 
 /** An `Occupancy` in columns: reservations first, then busy times. */
 export interface OccupancyColumns {
@@ -396,6 +408,12 @@ export declare function occupancyFromColumns(columns: OccupancyColumns): Occupan
 
 /** A day's token queue (`Event` JSON, a list) as SVG text. */
 export declare function queueSvg(title: string, timeZone: string, events: string): string
+
+/** A FHIR bundle or resource (JSON) as busy times and appointments (JSON). */
+export declare function readFhir(fhir: string, limits?: string | undefined | null): string
+
+/** An iCalendar text as busy times (JSON) in the window of `request` (JSON). */
+export declare function readIcs(ics: string, request: string): string
 
 /** One table of a `Report` (JSON) as CSV text; `table` is its name, e.g. `"doctors"`. */
 export declare function reportCsv(report: string, table: string): string
