@@ -8,6 +8,7 @@ use crate::sql;
 #[derive(Clone)]
 pub(crate) struct Statements {
     pub(crate) load: Statement,
+    pub(crate) load_from: Statement,
     pub(crate) version: Statement,
     pub(crate) append: Statement,
     pub(crate) feed: Statement,
@@ -15,8 +16,9 @@ pub(crate) struct Statements {
 }
 
 /// Every statement, in the order [`Statements::from`] takes them.
-pub(crate) const ALL: [&str; 5] = [
+pub(crate) const ALL: [&str; 6] = [
     sql::LOAD,
+    sql::LOAD_FROM,
     sql::VERSION,
     sql::APPEND,
     sql::FEED,
@@ -25,10 +27,11 @@ pub(crate) const ALL: [&str; 5] = [
 
 impl Statements {
     /// The statements prepared from [`ALL`], in its order.
-    pub(crate) fn from(prepared: [Statement; 5]) -> Self {
-        let [load, version, append, feed, set_tenant] = prepared;
+    pub(crate) fn from(prepared: [Statement; 6]) -> Self {
+        let [load, load_from, version, append, feed, set_tenant] = prepared;
         Statements {
             load,
+            load_from,
             version,
             append,
             feed,
@@ -55,7 +58,7 @@ impl Statements {
     }
 }
 
-fn into_array(prepared: Vec<Statement>) -> [Statement; 5] {
+fn into_array(prepared: Vec<Statement>) -> [Statement; 6] {
     match prepared.try_into() {
         Ok(array) => array,
         Err(_) => unreachable!("one statement prepared per text of ALL"),
