@@ -13,10 +13,19 @@
 //! the meet link is set and changed. The script is built once by a simulation over the
 //! service itself (a small LCG, no randomness crate); every command of it is accepted, and
 //! it holds every action.
-//! command of it is accepted.
+//!
+//! Longer days keep the pattern with more tokens: `n` tokens over the same hours, every
+//! step of the simulation (a minute of the 300-token day) `300 / n` of a minute, sessions'
+//! limits and quotas `n / 300` times the 300-token day's; the doctor takes the next
+//! patient at once whenever more than 150 wait (never so in the 300-token day, whose
+//! script is unchanged), so the line stays as long as a real one and the days differ in
+//! their tokens only.
 //!
 //! - `token_day_300`: the whole script through `Tokens` on a fresh `InMemoryStore` per
-//!   iteration: every command loads the queue's stream, folds it, decides and appends.
+//!   iteration: every command brings the queue up to date, decides and appends.
+//! - `token_day/{1000,3000,10000}`: the same over longer days (sizes from the
+//!   `TOKEN_DAY_SIZES` variable, comma-separated, when set; `TOKEN_DAY_SIZES=` runs none);
+//!   each prints its commands and the time of one day a command.
 //! - `token_decide_300/{issue,call_next,start}`: one `decide_token` on the queue as it stands
 //!   when the 300th token has been issued and the doctor is free: a new walk-in, calling the
 //!   next patient, starting the head of the line.
@@ -38,8 +47,12 @@ use medsched::{
 mod support;
 use support::{Lcg, tally};
 
-/// Tokens issued over the day.
+/// Tokens issued over the day of `token_day_300`.
 const TOKENS: usize = 300;
+/// The line the doctor lets wait before taking the next patient at once.
+const MAX_LINE: usize = 150;
+/// The longer days' tokens unless `TOKEN_DAY_SIZES` says otherwise.
+const SIZES: [usize; 3] = [1_000, 3_000, 10_000];
 /// Numbers kept for senior citizens, given only when asked for.
 const RESERVED: [u32; 3] = [1, 2, 3];
 /// Patients who book ahead and take their token before the doctor arrives.
@@ -63,8 +76,10 @@ fn day() -> QueueDay {
 }
 
 /// 09:00-13:00 and 16:00-19:00 in Kochi, with generous limits and quotas (so that the
-/// checks run and never refuse), late patients back after the next three.
-fn rules() -> QueueRules {
+/// checks run and never refuse), late patients back after the next three, for a day of
+/// `tokens`.
+fn rules(tokens: usize) -> QueueRules {
+    let scaled = |n: u32| (n as usize * tokens / TOKENS) as u32;
     let mut morning = TokenSession::new(
         "morning",
         utc("2026-03-02T03:30:00Z"),
@@ -76,15 +91,15 @@ fn rules() -> QueueRules {
         utc("2026-03-02T13:30:00Z"),
     );
     for session in [&mut morning, &mut evening] {
-        session.max_tokens = Some(250);
+        session.max_tokens = Some(scaled(250));
         session.quotas = vec![
             ChannelQuota {
                 kind: TokenKind::Booked,
-                max: 120,
+                max: scaled(120),
             },
             ChannelQuota {
                 kind: TokenKind::Phone,
-                max: 80,
+                max: scaled(80),
             },
         ];
     }
@@ -121,6 +136,8 @@ struct Simulation {
 impl Simulation {
     /// Runs a command, which must be accepted, and records it.
     fn run(&mut self, actor: Actor, command: TokenCommand) {
+        // The service's own copy of the queue is then the only one: nothing to copy.
+        self.queue = Queue::new();
         let update = self
             .tokens
             .execute(&day(), &self.rules, &actor, self.now, &command)
@@ -329,11 +346,14 @@ impl Simulation {
     }
 }
 
-/// The day, simulated from 08:30 in Kochi until the line is empty after the evening session.
-fn simulate() -> Day {
-    let rules = rules();
+/// The day of `tokens`, simulated from 08:30 in Kochi until the line is empty after the
+/// evening session.
+fn simulate(tokens: usize) -> Day {
+    let rules = rules(tokens);
     let opening = utc("2026-03-02T03:00:00Z");
     let last_issue = utc("2026-03-02T13:00:00Z");
+    // A minute of the 300-token day.
+    let step = chrono::Duration::milliseconds((60_000 * TOKENS / tokens) as i64);
     let mut sim = Simulation {
         tokens: Tokens::new(InMemoryStore::new()),
         rules: rules.clone(),
@@ -348,14 +368,17 @@ fn simulate() -> Day {
     }
     sim.set_meet_link(MEET_LINKS[0]);
     let in_session = |now| rules.sessions.iter().any(|s| s.start <= now && now < s.end);
-    let minutes_open = (last_issue - opening).num_minutes() as usize;
+    let minutes_open =
+        ((last_issue - opening).num_milliseconds() / step.num_milliseconds()) as usize;
+    let mut evening_link = false;
     for minute in 1.. {
-        sim.now = opening + chrono::Duration::minutes(minute as i64);
-        if sim.now == rules.sessions[1].start {
+        sim.now = opening + step * minute as i32;
+        if !evening_link && sim.now >= rules.sessions[1].start {
             sim.set_meet_link(MEET_LINKS[1]);
+            evening_link = true;
         }
         // Issues spread evenly up to the last one.
-        let due = BOOKED_AHEAD + (TOKENS - BOOKED_AHEAD) * minute.min(minutes_open) / minutes_open;
+        let due = BOOKED_AHEAD + (tokens - BOOKED_AHEAD) * minute.min(minutes_open) / minutes_open;
         while sim.issued < due {
             sim.issue();
         }
@@ -363,7 +386,8 @@ fn simulate() -> Day {
         // In session the doctor sees a patient every two minutes, fewer than arrive, so the
         // line grows; after the evening session, one a minute until the line is empty.
         let overtime = sim.now >= rules.sessions[1].end;
-        if overtime || (in_session(sim.now) && minute.is_multiple_of(2)) {
+        let crowded = sim.queue.line().len() > MAX_LINE;
+        if overtime || crowded || (in_session(sim.now) && minute.is_multiple_of(2)) {
             sim.doctor_turn();
         }
         if overtime && sim.queue.line().is_empty() && sim.queue.now_serving().is_none() {
@@ -382,10 +406,10 @@ fn simulate() -> Day {
     }
 }
 
-/// The day, simulated once for every benchmark.
+/// The 300-token day, simulated once for every benchmark.
 fn the_day() -> &'static Day {
     static DAY: OnceLock<Day> = OnceLock::new();
-    DAY.get_or_init(simulate)
+    DAY.get_or_init(|| simulate(TOKENS))
 }
 
 /// Runs the whole script on a fresh store; every command is accepted.
@@ -399,12 +423,11 @@ fn run_day(rules: &QueueRules, script: &[Scripted]) -> Tokens<InMemoryStore> {
     tokens
 }
 
-fn bench_day(c: &mut Criterion) {
-    let setup = Instant::now();
-    let day_data = the_day();
-    let rules = rules();
+/// Checks a simulated day of `tokens`, times one run of it and prints what it holds.
+fn describe(name: &str, tokens: usize, day_data: &Day, setup: Instant) {
+    let rules = rules(tokens);
     let queue = Queue::from_events(day_data.events.iter().cloned());
-    assert_eq!(issued(&queue), TOKENS);
+    assert_eq!(issued(&queue), tokens);
     let actions = [
         "issue",
         "check_in",
@@ -428,7 +451,7 @@ fn bench_day(c: &mut Criterion) {
     run_day(&rules, &day_data.script);
     let once = once.elapsed();
     eprintln!(
-        "token_day_300: {} commands ({}), {} events, {} tokens ({:?}); simulated in {:?}, one \
+        "{name}: {} commands ({}), {} events, {} tokens ({:?}); simulated in {:?}, one \
          day {once:?} ({:?} a command)",
         day_data.script.len(),
         tally(day_data.script.iter().map(|s| s.command.name())),
@@ -438,9 +461,46 @@ fn bench_day(c: &mut Criterion) {
         setup.elapsed() - once,
         once / day_data.script.len() as u32,
     );
+}
+
+fn bench_day(c: &mut Criterion) {
+    let setup = Instant::now();
+    let day_data = the_day();
+    describe("token_day_300", TOKENS, day_data, setup);
+    let rules = rules(TOKENS);
     c.bench_function("token_day_300", |b| {
         b.iter(|| run_day(&rules, black_box(&day_data.script)))
     });
+}
+
+/// The longer days' sizes: `TOKEN_DAY_SIZES` (comma-separated) or [`SIZES`].
+fn sizes() -> Vec<usize> {
+    match std::env::var("TOKEN_DAY_SIZES") {
+        Ok(list) => list
+            .split(',')
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| {
+                s.trim()
+                    .parse()
+                    .expect("TOKEN_DAY_SIZES: numbers, comma-separated")
+            })
+            .collect(),
+        Err(_) => SIZES.to_vec(),
+    }
+}
+
+fn bench_scaling(c: &mut Criterion) {
+    let mut group = c.benchmark_group("token_day");
+    for tokens in sizes() {
+        let setup = Instant::now();
+        let day_data = simulate(tokens);
+        describe(&format!("token_day/{tokens}"), tokens, &day_data, setup);
+        let rules = rules(tokens);
+        group.bench_function(tokens.to_string(), |b| {
+            b.iter(|| run_day(&rules, black_box(&day_data.script)))
+        });
+    }
+    group.finish();
 }
 
 fn bench_replay(c: &mut Criterion) {
@@ -476,7 +536,7 @@ fn busy_queue(events: &[Event]) -> (Queue, DateTime<Utc>) {
 }
 
 fn bench_decide(c: &mut Criterion) {
-    let rules = rules();
+    let rules = rules(TOKENS);
     let (queue, now) = busy_queue(&the_day().events);
     let desk = Actor::staff("reception-1");
     let ctx = TokenContext {
@@ -513,7 +573,7 @@ criterion_group! {
     name = whole_day;
     // One day is over a thousand service calls: ten samples keep the run short.
     config = Criterion::default().sample_size(10).warm_up_time(Duration::from_secs(1));
-    targets = bench_day
+    targets = bench_day, bench_scaling
 }
 criterion_group!(decision_and_replay, bench_decide, bench_replay);
 criterion_main!(whole_day, decision_and_replay);

@@ -154,7 +154,8 @@ fn queue_rules() -> QueueRules {
 
 #[test]
 fn a_day_book_event_in_a_token_queue_is_refused() {
-    let tokens = Tokens::new(Tampered::new());
+    // A service that keeps no folded queue reads the whole stream on every call.
+    let tokens = Tokens::new(Tampered::new()).with_cached_queues(0);
     let schedule = schedule(TENANT);
     let queue = QueueDay::of(&schedule, "dr-a", day(MON)).unwrap();
     let walk_in = TokenRequest::new("t-1", TokenKind::WalkIn, "pat-1");
@@ -168,6 +169,31 @@ fn a_day_book_event_in_a_token_queue_is_refused() {
     });
     let err = tokens.queue(&queue).unwrap_err();
     assert_corrupt(err, "clinic-1/2026-03-02/tokens/dr-a", 1);
+}
+
+#[test]
+fn a_day_book_event_appended_after_a_kept_queue_is_refused() {
+    // A service that keeps its folded queue reads only the events appended since: those
+    // are checked as a whole stream is.
+    let store = Tampered::new();
+    let tokens = Tokens::new(&store);
+    let other_desk = Tokens::new(&store);
+    let schedule = schedule(TENANT);
+    let queue = QueueDay::of(&schedule, "dr-a", day(MON)).unwrap();
+    for (desk, id) in [(&tokens, "t-1"), (&other_desk, "t-2")] {
+        let walk_in = TokenRequest::new(id, TokenKind::WalkIn, "pat-1");
+        desk.issue(&queue, &queue_rules(), &staff(), now(), walk_in)
+            .unwrap();
+    }
+    store.edit(|loaded| {
+        if let Some(last) = loaded.events.last_mut() {
+            last.change = Change::AppointmentConfirmed {
+                appointment_id: "a-1".into(),
+            };
+        }
+    });
+    let err = tokens.queue(&queue).unwrap_err();
+    assert_corrupt(err, "clinic-1/2026-03-02/tokens/dr-a", 2);
 }
 
 #[test]

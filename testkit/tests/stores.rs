@@ -553,3 +553,51 @@ fn the_tenant_keys_check_takes_any_numbering_per_tenant() {
         .tenant_keys(&Gapped(InMemoryStore::new()))
         .unwrap();
 }
+
+/// Reads from the version it is given, but numbers the stream from there: a `load_after`
+/// that returns the events' count as the version.
+struct CountsFromAfter(InMemoryStore);
+
+impl EventStore for CountsFromAfter {
+    fn load(&self, stream: &StreamId) -> Result<LoadedStream> {
+        self.0.load(stream)
+    }
+
+    fn load_after(&self, stream: &StreamId, after: u64) -> Result<LoadedStream> {
+        let since = self.0.load_after(stream, after)?;
+        Ok(LoadedStream {
+            version: since.events.len() as u64,
+            events: since.events,
+        })
+    }
+
+    fn append(&self, stream: &StreamId, expected: u64, events: &[Event]) -> Result<u64> {
+        self.0.append(stream, expected, events)
+    }
+
+    fn feed(&self, tenant: &Id, after: u64, limit: usize) -> Result<Vec<FeedEntry>> {
+        self.0.feed(tenant, after, limit)
+    }
+}
+
+#[test]
+fn a_load_after_that_loses_the_version_is_a_breach() {
+    let breach = check_event_store(&CountsFromAfter(InMemoryStore::new()), "counts").unwrap_err();
+    assert_eq!(breach.check(), Check::Sequential);
+    assert!(
+        breach
+            .to_string()
+            .starts_with("sequential check: load_after 1 of a stream at version 3"),
+        "{breach}"
+    );
+}
+
+#[test]
+fn a_store_without_load_after_passes_with_the_default() {
+    // `Capped` writes no `load_after`: the trait's default (load, then skip) keeps the
+    // contract.
+    Checks::new("default")
+        .threads(1)
+        .run(&Capped(InMemoryStore::new()))
+        .unwrap();
+}

@@ -17,7 +17,8 @@ use crate::json::{parse, text};
 /// A store written in the host's language (Python, JavaScript, Kotlin, Swift), whose calls
 /// return when done. It speaks the core's JSON: a stream as [`StreamId`] JSON, events as
 /// [`Event`] JSON texts to keep verbatim, replies as [`LoadedStream`] and [`FeedEntry`]
-/// JSON. [`JsonStore`] makes it an [`EventStore`].
+/// JSON. [`JsonStore`] makes it an [`EventStore`]. [`load_after`](HostStore::load_after) is
+/// optional: a store without it works as before.
 ///
 /// The host maps its own failures to the core's errors: a write refused because the stream
 /// moved is [`Error::Conflict`] (the services retry it), a refused value
@@ -30,6 +31,25 @@ pub trait HostStore: Send + Sync {
     ///
     /// The host's failure, as the core's error.
     fn load(&self, stream: &StreamId, stream_json: &str) -> Result<String>;
+
+    /// The stream's events after version `after` and its version, as [`LoadedStream`] JSON
+    /// (see [`EventStore::load_after`]), or `None` for a store that does not read from a
+    /// version: the default, with which the core loads the whole stream and skips the
+    /// first `after` events. A host store that can read from a version (an indexed query)
+    /// spares the services that keep folded streams most of each read.
+    ///
+    /// # Errors
+    ///
+    /// The host's failure, as the core's error.
+    fn load_after(
+        &self,
+        stream: &StreamId,
+        stream_json: &str,
+        after: u64,
+    ) -> Result<Option<String>> {
+        let _ = (stream, stream_json, after);
+        Ok(None)
+    }
 
     /// Appends `events` (each [`Event`] JSON) if the stream is at `expected_version`;
     /// returns the new version.
@@ -63,6 +83,18 @@ pub trait AsyncHostStore: Send + Sync {
         stream: &StreamId,
         stream_json: String,
     ) -> impl Future<Output = Result<String>> + Send;
+
+    /// As [`HostStore::load_after`]: `None` (the default) has the core load the whole
+    /// stream and skip the first `after` events.
+    fn load_after(
+        &self,
+        stream: &StreamId,
+        stream_json: String,
+        after: u64,
+    ) -> impl Future<Output = Result<Option<String>>> + Send {
+        let _ = (stream, stream_json, after);
+        async { Ok(None) }
+    }
 
     /// As [`HostStore::append`].
     fn append(
@@ -138,6 +170,13 @@ impl<H: HostStore> EventStore for JsonStore<H> {
         parse("load", &reply).map_err(|e| bad_reply("load", e))
     }
 
+    fn load_after(&self, stream: &StreamId, after: u64) -> Result<LoadedStream> {
+        match self.0.load_after(stream, &text(stream), after)? {
+            Some(reply) => parse("load_after", &reply).map_err(|e| bad_reply("load_after", e)),
+            None => self.load(stream).map(|loaded| loaded.skip(after)),
+        }
+    }
+
     fn append(&self, stream: &StreamId, expected_version: u64, events: &[Event]) -> Result<u64> {
         self.0
             .append(stream, &text(stream), expected_version, event_texts(events))
@@ -153,6 +192,13 @@ impl<H: AsyncHostStore> AsyncEventStore for AsyncJsonStore<H> {
     async fn load(&self, stream: &StreamId) -> Result<LoadedStream> {
         let reply = self.0.load(stream, text(stream)).await?;
         parse("load", &reply).map_err(|e| bad_reply("load", e))
+    }
+
+    async fn load_after(&self, stream: &StreamId, after: u64) -> Result<LoadedStream> {
+        match self.0.load_after(stream, text(stream), after).await? {
+            Some(reply) => parse("load_after", &reply).map_err(|e| bad_reply("load_after", e)),
+            None => self.load(stream).await.map(|loaded| loaded.skip(after)),
+        }
     }
 
     async fn append(
@@ -254,6 +300,15 @@ impl HostStore for Box<dyn HostStore> {
         (**self).load(stream, stream_json)
     }
 
+    fn load_after(
+        &self,
+        stream: &StreamId,
+        stream_json: &str,
+        after: u64,
+    ) -> Result<Option<String>> {
+        (**self).load_after(stream, stream_json, after)
+    }
+
     fn append(
         &self,
         stream: &StreamId,
@@ -277,6 +332,16 @@ impl EventStore for SharedStore {
             #[cfg(feature = "postgres")]
             SharedStore::Postgres(store) => store.load(stream),
             SharedStore::Host(store) => store.load(stream),
+        }
+    }
+
+    fn load_after(&self, stream: &StreamId, after: u64) -> Result<LoadedStream> {
+        match self {
+            SharedStore::Memory(store) => store.load_after(stream, after),
+            SharedStore::Sqlite(store) => store.load_after(stream, after),
+            #[cfg(feature = "postgres")]
+            SharedStore::Postgres(store) => store.load_after(stream, after),
+            SharedStore::Host(store) => store.load_after(stream, after),
         }
     }
 

@@ -63,6 +63,85 @@ impl AsyncHostStore for TextStore {
     }
 }
 
+/// A host store that also reads from a version ([`HostStore::load_after`]).
+#[derive(Default)]
+struct ReadsFrom(TextStore);
+
+impl HostStore for ReadsFrom {
+    fn load(&self, stream: &StreamId, stream_json: &str) -> Result<String> {
+        HostStore::load(&self.0, stream, stream_json)
+    }
+
+    fn load_after(&self, stream: &StreamId, _: &str, after: u64) -> Result<Option<String>> {
+        Ok(Some(text(&self.0.0.load_after(stream, after)?)))
+    }
+
+    fn append(
+        &self,
+        stream: &StreamId,
+        json: &str,
+        expected: u64,
+        events: Vec<String>,
+    ) -> Result<u64> {
+        HostStore::append(&self.0, stream, json, expected, events)
+    }
+
+    fn feed(&self, tenant: &Id, after: u64, limit: usize) -> Result<String> {
+        HostStore::feed(&self.0, tenant, after, limit)
+    }
+}
+
+impl AsyncHostStore for ReadsFrom {
+    async fn load(&self, stream: &StreamId, stream_json: String) -> Result<String> {
+        HostStore::load(self, stream, &stream_json)
+    }
+
+    async fn load_after(
+        &self,
+        stream: &StreamId,
+        stream_json: String,
+        after: u64,
+    ) -> Result<Option<String>> {
+        HostStore::load_after(self, stream, &stream_json, after)
+    }
+
+    async fn append(
+        &self,
+        stream: &StreamId,
+        stream_json: String,
+        expected_version: u64,
+        events: Vec<String>,
+    ) -> Result<u64> {
+        HostStore::append(self, stream, &stream_json, expected_version, events)
+    }
+
+    async fn feed(&self, tenant: &Id, after: u64, limit: usize) -> Result<String> {
+        HostStore::feed(self, tenant, after, limit)
+    }
+}
+
+#[test]
+fn a_host_store_that_reads_from_a_version_keeps_the_store_contract() {
+    Checks::new("reads-from")
+        .threads(4)
+        .run(&JsonStore(ReadsFrom::default()))
+        .unwrap();
+    Checks::new("shared-reads-from")
+        .threads(4)
+        .run(&SharedStore::host(ReadsFrom::default()))
+        .unwrap();
+    let store = AsyncJsonStore(ReadsFrom::default());
+    futures::executor::block_on(check_async_event_store(&store, "async-reads-from")).unwrap();
+}
+
+#[test]
+fn the_stores_a_url_opens_keep_the_store_contract() {
+    for url in ["memory:", "sqlite::memory:"] {
+        let store = SharedStore::open(url).unwrap();
+        Checks::new("url").threads(4).run(&store).unwrap();
+    }
+}
+
 #[test]
 fn a_json_host_store_keeps_the_store_contract_with_threads() {
     let store = JsonStore(TextStore::default());

@@ -149,6 +149,7 @@ impl<S: AsyncEventStore> AsyncBookings<S> {
             &stream,
             stamp,
             self.max_attempts,
+            None,
             decision,
             |_| (),
         )

@@ -7,6 +7,7 @@ use std::task::{Context as TaskContext, Poll, Waker};
 
 use chrono::{DateTime, Utc};
 
+use crate::store::cache::FoldCache;
 use crate::store::{Actor, AsyncEventStore, Change, Event, LoadedStream, StreamId};
 use crate::{Error, Problem, Result};
 
@@ -116,6 +117,12 @@ pub(crate) enum Ran<D, X, B = ()> {
 /// notes what the caller needs of the state as it was before the new events (say, the line
 /// before a token command), without cloning the state.
 ///
+/// With a `cache`, the stream's state is taken from it when kept there and brought up to
+/// date with the events appended since its version ([`load_after`]); a conflict catches it
+/// up the same way. The state is put back after the command, whatever its outcome, at the
+/// version it is the fold of (a clone of it when the caller gets it: `D` should be cheap to
+/// clone, as a [`Queue`](crate::tokens::Queue) is).
+///
 /// # Errors
 ///
 /// The decision's refusal; [`Error::Conflict`] when every attempt met a concurrent write;
@@ -125,22 +132,38 @@ pub(crate) async fn run<S, D, X, B>(
     stream: &StreamId,
     stamp: Stamp<'_>,
     max_attempts: u32,
+    cache: Option<&FoldCache<D>>,
     decide: impl Fn(&D) -> Result<Decision<X>>,
     observe: impl Fn(&D) -> B,
 ) -> Result<Ran<D, X, B>>
 where
     S: AsyncEventStore + ?Sized,
-    D: Decider,
+    D: Decider + Clone,
 {
+    let keep = |state: D, version: u64| {
+        if let Some(cache) = cache {
+            cache.put(stream, state, version);
+        }
+    };
+    let mut held = cache.and_then(|cache| cache.take(stream));
     let mut attempt = 1;
     loop {
-        let loaded = load(store, stream).await?;
-        let mut state = D::fold(loaded.events);
-        let changes = match decide(&state)? {
-            Decision::Stop(outcome) => return Ok(Ran::Stopped(outcome)),
-            Decision::Append(changes) => changes,
+        let (mut state, version) = catch_up(store, stream, held.take()).await?;
+        let changes = match decide(&state) {
+            Ok(Decision::Append(changes)) => changes,
+            Ok(Decision::Stop(outcome)) => {
+                keep(state, version);
+                return Ok(Ran::Stopped(outcome));
+            }
+            Err(refused) => {
+                keep(state, version);
+                return Err(refused);
+            }
         };
         if changes.is_empty() {
+            if cache.is_some() {
+                keep(state.clone(), version);
+            }
             return Ok(Ran::Appended {
                 before: observe(&state),
                 state,
@@ -148,11 +171,16 @@ where
             });
         }
         let events = stamp.events(stream, changes);
-        match append(store, stream, loaded.version, &events).await {
-            Ok(_) => {
+        match append(store, stream, version, &events).await {
+            Ok(appended) => {
                 let before = observe(&state);
                 for event in &events {
                     state.apply(event.clone());
+                }
+                // A store that reports another version than the events make is not trusted
+                // with a kept state: the next command folds the stream again.
+                if cache.is_some() && Some(appended) == version.checked_add(events.len() as u64) {
+                    keep(state.clone(), appended);
                 }
                 return Ok(Ran::Appended {
                     state,
@@ -160,10 +188,45 @@ where
                     before,
                 });
             }
-            Err(e) if e.is_conflict() && attempt < max_attempts => attempt += 1,
-            Err(e) => return Err(e),
+            Err(e) if e.is_conflict() && attempt < max_attempts => {
+                held = Some((state, version));
+                attempt += 1;
+            }
+            Err(e) => {
+                keep(state, version);
+                return Err(e);
+            }
         }
     }
+}
+
+/// The state of `stream` now and its version: `held` (a state and the version it is the
+/// fold of) with the events appended since, or the fold of the whole stream when nothing is
+/// held or the store holds fewer events than `held` has folded.
+///
+/// # Errors
+///
+/// As [`load`] and [`load_after`].
+pub(crate) async fn catch_up<S, D>(
+    store: &S,
+    stream: &StreamId,
+    held: Option<(D, u64)>,
+) -> Result<(D, u64)>
+where
+    S: AsyncEventStore + ?Sized,
+    D: Decider,
+{
+    if let Some((mut state, version)) = held {
+        let since = load_after(store, stream, version).await?;
+        if since.version >= version {
+            for event in since.events {
+                state.apply(event);
+            }
+            return Ok((state, since.version));
+        }
+    }
+    let loaded = load(store, stream).await?;
+    Ok((D::fold(loaded.events), loaded.version))
 }
 
 /// Loads `stream` and checks it ([`LoadedStream::check`]) before anything folds it: every
@@ -180,6 +243,26 @@ pub(crate) async fn load<S: AsyncEventStore + ?Sized>(
     stream.validate()?;
     let loaded = store.load(stream).await?;
     loaded.check(stream)?;
+    Ok(loaded)
+}
+
+/// Loads the events of `stream` after version `after` and checks them
+/// ([`LoadedStream::check_after`]) when the store is at `after` or past it (a version below
+/// it is returned unchecked: the caller folds the whole stream instead).
+///
+/// # Errors
+///
+/// As [`load`].
+pub(crate) async fn load_after<S: AsyncEventStore + ?Sized>(
+    store: &S,
+    stream: &StreamId,
+    after: u64,
+) -> Result<LoadedStream> {
+    stream.validate()?;
+    let loaded = store.load_after(stream, after).await?;
+    if loaded.version >= after {
+        loaded.check_after(stream, after)?;
+    }
     Ok(loaded)
 }
 

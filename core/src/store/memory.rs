@@ -89,6 +89,20 @@ impl EventStore for InMemoryStore {
         Ok(LoadedStream { events, version })
     }
 
+    fn load_after(&self, stream: &StreamId, after: u64) -> Result<LoadedStream> {
+        stream.validate()?;
+        let Some(log) = self.tenant(&stream.tenant) else {
+            return Ok(LoadedStream::default());
+        };
+        let log = lock(&log);
+        let held = log.streams.get(&key(stream)).map_or(&[][..], Vec::as_slice);
+        let skip = usize::try_from(after).map_or(held.len(), |n| n.min(held.len()));
+        Ok(LoadedStream {
+            events: held[skip..].to_vec(),
+            version: held.len() as u64,
+        })
+    }
+
     fn append(&self, stream: &StreamId, expected_version: u64, events: &[Event]) -> Result<u64> {
         stream.validate()?;
         if let Some((i, e)) = events

@@ -7,6 +7,7 @@
 
 mod actor;
 pub(crate) mod appointment;
+mod cache;
 mod decider;
 mod event;
 mod memory;
@@ -17,8 +18,9 @@ mod traits;
 mod wire;
 
 pub use actor::{Actor, ActorKind};
+pub(crate) use cache::{DEFAULT_CACHED_STREAMS, FoldCache};
 pub use decider::Decider;
-pub(crate) use decider::{Decision, Ran, Stamp, append, load, now_or_never, run};
+pub(crate) use decider::{Decision, Ran, Stamp, append, catch_up, load, now_or_never, run};
 pub use event::{Change, Event};
 pub use memory::InMemoryStore;
 pub use stream::{FeedEntry, LoadedStream, StreamId};

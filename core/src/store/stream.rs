@@ -120,6 +120,33 @@ pub struct LoadedStream {
 }
 
 impl LoadedStream {
+    /// The stream without its first `after` events: what
+    /// [`load_after`](crate::store::EventStore::load_after) returns, made from a whole
+    /// stream (the default implementation, for a store that can only load everything). The
+    /// version stays the stream's.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use medsched::store::{Actor, Change, Event, LoadedStream};
+    ///
+    /// let event = |id: &str| Event {
+    ///     tenant: "clinic-1".into(),
+    ///     actor: Actor::staff("rcp-1"),
+    ///     at: "2026-03-01T08:00:00Z".parse().unwrap(),
+    ///     change: Change::AppointmentConfirmed { appointment_id: id.into() },
+    /// };
+    /// let whole = LoadedStream { events: vec![event("a-1"), event("a-2")], version: 2 };
+    /// assert_eq!(whole.clone().skip(1), LoadedStream { events: vec![event("a-2")], version: 2 });
+    /// assert_eq!(whole.skip(5), LoadedStream { events: vec![], version: 2 });
+    /// ```
+    #[must_use]
+    pub fn skip(mut self, after: u64) -> LoadedStream {
+        let skip = usize::try_from(after).map_or(self.events.len(), |n| n.min(self.events.len()));
+        self.events.drain(..skip);
+        self
+    }
+
     /// Checks a stream as a store returned it, before it is folded: its version is the number
     /// of its events (versions 1 to n, none skipped), every event is of the stream's tenant
     /// and of the stream's kind (booking changes in a day book, token changes in a token
@@ -159,18 +186,52 @@ impl LoadedStream {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn check(&self, stream: &StreamId) -> Result<()> {
+        self.check_after(stream, 0)
+    }
+
+    /// Checks the events after version `after` of a stream, as
+    /// [`load_after`](crate::store::EventStore::load_after) returned them, as
+    /// [`check`](Self::check) checks a whole stream: the version is `after` plus the number of
+    /// events, and each event is of the stream's tenant, kind and date.
+    ///
+    /// # Errors
+    ///
+    /// As [`check`](Self::check).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use medsched::store::{Actor, Change, Event, LoadedStream, StreamId};
+    ///
+    /// let stream = StreamId::new("clinic-1", "2026-03-02".parse()?);
+    /// let event = Event {
+    ///     tenant: "clinic-1".into(),
+    ///     actor: Actor::staff("rcp-1"),
+    ///     at: "2026-03-01T08:00:00Z".parse().unwrap(),
+    ///     change: Change::AppointmentConfirmed { appointment_id: "a-1".into() },
+    /// };
+    /// let since = LoadedStream { events: vec![event], version: 8 };
+    /// assert!(since.check_after(&stream, 7).is_ok());
+    /// assert!(since.check_after(&stream, 5).is_err()); // two events missing
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn check_after(&self, stream: &StreamId, after: u64) -> Result<()> {
         let count = self.events.len() as u64;
-        if self.version != count {
-            return Err(corrupt(
-                stream,
-                self.version,
-                format_args!(
+        if after.checked_add(count) != Some(self.version) {
+            let what = if after == 0 {
+                format!(
                     "the store gives version {} for {count} events",
                     self.version
-                ),
-            ));
+                )
+            } else {
+                format!(
+                    "the store gives version {} for {count} events after version {after}",
+                    self.version
+                )
+            };
+            return Err(corrupt(stream, self.version, format_args!("{what}")));
         }
-        for (event, version) in self.events.iter().zip(1..) {
+        for (event, version) in self.events.iter().zip(after + 1..) {
             if event.tenant != stream.tenant {
                 return Err(corrupt(
                     stream,

@@ -19,6 +19,12 @@ use crate::{Id, Result};
 ///
 /// - **`load`** returns a stream's events in append order and its version (how many events
 ///   it holds); a stream never written is empty at version 0.
+/// - **`load_after`** returns what `load` would, without the first `after` events: the
+///   stream's events from version `after + 1` on and its version (none when `after` is at or
+///   past it). The services keep folded streams and read only what was appended since
+///   ([`FoldCache`](crate::store::FoldCache)); the default implementation loads the whole
+///   stream and drops the first `after` events, so an adapter need not write it, but one
+///   that can read from a version (`WHERE version > $after`) should.
 /// - **`append`** adds events at the end of a stream **only if** its version still equals
 ///   `expected_version`, atomically (all or none); otherwise it changes nothing and returns
 ///   [`Error::Conflict`](crate::Error::Conflict). It returns the new version. Every field of
@@ -67,6 +73,36 @@ pub trait EventStore: Send + Sync {
     ///
     /// [`Error::Storage`](crate::Error::Storage) when the adapter fails.
     fn load(&self, stream: &StreamId) -> Result<LoadedStream>;
+
+    /// Loads a stream's events after version `after`: those of versions `after + 1` on, and
+    /// the stream's version. The default loads the whole stream and skips the first `after`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Storage`](crate::Error::Storage) when the adapter fails.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use medsched::store::{Actor, Change, Event, EventStore, InMemoryStore, StreamId};
+    ///
+    /// let store = InMemoryStore::new();
+    /// let day = StreamId::new("clinic-1", "2026-03-02".parse()?);
+    /// let event = |id: &str| Event {
+    ///     tenant: "clinic-1".into(),
+    ///     actor: Actor::staff("rcp-1"),
+    ///     at: "2026-03-01T08:00:00Z".parse().unwrap(),
+    ///     change: Change::AppointmentConfirmed { appointment_id: id.into() },
+    /// };
+    /// store.append(&day, 0, &[event("a-1"), event("a-2"), event("a-3")])?;
+    /// let since = store.load_after(&day, 2)?;
+    /// assert_eq!((since.events, since.version), (vec![event("a-3")], 3));
+    /// assert!(store.load_after(&day, 3)?.events.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    fn load_after(&self, stream: &StreamId, after: u64) -> Result<LoadedStream> {
+        self.load(stream).map(|loaded| loaded.skip(after))
+    }
 
     /// Appends events to a stream if it is still at `expected_version`.
     ///
@@ -120,6 +156,17 @@ pub trait AsyncEventStore: Send + Sync {
     /// Loads a stream (see [`EventStore::load`]).
     fn load(&self, stream: &StreamId) -> impl Future<Output = Result<LoadedStream>> + Send;
 
+    /// Loads a stream's events after version `after` (see [`EventStore::load_after`]). The
+    /// default loads the whole stream and skips the first `after`.
+    fn load_after(
+        &self,
+        stream: &StreamId,
+        after: u64,
+    ) -> impl Future<Output = Result<LoadedStream>> + Send {
+        let load = self.load(stream);
+        async move { load.await.map(|loaded| loaded.skip(after)) }
+    }
+
     /// Appends events to a stream if it is still at `expected_version` (see
     /// [`EventStore::append`]).
     fn append(
@@ -164,6 +211,10 @@ impl<S: EventStore> AsyncEventStore for Blocking<S> {
         self.0.load(stream)
     }
 
+    async fn load_after(&self, stream: &StreamId, after: u64) -> Result<LoadedStream> {
+        self.0.load_after(stream, after)
+    }
+
     async fn append(
         &self,
         stream: &StreamId,
@@ -199,6 +250,17 @@ pub trait DynAsyncEventStore: Send + Sync {
     /// As [`AsyncEventStore::load`].
     fn load_boxed<'a>(&'a self, stream: &'a StreamId) -> BoxFuture<'a, Result<LoadedStream>>;
 
+    /// As [`AsyncEventStore::load_after`]; the default loads the whole stream and skips the
+    /// first `after` events.
+    fn load_after_boxed<'a>(
+        &'a self,
+        stream: &'a StreamId,
+        after: u64,
+    ) -> BoxFuture<'a, Result<LoadedStream>> {
+        let load = self.load_boxed(stream);
+        Box::pin(async move { load.await.map(|loaded| loaded.skip(after)) })
+    }
+
     /// As [`AsyncEventStore::append`].
     fn append_boxed<'a>(
         &'a self,
@@ -219,6 +281,14 @@ pub trait DynAsyncEventStore: Send + Sync {
 impl<S: AsyncEventStore> DynAsyncEventStore for S {
     fn load_boxed<'a>(&'a self, stream: &'a StreamId) -> BoxFuture<'a, Result<LoadedStream>> {
         Box::pin(self.load(stream))
+    }
+
+    fn load_after_boxed<'a>(
+        &'a self,
+        stream: &'a StreamId,
+        after: u64,
+    ) -> BoxFuture<'a, Result<LoadedStream>> {
+        Box::pin(self.load_after(stream, after))
     }
 
     fn append_boxed<'a>(
@@ -245,6 +315,10 @@ impl<'s> AsyncEventStore for dyn DynAsyncEventStore + 's {
         self.load_boxed(stream).await
     }
 
+    async fn load_after(&self, stream: &StreamId, after: u64) -> Result<LoadedStream> {
+        self.load_after_boxed(stream, after).await
+    }
+
     async fn append(
         &self,
         stream: &StreamId,
@@ -266,6 +340,9 @@ macro_rules! forward_sync {
         impl<S: EventStore + ?Sized> EventStore for $ptr {
             fn load(&self, stream: &StreamId) -> Result<LoadedStream> {
                 (**self).load(stream)
+            }
+            fn load_after(&self, stream: &StreamId, after: u64) -> Result<LoadedStream> {
+                (**self).load_after(stream, after)
             }
             fn append(
                 &self,
@@ -289,6 +366,13 @@ macro_rules! forward_async {
         impl<S: AsyncEventStore + ?Sized> AsyncEventStore for $ptr {
             fn load(&self, stream: &StreamId) -> impl Future<Output = Result<LoadedStream>> + Send {
                 (**self).load(stream)
+            }
+            fn load_after(
+                &self,
+                stream: &StreamId,
+                after: u64,
+            ) -> impl Future<Output = Result<LoadedStream>> + Send {
+                (**self).load_after(stream, after)
             }
             fn append(
                 &self,

@@ -6,7 +6,10 @@ use std::convert::Infallible;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::store::{AsyncEventStore, Decider, Decision, Ran, Stamp, run};
+use crate::store::{
+    AsyncEventStore, DEFAULT_CACHED_STREAMS, Decider, Decision, FoldCache, Ran, Stamp, catch_up,
+    run,
+};
 use crate::{
     Error, Id, Limits, Problem, Result, booking::Appointment, booking::DayBook, booking::Schedule,
     store::Actor, store::Change, store::Event, store::StreamId, tokens::Context, tokens::Queue,
@@ -118,11 +121,23 @@ pub struct QueueUpdate {
 /// assert_eq!(issued.token.unwrap().number, 1);
 /// # Ok::<(), medsched::Error>(())
 /// ```
+///
+/// # Folded queues
+///
+/// The service keeps the queues it folded, each with the version of the stream it is the
+/// fold of, for at most 256 streams (the least recently used one makes room;
+/// [`with_cached_queues`](Self::with_cached_queues) sets another bound). A command reads
+/// only the events appended since ([`AsyncEventStore::load_after`]) and folds them into the
+/// kept queue, so its cost does not grow with the tokens of the day. Other services and
+/// processes writing the same queues are no harm: a kept queue is never wrong, only behind,
+/// and the append at the version it was decided on refuses a decision taken on a queue
+/// behind the stream; the service then catches up and decides again.
 #[derive(Debug)]
 pub struct AsyncTokens<S> {
     store: S,
     max_attempts: u32,
     limits: Limits,
+    folded: FoldCache<Queue>,
 }
 
 impl<S: AsyncEventStore> AsyncTokens<S> {
@@ -132,7 +147,30 @@ impl<S: AsyncEventStore> AsyncTokens<S> {
             store,
             max_attempts: DEFAULT_MAX_ATTEMPTS,
             limits: Limits::DEFAULT,
+            folded: FoldCache::new(DEFAULT_CACHED_STREAMS),
         }
+    }
+
+    /// The same service, keeping the folded queues of at most `streams` doctor-days (256 by
+    /// default; 0 keeps none, and every command folds its queue's whole stream, as a
+    /// service did before it kept them). A kept queue holds every token of its day, so
+    /// the memory it takes grows with the day's tokens.
+    ///
+    /// ```
+    /// use medsched::store::{Blocking, InMemoryStore};
+    /// use medsched::tokens::AsyncTokens;
+    ///
+    /// let tokens = AsyncTokens::new(Blocking(InMemoryStore::new())).with_cached_queues(1_000);
+    /// assert_eq!(tokens.cached_queues(), 1_000);
+    /// ```
+    pub fn with_cached_queues(mut self, streams: usize) -> Self {
+        self.folded = FoldCache::new(streams);
+        self
+    }
+
+    /// How many doctor-days' folded queues the service keeps at most.
+    pub fn cached_queues(&self) -> usize {
+        self.folded.capacity()
     }
 
     /// The same service, deciding a command at most `attempts` times (64 by default) before
@@ -165,15 +203,18 @@ impl<S: AsyncEventStore> AsyncTokens<S> {
         &self.store
     }
 
-    /// The queue as stored.
+    /// The queue as stored: the kept queue with the events appended since, or the fold of
+    /// the whole stream.
     ///
     /// # Errors
     ///
     /// The store's errors.
     pub async fn queue(&self, day: &QueueDay) -> Result<Queue> {
-        Ok(Queue::from_events(
-            crate::store::load(&self.store, &day.stream()).await?.events,
-        ))
+        let stream = day.stream();
+        let held = self.folded.take(&stream);
+        let (queue, version) = catch_up(&self.store, &stream, held).await?;
+        self.folded.put(&stream, queue.clone(), version);
+        Ok(queue)
     }
 
     /// Decides `command` on the queue and appends its events, retrying on concurrent writes.
@@ -209,6 +250,7 @@ impl<S: AsyncEventStore> AsyncTokens<S> {
             &stream,
             stamp,
             self.max_attempts,
+            Some(&self.folded),
             decision,
             line,
         );

@@ -12,8 +12,10 @@ use crate::tokens::{
 
 /// Outpatient tokens over a sync [`EventStore`], one stream per doctor and day.
 ///
-/// Each call loads the queue, decides with [`decide`](crate::tokens::decide), and appends
-/// with the version it loaded; when another writer appended first it decides again. Two
+/// Each call brings the queue up to date (the queue it kept with the events appended since,
+/// see [`AsyncTokens`]'s folded queues), decides with [`decide`](crate::tokens::decide),
+/// and appends with the version it read; when another writer appended first it catches up
+/// and decides again. Two
 /// receptionists issuing walk-in tokens at the same instant get distinct numbers. `Tokens`
 /// is `Sync` when its store is.
 ///
@@ -64,6 +66,28 @@ impl<S: EventStore> Tokens<S> {
         Tokens {
             inner: self.inner.with_max_attempts(attempts),
         }
+    }
+
+    /// The same service, keeping the folded queues of at most `streams` doctor-days (see
+    /// [`AsyncTokens::with_cached_queues`]).
+    ///
+    /// ```
+    /// use medsched::store::InMemoryStore;
+    /// use medsched::tokens::Tokens;
+    ///
+    /// let tokens = Tokens::new(InMemoryStore::new()).with_cached_queues(0); // fold every time
+    /// assert_eq!(tokens.cached_queues(), 0);
+    /// ```
+    pub fn with_cached_queues(self, streams: usize) -> Self {
+        Tokens {
+            inner: self.inner.with_cached_queues(streams),
+        }
+    }
+
+    /// How many doctor-days' folded queues the service keeps at most (see
+    /// [`AsyncTokens::with_cached_queues`]).
+    pub fn cached_queues(&self) -> usize {
+        self.inner.cached_queues()
     }
 
     /// The same service with other [`Limits`](crate::Limits) on the texts of a command (see

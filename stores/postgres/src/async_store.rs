@@ -380,6 +380,27 @@ impl AsyncEventStore for AsyncPgStore {
         })
     }
 
+    /// One indexed read of the rows from version `after` on; a stream that does not reach
+    /// `after` is loaded whole, to tell its version.
+    async fn load_after(&self, stream: &StreamId, after: u64) -> Result<LoadedStream> {
+        if after == 0 {
+            return self.load(stream).await;
+        }
+        let key = Key::of(stream)?;
+        let from = sql::to_i64("version", after)?;
+        let [tenant, date, doctor] = key.params();
+        let rows = connected(
+            "load",
+            self.query(key.tenant, |s| &s.load_from, &[tenant, date, doctor, &from])
+                .await,
+        )?
+        .map_err(|e| failed("load", Told(&e)))?;
+        match sql::events_after(after, rows)? {
+            Some((events, version)) => Ok(LoadedStream { events, version }),
+            None => self.load(stream).await.map(|loaded| loaded.skip(after)),
+        }
+    }
+
     async fn append(
         &self,
         stream: &StreamId,

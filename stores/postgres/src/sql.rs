@@ -14,6 +14,12 @@ use tokio_postgres::error::SqlState;
 pub(crate) const LOAD: &str = "SELECT event FROM events \
      WHERE tenant = $1 AND stream_date = $2 AND doctor_id = $3 ORDER BY version";
 
+/// A stream's events from version `$4` on, with their versions: the row at `$4` (its event
+/// left out) shows the stream reached it.
+pub(crate) const LOAD_FROM: &str = "SELECT version, CASE WHEN version = $4 THEN NULL ELSE event END \
+     FROM events WHERE tenant = $1 AND stream_date = $2 AND doctor_id = $3 AND version >= $4 \
+     ORDER BY version";
+
 /// A stream's version: its last event's.
 pub(crate) const VERSION: &str = "SELECT coalesce(max(version), 0) FROM events \
      WHERE tenant = $1 AND stream_date = $2 AND doctor_id = $3";
@@ -149,6 +155,27 @@ pub(crate) fn events(rows: Vec<Row>) -> Result<Vec<Event>> {
                 .map_err(|e| failed("reading an event", Told(&e)))
         })
         .collect()
+}
+
+/// The events after version `after` of [`LOAD_FROM`]'s rows and the stream's version (the
+/// last row's, so that a gap in the versions fails the core's check), or `None` when the
+/// stream does not reach `after` (no row at `after`).
+pub(crate) fn events_after(after: u64, rows: Vec<Row>) -> Result<Option<(Vec<Event>, u64)>> {
+    let read = |e| failed("reading an event", Told(&e));
+    let mut rows = rows.into_iter();
+    let Some(first) = rows.next() else {
+        return Ok(None);
+    };
+    if from_i64(first.try_get(0).map_err(read)?)? != after {
+        return Ok(None);
+    }
+    let mut version = after;
+    let mut events = Vec::with_capacity(rows.len());
+    for row in rows {
+        version = from_i64(row.try_get(0).map_err(read)?)?;
+        events.push(row.try_get::<_, Json<Event>>(1).map_err(read)?.0);
+    }
+    Ok(Some((events, version)))
 }
 
 /// The version of [`VERSION`]'s row.

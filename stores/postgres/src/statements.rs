@@ -8,6 +8,7 @@ use crate::sql;
 #[derive(Clone)]
 pub(crate) struct Statements {
     pub(crate) load: Statement,
+    pub(crate) load_from: Statement,
     pub(crate) version: Statement,
     pub(crate) append: Statement,
     pub(crate) feed: Statement,
@@ -18,8 +19,9 @@ pub(crate) struct Statements {
 }
 
 /// Every statement, in the order [`Statements::from`] takes them.
-pub(crate) const ALL: [&str; 8] = [
+pub(crate) const ALL: [&str; 9] = [
     sql::LOAD,
+    sql::LOAD_FROM,
     sql::VERSION,
     sql::APPEND,
     sql::FEED,
@@ -31,9 +33,10 @@ pub(crate) const ALL: [&str; 8] = [
 
 impl Statements {
     /// The statements prepared from [`ALL`], in its order.
-    pub(crate) fn from(prepared: [Statement; 8]) -> Self {
+    pub(crate) fn from(prepared: [Statement; 9]) -> Self {
         let [
             load,
+            load_from,
             version,
             append,
             feed,
@@ -44,6 +47,7 @@ impl Statements {
         ] = prepared;
         Statements {
             load,
+            load_from,
             version,
             append,
             feed,
@@ -73,7 +77,7 @@ impl Statements {
     }
 }
 
-fn into_array(prepared: Vec<Statement>) -> [Statement; 8] {
+fn into_array(prepared: Vec<Statement>) -> [Statement; 9] {
     match prepared.try_into() {
         Ok(array) => array,
         Err(_) => unreachable!("one statement prepared per text of ALL"),

@@ -263,6 +263,24 @@ impl EventStore for PgStore {
         })
     }
 
+    /// One indexed read of the rows from version `after` on; a stream that does not reach
+    /// `after` is loaded whole, to tell its version.
+    fn load_after(&self, stream: &StreamId, after: u64) -> Result<LoadedStream> {
+        if after == 0 {
+            return self.load(stream);
+        }
+        let key = Key::of(stream)?;
+        let from = sql::to_i64("version", after)?;
+        let [tenant, date, doctor] = key.params();
+        let rows = self
+            .query(key.tenant, |s| &s.load_from, &[tenant, date, doctor, &from])
+            .map_err(|e| failed("load", Told(&e)))?;
+        match sql::events_after(after, rows)? {
+            Some((events, version)) => Ok(LoadedStream { events, version }),
+            None => self.load(stream).map(|loaded| loaded.skip(after)),
+        }
+    }
+
     fn append(&self, stream: &StreamId, expected_version: u64, events: &[Event]) -> Result<u64> {
         let key = Key::of(stream)?;
         if !events.is_empty() {

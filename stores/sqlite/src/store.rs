@@ -301,6 +301,9 @@ fn to_i64(value: u64) -> i64 {
 
 const LOAD: &str = "SELECT version, body FROM events \
      WHERE tenant = ?1 AND date = ?2 AND doctor_id = ?3 ORDER BY version";
+/// The rows from version `?4` on: the one at `?4` itself witnesses that the stream reached it.
+const LOAD_FROM: &str = "SELECT version, body FROM events \
+     WHERE tenant = ?1 AND date = ?2 AND doctor_id = ?3 AND version >= ?4 ORDER BY version";
 const VERSION: &str = "SELECT max(version) FROM events \
      WHERE tenant = ?1 AND date = ?2 AND doctor_id = ?3";
 const ADVANCE_FEED: &str = "INSERT INTO feed_heads (tenant, position) VALUES (?1, ?2) \
@@ -385,6 +388,48 @@ impl EventStore for SqliteStore {
         }
         Ok(LoadedStream {
             version: events.len() as u64,
+            events,
+        })
+    }
+
+    /// One indexed read of the rows from version `after` on (the stream's unique key): the
+    /// row at `after` shows the stream reached it, and is not decoded. A stream that holds
+    /// fewer than `after` events is loaded whole, to tell its version.
+    fn load_after(&self, stream: &StreamId, after: u64) -> Result<LoadedStream> {
+        if after == 0 {
+            return self.load(stream);
+        }
+        let key = Key::of(stream)?;
+        let rows: Vec<(i64, String)> = {
+            let connection = self.pool.get().map_err(storage)?;
+            let mut statement = connection.prepare_cached(LOAD_FROM).map_err(storage)?;
+            statement
+                .query_map(
+                    params![key.tenant, key.date, key.doctor_id, to_i64(after)],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )
+                .and_then(|rows| rows.collect())
+                .map_err(storage)?
+        };
+        let mut rows = rows.into_iter();
+        match rows.next() {
+            Some((version, _)) if to_u64(version, stream, version, "version")? == after => {}
+            _ => return self.load(stream).map(|loaded| loaded.skip(after)),
+        }
+        let mut events = Vec::with_capacity(rows.len());
+        for (version, body) in rows {
+            let expected = after + events.len() as u64 + 1;
+            if to_u64(version, stream, version, "version")? != expected {
+                return Err(corrupt(
+                    stream,
+                    version,
+                    format!("expected version {expected}"),
+                ));
+            }
+            events.push(decode(stream, version, &body)?);
+        }
+        Ok(LoadedStream {
+            version: after + events.len() as u64,
             events,
         })
     }

@@ -90,6 +90,40 @@ fn tokens_are_numbered_in_order_over_a_file() {
 }
 
 #[test]
+fn token_desks_on_two_connections_to_one_file_keep_their_queues_current() {
+    // Two services, each with its own store on the same file (as two processes would be),
+    // each keeping the queue it folded: every issue reads what the other desk wrote since.
+    let (dir, store) = file_store();
+    let other = SqliteStore::open(dir.path().join("clinic.db")).unwrap();
+    let (desk_a, desk_b) = (Tokens::new(&store), Tokens::new(&other));
+    for i in 1..=8u32 {
+        let desk_of_turn = if i % 3 == 0 { &desk_b } else { &desk_a };
+        let update = desk_of_turn
+            .issue(
+                &queue_day(TENANT),
+                &queue_rules(),
+                &desk(),
+                token_now(),
+                walk_in(&format!("t-{i}"), &format!("pat-{i}")),
+            )
+            .unwrap();
+        assert_eq!(update.token.unwrap().number, i);
+        assert_eq!(update.queue.tokens().len(), i as usize);
+    }
+    let stream = queue_day(TENANT).stream();
+    let whole = store.load(&stream).unwrap();
+    let since = other.load_after(&stream, 5).unwrap();
+    assert_eq!((since.version, &since.events[..]), (8, &whole.events[5..]));
+    for desk in [&desk_a, &desk_b] {
+        let queue = desk.queue(&queue_day(TENANT)).unwrap();
+        assert_eq!(
+            queue,
+            medsched::tokens::Queue::from_events(whole.events.clone())
+        );
+    }
+}
+
+#[test]
 fn racing_async_bookers_over_blocking_get_the_last_seat_once() {
     let (_dir, store) = file_store();
     let bookings = AsyncBookings::new(Blocking(&store));
@@ -255,6 +289,12 @@ fn a_bad_date_or_a_missing_version_is_a_storage_error() {
     assert_storage(
         store.load(&StreamId::new(TENANT, day(TUE))),
         "expected version 1",
+    );
+    // Monday holds version 1: a row at 3 is a gap after it, for a read from version 1 too.
+    write_raw(&path, MON, 3, &body);
+    assert_storage(
+        store.load_after(&StreamId::new(TENANT, day(MON)), 1),
+        "expected version 2",
     );
     write_raw(&path, "2026-02-30", 1, &body);
     assert_storage(store.feed(&TENANT.into(), 0, 10), "date \"2026-02-30\"");

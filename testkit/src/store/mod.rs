@@ -4,7 +4,7 @@
 //!
 //! | check | what it asks of the store |
 //! | --- | --- |
-//! | [`Check::Sequential`] | a new stream is empty at version 0; `append` at the expected version returns the new one; a wrong version is [`Error::Conflict`](medsched::Error::Conflict) and changes nothing; day books of two dates, and the token queue of each doctor, are distinct streams; the feed gives a tenant's events in append order with increasing positions; `after` and `limit` page it |
+//! | [`Check::Sequential`] | a new stream is empty at version 0; `append` at the expected version returns the new one; a wrong version is [`Error::Conflict`](medsched::Error::Conflict) and changes nothing; `load_after` gives the events after each version (none at or past the last) and the stream's version; day books of two dates, and the token queue of each doctor, are distinct streams; the feed gives a tenant's events in append order with increasing positions; `after` and `limit` page it |
 //! | [`Check::TenantIsolation`] | two tenants writing streams of the same dates and doctors: each load and each feed holds only its own tenant's events |
 //! | [`Check::RacingAppends`] | writers on threads append to one stream at once, each reloading and retrying on conflict: no version lost or given twice, the final version is the number of events, each event there once, a conflict only when the stream moved |
 //! | [`Check::TenantKeys`] | a token queue of doctor `""` is refused or kept apart from the day book of its date; a tenant's feed positions count its own events only, so they never reveal another tenant's volume |

@@ -49,6 +49,17 @@ impl<'s, S: AsyncEventStore + ?Sized> Probe<'s, S> {
             .map_err(|e| self.failed(format_args!("load of {stream}"), e))
     }
 
+    pub(crate) async fn load_after(
+        &self,
+        stream: &StreamId,
+        after: u64,
+    ) -> Result<LoadedStream, Breach> {
+        self.store
+            .load_after(stream, after)
+            .await
+            .map_err(|e| self.failed(format_args!("load of {stream} after {after}"), e))
+    }
+
     pub(crate) async fn append(
         &self,
         stream: &StreamId,

@@ -69,6 +69,12 @@ pub(crate) async fn sequential<S: AsyncEventStore + ?Sized>(
         version == 3,
         format_args!("a second append continues the version (3), got {version}"),
     )?;
+    let all = [
+        event(tenant, "h-1"),
+        event(tenant, "h-2"),
+        event(tenant, "h-3"),
+    ];
+    load_after(p, &monday, &all).await?;
     let other_day = p.load(&tuesday).await?;
     p.expect(
         other_day.version == 0,
@@ -81,6 +87,31 @@ pub(crate) async fn sequential<S: AsyncEventStore + ?Sized>(
 
     token_queues(p, tenant, &monday).await?;
     feed(p, tenant, &monday, &tuesday).await
+}
+
+/// `load_after` gives the events after each version and the stream's version; none after
+/// the last version or past it. `all` are the stream's events.
+async fn load_after<S: AsyncEventStore + ?Sized>(
+    p: &Probe<'_, S>,
+    stream: &StreamId,
+    all: &[Event],
+) -> Result<(), Breach> {
+    let version = all.len() as u64;
+    for after in 0..=version + 2 {
+        let since = p.load_after(stream, after).await?;
+        let skip = usize::try_from(after).unwrap_or(usize::MAX).min(all.len());
+        p.expect(
+            since.version == version && since.events == all[skip..],
+            format_args!(
+                "load_after {after} of a stream at version {version} returns its {} events \
+                 after version {after} and version {version}; got version {} with {} events",
+                all.len() - skip,
+                since.version,
+                since.events.len()
+            ),
+        )?;
+    }
+    Ok(())
 }
 
 /// A doctor's token queue is not the day book of its date, nor another doctor's queue.
@@ -105,7 +136,7 @@ async fn token_queues<S: AsyncEventStore + ?Sized>(
         version == 1,
         format_args!("append to a new token queue returns version 1, got {version}"),
     )?;
-    let other = p.load(&y).await?;
+    let other = p.load_after(&y, 0).await?;
     p.expect(
         other.version == 0,
         format_args!(
@@ -244,6 +275,15 @@ pub(crate) async fn tenant_isolation<S: AsyncEventStore + ?Sized>(
                 format_args!(
                     "a stream holds only its tenant's events: {stream} holds events of {:?}",
                     tenants(loaded.events.iter())
+                ),
+            )?;
+            let since = p.load_after(stream, 1).await?;
+            p.expect(
+                since.events == written(tenant, i)[1..],
+                format_args!(
+                    "load_after reads only its tenant's stream: {stream} after version 1 \
+                     holds events of {:?}",
+                    tenants(since.events.iter())
                 ),
             )?;
         }
