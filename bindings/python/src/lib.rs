@@ -5,6 +5,7 @@
 mod bookings;
 mod canonical;
 mod errors;
+mod occupancy;
 mod schedule;
 mod slots;
 mod store;

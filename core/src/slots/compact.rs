@@ -325,7 +325,57 @@ impl SlotSet {
             br#","truncated":false}"#
         });
     }
+}
 
+/// Where slot generation puts what it finds.
+pub(crate) trait Sink {
+    /// The index of a place in the sink's table, added if new.
+    fn place_index(
+        &mut self,
+        doctor_id: &Id,
+        location_id: &Id,
+        room_id: Option<&Id>,
+        buffers: (u32, u32),
+    ) -> u32;
+    /// Room for `more` slots.
+    fn reserve(&mut self, more: usize);
+    fn push(&mut self, slot: CompactSlot);
+    /// How many bookable slots so far.
+    fn len(&self) -> usize;
+    fn push_unavailable(&mut self, place: u32, slot: impl FnOnce(Arc<Place>) -> UnavailableSlot);
+    fn set_truncated(&mut self);
+}
+
+/// The table of places of a set, found or added.
+fn place_in(
+    places: &mut Vec<SlotPlace>,
+    doctor_id: &Id,
+    location_id: &Id,
+    room_id: Option<&Id>,
+    buffers: (u32, u32),
+) -> u32 {
+    let found = places.iter().position(|p| {
+        (p.buffer_before_minutes, p.buffer_after_minutes) == buffers
+            && &p.place.location_id == location_id
+            && p.place.room_id.as_ref() == room_id
+            && &p.place.doctor_id == doctor_id
+    });
+    let at = found.unwrap_or_else(|| {
+        places.push(SlotPlace {
+            place: Arc::new(Place {
+                doctor_id: doctor_id.clone(),
+                location_id: location_id.clone(),
+                room_id: room_id.cloned(),
+            }),
+            buffer_before_minutes: buffers.0,
+            buffer_after_minutes: buffers.1,
+        });
+        places.len() - 1
+    });
+    u32::try_from(at).unwrap_or(u32::MAX)
+}
+
+impl SlotSet {
     /// Empties the set, keeping its memory.
     pub(crate) fn clear(&mut self) {
         self.places.clear();
@@ -333,55 +383,90 @@ impl SlotSet {
         self.unavailable.clear();
         self.truncated = false;
     }
+}
 
-    pub(crate) fn set_truncated(&mut self) {
-        self.truncated = true;
-    }
-
-    pub(crate) fn reserve(&mut self, more: usize) {
-        self.slots.reserve(more);
-    }
-
-    pub(crate) fn push(&mut self, slot: CompactSlot) {
-        self.slots.push(slot);
-    }
-
-    pub(crate) fn push_unavailable(&mut self, slot: UnavailableSlot) {
-        self.unavailable.push(slot);
-    }
-
-    /// The index of a place in the table, added if new.
-    pub(crate) fn place_index(
+impl Sink for SlotSet {
+    fn place_index(
         &mut self,
         doctor_id: &Id,
         location_id: &Id,
         room_id: Option<&Id>,
         buffers: (u32, u32),
     ) -> u32 {
-        let found = self.places.iter().position(|p| {
-            (p.buffer_before_minutes, p.buffer_after_minutes) == buffers
-                && &p.place.location_id == location_id
-                && p.place.room_id.as_ref() == room_id
-                && &p.place.doctor_id == doctor_id
-        });
-        let at = found.unwrap_or_else(|| {
-            self.places.push(SlotPlace {
-                place: Arc::new(Place {
-                    doctor_id: doctor_id.clone(),
-                    location_id: location_id.clone(),
-                    room_id: room_id.cloned(),
-                }),
-                buffer_before_minutes: buffers.0,
-                buffer_after_minutes: buffers.1,
-            });
-            self.places.len() - 1
-        });
-        u32::try_from(at).unwrap_or(u32::MAX)
+        place_in(&mut self.places, doctor_id, location_id, room_id, buffers)
     }
 
-    /// The place of a place index, shared with the slots of the set.
-    pub(crate) fn shared_place(&self, index: u32) -> Arc<Place> {
-        self.places[index as usize].place.clone()
+    fn reserve(&mut self, more: usize) {
+        self.slots.reserve(more);
+    }
+
+    fn push(&mut self, slot: CompactSlot) {
+        self.slots.push(slot);
+    }
+
+    fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    fn push_unavailable(&mut self, place: u32, slot: impl FnOnce(Arc<Place>) -> UnavailableSlot) {
+        let place = self.places[place as usize].place.clone();
+        self.unavailable.push(slot(place));
+    }
+
+    fn set_truncated(&mut self) {
+        self.truncated = true;
+    }
+}
+
+/// A sink that makes each [`Slot`] as it is found: what [`SlotSeries`] callers get, without
+/// a compact copy in between.
+#[derive(Default)]
+pub(crate) struct SeriesSink {
+    places: Vec<SlotPlace>,
+    reader: Reader,
+    pub(crate) series: SlotSeries,
+}
+
+impl Sink for SeriesSink {
+    fn place_index(
+        &mut self,
+        doctor_id: &Id,
+        location_id: &Id,
+        room_id: Option<&Id>,
+        buffers: (u32, u32),
+    ) -> u32 {
+        place_in(&mut self.places, doctor_id, location_id, room_id, buffers)
+    }
+
+    fn reserve(&mut self, more: usize) {
+        self.series.slots.reserve(more);
+    }
+
+    fn push(&mut self, c: CompactSlot) {
+        let p = &self.places[c.place()];
+        let (start, end, local_start) = self.reader.times(&c);
+        self.series.slots.push(Slot {
+            place: p.place.clone(),
+            start,
+            end,
+            local_start,
+            buffer_before_minutes: p.buffer_before_minutes,
+            buffer_after_minutes: p.buffer_after_minutes,
+            capacity_left: c.capacity_left,
+        });
+    }
+
+    fn len(&self) -> usize {
+        self.series.slots.len()
+    }
+
+    fn push_unavailable(&mut self, place: u32, slot: impl FnOnce(Arc<Place>) -> UnavailableSlot) {
+        let place = self.places[place as usize].place.clone();
+        self.series.unavailable.push(slot(place));
+    }
+
+    fn set_truncated(&mut self) {
+        self.series.truncated = true;
     }
 }
 

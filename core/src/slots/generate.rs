@@ -5,7 +5,7 @@ use std::cell::Cell;
 use chrono::{DateTime, Days};
 use chrono_tz::Tz;
 
-use super::compact::{CompactSlot, SlotSet};
+use super::compact::{CompactSlot, Sink};
 use super::load::{Load, Usage};
 use super::params::TypeParams;
 use crate::availability::compile::{LocationIx, Settings, mode_index};
@@ -76,7 +76,7 @@ impl<'a> Generation<'a> {
     }
 
     /// Generates the candidate slots starting in `[start, end)` into `out`.
-    pub(crate) fn run(&self, start: i64, end: i64, out: &mut SlotSet) {
+    pub(crate) fn run(&self, start: i64, end: i64, out: &mut impl Sink) {
         let av = self.availability;
         let resolution = av.resolution(
             start,
@@ -183,7 +183,7 @@ impl<'a> Generation<'a> {
         segments: &[Segment],
         from: i64,
         end: i64,
-        out: &mut SlotSet,
+        out: &mut impl Sink,
     ) -> bool {
         let p = self.params;
         let mode_capacity = run.settings.mode_capacity[mode_index(p.mode)];
@@ -220,11 +220,12 @@ impl<'a> Generation<'a> {
                 }
                 Verdict::Refused(Some(reason)) => {
                     let at = |t: i64| DateTime::from_timestamp(t, 0).unwrap_or_default();
-                    out.push_unavailable(UnavailableSlot {
-                        place: out.shared_place(run.place),
+                    let local_start = at(s + Self::offset(run, s)).naive_utc();
+                    out.push_unavailable(run.place, |place| UnavailableSlot {
+                        place,
                         start: at(s),
                         end: at(e),
-                        local_start: at(s + Self::offset(run, s)).naive_utc(),
+                        local_start,
                         reason,
                     });
                 }

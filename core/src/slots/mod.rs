@@ -20,6 +20,7 @@ pub use request::{
 };
 pub use search::{MAX_SEARCH_COUNT, first_available, first_available_prepared};
 
+use self::compact::{SeriesSink, Sink};
 use self::generate::Generation;
 use self::load::{Load, check_now};
 pub(crate) use self::params::TypeParams;
@@ -102,8 +103,14 @@ impl Availability {
         occupancy: &Occupancy,
         options: SlotOptions,
     ) -> Result<SlotSeries> {
-        self.slot_set_of(request, occupancy, options)
-            .map(SlotSet::into_series)
+        // The request is checked before the occupancy, and the limit after, as they always
+        // were.
+        let params = check_request(request)?.0;
+        let prepared = PreparedOccupancy::for_doctor(occupancy, self.doctor_id())?;
+        let load = Load::new(&prepared, self.doctor_id(), params.mode, request.now);
+        let mut out = SeriesSink::default();
+        self.generate(request, &load, options, &mut out)?;
+        Ok(out.series)
     }
 
     /// The slots of [`slots`](Self::slots) as a compact [`SlotSet`], `occupancy` checked and
@@ -123,7 +130,9 @@ impl Availability {
         let params = check_request(request)?.0;
         let prepared = PreparedOccupancy::for_doctor(occupancy, self.doctor_id())?;
         let load = Load::new(&prepared, self.doctor_id(), params.mode, request.now);
-        self.generate(request, &load, options)
+        let mut out = SlotSet::default();
+        self.generate(request, &load, options, &mut out)?;
+        Ok(out)
     }
 
     /// The slots of [`slots`](Self::slots), against an occupancy prepared once, as a compact
@@ -145,28 +154,30 @@ impl Availability {
     ) -> Result<SlotSet> {
         let params = check_request(request)?.0;
         let load = Load::new(occupancy, self.doctor_id(), params.mode, request.now);
-        self.generate(request, &load, options)
+        let mut out = SlotSet::default();
+        self.generate(request, &load, options, &mut out)?;
+        Ok(out)
     }
 
-    /// The slots of `request` against `load`.
+    /// The slots of `request` against `load`, into `out`.
     fn generate(
         &self,
         request: &SlotRequest,
         load: &Load<'_>,
         options: SlotOptions,
-    ) -> Result<SlotSet> {
+        out: &mut impl Sink,
+    ) -> Result<()> {
         let (params, start, end, now) = check_request(request)?;
         let limit = match options.limit {
             None => usize::MAX,
             Some(0) => return Err(Error::invalid("options.limit", 0, Problem::NotPositive)),
             Some(l) => l as usize,
         };
-        let mut out = SlotSet::default();
         let zone_days = ZoneDays::default();
         let candidates = self.clinic.limits.max_slots as usize;
         let what = (options.include_unavailable, limit, candidates);
-        Generation::new(self, &params, load, now, what, &zone_days).run(start, end, &mut out);
-        Ok(out)
+        Generation::new(self, &params, load, now, what, &zone_days).run(start, end, out);
+        Ok(())
     }
 }
 
