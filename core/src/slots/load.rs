@@ -16,9 +16,10 @@ static NOTHING: StepFn = StepFn::empty();
 #[derive(Debug)]
 pub(crate) struct Usage<'a> {
     booked: &'a StepFn,
-    live: StepFn,
-    /// Where the last queries stopped: bookings and holds together, holds, bookings alone.
-    hints: [Cell<usize>; 3],
+    /// Bookings and live holds together, when some hold is live.
+    with_holds: Option<StepFn>,
+    /// Where the last queries stopped: bookings and holds together, bookings alone.
+    hints: [Cell<usize>; 2],
 }
 
 impl<'a> Usage<'a> {
@@ -26,14 +27,15 @@ impl<'a> Usage<'a> {
         let Some(profile) = profile else {
             return Usage {
                 booked: &NOTHING,
-                live: StepFn::default(),
+                with_holds: None,
                 hints: Default::default(),
             };
         };
         let live = profile.holds.iter().filter(|h| h.expires_at > now);
+        let live = StepFn::build(live.map(|h| (h.start, h.end, h.seats)));
         Usage {
             booked: &profile.booked,
-            live: StepFn::build(live.map(|h| (h.start, h.end, h.seats))),
+            with_holds: (!live.is_empty()).then(|| profile.booked.sum(&live)),
             hints: Default::default(),
         }
     }
@@ -41,13 +43,13 @@ impl<'a> Usage<'a> {
     /// The most seats taken by bookings and live holds anywhere in `[from, to)`.
     #[inline]
     pub(crate) fn max_over(&self, from: i64, to: i64) -> u64 {
-        let [all, live, _] = &self.hints;
-        self.booked.max_sum_over(&self.live, from, to, (all, live))
+        let all = self.with_holds.as_ref().unwrap_or(self.booked);
+        all.max_over(from, to, &self.hints[0])
     }
 
     /// The most seats taken by bookings alone anywhere in `[from, to)`.
     pub(crate) fn booked_over(&self, from: i64, to: i64) -> u64 {
-        self.booked.max_over(from, to, &self.hints[2])
+        self.booked.max_over(from, to, &self.hints[1])
     }
 }
 

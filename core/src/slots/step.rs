@@ -118,26 +118,17 @@ impl StepFn {
         max
     }
 
-    /// The highest level of `self + other` anywhere in `[from, to)`.
-    pub(crate) fn max_sum_over(
-        &self,
-        other: &StepFn,
-        from: i64,
-        to: i64,
-        hints: (&Cell<usize>, &Cell<usize>),
-    ) -> u64 {
-        if other.is_empty() {
-            return self.max_over(from, to, hints.0);
-        }
-        let (mut i, mut j) = (self.seek(from, hints.0), other.seek(from, hints.1));
-        let (mut a, mut b) = (self.level_before(i), other.level_before(j));
-        let mut max = a + b;
+    /// `self + other`, in one pass over both (no sorting).
+    pub(crate) fn sum(&self, other: &StepFn) -> StepFn {
+        let mut f = StepFn::default();
+        let (mut i, mut j) = (0, 0);
+        let (mut a, mut b) = (0, 0);
         loop {
             let next_a = self.starts.get(i).copied().unwrap_or(i64::MAX);
             let next_b = other.starts.get(j).copied().unwrap_or(i64::MAX);
             let next = next_a.min(next_b);
-            if next >= to {
-                return max;
+            if next == i64::MAX {
+                return f;
             }
             if next_a == next {
                 a = self.levels[i];
@@ -147,7 +138,10 @@ impl StepFn {
                 b = other.levels[j];
                 j += 1;
             }
-            max = max.max(a + b);
+            if f.levels.last().copied().unwrap_or(0) != a + b {
+                f.starts.push(next);
+                f.levels.push(a + b);
+            }
         }
     }
 }
@@ -212,7 +206,8 @@ mod tests {
                     .map(|t| level(&ranges, t) + level(&other, t))
                     .max()
                     .unwrap();
-                assert_eq!(f.max_sum_over(&g, from, to, (&h1, &h2)), sum);
+                assert_eq!(f.sum(&g).max_over(from, to, &h1), sum);
+                assert_eq!(g.sum(&f).max_over(from, to, &h2), sum);
             }
         }
     }
