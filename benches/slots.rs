@@ -2,13 +2,23 @@
 //!
 //! - `one_doctor_90_days`: one doctor in Kochi (Mon-Sat, two sessions, a break, a holiday,
 //!   two days of leave, an override, ~300 reservations and a few holds), 90 days of slots.
+//! - `one_doctor_90_days_prepared`: the same slots from `Availability::slot_set` with the
+//!   occupancy prepared once (`PreparedOccupancy`), returned compact (`SlotSet`); and
+//!   `one_doctor_90_days_prepare`, preparing that occupancy (the one-off cost).
 //! - `one_doctor_90_days_resolve`: the same doctor, `resolve` over the same 90 days.
 //! - `ten_thousand_doctors_90_days`: 90 days of slots for each of 10,000 doctors with varied
-//!   templates in three time zones, sequentially on one thread.
-//! - `first_10_across_10_000`: `first_available` (count 10, 30-day range) over the same doctors.
+//!   templates in three time zones, sequentially on one thread (4 to 12 reservations each);
+//!   `_prepared`: the same through `slot_set` and prepared occupancies.
+//! - `first_10_across_10_000`: `first_available` (count 10, 30-day range) over the same doctors;
+//!   `_prepared`: `first_available_prepared`.
+//! - `..._300_booked`: the same two workloads with 300 reservations per doctor (3 million in
+//!   all), as given and prepared.
+//! - `scaling/...`: nanoseconds per slot (criterion's throughput in slots) over 1 / 100 /
+//!   1,000 doctors, 7 / 90 / 365 days and 5- to 60-minute slots, through `slot_set`.
 //!
-//! Targets (2-core machine): one doctor x 90 days < 100 µs; 10,000 doctors x 90 days < 1 s on
-//! one core; first 10 across 10,000 doctors < 20 ms.
+//! Targets (2-core machine): one doctor x 90 days <= 25 µs prepared; 10,000 doctors x 90 days
+//! <= 250 ms on one core, bookings included; first 10 across 10,000 doctors <= 5 ms with
+//! bookings.
 //!
 //! All data is built deterministically (a small LCG, no randomness crate). The reservations
 //! are placed on real slot starts: each doctor's free slots are generated once with an empty
@@ -19,12 +29,12 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, NaiveDate, Utc, Weekday};
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use medsched::{
     AppointmentType, Availability, BusyTime, Clinic, ClinicRules, DateOverride, DoctorCalendar,
-    Holiday, Hours, Leave, LeaveStatus, Location, Occupancy, OverrideKind, Reservation, Session,
-    SessionSettings, Slot, SlotOptions, SlotRequest, Unavailability, WeeklyTemplate,
-    first_available,
+    Holiday, Hours, Leave, LeaveStatus, Location, Occupancy, OverrideKind, PreparedOccupancy,
+    Reservation, Session, SessionSettings, Slot, SlotOptions, SlotRequest, Unavailability,
+    WeeklyTemplate, first_available, first_available_prepared,
 };
 
 mod support;
@@ -246,6 +256,30 @@ fn bench_one_doctor(c: &mut Criterion) {
                 .expect("valid request")
         })
     });
+    let prepared = PreparedOccupancy::new(d.occupancy.clone()).expect("valid occupancy");
+    let set = d
+        .availability
+        .slot_set(&d.request, &prepared, SlotOptions::default())
+        .expect("valid request");
+    assert_eq!(
+        set.clone().into_series(),
+        series,
+        "slot_set gives the same slots"
+    );
+    c.bench_function("one_doctor_90_days_prepared", |b| {
+        b.iter(|| {
+            d.availability
+                .slot_set(
+                    black_box(&d.request),
+                    black_box(&prepared),
+                    SlotOptions::default(),
+                )
+                .expect("valid request")
+        })
+    });
+    c.bench_function("one_doctor_90_days_prepare", |b| {
+        b.iter(|| PreparedOccupancy::new(black_box(&d.occupancy).clone()).expect("valid"))
+    });
     c.bench_function("one_doctor_90_days_resolve", |b| {
         b.iter(|| {
             d.availability
@@ -262,6 +296,7 @@ fn bench_one_doctor(c: &mut Criterion) {
 struct Doctor {
     availability: Availability,
     occupancy: Occupancy,
+    prepared: PreparedOccupancy,
 }
 
 /// Locations in three zones, two per zone.
@@ -456,15 +491,16 @@ fn calendar(i: usize) -> DoctorCalendar {
     cal
 }
 
-fn doctors(request: &SlotRequest) -> Vec<Doctor> {
+/// `doctors` doctors, each with 4 to 12 reservations (`booked` none) or `booked`.
+fn doctors(request: &SlotRequest, doctors: usize, booked: Option<usize>) -> Vec<Doctor> {
     let clinic = big_clinic();
     let mut rng = Lcg(0x5EED_0002);
-    (0..DOCTORS)
+    (0..doctors)
         .map(|i| {
             let cal = calendar(i);
             let availability = Availability::new(&clinic, &cal).expect("valid calendar");
             let free = free_slots(&availability, request);
-            let count = 4 + rng.below(9);
+            let count = booked.unwrap_or_else(|| 4 + rng.below(9));
             let reservations = reservations(
                 &mut rng,
                 cal.doctor_id.as_str(),
@@ -484,9 +520,11 @@ fn doctors(request: &SlotRequest) -> Vec<Doctor> {
             } else {
                 vec![]
             };
+            let occupancy = Occupancy { reservations, busy };
             Doctor {
                 availability,
-                occupancy: Occupancy { reservations, busy },
+                prepared: PreparedOccupancy::new(occupancy.clone()).expect("valid occupancy"),
+                occupancy,
             }
         })
         .collect()
@@ -505,6 +543,37 @@ fn all_slots(doctors: &[Doctor], request: &SlotRequest) -> usize {
         .sum()
 }
 
+/// As [`all_slots`], through `slot_set` and the prepared occupancies.
+fn all_slots_prepared(doctors: &[Doctor], request: &SlotRequest) -> usize {
+    doctors
+        .iter()
+        .map(|d| {
+            d.availability
+                .slot_set(request, &d.prepared, SlotOptions::default())
+                .expect("valid request")
+                .len()
+        })
+        .sum()
+}
+
+fn first_10(doctors: &[Doctor], request: &SlotRequest) -> Vec<Slot> {
+    first_available(
+        doctors.iter().map(|d| (&d.availability, &d.occupancy)),
+        request,
+        10,
+    )
+    .expect("valid request")
+}
+
+fn first_10_prepared(doctors: &[Doctor], request: &SlotRequest) -> Vec<Slot> {
+    first_available_prepared(
+        doctors.iter().map(|d| (&d.availability, &d.prepared)),
+        request,
+        10,
+    )
+    .expect("valid request")
+}
+
 /// Monday 2 March 2026, 08:00 in Kochi (02:30 UTC): Kochi and Mumbai doctors open within
 /// the hour; London and New York are closed until later that day.
 fn first_request() -> SlotRequest {
@@ -518,9 +587,9 @@ fn first_request() -> SlotRequest {
 }
 
 /// The 10,000 doctors, checked once: every one has slots, and the search finds ten.
-fn fleet(request: &SlotRequest, first: &SlotRequest) -> Vec<Doctor> {
+fn fleet(request: &SlotRequest, first: &SlotRequest, booked: Option<usize>) -> Vec<Doctor> {
     let setup = Instant::now();
-    let doctors = doctors(request);
+    let doctors = doctors(request, DOCTORS, booked);
     let reservations: usize = doctors.iter().map(|d| d.occupancy.reservations.len()).sum();
     eprintln!(
         "setup of {DOCTORS} doctors ({reservations} reservations incl. holds): {:?}",
@@ -529,17 +598,14 @@ fn fleet(request: &SlotRequest, first: &SlotRequest) -> Vec<Doctor> {
 
     let total = all_slots(&doctors, request);
     eprintln!("ten_thousand_doctors_90_days: {total} bookable slots in all");
+    assert_eq!(total, all_slots_prepared(&doctors, request));
     assert!(
-        total > DOCTORS * 300,
+        total > DOCTORS * 200,
         "too few slots for {DOCTORS} doctors: {total}"
     );
 
-    let found = first_available(
-        doctors.iter().map(|d| (&d.availability, &d.occupancy)),
-        first,
-        10,
-    )
-    .expect("valid request");
+    let found = first_10(&doctors, first);
+    assert_eq!(found, first_10_prepared(&doctors, first));
     assert_eq!(found.len(), 10);
     let mut ids: Vec<_> = found.iter().map(|s| s.place.doctor_id.as_str()).collect();
     ids.dedup();
@@ -556,32 +622,97 @@ fn fleet(request: &SlotRequest, first: &SlotRequest) -> Vec<Doctor> {
 fn bench_ten_thousand(c: &mut Criterion) {
     let request = request_90_days();
     let first = first_request();
-    // Built on first use, so that a filtered run (`cargo bench -- one_doctor`) skips it.
-    let fleet_cell = OnceCell::new();
-    let doctors = || {
-        fleet_cell
-            .get_or_init(|| fleet(&request, &first))
-            .as_slice()
+    // Built on first use, so that a filtered run (`cargo bench -- one_doctor`) skips them.
+    let light = OnceCell::new();
+    let heavy = OnceCell::new();
+    let fleet_of = |booked: Option<usize>| match booked {
+        None => light.get_or_init(|| fleet(&request, &first, None)),
+        Some(_) => heavy.get_or_init(|| fleet(&request, &first, booked)),
     };
+    for (suffix, booked) in [("", None), ("_300_booked", Some(300))] {
+        c.bench_function(&format!("ten_thousand_doctors_90_days{suffix}"), |b| {
+            let doctors = fleet_of(booked);
+            b.iter(|| all_slots(black_box(doctors), black_box(&request)))
+        });
+        c.bench_function(
+            &format!("ten_thousand_doctors_90_days{suffix}_prepared"),
+            |b| {
+                let doctors = fleet_of(booked);
+                b.iter(|| all_slots_prepared(black_box(doctors), black_box(&request)))
+            },
+        );
+        c.bench_function(&format!("first_10_across_10_000{suffix}"), |b| {
+            let doctors = fleet_of(booked);
+            b.iter(|| first_10(black_box(doctors), black_box(&first)))
+        });
+        c.bench_function(&format!("first_10_across_10_000{suffix}_prepared"), |b| {
+            let doctors = fleet_of(booked);
+            b.iter(|| first_10_prepared(black_box(doctors), black_box(&first)))
+        });
+    }
+}
 
-    c.bench_function("ten_thousand_doctors_90_days", |b| {
-        let doctors = doctors();
-        b.iter(|| all_slots(black_box(doctors), black_box(&request)))
-    });
-    c.bench_function("first_10_across_10_000", |b| {
-        let doctors = doctors();
-        b.iter(|| {
-            first_available(
-                doctors.iter().map(|d| (&d.availability, &d.occupancy)),
-                black_box(&first),
-                10,
-            )
-            .expect("valid request")
-        })
-    });
+// ---------------------------------------------------------------------------------------------
+// Scaling
+// ---------------------------------------------------------------------------------------------
+
+/// A request of `days` days for a type of `minutes` minutes on a grid of the same step.
+fn request_of(days: i64, minutes: u32) -> SlotRequest {
+    let base = request_90_days();
+    SlotRequest {
+        appointment_type: AppointmentType {
+            step_minutes: Some(minutes),
+            ..AppointmentType::new("consult", minutes)
+        },
+        end: base.start + chrono::Duration::days(days),
+        ..base
+    }
+}
+
+fn bench_scaling(c: &mut Criterion) {
+    let mut group = c.benchmark_group("scaling");
+    let base = request_90_days();
+    let fleet = doctors(&base, 1_000, None);
+    let mut case = |name: &str, label: String, doctors: &[Doctor], request: &SlotRequest| {
+        let slots = all_slots_prepared(doctors, request);
+        group.throughput(Throughput::Elements(slots as u64));
+        group.bench_function(BenchmarkId::new(name, label), |b| {
+            b.iter(|| all_slots_prepared(black_box(doctors), black_box(request)))
+        });
+    };
+    for n in [1, 100, 1_000] {
+        case("doctors_90_days_15_min", n.to_string(), &fleet[..n], &base);
+    }
+    for days in [7, 90, 365] {
+        let request = request_of(days, 15);
+        case(
+            "days_100_doctors_15_min",
+            days.to_string(),
+            &fleet[..100],
+            &request,
+        );
+    }
+    for minutes in [5, 15, 30, 60] {
+        let request = request_of(90, minutes);
+        case(
+            "minutes_100_doctors_90_days",
+            minutes.to_string(),
+            &fleet[..100],
+            &request,
+        );
+    }
+    group.finish();
 }
 
 criterion_group!(one, bench_one_doctor);
+criterion_group! {
+    name = scaling;
+    config = Criterion::default()
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3));
+    targets = bench_scaling
+}
 criterion_group! {
     name = many;
     // One iteration of `ten_thousand_doctors_90_days` takes close to a second: with ten samples
@@ -593,4 +724,4 @@ criterion_group! {
         .measurement_time(Duration::from_secs(10));
     targets = bench_ten_thousand
 }
-criterion_main!(one, many);
+criterion_main!(one, many, scaling);

@@ -213,8 +213,9 @@ pub use error::{Error, ErrorReport, HostError, PolicyRule, Problem, Result, Unav
 pub use id::Id;
 pub use limits::Limits;
 pub use slots::{
-    Alignment, AppointmentType, BookingPolicy, BusyTime, MAX_SEARCH_COUNT, Occupancy, Place,
-    Reservation, Slot, SlotOptions, SlotRequest, SlotSeries, UnavailableSlot, first_available,
+    Alignment, AppointmentType, BookingPolicy, BusyTime, CompactSlot, MAX_SEARCH_COUNT, Occupancy,
+    Place, PreparedOccupancy, Reservation, Slot, SlotOptions, SlotPlace, SlotRequest, SlotSeries,
+    SlotSet, SlotsJson, UnavailableSlot, first_available, first_available_prepared,
 };
 pub use timeline::{Explanation, Interval, RuleKind, RuleRef, Status};
 

@@ -4,7 +4,10 @@
 
 mod oracle;
 
-use medsched::{Availability, ClinicRules, SlotOptions, SlotSeries, first_available};
+use medsched::{
+    Availability, ClinicRules, PreparedOccupancy, SlotOptions, SlotSeries, first_available,
+    first_available_prepared,
+};
 use oracle::config;
 use oracle::{ExpectedSlot, Oracle, SlotScenario, at, minute_of};
 use proptest::prelude::*;
@@ -159,6 +162,41 @@ fn check_slots(sc: &SlotScenario) -> Result<(), TestCaseError> {
         .map_err(|e| TestCaseError::fail(format!("valid request refused: {e}")))?;
     check_series(sc, everything, &series, &expected)?;
 
+    // The same slots from an occupancy prepared at once, and from one built up reservation by
+    // reservation (with one added and taken away again), compact or as JSON.
+    let prepared = PreparedOccupancy::new(sc.occupancy.clone())
+        .map_err(|e| TestCaseError::fail(format!("valid occupancy refused: {e}")))?;
+    let mut built = PreparedOccupancy::default();
+    for r in &sc.occupancy.reservations {
+        built
+            .insert_reservation(r.clone())
+            .map_err(|e| TestCaseError::fail(format!("valid reservation refused: {e}")))?;
+        let mut twin = r.clone();
+        twin.id = "twin".into();
+        built
+            .insert_reservation(twin)
+            .map_err(|e| TestCaseError::fail(format!("valid reservation refused: {e}")))?;
+        prop_assert!(built.remove_reservation("twin").is_some());
+    }
+    for b in &sc.occupancy.busy {
+        built
+            .insert_busy(b.clone())
+            .map_err(|e| TestCaseError::fail(format!("valid busy time refused: {e}")))?;
+    }
+    for p in [&prepared, &built] {
+        let set = availability
+            .slot_set(&sc.request, p, everything)
+            .map_err(|e| TestCaseError::fail(format!("valid request refused: {e}")))?;
+        prop_assert_eq!(
+            serde_json::to_string(&set).ok(),
+            serde_json::to_string(&series).ok()
+        );
+        let mut written = Vec::new();
+        set.write_json(&mut written);
+        prop_assert_eq!(Some(written), serde_json::to_vec(&series).ok());
+        prop_assert_eq!(&set.into_series(), &series);
+    }
+
     // first_available: the earliest `count` bookable slots.
     let first = first_available([(&availability, &sc.occupancy)], &sc.request, sc.count)
         .map_err(|e| TestCaseError::fail(format!("first_available refused: {e}")))?;
@@ -176,6 +214,10 @@ fn check_slots(sc: &SlotScenario) -> Result<(), TestCaseError> {
             .map(|s| s.start.to_string())
             .collect::<Vec<_>>()
     );
+    let first_prepared =
+        first_available_prepared([(&availability, &prepared)], &sc.request, sc.count)
+            .map_err(|e| TestCaseError::fail(format!("first_available_prepared refused: {e}")))?;
+    prop_assert_eq!(&first_prepared, &first);
     for (g, w) in first.iter().zip(&want) {
         prop_assert!(
             w.matches_slot(g),

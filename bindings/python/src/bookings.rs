@@ -64,8 +64,9 @@ impl DayBook {
     #[pyo3(signature = (now, except_id=None))]
     fn prepared_occupancy(&self, now: &str, except_id: Option<&str>) -> Result<PreparedOccupancy> {
         let now = instant("now", now)?;
+        let occupancy = self.inner.occupancy(now, except_id);
         Ok(PreparedOccupancy {
-            inner: Arc::new(self.inner.occupancy(now, except_id)),
+            inner: Arc::new(medsched::PreparedOccupancy::new(occupancy)?),
         })
     }
 

@@ -8,6 +8,7 @@ mod canonical;
 mod clinic_ops;
 mod errors;
 mod interop;
+mod occupancy;
 mod schedule;
 mod slots;
 mod store;

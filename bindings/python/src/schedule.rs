@@ -4,10 +4,12 @@ use std::sync::Arc;
 
 use medsched::{
     Availability as CoreAvailability, Clinic, ClinicRules as CoreClinicRules, DoctorCalendar,
-    Occupancy, SlotOptions, SlotRequest, booking::Schedule as CoreSchedule, first_available,
+    Occupancy, PreparedOccupancy as CorePrepared, SlotOptions, SlotRequest, SlotSet,
+    booking::Schedule as CoreSchedule, first_available, first_available_prepared,
 };
 use medsched_facade::ScheduleHandle;
 use pyo3::prelude::*;
+use pyo3::types::PyBytes;
 
 use crate::errors::Result;
 use crate::slots::{SlotList, SlotSeries};
@@ -96,46 +98,106 @@ impl Availability {
     ) -> Result<SlotSeries> {
         let request: SlotRequest = parse("request", request)?;
         let occupancy = occupancy_arg("occupancy", occupancy)?;
-        let options: SlotOptions = match options {
-            Some(o) => parse("options", o)?,
-            None => SlotOptions::default(),
-        };
-        let series = py.detach(|| self.inner.slots(&request, &occupancy, options))?;
-        Ok(SlotSeries::new(series))
+        let options = slot_options(options)?;
+        let set = py.detach(|| occupancy.slots(&self.inner, &request, options))?;
+        Ok(SlotSeries::new(set))
+    }
+
+    /// As `slots`, returned as the core's `SlotSeries` JSON bytes: the body of an HTTP
+    /// response, made and written without the GIL and without a Python object per slot.
+    #[pyo3(signature = (request, occupancy=None, options=None))]
+    fn slots_json<'py>(
+        &self,
+        py: Python<'py>,
+        request: &str,
+        occupancy: Option<&Bound<'_, PyAny>>,
+        options: Option<&str>,
+    ) -> Result<Bound<'py, PyBytes>> {
+        let occupancy = occupancy_arg("occupancy", occupancy)?;
+        let options = slot_options(options)?;
+        let body = py.detach(|| {
+            let request: SlotRequest = parse("request", request)?;
+            let set = occupancy.slots(&self.inner, &request, options)?;
+            let mut body = Vec::new();
+            set.write_json(&mut body);
+            Ok::<_, medsched::Error>(body)
+        })?;
+        Ok(PyBytes::new(py, &body))
     }
 }
 
-/// What is taken, read once in Rust and kept for many searches.
+fn slot_options(options: Option<&str>) -> Result<SlotOptions> {
+    Ok(match options {
+        Some(o) => parse("options", o)?,
+        None => SlotOptions::default(),
+    })
+}
+
+/// What is taken, read, checked and indexed once in Rust (the core's `PreparedOccupancy`)
+/// and kept for many searches.
 #[pyclass(frozen, name = "Occupancy", module = "medsched._native")]
 pub struct PreparedOccupancy {
-    pub inner: Arc<Occupancy>,
+    pub inner: Arc<CorePrepared>,
 }
 
 #[pymethods]
 impl PreparedOccupancy {
     #[new]
     fn new(py: Python<'_>, occupancy: &str) -> Result<Self> {
-        let inner = py.detach(|| parse::<Occupancy>("occupancy", occupancy))?;
+        let inner = py.detach(|| {
+            let occupancy = parse::<Occupancy>("occupancy", occupancy)?;
+            CorePrepared::new(occupancy)
+        })?;
         Ok(PreparedOccupancy {
             inner: Arc::new(inner),
         })
     }
 
     fn to_json(&self) -> String {
-        text(&*self.inner)
+        text(self.inner.occupancy())
     }
 }
 
-/// An occupancy argument: JSON text, a `PreparedOccupancy`, or `None` (nothing taken).
-fn occupancy_arg(what: &str, arg: Option<&Bound<'_, PyAny>>) -> Result<Arc<Occupancy>> {
+/// An occupancy argument read: as given (checked on each call) or prepared.
+#[derive(Clone)]
+pub enum OccupancyArg {
+    Given(Arc<Occupancy>),
+    Prepared(Arc<CorePrepared>),
+}
+
+impl OccupancyArg {
+    fn slots(
+        &self,
+        doctor: &CoreAvailability,
+        request: &SlotRequest,
+        options: SlotOptions,
+    ) -> medsched::Result<SlotSet> {
+        match self {
+            OccupancyArg::Given(o) => doctor.slot_set_of(request, o, options),
+            OccupancyArg::Prepared(p) => doctor.slot_set(request, p, options),
+        }
+    }
+}
+
+/// An occupancy argument: JSON text, a `PreparedOccupancy`, a `medsched.Occupancy` data
+/// class (read from its attributes, or through its JSON when it holds anything unexpected),
+/// or `None` (nothing taken).
+fn occupancy_arg(what: &str, arg: Option<&Bound<'_, PyAny>>) -> Result<OccupancyArg> {
     let Some(arg) = arg.filter(|a| !a.is_none()) else {
-        return Ok(Arc::new(Occupancy::default()));
+        return Ok(OccupancyArg::Given(Arc::new(Occupancy::default())));
     };
     if let Ok(prepared) = arg.cast::<PreparedOccupancy>() {
-        return Ok(prepared.get().inner.clone());
+        return Ok(OccupancyArg::Prepared(prepared.get().inner.clone()));
     }
-    let json: String = arg.extract()?;
-    Ok(Arc::new(parse(what, &json)?))
+    if let Ok(json) = arg.extract::<String>() {
+        return Ok(OccupancyArg::Given(Arc::new(parse(what, &json)?)));
+    }
+    if let Some(read) = crate::occupancy::read(arg)? {
+        return Ok(OccupancyArg::Given(Arc::new(read)));
+    }
+    let to_json = arg.py().import("medsched._codec")?.getattr("to_json")?;
+    let json: String = to_json.call1((arg, "occupancy"))?.extract()?;
+    Ok(OccupancyArg::Given(Arc::new(parse(what, &json)?)))
 }
 
 /// Each doctor's slots for one request, each with its occupancy (as for `slots`), in one
@@ -149,15 +211,12 @@ pub fn slots_for_doctors(
     options: Option<&str>,
 ) -> Result<Vec<SlotSeries>> {
     let request: SlotRequest = parse("request", request)?;
-    let options: SlotOptions = match options {
-        Some(o) => parse("options", o)?,
-        None => SlotOptions::default(),
-    };
+    let options = slot_options(options)?;
     let pairs = doctor_pairs(py, &doctors)?;
     let found = py.detach(|| {
         pairs
             .iter()
-            .map(|(doctor, occupancy)| doctor.slots(&request, occupancy, options))
+            .map(|(doctor, occupancy)| occupancy.slots(doctor, &request, options))
             .collect::<medsched::Result<Vec<_>>>()
     })?;
     Ok(found.into_iter().map(SlotSeries::new).collect())
@@ -167,7 +226,7 @@ pub fn slots_for_doctors(
 fn doctor_pairs(
     py: Python<'_>,
     doctors: &[(Py<Availability>, Option<Py<PyAny>>)],
-) -> Result<Vec<(Arc<CoreAvailability>, Arc<Occupancy>)>> {
+) -> Result<Vec<(Arc<CoreAvailability>, OccupancyArg)>> {
     let mut pairs = Vec::with_capacity(doctors.len());
     for (i, (doctor, occupancy)) in doctors.iter().enumerate() {
         let what = format!("doctors[{i}].occupancy");
@@ -187,9 +246,27 @@ pub fn first_available_slots(
 ) -> Result<SlotList> {
     let request: SlotRequest = parse("request", request)?;
     let pairs = doctor_pairs(py, &doctors)?;
-    let slots =
-        py.detach(|| first_available(pairs.iter().map(|(d, o)| (&**d, &**o)), &request, count))?;
-    Ok(SlotList::new(Arc::new(slots)))
+    let slots = py.detach(|| {
+        let prepared: Option<Vec<_>> = pairs
+            .iter()
+            .map(|(d, o)| match o {
+                OccupancyArg::Prepared(p) => Some((&**d, &**p)),
+                OccupancyArg::Given(_) => None,
+            })
+            .collect();
+        match prepared {
+            Some(prepared) => first_available_prepared(prepared, &request, count),
+            None => first_available(
+                pairs.iter().map(|(d, o)| match o {
+                    OccupancyArg::Given(o) => (&**d, &**o),
+                    OccupancyArg::Prepared(p) => (&**d, p.occupancy()),
+                }),
+                &request,
+                count,
+            ),
+        }
+    })?;
+    Ok(SlotList::new(Arc::new(slots.into_iter().collect())))
 }
 
 /// A tenant's compiled clinic, doctors and appointment types.

@@ -1,76 +1,42 @@
 //! Cutting scheduled time into candidate slots and deciding each one.
 
 use std::cell::Cell;
-use std::sync::Arc;
 
-use chrono::{DateTime, Days, NaiveDate, NaiveDateTime, NaiveTime, Utc};
+use chrono::{DateTime, Days};
 use chrono_tz::Tz;
 
-use super::load::PendingLoad;
+use super::compact::{CompactSlot, Sink};
+use super::load::{Load, Usage};
 use super::params::TypeParams;
 use crate::availability::compile::{LocationIx, Settings, mode_index};
 use crate::availability::covers::Cover;
 use crate::availability::local_time::{DAY, local_date, offset_at, wall_clock_instant};
 use crate::availability::sweep::Segment;
 use crate::availability::{Availability, Purpose, ZoneDays};
-use crate::{
-    Alignment, ConsultationMode, Id, Place, RuleKind, Slot, SlotSeries, Unavailable,
-    UnavailableSlot,
-};
+use crate::{Alignment, ConsultationMode, Id, RuleKind, Unavailable, UnavailableSlot};
 
 /// One slot-generation pass over a doctor.
 pub(crate) struct Generation<'a> {
     availability: &'a Availability,
     params: &'a TypeParams,
-    load: &'a PendingLoad<'a>,
+    load: &'a Load<'a>,
     now: i64,
     include_unavailable: bool,
     limit: usize,
     /// Candidates still to consider before the call stops ([`crate::Limits::max_slots`]).
     candidates_left: Cell<usize>,
     zone_days: &'a ZoneDays,
-    hints: [Cell<usize>; 6],
-    utc_day: DayCache,
-    local_day: DayCache,
-}
-
-/// The last calendar day an instant fell on, so that consecutive slots of one day do not
-/// convert their day number to a date again.
-#[derive(Default)]
-struct DayCache(Cell<Option<(i64, NaiveDate)>>);
-
-impl DayCache {
-    /// The date and time of `secs` seconds since the epoch (counted in UTC or local time).
-    #[inline]
-    fn naive(&self, secs: i64) -> NaiveDateTime {
-        let (day, of_day) = (secs.div_euclid(DAY), secs.rem_euclid(DAY) as u32);
-        let date = match self.0.get() {
-            Some((d, date)) if d == day => date,
-            _ => {
-                let date = DateTime::from_timestamp(day * DAY, 0)
-                    .unwrap_or_default()
-                    .date_naive();
-                self.0.set(Some((day, date)));
-                date
-            }
-        };
-        let time = NaiveTime::from_num_seconds_from_midnight_opt(of_day, 0).unwrap_or_default();
-        NaiveDateTime::new(date, time)
-    }
-
-    #[inline]
-    fn utc(&self, secs: i64) -> DateTime<Utc> {
-        self.naive(secs).and_utc()
-    }
 }
 
 /// What a scheduled stretch offers, read from the rule that schedules it.
 struct Run<'a> {
     covers: &'a [Cover],
     anchor: i64,
-    place: Arc<Place>,
+    /// Its index in the set's table of places.
+    place: u32,
     tz: Tz,
-    room: Option<(&'a Id, u32)>,
+    /// The room, its capacity and its usage.
+    room: Option<(&'a Id, u32, Option<Usage<'a>>)>,
     settings: Settings,
     fixed_offset: Option<i64>,
     /// The first instant past the booking horizon.
@@ -87,7 +53,7 @@ impl<'a> Generation<'a> {
     pub(crate) fn new(
         availability: &'a Availability,
         params: &'a TypeParams,
-        load: &'a PendingLoad<'a>,
+        load: &'a Load<'a>,
         now: i64,
         (include_unavailable, limit, candidates): (bool, usize, usize),
         zone_days: &'a ZoneDays,
@@ -101,9 +67,6 @@ impl<'a> Generation<'a> {
             limit,
             candidates_left: Cell::new(candidates),
             zone_days,
-            hints: Default::default(),
-            utc_day: DayCache::default(),
-            local_day: DayCache::default(),
         }
     }
 
@@ -113,7 +76,7 @@ impl<'a> Generation<'a> {
     }
 
     /// Generates the candidate slots starting in `[start, end)` into `out`.
-    pub(crate) fn run(&self, start: i64, end: i64, out: &mut SlotSeries) {
+    pub(crate) fn run(&self, start: i64, end: i64, out: &mut impl Sink) {
         let av = self.availability;
         let resolution = av.resolution(
             start,
@@ -123,7 +86,6 @@ impl<'a> Generation<'a> {
         );
         let segments = &resolution.segments;
         let mut horizons: Vec<(LocationIx, i64)> = Vec::new();
-        let mut places: Vec<Arc<Place>> = Vec::new();
         let mut i = 0;
         while i < segments.len() {
             let Some(cover) = segments[i].decision.scheduled else {
@@ -144,15 +106,22 @@ impl<'a> Generation<'a> {
             let room = match self.params.mode {
                 ConsultationMode::InPerson => av
                     .room_of(c)
-                    .map(|r| (r, av.clinic.room_capacity(location, r))),
+                    .map(|r| (r, av.clinic.room_capacity(location, r), self.load.room(r))),
                 _ => None,
             };
             let (run_start, run_end) = (segments[i].start, segments[j - 1].end);
             let horizon = self.horizon(&mut horizons, location, tz);
-            let place = self.place(
-                &mut places,
+            let p = self.params;
+            let buffer_minutes =
+                |session: i64, own: i64| u32::try_from(session.max(own) / 60).unwrap_or(0);
+            let place = out.place_index(
+                &av.calendar.doctor_id,
                 &av.clinic.locations[usize::from(location)].id,
-                room,
+                room.as_ref().map(|(r, _, _)| *r),
+                (
+                    buffer_minutes(settings.buffer_before, p.buffer_before),
+                    buffer_minutes(settings.buffer_after, p.buffer_after),
+                ),
             );
             let run = Run {
                 covers: &resolution.covers,
@@ -172,29 +141,6 @@ impl<'a> Generation<'a> {
             }
             i = j;
         }
-    }
-
-    /// The place of a run, shared with the earlier runs at the same location and room.
-    fn place(
-        &self,
-        places: &mut Vec<Arc<Place>>,
-        location_id: &Id,
-        room: Option<(&Id, u32)>,
-    ) -> Arc<Place> {
-        let room_id = room.map(|(r, _)| r);
-        if let Some(p) = places
-            .iter()
-            .find(|p| &p.location_id == location_id && p.room_id.as_ref() == room_id)
-        {
-            return p.clone();
-        }
-        let place = Arc::new(Place {
-            doctor_id: self.availability.calendar.doctor_id.clone(),
-            location_id: location_id.clone(),
-            room_id: room_id.cloned(),
-        });
-        places.push(place.clone());
-        place
     }
 
     /// The first instant past the booking horizon at a location.
@@ -237,7 +183,7 @@ impl<'a> Generation<'a> {
         segments: &[Segment],
         from: i64,
         end: i64,
-        out: &mut SlotSeries,
+        out: &mut impl Sink,
     ) -> bool {
         let p = self.params;
         let mode_capacity = run.settings.mode_capacity[mode_index(p.mode)];
@@ -245,21 +191,17 @@ impl<'a> Generation<'a> {
             return true;
         }
         let step = p.step.unwrap_or(run.settings.slot_secs);
-        let buffer_minutes =
-            |session: i64, own: i64| u32::try_from(session.max(own) / 60).unwrap_or(0);
-        let buffer_before_minutes = buffer_minutes(run.settings.buffer_before, p.buffer_before);
-        let buffer_after_minutes = buffer_minutes(run.settings.buffer_after, p.buffer_after);
         let run_end = segments.last().map_or(from, |s| s.end);
         let mut cursor = 0;
         let mut s = self.align(run, step, from);
         if s < end {
             let expected = (end.min(run_end) - s) / step + 1;
-            out.slots.reserve(usize::try_from(expected).unwrap_or(0));
+            out.reserve(usize::try_from(expected).unwrap_or(0));
         }
         while s < end && s + p.duration <= run_end {
             let e = s + p.duration;
             let Some(left) = self.candidates_left.get().checked_sub(1) else {
-                out.truncated = true;
+                out.set_truncated();
                 return false;
             };
             self.candidates_left.set(left);
@@ -269,26 +211,21 @@ impl<'a> Generation<'a> {
             let verdict = self.verdict(run, &segments[cursor..], s, e, mode_capacity);
             match verdict {
                 Verdict::Open(capacity_left) => {
-                    out.slots.push(Slot {
-                        place: run.place.clone(),
-                        start: self.utc_day.utc(s),
-                        end: self.utc_day.utc(e),
-                        local_start: self.local_day.naive(s + Self::offset(run, s)),
-                        buffer_before_minutes,
-                        buffer_after_minutes,
-                        capacity_left,
-                    });
-                    if out.slots.len() >= self.limit {
-                        out.truncated = true;
+                    let offset = Self::offset(run, s);
+                    out.push(CompactSlot::new(s, e, offset, capacity_left, run.place));
+                    if out.len() >= self.limit {
+                        out.set_truncated();
                         return false;
                     }
                 }
                 Verdict::Refused(Some(reason)) => {
-                    out.unavailable.push(UnavailableSlot {
-                        place: run.place.clone(),
-                        start: self.utc_day.utc(s),
-                        end: self.utc_day.utc(e),
-                        local_start: self.local_day.naive(s + Self::offset(run, s)),
+                    let at = |t: i64| DateTime::from_timestamp(t, 0).unwrap_or_default();
+                    let local_start = at(s + Self::offset(run, s)).naive_utc();
+                    out.push_unavailable(run.place, |place| UnavailableSlot {
+                        place,
+                        start: at(s),
+                        end: at(e),
+                        local_start,
                         reason,
                     });
                 }
@@ -339,7 +276,7 @@ impl<'a> Generation<'a> {
             s - run.settings.buffer_before.max(p.buffer_before),
             e + run.settings.buffer_after.max(p.buffer_after),
         );
-        let load = self.load.get();
+        let load = self.load;
         if let Some(busy) = load.busy_over(from, to) {
             return self.refuse(|| Unavailable::Busy {
                 busy_id: busy.clone(),
@@ -347,42 +284,29 @@ impl<'a> Generation<'a> {
         }
         let capacity = i64::from(run.settings.max_parallel);
         let mode_capacity = i64::from(mode_capacity);
+        let used = |seats: u64| i64::try_from(seats).unwrap_or(i64::MAX);
         let (doctor, mode) = (&load.doctor, load.mode());
-        let [
-            doctor_all,
-            mode_all,
-            room_all,
-            doctor_booked,
-            mode_booked,
-            room_booked,
-        ] = &self.hints;
-        let mut left = capacity - i64::from(doctor.all.max_over(from, to, doctor_all));
-        if !std::ptr::eq(doctor, mode) || mode_capacity < capacity {
-            left = left.min(mode_capacity - i64::from(mode.all.max_over(from, to, mode_all)));
+        let mut left = capacity - used(doctor.max_over(from, to));
+        if !load.mode_is_doctor() || mode_capacity < capacity {
+            left = left.min(mode_capacity - used(mode.max_over(from, to)));
         }
-        let room = run
-            .room
-            .map(|(id, cap)| (id, i64::from(cap), load.room(id)));
-        if let Some((_, cap, usage)) = room {
-            let used = usage.map_or(0, |u| u.all.max_over(from, to, room_all));
-            left = left.min(cap - i64::from(used));
+        if let Some((_, cap, usage)) = &run.room {
+            let taken = usage.as_ref().map_or(0, |u| u.max_over(from, to));
+            left = left.min(i64::from(*cap) - used(taken));
         }
         if left >= 1 {
             return Verdict::Open(u32::try_from(left).unwrap_or(u32::MAX));
         }
         self.refuse(|| {
-            let booked_out = |usage: &super::load::Usage, cap: i64, hint| {
-                cap - i64::from(usage.booked().max_over(from, to, hint)) < 1
-            };
-            if booked_out(doctor, capacity, doctor_booked)
-                || booked_out(mode, mode_capacity, mode_booked)
-            {
+            let booked_out =
+                |usage: &Usage<'_>, cap: i64| cap - used(usage.booked_over(from, to)) < 1;
+            if booked_out(doctor, capacity) || booked_out(mode, mode_capacity) {
                 return Unavailable::Booked;
             }
-            match room {
-                Some((id, cap, Some(usage))) if booked_out(usage, cap, room_booked) => {
+            match &run.room {
+                Some((id, cap, Some(usage))) if booked_out(usage, i64::from(*cap)) => {
                     Unavailable::RoomFull {
-                        room_id: id.clone(),
+                        room_id: (*id).clone(),
                     }
                 }
                 _ => Unavailable::Held,

@@ -1,11 +1,13 @@
 //! The first available slots across many doctors, stopping early.
 
+use super::compact::SlotSet;
 use super::generate::Generation;
-use super::load::{PendingLoad, check_now};
+use super::load::{Load, check_now};
 use super::params::TypeParams;
+use super::prepared::PreparedOccupancy;
 use crate::availability::local_time::DAY;
 use crate::availability::{ZoneDays, check_range};
-use crate::{Availability, Error, Occupancy, Problem, Result, Slot, SlotRequest, SlotSeries};
+use crate::{Availability, Error, Occupancy, Problem, Result, Slot, SlotRequest};
 
 /// The most slots one [`first_available`] call returns.
 pub const MAX_SEARCH_COUNT: u32 = 10_000;
@@ -26,8 +28,13 @@ pub const MAX_SEARCH_COUNT: u32 = 10_000;
 ///
 /// # Errors
 ///
-/// [`Error::InvalidInput`] for a `count` of zero or above [`MAX_SEARCH_COUNT`], or a bad request or occupancy (its field is
-/// prefixed with the doctor's position, e.g. `doctors[3].reservations[0].end`).
+/// [`Error::InvalidInput`] for a `count` of zero or above [`MAX_SEARCH_COUNT`], a bad
+/// request, or a bad reservation or busy time that the search examines (its field is prefixed
+/// with the doctor's position, e.g. `doctors[3].reservations[0].end`). A doctor's occupancy
+/// is checked and indexed only when the search reaches the doctor, and then only what can
+/// touch the days it looks at (from three days before the window to three days after): a
+/// search that fills `count` on its first day never reads the rest.
+/// [`first_available_prepared`] takes occupancies prepared once instead.
 ///
 /// # Example
 ///
@@ -67,6 +74,71 @@ pub fn first_available<'a>(
     request: &SlotRequest,
     count: u32,
 ) -> Result<Vec<Slot>> {
+    let doctors = doctors.into_iter().map(|(a, o)| (a, Source::Given(o)));
+    search(doctors.collect(), request, count)
+}
+
+/// The first slots across doctors as [`first_available`] does, each doctor's occupancy
+/// prepared once ([`PreparedOccupancy`]; doctors may share one): nothing is checked or sorted
+/// during the search, so its work is the slots it examines.
+///
+/// # Errors
+///
+/// [`Error::InvalidInput`] for a `count` of zero or above [`MAX_SEARCH_COUNT`], or a bad
+/// request.
+///
+/// # Example
+///
+/// ```
+/// use medsched::*;
+/// use chrono::{DateTime, Utc, Weekday};
+///
+/// let clinic = ClinicRules::new(&Clinic {
+///     locations: vec![Location::new("main", "Main", "UTC")],
+///     holidays: vec![],
+/// })?;
+/// let mut calendar = DoctorCalendar::new("dr-mon");
+/// calendar.templates.push(WeeklyTemplate {
+///     weekdays: vec![Weekday::Mon],
+///     sessions: vec![Session::new("10:00", "11:00")?],
+///     ..WeeklyTemplate::new("opd", "main")
+/// });
+/// let monday = Availability::new(&clinic, &calendar)?;
+/// let t = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+/// let booked = Reservation::new("a1", "dr-mon", t("2026-03-02T10:00:00Z"), t("2026-03-02T10:15:00Z"));
+/// let taken = PreparedOccupancy::new(Occupancy { reservations: vec![booked], busy: vec![] })?;
+/// let request = SlotRequest {
+///     appointment_type: AppointmentType::new("consult", 15),
+///     start: t("2026-03-02T00:00:00Z"),
+///     end: t("2026-03-09T00:00:00Z"),
+///     now: t("2026-03-01T00:00:00Z"),
+/// };
+/// let first = first_available_prepared([(&monday, &taken)], &request, 2)?;
+/// assert_eq!(first[0].start, t("2026-03-02T10:15:00Z"));
+/// # Ok::<(), medsched::Error>(())
+/// ```
+pub fn first_available_prepared<'a>(
+    doctors: impl IntoIterator<Item = (&'a Availability, &'a PreparedOccupancy)>,
+    request: &SlotRequest,
+    count: u32,
+) -> Result<Vec<Slot>> {
+    let doctors = doctors.into_iter().map(|(a, o)| (a, Source::Prepared(o)));
+    search(doctors.collect(), request, count)
+}
+
+/// A doctor's occupancy in a search: as given (checked and indexed window by window), or
+/// prepared.
+#[derive(Clone, Copy)]
+enum Source<'a> {
+    Given(&'a Occupancy),
+    Prepared(&'a PreparedOccupancy),
+}
+
+fn search(
+    doctors: Vec<(&Availability, Source<'_>)>,
+    request: &SlotRequest,
+    count: u32,
+) -> Result<Vec<Slot>> {
     if count == 0 {
         return Err(Error::invalid("count", 0, Problem::NotPositive));
     }
@@ -81,20 +153,6 @@ pub fn first_available<'a>(
     let params = TypeParams::new(&request.appointment_type)?;
     let (start, end) = check_range(request.start, request.end)?;
     let now = check_now(request.now)?;
-    let doctors: Vec<(&Availability, PendingLoad)> = doctors
-        .into_iter()
-        .enumerate()
-        .map(|(i, (availability, occupancy))| {
-            PendingLoad::new(
-                occupancy,
-                availability.doctor_id(),
-                params.mode,
-                request.now,
-            )
-            .map(|load| (availability, load))
-            .map_err(|e| e.within(&format!("doctors[{i}]")))
-        })
-        .collect::<Result<_>>()?;
 
     // Found slots keyed by (start, doctor position); sorted and cut back to `count` whenever
     // they reach twice that, so the search stays O(n log count).
@@ -110,12 +168,12 @@ pub fn first_available<'a>(
         .iter()
         .map(|(availability, _)| availability.clinic.limits.max_slots as usize)
         .collect();
-    let mut series = SlotSeries::default();
+    let mut found = SlotSet::default();
     let (mut from, mut width) = (start, DAY);
     while from < end {
         let to = end.min(from.saturating_add(width));
         let zone_days = ZoneDays::default();
-        for (d, (availability, load)) in doctors.iter().enumerate() {
+        for (d, &(availability, source)) in doctors.iter().enumerate() {
             let until = cutoff.map_or(to, |c| c.min(to));
             if until <= from {
                 break;
@@ -123,23 +181,29 @@ pub fn first_available<'a>(
             if budgets[d] == 0 {
                 continue;
             }
-            series.slots.clear();
+            let doctor = availability.doctor_id();
+            let windowed;
+            let prepared = match source {
+                Source::Prepared(prepared) => prepared,
+                Source::Given(occupancy) => {
+                    windowed = PreparedOccupancy::within(occupancy, doctor, from, until)
+                        .map_err(|e| e.within(&format!("doctors[{d}]")))?;
+                    &windowed
+                }
+            };
+            let load = Load::new(prepared, doctor, params.mode, request.now);
+            found.clear();
             let generation = Generation::new(
                 availability,
                 &params,
-                load,
+                &load,
                 now,
                 (false, count, budgets[d]),
                 &zone_days,
             );
-            generation.run(from, until, &mut series);
+            generation.run(from, until, &mut found);
             budgets[d] = generation.candidates_left();
-            best.extend(
-                series
-                    .slots
-                    .drain(..)
-                    .map(|slot| (slot.start.timestamp(), d, slot)),
-            );
+            best.extend(found.iter().map(|slot| (slot.start.timestamp(), d, slot)));
             if best.len() >= 2 * count || (cutoff.is_none() && best.len() >= count) {
                 keep_best(&mut best);
                 cutoff = Some(best[count - 1].0);

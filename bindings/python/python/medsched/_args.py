@@ -135,9 +135,20 @@ def _union(options: List[Any], nullable: bool, span: Span) -> Check:
     checks = [check_for(o, span) for o in options]
     names = [_name(o) for o in options] + (["None"] if nullable else [])
     expected = " or ".join(names)
+    # Classes whose check is `isinstance` alone: a value of one passes at once, without
+    # trying (and describing, in an error) the options before it.
+    plain = tuple(
+        o
+        for o in options
+        if isinstance(o, type)
+        and typing.get_origin(o) is None
+        and o not in (bool, int, float, str, datetime, date)
+    )
 
     def check(value: Any, field: str) -> None:
         if value is None and nullable:
+            return
+        if plain and isinstance(value, plain):
             return
         if len(checks) == 1:
             if value is None:

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import ClassVar, Final, List, Optional, Protocol, Sequence, SupportsIndex, Tuple, Union
 from typing import final, overload
 
+from medsched.slots import Occupancy as _OccupancyRecord
 from medsched.slots import Slot
 
 __all__ = [
@@ -80,6 +81,9 @@ class Availability:
     def slots(
         self, request: str, occupancy: _OccupancyArg = None, options: Optional[str] = None
     ) -> SlotSeries: ...
+    def slots_json(
+        self, request: str, occupancy: _OccupancyArg = None, options: Optional[str] = None
+    ) -> bytes: ...
 
 @final
 class Occupancy:
@@ -88,8 +92,8 @@ class Occupancy:
     def __new__(cls, occupancy: str) -> Occupancy: ...
     def to_json(self) -> str: ...
 
-_OccupancyArg = Union[str, Occupancy, None]
-"""Occupancy JSON, a prepared Occupancy, or None (nothing taken)."""
+_OccupancyArg = Union[str, Occupancy, _OccupancyRecord, None]
+"""Occupancy JSON, a prepared Occupancy, the Occupancy data class, or None (nothing taken)."""
 
 def first_available_slots(
     doctors: Sequence[Tuple[Availability, _OccupancyArg]], request: str, count: int

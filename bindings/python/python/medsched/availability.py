@@ -89,11 +89,13 @@ OccupancyArg = Union[Occupancy, PreparedOccupancy, None]
 """What a search takes as what is already taken."""
 
 
-def _occupancy(value: OccupancyArg) -> Union[str, _native.Occupancy, None]:
+def _occupancy(value: OccupancyArg) -> Union[str, _native.Occupancy, Occupancy, None]:
     if value is None:
         return None
     if isinstance(value, PreparedOccupancy):
         return value._native
+    if type(value) is Occupancy:
+        return value  # read natively from its attributes
     return to_json(value, "occupancy")
 
 
@@ -153,6 +155,23 @@ class Availability:
             None if options is None else to_json(options, "options"),
         )
         return SlotSeries(native)
+
+    @checked()
+    def slots_json(
+        self,
+        request: SlotRequest,
+        occupancy: OccupancyArg = None,
+        options: Optional[SlotOptions] = None,
+    ) -> bytes:
+        """As :meth:`slots`, returned as ``SlotSeries`` JSON bytes (``{"slots": [...],
+        "unavailable": [...], "truncated": ...}``): the body an HTTP handler returns as it is
+        (``Response(content=..., media_type="application/json")``). No Python object is made
+        per slot, and the search and the writing run without the GIL."""
+        return self._native.slots_json(
+            to_json(request, "request"),
+            _occupancy(occupancy),
+            None if options is None else to_json(options, "options"),
+        )
 
     def __repr__(self) -> str:
         return f"Availability(doctor_id={self.doctor_id!r})"
