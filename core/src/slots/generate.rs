@@ -64,6 +64,35 @@ impl DayCache {
     }
 }
 
+/// The first instant at or after `t` at which the wall clock in `tz` shows a whole multiple
+/// of `step` seconds since local midnight (midnight itself included). A reading in a
+/// spring-forward gap never shows, so it is skipped; a reading in a fall-back fold shows
+/// twice, so both instants are on the grid. `fixed_offset` is the zone's offset over the
+/// whole stretch, when no change falls in it.
+fn clock_align(tz: Tz, fixed_offset: Option<i64>, step: i64, t: i64) -> i64 {
+    let mut t = t;
+    // Each pass either returns or moves `t` to the next offset change; a day has few.
+    loop {
+        let offset = fixed_offset.unwrap_or_else(|| offset_at(tz, t));
+        let of_day = (t + offset).rem_euclid(DAY);
+        let aligned = t + ((of_day + step - 1) / step * step).min(DAY) - of_day;
+        if fixed_offset.is_some() || offset_at(tz, aligned) == offset {
+            return aligned;
+        }
+        // The offset changes in (t, aligned]: restart the grid at the change.
+        let (mut before, mut after) = (t, aligned);
+        while after - before > 1 {
+            let mid = before + (after - before) / 2;
+            if offset_at(tz, mid) == offset {
+                before = mid;
+            } else {
+                after = mid;
+            }
+        }
+        t = after;
+    }
+}
+
 /// What a scheduled stretch offers, read from the rule that schedules it.
 struct Run<'a> {
     covers: &'a [Cover],
@@ -222,11 +251,7 @@ impl<'a> Generation<'a> {
             Alignment::SessionStart => {
                 run.anchor + (t - run.anchor + step - 1).div_euclid(step) * step
             }
-            Alignment::Clock => {
-                let of_day = (t + Self::offset(run, t)).rem_euclid(DAY);
-                let aligned = ((of_day + step - 1) / step * step).min(DAY);
-                t + aligned - of_day
-            }
+            Alignment::Clock => clock_align(run.tz, run.fixed_offset, step, t),
         }
     }
 

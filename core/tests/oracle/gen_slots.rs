@@ -1,8 +1,8 @@
 //! Generators for slot scenarios: appointment types, reservations and busy times.
 
 use medsched::{
-    AppointmentType, BusyTime, ConsultationMode, Id, Occupancy, Reservation, SlotOptions,
-    SlotRequest,
+    Alignment, AppointmentType, BusyTime, ConsultationMode, Id, Occupancy, Reservation,
+    SlotOptions, SlotRequest,
 };
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -22,7 +22,7 @@ pub struct SlotScenario {
     pub count: u32,
 }
 
-/// An appointment type on the 5-minute grid, aligned to session starts.
+/// An appointment type on the 5-minute grid, aligned to session starts or to the clock.
 pub fn arb_appointment_type() -> impl Strategy<Value = AppointmentType> {
     (
         prop_oneof![
@@ -39,10 +39,15 @@ pub fn arb_appointment_type() -> impl Strategy<Value = AppointmentType> {
             1 => Just(ConsultationMode::Video),
             1 => Just(ConsultationMode::Phone),
         ],
+        prop_oneof![
+            3 => Just(Alignment::SessionStart),
+            2 => Just(Alignment::Clock),
+        ],
     )
         .prop_map(
-            |(duration, step, bb, ba, notice, days, mode)| AppointmentType {
+            |(duration, step, bb, ba, notice, days, mode, alignment)| AppointmentType {
                 step_minutes: step,
+                alignment,
                 buffer_before_minutes: bb,
                 buffer_after_minutes: ba,
                 min_notice_minutes: notice,

@@ -3,12 +3,12 @@
 use chrono::NaiveDateTime;
 use chrono_tz::Tz;
 use medsched::{
-    AppointmentType, ConsultationMode, Id, Occupancy, SessionSettings, Slot, SlotRequest, Status,
-    Unavailable, UnavailableSlot,
+    Alignment, AppointmentType, ConsultationMode, Id, Occupancy, SessionSettings, Slot,
+    SlotRequest, Status, Unavailable, UnavailableSlot,
 };
 
 use super::decide::{Minute, Oracle};
-use super::time::{add_days, at, date_of, local_of, minute_of, naive_datetime};
+use super::time::{DAY, add_days, at, date_of, local_of, minute_of, naive_datetime};
 
 impl Oracle<'_> {
     fn room_capacity(&self, location: usize, room: &Id) -> u32 {
@@ -35,7 +35,15 @@ impl Oracle<'_> {
             };
             let settings = self.settings_of(&sched.key);
             let step = i64::from(ty.step_minutes.unwrap_or(settings.slot_minutes));
-            if (s - sched.start).rem_euclid(step) != 0 {
+            let tz = self.tz(sched.location);
+            // The clock grid: every minute whose wall-clock reading is a multiple of the
+            // step since local midnight (a reading in a gap never shows; one in a fold
+            // shows twice and is on the grid both times).
+            let grid_minute = match ty.alignment {
+                Alignment::SessionStart => s - sched.start,
+                Alignment::Clock => local_of(tz, s).rem_euclid(DAY),
+            };
+            if grid_minute.rem_euclid(step) != 0 {
                 continue;
             }
             if !(s..s + dur)
@@ -51,7 +59,6 @@ impl Oracle<'_> {
                     None => continue,
                 }
             };
-            let tz = self.tz(sched.location);
             let room = match ty.mode {
                 ConsultationMode::InPerson => self.room_of(&sched.key),
                 _ => None,
