@@ -10,7 +10,7 @@ use super::load::PendingLoad;
 use super::params::TypeParams;
 use crate::availability::compile::{LocationIx, Settings, mode_index};
 use crate::availability::covers::Cover;
-use crate::availability::local_time::{DAY, local_date, offset_at, wall_clock_instant};
+use crate::availability::local_time::{DAY, local_date, offset_at};
 use crate::availability::sweep::Segment;
 use crate::availability::{Availability, Purpose, ZoneDays};
 use crate::{
@@ -235,8 +235,8 @@ impl<'a> Generation<'a> {
             return h;
         }
         let h = local_date(tz, self.now)
-            .checked_add_days(Days::new(days + 1))
-            .map_or(i64::MAX, |last| wall_clock_instant(tz, last, 0));
+            .checked_add_days(Days::new(days))
+            .map_or(i64::MAX, |last| self.availability.day_end(location, last));
         cache.push((location, h));
         h
     }

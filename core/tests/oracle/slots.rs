@@ -69,7 +69,7 @@ impl Oracle<'_> {
                 &minutes[(s - from) as usize..(s + dur - from) as usize],
                 s,
                 now,
-                tz,
+                (tz, sched.location),
                 settings,
                 mode_capacity,
                 room.as_ref()
@@ -95,7 +95,7 @@ impl Oracle<'_> {
         span: &[Minute],
         s: i64,
         now: i64,
-        tz: Tz,
+        (tz, location): (Tz, usize),
         settings: &SessionSettings,
         mode_capacity: u32,
         room: Option<(&Id, u32)>,
@@ -112,7 +112,8 @@ impl Oracle<'_> {
         }
         if let Some(days) = ty.max_days_ahead {
             let today = date_of(local_of(tz, now.div_euclid(60)));
-            if date_of(local_of(tz, s)) > add_days(today, i64::from(days)) {
+            // A slot counts for the day owning it (a night session's day).
+            if self.owner(location, s) > add_days(today, i64::from(days)) {
                 return Expected::Closed(Unavailable::TooFar);
             }
         }
