@@ -279,7 +279,7 @@ fn push_override(
             rule,
             location,
         );
-        cursor = e;
+        cursor = cursor.max(e);
     }
     if kind == OverrideKind::Replace && cursor < to {
         w.push(

@@ -16,6 +16,7 @@ pub use request::{
 pub use search::{MAX_SEARCH_COUNT, first_available};
 
 use self::generate::Generation;
+pub(crate) use self::load::counts_for;
 use self::load::{PendingLoad, check_now};
 pub(crate) use self::params::TypeParams;
 use crate::availability::{ZoneDays, check_range};
@@ -97,6 +98,7 @@ impl Availability {
         let params = TypeParams::new(&request.appointment_type)?;
         let (start, end) = check_range(request.start, request.end)?;
         let now = check_now(request.now)?;
+        load::refuse_other_doctors(self, occupancy)?;
         let load = PendingLoad::new(occupancy, self.doctor_id(), params.mode, request.now)?;
         let mut out = SlotSeries::default();
         let limit = match options.limit {

@@ -1,7 +1,7 @@
 //! The first available slots across many doctors, stopping early.
 
 use super::generate::Generation;
-use super::load::{PendingLoad, check_now};
+use super::load::{PendingLoad, check_now, refuse_other_doctors};
 use super::params::TypeParams;
 use crate::availability::local_time::DAY;
 use crate::availability::{ZoneDays, check_range};
@@ -85,14 +85,17 @@ pub fn first_available<'a>(
         .into_iter()
         .enumerate()
         .map(|(i, (availability, occupancy))| {
-            PendingLoad::new(
-                occupancy,
-                availability.doctor_id(),
-                params.mode,
-                request.now,
-            )
-            .map(|load| (availability, load))
-            .map_err(|e| e.within(&format!("doctors[{i}]")))
+            refuse_other_doctors(availability, occupancy)
+                .and_then(|()| {
+                    PendingLoad::new(
+                        occupancy,
+                        availability.doctor_id(),
+                        params.mode,
+                        request.now,
+                    )
+                })
+                .map(|load| (availability, load))
+                .map_err(|e| e.within(&format!("doctors[{i}]")))
         })
         .collect::<Result<_>>()?;
 

@@ -164,28 +164,36 @@ pub fn arb_slot_scenario(
                     .iter()
                     .flat_map(|l| l.rooms.iter().map(|r| r.id.clone()))
                     .collect();
+                let cal = &base.calendar;
+                let used_rooms: Vec<Id> = (cal.templates.iter().filter_map(|t| t.room_id.clone()))
+                    .chain(cal.overrides.iter().filter_map(|o| o.room_id.clone()))
+                    .collect();
                 let reservations = reservations
                     .into_iter()
                     .enumerate()
                     .map(|(i, r): (usize, RawReservation)| {
                         let (own, at_, len, (bb, ba), seats, mode, room, expires) = r;
                         let (s, snapped_room) = place(at_);
+                        let room_id = match room {
+                            Some(_) if snapped_room.is_some() => snapped_room,
+                            Some(ix) if !rooms.is_empty() => {
+                                Some(rooms[ix.index(rooms.len())].clone())
+                            }
+                            _ => None,
+                        };
+                        // Another doctor's reservation is given only in a room the doctor
+                        // uses (elsewhere it would be refused as blocking nothing).
+                        let shared = room_id.as_ref().is_some_and(|r| used_rooms.contains(r));
                         Reservation {
                             id: format!("res-{i}").into(),
-                            doctor_id: if own { "dr-a" } else { "dr-b" }.into(),
+                            doctor_id: if own || !shared { "dr-a" } else { "dr-b" }.into(),
                             start: at(s),
                             end: at(s + len * 5),
                             buffer_before_minutes: bb,
                             buffer_after_minutes: ba,
                             seats,
                             mode,
-                            room_id: match room {
-                                Some(_) if snapped_room.is_some() => snapped_room,
-                                Some(ix) if !rooms.is_empty() => {
-                                    Some(rooms[ix.index(rooms.len())].clone())
-                                }
-                                _ => None,
-                            },
+                            room_id,
                             expires_at: expires.map(|e| at(now + e)),
                         }
                     })
