@@ -1,7 +1,10 @@
 //! Every rule of a doctor expanded into the instant ranges it covers inside a window.
 
-use super::compile::{CompiledCalendar, CompiledClinic, LocationIx};
-use super::local_time::{LocalDay, ZoneDays, wall_clock_instant};
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+
+use super::compile::{CompiledCalendar, CompiledClinic, DAY_SECS, LocationIx, Site};
+use super::local_time::{LocalDay, ZoneDays, local_days, wall_clock_instant};
 use crate::{OverrideKind, RuleKind};
 
 /// A cover whose rule applies wherever the doctor is (instant rules).
@@ -94,11 +97,16 @@ pub(crate) fn covers(
             continue;
         };
         let (first, last) = (first.date, last.date);
-        spans.push((location, tz, first, last));
-        let mut next_override = site
-            .overrides
-            .partition_point(|&o| cal.overrides[o as usize].date < first);
-        for day in days.iter() {
+        spans.push((site, tz, first, last));
+        // With night sessions, the day before the first may run into the window.
+        let before: Vec<LocalDay> = match first.pred_opt() {
+            Some(prev) if cal.night => local_days(tz, prev, prev),
+            _ => Vec::new(),
+        };
+        let mut next_override = site.overrides.partition_point(|&o| {
+            cal.overrides[o as usize].date < before.first().map_or(first, |d| d.date)
+        });
+        for day in before.iter().chain(days.iter()) {
             let opened = w.covers.len();
             for &t in &site.templates {
                 let template = &cal.templates[t as usize];
@@ -120,38 +128,78 @@ pub(crate) fn covers(
                 if rule.date > day.date {
                     break;
                 }
-                push_override(&mut w, day, tz, o, rule.kind, &rule.hours, location);
+                let (from, to) = if cal.night {
+                    let prev = day.date.pred_opt().unwrap_or(day.date);
+                    let from = last_end(cal, site, prev).saturating_sub(DAY_SECS);
+                    (from, last_end(cal, site, day.date))
+                } else {
+                    (0, DAY_SECS)
+                };
+                let hours = (o, rule.kind, &rule.hours[..]);
+                push_override(&mut w, day, tz, hours, location, (from, to));
                 next_override += 1;
             }
-            for cover in &mut w.covers[opened..] {
-                cover.day_offset = day.fixed_offset();
+            let whole_day = day.fixed_offset();
+            if cal.night {
+                // A cover running into the next day crosses that day's offset too.
+                let midnight = day.instant(tz, DAY_SECS);
+                for cover in &mut w.covers[opened..] {
+                    cover.day_offset = whole_day.filter(|_| cover.end <= midnight);
+                }
+            } else {
+                for cover in &mut w.covers[opened..] {
+                    cover.day_offset = whole_day;
+                }
             }
         }
     }
     if purpose == Purpose::Slots && !w.covers.iter().any(|c| c.effect == Effect::Open) {
         return Vec::new();
     }
-    for (location, tz, first, last) in spans {
+    for (site, tz, first, last) in spans {
+        let location = site.location;
+        let day_end = |date: NaiveDate| day_end(cal, site, tz, date);
+        let day_start = |date: NaiveDate| match date.pred_opt() {
+            Some(prev) if cal.night => day_end(prev),
+            _ => wall_clock_instant(tz, date, 0),
+        };
         for (h, holiday) in clinic.holidays.iter().enumerate() {
             if holiday.location.is_some_and(|l| l != location) {
                 continue;
             }
-            let from = holiday.spans.partition_point(|&(_, l)| l < first);
+            // With night sessions, a holiday of the day before closes its night.
+            let since = match first.pred_opt() {
+                Some(prev) if cal.night => prev,
+                _ => first,
+            };
+            let from = holiday.spans.partition_point(|&(_, l)| l < since);
             for &(f, l) in holiday.spans[from..]
                 .iter()
                 .take_while(|&&(f, _)| f <= last)
             {
-                let s = wall_clock_instant(tz, f, 0);
-                let e = wall_clock_instant(tz, l, 86_400);
-                w.push(s, e, RuleKind::Holiday, Effect::Closed, h as u32, location);
+                w.push(
+                    day_start(f),
+                    day_end(l),
+                    RuleKind::Holiday,
+                    Effect::Closed,
+                    h as u32,
+                    location,
+                );
             }
         }
         for (i, leave) in cal.leaves.iter().enumerate() {
             if leave.end_date < first || leave.first > last {
                 continue;
             }
-            let s = wall_clock_instant(tz, leave.first, leave.start_secs);
-            let e = wall_clock_instant(tz, leave.end_date, leave.end_secs);
+            let s = if leave.whole_first_day {
+                day_start(leave.first)
+            } else {
+                wall_clock_instant(tz, leave.first, leave.start_secs)
+            };
+            let e = match leave.end_date.pred_opt() {
+                Some(last) if leave.whole_last_day => day_end(last),
+                _ => wall_clock_instant(tz, leave.end_date, leave.end_secs),
+            };
             let effect = if leave.approved {
                 Effect::Closed
             } else {
@@ -171,20 +219,47 @@ pub(crate) fn covers(
     w.covers
 }
 
+/// The end of a local date's sessions at a site, in seconds from its midnight: the midnight
+/// ending it (86 400), or later when a session or override hours of that date run into the
+/// next day.
+pub(crate) fn last_end(cal: &CompiledCalendar, site: &Site, date: NaiveDate) -> u32 {
+    if !cal.night {
+        return DAY_SECS;
+    }
+    let templates = (site.templates.iter())
+        .map(|&t| &cal.templates[t as usize])
+        .filter(|t| t.last_end > DAY_SECS && t.applies(date))
+        .map(|t| t.last_end);
+    let from = (site.overrides).partition_point(|&o| cal.overrides[o as usize].date < date);
+    let overrides = site.overrides[from..]
+        .iter()
+        .map(|&o| &cal.overrides[o as usize])
+        .take_while(|o| o.date == date)
+        .filter_map(|o| o.hours.last().map(|&(_, e)| e));
+    templates.chain(overrides).fold(DAY_SECS, u32::max)
+}
+
+/// The instant a local date ends at a site for the rules owned by dates (holidays, leave,
+/// the booking horizon): its midnight, or the end of its sessions running past it.
+pub(crate) fn day_end(cal: &CompiledCalendar, site: &Site, tz: Tz, date: NaiveDate) -> i64 {
+    wall_clock_instant(tz, date, last_end(cal, site, date))
+}
+
+/// Pushes an override's covers on `day`; a replacing override closes the rest of
+/// `[from, to)`, its date's own time (seconds from the day's midnight).
 fn push_override(
     w: &mut Window,
     day: &LocalDay,
-    tz: chrono_tz::Tz,
-    rule: u32,
-    kind: OverrideKind,
-    hours: &[(u32, u32)],
+    tz: Tz,
+    (rule, kind, hours): (u32, OverrideKind, &[(u32, u32)]),
     location: LocationIx,
+    (from, to): (u32, u32),
 ) {
     let effect = match kind {
         OverrideKind::Block => Effect::Closed,
         OverrideKind::Replace | OverrideKind::Extra => Effect::Open,
     };
-    let mut cursor = 0;
+    let mut cursor = from;
     for &(s, e) in hours {
         if kind == OverrideKind::Replace && s > cursor {
             w.push(
@@ -204,12 +279,12 @@ fn push_override(
             rule,
             location,
         );
-        cursor = e;
+        cursor = cursor.max(e);
     }
-    if kind == OverrideKind::Replace && cursor < 86_400 {
+    if kind == OverrideKind::Replace && cursor < to {
         w.push(
             day.instant(tz, cursor),
-            day.instant(tz, 86_400),
+            day.instant(tz, to),
             RuleKind::Override,
             Effect::Closed,
             rule,

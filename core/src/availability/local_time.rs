@@ -62,7 +62,7 @@ pub(crate) fn local_date(tz: Tz, t: i64) -> NaiveDate {
 }
 
 /// The first instant at which the wall clock in `tz` shows `date` at `secs_of_day` or later.
-/// `secs_of_day` may be 86 400 (midnight ending the day).
+/// `secs_of_day` may be 86 400 (midnight ending the day) or more (a time of the next day).
 pub(crate) fn wall_clock_instant(tz: Tz, date: NaiveDate, secs_of_day: u32) -> i64 {
     let naive = naive_secs(date, secs_of_day);
     match tz.offset_from_local_datetime(&naive_datetime(naive)) {
@@ -99,11 +99,14 @@ impl LocalDay {
         self.fixed_offset
     }
 
-    /// The instant for `secs_of_day` on this day (see the module docs).
+    /// The instant for `secs_of_day` on this day (see the module docs); past 86 400 it is a
+    /// time of the next day, whose offset may differ.
     pub(crate) fn instant(&self, tz: Tz, secs_of_day: u32) -> i64 {
         match self.fixed_offset {
-            Some(offset) => self.naive_midnight + i64::from(secs_of_day) - offset,
-            None => wall_clock_instant(tz, self.date, secs_of_day),
+            Some(offset) if i64::from(secs_of_day) <= DAY => {
+                self.naive_midnight + i64::from(secs_of_day) - offset
+            }
+            _ => wall_clock_instant(tz, self.date, secs_of_day),
         }
     }
 }

@@ -396,6 +396,17 @@ impl Availability {
         self.calendar.widest_buffers
     }
 
+    /// The instant local `date` ends at a location for the booking horizon: its midnight,
+    /// or the end of its sessions running past it (a night session belongs to the day it
+    /// starts on).
+    pub(crate) fn day_end(&self, location: compile::LocationIx, date: NaiveDate) -> i64 {
+        let tz = self.clinic.locations[usize::from(location)].tz;
+        match self.calendar.sites.iter().find(|s| s.location == location) {
+            Some(site) => covers::day_end(&self.calendar, site, tz, date),
+            None => local_time::wall_clock_instant(tz, date, compile::DAY_SECS),
+        }
+    }
+
     pub(crate) fn location_id(&self, location: compile::LocationIx) -> Option<&Id> {
         (location != EVERYWHERE).then(|| &self.clinic.locations[usize::from(location)].id)
     }

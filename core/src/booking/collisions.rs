@@ -122,7 +122,16 @@ fn still_fits(
         include_unavailable: true,
         limit: Some(1),
     };
-    let series = availability.slots(&request, kept, options)?;
+    // Only what counts for this doctor: slot generation refuses other doctors' reservations
+    // outside the rooms they use.
+    let kept = Occupancy {
+        reservations: (kept.reservations.iter())
+            .filter(|r| crate::slots::counts_for(availability, r))
+            .cloned()
+            .collect(),
+        busy: Vec::new(),
+    };
+    let series = availability.slots(&request, &kept, options)?;
     if series.slots.iter().any(|s| s.start == slot.start) {
         return Ok(None);
     }

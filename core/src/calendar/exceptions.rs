@@ -30,7 +30,9 @@ pub struct DateOverride {
     pub room_id: Option<Id>,
     /// What it does.
     pub kind: OverrideKind,
-    /// The hours it opens or closes; they must not overlap.
+    /// The hours it opens or closes; they must not overlap. Hours ending at or before their
+    /// start run into the next day; a `replace` replaces the time its date owns (from the end
+    /// of the previous day's night sessions to the end of its own).
     #[serde(default)]
     pub hours: Vec<Hours>,
     /// Settings for opened hours; the calendar's settings when `None`.

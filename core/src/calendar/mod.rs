@@ -123,30 +123,48 @@ impl WeeklyTemplate {
     }
 }
 
-/// Working hours on one day, in local wall-clock time, with optional breaks.
+/// Working hours starting on one day, in local wall-clock time, with optional breaks.
 ///
-/// A session ends on the day it starts (`end` after `start`). On a day with a DST change the
-/// session keeps its wall-clock start and end, so it is shorter or longer in elapsed time; see
-/// the crate docs on DST.
+/// An `end` at or before `start` is on the next day: `20:00`-`08:00` is a night session,
+/// `18:00`-`00:00` ends at midnight. The session belongs to the day it starts on (templates,
+/// holidays, leave and the booking horizon count that day); see docs/RULES.md. An `end`
+/// equal to `start` is refused. On a day with a DST change the session keeps its wall-clock
+/// start and end, so it is shorter or longer in elapsed time; see the crate docs on DST.
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Session {
     /// Local start time.
     pub start: NaiveTime,
-    /// Local end time (exclusive).
+    /// Local end time (exclusive); at or before `start`, a time of the next day.
     pub end: NaiveTime,
-    /// Breaks inside the session, when the doctor is not bookable.
+    /// Breaks inside the session, when the doctor is not bookable; a break time before the
+    /// session's start is on the next day.
     #[serde(default)]
     pub breaks: Vec<Hours>,
 }
 
 impl Session {
-    /// A session from `"HH:MM"` to `"HH:MM"`.
+    /// A session from `"HH:MM"` to `"HH:MM"` (an end at or before the start is on the next
+    /// day).
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidInput`](crate::Error::InvalidInput) when a time does not parse.
+    /// [`Error::InvalidInput`](crate::Error::InvalidInput) when a time does not parse; for
+    /// `24:00` the error says to write `00:00`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use medsched::Session;
+    ///
+    /// let night = Session::new("20:00", "08:00")?.with_break("02:00", "02:30")?;
+    /// assert_eq!(night.breaks.len(), 1);
+    /// let err = Session::new("20:00", "24:00").unwrap_err();
+    /// assert!(err.to_string().contains("write 00:00"));
+    /// # Ok::<(), medsched::Error>(())
+    /// ```
     pub fn new(start: &str, end: &str) -> crate::Result<Self> {
         Ok(Session {
             start: parse_time("start", start)?,
@@ -166,7 +184,8 @@ impl Session {
     }
 }
 
-/// A range of local wall-clock time within one day: a break, or override hours.
+/// A range of local wall-clock time: a break, or override hours. Override hours whose `end`
+/// is at or before their `start` run into the next day, as sessions do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -199,11 +218,13 @@ fn parse_time(field: &str, value: &str) -> crate::Result<NaiveTime> {
         // A leap second (23:59:60) is refused, as everywhere in medsched.
         .filter(|t| t.nanosecond() < 1_000_000_000)
         .ok_or_else(|| {
-            crate::Error::invalid(
-                field,
-                value,
-                crate::Problem::OutOfRange("not a time of day (HH:MM)".into()),
-            )
+            let problem = if value.starts_with("24:") {
+                "24:00 is not a time of day (HH:MM): write 00:00, the midnight ending the day \
+                 (an end at or before the start is on the next day)"
+            } else {
+                "not a time of day (HH:MM)"
+            };
+            crate::Error::invalid(field, value, crate::Problem::OutOfRange(problem.into()))
         })
 }
 

@@ -10,7 +10,7 @@ use super::load::{Load, Usage};
 use super::params::TypeParams;
 use crate::availability::compile::{LocationIx, Settings, mode_index};
 use crate::availability::covers::Cover;
-use crate::availability::local_time::{DAY, local_date, offset_at, wall_clock_instant};
+use crate::availability::local_time::{DAY, local_date, offset_at};
 use crate::availability::sweep::Segment;
 use crate::availability::{Availability, Purpose, ZoneDays};
 use crate::{Alignment, ConsultationMode, Id, RuleKind, Unavailable, UnavailableSlot};
@@ -26,6 +26,35 @@ pub(crate) struct Generation<'a> {
     /// Candidates still to consider before the call stops ([`crate::Limits::max_slots`]).
     candidates_left: Cell<usize>,
     zone_days: &'a ZoneDays,
+}
+
+/// The first instant at or after `t` at which the wall clock in `tz` shows a whole multiple
+/// of `step` seconds since local midnight (midnight itself included). A reading in a
+/// spring-forward gap never shows, so it is skipped; a reading in a fall-back fold shows
+/// twice, so both instants are on the grid. `fixed_offset` is the zone's offset over the
+/// whole stretch, when no change falls in it.
+fn clock_align(tz: Tz, fixed_offset: Option<i64>, step: i64, t: i64) -> i64 {
+    let mut t = t;
+    // Each pass either returns or moves `t` to the next offset change; a day has few.
+    loop {
+        let offset = fixed_offset.unwrap_or_else(|| offset_at(tz, t));
+        let of_day = (t + offset).rem_euclid(DAY);
+        let aligned = t + ((of_day + step - 1) / step * step).min(DAY) - of_day;
+        if fixed_offset.is_some() || offset_at(tz, aligned) == offset {
+            return aligned;
+        }
+        // The offset changes in (t, aligned]: restart the grid at the change.
+        let (mut before, mut after) = (t, aligned);
+        while after - before > 1 {
+            let mid = before + (after - before) / 2;
+            if offset_at(tz, mid) == offset {
+                before = mid;
+            } else {
+                after = mid;
+            }
+        }
+        t = after;
+    }
 }
 
 /// What a scheduled stretch offers, read from the rule that schedules it.
@@ -152,8 +181,8 @@ impl<'a> Generation<'a> {
             return h;
         }
         let h = local_date(tz, self.now)
-            .checked_add_days(Days::new(days + 1))
-            .map_or(i64::MAX, |last| wall_clock_instant(tz, last, 0));
+            .checked_add_days(Days::new(days))
+            .map_or(i64::MAX, |last| self.availability.day_end(location, last));
         cache.push((location, h));
         h
     }
@@ -168,11 +197,7 @@ impl<'a> Generation<'a> {
             Alignment::SessionStart => {
                 run.anchor + (t - run.anchor + step - 1).div_euclid(step) * step
             }
-            Alignment::Clock => {
-                let of_day = (t + Self::offset(run, t)).rem_euclid(DAY);
-                let aligned = ((of_day + step - 1) / step * step).min(DAY);
-                t + aligned - of_day
-            }
+            Alignment::Clock => clock_align(run.tz, run.fixed_offset, step, t),
         }
     }
 

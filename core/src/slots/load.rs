@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use super::prepared::{Busy, PreparedOccupancy, Profile};
 use super::step::StepFn;
 use crate::availability::compile::{check_instant_up, mode_index};
-use crate::{ConsultationMode, Id, Result};
+use crate::{Availability, ConsultationMode, Error, Id, Occupancy, Problem, Reservation, Result};
 
 static NOTHING: StepFn = StepFn::empty();
 
@@ -61,6 +61,35 @@ pub(crate) struct Load<'a> {
     pub(crate) doctor: Usage<'a>,
     /// The mode's usage, when it differs from the doctor's.
     mode: Option<Usage<'a>>,
+}
+
+/// Whether a reservation counts for `availability`'s doctor: it is theirs, or it takes a
+/// room their rules use (another doctor's appointment fills a shared room).
+pub(crate) fn counts_for(availability: &Availability, r: &Reservation) -> bool {
+    &r.doctor_id == availability.doctor_id()
+        || r.room_id
+            .as_ref()
+            .is_some_and(|room| availability.uses_room(room))
+}
+
+/// Refuses a reservation that cannot count for the doctor asked about (see [`counts_for`]):
+/// it would block nothing, as a mistyped doctor id would.
+pub(crate) fn refuse_other_doctors(
+    availability: &Availability,
+    occupancy: &Occupancy,
+) -> Result<()> {
+    match (occupancy.reservations.iter()).position(|r| !counts_for(availability, r)) {
+        None => Ok(()),
+        Some(i) => Err(Error::invalid(
+            format!("reservations[{i}].doctor_id"),
+            &occupancy.reservations[i].doctor_id,
+            Problem::Conflicting(format!(
+                "the doctor asked about, {}: another doctor's reservation counts only in a \
+                 room this doctor's rules use, so this one would block nothing",
+                availability.doctor_id()
+            )),
+        )),
+    }
 }
 
 impl<'a> Load<'a> {

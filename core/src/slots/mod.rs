@@ -22,6 +22,7 @@ pub use search::{MAX_SEARCH_COUNT, first_available, first_available_prepared};
 
 use self::compact::{SeriesSink, Sink};
 use self::generate::Generation;
+pub(crate) use self::load::counts_for;
 use self::load::{Load, check_now};
 pub(crate) use self::params::TypeParams;
 use crate::availability::{ZoneDays, check_range};
@@ -106,6 +107,7 @@ impl Availability {
         // The request is checked before the occupancy, and the limit after, as they always
         // were.
         let params = check_request(request)?.0;
+        load::refuse_other_doctors(self, occupancy)?;
         let prepared = PreparedOccupancy::for_doctor(occupancy, self.doctor_id())?;
         let load = Load::new(&prepared, self.doctor_id(), params.mode, request.now);
         let mut out = SeriesSink::default();
@@ -128,6 +130,7 @@ impl Availability {
         // The request is checked before the occupancy, and the limit after, as they always
         // were.
         let params = check_request(request)?.0;
+        load::refuse_other_doctors(self, occupancy)?;
         let prepared = PreparedOccupancy::for_doctor(occupancy, self.doctor_id())?;
         let load = Load::new(&prepared, self.doctor_id(), params.mode, request.now);
         let mut out = SlotSet::default();

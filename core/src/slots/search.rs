@@ -2,7 +2,7 @@
 
 use super::compact::SlotSet;
 use super::generate::Generation;
-use super::load::{Load, check_now};
+use super::load::{Load, check_now, refuse_other_doctors};
 use super::params::TypeParams;
 use super::prepared::PreparedOccupancy;
 use crate::availability::local_time::DAY;
@@ -168,6 +168,9 @@ fn search(
         .iter()
         .map(|(availability, _)| availability.clinic.limits.max_slots as usize)
         .collect();
+    // Whether a doctor's given occupancy was checked for other doctors' reservations (once,
+    // when the search first reaches the doctor).
+    let mut refused_others = vec![false; doctors.len()];
     let mut found = SlotSet::default();
     let (mut from, mut width) = (start, DAY);
     while from < end {
@@ -186,6 +189,11 @@ fn search(
             let prepared = match source {
                 Source::Prepared(prepared) => prepared,
                 Source::Given(occupancy) => {
+                    if !refused_others[d] {
+                        refuse_other_doctors(availability, occupancy)
+                            .map_err(|e| e.within(&format!("doctors[{d}]")))?;
+                        refused_others[d] = true;
+                    }
                     windowed = PreparedOccupancy::within(occupancy, doctor, from, until)
                         .map_err(|e| e.within(&format!("doctors[{d}]")))?;
                     &windowed

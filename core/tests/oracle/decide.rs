@@ -9,7 +9,7 @@ use medsched::{
     Status,
 };
 
-use super::rules::{open_pieces, template_applies};
+use super::rules::{open_pieces, span, template_applies};
 use super::time::{DAY, add_days, date_of, minute_of, naive, tod};
 use super::wall_clock::ZoneLine;
 
@@ -184,53 +184,66 @@ impl<'a> Oracle<'a> {
         let mut tentative: Vec<(usize, Option<usize>)> = Vec::new();
         for &l in &self.sites {
             let x = self.lines[&l].max_local(m);
-            let d = date_of(x);
-            let day = naive(d, 0);
-            let t = x - day;
-            for (i, template) in cal.templates.iter().enumerate() {
-                if self.template_location[i] != l || !template_applies(template, d) {
-                    continue;
+            let today = date_of(x);
+            let owner = self.owner(l, m);
+            // A reading is `t` minutes into today and `t + DAY` into yesterday.
+            for d in [today, add_days(today, -1)] {
+                let day = naive(d, 0);
+                let t = x - day;
+                for (i, template) in cal.templates.iter().enumerate() {
+                    if self.template_location[i] != l || !template_applies(template, d) {
+                        continue;
+                    }
+                    for (p, &(s, e)) in self.pieces[i].iter().enumerate() {
+                        if s <= t && t < e {
+                            let key = CoverKey {
+                                kind: RuleKind::Base,
+                                rule: i,
+                                date: d,
+                                piece: p,
+                            };
+                            open.push((1, i, key, l, day + s));
+                        }
+                    }
                 }
-                for (p, &(s, e)) in self.pieces[i].iter().enumerate() {
-                    if s <= t && t < e {
-                        let key = CoverKey {
-                            kind: RuleKind::Base,
-                            rule: i,
-                            date: d,
-                            piece: p,
-                        };
-                        open.push((1, i, key, l, day + s));
+                for (i, o) in cal.overrides.iter().enumerate() {
+                    if self.override_location[i] != l || o.date != d {
+                        continue;
+                    }
+                    let inside = o.hours.iter().position(|h| {
+                        let (s, e) = span(h.start, h.end);
+                        s <= t && t < e
+                    });
+                    match (o.kind, inside) {
+                        (OverrideKind::Replace | OverrideKind::Extra, Some(p)) => {
+                            let key = CoverKey {
+                                kind: RuleKind::Override,
+                                rule: i,
+                                date: d,
+                                piece: p,
+                            };
+                            open.push((0, i, key, l, day + tod(o.hours[p].start)));
+                        }
+                        // A replacing override closes the rest of the time its date owns.
+                        (OverrideKind::Replace, None) if d == owner => {
+                            closed.push(ClosedCover {
+                                kind: RuleKind::Override,
+                                rule: i,
+                                location: Some(l),
+                            });
+                        }
+                        (OverrideKind::Block, Some(_)) => {
+                            closed.push(ClosedCover {
+                                kind: RuleKind::Override,
+                                rule: i,
+                                location: Some(l),
+                            });
+                        }
+                        _ => {}
                     }
                 }
             }
-            for (i, o) in cal.overrides.iter().enumerate() {
-                if self.override_location[i] != l || o.date != d {
-                    continue;
-                }
-                let inside = o
-                    .hours
-                    .iter()
-                    .position(|h| tod(h.start) <= t && t < tod(h.end));
-                match (o.kind, inside) {
-                    (OverrideKind::Replace | OverrideKind::Extra, Some(p)) => {
-                        let key = CoverKey {
-                            kind: RuleKind::Override,
-                            rule: i,
-                            date: d,
-                            piece: p,
-                        };
-                        open.push((0, i, key, l, day + tod(o.hours[p].start)));
-                    }
-                    (OverrideKind::Replace, None) | (OverrideKind::Block, Some(_)) => {
-                        closed.push(ClosedCover {
-                            kind: RuleKind::Override,
-                            rule: i,
-                            location: Some(l),
-                        });
-                    }
-                    _ => {}
-                }
-            }
+            let d = owner;
             for (i, h) in self.clinic.holidays.iter().enumerate() {
                 if self.holiday_location[i].is_some_and(|hl| hl != l) {
                     continue;
@@ -245,12 +258,16 @@ impl<'a> Oracle<'a> {
                 }
             }
             for (i, leave) in cal.leaves.iter().enumerate() {
-                let start = naive(leave.first, leave.start_time.map_or(0, tod));
-                let end = match leave.end_time {
-                    Some(e) => naive(leave.last, tod(e)),
-                    None => naive(add_days(leave.last, 1), 0),
+                // Whole days count by the day owning the reading; times are wall-clock.
+                let started = match leave.start_time {
+                    Some(s) => naive(leave.first, tod(s)) <= x,
+                    None => leave.first <= owner,
                 };
-                if !(start <= x && x < end) {
+                let ended = match leave.end_time {
+                    Some(e) => naive(leave.last, tod(e)) <= x,
+                    None => leave.last < owner,
+                };
+                if !started || ended {
                     continue;
                 }
                 match leave.status {
@@ -336,6 +353,31 @@ impl<'a> Oracle<'a> {
         Minute {
             decision,
             scheduled,
+        }
+    }
+
+    /// Minutes from `date`'s midnight to the end of its sessions at location `l`: 1440, or
+    /// later when a session or override hours of that date run into the next day.
+    pub(super) fn last_end(&self, l: usize, date: NaiveDate) -> i64 {
+        let cal = self.cal;
+        let templates = (cal.templates.iter().enumerate())
+            .filter(|(i, t)| self.template_location[*i] == l && template_applies(t, date))
+            .flat_map(|(_, t)| t.sessions.iter().map(|s| span(s.start, s.end).1));
+        let overrides = (cal.overrides.iter().enumerate())
+            .filter(|(i, o)| self.override_location[*i] == l && o.date == date)
+            .flat_map(|(_, o)| o.hours.iter().map(|h| span(h.start, h.end).1));
+        templates.chain(overrides).fold(DAY, i64::max)
+    }
+
+    /// The local date owning minute `m` at location `l`: yesterday while its sessions that
+    /// run past midnight last, else today.
+    pub(super) fn owner(&self, l: usize, m: i64) -> NaiveDate {
+        let x = self.lines[&l].max_local(m);
+        let yesterday = add_days(date_of(x), -1);
+        if x < naive(yesterday, self.last_end(l, yesterday)) {
+            yesterday
+        } else {
+            date_of(x)
         }
     }
 

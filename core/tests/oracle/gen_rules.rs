@@ -94,6 +94,15 @@ pub(super) struct RawTemplate {
     pub(super) breaks: Vec<BreakSeed>,
     pub(super) room: Option<usize>,
     pub(super) settings: Option<SessionSettings>,
+    /// Makes the last session run past midnight (see [`night_end`]).
+    pub(super) night: Option<u8>,
+}
+
+/// A next-day end for hours starting at `start`, no later than `first` (the earliest start
+/// of the day, so that the same rule on the next day is not overlapped): `None` when there
+/// is no room before `first`.
+pub(super) fn night_end(seed: u8, first: u32) -> Option<u32> {
+    (first >= 5).then(|| 5 * (u32::from(seed) % (first / 5 + 1)))
 }
 
 pub(super) fn arb_template() -> impl Strategy<Value = RawTemplate> {
@@ -122,10 +131,16 @@ pub(super) fn arb_template() -> impl Strategy<Value = RawTemplate> {
             prop::option::of(0usize..2),
             prop::option::weighted(0.3, arb_settings()),
         ),
+        prop::option::weighted(0.35, any::<u8>()),
     )
         .prop_map(
-            |((loc, days, rrule, from, until), (points, adjacent, breaks, room, settings))| {
+            |(
+                (loc, days, rrule, from, until),
+                (points, adjacent, breaks, room, settings),
+                night,
+            )| {
                 RawTemplate {
+                    night,
                     loc,
                     days,
                     rrule,
@@ -150,6 +165,8 @@ pub(super) struct RawOverride {
     pub(super) adjacent: Vec<bool>,
     pub(super) room: Option<usize>,
     pub(super) settings: Option<SessionSettings>,
+    /// Makes the last hours run past midnight (see [`night_end`]).
+    pub(super) night: Option<u8>,
 }
 
 pub(super) fn arb_override() -> impl Strategy<Value = RawOverride> {
@@ -161,9 +178,11 @@ pub(super) fn arb_override() -> impl Strategy<Value = RawOverride> {
         prop::collection::vec(any::<bool>(), 3),
         prop::option::of(0usize..2),
         prop::option::weighted(0.3, arb_settings()),
+        prop::option::weighted(0.25, any::<u8>()),
     )
         .prop_map(
-            |(loc, date, kind, points, adjacent, room, settings)| RawOverride {
+            |(loc, date, kind, points, adjacent, room, settings, night)| RawOverride {
+                night,
                 loc,
                 date,
                 kind,

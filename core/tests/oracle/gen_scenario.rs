@@ -11,10 +11,10 @@ use proptest::sample::Index;
 
 use super::gen_rules::{
     RawOverride, RawTemplate, arb_override, arb_settings, arb_template, breaks_in, hours,
-    pick_room, ranges, time_point, weekdays_of,
+    night_end, pick_room, ranges, time_point, weekdays_of,
 };
 use super::rules::weekday_code;
-use super::time::{DAY, add_days, at, hm, naive, ymd};
+use super::time::{DAY, add_days, at, hm, naive, tod, ymd};
 
 /// The zones the generators use.
 pub const ZONES: [&str; 6] = [
@@ -190,6 +190,13 @@ fn build(raw: RawScenario) -> Scenario {
                 breaks: Vec::new(),
             });
         }
+        let first = tod(sessions[0].start) as u32;
+        if let (Some(seed), Some(last)) = (t.night, sessions.last_mut())
+            && let Some(end) = night_end(seed, first)
+            && end != tod(last.start) as u32
+        {
+            last.end = hm(end);
+        }
         let mut from = t.from.map(day);
         let mut until = t.until.map(day);
         let (weekdays, rrule) = match t.rrule {
@@ -233,6 +240,13 @@ fn build(raw: RawScenario) -> Scenario {
         let mut r = ranges(o.points.clone(), &o.adjacent);
         if r.is_empty() && kind != OverrideKind::Replace {
             r.push((60, 150));
+        }
+        let first = r.first().map_or(0, |h| h.0);
+        if let (Some(seed), Some(last)) = (o.night, r.last_mut())
+            && let Some(end) = night_end(seed, first)
+            && end != last.0
+        {
+            last.1 = end;
         }
         calendar.overrides.push(DateOverride {
             id: format!("ovr-{i}").into(),

@@ -1,8 +1,8 @@
 //! Generators for slot scenarios: appointment types, reservations and busy times.
 
 use medsched::{
-    AppointmentType, BusyTime, ConsultationMode, Id, Occupancy, Reservation, SlotOptions,
-    SlotRequest,
+    Alignment, AppointmentType, BusyTime, ConsultationMode, Id, Occupancy, Reservation,
+    SlotOptions, SlotRequest,
 };
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -22,7 +22,7 @@ pub struct SlotScenario {
     pub count: u32,
 }
 
-/// An appointment type on the 5-minute grid, aligned to session starts.
+/// An appointment type on the 5-minute grid, aligned to session starts or to the clock.
 pub fn arb_appointment_type() -> impl Strategy<Value = AppointmentType> {
     (
         prop_oneof![
@@ -39,10 +39,15 @@ pub fn arb_appointment_type() -> impl Strategy<Value = AppointmentType> {
             1 => Just(ConsultationMode::Video),
             1 => Just(ConsultationMode::Phone),
         ],
+        prop_oneof![
+            3 => Just(Alignment::SessionStart),
+            2 => Just(Alignment::Clock),
+        ],
     )
         .prop_map(
-            |(duration, step, bb, ba, notice, days, mode)| AppointmentType {
+            |(duration, step, bb, ba, notice, days, mode, alignment)| AppointmentType {
                 step_minutes: step,
+                alignment,
                 buffer_before_minutes: bb,
                 buffer_after_minutes: ba,
                 min_notice_minutes: notice,
@@ -159,28 +164,36 @@ pub fn arb_slot_scenario(
                     .iter()
                     .flat_map(|l| l.rooms.iter().map(|r| r.id.clone()))
                     .collect();
+                let cal = &base.calendar;
+                let used_rooms: Vec<Id> = (cal.templates.iter().filter_map(|t| t.room_id.clone()))
+                    .chain(cal.overrides.iter().filter_map(|o| o.room_id.clone()))
+                    .collect();
                 let reservations = reservations
                     .into_iter()
                     .enumerate()
                     .map(|(i, r): (usize, RawReservation)| {
                         let (own, at_, len, (bb, ba), seats, mode, room, expires) = r;
                         let (s, snapped_room) = place(at_);
+                        let room_id = match room {
+                            Some(_) if snapped_room.is_some() => snapped_room,
+                            Some(ix) if !rooms.is_empty() => {
+                                Some(rooms[ix.index(rooms.len())].clone())
+                            }
+                            _ => None,
+                        };
+                        // Another doctor's reservation is given only in a room the doctor
+                        // uses (elsewhere it would be refused as blocking nothing).
+                        let shared = room_id.as_ref().is_some_and(|r| used_rooms.contains(r));
                         Reservation {
                             id: format!("res-{i}").into(),
-                            doctor_id: if own { "dr-a" } else { "dr-b" }.into(),
+                            doctor_id: if own || !shared { "dr-a" } else { "dr-b" }.into(),
                             start: at(s),
                             end: at(s + len * 5),
                             buffer_before_minutes: bb,
                             buffer_after_minutes: ba,
                             seats,
                             mode,
-                            room_id: match room {
-                                Some(_) if snapped_room.is_some() => snapped_room,
-                                Some(ix) if !rooms.is_empty() => {
-                                    Some(rooms[ix.index(rooms.len())].clone())
-                                }
-                                _ => None,
-                            },
+                            room_id,
                             expires_at: expires.map(|e| at(now + e)),
                         }
                     })

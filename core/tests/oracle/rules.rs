@@ -2,20 +2,29 @@
 
 use std::collections::HashMap;
 
-use chrono::{Datelike, NaiveDate, Weekday};
+use chrono::{Datelike, NaiveDate, NaiveTime, Weekday};
 use medsched::{Session, WeeklyTemplate};
 
-use super::time::tod;
+use super::time::{DAY, tod};
 
-/// Sessions less their breaks, in minutes of the day, each session cut on its own.
+/// Wall-clock hours as minutes from the day's midnight: an end at or before the start is on
+/// the next day (past 1440).
+pub fn span(start: NaiveTime, end: NaiveTime) -> (i64, i64) {
+    let (s, e) = (tod(start), tod(end));
+    (s, if e <= s { e + DAY } else { e })
+}
+
+/// Sessions less their breaks, in minutes from the day's midnight, each session cut on its
+/// own; a break time before its session's start is on the next day.
 pub fn open_pieces(sessions: &[Session]) -> Vec<(i64, i64)> {
     let mut out = Vec::new();
     for s in sessions {
-        let (start, end) = (tod(s.start), tod(s.end));
+        let (start, end) = span(s.start, s.end);
+        let place = |t: NaiveTime| if tod(t) < start { tod(t) + DAY } else { tod(t) };
         let mut breaks: Vec<(i64, i64)> = s
             .breaks
             .iter()
-            .map(|b| (tod(b.start), tod(b.end)))
+            .map(|b| (place(b.start), place(b.end)))
             .collect();
         breaks.sort();
         let mut cursor = start;

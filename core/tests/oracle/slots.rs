@@ -3,12 +3,12 @@
 use chrono::NaiveDateTime;
 use chrono_tz::Tz;
 use medsched::{
-    AppointmentType, ConsultationMode, Id, Occupancy, SessionSettings, Slot, SlotRequest, Status,
-    Unavailable, UnavailableSlot,
+    Alignment, AppointmentType, ConsultationMode, Id, Occupancy, SessionSettings, Slot,
+    SlotRequest, Status, Unavailable, UnavailableSlot,
 };
 
 use super::decide::{Minute, Oracle};
-use super::time::{add_days, at, date_of, local_of, minute_of, naive_datetime};
+use super::time::{DAY, add_days, at, date_of, local_of, minute_of, naive_datetime};
 
 impl Oracle<'_> {
     fn room_capacity(&self, location: usize, room: &Id) -> u32 {
@@ -35,7 +35,15 @@ impl Oracle<'_> {
             };
             let settings = self.settings_of(&sched.key);
             let step = i64::from(ty.step_minutes.unwrap_or(settings.slot_minutes));
-            if (s - sched.start).rem_euclid(step) != 0 {
+            let tz = self.tz(sched.location);
+            // The clock grid: every minute whose wall-clock reading is a multiple of the
+            // step since local midnight (a reading in a gap never shows; one in a fold
+            // shows twice and is on the grid both times).
+            let grid_minute = match ty.alignment {
+                Alignment::SessionStart => s - sched.start,
+                Alignment::Clock => local_of(tz, s).rem_euclid(DAY),
+            };
+            if grid_minute.rem_euclid(step) != 0 {
                 continue;
             }
             if !(s..s + dur)
@@ -51,7 +59,6 @@ impl Oracle<'_> {
                     None => continue,
                 }
             };
-            let tz = self.tz(sched.location);
             let room = match ty.mode {
                 ConsultationMode::InPerson => self.room_of(&sched.key),
                 _ => None,
@@ -62,7 +69,7 @@ impl Oracle<'_> {
                 &minutes[(s - from) as usize..(s + dur - from) as usize],
                 s,
                 now,
-                tz,
+                (tz, sched.location),
                 settings,
                 mode_capacity,
                 room.as_ref()
@@ -88,7 +95,7 @@ impl Oracle<'_> {
         span: &[Minute],
         s: i64,
         now: i64,
-        tz: Tz,
+        (tz, location): (Tz, usize),
         settings: &SessionSettings,
         mode_capacity: u32,
         room: Option<(&Id, u32)>,
@@ -105,7 +112,8 @@ impl Oracle<'_> {
         }
         if let Some(days) = ty.max_days_ahead {
             let today = date_of(local_of(tz, now.div_euclid(60)));
-            if date_of(local_of(tz, s)) > add_days(today, i64::from(days)) {
+            // A slot counts for the day owning it (a night session's day).
+            if self.owner(location, s) > add_days(today, i64::from(days)) {
                 return Expected::Closed(Unavailable::TooFar);
             }
         }

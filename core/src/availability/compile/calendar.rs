@@ -134,6 +134,35 @@ fn first_common_day(a: &CompiledTemplate, b: &CompiledTemplate) -> Option<NaiveD
     }
 }
 
+/// A session's start and end in seconds from its day's midnight (an end at or before the
+/// start is on the next day).
+fn session_span(s: &crate::Session) -> (u32, u32) {
+    let (start, end) = (secs_of_day(s.start), secs_of_day(s.end));
+    (start, if end <= start { end + DAY_SECS } else { end })
+}
+
+/// A common day of two templates as a date, or as a weekday ("Mondays") when both repeat
+/// weekly without bounds.
+fn day_label(a: &CompiledTemplate, b: &CompiledTemplate, day: NaiveDate) -> String {
+    if a.from.or(b.from).or(a.until).or(b.until).is_some()
+        || matches!(a.days, DaySet::Dates(_))
+        || matches!(b.days, DaySet::Dates(_))
+    {
+        day.to_string()
+    } else {
+        const NAMES: [&str; 7] = [
+            "Monday",
+            "Tuesday",
+            "Wednesday",
+            "Thursday",
+            "Friday",
+            "Saturday",
+            "Sunday",
+        ];
+        format!("{}s", NAMES[day.weekday().num_days_from_monday() as usize])
+    }
+}
+
 /// Refuses two templates that schedule the doctor at the same wall-clock time on a common day,
 /// at locations that share a time zone (the doctor cannot be in two sessions at once).
 fn refuse_double_booked_templates(
@@ -150,28 +179,13 @@ fn refuse_double_booked_templates(
             let Some(day) = first_common_day(a, b) else {
                 continue;
             };
-            let day = if a.from.or(b.from).or(a.until).or(b.until).is_some()
-                || matches!(a.days, DaySet::Dates(_))
-                || matches!(b.days, DaySet::Dates(_))
-            {
-                day.to_string()
-            } else {
-                const NAMES: [&str; 7] = [
-                    "Monday",
-                    "Tuesday",
-                    "Wednesday",
-                    "Thursday",
-                    "Friday",
-                    "Saturday",
-                    "Sunday",
-                ];
-                format!("{}s", NAMES[day.weekday().num_days_from_monday() as usize])
-            };
+            let day = day_label(a, b, day);
             for (k, sb) in cal.templates[j].sessions.iter().enumerate() {
-                let clash = cal.templates[i]
-                    .sessions
-                    .iter()
-                    .position(|sa| sa.start < sb.end && sb.start < sa.end);
+                let (bs, be) = session_span(sb);
+                let clash = cal.templates[i].sessions.iter().position(|sa| {
+                    let (s, e) = session_span(sa);
+                    s < be && bs < e
+                });
                 if let Some(m) = clash {
                     return Err(Error::invalid(
                         format!("templates[{j}].sessions[{k}].start"),
@@ -180,6 +194,109 @@ fn refuse_double_booked_templates(
                     ));
                 }
             }
+        }
+    }
+    Ok(())
+}
+
+/// A session's breaks as seconds from the session day's midnight, sorted: a break time
+/// before the session's start is on the next day (a night session's break after midnight).
+/// Each must lie inside `[start, end)` and after the one before.
+fn compile_breaks(path: &str, start: u32, end: u32, breaks: &[Hours]) -> Result<Vec<(u32, u32)>> {
+    let place = |secs: u32| if secs < start { secs + DAY_SECS } else { secs };
+    let mut out: Vec<(u32, u32, usize)> = Vec::with_capacity(breaks.len());
+    for (k, b) in breaks.iter().enumerate() {
+        check_time(|| at(path, k, "start"), b.start)?;
+        check_time(|| at(path, k, "end"), b.end)?;
+        let (bs, be) = (place(secs_of_day(b.start)), place(secs_of_day(b.end)));
+        if be <= bs {
+            return Err(Error::invalid(
+                at(path, k, "end"),
+                b.end,
+                Problem::EndNotAfterStart,
+            ));
+        }
+        if be > end {
+            return Err(Error::invalid(
+                at(path, k, ""),
+                format!("{}-{}", b.start, b.end),
+                Problem::BreakOutsideSession,
+            ));
+        }
+        out.push((bs, be, k));
+    }
+    out.sort_unstable();
+    for pair in out.windows(2) {
+        if pair[1].0 < pair[0].1 {
+            return Err(Error::invalid(
+                at(path, pair[1].2, "start"),
+                breaks[pair[1].2].start,
+                Problem::Overlap(at(path, pair[0].2, "")),
+            ));
+        }
+    }
+    Ok(out.into_iter().map(|(s, e, _)| (s, e)).collect())
+}
+
+/// The same template one day earlier: it applies on `d` when `t` applies on `d + 1`.
+fn day_before(t: &CompiledTemplate) -> CompiledTemplate {
+    let earlier = |d: NaiveDate| d.pred_opt().unwrap_or(d);
+    CompiledTemplate {
+        id: t.id.clone(),
+        location: t.location,
+        room: None,
+        days: match &t.days {
+            DaySet::Weekly(mask) => DaySet::Weekly((mask >> 1) | ((mask & 1) << 6)),
+            DaySet::Dates(dates) => DaySet::Dates(dates.iter().copied().map(earlier).collect()),
+        },
+        from: t.from.map(earlier),
+        until: t.until.map(earlier),
+        pieces: Vec::new(),
+        last_end: 0,
+        settings: t.settings,
+    }
+}
+
+/// Refuses a session running past midnight into a session of the next day (of the same or
+/// another template at a location sharing its time zone).
+fn refuse_night_overlaps(
+    clinic: &CompiledClinic,
+    cal: &DoctorCalendar,
+    templates: &[CompiledTemplate],
+) -> Result<()> {
+    let zone = |t: &CompiledTemplate| clinic.locations[usize::from(t.location)].tz;
+    for (i, a) in templates.iter().enumerate() {
+        if a.last_end <= DAY_SECS {
+            continue;
+        }
+        for (j, b) in templates.iter().enumerate() {
+            if zone(a) != zone(b) {
+                continue;
+            }
+            let Some(k) = cal.templates[j]
+                .sessions
+                .iter()
+                .position(|s| secs_of_day(s.start) + DAY_SECS < a.last_end)
+            else {
+                continue;
+            };
+            let before = day_before(b);
+            let Some(day) = first_common_day(a, &before) else {
+                continue;
+            };
+            let m = cal.templates[i]
+                .sessions
+                .iter()
+                .position(|s| secs_of_day(s.end) <= secs_of_day(s.start))
+                .unwrap_or(0);
+            return Err(Error::invalid(
+                format!("templates[{i}].sessions[{m}].end"),
+                cal.templates[i].sessions[m].end,
+                Problem::Overlap(format!(
+                    "templates[{j}].sessions[{k}] of the next day, after {}",
+                    day_label(a, &before, day)
+                )),
+            ));
         }
     }
     Ok(())
@@ -284,29 +401,19 @@ pub(crate) fn compile_calendar(
                 end: s.end,
             })
             .collect();
-        compile_hours(&field("sessions"), &session_hours)?;
+        let sessions = compile_hours(&field("sessions"), &session_hours)?;
         let mut pieces = Vec::new();
         for (j, session) in t.sessions.iter().enumerate() {
             let path = format!("{}.breaks", at(&field("sessions"), j, ""));
-            let breaks = compile_hours(&path, &session.breaks)?;
-            let (start, end) = (secs_of_day(session.start), secs_of_day(session.end));
+            let start = secs_of_day(session.start);
+            let end = end_secs(
+                || at(&field("sessions"), j, "end"),
+                session.start,
+                session.end,
+            )?;
+            let breaks = compile_breaks(&path, start, end, &session.breaks)?;
             let mut cursor = start;
-            for (k, &(bs, be)) in breaks.iter().enumerate() {
-                if bs < start || be > end {
-                    let original = session
-                        .breaks
-                        .iter()
-                        .position(|b| secs_of_day(b.start) == bs)
-                        .unwrap_or(k);
-                    return Err(Error::invalid(
-                        at(&path, original, ""),
-                        format!(
-                            "{}-{}",
-                            session.breaks[original].start, session.breaks[original].end
-                        ),
-                        Problem::BreakOutsideSession,
-                    ));
-                }
+            for &(bs, be) in &breaks {
                 if bs > cursor {
                     pieces.push((cursor, bs));
                 }
@@ -317,6 +424,7 @@ pub(crate) fn compile_calendar(
             }
         }
         pieces.sort_unstable();
+        let last_end = sessions.iter().map(|&(_, e)| e).max().unwrap_or(0);
         templates.push(CompiledTemplate {
             id: t.id.clone(),
             location,
@@ -325,11 +433,13 @@ pub(crate) fn compile_calendar(
             from: t.effective_from,
             until: t.effective_until,
             pieces,
+            last_end,
             settings: own_settings(field("settings"), &t.settings)?,
         });
     }
 
     refuse_double_booked_templates(clinic, cal, &templates)?;
+    refuse_night_overlaps(clinic, cal, &templates)?;
 
     unique_ids("overrides", cal.overrides.iter().map(|o| &o.id))?;
     let mut overrides = Vec::with_capacity(cal.overrides.len());
@@ -396,6 +506,8 @@ pub(crate) fn compile_calendar(
             start_secs,
             end_date,
             end_secs,
+            whole_first_day: l.start_time.is_none(),
+            whole_last_day: l.end_time.is_none(),
         });
     }
 
@@ -457,6 +569,8 @@ pub(crate) fn compile_calendar(
     let widest_buffers = settings.fold((0, 0), |(before, after), s| {
         (before.max(s.buffer_before), after.max(s.buffer_after))
     });
+    let night = (templates.iter().any(|t| t.last_end > DAY_SECS))
+        || (overrides.iter()).any(|o| o.hours.last().is_some_and(|&(_, e)| e > DAY_SECS));
     let mut rooms: Vec<crate::Id> = (templates.iter().filter_map(|t| t.room.clone()))
         .chain(overrides.iter().filter_map(|o| o.room.clone()))
         .collect();
@@ -470,6 +584,7 @@ pub(crate) fn compile_calendar(
         leaves,
         rooms,
         widest_buffers,
+        night,
         emergencies: compile_instants("emergencies", &cal.emergencies)?,
         forced_blocks: compile_instants("forced_blocks", &cal.forced_blocks)?,
     })

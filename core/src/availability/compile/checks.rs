@@ -134,20 +134,43 @@ pub(super) fn unique_ids<'a>(list: &str, ids: impl Iterator<Item = &'a Id>) -> R
     Ok(())
 }
 
-/// Checks hours lie after one another without overlap and turns them into seconds of the day.
+/// Seconds in a day, the offset of a next-day end.
+pub(crate) const DAY_SECS: u32 = 86_400;
+
+/// The problem of hours whose end equals their start: no length, or 24 hours meant.
+pub(crate) fn same_start_and_end(t: NaiveTime) -> Problem {
+    Problem::OutOfRange(format!(
+        "start and end are both {}: hours last less than 24 hours; an end at or before the \
+         start is on the next day (20:00-08:00) and 00:00 is the midnight ending the day, so \
+         write a whole day as 00:00-12:00 and 12:00-00:00",
+        t.format("%H:%M")
+    ))
+}
+
+/// The end of wall-clock hours as seconds from the start day's midnight: an end at or
+/// before the start is on the next day (above [`DAY_SECS`]); an end equal to the start is
+/// refused.
+pub(super) fn end_secs(
+    field: impl FnOnce() -> String,
+    start: NaiveTime,
+    end: NaiveTime,
+) -> Result<u32> {
+    let (s, e) = (secs_of_day(start), secs_of_day(end));
+    if e == s {
+        return Err(Error::invalid(field(), end, same_start_and_end(end)));
+    }
+    Ok(if e < s { e + DAY_SECS } else { e })
+}
+
+/// Checks hours lie after one another without overlap and turns them into seconds from the
+/// day's midnight; an end at or before its start is on the next day.
 pub(super) fn compile_hours(path: &str, hours: &[Hours]) -> Result<Vec<(u32, u32)>> {
     let mut out: Vec<(u32, u32, usize)> = Vec::with_capacity(hours.len());
     for (i, h) in hours.iter().enumerate() {
         check_time(|| at(path, i, "start"), h.start)?;
         check_time(|| at(path, i, "end"), h.end)?;
-        if h.end <= h.start {
-            return Err(Error::invalid(
-                at(path, i, "end"),
-                h.end,
-                Problem::EndNotAfterStart,
-            ));
-        }
-        out.push((secs_of_day(h.start), secs_of_day(h.end), i));
+        let end = end_secs(|| at(path, i, "end"), h.start, h.end)?;
+        out.push((secs_of_day(h.start), end, i));
     }
     out.sort_unstable();
     for pair in out.windows(2) {

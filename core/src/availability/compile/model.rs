@@ -69,8 +69,12 @@ pub(crate) struct CompiledTemplate {
     pub(crate) days: DaySet,
     pub(crate) from: Option<NaiveDate>,
     pub(crate) until: Option<NaiveDate>,
-    /// Open pieces of each day (sessions less breaks), as seconds of the day, sorted.
+    /// Open pieces of each day (sessions less breaks), as seconds from the day's midnight,
+    /// sorted; a piece of a night session ends past 86 400.
     pub(crate) pieces: Vec<(u32, u32)>,
+    /// The latest session end, in seconds from the day's midnight (past 86 400 for a
+    /// session running into the next day).
+    pub(crate) last_end: u32,
     pub(crate) settings: Settings,
 }
 
@@ -92,7 +96,8 @@ pub(crate) struct CompiledOverride {
     pub(crate) location: LocationIx,
     pub(crate) room: Option<Id>,
     pub(crate) kind: OverrideKind,
-    /// Hours as seconds of the day, sorted and disjoint.
+    /// Hours as seconds from the day's midnight, sorted and disjoint (past 86 400 for hours
+    /// running into the next day).
     pub(crate) hours: Vec<(u32, u32)>,
     pub(crate) settings: Settings,
 }
@@ -105,6 +110,11 @@ pub(crate) struct CompiledLeave {
     /// The local date and time the leave ends.
     pub(crate) end_date: NaiveDate,
     pub(crate) end_secs: u32,
+    /// Whether it starts with its first day (no start time): after the night sessions of the
+    /// day before.
+    pub(crate) whole_first_day: bool,
+    /// Whether it ends with its last day (no end time): after that day's night sessions.
+    pub(crate) whole_last_day: bool,
 }
 
 pub(crate) struct InstantRule {
@@ -133,6 +143,8 @@ pub(crate) struct CompiledCalendar {
     pub(crate) rooms: Vec<Id>,
     /// The widest session buffers before and after, in seconds, over templates and overrides.
     pub(crate) widest_buffers: (i64, i64),
+    /// Whether a session or override hours run past midnight into the next day.
+    pub(crate) night: bool,
 }
 
 /// A compiled clinic shared by the availabilities of its doctors.
