@@ -596,7 +596,9 @@ export interface ConversionRow {
 export interface DateOverride {
   /** The local date it changes. */
   date: string
-  /** The hours it opens or closes; they must not overlap. */
+  /** The hours it opens or closes; they must not overlap. Hours ending at or before their
+   * start run into the next day; a `replace` replaces the time its date owns (from the end
+   * of the previous day's night sessions to the end of its own). */
   hours?: Array<Hours>
   /** The override's id. */
   id: Id
@@ -1024,7 +1026,8 @@ export interface HourRow {
   tokens: number
 }
 
-/** A range of local wall-clock time within one day: a break, or override hours. */
+/** A range of local wall-clock time: a break, or override hours. Override hours whose `end`
+ * is at or before their `start` run into the next day, as sessions do. */
 export interface Hours {
   /** Local end time (exclusive). */
   end: string
@@ -1739,15 +1742,18 @@ export interface RuleRef {
   kind: RuleKind
 }
 
-/** Working hours on one day, in local wall-clock time, with optional breaks.
+/** Working hours starting on one day, in local wall-clock time, with optional breaks.
  * 
- * A session ends on the day it starts (`end` after `start`). On a day with a DST change the
- * session keeps its wall-clock start and end, so it is shorter or longer in elapsed time; see
- * the crate docs on DST. */
+ * An `end` at or before `start` is on the next day: `20:00`-`08:00` is a night session,
+ * `18:00`-`00:00` ends at midnight. The session belongs to the day it starts on (templates,
+ * holidays, leave and the booking horizon count that day); see docs/RULES.md. An `end`
+ * equal to `start` is refused. On a day with a DST change the session keeps its wall-clock
+ * start and end, so it is shorter or longer in elapsed time; see the crate docs on DST. */
 export interface Session {
-  /** Breaks inside the session, when the doctor is not bookable. */
+  /** Breaks inside the session, when the doctor is not bookable; a break time before the
+   * session's start is on the next day. */
   breaks?: Array<Hours>
-  /** Local end time (exclusive). */
+  /** Local end time (exclusive); at or before `start`, a time of the next day. */
   end: string
   /** Local start time. */
   start: string

@@ -38,8 +38,8 @@ use crate::booking::{Appointment, AppointmentStatus, Hold, HoldStatus, SlotClaim
 use crate::booking::{
     BookRequest, Collision, Command, FeedNotifications, HoldRequest, Notification, NotificationKind,
 };
-use crate::rate_limit::{KeyKind, Rate, RateDecision, RateKey, RateLimits};
 use crate::pictures::{Span, WeekPicture};
+use crate::rate_limit::{KeyKind, Rate, RateDecision, RateKey, RateLimits};
 use crate::store::{Actor, ActorKind, Change, Event, FeedEntry, LoadedStream, StreamId};
 use crate::tokens::{
     ChannelQuota, EmergencyOrder, QueueDay, QueueNotification, QueueNotificationKind, QueueRules,

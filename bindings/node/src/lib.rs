@@ -14,14 +14,14 @@
 // napi registers the exported items only outside `cfg(test)`; a test build sees them unused.
 #![cfg_attr(test, allow(dead_code))]
 
-mod body;
 mod analytics;
+mod body;
 mod bookings;
 mod clinic_ops;
 mod columns;
 mod errors;
-mod occupancy;
 mod interop;
+mod occupancy;
 mod schedule;
 mod store;
 mod tokens;
