@@ -47,8 +47,9 @@ use crate::tokens::{
     TokenSession, TokenState, WalkInPlacement,
 };
 use crate::wait::{
-    Consultation, DoctorHistory, DurationPrior, IssuedCounts, KindFactors, PastDay, PastEstimate,
-    QueueRates, QueueSnapshot, SkippedToken, WaitCalibration, WaitEstimate, WaitingToken,
+    Consultation, DoctorHistory, DurationPrior, HorizonCalibration, IssuedCounts, KindFactors,
+    PastDay, PastEstimate, QueueRates, QueueSnapshot, SkippedToken, WaitCalibration, WaitEstimate,
+    WaitingToken,
 };
 use crate::{
     Alignment, AppointmentType, BookingPolicy, BusyTime, Clinic, ConsultationMode, DateOverride,
@@ -77,7 +78,7 @@ macro_rules! type_list {
             // inputs: wait estimates
             QueueSnapshot, WaitingToken, SkippedToken, Consultation, IssuedCounts,
             DoctorHistory, PastDay, QueueRates, DurationPrior, KindFactors, PastEstimate,
-            WaitCalibration,
+            WaitCalibration, HorizonCalibration,
             // inputs: bookability and rate limits
             DoctorFacts, BookabilityPolicy, BookabilityWeights, CheckKind, KeyKind, Rate,
             RateLimits, RateKey,
