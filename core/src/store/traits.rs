@@ -21,8 +21,8 @@ use crate::{Id, Result};
 ///   it holds); a stream never written is empty at version 0.
 /// - **`load_after`** returns what `load` would, without the first `after` events: the
 ///   stream's events from version `after + 1` on and its version (none when `after` is at or
-///   past it). The services keep folded streams and read only what was appended since
-///   ([`FoldCache`](crate::store::FoldCache)); the default implementation loads the whole
+///   past it). The token services keep folded queues and read only what was appended since
+///   (`Tokens::with_cached_queues`); the default implementation loads the whole
 ///   stream and drops the first `after` events, so an adapter need not write it, but one
 ///   that can read from a version (`WHERE version > $after`) should.
 /// - **`append`** adds events at the end of a stream **only if** its version still equals
