@@ -1,5 +1,5 @@
 // The JVM test of the mobile binding: the shared vectors (schedules, interop, bookability and
-// rate limits), every error code, stores written in Kotlin under concurrent threads, and
+// rate limits, analytics), every error code, stores written in Kotlin under concurrent threads, and
 // the Android sample. Prints `kotlin: N passed, M failed` and exits non-zero on a failure.
 package org.medsched.tests
 
@@ -12,6 +12,7 @@ fun main() {
     Checks.check("at least 15 interop cases ran") { expect(interop >= 15) { "$interop cases" } }
     val clinicOps = runClinicOps()
     Checks.check("at least 17 clinic_ops cases ran") { expect(clinicOps >= 17) { "$clinicOps cases" } }
+    runAnalytics()
     runErrors()
     runConcurrency()
     runSample()
