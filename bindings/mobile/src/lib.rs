@@ -20,6 +20,7 @@
 #![allow(clippy::result_large_err)]
 #![deny(missing_docs)]
 
+mod analytics;
 mod bookings;
 #[cfg(feature = "checks")]
 mod checks;
@@ -31,6 +32,7 @@ mod store;
 mod tokens;
 mod values;
 
+pub use analytics::{Analytics, calibration_svg, queue_svg, report_csv, week_svg};
 pub use bookings::{BookingResult, Bookings, DayBookView};
 #[cfg(feature = "checks")]
 pub use checks::check_store;
