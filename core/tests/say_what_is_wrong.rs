@@ -83,6 +83,40 @@ fn a_reservation_of_another_doctor_outside_shared_rooms_is_refused() {
 }
 
 #[test]
+fn a_search_takes_one_occupancy_for_all_its_doctors() {
+    let mut other = calendar(vec![Session::new("09:00", "12:00").unwrap()]);
+    other.doctor_id = "dr-B".into();
+    let doctor = Availability::new(
+        &clinic(),
+        &calendar(vec![Session::new("09:00", "12:00").unwrap()]),
+    )
+    .unwrap();
+    let doctor_b = Availability::new(&clinic(), &other).unwrap();
+    let theirs = |id: &str| {
+        Reservation::new(
+            format!("res-{id}"),
+            id,
+            utc("2026-03-02T09:00:00Z"),
+            utc("2026-03-02T12:00:00Z"),
+        )
+    };
+    // The clinic's bookings, shared by both doctors of the search: each counts for its own.
+    let clinic_wide = Occupancy {
+        reservations: vec![theirs(doctor.doctor_id().as_str()), theirs("dr-B")],
+        busy: vec![],
+    };
+    let pairs = [(&doctor, &clinic_wide), (&doctor_b, &clinic_wide)];
+    assert!(first_available(pairs, &request(), 1).unwrap().is_empty());
+    // A doctor no one asked about is still a typo.
+    let typo = Occupancy {
+        reservations: vec![theirs("dr-C")],
+        busy: vec![],
+    };
+    let err = first_available([(&doctor, &typo), (&doctor_b, &typo)], &request(), 1).unwrap_err();
+    assert_eq!(err.field(), Some("doctors[0].reservations[0].doctor_id"));
+}
+
+#[test]
 fn a_day_long_or_24_00_session_says_how_to_write_it() {
     let err = Session::new("20:00", "24:00").unwrap_err();
     assert_eq!(err.field(), Some("end"));
