@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use super::prepared::{Busy, PreparedOccupancy, Profile};
 use super::step::StepFn;
 use crate::availability::compile::{check_instant_up, mode_index};
-use crate::{Availability, ConsultationMode, Error, Id, Occupancy, Problem, Reservation, Result};
+use crate::{Availability, ConsultationMode, Id, Reservation, Result};
 
 static NOTHING: StepFn = StepFn::empty();
 
@@ -70,31 +70,6 @@ pub(crate) fn counts_for(availability: &Availability, r: &Reservation) -> bool {
         || r.room_id
             .as_ref()
             .is_some_and(|room| availability.uses_room(room))
-}
-
-/// Refuses a reservation that cannot count for the doctor asked about (see [`counts_for`])
-/// and is of none of `searched` (the other doctors of the same search, which may share one
-/// occupancy): it would block nothing, as a mistyped doctor id would.
-pub(crate) fn refuse_other_doctors(
-    availability: &Availability,
-    occupancy: &Occupancy,
-    searched: &[&Id],
-) -> Result<()> {
-    let stray = |r: &Reservation| {
-        !counts_for(availability, r) && !searched.iter().any(|id| **id == r.doctor_id)
-    };
-    match (occupancy.reservations.iter()).position(stray) {
-        None => Ok(()),
-        Some(i) => Err(Error::invalid(
-            format!("reservations[{i}].doctor_id"),
-            &occupancy.reservations[i].doctor_id,
-            Problem::Conflicting(format!(
-                "the doctor asked about, {}: a reservation of a doctor not asked about counts \
-                 only in a room this doctor's rules use, so this one would block nothing",
-                availability.doctor_id()
-            )),
-        )),
-    }
 }
 
 impl<'a> Load<'a> {

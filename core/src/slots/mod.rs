@@ -107,7 +107,6 @@ impl Availability {
         // The request is checked before the occupancy, and the limit after, as they always
         // were.
         let params = check_request(request)?.0;
-        load::refuse_other_doctors(self, occupancy, &[])?;
         let prepared = PreparedOccupancy::for_doctor(occupancy, self.doctor_id())?;
         let load = Load::new(&prepared, self.doctor_id(), params.mode, request.now);
         let mut out = SeriesSink::default();
@@ -130,7 +129,6 @@ impl Availability {
         // The request is checked before the occupancy, and the limit after, as they always
         // were.
         let params = check_request(request)?.0;
-        load::refuse_other_doctors(self, occupancy, &[])?;
         let prepared = PreparedOccupancy::for_doctor(occupancy, self.doctor_id())?;
         let load = Load::new(&prepared, self.doctor_id(), params.mode, request.now);
         let mut out = SlotSet::default();

@@ -2,12 +2,12 @@
 
 use super::compact::SlotSet;
 use super::generate::Generation;
-use super::load::{Load, check_now, refuse_other_doctors};
+use super::load::{Load, check_now};
 use super::params::TypeParams;
 use super::prepared::PreparedOccupancy;
 use crate::availability::local_time::DAY;
 use crate::availability::{ZoneDays, check_range};
-use crate::{Availability, Error, Id, Occupancy, Problem, Result, Slot, SlotRequest};
+use crate::{Availability, Error, Occupancy, Problem, Result, Slot, SlotRequest};
 
 /// The most slots one [`first_available`] call returns.
 pub const MAX_SEARCH_COUNT: u32 = 10_000;
@@ -168,10 +168,6 @@ fn search(
         .iter()
         .map(|(availability, _)| availability.clinic.limits.max_slots as usize)
         .collect();
-    // Whether a doctor's given occupancy was checked for other doctors' reservations (once,
-    // when the search first reaches the doctor).
-    let mut refused_others = vec![false; doctors.len()];
-    let searched: Vec<&Id> = doctors.iter().map(|(a, _)| a.doctor_id()).collect();
     let mut found = SlotSet::default();
     let (mut from, mut width) = (start, DAY);
     while from < end {
@@ -190,11 +186,6 @@ fn search(
             let prepared = match source {
                 Source::Prepared(prepared) => prepared,
                 Source::Given(occupancy) => {
-                    if !refused_others[d] {
-                        refuse_other_doctors(availability, occupancy, &searched)
-                            .map_err(|e| e.within(&format!("doctors[{d}]")))?;
-                        refused_others[d] = true;
-                    }
                     windowed = PreparedOccupancy::within(occupancy, doctor, from, until)
                         .map_err(|e| e.within(&format!("doctors[{d}]")))?;
                     &windowed
