@@ -142,9 +142,10 @@ pub fn recurrence(data: &[u8]) {
         return;
     };
     let first =
-        // 110,000 days from 1 January 1900 end in 2201: every start lies in 1900–2200.
+        // 109,500 days from 1 January 1900 end on 20 October 2199: every start lies in
+        // 1900–2199, so the rule, not the start, decides whether the holiday compiles.
         NaiveDate::from_ymd_opt(1900, 1, 1).unwrap()
-            + chrono::Days::new(u64::from(start) * 2 % 110_000);
+            + chrono::Days::new(u64::from(start) * 2 % 109_500);
     let mut holiday = Holiday::on("h", "Recurring", first);
     holiday.rrule = Some(rule.to_owned());
     let clinic = Clinic {
