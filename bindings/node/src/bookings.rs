@@ -1,152 +1,20 @@
-//! The booking service, day books, the pure decider and notification intents.
+//! The booking service over a store: holds, bookings, the appointment lifecycle,
+//! reschedules, the change feed and notification intents.
 
-use std::future::Future;
 use std::sync::Arc;
 
-use medsched::booking::{
-    AsyncBookings, BookRequest, Command, Context, DayBook as CoreDayBook, HoldRequest, decide,
-    notifications,
-};
-use medsched::store::{Actor, Event};
+use medsched::booking::{AsyncBookings, BookRequest, Command, HoldRequest};
+use medsched::store::Actor;
 use medsched_facade::AppointmentAction;
 use medsched_facade::json::{parse, text};
 use medsched_facade::values::{date, instant};
-use napi::Env;
-use napi::bindgen_prelude::PromiseRaw;
 use napi_derive::napi;
 
-use crate::errors::{Result, done, spawn};
-use crate::schedule::{Occupancy, Schedule};
+use crate::day_book::{DayBook, Executed};
+use crate::errors::{Result, done};
+use crate::schedule::Schedule;
 use crate::store::{JsStore, NativeStore, NodeStore};
-
-/// The work of a service call, ready to run on any thread.
-pub trait Work<T>: Future<Output = medsched::Result<T>> + Send + 'static {}
-
-impl<T, F: Future<Output = medsched::Result<T>> + Send + 'static> Work<T> for F {}
-
-/// A day book as folded from its events.
-#[napi]
-pub struct DayBook {
-    inner: Arc<CoreDayBook>,
-}
-
-impl DayBook {
-    fn new(book: CoreDayBook) -> Self {
-        DayBook {
-            inner: Arc::new(book),
-        }
-    }
-}
-
-#[napi]
-impl DayBook {
-    /// The fold of `Event` JSON (a list).
-    #[napi(factory)]
-    pub fn from_events(events: String) -> Result<DayBook> {
-        let events: Vec<Event> = done(parse("events", &events))?;
-        Ok(DayBook::new(CoreDayBook::from_events(events)))
-    }
-
-    /// Its holds, as `Hold` JSON (a list).
-    #[napi]
-    pub fn holds(&self) -> String {
-        text(self.inner.holds())
-    }
-
-    /// Its appointments, as `Appointment` JSON (a list).
-    #[napi]
-    pub fn appointments(&self) -> String {
-        text(self.inner.appointments())
-    }
-
-    /// A hold, as `Hold` JSON.
-    #[napi]
-    pub fn hold(&self, hold_id: String) -> Option<String> {
-        self.inner.hold(&hold_id).map(text)
-    }
-
-    /// An appointment, as `Appointment` JSON.
-    #[napi]
-    pub fn appointment(&self, appointment_id: String) -> Option<String> {
-        self.inner.appointment(&appointment_id).map(text)
-    }
-
-    /// What it takes at `now` (all but `except_id`'s claim), as `Occupancy` JSON.
-    #[napi]
-    pub fn occupancy(&self, now: String, except_id: Option<String>) -> Result<String> {
-        let now = done(instant("now", &now))?;
-        Ok(text(&self.inner.occupancy(now, except_id.as_deref())))
-    }
-
-    /// What it takes at `now` (all but `except_id`'s claim), kept native for searches.
-    #[napi]
-    pub fn prepared_occupancy(&self, now: String, except_id: Option<String>) -> Result<Occupancy> {
-        let now = done(instant("now", &now))?;
-        Ok(Occupancy {
-            inner: Arc::new(self.inner.occupancy(now, except_id.as_deref())),
-        })
-    }
-
-    /// Whether two day books hold the same.
-    #[napi]
-    pub fn equals(&self, other: &DayBook) -> bool {
-        self.inner == other.inner
-    }
-}
-
-/// What `execute` did: the day book as the command left it and the new events.
-#[napi]
-pub struct Executed {
-    book: DayBook,
-    events: String,
-}
-
-#[napi]
-impl Executed {
-    /// The day book as the command left it.
-    #[napi(getter)]
-    pub fn book(&self) -> DayBook {
-        DayBook {
-            inner: self.book.inner.clone(),
-        }
-    }
-
-    /// The new events, as `Event` JSON (a list).
-    #[napi(getter)]
-    pub fn events(&self) -> String {
-        self.events.clone()
-    }
-}
-
-/// The pure decider: the changes a `Command` (JSON) makes to `book`, as `Change` JSON (a
-/// list).
-#[napi]
-pub fn decide_booking(
-    schedule: &Schedule,
-    book: &DayBook,
-    actor: String,
-    now: String,
-    book_date: String,
-    command: String,
-) -> Result<String> {
-    let schedule = schedule.current();
-    let actor: Actor = done(parse("actor", &actor))?;
-    let command: Command = done(parse("command", &command))?;
-    let ctx = Context {
-        schedule: &schedule,
-        date: done(date("date", &book_date))?,
-        actor: &actor,
-        now: done(instant("now", &now))?,
-    };
-    Ok(text(&done(decide(&book.inner, &command, &ctx))?))
-}
-
-/// The notification intents of `Event` JSON (a list), as `Notification` JSON (a list).
-#[napi]
-pub fn booking_notifications(events: String) -> Result<String> {
-    let events: Vec<Event> = done(parse("events", &events))?;
-    Ok(text(&notifications(&events)))
-}
+use crate::twins::{Work, service_calls};
 
 /// The common arguments of a booking call, read.
 struct Call {
@@ -499,498 +367,118 @@ impl Bookings {
     pub fn js(store: &JsStore, max_attempts: u32) -> Bookings {
         Bookings::over(NodeStore::js(store), max_attempts)
     }
+}
 
-    /// The day book of `date` (`YYYY-MM-DD`).
-    #[napi]
-    pub fn day(&self, schedule: &Schedule, book_date: String) -> Result<DayBook> {
-        self.store.block("day", self.day_work(schedule, book_date)?)
-    }
+service_calls! {
+    impl Bookings {
+        #[doc = "The day book of `date` (`YYYY-MM-DD`)."]
+        fn day(schedule: &Schedule, book_date: String) -> DayBook = day_work(schedule, book_date);
+        #[doc = "As `day`, off the JavaScript thread."]
+        async fn day_async -> "Promise<DayBook>";
 
-    /// As `day`, off the JavaScript thread.
-    #[napi(ts_return_type = "Promise<DayBook>")]
-    pub fn day_async<'env>(
-        &self,
-        env: &'env Env,
-        schedule: &Schedule,
-        book_date: String,
-    ) -> Result<PromiseRaw<'env, DayBook>> {
-        spawn(env, self.day_work(schedule, book_date)?)
-    }
+        #[doc = "Decides a `Command` (JSON) on the day book of `date` and appends its events."]
+        fn execute(
+            schedule: &Schedule, actor: String, now: String, book_date: String, command: String,
+        ) -> Executed = execute_work(schedule, actor, now, book_date, command);
+        #[doc = "As `execute`, off the JavaScript thread."]
+        async fn execute_async -> "Promise<Executed>";
 
-    /// Decides a `Command` (JSON) on the day book of `date` and appends its events.
-    #[napi]
-    pub fn execute(
-        &self,
-        schedule: &Schedule,
-        actor: String,
-        now: String,
-        book_date: String,
-        command: String,
-    ) -> Result<Executed> {
-        self.store.block(
-            "execute",
-            self.execute_work(schedule, actor, now, book_date, command)?,
-        )
-    }
+        #[doc = "Holds a slot (`HoldRequest` JSON); the `Hold` as JSON."]
+        fn hold(schedule: &Schedule, actor: String, now: String, request: String) -> String
+            = hold_work(schedule, actor, now, request);
+        #[doc = "As `hold`, off the JavaScript thread."]
+        async fn hold_async -> "Promise<string>";
 
-    /// As `execute`, off the JavaScript thread.
-    #[napi(ts_return_type = "Promise<Executed>")]
-    pub fn execute_async<'env>(
-        &self,
-        env: &'env Env,
-        schedule: &Schedule,
-        actor: String,
-        now: String,
-        book_date: String,
-        command: String,
-    ) -> Result<PromiseRaw<'env, Executed>> {
-        spawn(
-            env,
-            self.execute_work(schedule, actor, now, book_date, command)?,
-        )
-    }
+        #[doc = "Gives an active hold `minutes` more (the type's hold length by default); the `Hold` as JSON."]
+        fn extend_hold(
+            schedule: &Schedule, actor: String, now: String, book_date: String, hold_id: String,
+            minutes: Option<u32>,
+        ) -> String = extend_hold_work(schedule, actor, now, book_date, hold_id, minutes);
+        #[doc = "As `extendHold`, off the JavaScript thread."]
+        async fn extend_hold_async -> "Promise<string>";
 
-    /// Holds a slot (`HoldRequest` JSON); the `Hold` as JSON.
-    #[napi]
-    pub fn hold(
-        &self,
-        schedule: &Schedule,
-        actor: String,
-        now: String,
-        request: String,
-    ) -> Result<String> {
-        self.store
-            .block("hold", self.hold_work(schedule, actor, now, request)?)
-    }
+        #[doc = "Releases a hold; the `Hold` as JSON."]
+        fn release_hold(
+            schedule: &Schedule, actor: String, now: String, book_date: String, hold_id: String,
+        ) -> String = release_hold_work(schedule, actor, now, book_date, hold_id);
+        #[doc = "As `releaseHold`, off the JavaScript thread."]
+        async fn release_hold_async -> "Promise<string>";
 
-    /// As `hold`, off the JavaScript thread.
-    #[napi(ts_return_type = "Promise<string>")]
-    pub fn hold_async<'env>(
-        &self,
-        env: &'env Env,
-        schedule: &Schedule,
-        actor: String,
-        now: String,
-        request: String,
-    ) -> Result<PromiseRaw<'env, String>> {
-        spawn(env, self.hold_work(schedule, actor, now, request)?)
-    }
+        #[doc = "Expires the lapsed holds of the dates `first..=last`; the `Hold`s as JSON."]
+        fn expire_holds(
+            schedule: &Schedule, actor: String, now: String, first: String, last: String,
+        ) -> String = expire_holds_work(schedule, actor, now, first, last);
+        #[doc = "As `expireHolds`, off the JavaScript thread."]
+        async fn expire_holds_async -> "Promise<string>";
 
-    /// Gives an active hold `minutes` more (the type's hold length by default); the `Hold` as JSON.
-    #[napi]
-    pub fn extend_hold(
-        &self,
-        schedule: &Schedule,
-        actor: String,
-        now: String,
-        book_date: String,
-        hold_id: String,
-        minutes: Option<u32>,
-    ) -> Result<String> {
-        self.store.block(
-            "extendHold",
-            self.extend_hold_work(schedule, actor, now, book_date, hold_id, minutes)?,
-        )
-    }
+        #[doc = "Books a slot (`BookRequest` JSON); the `Appointment` as JSON."]
+        fn book(schedule: &Schedule, actor: String, now: String, request: String) -> String
+            = book_work(schedule, actor, now, request);
+        #[doc = "As `book`, off the JavaScript thread."]
+        async fn book_async -> "Promise<string>";
 
-    /// As `extendHold`, off the JavaScript thread.
-    #[napi(ts_return_type = "Promise<string>")]
-    pub fn extend_hold_async<'env>(
-        &self,
-        env: &'env Env,
-        schedule: &Schedule,
-        actor: String,
-        now: String,
-        book_date: String,
-        hold_id: String,
-        minutes: Option<u32>,
-    ) -> Result<PromiseRaw<'env, String>> {
-        spawn(
-            env,
-            self.extend_hold_work(schedule, actor, now, book_date, hold_id, minutes)?,
-        )
-    }
+        #[doc = "Books a held slot; the `Appointment` as JSON."]
+        fn book_hold(
+            schedule: &Schedule, actor: String, now: String, book_date: String, hold_id: String,
+            appointment_id: String,
+        ) -> String = book_hold_work(schedule, actor, now, book_date, hold_id, appointment_id);
+        #[doc = "As `bookHold`, off the JavaScript thread."]
+        async fn book_hold_async -> "Promise<string>";
 
-    /// Releases a hold; the `Hold` as JSON.
-    #[napi]
-    pub fn release_hold(
-        &self,
-        schedule: &Schedule,
-        actor: String,
-        now: String,
-        book_date: String,
-        hold_id: String,
-    ) -> Result<String> {
-        self.store.block(
-            "releaseHold",
-            self.release_hold_work(schedule, actor, now, book_date, hold_id)?,
-        )
-    }
+        #[doc = "One appointment action by name (`confirm`, `decline`, `complete`, `mark_no_show`, `cancel`); the `Appointment` as JSON."]
+        fn appointment_action(
+            action: String, schedule: &Schedule, actor: String, now: String, book_date: String,
+            appointment_id: String, reason: Option<String>,
+        ) -> String = appointment_action_work(
+            action, schedule, actor, now, book_date, appointment_id, reason,
+        );
+        #[doc = "As `appointmentAction`, off the JavaScript thread."]
+        async fn appointment_action_async -> "Promise<string>";
 
-    /// As `releaseHold`, off the JavaScript thread.
-    #[napi(ts_return_type = "Promise<string>")]
-    pub fn release_hold_async<'env>(
-        &self,
-        env: &'env Env,
-        schedule: &Schedule,
-        actor: String,
-        now: String,
-        book_date: String,
-        hold_id: String,
-    ) -> Result<PromiseRaw<'env, String>> {
-        spawn(
-            env,
-            self.release_hold_work(schedule, actor, now, book_date, hold_id)?,
-        )
-    }
+        #[doc = "Moves an appointment to the slot at `start`; the new `Appointment` as JSON."]
+        fn reschedule(
+            schedule: &Schedule, actor: String, now: String, book_date: String,
+            appointment_id: String, start: String,
+        ) -> String = reschedule_work(schedule, actor, now, book_date, appointment_id, start);
+        #[doc = "As `reschedule`, off the JavaScript thread."]
+        async fn reschedule_async -> "Promise<string>";
 
-    /// Expires the lapsed holds of the dates `first..=last`; the `Hold`s as JSON.
-    #[napi]
-    pub fn expire_holds(
-        &self,
-        schedule: &Schedule,
-        actor: String,
-        now: String,
-        first: String,
-        last: String,
-    ) -> Result<String> {
-        self.store.block(
-            "expireHolds",
-            self.expire_holds_work(schedule, actor, now, first, last)?,
-        )
-    }
+        #[doc = "An appointment of the day book of `date`, as `Appointment` JSON."]
+        fn appointment(schedule: &Schedule, book_date: String, appointment_id: String) -> String
+            = appointment_work(schedule, book_date, appointment_id);
+        #[doc = "As `appointment`, off the JavaScript thread."]
+        async fn appointment_async -> "Promise<string>";
 
-    /// As `expireHolds`, off the JavaScript thread.
-    #[napi(ts_return_type = "Promise<string>")]
-    pub fn expire_holds_async<'env>(
-        &self,
-        env: &'env Env,
-        schedule: &Schedule,
-        actor: String,
-        now: String,
-        first: String,
-        last: String,
-    ) -> Result<PromiseRaw<'env, String>> {
-        spawn(
-            env,
-            self.expire_holds_work(schedule, actor, now, first, last)?,
-        )
-    }
+        #[doc = "Voids the moves left unfinished on the dates `first..=last`; the `Appointment`s as JSON."]
+        fn void_unfinished_moves(
+            schedule: &Schedule, actor: String, now: String, first: String, last: String,
+        ) -> String = void_unfinished_moves_work(schedule, actor, now, first, last);
+        #[doc = "As `voidUnfinishedMoves`, off the JavaScript thread."]
+        async fn void_unfinished_moves_async -> "Promise<string>";
 
-    /// Books a slot (`BookRequest` JSON); the `Appointment` as JSON.
-    #[napi]
-    pub fn book(
-        &self,
-        schedule: &Schedule,
-        actor: String,
-        now: String,
-        request: String,
-    ) -> Result<String> {
-        self.store
-            .block("book", self.book_work(schedule, actor, now, request)?)
-    }
+        #[doc = "The appointments that collide with the current rules on the dates `first..=last`, as `Collision` JSON (a list)."]
+        fn collisions(schedule: &Schedule, first: String, last: String, now: String) -> String
+            = collisions_work(schedule, first, last, now);
+        #[doc = "As `collisions`, off the JavaScript thread."]
+        async fn collisions_async -> "Promise<string>";
 
-    /// As `book`, off the JavaScript thread.
-    #[napi(ts_return_type = "Promise<string>")]
-    pub fn book_async<'env>(
-        &self,
-        env: &'env Env,
-        schedule: &Schedule,
-        actor: String,
-        now: String,
-        request: String,
-    ) -> Result<PromiseRaw<'env, String>> {
-        spawn(env, self.book_work(schedule, actor, now, request)?)
-    }
+        #[doc = "The tenant's change feed after position `after`, at most `limit` entries, as `FeedEntry` JSON (a list)."]
+        fn feed(schedule: &Schedule, after: u32, limit: u32) -> String
+            = feed_work(schedule, after, limit);
+        #[doc = "As `feed`, off the JavaScript thread."]
+        async fn feed_async -> "Promise<string>";
 
-    /// Books a held slot; the `Appointment` as JSON.
-    #[napi]
-    pub fn book_hold(
-        &self,
-        schedule: &Schedule,
-        actor: String,
-        now: String,
-        book_date: String,
-        hold_id: String,
-        appointment_id: String,
-    ) -> Result<String> {
-        self.store.block(
-            "bookHold",
-            self.book_hold_work(schedule, actor, now, book_date, hold_id, appointment_id)?,
-        )
-    }
+        #[doc = "The notification intents of the feed after `after`, as `FeedNotifications` JSON."]
+        fn feed_notifications(schedule: &Schedule, after: u32, limit: u32) -> String
+            = feed_notifications_work(schedule, after, limit);
+        #[doc = "As `feedNotifications`, off the JavaScript thread."]
+        async fn feed_notifications_async -> "Promise<string>";
 
-    /// As `bookHold`, off the JavaScript thread.
-    #[napi(ts_return_type = "Promise<string>")]
-    pub fn book_hold_async<'env>(
-        &self,
-        env: &'env Env,
-        schedule: &Schedule,
-        actor: String,
-        now: String,
-        book_date: String,
-        hold_id: String,
-        appointment_id: String,
-    ) -> Result<PromiseRaw<'env, String>> {
-        spawn(
-            env,
-            self.book_hold_work(schedule, actor, now, book_date, hold_id, appointment_id)?,
-        )
-    }
-
-    /// One appointment action by name (`confirm`, `decline`, `complete`, `mark_no_show`, `cancel`); the `Appointment` as JSON.
-    #[napi]
-    pub fn appointment_action(
-        &self,
-        action: String,
-        schedule: &Schedule,
-        actor: String,
-        now: String,
-        book_date: String,
-        appointment_id: String,
-        reason: Option<String>,
-    ) -> Result<String> {
-        self.store.block(
-            "appointmentAction",
-            self.appointment_action_work(
-                action,
-                schedule,
-                actor,
-                now,
-                book_date,
-                appointment_id,
-                reason,
-            )?,
-        )
-    }
-
-    /// As `appointmentAction`, off the JavaScript thread.
-    #[napi(ts_return_type = "Promise<string>")]
-    pub fn appointment_action_async<'env>(
-        &self,
-        env: &'env Env,
-        action: String,
-        schedule: &Schedule,
-        actor: String,
-        now: String,
-        book_date: String,
-        appointment_id: String,
-        reason: Option<String>,
-    ) -> Result<PromiseRaw<'env, String>> {
-        spawn(
-            env,
-            self.appointment_action_work(
-                action,
-                schedule,
-                actor,
-                now,
-                book_date,
-                appointment_id,
-                reason,
-            )?,
-        )
-    }
-
-    /// Moves an appointment to the slot at `start`; the new `Appointment` as JSON.
-    #[napi]
-    pub fn reschedule(
-        &self,
-        schedule: &Schedule,
-        actor: String,
-        now: String,
-        book_date: String,
-        appointment_id: String,
-        start: String,
-    ) -> Result<String> {
-        self.store.block(
-            "reschedule",
-            self.reschedule_work(schedule, actor, now, book_date, appointment_id, start)?,
-        )
-    }
-
-    /// As `reschedule`, off the JavaScript thread.
-    #[napi(ts_return_type = "Promise<string>")]
-    pub fn reschedule_async<'env>(
-        &self,
-        env: &'env Env,
-        schedule: &Schedule,
-        actor: String,
-        now: String,
-        book_date: String,
-        appointment_id: String,
-        start: String,
-    ) -> Result<PromiseRaw<'env, String>> {
-        spawn(
-            env,
-            self.reschedule_work(schedule, actor, now, book_date, appointment_id, start)?,
-        )
-    }
-
-    /// An appointment of the day book of `date`, as `Appointment` JSON.
-    #[napi]
-    pub fn appointment(
-        &self,
-        schedule: &Schedule,
-        book_date: String,
-        appointment_id: String,
-    ) -> Result<String> {
-        self.store.block(
-            "appointment",
-            self.appointment_work(schedule, book_date, appointment_id)?,
-        )
-    }
-
-    /// As `appointment`, off the JavaScript thread.
-    #[napi(ts_return_type = "Promise<string>")]
-    pub fn appointment_async<'env>(
-        &self,
-        env: &'env Env,
-        schedule: &Schedule,
-        book_date: String,
-        appointment_id: String,
-    ) -> Result<PromiseRaw<'env, String>> {
-        spawn(
-            env,
-            self.appointment_work(schedule, book_date, appointment_id)?,
-        )
-    }
-
-    /// Voids the moves left unfinished on the dates `first..=last`; the `Appointment`s as JSON.
-    #[napi]
-    pub fn void_unfinished_moves(
-        &self,
-        schedule: &Schedule,
-        actor: String,
-        now: String,
-        first: String,
-        last: String,
-    ) -> Result<String> {
-        self.store.block(
-            "voidUnfinishedMoves",
-            self.void_unfinished_moves_work(schedule, actor, now, first, last)?,
-        )
-    }
-
-    /// As `voidUnfinishedMoves`, off the JavaScript thread.
-    #[napi(ts_return_type = "Promise<string>")]
-    pub fn void_unfinished_moves_async<'env>(
-        &self,
-        env: &'env Env,
-        schedule: &Schedule,
-        actor: String,
-        now: String,
-        first: String,
-        last: String,
-    ) -> Result<PromiseRaw<'env, String>> {
-        spawn(
-            env,
-            self.void_unfinished_moves_work(schedule, actor, now, first, last)?,
-        )
-    }
-
-    /// The appointments that collide with the current rules on the dates `first..=last`, as `Collision` JSON (a list).
-    #[napi]
-    pub fn collisions(
-        &self,
-        schedule: &Schedule,
-        first: String,
-        last: String,
-        now: String,
-    ) -> Result<String> {
-        self.store.block(
-            "collisions",
-            self.collisions_work(schedule, first, last, now)?,
-        )
-    }
-
-    /// As `collisions`, off the JavaScript thread.
-    #[napi(ts_return_type = "Promise<string>")]
-    pub fn collisions_async<'env>(
-        &self,
-        env: &'env Env,
-        schedule: &Schedule,
-        first: String,
-        last: String,
-        now: String,
-    ) -> Result<PromiseRaw<'env, String>> {
-        spawn(env, self.collisions_work(schedule, first, last, now)?)
-    }
-
-    /// The tenant's change feed after position `after`, at most `limit` entries, as `FeedEntry` JSON (a list).
-    #[napi]
-    pub fn feed(&self, schedule: &Schedule, after: u32, limit: u32) -> Result<String> {
-        self.store
-            .block("feed", self.feed_work(schedule, after, limit)?)
-    }
-
-    /// As `feed`, off the JavaScript thread.
-    #[napi(ts_return_type = "Promise<string>")]
-    pub fn feed_async<'env>(
-        &self,
-        env: &'env Env,
-        schedule: &Schedule,
-        after: u32,
-        limit: u32,
-    ) -> Result<PromiseRaw<'env, String>> {
-        spawn(env, self.feed_work(schedule, after, limit)?)
-    }
-
-    /// The notification intents of the feed after `after`, as `FeedNotifications` JSON.
-    #[napi]
-    pub fn feed_notifications(
-        &self,
-        schedule: &Schedule,
-        after: u32,
-        limit: u32,
-    ) -> Result<String> {
-        self.store.block(
-            "feedNotifications",
-            self.feed_notifications_work(schedule, after, limit)?,
-        )
-    }
-
-    /// As `feedNotifications`, off the JavaScript thread.
-    #[napi(ts_return_type = "Promise<string>")]
-    pub fn feed_notifications_async<'env>(
-        &self,
-        env: &'env Env,
-        schedule: &Schedule,
-        after: u32,
-        limit: u32,
-    ) -> Result<PromiseRaw<'env, String>> {
-        spawn(env, self.feed_notifications_work(schedule, after, limit)?)
-    }
-
-    /// The reminders due in `(after, until]` for the dates `first..=last`, as `Notification` JSON (a list).
-    #[napi]
-    pub fn reminders(
-        &self,
-        schedule: &Schedule,
-        first: String,
-        last: String,
-        after: String,
-        until: String,
-    ) -> Result<String> {
-        self.store.block(
-            "reminders",
-            self.reminders_work(schedule, first, last, after, until)?,
-        )
-    }
-
-    /// As `reminders`, off the JavaScript thread.
-    #[napi(ts_return_type = "Promise<string>")]
-    pub fn reminders_async<'env>(
-        &self,
-        env: &'env Env,
-        schedule: &Schedule,
-        first: String,
-        last: String,
-        after: String,
-        until: String,
-    ) -> Result<PromiseRaw<'env, String>> {
-        spawn(
-            env,
-            self.reminders_work(schedule, first, last, after, until)?,
-        )
+        #[doc = "The reminders due in `(after, until]` for the dates `first..=last`, as `Notification` JSON (a list)."]
+        fn reminders(
+            schedule: &Schedule, first: String, last: String, after: String, until: String,
+        ) -> String = reminders_work(schedule, first, last, after, until);
+        #[doc = "As `reminders`, off the JavaScript thread."]
+        async fn reminders_async -> "Promise<string>";
     }
 }

@@ -247,35 +247,51 @@ fn first_of(pairs: &Doctors, request: &SlotRequest, count: u32) -> medsched::Res
     Ok(columns(&found))
 }
 
-fn search_each(
-    pairs: &Doctors,
-    request: &SlotRequest,
+/// A search of each doctor's slots for one request, its arguments read.
+struct EachSearch {
+    pairs: Doctors,
+    request: SlotRequest,
     options: SlotOptions,
-) -> medsched::Result<Vec<SlotSeries>> {
-    pairs
-        .iter()
-        .map(|(doctor, occupancy)| doctor.slots(request, occupancy, options))
-        .collect()
 }
 
-fn each_of(
-    pairs: &Doctors,
-    request: &SlotRequest,
-    options: SlotOptions,
-) -> medsched::Result<Vec<SeriesColumns>> {
-    let found = search_each(pairs, request, options)?;
-    Ok(found.iter().map(series_columns).collect())
-}
+impl EachSearch {
+    /// Reads the arguments of `slotsForDoctors` and its twins.
+    fn read(
+        doctors: Vec<ClassInstance<'_, Availability>>,
+        occupancies: Vec<Option<Either<String, ClassInstance<'_, Occupancy>>>>,
+        request: String,
+        options: Option<String>,
+    ) -> Result<EachSearch> {
+        let request: SlotRequest = done(parse("request", &request))?;
+        let options = options_of(options)?;
+        let pairs = doctors_of(doctors, occupancies)?;
+        Ok(EachSearch {
+            pairs,
+            request,
+            options,
+        })
+    }
 
-fn each_json(
-    pairs: &Doctors,
-    request: &SlotRequest,
-    options: SlotOptions,
-) -> medsched::Result<Vec<u8>> {
-    let found = search_each(pairs, request, options)?;
-    let mut out = Vec::new();
-    slot_json::write_series_list(&mut out, &found);
-    Ok(out)
+    /// Each doctor's slots, in the doctors' order.
+    fn series(&self) -> medsched::Result<Vec<SlotSeries>> {
+        self.pairs
+            .iter()
+            .map(|(doctor, occupancy)| doctor.slots(&self.request, occupancy, self.options))
+            .collect()
+    }
+
+    /// Each doctor's slots, in columns.
+    fn columns(&self) -> medsched::Result<Vec<SeriesColumns>> {
+        Ok(self.series()?.iter().map(series_columns).collect())
+    }
+
+    /// Each doctor's slots as the bytes of their JSON.
+    fn json(&self) -> medsched::Result<Vec<u8>> {
+        let found = self.series()?;
+        let mut out = Vec::new();
+        slot_json::write_series_list(&mut out, &found);
+        Ok(out)
+    }
 }
 
 /// The first `count` slots across doctors (`occupancies[i]` is doctor `i`'s), in columns.
@@ -320,10 +336,7 @@ pub fn slots_for_doctors(
     request: String,
     options: Option<String>,
 ) -> Result<Vec<SeriesColumns>> {
-    let request: SlotRequest = done(parse("request", &request))?;
-    let options = options_of(options)?;
-    let pairs = doctors_of(doctors, occupancies)?;
-    done(each_of(&pairs, &request, options))
+    done(EachSearch::read(doctors, occupancies, request, options)?.columns())
 }
 
 /// As [`slots_for_doctors`], off the JavaScript thread.
@@ -337,10 +350,8 @@ pub fn slots_for_doctors_async<'env>(
     request: String,
     options: Option<String>,
 ) -> Result<PromiseRaw<'env, Vec<SeriesColumns>>> {
-    let request: SlotRequest = done(parse("request", &request))?;
-    let options = options_of(options)?;
-    let pairs = doctors_of(doctors, occupancies)?;
-    spawn(env, async move { each_of(&pairs, &request, options) })
+    let search = EachSearch::read(doctors, occupancies, request, options)?;
+    spawn(env, async move { search.columns() })
 }
 
 /// Each doctor's slots for one request (`occupancies[i]` is doctor `i`'s) as the UTF-8 bytes
@@ -355,10 +366,7 @@ pub fn slots_for_doctors_json<'env>(
     request: String,
     options: Option<String>,
 ) -> Result<BufferSlice<'env>> {
-    let request: SlotRequest = done(parse("request", &request))?;
-    let options = options_of(options)?;
-    let pairs = doctors_of(doctors, occupancies)?;
-    let found = done(search_each(&pairs, &request, options))?;
+    let found = done(EachSearch::read(doctors, occupancies, request, options)?.series())?;
     body(env, |out| slot_json::write_series_list(out, &found))
 }
 
@@ -373,10 +381,8 @@ pub fn slots_for_doctors_json_async<'env>(
     request: String,
     options: Option<String>,
 ) -> Result<PromiseRaw<'env, BufferSlice<'env>>> {
-    let request: SlotRequest = done(parse("request", &request))?;
-    let options = options_of(options)?;
-    let pairs = doctors_of(doctors, occupancies)?;
-    spawn_body(env, async move { each_json(&pairs, &request, options) })
+    let search = EachSearch::read(doctors, occupancies, request, options)?;
+    spawn_body(env, async move { search.json() })
 }
 
 /// A tenant's compiled clinic, doctors and appointment types.

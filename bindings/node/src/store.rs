@@ -4,6 +4,7 @@
 use std::future::Future;
 use std::sync::Arc;
 
+use heck::ToLowerCamelCase;
 use medsched::store::{AsyncEventStore, Event, EventStore, FeedEntry, LoadedStream, StreamId};
 use medsched::{Error, Id, Problem};
 use medsched_facade::json::{parse, text};
@@ -250,7 +251,8 @@ impl NodeStore {
     }
 
     /// Runs `work` to its end on the JavaScript thread: refused over a JavaScript store,
-    /// whose Promises settle on that very thread.
+    /// whose Promises settle on that very thread (the refusal names `method`'s `...Async`
+    /// twin as JavaScript spells it, `extendHoldAsync` for `extend_hold`).
     pub fn block<T>(
         &self,
         method: &str,
@@ -262,7 +264,8 @@ impl NodeStore {
                 field: "store".into(),
                 value: "JsStore".into(),
                 problem: Problem::Malformed(format!(
-                    "a store written in JavaScript answers with Promises: call {method}Async"
+                    "a store written in JavaScript answers with Promises: call {}Async",
+                    method.to_lower_camel_case()
                 )),
             })),
         }

@@ -13,14 +13,12 @@ use medsched::wait::{DoctorHistory, PastDay, QueueSnapshot};
 use medsched_facade::EstimatorChoice;
 use medsched_facade::json::{parse, text};
 use medsched_facade::values::instant;
-use napi::Env;
-use napi::bindgen_prelude::PromiseRaw;
 use napi_derive::napi;
 
-use crate::bookings::Work;
-use crate::errors::{Result, done, spawn};
+use crate::errors::{Result, done};
 use crate::schedule::Schedule;
 use crate::store::{JsStore, NativeStore, NodeStore};
+use crate::twins::{Work, service_calls};
 
 /// A doctor's token queue for a day, as folded from its events.
 #[napi]
@@ -432,148 +430,42 @@ impl Tokens {
     pub fn js(store: &JsStore, max_attempts: u32) -> Tokens {
         Tokens::over(NodeStore::js(store), max_attempts)
     }
+}
 
-    /// A doctor's queue for a `QueueDay` (JSON).
-    #[napi]
-    pub fn queue(&self, day: String) -> Result<Queue> {
-        self.store.block("queue", self.queue_work(day)?)
-    }
+service_calls! {
+    impl Tokens {
+        #[doc = "A doctor's queue for a `QueueDay` (JSON)."]
+        fn queue(day: String) -> Queue = queue_work(day);
+        #[doc = "As `queue`, off the JavaScript thread."]
+        async fn queue_async -> "Promise<Queue>";
 
-    /// As `queue`, off the JavaScript thread.
-    #[napi(ts_return_type = "Promise<Queue>")]
-    pub fn queue_async<'env>(
-        &self,
-        env: &'env Env,
-        day: String,
-    ) -> Result<PromiseRaw<'env, Queue>> {
-        spawn(env, self.queue_work(day)?)
-    }
+        #[doc = "Decides a `TokenCommand` (JSON) on the queue of a `QueueDay` and appends its events."]
+        fn execute(day: String, rules: String, actor: String, now: String, command: String)
+            -> QueueUpdate = execute_work(day, rules, actor, now, command);
+        #[doc = "As `execute`, off the JavaScript thread."]
+        async fn execute_async -> "Promise<QueueUpdate>";
 
-    /// Decides a `TokenCommand` (JSON) on the queue of a `QueueDay` and appends its events.
-    #[napi]
-    pub fn execute(
-        &self,
-        day: String,
-        rules: String,
-        actor: String,
-        now: String,
-        command: String,
-    ) -> Result<QueueUpdate> {
-        self.store.block(
-            "execute",
-            self.execute_work(day, rules, actor, now, command)?,
-        )
-    }
+        #[doc = "Issues a token for a `TokenRequest` (JSON)."]
+        fn issue(day: String, rules: String, actor: String, now: String, request: String)
+            -> QueueUpdate = issue_work(day, rules, actor, now, request);
+        #[doc = "As `issue`, off the JavaScript thread."]
+        async fn issue_async -> "Promise<QueueUpdate>";
 
-    /// As `execute`, off the JavaScript thread.
-    #[napi(ts_return_type = "Promise<QueueUpdate>")]
-    pub fn execute_async<'env>(
-        &self,
-        env: &'env Env,
-        day: String,
-        rules: String,
-        actor: String,
-        now: String,
-        command: String,
-    ) -> Result<PromiseRaw<'env, QueueUpdate>> {
-        spawn(env, self.execute_work(day, rules, actor, now, command)?)
-    }
+        #[doc = "Issues the token of a booked `Appointment` (JSON) at check-in."]
+        fn issue_for_appointment(
+            schedule: &Schedule, rules: String, actor: String, now: String, appointment: String,
+        ) -> QueueUpdate = issue_for_appointment_work(schedule, rules, actor, now, appointment);
+        #[doc = "As `issueForAppointment`, off the JavaScript thread."]
+        async fn issue_for_appointment_async -> "Promise<QueueUpdate>";
 
-    /// Issues a token for a `TokenRequest` (JSON).
-    #[napi]
-    pub fn issue(
-        &self,
-        day: String,
-        rules: String,
-        actor: String,
-        now: String,
-        request: String,
-    ) -> Result<QueueUpdate> {
-        self.store
-            .block("issue", self.issue_work(day, rules, actor, now, request)?)
-    }
-
-    /// As `issue`, off the JavaScript thread.
-    #[napi(ts_return_type = "Promise<QueueUpdate>")]
-    pub fn issue_async<'env>(
-        &self,
-        env: &'env Env,
-        day: String,
-        rules: String,
-        actor: String,
-        now: String,
-        request: String,
-    ) -> Result<PromiseRaw<'env, QueueUpdate>> {
-        spawn(env, self.issue_work(day, rules, actor, now, request)?)
-    }
-
-    /// Issues the token of a booked `Appointment` (JSON) at check-in.
-    #[napi]
-    pub fn issue_for_appointment(
-        &self,
-        schedule: &Schedule,
-        rules: String,
-        actor: String,
-        now: String,
-        appointment: String,
-    ) -> Result<QueueUpdate> {
-        self.store.block(
-            "issueForAppointment",
-            self.issue_for_appointment_work(schedule, rules, actor, now, appointment)?,
-        )
-    }
-
-    /// As `issueForAppointment`, off the JavaScript thread.
-    #[napi(ts_return_type = "Promise<QueueUpdate>")]
-    pub fn issue_for_appointment_async<'env>(
-        &self,
-        env: &'env Env,
-        schedule: &Schedule,
-        rules: String,
-        actor: String,
-        now: String,
-        appointment: String,
-    ) -> Result<PromiseRaw<'env, QueueUpdate>> {
-        spawn(
-            env,
-            self.issue_for_appointment_work(schedule, rules, actor, now, appointment)?,
-        )
-    }
-
-    /// The waits of the queue's tokens by an estimator by name (`queue`, or `moving_average` with its window and P90 factor), as `WaitEstimate` JSON (a list).
-    #[napi]
-    pub fn wait_estimates(
-        &self,
-        day: String,
-        rules: String,
-        now: String,
-        history: String,
-        estimator: String,
-        window: Option<u32>,
-        p90_factor: Option<f64>,
-    ) -> Result<String> {
-        self.store.block(
-            "waitEstimates",
-            self.wait_estimates_work(day, rules, now, history, estimator, window, p90_factor)?,
-        )
-    }
-
-    /// As `waitEstimates`, off the JavaScript thread.
-    #[napi(ts_return_type = "Promise<string>")]
-    pub fn wait_estimates_async<'env>(
-        &self,
-        env: &'env Env,
-        day: String,
-        rules: String,
-        now: String,
-        history: String,
-        estimator: String,
-        window: Option<u32>,
-        p90_factor: Option<f64>,
-    ) -> Result<PromiseRaw<'env, String>> {
-        spawn(
-            env,
-            self.wait_estimates_work(day, rules, now, history, estimator, window, p90_factor)?,
-        )
+        #[doc = "The waits of the queue's tokens by an estimator by name (`queue`, or `moving_average` with its window and P90 factor), as `WaitEstimate` JSON (a list)."]
+        fn wait_estimates(
+            day: String, rules: String, now: String, history: String, estimator: String,
+            window: Option<u32>, p90_factor: Option<f64>,
+        ) -> String = wait_estimates_work(
+            day, rules, now, history, estimator, window, p90_factor,
+        );
+        #[doc = "As `waitEstimates`, off the JavaScript thread."]
+        async fn wait_estimates_async -> "Promise<string>";
     }
 }
