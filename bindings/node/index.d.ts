@@ -34,7 +34,7 @@ export type Input<R> = R extends Date
 
 /** A refusal of medsched, with its ErrorReport's fields. */
 export class MedschedError extends Error {
-  constructor(report?: Partial<T.ErrorReport>)
+  constructor(report?: Partial<T.ErrorReport>, options?: ErrorOptions)
   static readonly code: string
   readonly code: ErrorCode | string
   readonly report: T.ErrorReport
@@ -58,6 +58,7 @@ export class MedschedError extends Error {
   readonly retry_after_ms?: number | null
   readonly retry_at?: Date | null
   readonly storage_kind?: string | null
+  readonly storage_message?: string | null
 }
 /** `invalid_input`: `field`, `value`, `problem`. */
 export class InvalidInputError extends MedschedError {}
@@ -73,8 +74,12 @@ export class PolicyViolationError extends MedschedError {}
 export class ConflictError extends MedschedError {}
 /** `rate_limited`: `kind` (`patient`, `phone` or `ip`), `retry_after_ms`, `retry_at`. */
 export class RateLimitedError extends MedschedError {}
-/** `storage`: `storage_kind` and the store's message. */
-export class StorageError extends MedschedError {}
+/** `storage`: `storage_kind` and the store's message; `cause` is the store's own error (an
+ * `Error` named by `storage_kind`, with `storage_message`). */
+export class StorageError extends MedschedError {
+  constructor(report?: Partial<T.ErrorReport>)
+  readonly cause: Error
+}
 
 /** A clinic's compiled rules. */
 export class ClinicRules {

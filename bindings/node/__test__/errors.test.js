@@ -174,6 +174,26 @@ test('storage: what a JS store threw, by name, and data it garbled', async () =>
   assert.throws(() => m.openStore('mysql://db/clinic'), { code: 'invalid_input', field: 'url' })
 })
 
+test('storage: the cause is the store\'s own error, as new Error(message, { cause }) keeps it', async () => {
+  const broken = new w.MapStore()
+  broken.load = async () => {
+    throw new RangeError('disk on fire')
+  }
+  await assert.rejects(new m.Bookings(broken).dayAsync(w.schedule(), w.MON), (error) => {
+    assert.ok(error instanceof m.StorageError)
+    assert.ok(error.cause instanceof Error)
+    assert.equal(error.cause.name, 'RangeError')
+    assert.equal(error.cause.message, 'load: RangeError: disk on fire')
+    assert.equal(error.cause.message, error.storage_message)
+    assert.equal(Object.keys(error).includes('cause'), false)
+    return true
+  })
+  const made = new m.StorageError({ message: 'storage failed: timed out', storage_message: 'timed out' })
+  assert.equal(made.cause.name, 'Error')
+  assert.equal(made.cause.message, 'timed out')
+  assert.equal(new m.InvalidInputError({ field: 'now' }).cause, undefined)
+})
+
 test('a sync call over a JS store is refused: its Promises settle on this very thread', () => {
   const bookings = new m.Bookings(new w.MapStore())
   assert.throws(() => bookings.day(w.schedule(), w.MON), { code: 'invalid_input', field: 'store' })

@@ -9,10 +9,11 @@ class MedschedError extends Error {
   /**
    * @param {object} report the error's ErrorReport fields (`message` and the fields of its
    *   code); `code` is the class's own.
+   * @param {{ cause?: unknown }} [options] as `Error`'s.
    */
-  constructor(report = {}) {
+  constructor(report = {}, options = undefined) {
     const code = new.target.code
-    super(report.message ?? code)
+    super(report.message ?? code, options)
     this.name = new.target.name
     this.report = { ...report, code }
     for (const [key, value] of Object.entries(this.report)) {
@@ -35,7 +36,21 @@ const InvalidTransitionError = errorClass('InvalidTransitionError', 'invalid_tra
 const PolicyViolationError = errorClass('PolicyViolationError', 'policy_violation')
 const ConflictError = errorClass('ConflictError', 'conflict')
 const RateLimitedError = errorClass('RateLimitedError', 'rate_limited')
-const StorageError = errorClass('StorageError', 'storage')
+
+/**
+ * A store failed. Its `cause`, as `new Error(message, { cause })` gives, is the store's own
+ * error: an `Error` named by the store's kind (`storage_kind`: the name of what a JavaScript
+ * store threw, `postgres`, …; `Error` when the store gave none) with the store's message
+ * (`storage_message`).
+ */
+class StorageError extends MedschedError {
+  constructor(report = {}) {
+    const cause = new Error(report.storage_message ?? report.message ?? 'storage')
+    cause.name = report.storage_kind ?? 'Error'
+    super(report, { cause })
+  }
+}
+StorageError.code = 'storage'
 
 const ERRORS = Object.fromEntries(
   [
