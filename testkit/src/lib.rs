@@ -8,6 +8,8 @@
 //!   the sequential contract, writers racing on one stream, the feed read while writers
 //!   commit, and tenant isolation. Start with [`check_event_store`] (a sync store) or
 //!   [`check_async_event_store`] (an async one); [`Checks`] runs them one by one or harder.
+//! - [`clinic`]: a small clinic (one doctor's weekday mornings, a token queue, fixed
+//!   instants) for an adapter's service tests and benches.
 //! - [`decider`]: given events, when a command, then changes or a refusal, for any
 //!   [`medsched::store::Decider`] (the booking [`DayBook`](medsched::booking::DayBook), the
 //!   token [`Queue`](medsched::tokens::Queue)). Start with [`given`].
@@ -25,6 +27,7 @@
 //! (`{tenant_prefix}-{run}-…`, where `run` is new for every call), so they can run against
 //! a store that already holds data, and again on the same store.
 
+pub mod clinic;
 pub mod decider;
 pub mod store;
 

@@ -19,11 +19,11 @@
 
 use std::time::{Duration, Instant};
 
-use chrono::{Days, NaiveDate, Weekday};
-use medsched::booking::{BookRequest, Bookings, Schedule};
+use chrono::{Days, NaiveDate};
+use medsched::booking::{Bookings, Schedule};
 use medsched::store::{Actor, EventStore};
-use medsched::{AppointmentType, Clinic, DoctorCalendar, Location, Session, WeeklyTemplate};
 use medsched_postgres::{PgOptions, PgStore};
+use medsched_testkit::clinic::{book_request, now, schedule_in};
 
 struct Settings {
     runs: usize,
@@ -58,32 +58,6 @@ fn settings() -> Settings {
     settings
 }
 
-fn schedule(tenant: &str) -> Schedule {
-    let clinic = Clinic {
-        locations: vec![Location::new("main", "Main clinic", "Etc/UTC")],
-        holidays: vec![],
-    };
-    let mut doctor = DoctorCalendar::new("dr-a");
-    doctor.templates.push(WeeklyTemplate {
-        weekdays: vec![
-            Weekday::Mon,
-            Weekday::Tue,
-            Weekday::Wed,
-            Weekday::Thu,
-            Weekday::Fri,
-        ],
-        sessions: vec![Session::new("09:00", "12:00").unwrap()],
-        ..WeeklyTemplate::new("opd", "main")
-    });
-    Schedule::new(
-        tenant,
-        &clinic,
-        &[doctor],
-        &[AppointmentType::new("consult", 15)],
-    )
-    .unwrap()
-}
-
 /// The `n`th weekday from Monday 2 March 2026.
 fn weekday(n: u64) -> NaiveDate {
     let monday = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
@@ -105,7 +79,7 @@ fn run(
             false => tag.to_owned(),
         })
         .collect();
-    let schedules: Vec<Schedule> = tenants.iter().map(|t| schedule(t)).collect();
+    let schedules: Vec<Schedule> = tenants.iter().map(|t| schedule_in(t, "Etc/UTC")).collect();
     let deadline = Instant::now() + Duration::from_secs_f64(seconds);
     let started = Instant::now();
     let latencies: Vec<Vec<Duration>> = std::thread::scope(|scope| {
@@ -114,7 +88,6 @@ fn run(
                 let schedule = &schedules[c];
                 scope.spawn(move || {
                     let bookings = Bookings::new(store);
-                    let now = "2026-03-01T08:00:00Z".parse().unwrap();
                     let mut latencies = Vec::new();
                     let mut n: u64 = 0;
                     while Instant::now() < deadline {
@@ -125,16 +98,10 @@ fn run(
                             .unwrap()
                             .and_utc();
                         let patient = format!("p-{c}-{n}");
-                        let request = BookRequest {
-                            appointment_id: format!("a-{c}-{n}").into(),
-                            patient_id: patient.as_str().into(),
-                            doctor_id: "dr-a".into(),
-                            appointment_type_id: "consult".into(),
-                            start,
-                        };
+                        let request = book_request(&format!("a-{c}-{n}"), &patient, start);
                         let t = Instant::now();
                         let booked =
-                            bookings.book(schedule, &Actor::patient(patient), now, request);
+                            bookings.book(schedule, &Actor::patient(patient), now(), request);
                         latencies.push(t.elapsed());
                         if let Err(e) = booked {
                             panic!("client {c} booking {n} failed (a lost conflict?): {e}");

@@ -184,7 +184,7 @@ fn an_append_past_the_streams_version_is_a_conflict() {
     let Some(url) = support::url() else { return };
     let store = support::store(&url, 2);
     let tenant = support::tenant("gap");
-    let stream = StreamId::new(tenant.as_str(), support::monday());
+    let stream = StreamId::new(tenant.as_str(), support::day(support::MON));
     assert_eq!(
         store.append(&stream, 0, &[event(&tenant, "a-1")]).unwrap(),
         1
@@ -210,7 +210,7 @@ fn an_append_past_the_streams_version_is_a_conflict() {
 fn a_token_queue_of_an_empty_doctor_id_is_refused() {
     let Some(url) = support::url() else { return };
     let store = support::store(&url, 1);
-    let stream = StreamId::tokens("t", "", support::monday());
+    let stream = StreamId::tokens("t", "", support::day(support::MON));
     let err = store.load(&stream).unwrap_err();
     assert_eq!(err.code(), "invalid_input");
 }
@@ -277,7 +277,7 @@ async fn the_async_store_reports_conflicts_with_the_actual_version() {
     let Some(url) = support::url() else { return };
     let store = support::async_store(&url, 2).await;
     let tenant = support::tenant("async-conflict");
-    let stream = StreamId::tokens(tenant.as_str(), "dr-asha", support::monday());
+    let stream = StreamId::tokens(tenant.as_str(), "dr-asha", support::day(support::MON));
     let two = [event(&tenant, "a-1"), event(&tenant, "a-2")];
     assert_eq!(store.append(&stream, 0, &two).await.unwrap(), 2);
     let err = store.append(&stream, 1, &two[..1]).await.unwrap_err();

@@ -70,7 +70,7 @@ fn a_connection_scoped_to_one_tenant_cannot_read_or_write_anothers_rows() {
             .unwrap();
     let (a, b) = (support::tenant("rls-a"), support::tenant("rls-b"));
     for tenant in [&a, &b] {
-        let stream = StreamId::new(tenant.as_str(), support::monday());
+        let stream = StreamId::new(tenant.as_str(), support::day(support::MON));
         store.append(&stream, 0, &[event(tenant, "a-1")]).unwrap();
         assert_eq!(store.load(&stream).unwrap().version, 1);
     }
@@ -147,7 +147,7 @@ fn a_connection_scoped_to_one_tenant_cannot_read_or_write_anothers_rows() {
             .unwrap(),
     ))
     .unwrap();
-    let stream = StreamId::new(a.as_str(), support::monday());
+    let stream = StreamId::new(a.as_str(), support::day(support::MON));
     assert_eq!(unscoped.load(&stream).unwrap().version, 0);
     // The owner, not bound by the policies, sees both.
     let owner = support::store(&url, 1);
@@ -171,7 +171,7 @@ async fn the_async_store_in_row_level_security_mode_reads_its_tenants_rows() {
         .await
         .unwrap();
     let tenant = support::tenant("rls-async");
-    let stream = StreamId::tokens(tenant.as_str(), "dr-asha", support::monday());
+    let stream = StreamId::tokens(tenant.as_str(), "dr-asha", support::day(support::MON));
     store
         .append(&stream, 0, &[event(&tenant, "a-1")])
         .await

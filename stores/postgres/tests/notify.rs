@@ -42,7 +42,7 @@ async fn an_append_from_another_connection_wakes_the_waiting_reader() {
         std::thread::spawn(move || {
             let sync = support::store(&url, 1);
             std::thread::sleep(Duration::from_millis(200));
-            let stream = StreamId::new(tenant.as_str(), support::monday());
+            let stream = StreamId::new(tenant.as_str(), support::day(support::MON));
             sync.append(&stream, 0, &[event(&tenant, 1)]).unwrap();
             Instant::now()
         })
@@ -73,7 +73,7 @@ async fn another_tenants_appends_do_not_end_the_wait() {
     let Some(url) = support::url() else { return };
     let store = support::async_store(&url, 2).await;
     let (quiet, busy) = (support::tenant("quiet"), support::tenant("busy"));
-    let stream = StreamId::new(busy.as_str(), support::monday());
+    let stream = StreamId::new(busy.as_str(), support::day(support::MON));
     let quiet: Id = quiet.as_str().into();
     let waiting = store.wait_for_events(&quiet, 0, 10, Duration::from_millis(600));
     let writing = async {
@@ -103,7 +103,11 @@ async fn a_reader_following_the_feed_sees_every_event_once_in_order() {
     let writers = (0..WRITERS).map(|w| {
         let (store, tenant) = (&store, &tenant);
         async move {
-            let stream = StreamId::tokens(tenant.as_str(), format!("dr-{w}"), support::monday());
+            let stream = StreamId::tokens(
+                tenant.as_str(),
+                format!("dr-{w}"),
+                support::day(support::MON),
+            );
             for n in 0..EACH {
                 store
                     .append(&stream, n as u64, &[event(tenant, w * 1000 + n)])

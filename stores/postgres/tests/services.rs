@@ -24,14 +24,14 @@ fn the_sync_services_write_what_they_return() {
             &schedule,
             &patient,
             support::now(),
-            support::book("a-1", "pat-1", support::slots()[0]),
+            support::book_request("a-1", "pat-1", support::slots(support::MON)[0]),
         )
         .unwrap();
     let again = bookings.book(
         &schedule,
         &Actor::patient("pat-2"),
         support::now(),
-        support::book("a-2", "pat-2", support::slots()[0]),
+        support::book_request("a-2", "pat-2", support::slots(support::MON)[0]),
     );
     assert!(
         matches!(
@@ -43,11 +43,11 @@ fn the_sync_services_write_what_they_return() {
         ),
         "{again:?}"
     );
-    let stream = StreamId::new(tenant.as_str(), support::monday());
+    let stream = StreamId::new(tenant.as_str(), support::day(support::MON));
     let replayed = DayBook::from_events(bookings.store().load(&stream).unwrap().events);
     assert_eq!(replayed.appointment(&booked.id), Some(&booked));
     assert_eq!(
-        bookings.day(&schedule, support::monday()).unwrap(),
+        bookings.day(&schedule, support::day(support::MON)).unwrap(),
         replayed
     );
 
@@ -58,7 +58,7 @@ fn the_sync_services_write_what_they_return() {
             &day,
             &support::queue_rules(),
             &Actor::staff("desk"),
-            support::queue_now(),
+            support::token_now(),
             TokenRequest::new("t-1", TokenKind::WalkIn, "pat-1"),
         )
         .unwrap();
@@ -79,7 +79,7 @@ fn threads_racing_for_the_last_seat_book_it_once() {
     let tenant = support::tenant("last-seat");
     let schedule = support::schedule(&tenant);
     let bookings = Bookings::new(support::store(&url, 8));
-    let start = support::slots()[5];
+    let start = support::slots(support::MON)[5];
     let results: Vec<_> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..16)
             .map(|i| {
@@ -90,7 +90,7 @@ fn threads_racing_for_the_last_seat_book_it_once() {
                         schedule,
                         &Actor::patient(patient.as_str()),
                         support::now(),
-                        support::book(&format!("a-{i}"), &patient, start),
+                        support::book_request(&format!("a-{i}"), &patient, start),
                     )
                 })
             })
@@ -111,7 +111,7 @@ fn threads_racing_for_the_last_seat_book_it_once() {
         })
         .count();
     assert_eq!((won, refused), (1, 15), "{results:?}");
-    let stream = StreamId::new(tenant.as_str(), support::monday());
+    let stream = StreamId::new(tenant.as_str(), support::day(support::MON));
     assert_eq!(bookings.store().load(&stream).unwrap().version, 1);
 }
 
@@ -122,12 +122,12 @@ async fn racing_tasks_book_the_last_seat_once_and_draw_distinct_tokens() {
     let schedule = support::schedule(&tenant);
     let store = Arc::new(support::async_store(&url, 8).await);
     let bookings = AsyncBookings::new(store.clone());
-    let start = support::slots()[3];
+    let start = support::slots(support::MON)[3];
     let actors: Vec<Actor> = (0..16)
         .map(|i| Actor::patient(format!("pat-{i}")))
         .collect();
     let racing = actors.iter().enumerate().map(|(i, actor)| {
-        let request = support::book(&format!("a-{i}"), actor.id.as_str(), start);
+        let request = support::book_request(&format!("a-{i}"), actor.id.as_str(), start);
         bookings.book(&schedule, actor, support::now(), request)
     });
     let results = join_all(racing).await;
@@ -145,7 +145,7 @@ async fn racing_tasks_book_the_last_seat_once_and_draw_distinct_tokens() {
     );
     let racing = (0..24).map(|i| {
         let request = TokenRequest::new(format!("t-{i}"), TokenKind::WalkIn, format!("pat-{i}"));
-        tokens.issue(&day, &rules, &desk, support::queue_now(), request)
+        tokens.issue(&day, &rules, &desk, support::token_now(), request)
     });
     let mut numbers: Vec<u32> = join_all(racing)
         .await

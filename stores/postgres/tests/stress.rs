@@ -39,7 +39,7 @@ fn client(store: &PgStore, tenant: &str, name: &str, first_slot: usize) -> Outco
     let schedule = support::schedule(tenant);
     let bookings = Bookings::new(store).with_max_attempts(10_000);
     let patient = Actor::patient(name);
-    let slots = support::slots();
+    let slots = support::slots(support::MON);
     let mut outcome = Outcome::default();
     for k in 0..slots.len() {
         let start = slots[(first_slot + k) % slots.len()];
@@ -48,7 +48,7 @@ fn client(store: &PgStore, tenant: &str, name: &str, first_slot: usize) -> Outco
             &schedule,
             &patient,
             support::now(),
-            support::book(&id, name, start),
+            support::book_request(&id, name, start),
         ) {
             Ok(a) => {
                 outcome.booked = Some((a.id.to_string(), a.slot.start.to_rfc3339()));
@@ -70,7 +70,7 @@ fn client(store: &PgStore, tenant: &str, name: &str, first_slot: usize) -> Outco
                 &day,
                 &rules,
                 &Actor::staff("desk"),
-                support::queue_now(),
+                support::token_now(),
                 request,
             )
             .unwrap_or_else(|e| panic!("{name} token {n}: {e}"));
@@ -130,14 +130,14 @@ fn stress_worker() {
 }
 
 fn killed_stream(tenant: &str) -> StreamId {
-    StreamId::tokens(tenant, "dr-killed", support::monday())
+    StreamId::tokens(tenant, "dr-killed", support::day(support::MON))
 }
 
 fn note(tenant: &str, n: u64) -> Event {
     Event {
         tenant: tenant.into(),
         actor: Actor::system("killed"),
-        at: support::queue_now(),
+        at: support::token_now(),
         change: Change::AppointmentConfirmed {
             appointment_id: format!("k-{n}").into(),
         },
@@ -249,7 +249,7 @@ fn clients_as_threads_and_processes_book_the_last_seats_once() {
     // those the clients were told they booked.
     let day = DayBook::from_events(
         store
-            .load(&StreamId::new(tenant.as_str(), support::monday()))
+            .load(&StreamId::new(tenant.as_str(), support::day(support::MON)))
             .unwrap()
             .events,
     );
@@ -265,7 +265,11 @@ fn clients_as_threads_and_processes_book_the_last_seats_once() {
     );
     let starts: BTreeSet<&String> = held.values().collect();
     assert_eq!(starts.len(), held.len(), "a slot booked twice: {held:?}");
-    assert_eq!(held.len(), support::slots().len(), "every seat taken once");
+    assert_eq!(
+        held.len(),
+        support::slots(support::MON).len(),
+        "every seat taken once"
+    );
 
     // No token number given twice, none skipped.
     let clients = THREADS + PROCESSES;

@@ -16,11 +16,11 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, Utc, Weekday};
+use chrono::{DateTime, Utc};
 use medsched::booking::{BookRequest, Bookings, Schedule};
 use medsched::store::Actor;
-use medsched::{AppointmentType, Clinic, DoctorCalendar, Location, Session, WeeklyTemplate};
 use medsched_sqlite::{Options, SqliteStore, Synchronous};
+use medsched_testkit::clinic::{clinic_in, consult, weekday_mornings};
 
 const DOCTORS: usize = 10;
 const DAYS: usize = 5;
@@ -70,30 +70,16 @@ fn doctor(d: usize) -> String {
     format!("dr-{d}")
 }
 
+/// The test kit's clinic with `DOCTORS` doctors, each on weekday mornings.
 fn schedule() -> Schedule {
-    let clinic = Clinic {
-        locations: vec![Location::new("main", "Main clinic", "Europe/London")],
-        holidays: vec![],
-    };
-    let calendars: Vec<DoctorCalendar> = (0..DOCTORS)
-        .map(|d| {
-            let mut calendar = DoctorCalendar::new(doctor(d));
-            calendar.templates.push(WeeklyTemplate {
-                weekdays: vec![
-                    Weekday::Mon,
-                    Weekday::Tue,
-                    Weekday::Wed,
-                    Weekday::Thu,
-                    Weekday::Fri,
-                ],
-                sessions: vec![Session::new("09:00", "12:00").expect("a session")],
-                ..WeeklyTemplate::new(format!("opd-{d}"), "main")
-            });
-            calendar
-        })
-        .collect();
-    let types = [AppointmentType::new("consult", 15)];
-    Schedule::new("clinic-1", &clinic, &calendars, &types).expect("a valid schedule")
+    let calendars: Vec<_> = (0..DOCTORS).map(|d| weekday_mornings(&doctor(d))).collect();
+    Schedule::new(
+        "clinic-1",
+        &clinic_in("Europe/London"),
+        &calendars,
+        &[consult()],
+    )
+    .expect("a valid schedule")
 }
 
 /// The `i`th booking: consecutive ones on different days (Europe/London is on UTC then).

@@ -30,14 +30,14 @@ fn bookings_book_move_and_cancel_over_a_file() {
             &schedule,
             &patient(1),
             now(),
-            book_req("a-1", "pat-1", at(MON, "09:00")),
+            book_request("a-1", "pat-1", at(MON, "09:00")),
         )
         .unwrap();
     let taken = bookings.book(
         &schedule,
         &patient(2),
         now(),
-        book_req("a-2", "pat-2", at(MON, "09:00")),
+        book_request("a-2", "pat-2", at(MON, "09:00")),
     );
     assert!(
         matches!(
@@ -130,7 +130,7 @@ fn racing_async_bookers_over_blocking_get_the_last_seat_once() {
     let schedule = schedule(TENANT);
     let actors: Vec<_> = (0..16).map(patient).collect();
     let racing = actors.iter().enumerate().map(|(i, actor)| {
-        let request = book_req(&format!("a-{i}"), &format!("pat-{i}"), at(MON, "10:00"));
+        let request = book_request(&format!("a-{i}"), &format!("pat-{i}"), at(MON, "10:00"));
         bookings.book(&schedule, actor, now(), request)
     });
     let results = block_on(join_all(racing));
@@ -151,7 +151,7 @@ fn a_reopened_file_holds_every_stream_and_the_feed() {
         let store = SqliteStore::open(&path).unwrap();
         let bookings = Bookings::new(&store);
         for (i, start) in slots(MON).into_iter().take(5).enumerate() {
-            let request = book_req(&format!("a-{i}"), &format!("pat-{i}"), start);
+            let request = book_request(&format!("a-{i}"), &format!("pat-{i}"), start);
             bookings
                 .book(&schedule, &patient(i), now(), request)
                 .unwrap();
@@ -178,7 +178,7 @@ fn a_reopened_file_holds_every_stream_and_the_feed() {
     assert_eq!(check_queue(&store, TENANT), queue);
     // And it goes on where it stopped: the next position, the next version.
     let bookings = Bookings::new(&store);
-    let request = book_req("a-9", "pat-9", slots(MON)[9]);
+    let request = book_request("a-9", "pat-9", slots(MON)[9]);
     bookings
         .book(&schedule, &patient(9), now(), request)
         .unwrap();
@@ -200,14 +200,14 @@ fn two_stores_on_one_file_see_each_other() {
             &schedule,
             &patient(1),
             now(),
-            book_req("a-1", "pat-1", at(MON, "09:00")),
+            book_request("a-1", "pat-1", at(MON, "09:00")),
         )
         .unwrap();
     let taken = Bookings::new(&other).book(
         &schedule,
         &patient(2),
         now(),
-        book_req("a-2", "pat-2", at(MON, "09:00")),
+        book_request("a-2", "pat-2", at(MON, "09:00")),
     );
     assert!(
         matches!(taken, Err(Error::SlotUnavailable { .. })),
@@ -265,7 +265,7 @@ fn a_corrupt_event_is_a_storage_error_not_a_panic() {
     assert_storage(store.feed(&TENANT.into(), 0, 10), "corrupt event 1");
     let bookings = Bookings::new(&store);
     let schedule = schedule(TENANT);
-    let request = book_req("a-1", "pat-1", at(MON, "09:00"));
+    let request = book_request("a-1", "pat-1", at(MON, "09:00"));
     assert_storage(
         bookings.book(&schedule, &patient(1), now(), request),
         "corrupt",
@@ -278,7 +278,7 @@ fn a_bad_date_or_a_missing_version_is_a_storage_error() {
     let path = dir.path().join("clinic.db");
     let event = {
         let bookings = Bookings::new(&store);
-        let request = book_req("a-1", "pat-1", at(MON, "09:00"));
+        let request = book_request("a-1", "pat-1", at(MON, "09:00"));
         bookings
             .book(&schedule(TENANT), &patient(1), now(), request)
             .unwrap();

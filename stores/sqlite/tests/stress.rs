@@ -38,7 +38,7 @@ fn client(store: &SqliteStore, i: usize) -> Vec<String> {
     for k in 0..slots.len() {
         let start = slots[(i * 5 + k) % slots.len()];
         let id = format!("a-{i}-{k}");
-        let request = book_req(&id, &format!("pat-{i}"), start);
+        let request = book_request(&id, &format!("pat-{i}"), start);
         match bookings.book(&schedule, &patient(i), now(), request) {
             Ok(_) => told.push(format!("booked {id} {}", start.to_rfc3339())),
             Err(Error::SlotUnavailable { .. }) => {}

@@ -1,109 +1,20 @@
-//! What the service and stress tests share: a clinic with one doctor, a token queue, and
-//! checks of what a store holds (no double booking, token numbers unique, the feed whole).
+//! What the service and stress tests share: the test kit's clinic (one doctor, a token
+//! queue) and checks of what a store holds (no double booking, token numbers unique, the
+//! feed whole).
 //!
 //! Each test file compiles this module and uses part of it.
 #![allow(dead_code, reason = "each test file uses a part of the shared support")]
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{DateTime, NaiveDate, Utc, Weekday};
-use medsched::booking::{BookRequest, DayBook, Schedule};
-use medsched::store::{Actor, EventStore, StreamId};
-use medsched::tokens::{Queue, QueueDay, QueueRules, TokenKind, TokenRequest, TokenSession};
-use medsched::{AppointmentType, Clinic, DoctorCalendar, Location, Session, WeeklyTemplate};
+use chrono::{DateTime, Utc};
+use medsched::booking::DayBook;
+use medsched::store::{EventStore, StreamId};
+use medsched::tokens::Queue;
+
+pub use medsched_testkit::clinic::*;
 
 pub const TENANT: &str = "clinic-1";
-pub const MON: &str = "2026-03-02";
-pub const TUE: &str = "2026-03-03";
-
-pub fn t(s: &str) -> DateTime<Utc> {
-    s.parse().expect("an RFC 3339 instant")
-}
-
-pub fn day(s: &str) -> NaiveDate {
-    s.parse().expect("a date")
-}
-
-/// `hm` on `date`: Europe/London is on UTC in early March, so wall clock = UTC.
-pub fn at(date: &str, hm: &str) -> DateTime<Utc> {
-    t(&format!("{date}T{hm}:00Z"))
-}
-
-/// Sunday 08:00, before every slot.
-pub fn now() -> DateTime<Utc> {
-    at("2026-03-01", "08:00")
-}
-
-/// Dr A, Monday to Friday 09:00–12:00 at the main clinic: twelve 15-minute consults a day,
-/// one patient at a time.
-pub fn schedule(tenant: &str) -> Schedule {
-    let clinic = Clinic {
-        locations: vec![Location::new("main", "Main clinic", "Europe/London")],
-        holidays: vec![],
-    };
-    let mut calendar = DoctorCalendar::new("dr-a");
-    calendar.templates.push(WeeklyTemplate {
-        weekdays: vec![
-            Weekday::Mon,
-            Weekday::Tue,
-            Weekday::Wed,
-            Weekday::Thu,
-            Weekday::Fri,
-        ],
-        sessions: vec![Session::new("09:00", "12:00").unwrap()],
-        ..WeeklyTemplate::new("dr-a-opd", "main")
-    });
-    let types = [AppointmentType::new("consult", 15)];
-    Schedule::new(tenant, &clinic, &[calendar], &types).unwrap()
-}
-
-/// The slots of one day: 09:00, 09:15, ... 11:45.
-pub fn slots(date: &str) -> Vec<DateTime<Utc>> {
-    (0..12)
-        .map(|i| at(date, &format!("{:02}:{:02}", 9 + i / 4, (i % 4) * 15)))
-        .collect()
-}
-
-pub fn book_req(appointment_id: &str, patient: &str, start: DateTime<Utc>) -> BookRequest {
-    BookRequest {
-        appointment_id: appointment_id.into(),
-        patient_id: patient.into(),
-        doctor_id: "dr-a".into(),
-        appointment_type_id: "consult".into(),
-        start,
-    }
-}
-
-pub fn patient(i: usize) -> Actor {
-    Actor::patient(format!("pat-{i}"))
-}
-
-pub fn desk() -> Actor {
-    Actor::staff("desk-1")
-}
-
-/// Dr A's token queue on Monday.
-pub fn queue_day(tenant: &str) -> QueueDay {
-    QueueDay::new(tenant, "dr-a", day(MON))
-}
-
-/// One session, 08:00–13:00 UTC, no limits.
-pub fn queue_rules() -> QueueRules {
-    QueueRules::new(vec![TokenSession::new(
-        "morning",
-        at(MON, "08:00"),
-        at(MON, "13:00"),
-    )])
-}
-
-/// When tokens are issued: inside the session.
-pub fn token_now() -> DateTime<Utc> {
-    at(MON, "08:30")
-}
-
-pub fn walk_in(id: &str, patient: &str) -> TokenRequest {
-    TokenRequest::new(id, TokenKind::WalkIn, patient)
-}
 
 /// The day book of `date` as replayed from the store: no two appointments occupying one
 /// slot of Dr A. Returns the ids of the appointments booked, by slot start.
