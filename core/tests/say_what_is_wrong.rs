@@ -3,7 +3,8 @@
 
 use chrono::{DateTime, Utc, Weekday};
 use medsched::{
-    Availability, Clinic, ClinicRules, DoctorCalendar, Location, Room, Session, WeeklyTemplate,
+    Availability, Clinic, ClinicRules, DoctorCalendar, Location, Room, RuleKind, Session, Status,
+    Unavailability, WeeklyTemplate,
 };
 
 fn utc(s: &str) -> DateTime<Utc> {
@@ -67,4 +68,94 @@ fn a_night_running_into_the_next_days_session_is_refused() {
         .resolve(utc("2026-03-02T20:00:00Z"), utc("2026-03-03T09:00:00Z"))
         .unwrap();
     assert_eq!(night[0].end, utc("2026-03-03T08:00:00Z"));
+}
+
+fn rules_of(clinic: &ClinicRules, cal: &DoctorCalendar) -> Availability {
+    Availability::new(clinic, cal).unwrap()
+}
+
+/// Monday 2 March 2026 in London (UTC+0) at `hh:mm`.
+fn monday(hm: &str) -> DateTime<Utc> {
+    utc(&format!("2026-03-02T{hm}:00Z"))
+}
+
+#[test]
+fn a_lunch_between_two_sessions_is_a_break_of_its_template() {
+    let cal = calendar(vec![
+        Session::new("09:00", "13:00")
+            .unwrap()
+            .with_break("11:00", "11:15")
+            .unwrap(),
+        Session::new("14:00", "17:00").unwrap(),
+    ]);
+    let doctor = rules_of(&clinic(), &cal);
+    let day = doctor.resolve(monday("00:00"), monday("23:59")).unwrap();
+    let got: Vec<(String, &str, Option<&str>)> = day
+        .iter()
+        .map(|i| {
+            (
+                i.start.format("%H:%M").to_string(),
+                i.rule.as_str(),
+                i.rule_id.as_ref().map(|r| r.as_str()),
+            )
+        })
+        .collect();
+    let want = [
+        ("00:00", "outside_hours", None),
+        ("09:00", "base", Some("mon")),
+        ("11:00", "break", Some("mon")),
+        ("11:15", "base", Some("mon")),
+        ("13:00", "break", Some("mon")),
+        ("14:00", "base", Some("mon")),
+        ("17:00", "outside_hours", None),
+    ];
+    let want: Vec<(String, &str, Option<&str>)> = want
+        .iter()
+        .map(|&(t, r, id)| (t.to_owned(), r, id))
+        .collect();
+    assert_eq!(got, want);
+    let lunch = &day[4];
+    assert_eq!(
+        (lunch.status, lunch.location_id.as_ref()),
+        (Status::Closed, None)
+    );
+
+    let why = doctor.explain(monday("13:30")).unwrap();
+    assert_eq!(
+        (why.rule, why.rule_id.unwrap().as_str()),
+        (RuleKind::Break, "mon")
+    );
+    assert!(why.overruled.is_empty());
+}
+
+#[test]
+fn a_break_closes_nothing_and_loses_to_every_rule() {
+    let mut cal = calendar(vec![
+        Session::new("09:00", "12:00").unwrap(),
+        Session::new("14:00", "17:00").unwrap(),
+    ]);
+    // Another template works through the first one's lunch: that time is open.
+    cal.templates.push(WeeklyTemplate {
+        weekdays: vec![Weekday::Mon],
+        sessions: vec![Session::new("12:00", "13:00").unwrap()],
+        ..WeeklyTemplate::new("mon-noon", "main")
+    });
+    cal.forced_blocks.push(Unavailability {
+        id: "audit".into(),
+        start: monday("13:30"),
+        end: monday("13:45"),
+        reason: String::new(),
+    });
+    let doctor = rules_of(&clinic(), &cal);
+    let at = |hm: &str| doctor.explain(monday(hm)).unwrap();
+    assert_eq!(
+        (at("12:30").status, at("12:30").rule),
+        (Status::Open, RuleKind::Base)
+    );
+    assert_eq!(at("12:30").rule_id.unwrap().as_str(), "mon-noon");
+    assert_eq!(at("13:15").rule, RuleKind::Break);
+    assert_eq!(at("13:30").rule, RuleKind::ForcedBlock);
+    // Before the first session and after the last: nothing is scheduled.
+    assert_eq!(at("08:00").rule, RuleKind::OutsideHours);
+    assert_eq!(at("18:00").rule, RuleKind::OutsideHours);
 }

@@ -333,7 +333,8 @@ impl Availability {
             .iter()
             .map(|&c| &covers[c as usize])
             .filter(|c| {
-                (applies(c, location) || c.effect == Effect::Open) && c.effect != Effect::Tentative
+                (applies(c, location) || c.effect == Effect::Open)
+                    && !matches!(c.effect, Effect::Tentative | Effect::Break)
             })
             .map(|c| (c.kind, c.rule, self.rule_ref(c)))
             .filter(|(_, _, r)| {
@@ -367,7 +368,7 @@ impl Availability {
             RuleKind::Leave => &cal.leaves[i].id,
             RuleKind::Holiday => &self.clinic.holidays[i].id,
             RuleKind::Override => &cal.overrides[i].id,
-            RuleKind::Base | RuleKind::OutsideHours => &cal.templates[i].id,
+            RuleKind::Base | RuleKind::Break | RuleKind::OutsideHours => &cal.templates[i].id,
         }
     }
 

@@ -72,6 +72,9 @@ pub(crate) struct CompiledTemplate {
     /// Open pieces of each day (sessions less breaks), as seconds from the day's midnight,
     /// sorted; a piece of a night session ends past 86 400.
     pub(crate) pieces: Vec<(u32, u32)>,
+    /// The breaks of each day: the gaps between its open pieces (a break inside a session,
+    /// or the time between two sessions), in the same seconds, sorted.
+    pub(crate) breaks: Vec<(u32, u32)>,
     /// The latest session end, in seconds from the day's midnight (past 86 400 for a
     /// session running into the next day).
     pub(crate) last_end: u32,
