@@ -203,7 +203,7 @@ mod timeline;
 pub mod tokens;
 pub mod wait;
 
-pub use availability::{Availability, ClinicRules, MAX_RANGE_DAYS};
+pub use availability::{Availability, ClinicRules, MAX_RANGE_DAYS, ResolveOptions};
 pub use calendar::{
     ConsultationMode, DateOverride, DoctorCalendar, Hours, Leave, LeaveStatus, ModeCapacity,
     OverrideKind, Session, SessionSettings, Unavailability, WeeklyTemplate,

@@ -64,9 +64,13 @@ impl Availability {
         self.inner.doctor_id().as_str()
     }
 
-    fn resolve(&self, py: Python<'_>, start: &str, end: &str) -> Result<String> {
+    #[pyo3(signature = (start, end, merge_open=false))]
+    fn resolve(&self, py: Python<'_>, start: &str, end: &str, merge_open: bool) -> Result<String> {
         let (start, end) = (instant("start", start)?, instant("end", end)?);
-        Ok(text(&py.detach(|| self.inner.resolve(start, end))?))
+        let options = medsched::ResolveOptions { merge_open };
+        Ok(text(
+            &py.detach(|| self.inner.resolve_with(start, end, options))?,
+        ))
     }
 
     fn resolve_dates(

@@ -80,6 +80,26 @@ def test_resolve_gives_each_interval_with_its_rule(doctor: m.Availability) -> No
     assert got[0].start.tzinfo == timezone.utc
 
 
+def test_resolve_merges_touching_open_time_on_request(rules: m.ClinicRules) -> None:
+    calendar = dr_a()
+    calendar.overrides.append(m.DateOverride(
+        id="long-monday", date=MON, location_id="main", kind=m.OverrideKind.EXTRA,
+        hours=[m.Hours(start=time(12, 0), end=time(13, 0))],
+    ))
+    doctor = m.Availability(rules, calendar)
+    by_rule = doctor.resolve(at(MON, "08:00"), at(MON, "14:00"))
+    assert summary(by_rule)[1:3] == [
+        ("02 09:00", "02 12:00", "open", "base", "dr-a-opd"),
+        ("02 12:00", "02 13:00", "open", "override", "long-monday"),
+    ]
+    merged = doctor.resolve(at(MON, "08:00"), at(MON, "14:00"), merge_open=True)
+    assert summary(merged) == [
+        ("02 08:00", "02 09:00", "closed", "outside_hours", None),
+        ("02 09:00", "02 13:00", "open", "base", "dr-a-opd"),
+        ("02 13:00", "02 14:00", "closed", "outside_hours", None),
+    ]
+
+
 def test_resolve_dates_covers_whole_local_days(doctor: m.Availability) -> None:
     got = doctor.resolve_dates("main", WED, THU)
     assert summary(got) == [

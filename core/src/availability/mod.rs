@@ -21,6 +21,17 @@ use crate::{
     RuleRef, Status,
 };
 
+/// How [`Availability::resolve_with`] reports a timeline. The default is
+/// [`Availability::resolve`]'s: one interval per decision.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ResolveOptions {
+    /// Merge open intervals that touch (one rule's time running into another's, or one
+    /// location's into another's) into one open interval. It keeps the rule, rule id,
+    /// location and room of its first piece, and the first requested leave of its pieces;
+    /// closed intervals are never merged. Off by default.
+    pub merge_open: bool,
+}
+
 /// The longest range one call resolves: 1,100 days (three years).
 pub const MAX_RANGE_DAYS: i64 = 1_100;
 
@@ -253,6 +264,62 @@ impl Availability {
     /// [`Error::InvalidInput`] when `end` is not after `start`, the range exceeds
     /// [`MAX_RANGE_DAYS`], or an instant falls outside the years 1900–2200.
     pub fn resolve(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> Result<Vec<Interval>> {
+        self.resolve_with(start, end, ResolveOptions::default())
+    }
+
+    /// [`resolve`](Self::resolve) with options: with
+    /// [`merge_open`](ResolveOptions::merge_open), open intervals that touch are merged into
+    /// one, for a host that shows when the doctor can be booked rather than which rule opens
+    /// each stretch.
+    ///
+    /// # Errors
+    ///
+    /// As [`resolve`](Self::resolve).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use medsched::{
+    ///     Availability, Clinic, ClinicRules, DoctorCalendar, Location, ResolveOptions,
+    ///     Session, Status, WeeklyTemplate,
+    /// };
+    /// use chrono::{DateTime, Utc, Weekday};
+    ///
+    /// let clinic = ClinicRules::new(&Clinic {
+    ///     locations: vec![Location::new("main", "Main", "UTC")],
+    ///     holidays: vec![],
+    /// })?;
+    /// let mut calendar = DoctorCalendar::new("dr-asha");
+    /// for (id, start, end) in [("morning", "09:00", "12:00"), ("noon", "12:00", "13:00")] {
+    ///     calendar.templates.push(WeeklyTemplate {
+    ///         weekdays: vec![Weekday::Mon],
+    ///         sessions: vec![Session::new(start, end)?],
+    ///         ..WeeklyTemplate::new(id, "main")
+    ///     });
+    /// }
+    /// let doctor = Availability::new(&clinic, &calendar)?;
+    /// let (start, end): (DateTime<Utc>, DateTime<Utc>) =
+    ///     ("2026-03-02T08:00:00Z".parse().unwrap(), "2026-03-02T14:00:00Z".parse().unwrap());
+    ///
+    /// // By rule: 09:00-12:00 (morning) and 12:00-13:00 (noon) are two open intervals.
+    /// let by_rule = doctor.resolve(start, end)?;
+    /// assert_eq!(by_rule.iter().filter(|i| i.status == Status::Open).count(), 2);
+    ///
+    /// // Merged: one open interval 09:00-13:00, named by its first rule (morning).
+    /// let merged = doctor.resolve_with(start, end, ResolveOptions { merge_open: true })?;
+    /// let open: Vec<_> = merged.iter().filter(|i| i.status == Status::Open).collect();
+    /// assert_eq!(open.len(), 1);
+    /// assert_eq!(open[0].start.to_rfc3339(), "2026-03-02T09:00:00+00:00");
+    /// assert_eq!(open[0].end.to_rfc3339(), "2026-03-02T13:00:00+00:00");
+    /// assert_eq!(open[0].rule_id.as_ref().unwrap().as_str(), "morning");
+    /// # Ok::<(), medsched::Error>(())
+    /// ```
+    pub fn resolve_with(
+        &self,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        options: ResolveOptions,
+    ) -> Result<Vec<Interval>> {
         let (s, e) = check_range(start, end)?;
         let resolution = self.resolution(s, e, Purpose::Timeline, &ZoneDays::default());
         let mut out: Vec<Interval> = Vec::with_capacity(resolution.segments.len());
@@ -260,6 +327,13 @@ impl Availability {
             let interval = self.interval(&resolution.covers, seg.start, seg.end, &seg.decision);
             match out.last_mut() {
                 Some(last) if same_decision(last, &interval) => last.end = interval.end,
+                Some(last) if options.merge_open && both_open(last, &interval) => {
+                    last.end = interval.end;
+                    last.tentative_leave_id = last
+                        .tentative_leave_id
+                        .take()
+                        .or(interval.tentative_leave_id);
+                }
                 _ => out.push(interval),
             }
         }
@@ -430,6 +504,10 @@ impl Availability {
                 .map(|c| self.rule_id(&covers[c as usize]).clone()),
         }
     }
+}
+
+fn both_open(a: &Interval, b: &Interval) -> bool {
+    a.end == b.start && a.status == Status::Open && b.status == Status::Open
 }
 
 fn same_decision(a: &Interval, b: &Interval) -> bool {

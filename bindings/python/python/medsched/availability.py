@@ -120,10 +120,16 @@ class Availability:
         return self._native.doctor_id
 
     @checked()
-    def resolve(self, start: datetime, end: datetime) -> List[Interval]:
+    def resolve(
+        self, start: datetime, end: datetime, *, merge_open: bool = False
+    ) -> List[Interval]:
         """Open and closed time in ``[start, end)``, each interval with the rule that decided
-        it (forced block > emergency > leave > holiday > override > base)."""
-        text = self._native.resolve(utc_text(start, "start"), utc_text(end, "end"))
+        it (forced block > emergency > leave > holiday > override > base > break). With
+        ``merge_open=True``, open intervals that touch are merged into one, named by the rule,
+        location and room of its first piece."""
+        text = self._native.resolve(
+            utc_text(start, "start"), utc_text(end, "end"), merge_open
+        )
         return [decode(Interval, i) for i in json.loads(text)]
 
     @checked()
