@@ -122,14 +122,15 @@ fn check_resolution(sc: &Scenario) -> Result<(), TestCaseError> {
     }
 
     // resolve_dates at the first location: the same as resolve over the instants at which
-    // the wall clock there first shows `first` 00:00 and `last + 1` 00:00.
+    // the wall clock there first shows `first` 00:00 and the end of `last`: its midnight, or
+    // the end of its sessions running past it (the last date's night is whole).
     let location = &sc.clinic.locations[0];
     let line = ZoneLine::new(zone(&location.time_zone), from - 3 * DAY, to + 2 * DAY);
     let first = date_of(line.max_local(from));
     let last = add_days(first, (to - from) / DAY);
     let (s, e) = (
         line.reached(naive(first, 0)),
-        line.reached(naive(add_days(last, 1), 0)),
+        line.reached(naive(last, oracle.last_end(0, last))),
     );
     match availability.resolve_dates(location.id.as_str(), first, last) {
         Ok(by_dates) => {

@@ -159,3 +159,26 @@ fn a_break_closes_nothing_and_loses_to_every_rule() {
     assert_eq!(at("08:00").rule, RuleKind::OutsideHours);
     assert_eq!(at("18:00").rule, RuleKind::OutsideHours);
 }
+
+#[test]
+fn resolve_dates_gives_the_last_dates_night_whole() {
+    let night = calendar(vec![Session::new("20:00", "08:00").unwrap()]);
+    let doctor = rules_of(&clinic(), &night);
+    let monday_date = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+    let day = doctor
+        .resolve_dates("main", monday_date, monday_date)
+        .unwrap();
+    let last = day.last().unwrap();
+    assert_eq!(last.end, utc("2026-03-03T08:00:00Z"), "{day:?}");
+    assert_eq!((last.start, last.rule), (monday("20:00"), RuleKind::Base));
+
+    // Without a night, the range ends at the date's midnight as before.
+    let days = rules_of(
+        &clinic(),
+        &calendar(vec![Session::new("09:00", "17:00").unwrap()]),
+    );
+    let day = days
+        .resolve_dates("main", monday_date, monday_date)
+        .unwrap();
+    assert_eq!(day.last().unwrap().end, utc("2026-03-03T00:00:00Z"));
+}

@@ -341,7 +341,10 @@ impl Availability {
     }
 
     /// The timeline of whole local dates `first` to `last` (inclusive) at a location, read in
-    /// that location's time zone. See [`resolve`](Self::resolve).
+    /// that location's time zone: from the midnight starting `first` to the midnight ending
+    /// `last`, or, when a night session (or override hours) of `last` at that location runs
+    /// past that midnight, to the end of that night, so the last date's night is whole. See
+    /// [`resolve`](Self::resolve) and docs/RULES.md.
     ///
     /// # Errors
     ///
@@ -361,7 +364,8 @@ impl Availability {
         self.resolve(start, end)
     }
 
-    /// The UTC range covering local dates `first` to `last` at a location.
+    /// The UTC range covering local dates `first` to `last` at a location, the night of
+    /// `last` included.
     pub(crate) fn local_dates(
         &self,
         location_id: &str,
@@ -378,9 +382,10 @@ impl Availability {
             return Err(Error::invalid("last", last, Problem::EndNotAfterStart));
         }
         let tz = self.clinic.locations[usize::from(ix)].tz;
+        let midnight = local_time::wall_clock_instant(tz, last, compile::DAY_SECS);
         Ok((
             instant(local_time::wall_clock_instant(tz, first, 0)),
-            instant(local_time::wall_clock_instant(tz, last, 86_400)),
+            instant(midnight.max(self.day_end(ix, last))),
         ))
     }
 

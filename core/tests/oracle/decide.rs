@@ -371,7 +371,7 @@ impl<'a> Oracle<'a> {
 
     /// Minutes from `date`'s midnight to the end of its sessions at location `l`: 1440, or
     /// later when a session or override hours of that date run into the next day.
-    pub(super) fn last_end(&self, l: usize, date: NaiveDate) -> i64 {
+    pub fn last_end(&self, l: usize, date: NaiveDate) -> i64 {
         let cal = self.cal;
         let templates = (cal.templates.iter().enumerate())
             .filter(|(i, t)| self.template_location[*i] == l && template_applies(t, date))
