@@ -216,6 +216,7 @@ pub use slots::{
     Alignment, AppointmentType, BookingPolicy, BusyTime, CompactSlot, MAX_SEARCH_COUNT, Occupancy,
     Place, PreparedOccupancy, Reservation, Slot, SlotOptions, SlotPlace, SlotRequest, SlotSeries,
     SlotSet, SlotsJson, UnavailableSlot, first_available, first_available_prepared,
+    first_available_prepared_series, first_available_series,
 };
 pub use timeline::{Explanation, Interval, RuleKind, RuleRef, Status};
 

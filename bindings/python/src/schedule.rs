@@ -5,7 +5,7 @@ use std::sync::Arc;
 use medsched::{
     Availability as CoreAvailability, Clinic, ClinicRules as CoreClinicRules, DoctorCalendar,
     Occupancy, PreparedOccupancy as CorePrepared, SlotOptions, SlotRequest, SlotSet,
-    booking::Schedule as CoreSchedule, first_available, first_available_prepared,
+    booking::Schedule as CoreSchedule, first_available_prepared_series, first_available_series,
 };
 use medsched_facade::ScheduleHandle;
 use pyo3::prelude::*;
@@ -259,8 +259,8 @@ pub fn first_available_slots(
             })
             .collect();
         match prepared {
-            Some(prepared) => first_available_prepared(prepared, &request, count),
-            None => first_available(
+            Some(prepared) => first_available_prepared_series(prepared, &request, count),
+            None => first_available_series(
                 pairs.iter().map(|(d, o)| match o {
                     OccupancyArg::Given(o) => (&**d, &**o),
                     OccupancyArg::Prepared(p) => (&**d, p.occupancy()),
@@ -270,7 +270,8 @@ pub fn first_available_slots(
             ),
         }
     })?;
-    Ok(SlotList::new(Arc::new(slots.into_iter().collect())))
+    let set: SlotSet = slots.slots.into_iter().collect();
+    Ok(SlotList::new(Arc::new(set.with_truncated(slots.truncated))))
 }
 
 /// A tenant's compiled clinic, doctors and appointment types.

@@ -350,6 +350,17 @@ def test_slot_list_equality_and_repr(doctor: m.Availability, monday_slots: m.Slo
 # --- first_available -----------------------------------------------------------------------
 
 
+def test_first_available_says_when_it_stopped_looking() -> None:
+    tight = m.ClinicRules(clinic(), limits=m.Limits(max_slots=4))
+    doctor = m.Availability(tight, dr_a())
+    # Monday 09:00-12:00 has twelve slots; the search may look at four candidates.
+    stopped = m.first_available([(doctor, None)], monday(), 6)
+    assert (len(stopped), stopped.truncated) == (4, True)
+    # Three slots are all the 09:00-09:45 window has: not truncated.
+    whole = m.first_available([(doctor, None)], request(at(MON, "09:00"), at(MON, "09:45")), 6)
+    assert (len(whole), whole.truncated) == (3, False)
+
+
 def test_first_available_takes_the_earliest_across_doctors(rules: m.ClinicRules) -> None:
     a = m.Availability(rules, dr_a())
     early = weekday_calendar("dr-early")

@@ -18,7 +18,10 @@ pub use prepared::PreparedOccupancy;
 pub use request::{
     Alignment, AppointmentType, BusyTime, Occupancy, Reservation, SlotOptions, SlotRequest,
 };
-pub use search::{MAX_SEARCH_COUNT, first_available, first_available_prepared};
+pub use search::{
+    MAX_SEARCH_COUNT, first_available, first_available_prepared, first_available_prepared_series,
+    first_available_series,
+};
 
 use self::compact::{SeriesSink, Sink};
 use self::generate::Generation;

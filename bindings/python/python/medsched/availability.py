@@ -218,6 +218,14 @@ class SlotList(Sequence[Slot]):
     def __repr__(self) -> str:
         return f"SlotList({len(self)} slots)"
 
+    @property
+    def truncated(self) -> bool:
+        """Whether the search stopped looking before the end: for :func:`first_available`, a
+        doctor reached its work bound (``Limits.max_slots`` candidates), so fewer than
+        ``count`` slots does not mean there are no more; for a series' slots, as
+        :attr:`SlotSeries.truncated`."""
+        return self._native.truncated
+
     def starts(self) -> List[datetime]:
         """Every slot's start (aware, UTC), without making the ``Slot`` objects."""
         return self._native.starts()
