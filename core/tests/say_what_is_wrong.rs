@@ -3,8 +3,9 @@
 
 use chrono::{DateTime, Utc, Weekday};
 use medsched::{
-    Availability, Clinic, ClinicRules, DoctorCalendar, Location, Room, RuleKind, Session, Status,
-    Unavailability, WeeklyTemplate,
+    AppointmentType, Availability, Clinic, ClinicRules, DoctorCalendar, Error, Id, Limits,
+    Location, Occupancy, PreparedOccupancy, Reservation, Room, RuleKind, Session, SlotOptions,
+    SlotRequest, Status, Unavailability, WeeklyTemplate, first_available, first_available_prepared,
 };
 
 fn utc(s: &str) -> DateTime<Utc> {
@@ -181,4 +182,108 @@ fn resolve_dates_gives_the_last_dates_night_whole() {
         .resolve_dates("main", monday_date, monday_date)
         .unwrap();
     assert_eq!(day.last().unwrap().end, utc("2026-03-03T00:00:00Z"));
+}
+
+fn london() -> Clinic {
+    Clinic {
+        locations: vec![Location {
+            rooms: vec![Room::new("r1", "Room 1", 1)],
+            ..Location::new("main", "Main", "Europe/London")
+        }],
+        holidays: vec![],
+    }
+}
+
+fn monday_request() -> SlotRequest {
+    SlotRequest {
+        appointment_type: AppointmentType::new("consult", 30),
+        start: monday("00:00"),
+        end: utc("2026-03-03T00:00:00Z"),
+        now: utc("2026-03-01T00:00:00Z"),
+    }
+}
+
+/// The day book's occupancy of the clinic: a colleague's appointment, and one whose doctor
+/// id is mistyped.
+fn day_book() -> Occupancy {
+    let at = |id: &str, doctor: &str, hm: &str| {
+        Reservation::new(
+            id,
+            doctor,
+            monday(hm),
+            monday(hm) + chrono::Duration::minutes(30),
+        )
+    };
+    Occupancy {
+        reservations: vec![at("a1", "dr-b", "09:00"), at("a2", "dr-aa", "09:30")],
+        busy: vec![],
+    }
+}
+
+#[test]
+fn without_a_roster_any_doctors_reservation_is_read_and_a_typo_blocks_nothing() {
+    let doctor = rules_of(
+        &ClinicRules::new(&london()).unwrap(),
+        &calendar(vec![Session::new("09:00", "11:00").unwrap()]),
+    );
+    let series = doctor
+        .slots(&monday_request(), &day_book(), SlotOptions::default())
+        .unwrap();
+    // dr-aa's 09:30 (meant for dr-a) blocks nothing: every start 09:00 to 10:30 is open.
+    assert_eq!(series.slots.len(), 7);
+}
+
+#[test]
+fn with_a_roster_a_reservation_of_a_doctor_not_on_it_is_refused() {
+    let roster: Vec<Id> = vec!["dr-a".into(), "dr-b".into()];
+    let rules = ClinicRules::with_roster(&london(), &Limits::DEFAULT, &roster).unwrap();
+    assert_eq!(rules.roster(), Some(&roster[..]));
+    let doctor = rules_of(
+        &rules,
+        &calendar(vec![Session::new("09:00", "11:00").unwrap()]),
+    );
+    let request = monday_request();
+    let refused = |err: Error, field: &str| {
+        assert_eq!(err.field(), Some(field), "{err}");
+        assert_eq!(err.value(), Some("dr-aa"));
+        assert_eq!(err.problem().unwrap().code(), "unknown_reference");
+    };
+
+    let err = doctor
+        .slots(&request, &day_book(), SlotOptions::default())
+        .unwrap_err();
+    refused(err, "reservations[1].doctor_id");
+    let prepared = PreparedOccupancy::new(day_book()).unwrap();
+    let err = doctor
+        .slot_set(&request, &prepared, SlotOptions::default())
+        .unwrap_err();
+    refused(err, "reservations[1].doctor_id");
+    let book = day_book();
+    let err = first_available([(&doctor, &book)], &request, 3).unwrap_err();
+    refused(err, "doctors[0].reservations[1].doctor_id");
+    let err = first_available_prepared([(&doctor, &prepared)], &request, 3).unwrap_err();
+    refused(err, "doctors[0].reservations[1].doctor_id");
+
+    // The colleague on the roster is read as before (no room: blocks nothing of dr-a's).
+    let mut fixed = day_book();
+    fixed.reservations[1].doctor_id = "dr-a".into();
+    let series = doctor
+        .slots(&request, &fixed, SlotOptions::default())
+        .unwrap();
+    assert_eq!(
+        series.slots.len(),
+        4,
+        "dr-a's own 09:30 takes 09:15, 09:30 and 09:45"
+    );
+
+    // A calendar of a doctor not on the roster, and a doctor twice on it.
+    let err = Availability::new(&rules, &DoctorCalendar::new("dr-c")).unwrap_err();
+    assert_eq!(
+        (err.field(), err.value()),
+        (Some("doctor_id"), Some("dr-c"))
+    );
+    let twice: Vec<Id> = vec!["dr-a".into(), "dr-a".into()];
+    let err = ClinicRules::with_roster(&london(), &Limits::DEFAULT, &twice).unwrap_err();
+    assert_eq!(err.field(), Some("roster[1]"));
+    assert_eq!(err.problem().unwrap().code(), "duplicate_id");
 }

@@ -25,11 +25,21 @@ pub struct ClinicRules {
 #[pymethods]
 impl ClinicRules {
     #[new]
-    #[pyo3(signature = (clinic, limits=None))]
-    fn new(py: Python<'_>, clinic: &str, limits: Option<&str>) -> Result<Self> {
+    #[pyo3(signature = (clinic, limits=None, roster=None))]
+    fn new(
+        py: Python<'_>,
+        clinic: &str,
+        limits: Option<&str>,
+        roster: Option<Vec<String>>,
+    ) -> Result<Self> {
         let clinic: Clinic = parse("", clinic)?;
         let limits = medsched_facade::json::limits(limits)?;
-        let inner = py.detach(|| CoreClinicRules::with_limits(&clinic, &limits))?;
+        let roster: Option<Vec<medsched::Id>> =
+            roster.map(|ids| ids.into_iter().map(Into::into).collect());
+        let inner = py.detach(|| match &roster {
+            Some(roster) => CoreClinicRules::with_roster(&clinic, &limits, roster),
+            None => CoreClinicRules::with_limits(&clinic, &limits),
+        })?;
         Ok(ClinicRules {
             inner: Arc::new(inner),
         })

@@ -80,6 +80,22 @@ def test_resolve_gives_each_interval_with_its_rule(doctor: m.Availability) -> No
     assert got[0].start.tzinfo == timezone.utc
 
 
+def test_a_roster_refuses_a_reservation_of_a_doctor_not_on_it() -> None:
+    typo = m.Occupancy(reservations=[m.Reservation(
+        id="a-1", doctor_id="dr-aa", start=at(MON, "09:00"), end=at(MON, "09:15"),
+    )])
+    # Without a roster the mistyped reservation blocks nothing.
+    open_doctor = m.Availability(m.ClinicRules(clinic()), dr_a())
+    assert len(open_doctor.slots(monday(), typo).slots) == 12
+    rules = m.ClinicRules(clinic(), roster=["dr-a", "dr-b"])
+    doctor = m.Availability(rules, dr_a())
+    with pytest.raises(m.InvalidInputError) as caught:
+        doctor.slots(monday(), typo)
+    assert (caught.value.field, caught.value.value, caught.value.problem) == (
+        "reservations[0].doctor_id", "dr-aa", "unknown_reference",
+    )
+
+
 def test_resolve_merges_touching_open_time_on_request(rules: m.ClinicRules) -> None:
     calendar = dr_a()
     calendar.overrides.append(m.DateOverride(

@@ -100,6 +100,49 @@ impl ClinicRules {
         })
     }
 
+    /// Validates and compiles a clinic that declares its **roster**, the ids of its doctors:
+    /// then a calendar of a doctor not on it is refused (`doctor_id`), and so is a
+    /// reservation naming one in an occupancy a slot call or search reads
+    /// (`reservations[i].doctor_id`), where without a roster a mistyped doctor id would
+    /// silently block nothing. Without a roster ([`new`](Self::new),
+    /// [`with_limits`](Self::with_limits)) every doctor id is accepted. See docs/RULES.md.
+    ///
+    /// # Errors
+    ///
+    /// As [`with_limits`](Self::with_limits); a doctor twice on the roster is refused
+    /// (`roster[i]`, `duplicate_id`).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use medsched::{Clinic, ClinicRules, DoctorCalendar, Id, Limits, Location, Availability};
+    ///
+    /// let clinic = Clinic {
+    ///     locations: vec![Location::new("main", "Main", "Europe/London")],
+    ///     holidays: vec![],
+    /// };
+    /// let roster: Vec<Id> = vec!["dr-asha".into(), "dr-ben".into()];
+    /// let rules = ClinicRules::with_roster(&clinic, &Limits::DEFAULT, &roster)?;
+    /// assert!(Availability::new(&rules, &DoctorCalendar::new("dr-asha")).is_ok());
+    /// let err = Availability::new(&rules, &DoctorCalendar::new("dr-asa")).unwrap_err();
+    /// assert_eq!((err.field(), err.value()), (Some("doctor_id"), Some("dr-asa")));
+    /// assert_eq!(err.problem().unwrap().code(), "unknown_reference");
+    /// # Ok::<(), medsched::Error>(())
+    /// ```
+    pub fn with_roster(clinic: &Clinic, limits: &Limits, roster: &[Id]) -> Result<Self> {
+        let mut compiled = compile::compile_clinic(clinic, limits)?;
+        compiled.roster = Some(compile::compile_roster(roster)?);
+        Ok(ClinicRules {
+            inner: Arc::new(compiled),
+        })
+    }
+
+    /// The doctors the clinic declared, sorted, if it declared them
+    /// ([`with_roster`](Self::with_roster)).
+    pub fn roster(&self) -> Option<&[Id]> {
+        self.inner.roster.as_deref()
+    }
+
     /// The limits these rules were compiled with.
     ///
     /// ```

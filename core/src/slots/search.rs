@@ -238,6 +238,14 @@ fn search(
         .iter()
         .map(|(availability, _)| availability.clinic.limits.max_slots as usize)
         .collect();
+    // A prepared occupancy's doctors are checked against the roster once, up front.
+    for (d, (availability, source)) in doctors.iter().enumerate() {
+        if let Source::Prepared(prepared) = source {
+            prepared
+                .check_roster(&availability.clinic)
+                .map_err(|e| e.within(&format!("doctors[{d}]")))?;
+        }
+    }
     let mut found = SlotSet::default();
     // Whether a doctor reached its budget: slots of its after the last it considered may be
     // missing.
@@ -259,8 +267,13 @@ fn search(
             let prepared = match source {
                 Source::Prepared(prepared) => prepared,
                 Source::Given(occupancy) => {
-                    windowed = PreparedOccupancy::within(occupancy, doctor, from, until)
-                        .map_err(|e| e.within(&format!("doctors[{d}]")))?;
+                    windowed = PreparedOccupancy::within(
+                        occupancy,
+                        doctor,
+                        (from, until),
+                        &availability.clinic,
+                    )
+                    .map_err(|e| e.within(&format!("doctors[{d}]")))?;
                     &windowed
                 }
             };

@@ -35,12 +35,18 @@ class ClinicRules:
 
     ``limits`` raises the bounds the rules are checked against (:class:`~medsched.Limits`;
     the defaults when ``None``); every availability compiled against these rules keeps them.
+    ``roster``, the ids of the clinic's doctors, when given, refuses a calendar or a
+    reservation of any other doctor (a mistyped id), naming the field (docs/RULES.md).
     """
 
     @checked()
-    def __init__(self, clinic: Clinic, limits: Optional[Limits] = None) -> None:
+    def __init__(
+        self, clinic: Clinic, limits: Optional[Limits] = None,
+        roster: Optional[List[str]] = None,
+    ) -> None:
         self._native = _native.ClinicRules(
-            to_json(clinic, "clinic"), None if limits is None else to_json(limits, "limits")
+            to_json(clinic, "clinic"), None if limits is None else to_json(limits, "limits"),
+            roster,
         )
 
     @classmethod

@@ -345,6 +345,13 @@ pub(crate) fn compile_calendar(
     cal: &DoctorCalendar,
 ) -> Result<CompiledCalendar> {
     check_sizes(cal, &clinic.limits)?;
+    if !clinic.knows_doctor(&cal.doctor_id) {
+        return Err(Error::invalid(
+            "doctor_id",
+            &cal.doctor_id,
+            Problem::UnknownReference,
+        ));
+    }
     let defaults = compile_settings("settings", &cal.settings)?;
     let own_settings = |path: String, s: &Option<SessionSettings>| match s {
         None => Ok(defaults),

@@ -34,6 +34,16 @@ pub(crate) struct CompiledClinic {
     pub(crate) holidays: Vec<CompiledHoliday>,
     /// The limits the clinic was compiled with, which its calendars and slots keep too.
     pub(crate) limits: Limits,
+    /// The doctors the clinic declared (sorted), when it declared them: a calendar or a
+    /// reservation of any other doctor is refused.
+    pub(crate) roster: Option<Vec<Id>>,
+}
+
+impl CompiledClinic {
+    /// Whether `doctor` may appear: on the roster, or any doctor without one.
+    pub(crate) fn knows_doctor(&self, doctor: &Id) -> bool {
+        (self.roster.as_ref()).is_none_or(|roster| roster.binary_search(doctor).is_ok())
+    }
 }
 
 /// Settings in the units resolution and slot generation use.
