@@ -2416,6 +2416,8 @@ export interface WeeklyTemplate {
   sessions: Array<Session>
   /** Settings for its sessions; the calendar's settings when `None`. */
   settings?: SessionSettings | null
-  /** The days of the week it applies to (exclusive with `rrule`). */
-  weekdays?: Array<"Mon" | "Tue" | "Wed" | "Thu" | "Fri" | "Sat" | "Sun">
+  /** The days of the week it applies to (exclusive with `rrule`). Read from JSON as `Mon`
+   * to `Sun` or `Monday` to `Sunday`, RFC 5545's `MO` to `SU` (letters in any case), or
+   * ISO 8601's numbers 1 to 7 (1 = Monday, as a number or text); written as `Mon` to `Sun`. */
+  weekdays?: Array<"Mon" | "Tue" | "Wed" | "Thu" | "Fri" | "Sat" | "Sun" | string | number>
 }
