@@ -1731,8 +1731,15 @@ export interface Room {
  * | override `block`, or `replace` outside its hours | closed (`override`) |
  * | override `extra`, or `replace` hours     | open (`override`) |
  * | weekly template session (not in a break) | open (`base`) |
- * | none                                     | closed (`outside_hours`) | */
-export type RuleKind = "forced_block" | "emergency" | "leave" | "holiday" | "override" | "base" | "outside_hours"
+ * | a break of a template's day              | closed (`break`) |
+ * | none                                     | closed (`outside_hours`) |
+ * 
+ * A break is a gap in one template's day: a break inside a session, or the time between two
+ * of its sessions on the same day (lunch between `09:00`-`13:00` and `14:00`-`18:00`),
+ * reported with the template's id. It closes nothing: another rule's open time wins over it,
+ * and so does every closing rule. Time before a day's first session or after its last is
+ * `outside_hours`. */
+export type RuleKind = "forced_block" | "emergency" | "leave" | "holiday" | "override" | "base" | "break" | "outside_hours"
 
 /** A rule, named by kind and id. */
 export interface RuleRef {
@@ -2409,6 +2416,8 @@ export interface WeeklyTemplate {
   sessions: Array<Session>
   /** Settings for its sessions; the calendar's settings when `None`. */
   settings?: SessionSettings | null
-  /** The days of the week it applies to (exclusive with `rrule`). */
-  weekdays?: Array<"Mon" | "Tue" | "Wed" | "Thu" | "Fri" | "Sat" | "Sun">
+  /** The days of the week it applies to (exclusive with `rrule`). Read from JSON as `Mon`
+   * to `Sun` or `Monday` to `Sunday`, RFC 5545's `MO` to `SU` (letters in any case), or
+   * ISO 8601's numbers 1 to 7 (1 = Monday, as a number or text); written as `Mon` to `Sun`. */
+  weekdays?: Array<"Mon" | "Tue" | "Wed" | "Thu" | "Fri" | "Sat" | "Sun" | string | number>
 }

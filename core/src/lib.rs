@@ -203,7 +203,7 @@ mod timeline;
 pub mod tokens;
 pub mod wait;
 
-pub use availability::{Availability, ClinicRules, MAX_RANGE_DAYS};
+pub use availability::{Availability, ClinicRules, MAX_RANGE_DAYS, ResolveOptions};
 pub use calendar::{
     ConsultationMode, DateOverride, DoctorCalendar, Hours, Leave, LeaveStatus, ModeCapacity,
     OverrideKind, Session, SessionSettings, Unavailability, WeeklyTemplate,
@@ -216,6 +216,7 @@ pub use slots::{
     Alignment, AppointmentType, BookingPolicy, BusyTime, CompactSlot, MAX_SEARCH_COUNT, Occupancy,
     Place, PreparedOccupancy, Reservation, Slot, SlotOptions, SlotPlace, SlotRequest, SlotSeries,
     SlotSet, SlotsJson, UnavailableSlot, first_available, first_available_prepared,
+    first_available_prepared_series, first_available_series,
 };
 pub use timeline::{Explanation, Interval, RuleKind, RuleRef, Status};
 

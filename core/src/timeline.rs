@@ -18,7 +18,14 @@ use crate::Id;
 /// | override `block`, or `replace` outside its hours | closed (`override`) |
 /// | override `extra`, or `replace` hours     | open (`override`) |
 /// | weekly template session (not in a break) | open (`base`) |
+/// | a break of a template's day              | closed (`break`) |
 /// | none                                     | closed (`outside_hours`) |
+///
+/// A break is a gap in one template's day: a break inside a session, or the time between two
+/// of its sessions on the same day (lunch between `09:00`-`13:00` and `14:00`-`18:00`),
+/// reported with the template's id. It closes nothing: another rule's open time wins over it,
+/// and so does every closing rule. Time before a day's first session or after its last is
+/// `outside_hours`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
@@ -35,6 +42,8 @@ pub enum RuleKind {
     Override,
     /// A weekly template (the base schedule).
     Base,
+    /// A break of a weekly template's day (between two of its sessions, or inside one).
+    Break,
     /// No rule covers the time.
     OutsideHours,
 }
@@ -118,6 +127,7 @@ impl RuleKind {
             RuleKind::Holiday => "holiday",
             RuleKind::Override => "override",
             RuleKind::Base => "base",
+            RuleKind::Break => "break",
             RuleKind::OutsideHours => "outside_hours",
         }
     }

@@ -147,9 +147,8 @@ fn a_storage_error_keeps_the_host_error_whole() {
     );
 }
 
-#[test]
-fn every_problem_reads_back_from_its_code_and_message() {
-    let problems = [
+fn every_problem() -> [Problem; 13] {
+    [
         Problem::EndNotAfterStart,
         Problem::NotPositive,
         Problem::UnknownTimeZone,
@@ -163,8 +162,12 @@ fn every_problem_reads_back_from_its_code_and_message() {
         Problem::Malformed("a time of day HH:MM".into()),
         Problem::OutOfRange("at most 1100 days".into()),
         Problem::NotSlotStart,
-    ];
-    for problem in problems {
+    ]
+}
+
+#[test]
+fn every_problem_reads_back_from_its_code_and_message() {
+    for problem in every_problem() {
         let back = Problem::from_code(problem.code(), &problem.to_string());
         assert_eq!(back, problem);
     }
@@ -172,4 +175,62 @@ fn every_problem_reads_back_from_its_code_and_message() {
         Problem::from_code("no_such_code", "odd"),
         Problem::Malformed("odd".into())
     );
+}
+
+/// docs/MOBILE.md lists the codes exactly as the core defines them: every error code and
+/// every problem code, and says how many there are.
+#[test]
+fn the_mobile_docs_list_every_code() {
+    let docs =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/MOBILE.md")).unwrap();
+    let errors = [
+        Error::invalid_input("f", "v", Problem::NotPositive),
+        Error::NotFound {
+            kind: "hold",
+            id: "h".into(),
+        },
+        Error::SlotUnavailable {
+            doctor_id: "dr-a".into(),
+            start: start(),
+            reason: Unavailable::Booked,
+        },
+        Error::InvalidTransition {
+            kind: "hold",
+            id: "h".into(),
+            from: "expired",
+            action: "book",
+        },
+        Error::PolicyViolation {
+            id: "a".into(),
+            action: "cancel",
+            rule: PolicyRule::StaffOnly,
+        },
+        Error::Conflict {
+            stream: "s".into(),
+            expected: 1,
+            actual: 2,
+        },
+        Error::RateLimited {
+            key_kind: medsched::rate_limit::KeyKind::Phone,
+            retry_after_ms: 1,
+            retry_at: start(),
+        },
+        Error::storage("disk full"),
+    ];
+    for error in &errors {
+        assert!(
+            docs.contains(&format!("| `{}`", error.code())),
+            "{}",
+            error.code()
+        );
+    }
+    assert!(docs.contains("the eight codes"));
+    for problem in every_problem() {
+        assert!(
+            docs.contains(&format!("`{}`", problem.code())),
+            "{}",
+            problem.code()
+        );
+    }
+    assert!(docs.contains("thirteen codes of `medsched::Problem::code`"));
 }

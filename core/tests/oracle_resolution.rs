@@ -5,8 +5,8 @@ mod oracle;
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc, Weekday};
 use medsched::{
-    Alignment, Availability, ClinicRules, ConsultationMode, Hours, Id, ModeCapacity, OverrideKind,
-    Session, SlotOptions, first_available,
+    Alignment, Availability, ClinicRules, ConsultationMode, Hours, Id, Interval, ModeCapacity,
+    OverrideKind, ResolveOptions, Session, SlotOptions, Status, first_available,
 };
 use oracle::config;
 use oracle::{
@@ -56,10 +56,12 @@ fn check_resolution(sc: &Scenario) -> Result<(), TestCaseError> {
     }
 
     // Every minute agrees with the oracle.
+    let mut open_minutes: Vec<bool> = Vec::new();
     for i in &intervals {
         let got = Decision::of_interval(i);
         for m in minute_of(i.start)..minute_of(i.end) {
             let want = oracle.decide(m).decision;
+            open_minutes.push(want.status == Status::Open);
             prop_assert_eq!(
                 &got,
                 &want,
@@ -70,6 +72,32 @@ fn check_resolution(sc: &Scenario) -> Result<(), TestCaseError> {
             );
         }
     }
+
+    // Merged on request: the open intervals are the maximal runs of minutes the oracle says
+    // are open, and the closed intervals are those of `resolve`.
+    let merged = availability
+        .resolve_with(sc.start, sc.end, ResolveOptions { merge_open: true })
+        .map_err(|e| TestCaseError::fail(format!("valid range refused: {e}")))?;
+    let mut runs: Vec<(i64, i64)> = Vec::new();
+    for (k, &open) in open_minutes.iter().enumerate() {
+        let m = from + k as i64;
+        match runs.last_mut() {
+            Some(run) if open && run.1 == m => run.1 = m + 1,
+            _ if open => runs.push((m, m + 1)),
+            _ => {}
+        }
+    }
+    let spans = |list: &[Interval], status: Status| -> Vec<(i64, i64)> {
+        (list.iter().filter(|i| i.status == status))
+            .map(|i| (minute_of(i.start), minute_of(i.end)))
+            .collect()
+    };
+    prop_assert_eq!(spans(&merged, Status::Open), runs, "merged open intervals");
+    prop_assert_eq!(
+        spans(&merged, Status::Closed),
+        spans(&intervals, Status::Closed),
+        "merging touches closed intervals"
+    );
 
     // explain agrees at every boundary, at the last second of every interval, and on a
     // sample of minutes.
@@ -94,14 +122,15 @@ fn check_resolution(sc: &Scenario) -> Result<(), TestCaseError> {
     }
 
     // resolve_dates at the first location: the same as resolve over the instants at which
-    // the wall clock there first shows `first` 00:00 and `last + 1` 00:00.
+    // the wall clock there first shows `first` 00:00 and the end of `last`: its midnight, or
+    // the end of its sessions running past it (the last date's night is whole).
     let location = &sc.clinic.locations[0];
     let line = ZoneLine::new(zone(&location.time_zone), from - 3 * DAY, to + 2 * DAY);
     let first = date_of(line.max_local(from));
     let last = add_days(first, (to - from) / DAY);
     let (s, e) = (
         line.reached(naive(first, 0)),
-        line.reached(naive(add_days(last, 1), 0)),
+        line.reached(naive(last, oracle.last_end(0, last))),
     );
     match availability.resolve_dates(location.id.as_str(), first, last) {
         Ok(by_dates) => {

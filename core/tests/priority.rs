@@ -94,7 +94,7 @@ fn doctor_with(kinds: &[RuleKind]) -> Availability {
                 "2026-03-02T09:45:00Z",
                 "2026-03-02T10:15:00Z",
             )),
-            RuleKind::Holiday | RuleKind::OutsideHours => {}
+            RuleKind::Holiday | RuleKind::Break | RuleKind::OutsideHours => {}
         }
     }
     Availability::new(&clinic(kinds.contains(&RuleKind::Holiday)), &cal).unwrap()
@@ -108,7 +108,7 @@ fn id_of(kind: RuleKind) -> &'static str {
         RuleKind::Holiday => "festival",
         RuleKind::Override => "override",
         RuleKind::Base => "base",
-        RuleKind::OutsideHours => unreachable!(),
+        RuleKind::Break | RuleKind::OutsideHours => unreachable!(),
     }
 }
 

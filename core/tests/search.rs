@@ -3,8 +3,9 @@
 
 use chrono::{DateTime, Duration, Utc, Weekday};
 use medsched::{
-    AppointmentType, Availability, Clinic, ClinicRules, DoctorCalendar, Location, Occupancy,
-    Reservation, Room, Session, SlotOptions, SlotRequest, WeeklyTemplate, first_available,
+    AppointmentType, Availability, Clinic, ClinicRules, DoctorCalendar, Limits, Location,
+    Occupancy, Reservation, Room, Session, SlotOptions, SlotRequest, WeeklyTemplate,
+    first_available, first_available_series,
 };
 
 fn t(s: &str) -> DateTime<Utc> {
@@ -97,4 +98,79 @@ fn the_search_equals_a_merge_of_every_doctors_slots() {
         }
     }
     assert_eq!(checked, 48);
+}
+
+/// With a small work bound, the search says when it stopped looking: untruncated, it is the
+/// naive merge of every doctor's slots (under the default limits, which reach every slot);
+/// truncated, every slot it gives is one of those, and some doctor had slots it missed.
+#[test]
+fn a_search_stopped_by_its_work_bound_says_so() {
+    use Weekday::*;
+    let clinic_of = |limits: &Limits| {
+        ClinicRules::with_limits(
+            &Clinic {
+                locations: vec![Location::new("london", "London", "Europe/London")],
+                holidays: vec![],
+            },
+            limits,
+        )
+        .unwrap()
+    };
+    let doctors_of = |clinic: &ClinicRules| {
+        [
+            doctor(clinic, "a", "london", &[Mon], ("09:00", "10:00")),
+            doctor(clinic, "b", "london", &[Tue, Thu], ("09:00", "11:00")),
+        ]
+    };
+    let everyone = doctors_of(&clinic_of(&Limits::DEFAULT));
+    let none = Occupancy::default();
+    let request = SlotRequest {
+        appointment_type: AppointmentType::new("visit", 20),
+        start: t("2026-03-02T00:00:00Z"),
+        end: t("2026-03-16T00:00:00Z"),
+        now: t("2026-02-20T00:00:00Z"),
+    };
+    let mut merged: Vec<_> = (everyone.iter().enumerate())
+        .flat_map(|(d, doctor)| {
+            let series = doctor
+                .slots(&request, &none, SlotOptions::default())
+                .unwrap();
+            series.slots.into_iter().map(move |s| (s.start, d, s))
+        })
+        .collect();
+    merged.sort_by_key(|m| (m.0, m.1));
+    let all: Vec<_> = merged.into_iter().map(|m| m.2).collect();
+    assert_eq!(all.len(), 2 * 3 + 4 * 6);
+    let (mut truncated, mut whole) = (0, 0);
+    for max_slots in [1, 2, 3, 5, 8, 13, 40] {
+        let doctors = doctors_of(&clinic_of(&Limits {
+            max_slots,
+            ..Limits::DEFAULT
+        }));
+        for count in [1, 2, 4, 9, 30, 31] {
+            let found = first_available_series(doctors.iter().map(|d| (d, &none)), &request, count)
+                .unwrap();
+            assert!(found.unavailable.is_empty());
+            let what = format!("max_slots {max_slots}, count {count}");
+            if found.truncated {
+                truncated += 1;
+                assert!(found.slots.iter().all(|s| all.contains(s)), "{what}");
+                assert!(found.slots.len() <= count as usize, "{what}");
+                assert!(
+                    max_slots < 24,
+                    "{what}: no doctor has more than 24 candidates"
+                );
+            } else {
+                whole += 1;
+                let want: Vec<_> = all.iter().take(count as usize).cloned().collect();
+                assert_eq!(found.slots, want, "{what}");
+            }
+            let plain = first_available(doctors.iter().map(|d| (d, &none)), &request, count);
+            assert_eq!(plain.unwrap(), found.slots, "{what}");
+        }
+    }
+    assert!(
+        truncated > 0 && whole > 0,
+        "{truncated} truncated, {whole} whole"
+    );
 }

@@ -281,12 +281,42 @@ fn vectors_agree() {
     assert!(steps >= 25, "only {steps} booking script steps");
 }
 
+/// Reads JSON as the bindings do: a refused value is `invalid_input` naming its field path
+/// and value; `out_of_range` when the core's reader says so (a `24:00`), else `malformed`.
+fn read<T: DeserializeOwned>(value: &Value) -> Result<T, Error> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let (mut field, mut at) = (String::new(), Some(value));
+        for segment in e.path().iter() {
+            match segment {
+                serde_path_to_error::Segment::Seq { index } => {
+                    field.push_str(&format!("[{index}]"));
+                    at = at.and_then(|v| v.get(index));
+                }
+                serde_path_to_error::Segment::Map { key } => {
+                    field.push_str(&format!("{}{key}", if field.is_empty() { "" } else { "." }));
+                    at = at.and_then(|v| v.get(key));
+                }
+                _ => {}
+            }
+        }
+        let shown = at.map_or_else(String::new, |v| {
+            v.as_str().map_or(v.to_string(), str::to_owned)
+        });
+        let message = e.into_inner().to_string();
+        let problem = match message.strip_prefix("out of range: ") {
+            Some(detail) => medsched::Problem::OutOfRange(detail.to_owned()),
+            None => medsched::Problem::Malformed(message),
+        };
+        Error::invalid_input(field, shown, problem)
+    })
+}
+
 fn first_error(base: &Value, case: &Value) -> Error {
     let clinic: Clinic = parse(case.get("clinic").unwrap_or(base), "clinic");
     let attempt = || -> Result<(), Error> {
         let clinic = ClinicRules::new(&clinic)?;
         if let Some(calendar) = case.get("calendar") {
-            let doctor = Availability::new(&clinic, &parse(calendar, "calendar"))?;
+            let doctor = Availability::new(&clinic, &read(calendar)?)?;
             if let Some(request) = case.get("slots") {
                 doctor.slots(
                     &parse(request, "slots"),

@@ -22,7 +22,8 @@ pub struct TypedSlots {
 /// Every list is optional; only what is given is exported, and nothing is recomputed.
 ///
 /// - `intervals`: [`Availability::resolve`](medsched::Availability::resolve) over the range:
-///   open hours, and closing rules other than `outside_hours` (blocks, leave, holidays...).
+///   open hours, and closing rules other than `outside_hours` and `break` (blocks, leave,
+///   holidays...).
 /// - `slots`: slot series per appointment type.
 /// - `appointments` and `holds`: from the day books
 ///   ([`DayBook::appointments`](medsched::booking::DayBook::appointments)); only holds that
@@ -160,4 +161,13 @@ impl Export {
             .filter(|t| t.appointment_id.as_ref() == Some(appointment_id))
             .max_by_key(|t| t.issued_at)
     }
+}
+
+/// Whether closed time of this rule is simply off hours (nothing scheduled, or a template's
+/// break), which the exports leave out rather than report as busy.
+pub(crate) fn is_off_hours(rule: medsched::RuleKind) -> bool {
+    matches!(
+        rule,
+        medsched::RuleKind::OutsideHours | medsched::RuleKind::Break
+    )
 }

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, Duration, Utc};
 use common::{scenario, t};
 use medsched::booking::{AppointmentStatus, HoldStatus};
-use medsched::{BusyTime, Error};
+use medsched::{BusyTime, Error, RuleKind};
 use medsched_interop::fhir::{Resource, SlotSearch, SlotStatus};
 use medsched_interop::{Export, IcsRead, InteropLimits, read_fhir, read_ics};
 use proptest::prelude::*;
@@ -148,7 +148,7 @@ fn freebusy_round_trip_keeps_busy_and_closed_time() {
     expected.extend(
         (export.intervals.iter())
             .filter(|i| i.status == medsched::Status::Closed)
-            .filter(|i| i.rule != medsched::RuleKind::OutsideHours)
+            .filter(|i| !matches!(i.rule, RuleKind::OutsideHours | RuleKind::Break))
             .map(|i| (i.start, i.end)),
     );
     assert_eq!(times(&busy), expected);

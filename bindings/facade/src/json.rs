@@ -9,6 +9,19 @@ use serde_path_to_error::Segment;
 /// Reads a `T` from JSON text; a value the core's types refuse is
 /// [`Error::InvalidInput`] naming the field (`what` and the path inside it) and its value.
 /// The text is read once, straight into `T`; only a refusal reads it again to find the value.
+///
+/// ```
+/// use medsched::DoctorCalendar;
+/// use medsched_facade::json;
+///
+/// let text = r#"{"doctor_id": "dr-a", "templates": [{"id": "t", "location_id": "main",
+///     "weekdays": ["MO", 2, "wed"], "sessions": [{"start": "18:00", "end": "24:00"}]}]}"#;
+/// let err = json::parse::<DoctorCalendar>("calendar", text).unwrap_err();
+/// assert_eq!(err.field(), Some("calendar.templates[0].sessions[0].end"));
+/// assert_eq!(err.value(), Some("24:00"));
+/// assert_eq!(err.problem().unwrap().code(), "out_of_range");
+/// assert!(err.to_string().contains("write 00:00"), "{err}");
+/// ```
 pub fn parse<T: DeserializeOwned>(what: &str, text: &str) -> Result<T, Error> {
     let mut reader = serde_json::Deserializer::from_str(text);
     let read = serde_path_to_error::deserialize::<_, T>(&mut reader);
@@ -83,6 +96,12 @@ pub fn text<T: Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }
 
+/// A refused value: `malformed`, or `out_of_range` when the core's reader said so in its
+/// message (a time such as `24:00`, with how to write it).
 fn invalid(field: String, value: &str, message: String) -> Error {
-    Error::invalid_input(field, value, Problem::Malformed(message))
+    let problem = match message.strip_prefix("out of range: ") {
+        Some(detail) => Problem::OutOfRange(detail.to_owned()),
+        None => Problem::Malformed(message),
+    };
+    Error::invalid_input(field, value, problem)
 }

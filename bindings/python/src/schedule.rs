@@ -5,7 +5,7 @@ use std::sync::Arc;
 use medsched::{
     Availability as CoreAvailability, Clinic, ClinicRules as CoreClinicRules, DoctorCalendar,
     Occupancy, PreparedOccupancy as CorePrepared, SlotOptions, SlotRequest, SlotSet,
-    booking::Schedule as CoreSchedule, first_available, first_available_prepared,
+    booking::Schedule as CoreSchedule, first_available_prepared_series, first_available_series,
 };
 use medsched_facade::ScheduleHandle;
 use pyo3::prelude::*;
@@ -25,11 +25,21 @@ pub struct ClinicRules {
 #[pymethods]
 impl ClinicRules {
     #[new]
-    #[pyo3(signature = (clinic, limits=None))]
-    fn new(py: Python<'_>, clinic: &str, limits: Option<&str>) -> Result<Self> {
+    #[pyo3(signature = (clinic, limits=None, roster=None))]
+    fn new(
+        py: Python<'_>,
+        clinic: &str,
+        limits: Option<&str>,
+        roster: Option<Vec<String>>,
+    ) -> Result<Self> {
         let clinic: Clinic = parse("", clinic)?;
         let limits = medsched_facade::json::limits(limits)?;
-        let inner = py.detach(|| CoreClinicRules::with_limits(&clinic, &limits))?;
+        let roster: Option<Vec<medsched::Id>> =
+            roster.map(|ids| ids.into_iter().map(Into::into).collect());
+        let inner = py.detach(|| match &roster {
+            Some(roster) => CoreClinicRules::with_roster(&clinic, &limits, roster),
+            None => CoreClinicRules::with_limits(&clinic, &limits),
+        })?;
         Ok(ClinicRules {
             inner: Arc::new(inner),
         })
@@ -64,9 +74,13 @@ impl Availability {
         self.inner.doctor_id().as_str()
     }
 
-    fn resolve(&self, py: Python<'_>, start: &str, end: &str) -> Result<String> {
+    #[pyo3(signature = (start, end, merge_open=false))]
+    fn resolve(&self, py: Python<'_>, start: &str, end: &str, merge_open: bool) -> Result<String> {
         let (start, end) = (instant("start", start)?, instant("end", end)?);
-        Ok(text(&py.detach(|| self.inner.resolve(start, end))?))
+        let options = medsched::ResolveOptions { merge_open };
+        Ok(text(
+            &py.detach(|| self.inner.resolve_with(start, end, options))?,
+        ))
     }
 
     fn resolve_dates(
@@ -255,8 +269,8 @@ pub fn first_available_slots(
             })
             .collect();
         match prepared {
-            Some(prepared) => first_available_prepared(prepared, &request, count),
-            None => first_available(
+            Some(prepared) => first_available_prepared_series(prepared, &request, count),
+            None => first_available_series(
                 pairs.iter().map(|(d, o)| match o {
                     OccupancyArg::Given(o) => (&**d, &**o),
                     OccupancyArg::Prepared(p) => (&**d, p.occupancy()),
@@ -266,7 +280,8 @@ pub fn first_available_slots(
             ),
         }
     })?;
-    Ok(SlotList::new(Arc::new(slots.into_iter().collect())))
+    let set: SlotSet = slots.slots.into_iter().collect();
+    Ok(SlotList::new(Arc::new(set.with_truncated(slots.truncated))))
 }
 
 /// A tenant's compiled clinic, doctors and appointment types.

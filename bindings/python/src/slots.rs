@@ -134,6 +134,13 @@ impl SlotList {
         make_slot(py, &class, &self.set, &slots[at as usize])
     }
 
+    /// Whether the search behind the list stopped looking (a work bound or limit), so more
+    /// slots may exist.
+    #[getter]
+    fn truncated(&self) -> bool {
+        self.set.truncated()
+    }
+
     /// The slots as the core's `Slot` JSON (a list).
     fn to_json(&self, py: Python<'_>) -> String {
         py.detach(|| text(&self.set.slots_json()))

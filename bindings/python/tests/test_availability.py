@@ -80,6 +80,42 @@ def test_resolve_gives_each_interval_with_its_rule(doctor: m.Availability) -> No
     assert got[0].start.tzinfo == timezone.utc
 
 
+def test_a_roster_refuses_a_reservation_of_a_doctor_not_on_it() -> None:
+    typo = m.Occupancy(reservations=[m.Reservation(
+        id="a-1", doctor_id="dr-aa", start=at(MON, "09:00"), end=at(MON, "09:15"),
+    )])
+    # Without a roster the mistyped reservation blocks nothing.
+    open_doctor = m.Availability(m.ClinicRules(clinic()), dr_a())
+    assert len(open_doctor.slots(monday(), typo).slots) == 12
+    rules = m.ClinicRules(clinic(), roster=["dr-a", "dr-b"])
+    doctor = m.Availability(rules, dr_a())
+    with pytest.raises(m.InvalidInputError) as caught:
+        doctor.slots(monday(), typo)
+    assert (caught.value.field, caught.value.value, caught.value.problem) == (
+        "reservations[0].doctor_id", "dr-aa", "unknown_reference",
+    )
+
+
+def test_resolve_merges_touching_open_time_on_request(rules: m.ClinicRules) -> None:
+    calendar = dr_a()
+    calendar.overrides.append(m.DateOverride(
+        id="long-monday", date=MON, location_id="main", kind=m.OverrideKind.EXTRA,
+        hours=[m.Hours(start=time(12, 0), end=time(13, 0))],
+    ))
+    doctor = m.Availability(rules, calendar)
+    by_rule = doctor.resolve(at(MON, "08:00"), at(MON, "14:00"))
+    assert summary(by_rule)[1:3] == [
+        ("02 09:00", "02 12:00", "open", "base", "dr-a-opd"),
+        ("02 12:00", "02 13:00", "open", "override", "long-monday"),
+    ]
+    merged = doctor.resolve(at(MON, "08:00"), at(MON, "14:00"), merge_open=True)
+    assert summary(merged) == [
+        ("02 08:00", "02 09:00", "closed", "outside_hours", None),
+        ("02 09:00", "02 13:00", "open", "base", "dr-a-opd"),
+        ("02 13:00", "02 14:00", "closed", "outside_hours", None),
+    ]
+
+
 def test_resolve_dates_covers_whole_local_days(doctor: m.Availability) -> None:
     got = doctor.resolve_dates("main", WED, THU)
     assert summary(got) == [
@@ -328,6 +364,17 @@ def test_slot_list_equality_and_repr(doctor: m.Availability, monday_slots: m.Slo
 
 
 # --- first_available -----------------------------------------------------------------------
+
+
+def test_first_available_says_when_it_stopped_looking() -> None:
+    tight = m.ClinicRules(clinic(), limits=m.Limits(max_slots=4))
+    doctor = m.Availability(tight, dr_a())
+    # Monday 09:00-12:00 has twelve slots; the search may look at four candidates.
+    stopped = m.first_available([(doctor, None)], monday(), 6)
+    assert (len(stopped), stopped.truncated) == (4, True)
+    # Three slots are all the 09:00-09:45 window has: not truncated.
+    whole = m.first_available([(doctor, None)], request(at(MON, "09:00"), at(MON, "09:45")), 6)
+    assert (len(whole), whole.truncated) == (3, False)
 
 
 def test_first_available_takes_the_earliest_across_doctors(rules: m.ClinicRules) -> None:

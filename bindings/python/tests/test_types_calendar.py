@@ -428,7 +428,8 @@ def test_timeline_keyword_construction_and_repr() -> None:
         "Interval(start=datetime.datetime(2026, 3, 6, 3, 0, tzinfo=datetime.timezone.utc), "
     )
     assert [k.value for k in RuleKind] == [
-        "forced_block", "emergency", "leave", "holiday", "override", "base", "outside_hours"
+        "forced_block", "emergency", "leave", "holiday", "override", "base", "break",
+        "outside_hours",
     ]
 
 

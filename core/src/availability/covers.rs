@@ -17,6 +17,8 @@ pub(crate) enum Effect {
     Closed,
     /// Requested leave: reported, closes nothing.
     Tentative,
+    /// A break of a template's day: reported where nothing else decides, closes nothing.
+    Break,
 }
 
 /// One rule's claim on a range of instants.
@@ -117,6 +119,16 @@ pub(crate) fn covers(
                             day.instant(tz, e),
                             RuleKind::Base,
                             Effect::Open,
+                            t,
+                            location,
+                        );
+                    }
+                    for &(s, e) in &template.breaks {
+                        w.push(
+                            day.instant(tz, s),
+                            day.instant(tz, e),
+                            RuleKind::Break,
+                            Effect::Break,
                             t,
                             location,
                         );

@@ -21,6 +21,17 @@ use crate::{
     RuleRef, Status,
 };
 
+/// How [`Availability::resolve_with`] reports a timeline. The default is
+/// [`Availability::resolve`]'s: one interval per decision.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ResolveOptions {
+    /// Merge open intervals that touch (one rule's time running into another's, or one
+    /// location's into another's) into one open interval. It keeps the rule, rule id,
+    /// location and room of its first piece, and the first requested leave of its pieces;
+    /// closed intervals are never merged. Off by default.
+    pub merge_open: bool,
+}
+
 /// The longest range one call resolves: 1,100 days (three years).
 pub const MAX_RANGE_DAYS: i64 = 1_100;
 
@@ -87,6 +98,49 @@ impl ClinicRules {
         Ok(ClinicRules {
             inner: Arc::new(compile::compile_clinic(clinic, limits)?),
         })
+    }
+
+    /// Validates and compiles a clinic that declares its **roster**, the ids of its doctors:
+    /// then a calendar of a doctor not on it is refused (`doctor_id`), and so is a
+    /// reservation naming one in an occupancy a slot call or search reads
+    /// (`reservations[i].doctor_id`), where without a roster a mistyped doctor id would
+    /// silently block nothing. Without a roster ([`new`](Self::new),
+    /// [`with_limits`](Self::with_limits)) every doctor id is accepted. See docs/RULES.md.
+    ///
+    /// # Errors
+    ///
+    /// As [`with_limits`](Self::with_limits); a doctor twice on the roster is refused
+    /// (`roster[i]`, `duplicate_id`).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use medsched::{Clinic, ClinicRules, DoctorCalendar, Id, Limits, Location, Availability};
+    ///
+    /// let clinic = Clinic {
+    ///     locations: vec![Location::new("main", "Main", "Europe/London")],
+    ///     holidays: vec![],
+    /// };
+    /// let roster: Vec<Id> = vec!["dr-asha".into(), "dr-ben".into()];
+    /// let rules = ClinicRules::with_roster(&clinic, &Limits::DEFAULT, &roster)?;
+    /// assert!(Availability::new(&rules, &DoctorCalendar::new("dr-asha")).is_ok());
+    /// let err = Availability::new(&rules, &DoctorCalendar::new("dr-asa")).unwrap_err();
+    /// assert_eq!((err.field(), err.value()), (Some("doctor_id"), Some("dr-asa")));
+    /// assert_eq!(err.problem().unwrap().code(), "unknown_reference");
+    /// # Ok::<(), medsched::Error>(())
+    /// ```
+    pub fn with_roster(clinic: &Clinic, limits: &Limits, roster: &[Id]) -> Result<Self> {
+        let mut compiled = compile::compile_clinic(clinic, limits)?;
+        compiled.roster = Some(compile::compile_roster(roster)?);
+        Ok(ClinicRules {
+            inner: Arc::new(compiled),
+        })
+    }
+
+    /// The doctors the clinic declared, sorted, if it declared them
+    /// ([`with_roster`](Self::with_roster)).
+    pub fn roster(&self) -> Option<&[Id]> {
+        self.inner.roster.as_deref()
     }
 
     /// The limits these rules were compiled with.
@@ -253,6 +307,62 @@ impl Availability {
     /// [`Error::InvalidInput`] when `end` is not after `start`, the range exceeds
     /// [`MAX_RANGE_DAYS`], or an instant falls outside the years 1900–2200.
     pub fn resolve(&self, start: DateTime<Utc>, end: DateTime<Utc>) -> Result<Vec<Interval>> {
+        self.resolve_with(start, end, ResolveOptions::default())
+    }
+
+    /// [`resolve`](Self::resolve) with options: with
+    /// [`merge_open`](ResolveOptions::merge_open), open intervals that touch are merged into
+    /// one, for a host that shows when the doctor can be booked rather than which rule opens
+    /// each stretch.
+    ///
+    /// # Errors
+    ///
+    /// As [`resolve`](Self::resolve).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use medsched::{
+    ///     Availability, Clinic, ClinicRules, DoctorCalendar, Location, ResolveOptions,
+    ///     Session, Status, WeeklyTemplate,
+    /// };
+    /// use chrono::{DateTime, Utc, Weekday};
+    ///
+    /// let clinic = ClinicRules::new(&Clinic {
+    ///     locations: vec![Location::new("main", "Main", "UTC")],
+    ///     holidays: vec![],
+    /// })?;
+    /// let mut calendar = DoctorCalendar::new("dr-asha");
+    /// for (id, start, end) in [("morning", "09:00", "12:00"), ("noon", "12:00", "13:00")] {
+    ///     calendar.templates.push(WeeklyTemplate {
+    ///         weekdays: vec![Weekday::Mon],
+    ///         sessions: vec![Session::new(start, end)?],
+    ///         ..WeeklyTemplate::new(id, "main")
+    ///     });
+    /// }
+    /// let doctor = Availability::new(&clinic, &calendar)?;
+    /// let (start, end): (DateTime<Utc>, DateTime<Utc>) =
+    ///     ("2026-03-02T08:00:00Z".parse().unwrap(), "2026-03-02T14:00:00Z".parse().unwrap());
+    ///
+    /// // By rule: 09:00-12:00 (morning) and 12:00-13:00 (noon) are two open intervals.
+    /// let by_rule = doctor.resolve(start, end)?;
+    /// assert_eq!(by_rule.iter().filter(|i| i.status == Status::Open).count(), 2);
+    ///
+    /// // Merged: one open interval 09:00-13:00, named by its first rule (morning).
+    /// let merged = doctor.resolve_with(start, end, ResolveOptions { merge_open: true })?;
+    /// let open: Vec<_> = merged.iter().filter(|i| i.status == Status::Open).collect();
+    /// assert_eq!(open.len(), 1);
+    /// assert_eq!(open[0].start.to_rfc3339(), "2026-03-02T09:00:00+00:00");
+    /// assert_eq!(open[0].end.to_rfc3339(), "2026-03-02T13:00:00+00:00");
+    /// assert_eq!(open[0].rule_id.as_ref().unwrap().as_str(), "morning");
+    /// # Ok::<(), medsched::Error>(())
+    /// ```
+    pub fn resolve_with(
+        &self,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        options: ResolveOptions,
+    ) -> Result<Vec<Interval>> {
         let (s, e) = check_range(start, end)?;
         let resolution = self.resolution(s, e, Purpose::Timeline, &ZoneDays::default());
         let mut out: Vec<Interval> = Vec::with_capacity(resolution.segments.len());
@@ -260,6 +370,13 @@ impl Availability {
             let interval = self.interval(&resolution.covers, seg.start, seg.end, &seg.decision);
             match out.last_mut() {
                 Some(last) if same_decision(last, &interval) => last.end = interval.end,
+                Some(last) if options.merge_open && both_open(last, &interval) => {
+                    last.end = interval.end;
+                    last.tentative_leave_id = last
+                        .tentative_leave_id
+                        .take()
+                        .or(interval.tentative_leave_id);
+                }
                 _ => out.push(interval),
             }
         }
@@ -267,7 +384,10 @@ impl Availability {
     }
 
     /// The timeline of whole local dates `first` to `last` (inclusive) at a location, read in
-    /// that location's time zone. See [`resolve`](Self::resolve).
+    /// that location's time zone: from the midnight starting `first` to the midnight ending
+    /// `last`, or, when a night session (or override hours) of `last` at that location runs
+    /// past that midnight, to the end of that night, so the last date's night is whole. See
+    /// [`resolve`](Self::resolve) and docs/RULES.md.
     ///
     /// # Errors
     ///
@@ -287,7 +407,8 @@ impl Availability {
         self.resolve(start, end)
     }
 
-    /// The UTC range covering local dates `first` to `last` at a location.
+    /// The UTC range covering local dates `first` to `last` at a location, the night of
+    /// `last` included.
     pub(crate) fn local_dates(
         &self,
         location_id: &str,
@@ -304,9 +425,10 @@ impl Availability {
             return Err(Error::invalid("last", last, Problem::EndNotAfterStart));
         }
         let tz = self.clinic.locations[usize::from(ix)].tz;
+        let midnight = local_time::wall_clock_instant(tz, last, compile::DAY_SECS);
         Ok((
             instant(local_time::wall_clock_instant(tz, first, 0)),
-            instant(local_time::wall_clock_instant(tz, last, 86_400)),
+            instant(midnight.max(self.day_end(ix, last))),
         ))
     }
 
@@ -333,7 +455,8 @@ impl Availability {
             .iter()
             .map(|&c| &covers[c as usize])
             .filter(|c| {
-                (applies(c, location) || c.effect == Effect::Open) && c.effect != Effect::Tentative
+                (applies(c, location) || c.effect == Effect::Open)
+                    && !matches!(c.effect, Effect::Tentative | Effect::Break)
             })
             .map(|c| (c.kind, c.rule, self.rule_ref(c)))
             .filter(|(_, _, r)| {
@@ -367,7 +490,7 @@ impl Availability {
             RuleKind::Leave => &cal.leaves[i].id,
             RuleKind::Holiday => &self.clinic.holidays[i].id,
             RuleKind::Override => &cal.overrides[i].id,
-            RuleKind::Base | RuleKind::OutsideHours => &cal.templates[i].id,
+            RuleKind::Base | RuleKind::Break | RuleKind::OutsideHours => &cal.templates[i].id,
         }
     }
 
@@ -429,6 +552,10 @@ impl Availability {
                 .map(|c| self.rule_id(&covers[c as usize]).clone()),
         }
     }
+}
+
+fn both_open(a: &Interval, b: &Interval) -> bool {
+    a.end == b.start && a.status == Status::Open && b.status == Status::Open
 }
 
 fn same_decision(a: &Interval, b: &Interval) -> bool {

@@ -73,7 +73,7 @@ pub(crate) fn decide(covers: &[Cover], active: &[CoverIx]) -> Decision {
             let on = |kind: Effect| (effect == kind).then_some(only);
             return Decision {
                 open: effect == Effect::Open,
-                decider: on(Effect::Open).or(on(Effect::Closed)),
+                decider: (on(Effect::Open).or(on(Effect::Closed))).or(on(Effect::Break)),
                 scheduled: on(Effect::Open),
                 tentative: on(Effect::Tentative),
             };
@@ -105,7 +105,7 @@ pub(crate) fn decide(covers: &[Cover], active: &[CoverIx]) -> Decision {
     }
     Decision {
         open: scheduled.is_some(),
-        decider: scheduled,
+        decider: scheduled.or_else(|| first_with(RuleKind::Break, Effect::Break)),
         scheduled,
         tentative,
     }

@@ -4,6 +4,7 @@ use chrono::{NaiveDate, NaiveTime, Weekday};
 use serde::{Deserialize, Serialize};
 
 mod exceptions;
+mod weekday;
 
 pub use exceptions::{DateOverride, Leave, LeaveStatus, OverrideKind, Unavailability};
 
@@ -87,8 +88,11 @@ pub struct WeeklyTemplate {
     /// The room the sessions use, if any.
     #[serde(default)]
     pub room_id: Option<Id>,
-    /// The days of the week it applies to (exclusive with `rrule`).
-    #[serde(default)]
+    /// The days of the week it applies to (exclusive with `rrule`). Read from JSON as `Mon`
+    /// to `Sun` or `Monday` to `Sunday`, RFC 5545's `MO` to `SU` (letters in any case), or
+    /// ISO 8601's numbers 1 to 7 (1 = Monday, as a number or text); written as `Mon` to `Sun`.
+    #[serde(default, deserialize_with = "weekday::read_list")]
+    #[cfg_attr(feature = "schema", schemars(schema_with = "weekday::list_schema"))]
     pub weekdays: Vec<Weekday>,
     /// A recurrence selecting the days it applies to (exclusive with `weekdays`).
     #[serde(default)]
@@ -136,8 +140,12 @@ impl WeeklyTemplate {
 #[serde(deny_unknown_fields)]
 pub struct Session {
     /// Local start time.
+    #[serde(deserialize_with = "read_time")]
+    #[cfg_attr(feature = "schema", schemars(with = "NaiveTime"))]
     pub start: NaiveTime,
     /// Local end time (exclusive); at or before `start`, a time of the next day.
+    #[serde(deserialize_with = "read_time")]
+    #[cfg_attr(feature = "schema", schemars(with = "NaiveTime"))]
     pub end: NaiveTime,
     /// Breaks inside the session, when the doctor is not bookable; a break time before the
     /// session's start is on the next day.
@@ -191,8 +199,12 @@ impl Session {
 #[serde(deny_unknown_fields)]
 pub struct Hours {
     /// Local start time.
+    #[serde(deserialize_with = "read_time")]
+    #[cfg_attr(feature = "schema", schemars(with = "NaiveTime"))]
     pub start: NaiveTime,
     /// Local end time (exclusive).
+    #[serde(deserialize_with = "read_time")]
+    #[cfg_attr(feature = "schema", schemars(with = "NaiveTime"))]
     pub end: NaiveTime,
 }
 
@@ -211,21 +223,39 @@ impl Hours {
 }
 
 fn parse_time(field: &str, value: &str) -> crate::Result<NaiveTime> {
+    time_of_day(value).map_err(|problem| {
+        crate::Error::invalid(field, value, crate::Problem::OutOfRange(problem.into()))
+    })
+}
+
+/// A wall-clock time `HH:MM` (or `HH:MM:SS`), or what is wrong with the text: `24:00` is
+/// refused with how to write the midnight ending a day.
+fn time_of_day(value: &str) -> Result<NaiveTime, &'static str> {
     use chrono::Timelike;
     NaiveTime::parse_from_str(value, "%H:%M")
         .or_else(|_| NaiveTime::parse_from_str(value, "%H:%M:%S"))
         .ok()
         // A leap second (23:59:60) is refused, as everywhere in medsched.
         .filter(|t| t.nanosecond() < 1_000_000_000)
-        .ok_or_else(|| {
-            let problem = if value.starts_with("24:") {
-                "24:00 is not a time of day (HH:MM): write 00:00, the midnight ending the day \
-                 (an end at or before the start is on the next day)"
-            } else {
-                "not a time of day (HH:MM)"
-            };
-            crate::Error::invalid(field, value, crate::Problem::OutOfRange(problem.into()))
+        .ok_or(if value.starts_with("24:") {
+            "24:00 is not a time of day (HH:MM): write 00:00, the midnight ending the day \
+             (an end at or before the start is on the next day)"
+        } else {
+            "not a time of day (HH:MM)"
         })
+}
+
+/// Reads a session's or hours' time from JSON: what chrono reads (`HH:MM`, `HH:MM:SS`, with
+/// a fraction), and for anything else the error [`Session::new`] gives, as
+/// [`Problem::OutOfRange`](crate::Problem::OutOfRange)'s message (`out of range: …`), which
+/// says how to write `24:00`.
+fn read_time<'de, D: serde::Deserializer<'de>>(d: D) -> Result<NaiveTime, D::Error> {
+    let text = std::borrow::Cow::<'de, str>::deserialize(d)?;
+    if let Ok(time) = text.parse::<NaiveTime>() {
+        return Ok(time);
+    }
+    time_of_day(&text)
+        .map_err(|problem| serde::de::Error::custom(crate::Problem::OutOfRange(problem.into())))
 }
 
 /// How the slots of a session are cut and how many patients it takes at once.

@@ -223,6 +223,21 @@ impl SlotSet {
         self.truncated
     }
 
+    /// The same set, marked truncated when `truncated` is (a set made from a search's slots,
+    /// [`first_available_series`](crate::first_available_series), keeps its flag).
+    ///
+    /// ```
+    /// use medsched::SlotSet;
+    ///
+    /// let set: SlotSet = Vec::new().into_iter().collect();
+    /// assert!(!set.truncated());
+    /// assert!(set.with_truncated(true).truncated());
+    /// ```
+    pub fn with_truncated(mut self, truncated: bool) -> SlotSet {
+        self.truncated |= truncated;
+        self
+    }
+
     /// The bookable slots, by start.
     pub fn compact(&self) -> &[CompactSlot] {
         &self.slots

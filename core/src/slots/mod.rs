@@ -18,7 +18,10 @@ pub use prepared::PreparedOccupancy;
 pub use request::{
     Alignment, AppointmentType, BusyTime, Occupancy, Reservation, SlotOptions, SlotRequest,
 };
-pub use search::{MAX_SEARCH_COUNT, first_available, first_available_prepared};
+pub use search::{
+    MAX_SEARCH_COUNT, first_available, first_available_prepared, first_available_prepared_series,
+    first_available_series,
+};
 
 use self::compact::{SeriesSink, Sink};
 use self::generate::Generation;
@@ -107,7 +110,7 @@ impl Availability {
         // The request is checked before the occupancy, and the limit after, as they always
         // were.
         let params = check_request(request)?.0;
-        let prepared = PreparedOccupancy::for_doctor(occupancy, self.doctor_id())?;
+        let prepared = PreparedOccupancy::for_doctor(occupancy, self.doctor_id(), &self.clinic)?;
         let load = Load::new(&prepared, self.doctor_id(), params.mode, request.now);
         let mut out = SeriesSink::default();
         self.generate(request, &load, options, &mut out)?;
@@ -129,7 +132,7 @@ impl Availability {
         // The request is checked before the occupancy, and the limit after, as they always
         // were.
         let params = check_request(request)?.0;
-        let prepared = PreparedOccupancy::for_doctor(occupancy, self.doctor_id())?;
+        let prepared = PreparedOccupancy::for_doctor(occupancy, self.doctor_id(), &self.clinic)?;
         let load = Load::new(&prepared, self.doctor_id(), params.mode, request.now);
         let mut out = SlotSet::default();
         self.generate(request, &load, options, &mut out)?;
@@ -154,6 +157,7 @@ impl Availability {
         options: SlotOptions,
     ) -> Result<SlotSet> {
         let params = check_request(request)?.0;
+        occupancy.check_roster(&self.clinic)?;
         let load = Load::new(occupancy, self.doctor_id(), params.mode, request.now);
         let mut out = SlotSet::default();
         self.generate(request, &load, options, &mut out)?;

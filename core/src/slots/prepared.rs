@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 
 use super::step::StepFn;
 use crate::availability::compile::{
-    DAY_MINUTES, check_instant, check_minutes, check_span, mode_index, seconds_up,
+    CompiledClinic, DAY_MINUTES, check_instant, check_minutes, check_span, mode_index, seconds_up,
 };
 use crate::availability::local_time::DAY;
 use crate::{BusyTime, ConsultationMode, Error, Id, Occupancy, Problem, Reservation, Result};
@@ -165,6 +165,18 @@ fn check_reservation(field: impl Fn(&str) -> String, r: &Reservation) -> Result<
     Ok(())
 }
 
+/// Refuses a reservation of a doctor the clinic's roster does not name.
+fn check_on_roster(clinic: &CompiledClinic, i: usize, r: &Reservation) -> Result<()> {
+    if clinic.knows_doctor(&r.doctor_id) {
+        return Ok(());
+    }
+    Err(Error::invalid(
+        format!("reservations[{i}].doctor_id"),
+        &r.doctor_id,
+        Problem::UnknownReference,
+    ))
+}
+
 fn check_busy(field: impl Fn(&str) -> String, b: &BusyTime) -> Result<()> {
     check_span(field, b.start, b.end).map(|_| ())
 }
@@ -183,11 +195,19 @@ impl PreparedOccupancy {
         Ok(prepared)
     }
 
-    /// Checks every reservation and busy time of `occupancy` (as [`new`](Self::new)) and
-    /// indexes those of one doctor and the rooms, without keeping the occupancy: what one
+    /// Checks every reservation and busy time of `occupancy` (as [`new`](Self::new), and
+    /// every reservation's doctor against the clinic's roster) and indexes those of one doctor
+    /// and the rooms, without keeping the occupancy: what one
     /// [`Availability::slots`](crate::Availability::slots) call needs.
-    pub(crate) fn for_doctor(occupancy: &Occupancy, doctor: &Id) -> Result<PreparedOccupancy> {
+    pub(crate) fn for_doctor(
+        occupancy: &Occupancy,
+        doctor: &Id,
+        clinic: &CompiledClinic,
+    ) -> Result<PreparedOccupancy> {
         PreparedOccupancy::check(occupancy)?;
+        for (i, r) in occupancy.reservations.iter().enumerate() {
+            check_on_roster(clinic, i, r)?;
+        }
         Ok(PreparedOccupancy::index(
             occupancy.reservations.iter(),
             occupancy.busy.iter(),
@@ -207,11 +227,12 @@ impl PreparedOccupancy {
 
     /// Checks and indexes only what can touch slots starting in `[from, to)` (seconds), for
     /// a doctor, without keeping the occupancy: what a search across many doctors examines.
+    /// Every reservation's doctor is checked against the clinic's roster.
     pub(crate) fn within(
         occupancy: &Occupancy,
         doctor: &Id,
-        from: i64,
-        to: i64,
+        (from, to): (i64, i64),
+        clinic: &CompiledClinic,
     ) -> Result<PreparedOccupancy> {
         // Buffers are at most a day each side and a slot at most a day long.
         let (lo, hi) = (from.saturating_sub(3 * DAY), to.saturating_add(3 * DAY));
@@ -220,6 +241,7 @@ impl PreparedOccupancy {
         };
         let mut reservations = Vec::new();
         for (i, r) in occupancy.reservations.iter().enumerate() {
+            check_on_roster(clinic, i, r)?;
             let touches = (&r.doctor_id == doctor || r.room_id.is_some()) && near(r.start, r.end);
             if touches {
                 check_reservation(|name| format!("reservations[{i}].{name}"), r)?;
@@ -238,6 +260,22 @@ impl PreparedOccupancy {
             busy.into_iter(),
             Some(doctor),
         ))
+    }
+
+    /// Checks the doctor of every reservation against the clinic's roster, if it declared
+    /// one: a reservation of a doctor not on it is refused (the first of the first such
+    /// doctor by id).
+    pub(crate) fn check_roster(&self, clinic: &CompiledClinic) -> Result<()> {
+        if clinic.roster.is_none() {
+            return Ok(());
+        }
+        for doctor in self.doctors.iter().filter(|d| !clinic.knows_doctor(&d.id)) {
+            let mut reservations = self.occupancy.reservations.iter().enumerate();
+            if let Some((i, r)) = reservations.find(|(_, r)| r.doctor_id == doctor.id) {
+                return check_on_roster(clinic, i, r);
+            }
+        }
+        Ok(())
     }
 
     /// Indexes checked reservations and busy times (of one doctor and the rooms, or all).

@@ -7,7 +7,7 @@ use super::params::TypeParams;
 use super::prepared::PreparedOccupancy;
 use crate::availability::local_time::DAY;
 use crate::availability::{ZoneDays, check_range};
-use crate::{Availability, Error, Occupancy, Problem, Result, Slot, SlotRequest};
+use crate::{Availability, Error, Occupancy, Problem, Result, Slot, SlotRequest, SlotSeries};
 
 /// The most slots one [`first_available`] call returns.
 pub const MAX_SEARCH_COUNT: u32 = 10_000;
@@ -24,7 +24,9 @@ pub const MAX_SEARCH_COUNT: u32 = 10_000;
 /// [`Limits::max_slots`](crate::Limits::max_slots), as one [`Availability::slots`] call is: a
 /// doctor who reaches it is searched no further, and the call returns the earliest of the
 /// slots it considered (fewer than `count` when every doctor stopped). Its work is therefore
-/// at most `max_slots` candidates per doctor, whatever the range.
+/// at most `max_slots` candidates per doctor, whatever the range. To tell "no more slots"
+/// from "stopped looking", call [`first_available_series`]: its `truncated` says a doctor
+/// reached that bound.
 ///
 /// # Errors
 ///
@@ -74,6 +76,60 @@ pub fn first_available<'a>(
     request: &SlotRequest,
     count: u32,
 ) -> Result<Vec<Slot>> {
+    first_available_series(doctors, request, count).map(|found| found.slots)
+}
+
+/// [`first_available`], saying whether the search stopped looking: the slots found, and
+/// `truncated` when a doctor reached its work bound ([`Limits::max_slots`](crate::Limits::max_slots)
+/// candidates) before the search ended, so that slots of that doctor after the last one it
+/// considered may be missing (fewer than `count` slots, or later ones than that doctor had).
+/// Without `truncated`, fewer than `count` slots means there are no more in the range.
+/// `unavailable` is always empty.
+///
+/// # Errors
+///
+/// As [`first_available`].
+///
+/// # Example
+///
+/// ```
+/// use medsched::*;
+/// use chrono::{DateTime, Utc, Weekday};
+///
+/// let tight = Limits { max_slots: 4, ..Limits::DEFAULT };
+/// let clinic = ClinicRules::with_limits(
+///     &Clinic { locations: vec![Location::new("main", "Main", "UTC")], holidays: vec![] },
+///     &tight,
+/// )?;
+/// let mut calendar = DoctorCalendar::new("dr-mon");
+/// calendar.templates.push(WeeklyTemplate {
+///     weekdays: vec![Weekday::Mon],
+///     sessions: vec![Session::new("10:00", "12:00")?],
+///     ..WeeklyTemplate::new("opd", "main")
+/// });
+/// let monday = Availability::new(&clinic, &calendar)?;
+/// let t = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+/// let request = SlotRequest {
+///     appointment_type: AppointmentType::new("consult", 15),
+///     start: t("2026-03-02T00:00:00Z"),
+///     end: t("2026-03-09T00:00:00Z"),
+///     now: t("2026-03-01T00:00:00Z"),
+/// };
+/// let none = Occupancy::default();
+/// // Eight slots on Monday, but the search looks at four candidates only.
+/// let found = first_available_series([(&monday, &none)], &request, 6)?;
+/// assert_eq!((found.slots.len(), found.truncated), (4, true));
+/// // With room to look, three slots are all there is: not truncated.
+/// let short = SlotRequest { end: t("2026-03-02T10:45:00Z"), ..request };
+/// let found = first_available_series([(&monday, &none)], &short, 6)?;
+/// assert_eq!((found.slots.len(), found.truncated), (3, false));
+/// # Ok::<(), medsched::Error>(())
+/// ```
+pub fn first_available_series<'a>(
+    doctors: impl IntoIterator<Item = (&'a Availability, &'a Occupancy)>,
+    request: &SlotRequest,
+    count: u32,
+) -> Result<SlotSeries> {
     let doctors = doctors.into_iter().map(|(a, o)| (a, Source::Given(o)));
     search(doctors.collect(), request, count)
 }
@@ -122,6 +178,20 @@ pub fn first_available_prepared<'a>(
     request: &SlotRequest,
     count: u32,
 ) -> Result<Vec<Slot>> {
+    first_available_prepared_series(doctors, request, count).map(|found| found.slots)
+}
+
+/// [`first_available_prepared`], saying whether the search stopped looking, as
+/// [`first_available_series`] does.
+///
+/// # Errors
+///
+/// As [`first_available_prepared`].
+pub fn first_available_prepared_series<'a>(
+    doctors: impl IntoIterator<Item = (&'a Availability, &'a PreparedOccupancy)>,
+    request: &SlotRequest,
+    count: u32,
+) -> Result<SlotSeries> {
     let doctors = doctors.into_iter().map(|(a, o)| (a, Source::Prepared(o)));
     search(doctors.collect(), request, count)
 }
@@ -138,7 +208,7 @@ fn search(
     doctors: Vec<(&Availability, Source<'_>)>,
     request: &SlotRequest,
     count: u32,
-) -> Result<Vec<Slot>> {
+) -> Result<SlotSeries> {
     if count == 0 {
         return Err(Error::invalid("count", 0, Problem::NotPositive));
     }
@@ -168,7 +238,18 @@ fn search(
         .iter()
         .map(|(availability, _)| availability.clinic.limits.max_slots as usize)
         .collect();
+    // A prepared occupancy's doctors are checked against the roster once, up front.
+    for (d, (availability, source)) in doctors.iter().enumerate() {
+        if let Source::Prepared(prepared) = source {
+            prepared
+                .check_roster(&availability.clinic)
+                .map_err(|e| e.within(&format!("doctors[{d}]")))?;
+        }
+    }
     let mut found = SlotSet::default();
+    // Whether a doctor reached its budget: slots of its after the last it considered may be
+    // missing.
+    let mut truncated = false;
     let (mut from, mut width) = (start, DAY);
     while from < end {
         let to = end.min(from.saturating_add(width));
@@ -186,8 +267,13 @@ fn search(
             let prepared = match source {
                 Source::Prepared(prepared) => prepared,
                 Source::Given(occupancy) => {
-                    windowed = PreparedOccupancy::within(occupancy, doctor, from, until)
-                        .map_err(|e| e.within(&format!("doctors[{d}]")))?;
+                    windowed = PreparedOccupancy::within(
+                        occupancy,
+                        doctor,
+                        (from, until),
+                        &availability.clinic,
+                    )
+                    .map_err(|e| e.within(&format!("doctors[{d}]")))?;
                     &windowed
                 }
             };
@@ -203,6 +289,8 @@ fn search(
             );
             generation.run(from, until, &mut found);
             budgets[d] = generation.candidates_left();
+            // Stopped by its budget, not by having found `count` in this window.
+            truncated |= found.truncated() && found.len() < count;
             best.extend(found.iter().map(|slot| (slot.start.timestamp(), d, slot)));
             if best.len() >= 2 * count || (cutoff.is_none() && best.len() >= count) {
                 keep_best(&mut best);
@@ -216,7 +304,11 @@ fn search(
         from = to;
         width = width.saturating_mul(2);
     }
-    Ok(best.into_iter().map(|(_, _, slot)| slot).collect())
+    Ok(SlotSeries {
+        slots: best.into_iter().map(|(_, _, slot)| slot).collect(),
+        unavailable: Vec::new(),
+        truncated,
+    })
 }
 
 #[cfg(test)]

@@ -182,6 +182,9 @@ impl<'a> Oracle<'a> {
         let mut open: Vec<(u8, usize, CoverKey, usize, i64)> = Vec::new();
         let mut closed: Vec<ClosedCover> = Vec::new();
         let mut tentative: Vec<(usize, Option<usize>)> = Vec::new();
+        // Templates whose day has a break at this minute: inside the span of their sessions
+        // that day, outside every open piece.
+        let mut breaks: Vec<usize> = Vec::new();
         for &l in &self.sites {
             let x = self.lines[&l].max_local(m);
             let today = date_of(x);
@@ -193,6 +196,13 @@ impl<'a> Oracle<'a> {
                 for (i, template) in cal.templates.iter().enumerate() {
                     if self.template_location[i] != l || !template_applies(template, d) {
                         continue;
+                    }
+                    let spans = template.sessions.iter().map(|s| span(s.start, s.end));
+                    let first = spans.clone().map(|s| s.0).min().unwrap_or(0);
+                    let last = spans.map(|s| s.1).max().unwrap_or(0);
+                    let in_piece = self.pieces[i].iter().any(|&(s, e)| s <= t && t < e);
+                    if first <= t && t < last && !in_piece {
+                        breaks.push(i);
                     }
                     for (p, &(s, e)) in self.pieces[i].iter().enumerate() {
                         if s <= t && t < e {
@@ -343,8 +353,11 @@ impl<'a> Oracle<'a> {
             },
             None => Decision {
                 status: Status::Closed,
-                rule: RuleKind::OutsideHours,
-                rule_id: None,
+                rule: breaks
+                    .iter()
+                    .min()
+                    .map_or(RuleKind::OutsideHours, |_| RuleKind::Break),
+                rule_id: breaks.iter().min().map(|&i| cal.templates[i].id.clone()),
                 location_id,
                 room_id,
                 tentative_leave_id,
@@ -358,7 +371,7 @@ impl<'a> Oracle<'a> {
 
     /// Minutes from `date`'s midnight to the end of its sessions at location `l`: 1440, or
     /// later when a session or override hours of that date run into the next day.
-    pub(super) fn last_end(&self, l: usize, date: NaiveDate) -> i64 {
+    pub fn last_end(&self, l: usize, date: NaiveDate) -> i64 {
         let cal = self.cal;
         let templates = (cal.templates.iter().enumerate())
             .filter(|(i, t)| self.template_location[*i] == l && template_applies(t, date))
@@ -389,7 +402,7 @@ impl<'a> Oracle<'a> {
             RuleKind::Leave => cal.leaves[i].id.clone(),
             RuleKind::Holiday => self.clinic.holidays[i].id.clone(),
             RuleKind::Override => cal.overrides[i].id.clone(),
-            RuleKind::Base => cal.templates[i].id.clone(),
+            RuleKind::Base | RuleKind::Break => cal.templates[i].id.clone(),
             RuleKind::OutsideHours => unreachable!(),
         }
     }

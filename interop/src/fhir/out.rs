@@ -13,6 +13,7 @@ use super::model::{
     Participant, Period, Reference, Resource, Schedule, Search, Slot, SlotStatus,
 };
 use crate::Export;
+use crate::export::is_off_hours;
 use crate::ids::{fhir_id, instant_key};
 
 impl Export {
@@ -86,7 +87,7 @@ impl Export {
     fn closed_intervals(&self) -> impl Iterator<Item = &medsched::Interval> {
         self.intervals
             .iter()
-            .filter(|i| i.status == Open::Closed && i.rule != medsched::RuleKind::OutsideHours)
+            .filter(|i| i.status == Open::Closed && !is_off_hours(i.rule))
     }
 
     fn claims(&self) -> impl Iterator<Item = &SlotClaim> {

@@ -4,9 +4,10 @@
 use chrono::{DateTime, Duration, NaiveDateTime, Offset, TimeZone, Utc};
 use chrono_tz::{OffsetComponents, OffsetName, Tz};
 use medsched::booking::{AppointmentStatus as Status, HoldStatus};
-use medsched::{Result, RuleKind, Status as Open};
+use medsched::{Result, Status as Open};
 
 use crate::Export;
+use crate::export::is_off_hours;
 
 /// iCalendar text being written.
 struct Lines(String);
@@ -323,7 +324,7 @@ impl Export {
         }
         for i in &self.intervals {
             match (i.status, i.rule) {
-                (Open::Closed, RuleKind::OutsideHours) => {}
+                (Open::Closed, rule) if is_off_hours(rule) => {}
                 (Open::Closed, _) => period("BUSY-UNAVAILABLE", i.start, i.end),
                 (Open::Open, _) => period("FREE", i.start, i.end),
             }

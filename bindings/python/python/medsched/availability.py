@@ -35,12 +35,18 @@ class ClinicRules:
 
     ``limits`` raises the bounds the rules are checked against (:class:`~medsched.Limits`;
     the defaults when ``None``); every availability compiled against these rules keeps them.
+    ``roster``, the ids of the clinic's doctors, when given, refuses a calendar or a
+    reservation of any other doctor (a mistyped id), naming the field (docs/RULES.md).
     """
 
     @checked()
-    def __init__(self, clinic: Clinic, limits: Optional[Limits] = None) -> None:
+    def __init__(
+        self, clinic: Clinic, limits: Optional[Limits] = None,
+        roster: Optional[List[str]] = None,
+    ) -> None:
         self._native = _native.ClinicRules(
-            to_json(clinic, "clinic"), None if limits is None else to_json(limits, "limits")
+            to_json(clinic, "clinic"), None if limits is None else to_json(limits, "limits"),
+            roster,
         )
 
     @classmethod
@@ -120,10 +126,16 @@ class Availability:
         return self._native.doctor_id
 
     @checked()
-    def resolve(self, start: datetime, end: datetime) -> List[Interval]:
+    def resolve(
+        self, start: datetime, end: datetime, *, merge_open: bool = False
+    ) -> List[Interval]:
         """Open and closed time in ``[start, end)``, each interval with the rule that decided
-        it (forced block > emergency > leave > holiday > override > base)."""
-        text = self._native.resolve(utc_text(start, "start"), utc_text(end, "end"))
+        it (forced block > emergency > leave > holiday > override > base > break). With
+        ``merge_open=True``, open intervals that touch are merged into one, named by the rule,
+        location and room of its first piece."""
+        text = self._native.resolve(
+            utc_text(start, "start"), utc_text(end, "end"), merge_open
+        )
         return [decode(Interval, i) for i in json.loads(text)]
 
     @checked()
@@ -211,6 +223,14 @@ class SlotList(Sequence[Slot]):
 
     def __repr__(self) -> str:
         return f"SlotList({len(self)} slots)"
+
+    @property
+    def truncated(self) -> bool:
+        """Whether the search stopped looking before the end: for :func:`first_available`, a
+        doctor reached its work bound (``Limits.max_slots`` candidates), so fewer than
+        ``count`` slots does not mean there are no more; for a series' slots, as
+        :attr:`SlotSeries.truncated`."""
+        return self._native.truncated
 
     def starts(self) -> List[datetime]:
         """Every slot's start (aware, UTC), without making the ``Slot`` objects."""

@@ -15,8 +15,9 @@ __all__ = ["Explanation", "Interval", "RuleKind", "RuleRef", "Status"]
 
 class RuleKind(str, enum.Enum):
     """The kind of rule that decided an interval, highest priority first: forced block >
-    emergency > leave > holiday > override > base; ``outside_hours`` when no rule covers
-    the time."""
+    emergency > leave > holiday > override > base; ``break`` in a gap of a template's day
+    (between two of its sessions, or a break inside one); ``outside_hours`` when no rule
+    covers the time."""
 
     FORCED_BLOCK = "forced_block"
     """An admin forced block."""
@@ -30,6 +31,8 @@ class RuleKind(str, enum.Enum):
     """A date override."""
     BASE = "base"
     """A weekly template (the base schedule)."""
+    BREAK = "break"
+    """A break of a weekly template's day (between two of its sessions, or inside one)."""
     OUTSIDE_HOURS = "outside_hours"
     """No rule covers the time."""
 

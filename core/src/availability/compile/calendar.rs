@@ -238,6 +238,22 @@ fn compile_breaks(path: &str, start: u32, end: u32, breaks: &[Hours]) -> Result<
     Ok(out.into_iter().map(|(s, e, _)| (s, e)).collect())
 }
 
+/// The gaps in `[from, to)` that no piece covers (pieces sorted): a template's breaks.
+fn gaps(from: u32, to: u32, pieces: &[(u32, u32)]) -> Vec<(u32, u32)> {
+    let mut out = Vec::new();
+    let mut cursor = from;
+    for &(s, e) in pieces {
+        if s > cursor {
+            out.push((cursor, s));
+        }
+        cursor = cursor.max(e);
+    }
+    if to > cursor {
+        out.push((cursor, to));
+    }
+    out
+}
+
 /// The same template one day earlier: it applies on `d` when `t` applies on `d + 1`.
 fn day_before(t: &CompiledTemplate) -> CompiledTemplate {
     let earlier = |d: NaiveDate| d.pred_opt().unwrap_or(d);
@@ -252,6 +268,7 @@ fn day_before(t: &CompiledTemplate) -> CompiledTemplate {
         from: t.from.map(earlier),
         until: t.until.map(earlier),
         pieces: Vec::new(),
+        breaks: Vec::new(),
         last_end: 0,
         settings: t.settings,
     }
@@ -328,6 +345,13 @@ pub(crate) fn compile_calendar(
     cal: &DoctorCalendar,
 ) -> Result<CompiledCalendar> {
     check_sizes(cal, &clinic.limits)?;
+    if !clinic.knows_doctor(&cal.doctor_id) {
+        return Err(Error::invalid(
+            "doctor_id",
+            &cal.doctor_id,
+            Problem::UnknownReference,
+        ));
+    }
     let defaults = compile_settings("settings", &cal.settings)?;
     let own_settings = |path: String, s: &Option<SessionSettings>| match s {
         None => Ok(defaults),
@@ -425,6 +449,8 @@ pub(crate) fn compile_calendar(
         }
         pieces.sort_unstable();
         let last_end = sessions.iter().map(|&(_, e)| e).max().unwrap_or(0);
+        let first_start = sessions.iter().map(|&(s, _)| s).min().unwrap_or(0);
+        let breaks = gaps(first_start, last_end, &pieces);
         templates.push(CompiledTemplate {
             id: t.id.clone(),
             location,
@@ -433,6 +459,7 @@ pub(crate) fn compile_calendar(
             from: t.effective_from,
             until: t.effective_until,
             pieces,
+            breaks,
             last_end,
             settings: own_settings(field("settings"), &t.settings)?,
         });

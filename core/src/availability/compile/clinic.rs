@@ -141,7 +141,25 @@ pub(crate) fn compile_clinic(clinic: &Clinic, limits: &Limits) -> Result<Compile
         location_ix,
         holidays,
         limits: *limits,
+        roster: None,
     })
+}
+
+/// A clinic's roster, checked (no doctor twice) and sorted.
+pub(crate) fn compile_roster(roster: &[Id]) -> Result<Vec<Id>> {
+    let mut seen = HashSet::with_capacity(roster.len());
+    for (i, doctor) in roster.iter().enumerate() {
+        if !seen.insert(doctor) {
+            return Err(Error::invalid(
+                format!("roster[{i}]"),
+                doctor,
+                Problem::DuplicateId,
+            ));
+        }
+    }
+    let mut sorted = roster.to_vec();
+    sorted.sort_unstable();
+    Ok(sorted)
 }
 
 impl CompiledClinic {

@@ -7,5 +7,5 @@ mod model;
 
 pub(crate) use calendar::compile_calendar;
 pub(crate) use checks::*;
-pub(crate) use clinic::compile_clinic;
+pub(crate) use clinic::{compile_clinic, compile_roster};
 pub(crate) use model::*;

@@ -34,6 +34,16 @@ pub(crate) struct CompiledClinic {
     pub(crate) holidays: Vec<CompiledHoliday>,
     /// The limits the clinic was compiled with, which its calendars and slots keep too.
     pub(crate) limits: Limits,
+    /// The doctors the clinic declared (sorted), when it declared them: a calendar or a
+    /// reservation of any other doctor is refused.
+    pub(crate) roster: Option<Vec<Id>>,
+}
+
+impl CompiledClinic {
+    /// Whether `doctor` may appear: on the roster, or any doctor without one.
+    pub(crate) fn knows_doctor(&self, doctor: &Id) -> bool {
+        (self.roster.as_ref()).is_none_or(|roster| roster.binary_search(doctor).is_ok())
+    }
 }
 
 /// Settings in the units resolution and slot generation use.
@@ -72,6 +82,9 @@ pub(crate) struct CompiledTemplate {
     /// Open pieces of each day (sessions less breaks), as seconds from the day's midnight,
     /// sorted; a piece of a night session ends past 86 400.
     pub(crate) pieces: Vec<(u32, u32)>,
+    /// The breaks of each day: the gaps between its open pieces (a break inside a session,
+    /// or the time between two sessions), in the same seconds, sorted.
+    pub(crate) breaks: Vec<(u32, u32)>,
     /// The latest session end, in seconds from the day's midnight (past 86 400 for a
     /// session running into the next day).
     pub(crate) last_end: u32,
