@@ -21,8 +21,8 @@ use crate::json::parse;
 /// let key = RateKey::new("clinic-1", KeyKind::Patient, "pat-42");
 /// let now = "2026-03-02T09:00:00Z".parse().unwrap();
 /// assert_eq!(limiter.acquire(&[key], now, 1)?, 9);
-/// let refused = rate_limiter(None, None).unwrap_err();
-/// assert!(matches!(refused, medsched::Error::InvalidInput { ref field, .. } if field == "store"));
+/// let refused = rate_limiter(None, None).err();
+/// assert!(matches!(refused, Some(medsched::Error::InvalidInput { ref field, .. }) if field == "store"));
 /// # Ok::<(), medsched::Error>(())
 /// ```
 pub fn rate_limiter(
