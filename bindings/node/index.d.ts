@@ -362,6 +362,17 @@ export function gatherCalendarFacts(rules: ClinicRules, calendar: Input<T.Doctor
 export function scoreBookability(facts: Input<T.DoctorFacts>, calendarFacts: Input<T.CalendarFacts>, policy?: Input<T.BookabilityPolicy> | null): T.Bookability
 /** The GCRA decision for one request on a key whose state is `tat` (docs/RATE_LIMITS.md). */
 export function checkRate(rate: Input<T.Rate>, tat: Instant | null, now: Instant, cost?: number): T.RateDecision
+/** The booking rate limiter over a native store, shared by app servers (docs/RATE_LIMITS.md);
+ * a store written in JavaScript is refused (`InvalidInputError` on `store`). */
+export class RateLimiter {
+  constructor(store: NativeStore, limits?: Input<T.RateLimits> | null)
+  readonly limits: T.RateLimits
+  /** Counts a request against every key; the requests of cost 1 the tightest key lets pass
+   * now. Over a limit: `RateLimitedError`, nothing counted. */
+  acquire(keys: Array<Input<T.RateKey>>, now: Instant, cost?: number): number
+  /** As `acquire`, off the JavaScript thread. */
+  acquireAsync(keys: Array<Input<T.RateKey>>, now: Instant, cost?: number): Promise<number>
+}
 /** One doctor's time in a range, as FHIR and iCalendar exports take it (docs/INTEROP.md). */
 export interface InteropExport {
   doctor_id: string

@@ -258,6 +258,30 @@ export declare class QueueUpdate {
   get notifications(): string
 }
 
+/**
+ * The booking rate limiter over a native store (the core's `RateLimiter`), which app
+ * servers share: each request counted against its `RateKey`s.
+ */
+export declare class RateLimiter {
+  /**
+   * A limiter over `store` (`null` for a store written in JavaScript, which is refused:
+   * it has no place for the states) with `RateLimits` JSON, the defaults when absent.
+   */
+  constructor(store?: NativeStore | undefined | null, limits?: string | undefined | null)
+  /**
+   * Counts a request of `cost` against `RateKey` JSON (a list); the requests of cost 1
+   * the tightest key lets pass now.
+   */
+  acquire(keys: string, now: string, cost: number): number
+  /**
+   * As `acquire`, off the JavaScript thread (a database's calls run on tokio's blocking
+   * threads).
+   */
+  acquireAsync(keys: string, now: string, cost: number): Promise<number>
+  /** The limits, as `RateLimits` JSON. */
+  limits(): string
+}
+
 /** A tenant's compiled clinic, doctors and appointment types. */
 export declare class Schedule {
   /**

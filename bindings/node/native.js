@@ -846,6 +846,7 @@ module.exports.NativeStore = nativeBinding.NativeStore
 module.exports.Occupancy = nativeBinding.Occupancy
 module.exports.Queue = nativeBinding.Queue
 module.exports.QueueUpdate = nativeBinding.QueueUpdate
+module.exports.RateLimiter = nativeBinding.RateLimiter
 module.exports.Schedule = nativeBinding.Schedule
 module.exports.Tokens = nativeBinding.Tokens
 module.exports.bookingNotifications = nativeBinding.bookingNotifications

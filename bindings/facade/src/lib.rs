@@ -49,6 +49,7 @@ pub mod values;
 pub use action::AppointmentAction;
 pub use estimator::EstimatorChoice;
 pub use host_store::{AsyncHostStore, AsyncJsonStore, HostStore, JsonStore, SharedStore};
+pub use rate_store::rate_limiter;
 pub use schedule::ScheduleHandle;
 
 /// An error as its [`ErrorReport`](medsched::ErrorReport) in JSON: what a binding hands to

@@ -2,10 +2,39 @@
 //! written in the host's language has no place for them and is refused by name.
 
 use medsched::chrono::{DateTime, Utc};
-use medsched::rate_limit::{RateKey, RateLimitStore};
+use medsched::rate_limit::{RateKey, RateLimitStore, RateLimiter, RateLimits};
 use medsched::{Error, Problem, Result};
 
 use crate::SharedStore;
+use crate::json::parse;
+
+/// The booking rate limiter a binding holds: over `store`, with `limits` as `RateLimits`
+/// JSON (the core's defaults when `None`). A store the binding does not hold as a
+/// [`SharedStore`] (`None`: Node's stores written in JavaScript) is refused as a host
+/// store's rate states are, with [`Error::InvalidInput`] naming `store`.
+///
+/// ```
+/// use medsched::rate_limit::{KeyKind, RateKey};
+/// use medsched_facade::{SharedStore, rate_limiter};
+///
+/// let limiter = rate_limiter(Some(SharedStore::memory()), None)?;
+/// let key = RateKey::new("clinic-1", KeyKind::Patient, "pat-42");
+/// let now = "2026-03-02T09:00:00Z".parse().unwrap();
+/// assert_eq!(limiter.acquire(&[key], now, 1)?, 9);
+/// let refused = rate_limiter(None, None).err();
+/// assert!(matches!(refused, Some(medsched::Error::InvalidInput { ref field, .. }) if field == "store"));
+/// # Ok::<(), medsched::Error>(())
+/// ```
+pub fn rate_limiter(
+    store: Option<SharedStore>,
+    limits: Option<&str>,
+) -> Result<RateLimiter<SharedStore>> {
+    let limits: RateLimits = match limits {
+        Some(json) => parse("limits", json)?,
+        None => RateLimits::default(),
+    };
+    RateLimiter::new(store.ok_or_else(host_store)?, limits)
+}
 
 /// The in-memory store, SQLite and PostgreSQL keep rate limit states (see
 /// `docs/RATE_LIMITS.md`); a host's store is refused with [`Error::InvalidInput`] naming

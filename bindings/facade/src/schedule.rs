@@ -44,6 +44,30 @@ impl ScheduleHandle {
             .map_or_else(|e| e.into_inner().clone(), |s| s.clone())
     }
 
+    /// The ids of the schedule's doctors as it is now, sorted (what each binding's
+    /// `doctor_ids` lists).
+    ///
+    /// ```
+    /// use medsched::{AppointmentType, Clinic, DoctorCalendar, Location};
+    /// use medsched::booking::Schedule;
+    /// use medsched_facade::ScheduleHandle;
+    ///
+    /// let clinic = Clinic { locations: vec![Location::new("main", "Main", "UTC")], holidays: vec![] };
+    /// let calendars = [DoctorCalendar::new("dr-ravi"), DoctorCalendar::new("dr-asha")];
+    /// let schedule = Schedule::new("clinic-1", &clinic, &calendars, &[AppointmentType::new("consult", 15)])?;
+    /// assert_eq!(ScheduleHandle::new(schedule).doctor_ids(), ["dr-asha", "dr-ravi"]);
+    /// # Ok::<(), medsched::Error>(())
+    /// ```
+    pub fn doctor_ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .current()
+            .doctors()
+            .map(|d| d.doctor_id().as_str().to_owned())
+            .collect();
+        ids.sort();
+        ids
+    }
+
     /// Compiles `calendar` into a copy of the schedule (adding the doctor or replacing their
     /// rules) and swaps it in.
     ///

@@ -1,14 +1,18 @@
-//! Bookability and the booking rate limiter's GCRA for apps: the core's `bookability` and
-//! `rate_limit`, JSON in and out (docs/BOOKABILITY.md, docs/RATE_LIMITS.md).
+//! Bookability, the booking rate limiter's GCRA and the rate limiter over a store for apps:
+//! the core's `bookability` and `rate_limit`, JSON in and out (docs/BOOKABILITY.md,
+//! docs/RATE_LIMITS.md).
 
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use medsched::bookability::{BookabilityPolicy, CalendarFacts, DoctorFacts, evaluate, score};
-use medsched::rate_limit::{Rate, check};
+use medsched::rate_limit::{Rate, RateKey, RateLimiter as CoreLimiter, check};
 use medsched::{AppointmentType, Clinic, ClinicRules, DoctorCalendar};
 use medsched_facade::json::{parse, text};
+use medsched_facade::{SharedStore, rate_limiter};
 
 use crate::error::Result;
+use crate::store::Store;
 use crate::values::instant;
 
 fn policy(json: Option<String>) -> medsched::Result<BookabilityPolicy> {
@@ -70,6 +74,37 @@ pub fn check_rate(
     Ok(text(&check(&rate, tat, instant("now", now)?, cost)?))
 }
 
+/// The booking rate limiter over a store (Kotlin `RateLimiter`): each request counted
+/// against its `RateKey`s, the states kept in the store (the in-memory store or a SQLite
+/// file; the app's own storage has no place for them and `acquire` refuses it with
+/// `InvalidInput` on `store`).
+#[derive(uniffi::Object)]
+pub struct RateLimiter {
+    inner: CoreLimiter<SharedStore>,
+}
+
+#[uniffi::export]
+impl RateLimiter {
+    /// A limiter over `store` with `RateLimits` JSON, the defaults when absent.
+    #[uniffi::constructor]
+    pub fn new(store: Arc<Store>, limits_json: Option<String>) -> Result<Arc<RateLimiter>> {
+        let inner = rate_limiter(Some(store.inner.clone()), limits_json.as_deref())?;
+        Ok(Arc::new(RateLimiter { inner }))
+    }
+
+    /// Counts a request of `cost` against `RateKey` JSON (a list); the requests of cost 1
+    /// the tightest key lets pass now. Over a limit: `RateLimited`, nothing counted.
+    pub fn acquire(&self, keys_json: String, now: SystemTime, cost: u32) -> Result<u32> {
+        let keys: Vec<RateKey> = parse("keys", &keys_json)?;
+        Ok(self.inner.acquire(&keys, instant("now", now)?, cost)?)
+    }
+
+    /// The limits, as `RateLimits` JSON.
+    pub fn limits_json(&self) -> String {
+        text(self.inner.limits())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -124,6 +159,24 @@ mod tests {
                 assert_eq!(got, step["expect"], "{}", case["name"]);
             }
         }
+    }
+
+    #[test]
+    fn the_limiter_counts_every_key_in_the_store() {
+        let keys = r#"[{"tenant": "clinic-1", "kind": "patient", "value": "pat-1"}]"#;
+        let limits = r#"{"patient": {"limit": 1, "period_seconds": 600},
+            "phone": {"limit": 10, "period_seconds": 3600},
+            "ip": {"limit": 60, "period_seconds": 3600}}"#;
+        let limiter = RateLimiter::new(Store::memory(), Some(limits.into())).unwrap();
+        let now = at("2026-03-01T06:00:00Z");
+        assert_eq!(limiter.acquire(keys.into(), now, 1).unwrap(), 0);
+        let err = limiter.acquire(keys.into(), now, 1).unwrap_err();
+        assert_eq!(err.report().retry_after_ms, Some(600_000));
+        let defaults = RateLimiter::new(Store::memory(), None).unwrap();
+        assert_eq!(
+            defaults.limits_json(),
+            text(&medsched::rate_limit::RateLimits::default())
+        );
     }
 
     #[test]

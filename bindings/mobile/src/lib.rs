@@ -36,7 +36,7 @@ pub use analytics::{Analytics, calibration_svg, queue_svg, report_csv, week_svg}
 pub use bookings::{BookingResult, Bookings, DayBookView};
 #[cfg(feature = "checks")]
 pub use checks::check_store;
-pub use clinic_ops::{check_rate, evaluate_bookability, score_bookability};
+pub use clinic_ops::{RateLimiter, check_rate, evaluate_bookability, score_bookability};
 pub use error::{ErrorReport, MedschedError, StoreError};
 pub use interop::{fhir_bundle, fhir_slot_search, freebusy, ics_feed, read_fhir, read_ics};
 pub use schedule::{

@@ -68,3 +68,52 @@ test('rate_limited is a RateLimitedError with the key kind and the wait', () => 
   assert.ok(error instanceof m.MedschedError)
   assert.deepEqual([error.code, error.kind, error.retry_after_ms], ['rate_limited', 'ip', 5])
 })
+
+const NOW = new Date('2026-03-01T06:00:00Z')
+const rateKeys = (patient = 'pat-1') => [
+  { tenant: 'clinic-1', kind: 'patient', value: patient },
+  { tenant: 'clinic-1', kind: 'phone', value: '+91 98460 12345' },
+  { tenant: 'clinic-1', kind: 'ip', value: '203.0.113.9' },
+]
+
+test('the rate limiter counts every key and refuses over a limit, naming the kind, not the key', async () => {
+  const limits = { ...new m.RateLimiter(new m.InMemoryStore()).limits, phone: { limit: 1, period_seconds: 600 } }
+  const limiter = new m.RateLimiter(new m.InMemoryStore(), limits)
+  assert.deepEqual(limiter.limits, limits)
+  assert.equal(limiter.acquire(rateKeys(), NOW), 0)
+  const later = new Date(NOW.getTime() + 1000)
+  assert.throws(() => limiter.acquire(rateKeys('pat-2'), later), (error) => {
+    assert.ok(error instanceof m.RateLimitedError)
+    assert.deepEqual([error.code, error.kind, error.retry_after_ms], ['rate_limited', 'phone', 599_000])
+    assert.equal(error.retry_at.getTime(), NOW.getTime() + 600_000)
+    assert.equal(error.message, 'too many requests for this phone: retry in 599000 ms')
+    return true
+  })
+  await assert.rejects(limiter.acquireAsync(rateKeys('pat-3'), later), { code: 'rate_limited', kind: 'phone' })
+})
+
+test('two limiters on one store never pass more than the limit', async () => {
+  const store = new m.InMemoryStore()
+  const limits = { ...new m.RateLimiter(store).limits, ip: { limit: 12, period_seconds: 3600 } }
+  const limiters = [new m.RateLimiter(store, limits), new m.RateLimiter(store, limits)]
+  const key = [{ tenant: 'clinic-1', kind: 'ip', value: '198.51.100.7' }]
+  const tries = Array.from({ length: 40 }, (_, i) => limiters[i % 2].acquireAsync(key, NOW))
+  const settled = await Promise.allSettled(tries)
+  assert.equal(settled.filter((s) => s.status === 'fulfilled').length, 12)
+  assert.ok(settled.every((s) => s.status === 'fulfilled' || s.reason instanceof m.RateLimitedError))
+})
+
+test('the rate limiter refuses bad limits and a store written in JavaScript by field', () => {
+  assert.throws(() => new m.RateLimiter(new m.InMemoryStore(), { patient: { limit: 0, period_seconds: 60 } }), {
+    code: 'invalid_input',
+  })
+  const jsStore = { load: async () => ({ version: 0, events: [] }), append: async () => 0, feed: async () => [] }
+  assert.throws(() => new m.RateLimiter(jsStore), (error) => {
+    assert.ok(error instanceof m.InvalidInputError)
+    assert.equal(error.field, 'store')
+    return true
+  })
+  const limiter = new m.RateLimiter(new m.InMemoryStore())
+  assert.throws(() => limiter.acquire([{ tenant: 'clinic-1', kind: 'fax', value: '1' }], NOW), { code: 'invalid_input' })
+  assert.throws(() => limiter.acquire(rateKeys(), new Date('nope')), { code: 'invalid_input', field: 'now' })
+})

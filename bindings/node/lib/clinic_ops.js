@@ -1,8 +1,10 @@
-// Running a clinic: a doctor's bookability and the booking rate limiter's decision.
+// Running a clinic: a doctor's bookability, the booking rate limiter's decision, and the
+// rate limiter over a native store.
 'use strict'
 
 const native = require('../native.js')
-const { call } = require('./errors.js')
+const { call, settle } = require('./errors.js')
+const { NativeStore } = require('./stores.js')
 const { instant, json, read } = require('./values.js')
 
 /** A doctor's bookability at `now` (docs/BOOKABILITY.md): ten checks with reasons, a score and the verdicts. */
@@ -42,4 +44,35 @@ function checkRate(rate, tat, now, cost = 1) {
   return read('RateDecision', text)
 }
 
-module.exports = { evaluateBookability, gatherCalendarFacts, scoreBookability, checkRate }
+/**
+ * The booking rate limiter over a native store (an `InMemoryStore` or a database from
+ * `openStore`), which app servers share (docs/RATE_LIMITS.md). A store written in JavaScript
+ * has no place for the states: it is refused with an `InvalidInputError` on `store`.
+ */
+class RateLimiter {
+  constructor(store, limits) {
+    const handle = store instanceof NativeStore ? store._native : null
+    this._native = call(() => new native.RateLimiter(handle, limits == null ? null : json(limits)))
+  }
+
+  /** The limits. */
+  get limits() {
+    return read('RateLimits', this._native.limits())
+  }
+
+  /**
+   * Counts one request of `cost` against every key and returns how many more requests of
+   * cost 1 the tightest key lets pass now. When a key is over its limit nothing is counted
+   * and a `RateLimitedError` names its kind, `retry_after_ms` and `retry_at`.
+   */
+  acquire(keys, now, cost = 1) {
+    return call(() => this._native.acquire(json(keys), instant(now), cost))
+  }
+
+  /** As `acquire`, off the JavaScript thread. */
+  acquireAsync(keys, now, cost = 1) {
+    return settle(() => this._native.acquireAsync(json(keys), instant(now), cost))
+  }
+}
+
+module.exports = { evaluateBookability, gatherCalendarFacts, scoreBookability, checkRate, RateLimiter }

@@ -481,13 +481,7 @@ impl Schedule {
     /// The doctors' ids, sorted.
     #[napi]
     pub fn doctor_ids(&self) -> Vec<String> {
-        let mut ids: Vec<String> = self
-            .current()
-            .doctors()
-            .map(|d| d.doctor_id().as_str().to_owned())
-            .collect();
-        ids.sort();
-        ids
+        self.inner.doctor_ids()
     }
 
     /// The clinic's compiled rules.

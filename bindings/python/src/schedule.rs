@@ -364,13 +364,7 @@ impl Schedule {
     }
 
     fn doctor_ids(&self) -> Vec<String> {
-        let mut ids: Vec<String> = self
-            .current()
-            .doctors()
-            .map(|d| d.doctor_id().as_str().to_owned())
-            .collect();
-        ids.sort();
-        ids
+        self.inner.doctor_ids()
     }
 
     fn clinic_rules(&self) -> ClinicRules {
