@@ -285,6 +285,11 @@ module.exports = {
    "start": "D"
   }
  },
+ "JointBookRequest": {
+  "props": {
+   "start": "D"
+  }
+ },
  "LoadedStream": {
   "props": {
    "events": {
@@ -320,6 +325,18 @@ module.exports = {
     "items": {
      "ref": "Reservation"
     }
+   }
+  }
+ },
+ "PoolBookRequest": {
+  "props": {
+   "start": "D"
+  }
+ },
+ "PoolBooking": {
+  "props": {
+   "appointment": {
+    "ref": "Appointment"
    }
   }
  },

@@ -120,6 +120,57 @@ export interface AppointmentType {
   step_minutes?: number | null
 }
 
+/** The doctor a pool chose, and why. */
+export interface Assignment {
+  /** The chosen doctor. */
+  doctor_id: Id
+  /** The pool's doctors not free at the start, in pool order. */
+  passed_over: Array<PassedOver>
+  /** The pool. */
+  pool_id: Id
+  /** Why the rule chose them. */
+  reason: AssignmentReason
+}
+
+/** Why a pool chose its doctor. */
+export type AssignmentReason = {
+  code: "first_free"
+  /** The doctor's place in the pool. */
+  position: number
+} | {
+  /** Their appointments that day. */
+  bookings: number
+  code: "fewest_bookings"
+} | {
+  /** Their booked minutes that day. */
+  booked_minutes: number
+  code: "least_loaded"
+} | {
+  code: "preferred"
+} | {
+  code: "already_booked"
+} | {
+  code: "preferred_unavailable"
+  /** The chosen doctor's place in the pool. */
+  position: number
+  /** Why the preferred doctor is not free. */
+  reason: Unavailable
+}
+
+/** How a pool chooses among its doctors free at the asked start. Ties go to the doctor
+ * listed first in the pool. */
+export type AssignmentRule = {
+  rule: "first_free"
+} | {
+  rule: "round_robin"
+} | {
+  rule: "least_loaded"
+} | {
+  /** The preferred doctor, one of the pool. */
+  doctor_id: Id
+  rule: "preferred"
+}
+
 /** A direct booking: the patient, doctor, appointment type and slot start. */
 export interface BookRequest {
   /** The new appointment's id. */
@@ -1089,6 +1140,46 @@ export interface IssuedCounts {
   walk_in?: number
 }
 
+/** A direct booking of an appointment that needs other clinicians or equipment as well as
+ * its doctor: every resource is taken in one event, or none. The fields of a
+ * [`BookRequest`] and of a [`ResourceNeed`], flat.
+ * 
+ * # Example
+ * 
+ * ```
+ * use medsched::booking::JointBookRequest;
+ * use chrono::{DateTime, Utc};
+ * 
+ * let request = JointBookRequest {
+ *     appointment_id: "op-1".into(),
+ *     patient_id: "pat-1".into(),
+ *     doctor_id: "dr-cut".into(),
+ *     appointment_type_id: "op".into(),
+ *     start: "2026-03-03T11:00:00Z".parse::<DateTime<Utc>>().unwrap(),
+ *     clinicians: vec!["dr-gas".into()],
+ *     equipment: vec!["theatre".into()],
+ * };
+ * assert_eq!(request.need().equipment[0].as_str(), "theatre");
+ * ``` */
+export interface JointBookRequest {
+  /** The new appointment's id. */
+  appointment_id: Id
+  /** The appointment type. */
+  appointment_type_id: Id
+  /** The other clinicians it takes at the same time (at most
+   * [`MAX_RESOURCES`](crate::MAX_RESOURCES), not the doctor). */
+  clinicians?: Array<Id>
+  /** The doctor who leads: the slot is on their grid, at their location, in their room. */
+  doctor_id: Id
+  /** The rooms or equipment it takes beside its session's room (room ids of the clinic,
+   * at most [`MAX_RESOURCES`](crate::MAX_RESOURCES)). */
+  equipment?: Array<Id>
+  /** The patient. */
+  patient_id: Id
+  /** The slot's start. */
+  start: Date
+}
+
 /** The kind of key a booking rate limit counts requests by (see
  * [`rate_limit`](crate::rate_limit)). An [`Error::RateLimited`](crate::Error::RateLimited)
  * names the kind, never the key itself: a phone number or an address is personal data and
@@ -1339,6 +1430,14 @@ export interface Occupancy {
 /** What a [`DateOverride`] does with its hours. */
 export type OverrideKind = "replace" | "extra" | "block"
 
+/** A pool doctor passed over because the slot engine does not offer them the slot. */
+export interface PassedOver {
+  /** The doctor. */
+  doctor_id: Id
+  /** Why they are not free. */
+  reason: Unavailable
+}
+
 /** One past session of the doctor, as a host records it. */
 export interface PastDay {
   /** For each booked patient who came: arrival − appointment start, minutes (negative when
@@ -1413,6 +1512,68 @@ export interface Place {
   location_id: Id
   /** The room (in-person slots of sessions with a room). */
   room_id?: Id | null
+}
+
+/** Doctors who can take each other's patients, and how one of them is chosen.
+ * 
+ * # Example
+ * 
+ * ```
+ * use medsched::booking::{AssignmentRule, Pool};
+ * 
+ * let pool = Pool {
+ *     id: "gp-team".into(),
+ *     doctor_ids: vec!["dr-ash".into(), "dr-bay".into()],
+ *     rule: AssignmentRule::LeastLoaded,
+ * };
+ * assert_eq!(pool.doctor_ids.len(), 2);
+ * ``` */
+export interface Pool {
+  /** Its doctors, in the order that breaks every tie (at least 1, at most
+   * [`MAX_POOL_DOCTORS`], none twice). */
+  doctor_ids: Array<Id>
+  /** The pool's id. */
+  id: Id
+  /** How a doctor is chosen among those free. */
+  rule: AssignmentRule
+}
+
+/** A booking with whichever doctor of `pool` its rule chooses.
+ * 
+ * # Example
+ * 
+ * ```
+ * use medsched::booking::{AssignmentRule, Pool, PoolBookRequest};
+ * use chrono::{DateTime, Utc};
+ * 
+ * let request = PoolBookRequest {
+ *     appointment_id: "a-1".into(),
+ *     patient_id: "pat-1".into(),
+ *     pool: Pool { id: "gp-team".into(), doctor_ids: vec!["dr-ash".into()], rule: AssignmentRule::FirstFree },
+ *     appointment_type_id: "consult".into(),
+ *     start: "2026-03-03T09:00:00Z".parse::<DateTime<Utc>>().unwrap(),
+ * };
+ * assert_eq!(request.pool.id.as_str(), "gp-team");
+ * ``` */
+export interface PoolBookRequest {
+  /** The new appointment's id. */
+  appointment_id: Id
+  /** The appointment type. */
+  appointment_type_id: Id
+  /** The patient. */
+  patient_id: Id
+  /** The doctors who may take it and how one is chosen. */
+  pool: Pool
+  /** The slot's start. */
+  start: Date
+}
+
+/** A pool booking: the appointment and the pool's choice. */
+export interface PoolBooking {
+  /** The appointment booked (or found, for a repeat). */
+  appointment: Appointment
+  /** Which doctor was chosen and why. */
+  assignment: Assignment
 }
 
 /** Whose token queue: a tenant's doctor on one date. */
@@ -1709,6 +1870,28 @@ export interface Reservation {
   start: Date
 }
 
+/** What an appointment needs besides its doctor: other clinicians at the same time (a
+ * second doctor, an anaesthetist) and rooms or equipment (a procedure room, an ultrasound),
+ * each a [`Room`](crate::Room) of the clinic with its capacity.
+ * 
+ * # Example
+ * 
+ * ```
+ * use medsched::ResourceNeed;
+ * 
+ * let need = ResourceNeed {
+ *     clinicians: vec!["dr-gas".into()],
+ *     equipment: vec!["ultrasound".into()],
+ * };
+ * assert_eq!(need.clinicians.len(), 1);
+ * ``` */
+export interface ResourceNeed {
+  /** The other clinicians (doctor ids), at most [`MAX_RESOURCES`], none the doctor's own. */
+  clinicians?: Array<Id>
+  /** Rooms or equipment (room ids of the clinic), at most [`MAX_RESOURCES`]. */
+  equipment?: Array<Id>
+}
+
 /** A consultation room. A room is shared by every doctor whose sessions name it: at most
  * `capacity` in-person appointments (with their buffers) may overlap in it. */
 export interface Room {
@@ -1826,10 +2009,16 @@ export interface SlotClaim {
   buffer_after_minutes: number
   /** Minutes kept free before the start. */
   buffer_before_minutes: number
+  /** The other clinicians the appointment takes at the same time (a second doctor, an
+   * anaesthetist), each occupied over the same time and buffers (docs/RESOURCES.md). */
+  clinicians?: Array<Id>
   /** The doctor. */
   doctor_id: Id
   /** End. */
   end: Date
+  /** The rooms or equipment (a procedure room, an ultrasound) the appointment takes
+   * beside its session's room, each a [`Room`](crate::Room) with a capacity. */
+  equipment?: Array<Id>
   /** The location. */
   location_id: Id
   /** The consultation mode. */

@@ -213,10 +213,11 @@ pub use error::{Error, ErrorReport, HostError, PolicyRule, Problem, Result, Unav
 pub use id::Id;
 pub use limits::Limits;
 pub use slots::{
-    Alignment, AppointmentType, BookingPolicy, BusyTime, CompactSlot, MAX_SEARCH_COUNT, Occupancy,
-    Place, PreparedOccupancy, Reservation, Slot, SlotOptions, SlotPlace, SlotRequest, SlotSeries,
-    SlotSet, SlotsJson, UnavailableSlot, first_available, first_available_prepared,
-    first_available_prepared_series, first_available_series,
+    Alignment, AppointmentType, BookingPolicy, BusyTime, CompactSlot, MAX_RESOURCES,
+    MAX_SEARCH_COUNT, Occupancy, Place, PreparedOccupancy, Reservation, ResourceNeed, Slot,
+    SlotOptions, SlotPlace, SlotRequest, SlotSeries, SlotSet, SlotsJson, UnavailableSlot,
+    first_available, first_available_prepared, first_available_prepared_series,
+    first_available_series,
 };
 pub use timeline::{Explanation, Interval, RuleKind, RuleRef, Status};
 

@@ -36,6 +36,10 @@ use crate::bookability::{
 };
 use crate::booking::{Appointment, AppointmentStatus, Hold, HoldStatus, SlotClaim};
 use crate::booking::{
+    Assignment, AssignmentReason, AssignmentRule, JointBookRequest, PassedOver, Pool,
+    PoolBookRequest, PoolBooking,
+};
+use crate::booking::{
     BookRequest, Collision, Command, FeedNotifications, HoldRequest, Notification, NotificationKind,
 };
 use crate::pictures::{Span, WeekPicture};
@@ -54,9 +58,9 @@ use crate::wait::{
 use crate::{
     Alignment, AppointmentType, BookingPolicy, BusyTime, Clinic, ConsultationMode, DateOverride,
     DoctorCalendar, ErrorReport, Explanation, Holiday, Hours, Id, Interval, Leave, LeaveStatus,
-    Limits, Location, ModeCapacity, Occupancy, OverrideKind, Place, Reservation, Room, RuleKind,
-    RuleRef, Session, SessionSettings, Slot, SlotOptions, SlotRequest, SlotSeries, Status,
-    Unavailability, Unavailable, UnavailableSlot, WeeklyTemplate,
+    Limits, Location, ModeCapacity, Occupancy, OverrideKind, Place, Reservation, ResourceNeed,
+    Room, RuleKind, RuleRef, Session, SessionSettings, Slot, SlotOptions, SlotRequest, SlotSeries,
+    Status, Unavailability, Unavailable, UnavailableSlot, WeeklyTemplate,
 };
 
 /// Every type of the document, once: `names` gives their names, `generate` adds each to a
@@ -75,6 +79,8 @@ macro_rules! type_list {
             Command, HoldRequest, BookRequest, ActorKind, Actor, StreamId, TokenRequest,
             TokenCommand, TokenSession, ChannelQuota, QueueRules, TokenKind, WalkInPlacement,
             EmergencyOrder,
+            // inputs: several resources and pools
+            ResourceNeed, JointBookRequest, Pool, AssignmentRule, PoolBookRequest,
             // inputs: wait estimates
             QueueSnapshot, WaitingToken, SkippedToken, Consultation, IssuedCounts,
             DoctorHistory, PastDay, QueueRates, DurationPrior, KindFactors, PastEstimate,
@@ -92,7 +98,8 @@ macro_rules! type_list {
             FeedNotifications, Collision, FeedEntry, LoadedStream, ErrorReport, CalendarFacts,
             BookabilityCheck, Bookability, RateDecision,
             Report, UtilisationRow, DoctorRow, HourRow, LeadTimeRow, TokenKindRow,
-            CalibrationRow, ConversionRow,
+            CalibrationRow, ConversionRow, PassedOver, AssignmentReason, Assignment,
+            PoolBooking,
             // events
             Event, Change, TokenChange,
         )

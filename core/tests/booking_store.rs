@@ -266,6 +266,8 @@ fn slot_claim() -> SlotClaim {
         end: at(TUE, "10:15"),
         buffer_before_minutes: 0,
         buffer_after_minutes: 5,
+        clinicians: Vec::new(),
+        equipment: Vec::new(),
     }
 }
 

@@ -4,8 +4,8 @@ use std::sync::Arc;
 
 use medsched::{
     booking::BookRequest, booking::Bookings as CoreBookings, booking::Command, booking::Context,
-    booking::DayBook as CoreDayBook, booking::HoldRequest, booking::decide, booking::notifications,
-    store::Actor, store::Event,
+    booking::DayBook as CoreDayBook, booking::HoldRequest, booking::JointBookRequest,
+    booking::PoolBookRequest, booking::decide, booking::notifications, store::Actor, store::Event,
 };
 use medsched_facade::{AppointmentAction, SharedStore};
 use pyo3::prelude::*;
@@ -242,6 +242,37 @@ impl Bookings {
         let request: BookRequest = parse("request", request)?;
         Ok(text(&py.detach(|| {
             self.inner.book(&c.schedule, &c.actor, c.now, request)
+        })?))
+    }
+
+    fn book_joint(
+        &self,
+        py: Python<'_>,
+        schedule: &Schedule,
+        actor: &str,
+        now: &str,
+        request: &str,
+    ) -> Result<String> {
+        let c = call(schedule, actor, now)?;
+        let request: JointBookRequest = parse("request", request)?;
+        Ok(text(&py.detach(|| {
+            self.inner.book_joint(&c.schedule, &c.actor, c.now, request)
+        })?))
+    }
+
+    fn book_from_pool(
+        &self,
+        py: Python<'_>,
+        schedule: &Schedule,
+        actor: &str,
+        now: &str,
+        request: &str,
+    ) -> Result<String> {
+        let c = call(schedule, actor, now)?;
+        let request: PoolBookRequest = parse("request", request)?;
+        Ok(text(&py.detach(|| {
+            self.inner
+                .book_from_pool(&c.schedule, &c.actor, c.now, request)
         })?))
     }
 

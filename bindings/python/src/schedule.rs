@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use medsched::{
-    Availability as CoreAvailability, Clinic, ClinicRules as CoreClinicRules, DoctorCalendar,
+    Availability as CoreAvailability, Clinic, ClinicRules as CoreClinicRules, DoctorCalendar, Id,
     Occupancy, PreparedOccupancy as CorePrepared, SlotOptions, SlotRequest, SlotSet,
     booking::Schedule as CoreSchedule, first_available_prepared_series, first_available_series,
 };
@@ -115,6 +115,36 @@ impl Availability {
         let options = slot_options(options)?;
         let set = py.detach(|| occupancy.slots(&self.inner, &request, options))?;
         Ok(SlotSeries::new(set))
+    }
+
+    /// The slots of `request` this doctor can take with every doctor of `others` and a seat
+    /// of every piece of `equipment` at once (`Availability::joint_slots`), as `SlotSeries`
+    /// JSON text.
+    #[pyo3(signature = (others, equipment, request, occupancy=None, limit=None))]
+    fn joint_slots(
+        &self,
+        py: Python<'_>,
+        others: Vec<Py<Availability>>,
+        equipment: Vec<String>,
+        request: &str,
+        occupancy: Option<&Bound<'_, PyAny>>,
+        limit: Option<u32>,
+    ) -> Result<String> {
+        let request: SlotRequest = parse("request", request)?;
+        let occupancy = occupancy_arg("occupancy", occupancy)?;
+        let others: Vec<Arc<CoreAvailability>> =
+            others.iter().map(|o| o.get().inner.clone()).collect();
+        let equipment: Vec<Id> = equipment.into_iter().map(Id::from).collect();
+        let series = py.detach(|| {
+            let prepared = match occupancy {
+                OccupancyArg::Prepared(p) => p,
+                OccupancyArg::Given(o) => Arc::new(CorePrepared::new(o.as_ref().clone())?),
+            };
+            let others: Vec<&CoreAvailability> = others.iter().map(Arc::as_ref).collect();
+            self.inner
+                .joint_slots(&others, &equipment, &request, &prepared, limit)
+        })?;
+        Ok(text(&series))
     }
 
     /// As `slots`, returned as the core's `SlotSeries` JSON bytes: the body of an HTTP

@@ -548,11 +548,11 @@ def test_the_package_exports_every_module_name() -> None:
     """``medsched.__all__`` is what ``from medsched import *`` gives, checked and run alike:
     each module's public names, once."""
     from medsched import (availability, booking, booking_service, calendar, clinic_ops, errors,
-                          events, schedule, slots, stores, timeline, token_changes,
+                          events, resources, schedule, slots, stores, timeline, token_changes,
                           token_commands, token_service, tokens, waits)
 
-    modules = [errors, calendar, timeline, slots, booking, events, tokens, token_commands,
-               token_changes, waits, availability, schedule, stores, booking_service,
+    modules = [errors, calendar, timeline, slots, booking, resources, events, tokens,
+               token_commands, token_changes, waits, availability, schedule, stores, booking_service,
                token_service, clinic_ops]
     expected = ["LocalDateTime", "Record", "from_dict"]
     for module in modules:

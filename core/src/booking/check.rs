@@ -47,9 +47,11 @@ pub(crate) fn claim(ctx: &Context<'_>, book: &DayBook, ask: &SlotAsk<'_>) -> Res
         c.start.timestamp() - minutes(c.buffer_before_minutes) < to
             && c.end.timestamp() + minutes(c.buffer_after_minutes) > from
             && (c.doctor_id == *availability.doctor_id()
+                || c.clinicians.contains(availability.doctor_id())
                 || c.room_id
-                    .as_ref()
-                    .is_some_and(|r| availability.uses_room(r)))
+                    .iter()
+                    .chain(&c.equipment)
+                    .any(|r| availability.uses_room(r)))
     });
     let mut appointment_type = appointment_type.clone();
     if let Some(placed) = ask.held_since {
@@ -96,6 +98,8 @@ pub(crate) fn claim(ctx: &Context<'_>, book: &DayBook, ask: &SlotAsk<'_>) -> Res
         end: slot.end,
         buffer_before_minutes: slot.buffer_before_minutes,
         buffer_after_minutes: slot.buffer_after_minutes,
+        clinicians: Vec::new(),
+        equipment: Vec::new(),
     };
     within_day(ctx, &claim)?;
     Ok(claim)

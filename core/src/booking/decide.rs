@@ -649,9 +649,16 @@ fn started<'b>(
 }
 
 /// The reschedule policy the appointment was booked under: status, who asks, how often,
-/// how late.
+/// how late; an appointment taking several resources is not moved (docs/RESOURCES.md).
 fn may_reschedule(ctx: &Context<'_>, a: &Appointment) -> Result<()> {
     from_status(a, UPCOMING, "reschedule")?;
+    if !a.slot.clinicians.is_empty() || !a.slot.equipment.is_empty() {
+        return Err(Error::invalid(
+            "appointment_id",
+            &a.id,
+            Problem::Conflicting("it takes several resources: cancel it and book again".into()),
+        ));
+    }
     own(ctx, &a.patient_id, &a.id, "reschedule")?;
     let policy = &a.policy;
     let refuse = |rule| {

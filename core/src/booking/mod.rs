@@ -10,8 +10,11 @@ mod check;
 mod collisions;
 mod command;
 mod decide;
+mod joint;
 mod moves;
 mod notify;
+mod pool;
+mod pool_booking;
 mod requests;
 mod schedule;
 mod service;
@@ -22,7 +25,13 @@ pub use crate::store::appointment::{Appointment, AppointmentStatus, Hold, HoldSt
 pub use collisions::Collision;
 pub use command::Command;
 pub use decide::{Context, decide};
+pub use joint::{JointBookRequest, decide_joint};
 pub use notify::{FeedNotifications, Notification, NotificationKind, notifications};
+pub use pool::{
+    Assignment, AssignmentReason, AssignmentRule, MAX_POOL_DOCTORS, PassedOver, Pool,
+    PoolCandidate, assign,
+};
+pub use pool_booking::{PoolBookRequest, PoolBooking, decide_pool, pool_candidates};
 pub use requests::{BookRequest, HoldRequest};
 pub use schedule::Schedule;
 pub use service::AsyncBookings;

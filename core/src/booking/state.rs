@@ -244,12 +244,12 @@ impl DayBook {
             .holds
             .iter()
             .filter(|h| h.is_active(now) && except != Some(h.id.as_str()) && keep(&h.slot))
-            .map(|h| h.slot.reservation(&h.id, Some(h.expires_at)));
+            .flat_map(|h| h.slot.reservations(&h.id, Some(h.expires_at)));
         let appointments = self
             .appointments
             .iter()
             .filter(|a| a.occupies() && except != Some(a.id.as_str()) && keep(&a.slot))
-            .map(|a| a.slot.reservation(&a.id, None));
+            .flat_map(|a| a.slot.reservations(&a.id, None));
         Occupancy {
             reservations: appointments.chain(holds).collect(),
             busy: Vec::new(),

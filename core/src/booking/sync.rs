@@ -75,7 +75,7 @@ use crate::store::{Actor, Blocking, Event, EventStore, FeedEntry, now_or_never};
 /// ```
 #[derive(Debug)]
 pub struct Bookings<S> {
-    inner: AsyncBookings<Blocking<S>>,
+    pub(super) inner: AsyncBookings<Blocking<S>>,
 }
 
 impl<S: EventStore> Bookings<S> {

@@ -8,6 +8,7 @@ mod params;
 mod policy;
 mod prepared;
 mod request;
+mod resources;
 mod search;
 mod step;
 
@@ -18,6 +19,8 @@ pub use prepared::PreparedOccupancy;
 pub use request::{
     Alignment, AppointmentType, BusyTime, Occupancy, Reservation, SlotOptions, SlotRequest,
 };
+pub use resources::{MAX_RESOURCES, ResourceNeed};
+pub(crate) use resources::{Taken, check_clinicians, find_equipment, first_refusal, misplaced};
 pub use search::{
     MAX_SEARCH_COUNT, first_available, first_available_prepared, first_available_prepared_series,
     first_available_series,
@@ -25,8 +28,9 @@ pub use search::{
 
 use self::compact::{SeriesSink, Sink};
 use self::generate::Generation;
+pub(crate) use self::load::Load;
+use self::load::check_now;
 pub(crate) use self::load::counts_for;
-use self::load::{Load, check_now};
 pub(crate) use self::params::TypeParams;
 use crate::availability::{ZoneDays, check_range};
 use crate::{Availability, Error, Problem, Result};

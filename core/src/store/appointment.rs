@@ -32,6 +32,16 @@ pub struct SlotClaim {
     pub buffer_before_minutes: u32,
     /// Minutes kept free after the end.
     pub buffer_after_minutes: u32,
+    /// The other clinicians the appointment takes at the same time (a second doctor, an
+    /// anaesthetist), each occupied over the same time and buffers (docs/RESOURCES.md).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "schema", schemars(extend("default" = [])))]
+    pub clinicians: Vec<Id>,
+    /// The rooms or equipment (a procedure room, an ultrasound) the appointment takes
+    /// beside its session's room, each a [`Room`](crate::Room) with a capacity.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "schema", schemars(extend("default" = [])))]
+    pub equipment: Vec<Id>,
 }
 
 impl SlotClaim {
@@ -49,6 +59,31 @@ impl SlotClaim {
             room_id: self.room_id.clone(),
             expires_at,
         }
+    }
+
+    /// The claim as the slot engine's reservations: the doctor's, then one per other
+    /// clinician (no room) and one per piece of equipment (in person, its own id as the
+    /// doctor, so it counts against nobody's own seats), each id `{id}/{resource}`.
+    pub(crate) fn reservations<'a>(
+        &'a self,
+        id: &'a Id,
+        expires_at: Option<DateTime<Utc>>,
+    ) -> impl Iterator<Item = Reservation> + 'a {
+        let lead = self.reservation(id, expires_at);
+        let clinicians = self.clinicians.iter().map(move |c| Reservation {
+            id: format!("{id}/{c}").into(),
+            doctor_id: c.clone(),
+            room_id: None,
+            ..self.reservation(id, expires_at)
+        });
+        let equipment = self.equipment.iter().map(move |e| Reservation {
+            id: format!("{id}/{e}").into(),
+            doctor_id: e.clone(),
+            room_id: Some(e.clone()),
+            mode: ConsultationMode::InPerson,
+            ..self.reservation(id, expires_at)
+        });
+        std::iter::once(lead).chain(clinicians).chain(equipment)
     }
 }
 

@@ -233,6 +233,8 @@ impl<'s> Run<'s> {
                 end: instant(end),
                 buffer_before_minutes: buffer_before,
                 buffer_after_minutes: buffer_after,
+                clinicians: Vec::new(),
+                equipment: Vec::new(),
             });
         }
         if c.doctor_booked >= cap || c.mode_booked >= mode_cap {

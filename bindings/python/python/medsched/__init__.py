@@ -22,6 +22,7 @@ from . import (
     errors,
     events,
     interop,
+    resources,
     schedule,
     slots,
     stores,
@@ -38,6 +39,7 @@ from .calendar import *
 from .timeline import *
 from .slots import *
 from .booking import *
+from .resources import *
 from .events import *
 from .tokens import *
 from .token_commands import *
@@ -132,6 +134,18 @@ __all__ = [
     "Reschedule",
     "SlotClaim",
     "StreamId",
+    # resources
+    "Assignment",
+    "AssignmentReason",
+    "AssignmentReasonCode",
+    "AssignmentRule",
+    "AssignmentRuleKind",
+    "JointBookRequest",
+    "PassedOver",
+    "Pool",
+    "PoolBookRequest",
+    "PoolBooking",
+    "ResourceNeed",
     # events
     "AnyChange",
     "AppointmentBooked",

@@ -86,6 +86,14 @@ class Availability:
     def slots_json(
         self, request: str, occupancy: _OccupancyArg = None, options: Optional[str] = None
     ) -> bytes: ...
+    def joint_slots(
+        self,
+        others: List[Availability],
+        equipment: List[str],
+        request: str,
+        occupancy: _OccupancyArg = None,
+        limit: Optional[int] = None,
+    ) -> str: ...
 
 @final
 class Occupancy:
@@ -219,6 +227,8 @@ class Bookings:
         self, schedule: Schedule, actor: str, now: str, first: str, last: str
     ) -> str: ...
     def book(self, schedule: Schedule, actor: str, now: str, request: str) -> str: ...
+    def book_joint(self, schedule: Schedule, actor: str, now: str, request: str) -> str: ...
+    def book_from_pool(self, schedule: Schedule, actor: str, now: str, request: str) -> str: ...
     def book_hold(
         self,
         schedule: Schedule,

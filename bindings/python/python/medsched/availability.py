@@ -185,6 +185,28 @@ class Availability:
             None if options is None else to_json(options, "options"),
         )
 
+    @checked()
+    def joint_slots(
+        self,
+        others: List[Availability],
+        equipment: List[str],
+        request: SlotRequest,
+        occupancy: OccupancyArg = None,
+        limit: Optional[int] = None,
+    ) -> List[Slot]:
+        """This doctor's bookable slots of ``request`` at which every doctor of ``others`` is
+        free and every piece of ``equipment`` (room ids of the clinic) has a seat, at the same
+        location (docs/RESOURCES.md). ``occupancy`` holds every resource's reservations; at
+        most ``limit`` slots. Releases the GIL."""
+        text = self._native.joint_slots(
+            [o._native for o in others],
+            equipment,
+            to_json(request, "request"),
+            _occupancy(occupancy),
+            limit,
+        )
+        return [decode(Slot, s) for s in json.loads(text)["slots"]]
+
     def __repr__(self) -> str:
         return f"Availability(doctor_id={self.doctor_id!r})"
 

@@ -149,6 +149,10 @@ class SlotClaim(Record):
     """Minutes kept free after the end."""
     room_id: Optional[str] = None
     """The room, for in-person slots of sessions with a room."""
+    clinicians: List[str] = field(default_factory=list)
+    """The other clinicians it takes at the same time (docs/RESOURCES.md)."""
+    equipment: List[str] = field(default_factory=list)
+    """The rooms or equipment it takes beside its session's room."""
 
 
 class HoldStatus(str, enum.Enum):

@@ -21,6 +21,7 @@ from .booking import (
     Notification,
 )
 from .events import AnyChange, Event, FeedEntry
+from .resources import JointBookRequest, PoolBookRequest, PoolBooking
 from .availability import PreparedOccupancy
 from .schedule import Schedule
 from .slots import Occupancy
@@ -177,6 +178,25 @@ class Bookings:
         text = self._native.book(schedule._native, to_json(actor, "actor"), utc_text(now, "now"),
                                  to_json(request, "request"))
         return decode(Appointment, json.loads(text))
+
+    @checked()
+    def book_joint(
+        self, schedule: Schedule, actor: Actor, now: datetime, request: JointBookRequest
+    ) -> Appointment:
+        """Books an appointment that takes other clinicians and equipment too: every
+        resource in one event on the day book, or none (docs/RESOURCES.md)."""
+        text = self._native.book_joint(schedule._native, to_json(actor, "actor"),
+                                       utc_text(now, "now"), to_json(request, "request"))
+        return decode(Appointment, json.loads(text))
+
+    @checked()
+    def book_from_pool(
+        self, schedule: Schedule, actor: Actor, now: datetime, request: PoolBookRequest
+    ) -> PoolBooking:
+        """Books whichever doctor of ``request.pool`` its rule chooses, and says why."""
+        text = self._native.book_from_pool(schedule._native, to_json(actor, "actor"),
+                                           utc_text(now, "now"), to_json(request, "request"))
+        return decode(PoolBooking, json.loads(text))
 
     @checked()
     def book_hold(
