@@ -18,7 +18,8 @@
 //!   consult runs (P90: × 1.5, a rule of thumb; the seed gives none);
 //! - **oracle**: Monte-Carlo over the true generating process from the snapshot's state,
 //!   knowing the day's hidden state (today's mean consult, the doctor's start, the visit
-//!   type of each waiting patient): the mean and the 90th percentile of 30 forward runs;
+//!   type of each waiting patient): the mean, the median and the 90th percentile of 30
+//!   forward runs;
 //! - **queue**: `QueueEstimator`, the model alone;
 //! - **calibrated**: `CalibratedQueueEstimator`, the model corrected by the doctor's own
 //!   past residuals: on every day (history days included) the host records the model's
@@ -50,7 +51,7 @@ use medsched::wait::{
 
 use crate::rng::{Rng, seed_of};
 use crate::scenarios::Scenario;
-use crate::score::{Summary, Sums};
+use crate::score::{Estimate, Summary, Sums};
 use crate::sim::{Hidden, simulate};
 
 const DOCTORS: u64 = 30;
@@ -59,20 +60,24 @@ const CONFIRMATION_SEEDS: u64 = 1_000;
 const HISTORY_DAYS: usize = 20;
 const SCORED_DAYS: usize = 10;
 const ESTIMATORS: [&str; 4] = ["seed", "oracle", "queue", "calibrated"];
-const METRICS: [&str; 7] = [
+const METRICS: [&str; score::METRICS] = [
     "MAE",
     "bias",
     "RMSE",
     "within ±10",
+    "P50 coverage",
     "P90 coverage",
+    "P50 MAE",
     "MAE / seed",
     "MAE / oracle",
+    "P50 MAE / oracle's",
 ];
 
 /// The seed's naive estimate for each waiting token: `avg × present ahead + max(avg −
 /// elapsed, 0)`, `avg` the mean of the last 30 completed consults (today's latest first,
-/// then the history's latest). The seed gives no interval; P90 = 1.5 × the estimate.
-fn seed_estimates(queue: &QueueSnapshot, history: &DoctorHistory) -> Vec<(f64, f64)> {
+/// then the history's latest). The seed gives no interval; P50 = the estimate, P90 = 1.5 ×
+/// the estimate.
+fn seed_estimates(queue: &QueueSnapshot, history: &DoctorHistory) -> Vec<Estimate> {
     let today = queue.completed.iter().rev().filter_map(|c| c.minutes());
     let last: Vec<f64> = today
         .chain(history.recent_minutes.iter().rev().copied())
@@ -94,7 +99,11 @@ fn seed_estimates(queue: &QueueSnapshot, history: &DoctorHistory) -> Vec<(f64, f
         .map(|token| {
             let estimate = avg * ahead + current;
             ahead += f64::from(u8::from(token.present));
-            (estimate, 1.5 * estimate)
+            Estimate {
+                point: estimate,
+                p50: estimate,
+                p90: 1.5 * estimate,
+            }
         })
         .collect()
 }
@@ -149,7 +158,7 @@ fn main() {
                 .iter()
                 .enumerate()
                 .map(|(m, i)| {
-                    let digits = if m >= 3 { 2 } else { 1 };
+                    let digits = if m >= 3 && m != 6 { 2 } else { 1 };
                     format!(
                         "{:.digits$} [{:.digits$}, {:.digits$}]",
                         i.value, i.low, i.high
@@ -212,6 +221,21 @@ fn main() {
         ordinary.value <= 0.75,
     );
     println!("targets met: {met} of {total}");
+    println!("also (not targets; P50 coverage should be near 0.50):");
+    for (scenario, outcome) in scenarios.iter().zip(&outcomes) {
+        let calibrated = &outcome.summaries[3];
+        let (coverage, ratio) = (calibrated.p50_coverage(), calibrated.p50_vs_oracle());
+        println!(
+            "  {}: P50 coverage {:.3} [{:.3}, {:.3}], P50 MAE / oracle P50 MAE {:.3} [{:.3}, {:.3}]",
+            scenario.name,
+            coverage.value,
+            coverage.low,
+            coverage.high,
+            ratio.value,
+            ratio.low,
+            ratio.high
+        );
+    }
     let set = if seeds == 0 {
         "development"
     } else {
@@ -272,10 +296,14 @@ fn run(index: u64, doctors: u64, scenario: &Scenario) -> Outcome {
                 }
                 snapshots += 1;
                 unserved += shot.truth.iter().filter(|t| t.is_none()).count();
-                let pairs = |estimates: Vec<medsched::wait::WaitEstimate>| -> Vec<(f64, f64)> {
+                let pairs = |estimates: Vec<medsched::wait::WaitEstimate>| -> Vec<Estimate> {
                     estimates
                         .iter()
-                        .map(|e| (e.minutes, e.p90_minutes))
+                        .map(|e| Estimate {
+                            point: e.minutes,
+                            p50: e.p50_minutes,
+                            p90: e.p90_minutes,
+                        })
                         .collect()
                 };
                 let queue = pairs(model);
@@ -285,7 +313,7 @@ fn run(index: u64, doctors: u64, scenario: &Scenario) -> Outcome {
                 for (sums, estimates) in sums.iter_mut().zip(all) {
                     for (estimate, truth) in estimates.iter().zip(&shot.truth) {
                         if let Some(truth) = truth {
-                            sums.add(estimate.0, estimate.1, *truth);
+                            sums.add(*estimate, *truth);
                         }
                     }
                 }

@@ -4,7 +4,7 @@ use crate::wait::history::DoctorHistory;
 use crate::wait::line::{Entry, Line};
 use crate::wait::snapshot::{QueueSnapshot, WaitEstimate, WaitEstimator};
 use crate::wait::speed::Speed;
-use crate::wait::stats::{norm_cdf, norm_pdf, p90_from_moments};
+use crate::wait::stats::{norm_cdf, norm_pdf, p50_from_moments, p90_from_moments};
 
 /// The line's own reckoning of a late patient's return wait counts as this many measured
 /// returns.
@@ -134,10 +134,12 @@ impl WaitEstimator for QueueEstimator {
                 } else {
                     0.0
                 };
+                let p90_minutes = p90_from_moments(minutes, variance).max(minutes);
                 WaitEstimate {
                     number: token.number,
                     minutes,
-                    p90_minutes: p90_from_moments(minutes, variance).max(minutes),
+                    p50_minutes: p50_from_moments(minutes, variance).clamp(0.0, p90_minutes),
+                    p90_minutes,
                 }
             })
             .collect()

@@ -133,9 +133,10 @@ impl Line {
                 let pace = history
                     .durations
                     .pace_at(minutes_between(queue.session_start, since));
-                let (rest, variance) = speed
-                    .paced(pace)
-                    .remaining(minutes_between(since, queue.now).max(0.0));
+                let (rest, variance) = speed.paced(pace).remaining(
+                    minutes_between(since, queue.now).max(0.0),
+                    &history.durations,
+                );
                 First {
                     wait: 0.0,
                     rest,

@@ -135,13 +135,14 @@ class QueueSnapshot(Record):
 @dataclass
 class WaitEstimate(Record):
     """One estimate: the token, the expected minutes from ``now`` until its consultation
-    starts, and the minutes by which 90% of such consultations have started (mirrors
-    medsched::WaitEstimate)."""
+    starts, and the minutes by which half (``p50_minutes``) and 90% (``p90_minutes``) of
+    such consultations have started (mirrors medsched::WaitEstimate)."""
 
     _serde: ClassVar[str] = "WaitEstimate"
 
     number: int
     minutes: float
+    p50_minutes: float
     p90_minutes: float
 
 
@@ -171,7 +172,9 @@ class DurationPrior(Record):
     ``mean_ratio`` and ``ratio_variance`` are the measured mean and variance of a duration
     over its day's geometric mean (0: not measured, the lognormal's used); ``pace`` the
     doctor's pace per half hour of the session (empty: even pace); ``kinds`` how long each
-    kind of token takes.
+    kind of token takes; ``ratio_quantiles`` the measured quantiles of a duration over its
+    day's geometric mean (empty: fewer than 60 measured), from which the rest of a consult
+    in progress is read.
     """
 
     _serde: ClassVar[str] = "DurationPrior"
@@ -187,6 +190,7 @@ class DurationPrior(Record):
     ratio_variance: float = 0.0
     pace: List[float] = field(default_factory=list)
     kinds: KindFactors = field(default_factory=KindFactors)
+    ratio_quantiles: List[float] = field(default_factory=list)
 
 
 @dataclass
@@ -238,13 +242,15 @@ class HorizonCalibration(Record):
     shift: float
     p90_spread: float
     observed: int
+    p50_spread: Optional[float] = None
 
 
 @dataclass
 class WaitCalibration(Record):
     """The correction fitted on a doctor's past estimates (mirrors
     medsched::WaitCalibration): with ``s = max(p90 − estimate, 1)``, the calibrated estimate
-    is ``estimate + shift·s`` and its P90 ``calibrated + p90_spread·s``; ``observed`` past
+    is ``estimate + shift·s``, its P50 ``calibrated + p50_spread·s`` (``None``: the model's
+    P50 moved by the shift) and its P90 ``calibrated + p90_spread·s``; ``observed`` past
     estimates back it (fewer than 50: no correction). ``horizons`` holds the same fitted
     per horizon (the uncalibrated estimate's minutes: below 10, 10–25, 25–50, 50–90, 90
     and more; a bucket with fewer than 50 past estimates carries the overall correction);
@@ -257,6 +263,7 @@ class WaitCalibration(Record):
     p90_spread: float = 1.0
     observed: int = 0
     horizons: List[HorizonCalibration] = field(default_factory=list)
+    p50_spread: Optional[float] = None
 
 
 @dataclass
