@@ -1544,6 +1544,9 @@ export interface QueueRules {
 export interface QueueSnapshot {
   /** Today's finished consultations, oldest first. */
   completed?: Array<Consultation>
+  /** The kind of the token in the room, if known: the rest of its consult is read at that
+   * kind's length ([`KindFactors`](crate::wait::KindFactors)); `None`, a typical one. */
+  consulting_kind?: TokenKind | null
   /** The consult in progress: when it started; `None` if the doctor is free. */
   consulting_since?: Date | null
   /** When staff said the doctor arrived ("doctor arrived"), if they did. Before it, with no

@@ -433,6 +433,8 @@ impl Clinic<'_> {
             self.at(self.params.session_minutes),
         );
         queue.consulting_since = self.consult.map(|c| self.at(c.0));
+        // The token in the room is known to the queue (its kind, not its visit type).
+        queue.consulting_kind = self.consult.map(|c| self.tokens[c.3].kind);
         queue.waiting = self
             .line
             .iter()

@@ -43,6 +43,10 @@ pub struct QueueSnapshot {
     /// The consult in progress: when it started; `None` if the doctor is free.
     #[serde(default)]
     pub consulting_since: Option<DateTime<Utc>>,
+    /// The kind of the token in the room, if known: the rest of its consult is read at that
+    /// kind's length ([`KindFactors`](crate::wait::KindFactors)); `None`, a typical one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consulting_kind: Option<TokenKind>,
     /// The line, in call order: every waiting token (position 1 first), present or not.
     #[serde(default)]
     pub waiting: Vec<WaitingToken>,
@@ -101,6 +105,7 @@ impl QueueSnapshot {
             session_start,
             session_end,
             consulting_since: None,
+            consulting_kind: None,
             waiting: Vec::new(),
             skipped: Vec::new(),
             completed: Vec::new(),

@@ -130,8 +130,9 @@ impl Speed {
 
     /// Mean and variance of the rest of a consultation that has run `elapsed` minutes:
     /// `E[D − e | D > e]` under the doctor's measured duration ratios around today's
-    /// geometric mean (`prior.ratio_quantiles`, see [`empirical_remaining`]); under today's
-    /// predictive lognormal when those are not usable or the consult has outlived them all.
+    /// geometric mean (`prior.ratio_quantiles`, with a small log-normal component for
+    /// consults longer than any measured; see [`empirical_remaining`]); under today's
+    /// predictive lognormal when those are not usable.
     pub(crate) fn remaining(&self, elapsed: f64, prior: &DurationPrior) -> (f64, f64) {
         if usable(&prior.ratio_quantiles)
             && let Some(rest) = empirical_remaining(
@@ -139,6 +140,7 @@ impl Speed {
                 prior.consultations,
                 self.mu,
                 self.uncertainty.sqrt(),
+                self.sigma,
                 elapsed,
             )
         {

@@ -112,7 +112,8 @@ class QueueSnapshot(Record):
     ("doctor arrived") and ``doctor_expected_at`` ("doctor delayed until") are staff's
     signals: before the doctor is in, the wait includes the doctor's expected delay.
     ``walk_ins`` and ``emergency_order`` are the queue's rules, whose order the estimator
-    predicts.
+    predicts. ``consulting_kind`` is the kind of the token in the room, if known (the rest
+    of its consult is read at that kind's length).
     """
 
     _serde: ClassVar[str] = "QueueSnapshot"
@@ -130,6 +131,7 @@ class QueueSnapshot(Record):
     doctor_expected_at: Optional[datetime] = None
     walk_ins: WalkInPlacement = WalkInPlacement.END
     emergency_order: EmergencyOrder = EmergencyOrder.FIFO
+    consulting_kind: Optional[TokenKind] = None
 
 
 @dataclass
