@@ -108,8 +108,31 @@ fn seed_estimates(queue: &QueueSnapshot, history: &DoctorHistory) -> Vec<Estimat
         .collect()
 }
 
+/// Where the calibrated estimator's error comes from: estimates grouped by the state of
+/// the line (the doctor not in yet, a consult running, the doctor free) and by the oracle's
+/// horizon (its mean wait, bucketed as the calibration's horizons), each group's sums for
+/// the oracle and the calibrated estimator.
+const PHASES: [&str; 3] = ["doctor not in", "consult running", "doctor free"];
+const HORIZONS: [&str; 5] = ["< 10", "10–25", "25–50", "50–90", ">= 90"];
+
+fn group(queue: &QueueSnapshot, oracle_mean: f64) -> (usize, usize) {
+    let phase = if !queue.doctor_in() {
+        0
+    } else if queue.consulting_since.is_some() {
+        1
+    } else {
+        2
+    };
+    let horizon = medsched::wait::HORIZON_EDGES
+        .iter()
+        .take_while(|edge| oracle_mean >= **edge)
+        .count();
+    (phase, horizon)
+}
+
 /// One scenario's results.
 struct Outcome {
+    breakdown: Vec<[Sums; 2]>,
     summaries: Vec<Summary>,
     days: usize,
     snapshots: usize,
@@ -241,6 +264,29 @@ fn main() {
     } else {
         "confirmation"
     };
+    println!(
+        "where the error is (calibrated vs oracle; share of estimates, MAE, MAE / oracle's, bias):"
+    );
+    for (scenario, outcome) in scenarios.iter().zip(&outcomes) {
+        let total: f64 = outcome.breakdown[..PHASES.len()]
+            .iter()
+            .map(|g| g[0].count())
+            .sum();
+        let cells: Vec<String> = PHASES
+            .iter()
+            .chain(&HORIZONS)
+            .zip(&outcome.breakdown)
+            .map(|(name, [oracle, shown])| {
+                let ((mae, bias), (oracle_mae, _)) = (shown.mae_and_bias(), oracle.mae_and_bias());
+                format!(
+                    "{name}: {:.2}, {mae:.1}, {:.2}, {bias:+.1}",
+                    shown.count() / total.max(1.0),
+                    mae / oracle_mae.max(1e-9)
+                )
+            })
+            .collect();
+        println!("  {}: {}", scenario.name, cells.join(" | "));
+    }
     println!("seed set: {set}, {doctors} doctors per scenario");
     eprintln!("wait_eval ran in {:.2} s", started.elapsed().as_secs_f64());
 }
@@ -251,6 +297,7 @@ fn run(index: u64, doctors: u64, scenario: &Scenario) -> Outcome {
     let first_day: DateTime<Utc> = "2026-01-05T03:30:00Z".parse().expect("a valid instant");
     let mut days = Vec::new();
     let (mut snapshots, mut unserved) = (0, 0);
+    let mut breakdown = vec![[Sums::default(); 2]; PHASES.len() + HORIZONS.len()];
     for d in 0..doctors {
         let mut rng = Rng::new(seed_of(&[index, d]));
         let doctor_mean = rng.gamma(params.mean_minutes, params.doctor_cv);
@@ -309,6 +356,16 @@ fn run(index: u64, doctors: u64, scenario: &Scenario) -> Outcome {
                 let queue = pairs(model);
                 let calibrated = pairs(CalibratedQueueEstimator.estimate(&shot.queue, &history));
                 let seed = seed_estimates(&shot.queue, &history);
+                for ((oracle, shown), truth) in shot.oracle.iter().zip(&calibrated).zip(&shot.truth)
+                {
+                    if let Some(truth) = truth {
+                        let (phase, horizon) = group(&shot.queue, oracle.point);
+                        for g in [phase, PHASES.len() + horizon] {
+                            breakdown[g][0].add(*oracle, *truth);
+                            breakdown[g][1].add(*shown, *truth);
+                        }
+                    }
+                }
                 let all = [&seed, &shot.oracle, &queue, &calibrated];
                 for (sums, estimates) in sums.iter_mut().zip(all) {
                     for (estimate, truth) in estimates.iter().zip(&shot.truth) {
@@ -328,6 +385,7 @@ fn run(index: u64, doctors: u64, scenario: &Scenario) -> Outcome {
         }
     }
     Outcome {
+        breakdown,
         summaries: score::summarize(&days, seed_of(&[index, 0xB00])),
         days: days.len(),
         snapshots,

@@ -49,6 +49,12 @@ impl Sums {
         self.n
     }
 
+    /// Mean absolute error of the points, and their mean error (bias).
+    pub fn mae_and_bias(&self) -> (f64, f64) {
+        let n = self.n.max(1.0);
+        (self.abs / n, self.err / n)
+    }
+
     fn metrics(&self) -> [f64; 7] {
         let n = self.n.max(1.0);
         [
