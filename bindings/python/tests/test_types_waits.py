@@ -148,7 +148,9 @@ DEFAULT_HISTORY_JSON: Dict[str, Any] = {
         "walk_ins_per_hour": 2.0,
     },
     "start_delays": [],
-    "calibration": {"shift": 0.0, "p90_spread": 1.0, "observed": 0, "horizons": []},
+    "calibration": {
+        "shift": 0.0, "p90_spread": 1.0, "p50_spread": None, "observed": 0, "horizons": []
+    },
 }
 FITTED_HISTORY_JSON: Dict[str, Any] = {
     "recent_minutes": [6.0, 8.5, 5.0, 7.5, 9.0, 7.0, 6.5],

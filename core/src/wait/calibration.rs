@@ -162,7 +162,6 @@ pub struct WaitCalibration {
     pub p90_spread: f64,
     /// The calibrated P50 is this many spreads above (below, if negative) the calibrated
     /// estimate; `None`: the model's P50 moved by the shift.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub p50_spread: Option<f64>,
     /// How many past estimates it rests on.
     pub observed: u32,
@@ -210,7 +209,7 @@ pub struct HorizonCalibration {
     pub shift: f64,
     /// The calibrated P50 is this many spreads above the calibrated estimate (`None`: the
     /// model's P50 moved by the shift).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub p50_spread: Option<f64>,
     /// The calibrated P90 is this many spreads above the calibrated estimate.
     pub p90_spread: f64,
