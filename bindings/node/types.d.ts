@@ -832,6 +832,13 @@ export interface DurationPrior {
    * (the last one holding after it), how long consultations take relative to the day's
    * typical one (e.g. 1.2 slower, 0.9 faster); empty when not measured (even pace). */
   pace?: Array<number>
+  /** The measured distribution of a duration over its day's geometric mean (brought to
+   * the reference load, average pace and a typical kind): 32 quantiles at levels
+   * `(k + ½)/32`, ascending; empty when fewer than 60 were measured. The rest of a
+   * consult in progress is read from them (conditioned on how long it has run) instead of
+   * a log-normal tail. A hand-built list that is not 8–64 ascending values in 0.01–100 is
+   * not used (the log-normal tail is). */
+  ratio_quantiles?: Array<number>
   /** Variance of that ratio, measured; 0 when not measured (the lognormal's is used). */
   ratio_variance?: number
 }
@@ -1044,16 +1051,23 @@ export interface Holiday {
  * use medsched::wait::{HorizonCalibration, WaitCalibration, WaitEstimate};
  * 
  * let calibration = WaitCalibration {
- *     horizons: vec![HorizonCalibration { from_minutes: 50.0, shift: 1.0, p90_spread: 2.0, observed: 80 }],
+ *     horizons: vec![HorizonCalibration {
+ *         from_minutes: 50.0,
+ *         shift: 1.0,
+ *         p50_spread: Some(-0.25),
+ *         p90_spread: 2.0,
+ *         observed: 80,
+ *     }],
  *     ..WaitCalibration::default()
  * };
  * let mut estimates = [
- *     WaitEstimate { number: 4, minutes: 20.0, p90_minutes: 30.0 },
- *     WaitEstimate { number: 9, minutes: 60.0, p90_minutes: 80.0 },
+ *     WaitEstimate { number: 4, minutes: 20.0, p50_minutes: 18.0, p90_minutes: 30.0 },
+ *     WaitEstimate { number: 9, minutes: 60.0, p50_minutes: 55.0, p90_minutes: 80.0 },
  * ];
  * calibration.apply(&mut estimates);
- * assert_eq!(estimates[0].minutes, 20.0);
+ * assert_eq!((estimates[0].minutes, estimates[0].p50_minutes), (20.0, 18.0));
  * assert_eq!(estimates[1].minutes, 80.0);
+ * assert_eq!(estimates[1].p50_minutes, 75.0);
  * assert_eq!(estimates[1].p90_minutes, 120.0);
  * ``` */
 export interface HorizonCalibration {
@@ -1061,6 +1075,9 @@ export interface HorizonCalibration {
   from_minutes: number
   /** How many past estimates it rests on. */
   observed: number
+  /** The calibrated P50 is this many spreads above the calibrated estimate (`None`: the
+   * model's P50 moved by the shift). */
+  p50_spread?: number | null
   /** The calibrated P90 is this many spreads above the calibrated estimate. */
   p90_spread: number
   /** Added to each estimate, in units of its spread. */
@@ -1688,6 +1705,9 @@ export interface QueueRules {
 export interface QueueSnapshot {
   /** Today's finished consultations, oldest first. */
   completed?: Array<Consultation>
+  /** The kind of the token in the room, if known: the rest of its consult is read at that
+   * kind's length ([`KindFactors`](crate::wait::KindFactors)); `None`, a typical one. */
+  consulting_kind?: TokenKind | null
   /** The consult in progress: when it started; `None` if the doctor is free. */
   consulting_since?: Date | null
   /** When staff said the doctor arrived ("doctor arrived"), if they did. Before it, with no
@@ -2472,15 +2492,19 @@ export interface UtilisationRow {
 
 /** The correction fitted on a doctor's past estimates. Each estimate's spread is
  * `s = max(p90 − estimate, 1 min)`; the calibrated estimate is `estimate + shift · s` (at
- * least 0) and its P90 `calibrated + p90_spread · s`. `shift` makes the past residuals
- * average zero (`Σ(waited − estimate) / Σ s`); `p90_spread` is the conformal 90% quantile
- * of the shifted residuals in units of `s` (rank `⌈0.9 (n + 1)⌉` of `n`), so the P90
- * widens where the model was wrong for this doctor rather than staying confidently
- * narrow. The same is fitted per horizon (`horizons`: the uncalibrated estimate's minutes,
+ * least 0), its P50 `calibrated + p50_spread · s` and its P90 `calibrated + p90_spread ·
+ * s`. `shift` makes the past residuals average zero (`Σ(waited − estimate) / Σ s`);
+ * `p90_spread` is the conformal 90% quantile of the shifted residuals in units of `s`
+ * (rank `⌈0.9 (n + 1)⌉` of `n`), so the P90 widens where the model was wrong for this
+ * doctor rather than staying confidently narrow; `p50_spread` their median (rank
+ * `⌈0.5 (n + 1)⌉`; usually negative, waits being right-skewed). Without a `p50_spread`
+ * (`None`, e.g. a calibration saved before it existed) the model's own P50 moves with the
+ * shift. The same is fitted per horizon (`horizons`: the uncalibrated estimate's minutes,
  * bucketed at [`HORIZON_EDGES`]) on each bucket's own past estimates, so short and long
  * waits are corrected apart; a bucket with fewer than 50 carries the overall correction
  * (`observed` 0). Fewer than 50 past estimates in all: no correction (`shift` 0,
- * `p90_spread` 1, no horizons). Memory is bounded: 5 horizons are fitted.
+ * `p90_spread` 1, no `p50_spread`, no horizons). Memory is bounded: 5 horizons are
+ * fitted.
  * 
  * # Example
  * 
@@ -2498,6 +2522,7 @@ export interface UtilisationRow {
  * let calibration = WaitCalibration::fit(&past);
  * assert!(calibration.shift > 0.0);
  * assert!(calibration.p90_spread > 1.0);
+ * assert!(calibration.p50_spread.is_some_and(|p50| p50 < calibration.p90_spread));
  * assert_eq!(calibration.observed, 100);
  * ``` */
 export interface WaitCalibration {
@@ -2507,19 +2532,25 @@ export interface WaitCalibration {
   horizons?: Array<HorizonCalibration>
   /** How many past estimates it rests on. */
   observed?: number
+  /** The calibrated P50 is this many spreads above (below, if negative) the calibrated
+   * estimate; `None`: the model's P50 moved by the shift. */
+  p50_spread?: number | null
   /** The calibrated P90 is this many spreads above the calibrated estimate. */
   p90_spread?: number
   /** Added to each estimate, in units of its spread. */
   shift?: number
 }
 
-/** One estimate: the token, the expected minutes from `now` until its consult starts, and a
- * P90 upper bound (90% of patients start by then). */
+/** One estimate: the token, the expected minutes from `now` until its consult starts, a
+ * P50 (half of patients start by then) and a P90 upper bound (90% start by then). */
 export interface WaitEstimate {
   /** Expected minutes from `now` until the consult starts (finite, at least 0). */
   minutes: number
   /** The token's number. */
   number: number
+  /** Minutes by which half of such consults have started (finite, at least 0, at most
+   * `p90_minutes`): waits are right-skewed, so usually below `minutes`. */
+  p50_minutes: number
   /** Minutes by which 90% of such consults have started (at least `minutes`). */
   p90_minutes: number
 }

@@ -201,10 +201,12 @@ fn history() -> impl Strategy<Value = DoctorHistory> {
                     calibration: WaitCalibration {
                         shift: f[3],
                         p90_spread: f[4],
+                        p50_spread: Some(f[5]),
                         observed: 60,
                         horizons: vec![HorizonCalibration {
                             from_minutes: f[0],
                             shift: f[1],
+                            p50_spread: Some(f[6]),
                             p90_spread: f[2],
                             observed: 60,
                         }],
@@ -227,6 +229,7 @@ fn history() -> impl Strategy<Value = DoctorHistory> {
                             phone: f[3],
                             emergency: f[4],
                         },
+                        ratio_quantiles: vec![f[7]; 16],
                     },
                     rates: QueueRates {
                         no_show_share: f[5],
@@ -254,6 +257,11 @@ fn sane(queue: &QueueSnapshot, waits: &[WaitEstimate]) -> Result<(), TestCaseErr
         );
         prop_assert!(wait.p90_minutes.is_finite(), "{:?}", wait);
         prop_assert!(wait.p90_minutes >= wait.minutes, "{:?}", wait);
+        prop_assert!(
+            wait.p50_minutes >= 0.0 && wait.p50_minutes <= wait.p90_minutes,
+            "{:?}",
+            wait
+        );
     }
     Ok(())
 }

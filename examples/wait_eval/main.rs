@@ -18,7 +18,8 @@
 //!   consult runs (P90: × 1.5, a rule of thumb; the seed gives none);
 //! - **oracle**: Monte-Carlo over the true generating process from the snapshot's state,
 //!   knowing the day's hidden state (today's mean consult, the doctor's start, the visit
-//!   type of each waiting patient): the mean and the 90th percentile of 30 forward runs;
+//!   type of each waiting patient): the mean, the median and the 90th percentile of 30
+//!   forward runs;
 //! - **queue**: `QueueEstimator`, the model alone;
 //! - **calibrated**: `CalibratedQueueEstimator`, the model corrected by the doctor's own
 //!   past residuals: on every day (history days included) the host records the model's
@@ -50,7 +51,7 @@ use medsched::wait::{
 
 use crate::rng::{Rng, seed_of};
 use crate::scenarios::Scenario;
-use crate::score::{Summary, Sums};
+use crate::score::{Estimate, Summary, Sums};
 use crate::sim::{Hidden, simulate};
 
 const DOCTORS: u64 = 30;
@@ -59,20 +60,24 @@ const CONFIRMATION_SEEDS: u64 = 1_000;
 const HISTORY_DAYS: usize = 20;
 const SCORED_DAYS: usize = 10;
 const ESTIMATORS: [&str; 4] = ["seed", "oracle", "queue", "calibrated"];
-const METRICS: [&str; 7] = [
+const METRICS: [&str; score::METRICS] = [
     "MAE",
     "bias",
     "RMSE",
     "within ±10",
+    "P50 coverage",
     "P90 coverage",
+    "P50 MAE",
     "MAE / seed",
     "MAE / oracle",
+    "P50 MAE / oracle's",
 ];
 
 /// The seed's naive estimate for each waiting token: `avg × present ahead + max(avg −
 /// elapsed, 0)`, `avg` the mean of the last 30 completed consults (today's latest first,
-/// then the history's latest). The seed gives no interval; P90 = 1.5 × the estimate.
-fn seed_estimates(queue: &QueueSnapshot, history: &DoctorHistory) -> Vec<(f64, f64)> {
+/// then the history's latest). The seed gives no interval; P50 = the estimate, P90 = 1.5 ×
+/// the estimate.
+fn seed_estimates(queue: &QueueSnapshot, history: &DoctorHistory) -> Vec<Estimate> {
     let today = queue.completed.iter().rev().filter_map(|c| c.minutes());
     let last: Vec<f64> = today
         .chain(history.recent_minutes.iter().rev().copied())
@@ -94,13 +99,40 @@ fn seed_estimates(queue: &QueueSnapshot, history: &DoctorHistory) -> Vec<(f64, f
         .map(|token| {
             let estimate = avg * ahead + current;
             ahead += f64::from(u8::from(token.present));
-            (estimate, 1.5 * estimate)
+            Estimate {
+                point: estimate,
+                p50: estimate,
+                p90: 1.5 * estimate,
+            }
         })
         .collect()
 }
 
+/// Where the calibrated estimator's error comes from: estimates grouped by the state of
+/// the line (the doctor not in yet, a consult running, the doctor free) and by the oracle's
+/// horizon (its mean wait, bucketed as the calibration's horizons), each group's sums for
+/// the oracle and the calibrated estimator.
+const PHASES: [&str; 3] = ["doctor not in", "consult running", "doctor free"];
+const HORIZONS: [&str; 5] = ["< 10", "10–25", "25–50", "50–90", ">= 90"];
+
+fn group(queue: &QueueSnapshot, oracle_mean: f64) -> (usize, usize) {
+    let phase = if !queue.doctor_in() {
+        0
+    } else if queue.consulting_since.is_some() {
+        1
+    } else {
+        2
+    };
+    let horizon = medsched::wait::HORIZON_EDGES
+        .iter()
+        .take_while(|edge| oracle_mean >= **edge)
+        .count();
+    (phase, horizon)
+}
+
 /// One scenario's results.
 struct Outcome {
+    breakdown: Vec<[Sums; 2]>,
     summaries: Vec<Summary>,
     days: usize,
     snapshots: usize,
@@ -149,7 +181,7 @@ fn main() {
                 .iter()
                 .enumerate()
                 .map(|(m, i)| {
-                    let digits = if m >= 3 { 2 } else { 1 };
+                    let digits = if m >= 3 && m != 6 { 2 } else { 1 };
                     format!(
                         "{:.digits$} [{:.digits$}, {:.digits$}]",
                         i.value, i.low, i.high
@@ -212,11 +244,49 @@ fn main() {
         ordinary.value <= 0.75,
     );
     println!("targets met: {met} of {total}");
+    println!("also (not targets; P50 coverage should be near 0.50):");
+    for (scenario, outcome) in scenarios.iter().zip(&outcomes) {
+        let calibrated = &outcome.summaries[3];
+        let (coverage, ratio) = (calibrated.p50_coverage(), calibrated.p50_vs_oracle());
+        println!(
+            "  {}: P50 coverage {:.3} [{:.3}, {:.3}], P50 MAE / oracle P50 MAE {:.3} [{:.3}, {:.3}]",
+            scenario.name,
+            coverage.value,
+            coverage.low,
+            coverage.high,
+            ratio.value,
+            ratio.low,
+            ratio.high
+        );
+    }
     let set = if seeds == 0 {
         "development"
     } else {
         "confirmation"
     };
+    println!(
+        "where the error is (calibrated vs oracle; share of estimates, MAE, MAE / oracle's, bias):"
+    );
+    for (scenario, outcome) in scenarios.iter().zip(&outcomes) {
+        let total: f64 = outcome.breakdown[..PHASES.len()]
+            .iter()
+            .map(|g| g[0].count())
+            .sum();
+        let cells: Vec<String> = PHASES
+            .iter()
+            .chain(&HORIZONS)
+            .zip(&outcome.breakdown)
+            .map(|(name, [oracle, shown])| {
+                let ((mae, bias), (oracle_mae, _)) = (shown.mae_and_bias(), oracle.mae_and_bias());
+                format!(
+                    "{name}: {:.2}, {mae:.1}, {:.2}, {bias:+.1}",
+                    shown.count() / total.max(1.0),
+                    mae / oracle_mae.max(1e-9)
+                )
+            })
+            .collect();
+        println!("  {}: {}", scenario.name, cells.join(" | "));
+    }
     println!("seed set: {set}, {doctors} doctors per scenario");
     eprintln!("wait_eval ran in {:.2} s", started.elapsed().as_secs_f64());
 }
@@ -227,6 +297,7 @@ fn run(index: u64, doctors: u64, scenario: &Scenario) -> Outcome {
     let first_day: DateTime<Utc> = "2026-01-05T03:30:00Z".parse().expect("a valid instant");
     let mut days = Vec::new();
     let (mut snapshots, mut unserved) = (0, 0);
+    let mut breakdown = vec![[Sums::default(); 2]; PHASES.len() + HORIZONS.len()];
     for d in 0..doctors {
         let mut rng = Rng::new(seed_of(&[index, d]));
         let doctor_mean = rng.gamma(params.mean_minutes, params.doctor_cv);
@@ -272,20 +343,34 @@ fn run(index: u64, doctors: u64, scenario: &Scenario) -> Outcome {
                 }
                 snapshots += 1;
                 unserved += shot.truth.iter().filter(|t| t.is_none()).count();
-                let pairs = |estimates: Vec<medsched::wait::WaitEstimate>| -> Vec<(f64, f64)> {
+                let pairs = |estimates: Vec<medsched::wait::WaitEstimate>| -> Vec<Estimate> {
                     estimates
                         .iter()
-                        .map(|e| (e.minutes, e.p90_minutes))
+                        .map(|e| Estimate {
+                            point: e.minutes,
+                            p50: e.p50_minutes,
+                            p90: e.p90_minutes,
+                        })
                         .collect()
                 };
                 let queue = pairs(model);
                 let calibrated = pairs(CalibratedQueueEstimator.estimate(&shot.queue, &history));
                 let seed = seed_estimates(&shot.queue, &history);
+                for ((oracle, shown), truth) in shot.oracle.iter().zip(&calibrated).zip(&shot.truth)
+                {
+                    if let Some(truth) = truth {
+                        let (phase, horizon) = group(&shot.queue, oracle.point);
+                        for g in [phase, PHASES.len() + horizon] {
+                            breakdown[g][0].add(*oracle, *truth);
+                            breakdown[g][1].add(*shown, *truth);
+                        }
+                    }
+                }
                 let all = [&seed, &shot.oracle, &queue, &calibrated];
                 for (sums, estimates) in sums.iter_mut().zip(all) {
                     for (estimate, truth) in estimates.iter().zip(&shot.truth) {
                         if let Some(truth) = truth {
-                            sums.add(estimate.0, estimate.1, *truth);
+                            sums.add(*estimate, *truth);
                         }
                     }
                 }
@@ -300,6 +385,7 @@ fn run(index: u64, doctors: u64, scenario: &Scenario) -> Outcome {
         }
     }
     Outcome {
+        breakdown,
         summaries: score::summarize(&days, seed_of(&[index, 0xB00])),
         days: days.len(),
         snapshots,

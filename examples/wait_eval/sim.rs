@@ -13,6 +13,7 @@ use medsched::{
 
 use crate::rng::Rng;
 use crate::scenarios::{CallRule, Params, Shape};
+use crate::score::Estimate;
 
 /// Snapshots every this many minutes, from `FIRST_TICK`, and at every check-in after it.
 const TICK: f64 = 10.0;
@@ -33,11 +34,11 @@ pub struct Hidden {
 }
 
 /// A snapshot, for each waiting token how long it really waited (`None`: never seen) and,
-/// on scored days, the oracle's (mean, P90) for it.
+/// on scored days, the oracle's (mean, P50, P90) for it.
 pub struct Scored {
     pub queue: QueueSnapshot,
     pub truth: Vec<Option<f64>>,
-    pub oracle: Vec<(f64, f64)>,
+    pub oracle: Vec<Estimate>,
 }
 
 /// What a day leaves: its record for the doctor's history, and its scored snapshots.
@@ -432,6 +433,8 @@ impl Clinic<'_> {
             self.at(self.params.session_minutes),
         );
         queue.consulting_since = self.consult.map(|c| self.at(c.0));
+        // The token in the room is known to the queue (its kind, not its visit type).
+        queue.consulting_kind = self.consult.map(|c| self.tokens[c.3].kind);
         queue.waiting = self
             .line
             .iter()
@@ -482,13 +485,13 @@ impl Clinic<'_> {
         queue
     }
 
-    /// The oracle at `now`: for each waiting token, the mean and P90 of its wait over
+    /// The oracle at `now`: for each waiting token, the mean, median and P90 of its wait over
     /// forward runs of the true process from this state, knowing the day's hidden state
     /// (today's mean consult, the doctor's start, each waiting patient's visit type), the
     /// rest drawn afresh: the running consult's length given its elapsed time, whether and
     /// when absent patients come given they have not yet, later walk-ins and emergencies,
     /// every future consult's length.
-    fn oracle(&self, now: f64, rng: &mut Rng) -> Vec<(f64, f64)> {
+    fn oracle(&self, now: f64, rng: &mut Rng) -> Vec<Estimate> {
         let mut waits: Vec<Vec<f64>> = vec![Vec::with_capacity(ORACLE_RUNS); self.line.len()];
         for _ in 0..ORACLE_RUNS {
             let mut run = self.clone();
@@ -518,12 +521,22 @@ impl Clinic<'_> {
             .map(|mut w| {
                 if w.is_empty() {
                     let rest = (self.params.session_minutes - now).max(0.0);
-                    return (rest, rest);
+                    return Estimate {
+                        point: rest,
+                        p50: rest,
+                        p90: rest,
+                    };
                 }
                 w.sort_by(f64::total_cmp);
-                let mean = w.iter().sum::<f64>() / w.len() as f64;
-                let p90 = w[((0.9 * w.len() as f64).ceil() as usize).clamp(1, w.len()) - 1];
-                (mean, p90.max(mean))
+                let n = w.len();
+                let mean = w.iter().sum::<f64>() / n as f64;
+                let median = 0.5 * (w[(n - 1) / 2] + w[n / 2]);
+                let p90 = w[((0.9 * n as f64).ceil() as usize).clamp(1, n) - 1];
+                Estimate {
+                    point: mean,
+                    p50: median,
+                    p90: p90.max(mean),
+                }
             })
             .collect()
     }

@@ -96,6 +96,8 @@ pub struct WaitEstimate {
     pub number: u32,
     /// Expected wait until the consult starts.
     pub wait: Duration,
+    /// The wait by which half of such consults have started.
+    pub p50_wait: Duration,
     /// The wait by which 90% of such consults have started.
     pub p90_wait: Duration,
     /// When the consult is expected to start.
@@ -217,6 +219,7 @@ impl Tokens {
             .map(|e| WaitEstimate {
                 number: e.number,
                 wait: minutes(e.minutes),
+                p50_wait: minutes(e.p50_minutes),
                 p90_wait: minutes(e.p90_minutes),
                 expected_start: e.expected_start(now).map(timestamp),
                 p90_start: e.p90_start(now).map(timestamp),

@@ -83,10 +83,11 @@ def test_wait_vectors_decode_and_round_trip(case: Dict[str, Any]) -> None:
         estimate = WaitEstimate.from_dict(expected)
         assert type(estimate.minutes) is float and type(estimate.p90_minutes) is float
         assert estimate.p90_minutes >= estimate.minutes
+        assert 0.0 <= estimate.p50_minutes <= estimate.p90_minutes
         # Exact in test_floats_round_trip_exactly; here to the vectors' stated tolerance.
         written = estimate.to_dict()
         assert written["number"] == expected["number"]
-        for key in ("minutes", "p90_minutes"):
+        for key in ("minutes", "p50_minutes", "p90_minutes"):
             assert math.isclose(written[key], expected[key], rel_tol=1e-9)
 
 
@@ -134,6 +135,7 @@ DEFAULT_HISTORY_JSON: Dict[str, Any] = {
         "ratio_variance": 0.0,
         "pace": [],
         "kinds": {"booked": 1.0, "walk_in": 1.0, "phone": 1.0, "emergency": 1.0},
+        "ratio_quantiles": [],
     },
     "rates": {
         "no_show_share": 0.2,
@@ -146,7 +148,9 @@ DEFAULT_HISTORY_JSON: Dict[str, Any] = {
         "walk_ins_per_hour": 2.0,
     },
     "start_delays": [],
-    "calibration": {"shift": 0.0, "p90_spread": 1.0, "observed": 0, "horizons": []},
+    "calibration": {
+        "shift": 0.0, "p90_spread": 1.0, "p50_spread": None, "observed": 0, "horizons": []
+    },
 }
 FITTED_HISTORY_JSON: Dict[str, Any] = {
     "recent_minutes": [6.0, 8.5, 5.0, 7.5, 9.0, 7.0, 6.5],
@@ -162,6 +166,7 @@ FITTED_HISTORY_JSON: Dict[str, Any] = {
         "ratio_variance": 0.2,
         "pace": [1.2, 0.95],
         "kinds": {"booked": 1.0, "walk_in": 1.1, "phone": 0.9, "emergency": 2.0},
+        "ratio_quantiles": [0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.2, 1.5, 2.0],
     },
     "rates": {
         "no_show_share": 0.18,
@@ -179,8 +184,10 @@ FITTED_HISTORY_JSON: Dict[str, Any] = {
         "p90_spread": 1.4,
         "observed": 120,
         "horizons": [
-            {"from_minutes": 10.0, "shift": 0.2, "p90_spread": 1.6, "observed": 60}
+            {"from_minutes": 10.0, "shift": 0.2, "p50_spread": -0.3, "p90_spread": 1.6,
+             "observed": 60}
         ],
+        "p50_spread": -0.25,
     },
 }
 FITTED_HISTORY = DoctorHistory(
@@ -189,6 +196,7 @@ FITTED_HISTORY = DoctorHistory(
         log_mean=1.9, log_sd=0.42, day_sd=0.15, load_slope=-0.01, load_reference=4.5,
         days=2, consultations=7, mean_ratio=1.1, ratio_variance=0.2, pace=[1.2, 0.95],
         kinds=KindFactors(walk_in=1.1, phone=0.9, emergency=2.0),
+        ratio_quantiles=[0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.2, 1.5, 2.0],
     ),
     rates=QueueRates(
         no_show_share=0.18, emergencies_per_hour=0.12, arrival_offset_mean=-6.5,
@@ -198,7 +206,12 @@ FITTED_HISTORY = DoctorHistory(
     start_delays=[0.0, 12.5],
     calibration=WaitCalibration(
         shift=0.1, p90_spread=1.4, observed=120,
-        horizons=[HorizonCalibration(from_minutes=10.0, shift=0.2, p90_spread=1.6, observed=60)],
+        horizons=[
+            HorizonCalibration(
+                from_minutes=10.0, shift=0.2, p90_spread=1.6, observed=60, p50_spread=-0.3
+            )
+        ],
+        p50_spread=-0.25,
     ),
 )
 WAIT_RECORD_CASES: List[Tuple[Type[Record], Dict[str, Any], Record]] = [
@@ -239,8 +252,8 @@ WAIT_RECORD_CASES: List[Tuple[Type[Record], Dict[str, Any], Record]] = [
     ),
     (
         WaitEstimate,
-        {"number": 9, "minutes": 12.5, "p90_minutes": 20.0},
-        WaitEstimate(number=9, minutes=12.5, p90_minutes=20.0),
+        {"number": 9, "minutes": 12.5, "p50_minutes": 11.0, "p90_minutes": 20.0},
+        WaitEstimate(number=9, minutes=12.5, p50_minutes=11.0, p90_minutes=20.0),
     ),
 ]
 
@@ -256,10 +269,13 @@ def test_wait_records(cls: Type[Record], data: Dict[str, Any], value: Record) ->
 def test_wait_helpers_and_reprs() -> None:
     history = DoctorHistory()
     assert math.isclose(math.exp(history.durations.log_mean), 7.0)  # a 7-minute median
-    estimate = WaitEstimate(number=9, minutes=12.5, p90_minutes=20.0)
-    assert repr(estimate) == "WaitEstimate(number=9, minutes=12.5, p90_minutes=20.0)"
+    estimate = WaitEstimate(number=9, minutes=12.5, p50_minutes=11.0, p90_minutes=20.0)
+    assert repr(estimate) == (
+        "WaitEstimate(number=9, minutes=12.5, p50_minutes=11.0, p90_minutes=20.0)"
+    )
     assert repr(SkippedToken(3)) == "SkippedToken(number=3, expected_at=None)"
-    assert WaitEstimate.from_dict({"number": 1, "minutes": 3, "p90_minutes": 5}).minutes == 3.0
+    read = WaitEstimate.from_dict({"number": 1, "minutes": 3, "p50_minutes": 2, "p90_minutes": 5})
+    assert read.minutes == 3.0 and read.p50_minutes == 2.0
 
 
 def test_doctor_signals_and_the_calibrated_estimator() -> None:
@@ -293,4 +309,6 @@ def test_doctor_signals_and_the_calibrated_estimator() -> None:
     assert 30.0 <= model.minutes < 31.0
     (shown,) = CalibratedQueueEstimator().estimate(snapshot, history)
     assert shown.minutes > model.minutes and shown.p90_minutes >= shown.minutes
+    assert history.calibration.p50_spread is not None
+    assert 0.0 <= shown.p50_minutes <= shown.p90_minutes
     assert repr(CalibratedQueueEstimator()) == "CalibratedQueueEstimator()"

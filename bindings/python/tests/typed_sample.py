@@ -517,6 +517,7 @@ def test_wait_estimates() -> None:
     assert_type(estimates, List[m.WaitEstimate])
     assert [e.number for e in estimates] == [2, 3]
     assert all(0 <= e.minutes <= e.p90_minutes for e in estimates)
+    assert all(0 <= e.p50_minutes <= e.p90_minutes for e in estimates)
     assert estimates[0].minutes < estimates[1].minutes
 
     simple = m.MovingAverageEstimator(window=5, p90_factor=1.5)

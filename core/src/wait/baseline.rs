@@ -112,6 +112,7 @@ impl WaitEstimator for MovingAverageEstimator {
                 WaitEstimate {
                     number: token.number,
                     minutes,
+                    p50_minutes: minutes,
                     p90_minutes: minutes * factor,
                 }
             })

@@ -1,6 +1,6 @@
 //! Calibration on the doctor's own residuals: how the queue estimator's past estimates for
-//! this doctor fared, turned into a correction of its point and of its P90 (split-conformal
-//! style, on residuals scaled by each estimate's own spread).
+//! this doctor fared, turned into a correction of its point, its P50 and its P90
+//! (split-conformal style, on residuals scaled by each estimate's own spread).
 
 use serde::{Deserialize, Serialize};
 
@@ -15,6 +15,8 @@ const MIN_OBSERVED: usize = 50;
 const MIN_SPREAD: f64 = 1.0;
 /// The coverage the P90 is calibrated to.
 const LEVEL: f64 = 0.9;
+/// The coverage the P50 is calibrated to.
+const MEDIAN_LEVEL: f64 = 0.5;
 /// Horizon buckets, by the uncalibrated estimate's minutes: below 10, 10–25, 25–50, 50–90,
 /// 90 and more (roughly doubling, so each holds a comparable share of a line's estimates).
 ///
@@ -38,10 +40,11 @@ fn horizon_bucket(minutes: f64) -> usize {
         .count()
 }
 
-/// A shift and a P90 spread fitted on some past estimates.
+/// A shift, a P50 and a P90 spread fitted on some past estimates.
 #[derive(Clone, Copy)]
 struct Correction {
     shift: f64,
+    p50_spread: f64,
     p90_spread: f64,
     observed: u32,
 }
@@ -60,10 +63,14 @@ impl Correction {
         let mut scores: Vec<f64> = past.iter().map(|(r, s)| r / s - shift).collect();
         scores.sort_by(f64::total_cmp);
         let n = scores.len();
-        let rank = ((LEVEL * (n as f64 + 1.0)).ceil() as usize).clamp(1, n);
+        let quantile = |level: f64| {
+            let rank = ((level * (n as f64 + 1.0)).ceil() as usize).clamp(1, n);
+            scores[rank - 1]
+        };
         Some(Correction {
             shift,
-            p90_spread: scores[rank - 1],
+            p50_spread: quantile(MEDIAN_LEVEL),
+            p90_spread: quantile(LEVEL),
             observed: u32::try_from(n).unwrap_or(u32::MAX),
         })
     }
@@ -112,15 +119,19 @@ impl PastEstimate {
 
 /// The correction fitted on a doctor's past estimates. Each estimate's spread is
 /// `s = max(p90 − estimate, 1 min)`; the calibrated estimate is `estimate + shift · s` (at
-/// least 0) and its P90 `calibrated + p90_spread · s`. `shift` makes the past residuals
-/// average zero (`Σ(waited − estimate) / Σ s`); `p90_spread` is the conformal 90% quantile
-/// of the shifted residuals in units of `s` (rank `⌈0.9 (n + 1)⌉` of `n`), so the P90
-/// widens where the model was wrong for this doctor rather than staying confidently
-/// narrow. The same is fitted per horizon (`horizons`: the uncalibrated estimate's minutes,
+/// least 0), its P50 `calibrated + p50_spread · s` and its P90 `calibrated + p90_spread ·
+/// s`. `shift` makes the past residuals average zero (`Σ(waited − estimate) / Σ s`);
+/// `p90_spread` is the conformal 90% quantile of the shifted residuals in units of `s`
+/// (rank `⌈0.9 (n + 1)⌉` of `n`), so the P90 widens where the model was wrong for this
+/// doctor rather than staying confidently narrow; `p50_spread` their median (rank
+/// `⌈0.5 (n + 1)⌉`; usually negative, waits being right-skewed). Without a `p50_spread`
+/// (`None`, e.g. a calibration saved before it existed) the model's own P50 moves with the
+/// shift. The same is fitted per horizon (`horizons`: the uncalibrated estimate's minutes,
 /// bucketed at [`HORIZON_EDGES`]) on each bucket's own past estimates, so short and long
 /// waits are corrected apart; a bucket with fewer than 50 carries the overall correction
 /// (`observed` 0). Fewer than 50 past estimates in all: no correction (`shift` 0,
-/// `p90_spread` 1, no horizons). Memory is bounded: 5 horizons are fitted.
+/// `p90_spread` 1, no `p50_spread`, no horizons). Memory is bounded: 5 horizons are
+/// fitted.
 ///
 /// # Example
 ///
@@ -138,6 +149,7 @@ impl PastEstimate {
 /// let calibration = WaitCalibration::fit(&past);
 /// assert!(calibration.shift > 0.0);
 /// assert!(calibration.p90_spread > 1.0);
+/// assert!(calibration.p50_spread.is_some_and(|p50| p50 < calibration.p90_spread));
 /// assert_eq!(calibration.observed, 100);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -148,6 +160,9 @@ pub struct WaitCalibration {
     pub shift: f64,
     /// The calibrated P90 is this many spreads above the calibrated estimate.
     pub p90_spread: f64,
+    /// The calibrated P50 is this many spreads above (below, if negative) the calibrated
+    /// estimate; `None`: the model's P50 moved by the shift.
+    pub p50_spread: Option<f64>,
     /// How many past estimates it rests on.
     pub observed: u32,
     /// Corrections by horizon, each fitted on the past estimates of its bucket alone
@@ -165,16 +180,23 @@ pub struct WaitCalibration {
 /// use medsched::wait::{HorizonCalibration, WaitCalibration, WaitEstimate};
 ///
 /// let calibration = WaitCalibration {
-///     horizons: vec![HorizonCalibration { from_minutes: 50.0, shift: 1.0, p90_spread: 2.0, observed: 80 }],
+///     horizons: vec![HorizonCalibration {
+///         from_minutes: 50.0,
+///         shift: 1.0,
+///         p50_spread: Some(-0.25),
+///         p90_spread: 2.0,
+///         observed: 80,
+///     }],
 ///     ..WaitCalibration::default()
 /// };
 /// let mut estimates = [
-///     WaitEstimate { number: 4, minutes: 20.0, p90_minutes: 30.0 },
-///     WaitEstimate { number: 9, minutes: 60.0, p90_minutes: 80.0 },
+///     WaitEstimate { number: 4, minutes: 20.0, p50_minutes: 18.0, p90_minutes: 30.0 },
+///     WaitEstimate { number: 9, minutes: 60.0, p50_minutes: 55.0, p90_minutes: 80.0 },
 /// ];
 /// calibration.apply(&mut estimates);
-/// assert_eq!(estimates[0].minutes, 20.0);
+/// assert_eq!((estimates[0].minutes, estimates[0].p50_minutes), (20.0, 18.0));
 /// assert_eq!(estimates[1].minutes, 80.0);
+/// assert_eq!(estimates[1].p50_minutes, 75.0);
 /// assert_eq!(estimates[1].p90_minutes, 120.0);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -185,6 +207,10 @@ pub struct HorizonCalibration {
     pub from_minutes: f64,
     /// Added to each estimate, in units of its spread.
     pub shift: f64,
+    /// The calibrated P50 is this many spreads above the calibrated estimate (`None`: the
+    /// model's P50 moved by the shift).
+    #[serde(default)]
+    pub p50_spread: Option<f64>,
     /// The calibrated P90 is this many spreads above the calibrated estimate.
     pub p90_spread: f64,
     /// How many past estimates it rests on.
@@ -196,6 +222,7 @@ impl Default for WaitCalibration {
         WaitCalibration {
             shift: 0.0,
             p90_spread: 1.0,
+            p50_spread: None,
             observed: 0,
             horizons: Vec::new(),
         }
@@ -225,6 +252,7 @@ impl WaitCalibration {
                         HORIZON_EDGES[bucket - 1]
                     },
                     shift: correction.shift,
+                    p50_spread: Some(correction.p50_spread),
                     p90_spread: correction.p90_spread,
                     observed: correction.observed,
                 }
@@ -233,6 +261,7 @@ impl WaitCalibration {
         WaitCalibration {
             shift: overall.shift,
             p90_spread: overall.p90_spread,
+            p50_spread: Some(overall.p50_spread),
             observed: overall.observed,
             horizons,
         }
@@ -240,8 +269,9 @@ impl WaitCalibration {
 
     /// Applies the correction to `estimates` (of the uncalibrated queue estimator), each
     /// by its horizon's correction. Non-finite or extreme fields of a hand-built calibration
-    /// are clamped (shift within ±5 spreads, `p90_spread` within 0–20); only its first 16
-    /// horizons are read, so a call costs `O(16 n)` at most.
+    /// are clamped (shift within ±5 spreads, `p90_spread` within 0–20, `p50_spread` within
+    /// ±20, the P50 within 0 and the P90); only its first 16 horizons are read, so a call
+    /// costs `O(16 n)` at most.
     ///
     /// ```
     /// use medsched::wait::{WaitCalibration, WaitEstimate};
@@ -249,12 +279,15 @@ impl WaitCalibration {
     /// let calibration = WaitCalibration {
     ///     shift: 0.5,
     ///     p90_spread: 2.0,
+    ///     p50_spread: Some(-0.2),
     ///     observed: 500,
     ///     horizons: Vec::new(),
     /// };
-    /// let mut estimates = [WaitEstimate { number: 4, minutes: 20.0, p90_minutes: 30.0 }];
+    /// let mut estimates =
+    ///     [WaitEstimate { number: 4, minutes: 20.0, p50_minutes: 18.0, p90_minutes: 30.0 }];
     /// calibration.apply(&mut estimates);
     /// assert_eq!(estimates[0].minutes, 25.0);
+    /// assert_eq!(estimates[0].p50_minutes, 23.0);
     /// assert_eq!(estimates[0].p90_minutes, 45.0);
     /// ```
     pub fn apply(&self, estimates: &mut [WaitEstimate]) {
@@ -265,20 +298,26 @@ impl WaitCalibration {
                 default
             }
         };
-        let overall = (self.shift, self.p90_spread);
+        let overall = (self.shift, self.p50_spread, self.p90_spread);
         let horizons = &self.horizons[..self.horizons.len().min(MAX_HORIZONS)];
         for estimate in estimates {
-            let (shift, p90_spread) = horizons
+            let (shift, p50_spread, p90_spread) = horizons
                 .iter()
                 .rev()
                 .find(|h| estimate.minutes >= h.from_minutes)
-                .map_or(overall, |h| (h.shift, h.p90_spread));
+                .map_or(overall, |h| (h.shift, h.p50_spread, h.p90_spread));
             let shift = clean(shift, 0.0, -5.0, 5.0);
             let p90_spread = clean(p90_spread, 1.0, 0.0, 20.0);
             let spread = (estimate.p90_minutes - estimate.minutes).max(MIN_SPREAD);
             let minutes = (estimate.minutes + shift * spread).max(0.0);
+            let p90_minutes = (minutes + p90_spread * spread).max(minutes);
+            let p50_minutes = match p50_spread {
+                Some(p50_spread) => minutes + clean(p50_spread, 0.0, -20.0, 20.0) * spread,
+                None => estimate.p50_minutes + shift * spread,
+            };
             estimate.minutes = minutes;
-            estimate.p90_minutes = (minutes + p90_spread * spread).max(minutes);
+            estimate.p50_minutes = clean(p50_minutes, minutes, 0.0, p90_minutes);
+            estimate.p90_minutes = p90_minutes;
         }
     }
 }
@@ -371,16 +410,20 @@ mod tests {
             .map(|p| WaitEstimate {
                 number: 1,
                 minutes: p.minutes,
+                p50_minutes: p.minutes,
                 p90_minutes: p.p90_minutes,
             })
             .collect();
         calibration.apply(&mut estimates);
-        let covered = estimates
-            .iter()
-            .zip(&past)
-            .filter(|(e, p)| p.waited <= e.p90_minutes)
-            .count();
-        assert!((895..=910).contains(&covered), "{covered}");
+        let covered = |level: fn(&WaitEstimate) -> f64| {
+            estimates
+                .iter()
+                .zip(&past)
+                .filter(|(e, p)| p.waited <= level(e))
+                .count()
+        };
+        assert!((895..=910).contains(&covered(|e| e.p90_minutes)));
+        assert!((495..=510).contains(&covered(|e| e.p50_minutes)));
     }
 
     #[test]
@@ -425,6 +468,7 @@ mod tests {
         let mut estimates = [5.0, 30.0, 100.0].map(|minutes| WaitEstimate {
             number: 1,
             minutes,
+            p50_minutes: minutes,
             p90_minutes: minutes + 4.0,
         });
         calibration.apply(&mut estimates);
@@ -436,22 +480,27 @@ mod tests {
 
     #[test]
     fn wild_calibrations_stay_finite() {
-        let apply = |shift, p90_spread| {
+        let apply = |shift, p90_spread, p50_spread| {
             let calibration = WaitCalibration {
                 shift,
                 p90_spread,
+                p50_spread,
                 observed: 1,
                 horizons: Vec::new(),
             };
             let mut estimates = [WaitEstimate {
                 number: 1,
                 minutes: 5.0,
+                p50_minutes: 4.0,
                 p90_minutes: 9.0,
             }];
             calibration.apply(&mut estimates);
-            (estimates[0].minutes, estimates[0].p90_minutes)
+            let [e] = estimates;
+            (e.minutes, e.p50_minutes, e.p90_minutes)
         };
-        assert_eq!(apply(f64::NAN, f64::INFINITY), (5.0, 9.0));
-        assert_eq!(apply(-1e9, 1e9), (0.0, 80.0));
+        assert_eq!(apply(f64::NAN, f64::INFINITY, None), (5.0, 4.0, 9.0));
+        assert_eq!(apply(-1e9, 1e9, Some(f64::NAN)), (0.0, 0.0, 80.0));
+        assert_eq!(apply(0.0, 1.0, Some(1e9)), (5.0, 9.0, 9.0));
+        assert_eq!(apply(0.0, 1.0, Some(-1e9)), (5.0, 0.0, 9.0));
     }
 }

@@ -1,9 +1,11 @@
-//! The doctor's consultation durations as a lognormal model, fitted to past days.
+//! The doctor's consultation durations, fitted to past days: a day factor on the log scale,
+//! the shape around it measured.
 
 use serde::{Deserialize, Serialize};
 
 use crate::tokens::TokenKind;
 use crate::wait::history::PastDay;
+use crate::wait::tail::ratio_quantiles;
 
 /// Median consultation length assumed for a doctor with no history, minutes (specialist
 /// outpatient consultations: 6–8 minutes; see `docs/WAIT_ESTIMATION.md`).
@@ -79,6 +81,14 @@ pub struct DurationPrior {
     /// (all 1 when not measured).
     #[serde(default)]
     pub kinds: KindFactors,
+    /// The measured distribution of a duration over its day's geometric mean (brought to
+    /// the reference load, average pace and a typical kind): 32 quantiles at levels
+    /// `(k + ½)/32`, ascending; empty when fewer than 60 were measured. The rest of a
+    /// consult in progress is read from them (conditioned on how long it has run) instead of
+    /// a log-normal tail. A hand-built list that is not 8–64 ascending values in 0.01–100 is
+    /// not used (the log-normal tail is).
+    #[serde(default)]
+    pub ratio_quantiles: Vec<f64>,
 }
 
 /// How long each kind of token's consultation takes relative to the day's typical one,
@@ -157,6 +167,7 @@ impl Default for DurationPrior {
             ratio_variance: 0.0,
             pace: Vec::new(),
             kinds: KindFactors::default(),
+            ratio_quantiles: Vec::new(),
         }
     }
 }
@@ -250,6 +261,7 @@ impl DurationPrior {
         let (mut day_means, mut noise) = (Vec::new(), Vec::new());
         let (mut squares, mut df, mut count) = (0.0, 0.0, 0u32);
         let (mut ratios, mut ratio_sum, mut ratio_squares) = (0.0, 0.0, 0.0);
+        let mut measured_ratios = Vec::new();
         for day in days.iter().filter(|d| !d.durations.is_empty()) {
             let logs: Vec<f64> = (0..day.durations.len())
                 .map(|i| {
@@ -267,6 +279,7 @@ impl DurationPrior {
                     ratios += 1.0;
                     ratio_sum += ratio;
                     ratio_squares += ratio * ratio;
+                    measured_ratios.push(ratio);
                 }
             }
             df += n - 1.0;
@@ -314,6 +327,7 @@ impl DurationPrior {
             ratio_variance: (second - mean_ratio * mean_ratio).max(0.0),
             pace: paced.pace,
             kinds,
+            ratio_quantiles: ratio_quantiles(measured_ratios),
         }
     }
 }

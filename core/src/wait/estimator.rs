@@ -4,7 +4,7 @@ use crate::wait::history::DoctorHistory;
 use crate::wait::line::{Entry, Line};
 use crate::wait::snapshot::{QueueSnapshot, WaitEstimate, WaitEstimator};
 use crate::wait::speed::Speed;
-use crate::wait::stats::{norm_cdf, norm_pdf, p90_from_moments};
+use crate::wait::stats::{norm_cdf, norm_pdf, p50_from_moments, p90_from_moments};
 
 /// The line's own reckoning of a late patient's return wait counts as this many measured
 /// returns.
@@ -134,10 +134,12 @@ impl WaitEstimator for QueueEstimator {
                 } else {
                     0.0
                 };
+                let p90_minutes = p90_from_moments(minutes, variance).max(minutes);
                 WaitEstimate {
                     number: token.number,
                     minutes,
-                    p90_minutes: p90_from_moments(minutes, variance).max(minutes),
+                    p50_minutes: p50_from_moments(minutes, variance).clamp(0.0, p90_minutes),
+                    p90_minutes,
                 }
             })
             .collect()
@@ -237,6 +239,47 @@ mod tests {
         }
         assert_eq!(waits[0].p90_minutes, 0.0);
         assert!(waits[4].p90_minutes > waits[4].minutes + 5.0);
+    }
+
+    #[test]
+    fn the_rest_of_a_consult_follows_the_doctors_own_durations() {
+        // 70% of consults near 4 minutes, 30% near 16.
+        let mut day = PastDay {
+            durations: vec![3.8, 4.0, 4.2, 3.9, 4.1, 4.0, 4.0, 15.5, 16.0, 16.5],
+            ..PastDay::default()
+        };
+        let history = |day: &PastDay| {
+            let mut history = DoctorHistory::from_days(&vec![day.clone(); 30]).unwrap();
+            history.rates.emergencies_per_hour = 0.0;
+            history.rates.session_hours = 1e6;
+            history
+        };
+        let bimodal = history(&day);
+        assert_eq!(bimodal.durations.ratio_quantiles.len(), 32);
+        let mut queue = QueueSnapshot::new(at(60), at(0), at(240));
+        queue.waiting = walk_ins(1..3);
+        queue.consulting_since = Some(at(54));
+        // Six minutes in, a consult has outlived the short mode: about ten more minutes
+        // (the long mode's rest), not the few a log-normal tail would give.
+        let unknown = QueueEstimator.estimate(&queue, &bimodal)[0];
+        assert!((8.0..12.0).contains(&unknown.minutes), "{unknown:?}");
+        assert!(unknown.p50_minutes <= unknown.p90_minutes);
+        // When the history says the long ones were emergencies: two minutes in, a walk-in's
+        // consult is nearly done, an emergency's has far to go.
+        day.kinds = [[TokenKind::WalkIn; 7], [TokenKind::Emergency; 7]].concat()[..10].to_vec();
+        let history = history(&day);
+        queue.consulting_since = Some(at(58));
+        let rest = |kind| {
+            let mut queue = queue.clone();
+            queue.consulting_kind = Some(kind);
+            QueueEstimator.estimate(&queue, &history)[0].minutes
+        };
+        assert!(rest(TokenKind::WalkIn) < 4.0, "{}", rest(TokenKind::WalkIn));
+        assert!(
+            rest(TokenKind::Emergency) > 10.0,
+            "{}",
+            rest(TokenKind::Emergency)
+        );
     }
 
     #[test]

@@ -51,10 +51,11 @@ impl Queue {
         snapshot.reinsert_after = rules.late_reinsert_after;
         snapshot.walk_ins = rules.walk_ins;
         snapshot.emergency_order = rules.emergency_order;
-        snapshot.consulting_since = self
+        let serving = self
             .now_serving()
-            .filter(|t| t.session_id == session.id || session.start <= now)
-            .and_then(|t| t.started_at);
+            .filter(|t| t.session_id == session.id || session.start <= now);
+        snapshot.consulting_since = serving.and_then(|t| t.started_at);
+        snapshot.consulting_kind = serving.filter(|t| t.started_at.is_some()).map(|t| t.kind);
         snapshot.waiting = waiting;
         let mut completed: Vec<Consultation> = Vec::new();
         let mut late = Vec::new();
@@ -265,6 +266,7 @@ impl Queue {
             }
             if let Some((minutes, _)) = done {
                 snapshot.consulting_since = None;
+                snapshot.consulting_kind = None;
                 if let Some(ready) = crate::wait::after(now, minutes) {
                     snapshot.session_start = snapshot.session_start.max(ready);
                 }

@@ -130,12 +130,15 @@ impl Line {
             .collect();
         let first = match queue.consulting_since {
             Some(since) => {
-                let pace = history
-                    .durations
-                    .pace_at(minutes_between(queue.session_start, since));
-                let (rest, variance) = speed
-                    .paced(pace)
-                    .remaining(minutes_between(since, queue.now).max(0.0));
+                let durations = &history.durations;
+                let pace = durations.pace_at(minutes_between(queue.session_start, since))
+                    * queue
+                        .consulting_kind
+                        .map_or(1.0, |kind| durations.kinds.factor(kind));
+                let (rest, variance) = speed.paced(pace).remaining(
+                    minutes_between(since, queue.now).max(0.0),
+                    &history.durations,
+                );
                 First {
                     wait: 0.0,
                     rest,

@@ -28,6 +28,7 @@ mod snapshot;
 mod speed;
 mod start;
 mod stats;
+mod tail;
 
 pub use baseline::MovingAverageEstimator;
 pub use calibration::{

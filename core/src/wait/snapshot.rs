@@ -43,6 +43,10 @@ pub struct QueueSnapshot {
     /// The consult in progress: when it started; `None` if the doctor is free.
     #[serde(default)]
     pub consulting_since: Option<DateTime<Utc>>,
+    /// The kind of the token in the room, if known: the rest of its consult is read at that
+    /// kind's length ([`KindFactors`](crate::wait::KindFactors)); `None`, a typical one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consulting_kind: Option<TokenKind>,
     /// The line, in call order: every waiting token (position 1 first), present or not.
     #[serde(default)]
     pub waiting: Vec<WaitingToken>,
@@ -101,6 +105,7 @@ impl QueueSnapshot {
             session_start,
             session_end,
             consulting_since: None,
+            consulting_kind: None,
             waiting: Vec::new(),
             skipped: Vec::new(),
             completed: Vec::new(),
@@ -267,8 +272,8 @@ impl IssuedCounts {
     }
 }
 
-/// One estimate: the token, the expected minutes from `now` until its consult starts, and a
-/// P90 upper bound (90% of patients start by then).
+/// One estimate: the token, the expected minutes from `now` until its consult starts, a
+/// P50 (half of patients start by then) and a P90 upper bound (90% start by then).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -277,6 +282,9 @@ pub struct WaitEstimate {
     pub number: u32,
     /// Expected minutes from `now` until the consult starts (finite, at least 0).
     pub minutes: f64,
+    /// Minutes by which half of such consults have started (finite, at least 0, at most
+    /// `p90_minutes`): waits are right-skewed, so usually below `minutes`.
+    pub p50_minutes: f64,
     /// Minutes by which 90% of such consults have started (at least `minutes`).
     pub p90_minutes: f64,
 }
@@ -290,11 +298,17 @@ impl WaitEstimate {
     /// use medsched::wait::WaitEstimate;
     ///
     /// let now: DateTime<Utc> = "2026-03-02T04:00:00Z".parse().unwrap();
-    /// let estimate = WaitEstimate { number: 9, minutes: 12.5, p90_minutes: 20.0 };
+    /// let estimate = WaitEstimate { number: 9, minutes: 12.5, p50_minutes: 11.0, p90_minutes: 20.0 };
     /// assert_eq!(estimate.expected_start(now), "2026-03-02T04:12:30Z".parse().ok());
+    /// assert_eq!(estimate.p50_start(now), "2026-03-02T04:11:00Z".parse().ok());
     /// ```
     pub fn expected_start(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
         after(now, self.minutes)
+    }
+
+    /// The instant by which half of such consults have started: `now + p50_minutes`.
+    pub fn p50_start(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        after(now, self.p50_minutes)
     }
 
     /// The instant by which 90% of such consults have started: `now + p90_minutes`.

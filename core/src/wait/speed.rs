@@ -16,6 +16,7 @@ use crate::wait::durations::KindFactors;
 use crate::wait::durations::{DurationPrior, MAX_LOAD_SLOPE, UNKNOWN_DOCTOR_SD};
 use crate::wait::snapshot::{Consultation, minutes_between};
 use crate::wait::stats::lognormal_remaining;
+use crate::wait::tail::{empirical_remaining, usable};
 
 /// What is believed about today's durations.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -128,8 +129,23 @@ impl Speed {
     }
 
     /// Mean and variance of the rest of a consultation that has run `elapsed` minutes:
-    /// `E[D − e | D > e]` under today's predictive lognormal.
-    pub(crate) fn remaining(&self, elapsed: f64) -> (f64, f64) {
+    /// `E[D − e | D > e]` under the doctor's measured duration ratios around today's
+    /// geometric mean (`prior.ratio_quantiles`, with a small log-normal component for
+    /// consults longer than any measured; see [`empirical_remaining`]); under today's
+    /// predictive lognormal when those are not usable.
+    pub(crate) fn remaining(&self, elapsed: f64, prior: &DurationPrior) -> (f64, f64) {
+        if usable(&prior.ratio_quantiles)
+            && let Some(rest) = empirical_remaining(
+                &prior.ratio_quantiles,
+                prior.consultations,
+                self.mu,
+                self.uncertainty.sqrt(),
+                self.sigma,
+                elapsed,
+            )
+        {
+            return rest;
+        }
         let spread = (self.sigma * self.sigma + self.uncertainty).sqrt();
         lognormal_remaining(self.mu, spread, elapsed)
     }
@@ -224,6 +240,7 @@ mod tests {
                 phone: f64::INFINITY,
                 emergency: 1e9,
             },
+            ratio_quantiles: vec![f64::NAN; 32],
         };
         let mut today = consults(&[5.0, 0.0]);
         today.push(Consultation::new(today[0].ended_at, today[0].started_at));
@@ -232,7 +249,7 @@ mod tests {
             speed.mean(),
             speed.own_variance(),
             speed.residual(),
-            speed.remaining(3.0).0,
+            speed.remaining(3.0, &prior).0,
         ] {
             assert!(value.is_finite() && value >= 0.0);
         }

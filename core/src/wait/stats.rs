@@ -132,6 +132,17 @@ pub(crate) fn lognormal_remaining(mu: f64, sigma: f64, elapsed: f64) -> (f64, f6
     }
 }
 
+/// The median of a positive quantity known by its mean and variance, read from the
+/// lognormal with those two moments (`mean / √(1 + cv²)`); the mean itself when the variance
+/// is not a usable number, 0 for a mean that is not positive.
+pub(crate) fn p50_from_moments(mean: f64, variance: f64) -> f64 {
+    if mean.is_nan() || mean <= 0.0 {
+        return 0.0;
+    }
+    let p50 = mean / (1.0 + variance.max(0.0) / (mean * mean)).sqrt();
+    if p50.is_finite() { p50 } else { mean }
+}
+
 /// The 90th percentile of a positive quantity known by its mean and variance, read from
 /// the lognormal with those two moments (Fenton–Wilkinson); never below the mean (the mean
 /// itself when the variance is not a usable number).

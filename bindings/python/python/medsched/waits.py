@@ -112,7 +112,8 @@ class QueueSnapshot(Record):
     ("doctor arrived") and ``doctor_expected_at`` ("doctor delayed until") are staff's
     signals: before the doctor is in, the wait includes the doctor's expected delay.
     ``walk_ins`` and ``emergency_order`` are the queue's rules, whose order the estimator
-    predicts.
+    predicts. ``consulting_kind`` is the kind of the token in the room, if known (the rest
+    of its consult is read at that kind's length).
     """
 
     _serde: ClassVar[str] = "QueueSnapshot"
@@ -130,18 +131,20 @@ class QueueSnapshot(Record):
     doctor_expected_at: Optional[datetime] = None
     walk_ins: WalkInPlacement = WalkInPlacement.END
     emergency_order: EmergencyOrder = EmergencyOrder.FIFO
+    consulting_kind: Optional[TokenKind] = None
 
 
 @dataclass
 class WaitEstimate(Record):
     """One estimate: the token, the expected minutes from ``now`` until its consultation
-    starts, and the minutes by which 90% of such consultations have started (mirrors
-    medsched::WaitEstimate)."""
+    starts, and the minutes by which half (``p50_minutes``) and 90% (``p90_minutes``) of
+    such consultations have started (mirrors medsched::WaitEstimate)."""
 
     _serde: ClassVar[str] = "WaitEstimate"
 
     number: int
     minutes: float
+    p50_minutes: float
     p90_minutes: float
 
 
@@ -171,7 +174,9 @@ class DurationPrior(Record):
     ``mean_ratio`` and ``ratio_variance`` are the measured mean and variance of a duration
     over its day's geometric mean (0: not measured, the lognormal's used); ``pace`` the
     doctor's pace per half hour of the session (empty: even pace); ``kinds`` how long each
-    kind of token takes.
+    kind of token takes; ``ratio_quantiles`` the measured quantiles of a duration over its
+    day's geometric mean (empty: fewer than 60 measured), from which the rest of a consult
+    in progress is read.
     """
 
     _serde: ClassVar[str] = "DurationPrior"
@@ -187,6 +192,7 @@ class DurationPrior(Record):
     ratio_variance: float = 0.0
     pace: List[float] = field(default_factory=list)
     kinds: KindFactors = field(default_factory=KindFactors)
+    ratio_quantiles: List[float] = field(default_factory=list)
 
 
 @dataclass
@@ -238,13 +244,15 @@ class HorizonCalibration(Record):
     shift: float
     p90_spread: float
     observed: int
+    p50_spread: Optional[float] = None
 
 
 @dataclass
 class WaitCalibration(Record):
     """The correction fitted on a doctor's past estimates (mirrors
     medsched::WaitCalibration): with ``s = max(p90 − estimate, 1)``, the calibrated estimate
-    is ``estimate + shift·s`` and its P90 ``calibrated + p90_spread·s``; ``observed`` past
+    is ``estimate + shift·s``, its P50 ``calibrated + p50_spread·s`` (``None``: the model's
+    P50 moved by the shift) and its P90 ``calibrated + p90_spread·s``; ``observed`` past
     estimates back it (fewer than 50: no correction). ``horizons`` holds the same fitted
     per horizon (the uncalibrated estimate's minutes: below 10, 10–25, 25–50, 50–90, 90
     and more; a bucket with fewer than 50 past estimates carries the overall correction);
@@ -257,6 +265,7 @@ class WaitCalibration(Record):
     p90_spread: float = 1.0
     observed: int = 0
     horizons: List[HorizonCalibration] = field(default_factory=list)
+    p50_spread: Optional[float] = None
 
 
 @dataclass
