@@ -97,11 +97,12 @@ pub(crate) struct Load<'a> {
     /// The rooms and busy times (and every doctor, when prepared by the host).
     prepared: Cow<'a, PreparedOccupancy>,
     now: DateTime<Utc>,
-    pub(crate) doctor: Usage<'a>,
-    /// The mode's usage, when it differs from the doctor's.
-    mode: Option<Usage<'a>>,
+    /// The host's prepared occupancy, whose doctor's seats are read when first needed.
+    host: Option<(&'a PreparedOccupancy, &'a Id, ConsultationMode)>,
+    /// The doctor's usage, and the mode's when it differs: made when first read, since a
+    /// search passes over many doctors with nothing scheduled where it looks.
+    usages: OnceCell<(Usage<'a>, Option<Usage<'a>>)>,
 }
-
 /// Whether a reservation counts for `availability`'s doctor: it is theirs, or it takes a
 /// room their rules use (another doctor's appointment fills a shared room).
 pub(crate) fn counts_for(availability: &Availability, r: &Reservation) -> bool {
@@ -115,17 +116,15 @@ impl<'a> Load<'a> {
     /// A prepared occupancy seen by `doctor` booking `mode` at `now`.
     pub(crate) fn new(
         prepared: &'a PreparedOccupancy,
-        doctor: &Id,
+        doctor: &'a Id,
         mode: ConsultationMode,
         now: DateTime<Utc>,
     ) -> Load<'a> {
-        let own = prepared.doctor(doctor);
-        let in_mode = own.and_then(|d| d.modes[mode_index(mode)].as_ref());
         Load {
             prepared: Cow::Borrowed(prepared),
             now,
-            doctor: Usage::new(own.map(|d| &d.all), now),
-            mode: in_mode.map(|m| Usage::new(Some(m), now)),
+            host: Some((prepared, doctor, mode)),
+            usages: OnceCell::new(),
         }
     }
 
@@ -138,7 +137,7 @@ impl<'a> Load<'a> {
         doctor: &Id,
         mode: ConsultationMode,
         now: DateTime<Utc>,
-    ) -> Load<'static> {
+    ) -> Load<'a> {
         let (mut own, mut own_mode) = (Vec::new(), Vec::new());
         for r in reservations.clone() {
             if &r.doctor_id != doctor || r.expires_at.is_some_and(|at| at <= now) {
@@ -150,22 +149,29 @@ impl<'a> Load<'a> {
                 own_mode.push(claim);
             }
         }
+        let in_mode = (own_mode.len() != own.len()).then(|| Usage::of_claims(own_mode));
         Load {
             prepared: Cow::Owned(PreparedOccupancy::rooms_and_busy(reservations, busy)),
             now,
-            mode: (own_mode.len() != own.len()).then(|| Usage::of_claims(own_mode)),
-            doctor: Usage::of_claims(own),
+            host: None,
+            usages: OnceCell::from((Usage::of_claims(own), in_mode)),
         }
     }
 
-    /// The usage of the requested mode.
-    pub(crate) fn mode(&self) -> &Usage<'a> {
-        self.mode.as_ref().unwrap_or(&self.doctor)
-    }
-
-    /// Whether the mode's usage is the doctor's (every reservation is in the mode).
-    pub(crate) fn mode_is_doctor(&self) -> bool {
-        self.mode.is_none()
+    /// The usage of the doctor in all modes, and of the requested mode when it differs
+    /// (when some reservation of the doctor is in another mode).
+    pub(crate) fn usages(&self) -> &(Usage<'a>, Option<Usage<'a>>) {
+        self.usages.get_or_init(|| {
+            let Some((prepared, doctor, mode)) = self.host else {
+                return (Usage::new(None, self.now), None);
+            };
+            let own = prepared.doctor(doctor);
+            let in_mode = own.and_then(|d| d.modes[mode_index(mode)].as_ref());
+            (
+                Usage::new(own.map(|d| &d.all), self.now),
+                in_mode.map(|m| Usage::new(Some(m), self.now)),
+            )
+        })
     }
 
     /// The usage of a room, if any reservation occupies it.
