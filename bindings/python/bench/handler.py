@@ -27,7 +27,8 @@ A round times every row once, in turn (each row's sample repeats the call until 
 50 ms, garbage collector paused); the table gives each row's median over the rounds and its
 range (min-max). Then ``--threads`` runs the prepared call from 1, 2, 4 threads at once for
 about a second each and prints calls per second: the call releases the GIL, so throughput grows
-with the cores free to run it.
+with the cores free to run it. Last, the doctor's timeline over the same days: ``resolve``
+(``Interval`` objects) against ``resolve_json`` (the response bytes).
 """
 
 from __future__ import annotations
@@ -157,6 +158,27 @@ def threads(call: Callable[[], int], counts: Sequence[int], seconds: float) -> N
         print(f"  {n} thread(s): {rate:>10,.0f} calls/s  ({rate / base:.2f}x one thread)")
 
 
+def resolve_table(sc: common.Scenario, rounds: int) -> None:
+    """The doctor's 90-day timeline: ``resolve`` (``Interval`` objects) and ``resolve_json``
+    (the response body), medians over the rounds; compare with the core's
+    ``one_doctor_90_days_resolve`` bench."""
+    c = sc.cases[0]
+    start, end = sc.request.start, sc.request.end
+    intervals = len(c.availability.resolve(start, end))
+    timed: List[Tuple[str, Callable[[], int]]] = [
+        ("resolve(): Interval objects", lambda: len(c.availability.resolve(start, end))),
+        ("resolve_json(): response bytes", lambda: len(c.availability.resolve_json(start, end))),
+    ]
+    print(f"\n  timeline over the same 90 days, {intervals} intervals:")
+    for label, call in timed:
+        began = clock.perf_counter()
+        call()
+        inner = max(1, round(0.05 / max(clock.perf_counter() - began, 1e-6)))
+        values = [sample(call, inner) for _ in range(rounds)]
+        spread = f"{fmt(min(values))}-{fmt(max(values))}"
+        print(f"  {label:<38} {fmt(statistics.median(values)):>10} {spread:>21}")
+
+
 def main(argv: Optional[Sequence[str]] = None) -> None:
     """Builds scenario (a) and prints the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -187,6 +209,7 @@ def main(argv: Optional[Sequence[str]] = None) -> None:
         median = statistics.median(values)
         spread = f"{fmt(min(values))}-{fmt(max(values))}"
         print(f"  {label:<38} {fmt(median):>10} {spread:>21} {plain / median:>8.1f}x")
+    resolve_table(sc, args.rounds)
     if args.threads:
         threads(timed[1][1], args.threads, args.thread_seconds)
 

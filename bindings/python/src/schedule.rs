@@ -83,6 +83,20 @@ impl Availability {
         ))
     }
 
+    /// As `resolve`, returned as the intervals' JSON bytes (a list): the body of an HTTP
+    /// response, resolved and written without the GIL and without a Python object per
+    /// interval.
+    fn resolve_json<'py>(
+        &self,
+        py: Python<'py>,
+        start: &str,
+        end: &str,
+    ) -> Result<Bound<'py, PyBytes>> {
+        let (start, end) = (instant("start", start)?, instant("end", end)?);
+        let body = py.detach(|| self.inner.resolve(start, end).map(|t| text(&t)))?;
+        Ok(PyBytes::new(py, body.as_bytes()))
+    }
+
     fn resolve_dates(
         &self,
         py: Python<'_>,

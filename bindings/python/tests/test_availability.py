@@ -116,6 +116,17 @@ def test_resolve_merges_touching_open_time_on_request(rules: m.ClinicRules) -> N
     ]
 
 
+def test_resolve_json_is_the_json_of_resolve(doctor: m.Availability) -> None:
+    start, end = at(MON, "00:00"), at(TUE, "00:00")
+    body = doctor.resolve_json(start, end)
+    assert isinstance(body, bytes)
+    got = json.loads(body)
+    assert [(i["status"], i["rule"], i["rule_id"]) for i in got] == [
+        (i.status.value, i.rule.value, i.rule_id) for i in doctor.resolve(start, end)
+    ]
+    assert got[1]["start"] == "2026-03-02T09:00:00Z"
+
+
 def test_resolve_dates_covers_whole_local_days(doctor: m.Availability) -> None:
     got = doctor.resolve_dates("main", WED, THU)
     assert summary(got) == [

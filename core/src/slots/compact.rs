@@ -73,8 +73,8 @@ impl Reader {
         )
     }
 
-    fn slot(&self, set: &SlotSet, c: &CompactSlot) -> Slot {
-        let p = &set.places[c.place()];
+    fn slot(&self, places: &[SlotPlace], c: &CompactSlot) -> Slot {
+        let p = &places[c.place()];
         let (start, end, local_start) = self.times(c);
         Slot {
             place: p.place.clone(),
@@ -260,13 +260,13 @@ impl SlotSet {
 
     /// A compact slot of this set as a [`Slot`].
     pub fn slot(&self, c: &CompactSlot) -> Slot {
-        Reader::default().slot(self, c)
+        Reader::default().slot(&self.places, c)
     }
 
     /// The bookable slots as [`Slot`]s, made one at a time as the iterator is read.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = Slot> + '_ {
         let reader = Reader::default();
-        self.slots.iter().map(move |c| reader.slot(self, c))
+        self.slots.iter().map(move |c| reader.slot(&self.places, c))
     }
 
     /// The whole set as a [`SlotSeries`].
@@ -342,8 +342,17 @@ impl SlotSet {
     }
 }
 
-/// Where slot generation puts what it finds.
+/// Where slot generation puts what it finds: bookable slots as the sink keeps them, and a
+/// table of places, the unavailable slots and a truncation flag that every sink keeps alike.
 pub(crate) trait Sink {
+    /// The table of places, the unavailable slots and the truncation flag.
+    fn parts(&mut self) -> (&mut Vec<SlotPlace>, &mut Vec<UnavailableSlot>, &mut bool);
+    /// Room for `more` slots.
+    fn reserve(&mut self, more: usize);
+    fn push(&mut self, slot: CompactSlot);
+    /// How many bookable slots so far.
+    fn len(&self) -> usize;
+
     /// The index of a place in the sink's table, added if new.
     fn place_index(
         &mut self,
@@ -351,43 +360,38 @@ pub(crate) trait Sink {
         location_id: &Id,
         room_id: Option<&Id>,
         buffers: (u32, u32),
-    ) -> u32;
-    /// Room for `more` slots.
-    fn reserve(&mut self, more: usize);
-    fn push(&mut self, slot: CompactSlot);
-    /// How many bookable slots so far.
-    fn len(&self) -> usize;
-    fn push_unavailable(&mut self, place: u32, slot: impl FnOnce(Arc<Place>) -> UnavailableSlot);
-    fn set_truncated(&mut self);
-}
-
-/// The table of places of a set, found or added.
-fn place_in(
-    places: &mut Vec<SlotPlace>,
-    doctor_id: &Id,
-    location_id: &Id,
-    room_id: Option<&Id>,
-    buffers: (u32, u32),
-) -> u32 {
-    let found = places.iter().position(|p| {
-        (p.buffer_before_minutes, p.buffer_after_minutes) == buffers
-            && &p.place.location_id == location_id
-            && p.place.room_id.as_ref() == room_id
-            && &p.place.doctor_id == doctor_id
-    });
-    let at = found.unwrap_or_else(|| {
-        places.push(SlotPlace {
-            place: Arc::new(Place {
-                doctor_id: doctor_id.clone(),
-                location_id: location_id.clone(),
-                room_id: room_id.cloned(),
-            }),
-            buffer_before_minutes: buffers.0,
-            buffer_after_minutes: buffers.1,
+    ) -> u32 {
+        let places = self.parts().0;
+        let found = places.iter().position(|p| {
+            (p.buffer_before_minutes, p.buffer_after_minutes) == buffers
+                && &p.place.location_id == location_id
+                && p.place.room_id.as_ref() == room_id
+                && &p.place.doctor_id == doctor_id
         });
-        places.len() - 1
-    });
-    u32::try_from(at).unwrap_or(u32::MAX)
+        let at = found.unwrap_or_else(|| {
+            places.push(SlotPlace {
+                place: Arc::new(Place {
+                    doctor_id: doctor_id.clone(),
+                    location_id: location_id.clone(),
+                    room_id: room_id.cloned(),
+                }),
+                buffer_before_minutes: buffers.0,
+                buffer_after_minutes: buffers.1,
+            });
+            places.len() - 1
+        });
+        u32::try_from(at).unwrap_or(u32::MAX)
+    }
+
+    fn push_unavailable(&mut self, place: u32, slot: impl FnOnce(Arc<Place>) -> UnavailableSlot) {
+        let (places, unavailable, _) = self.parts();
+        let place = places[place as usize].place.clone();
+        unavailable.push(slot(place));
+    }
+
+    fn set_truncated(&mut self) {
+        *self.parts().2 = true;
+    }
 }
 
 impl SlotSet {
@@ -401,14 +405,8 @@ impl SlotSet {
 }
 
 impl Sink for SlotSet {
-    fn place_index(
-        &mut self,
-        doctor_id: &Id,
-        location_id: &Id,
-        room_id: Option<&Id>,
-        buffers: (u32, u32),
-    ) -> u32 {
-        place_in(&mut self.places, doctor_id, location_id, room_id, buffers)
+    fn parts(&mut self) -> (&mut Vec<SlotPlace>, &mut Vec<UnavailableSlot>, &mut bool) {
+        (&mut self.places, &mut self.unavailable, &mut self.truncated)
     }
 
     fn reserve(&mut self, more: usize) {
@@ -422,15 +420,6 @@ impl Sink for SlotSet {
     fn len(&self) -> usize {
         self.slots.len()
     }
-
-    fn push_unavailable(&mut self, place: u32, slot: impl FnOnce(Arc<Place>) -> UnavailableSlot) {
-        let place = self.places[place as usize].place.clone();
-        self.unavailable.push(slot(place));
-    }
-
-    fn set_truncated(&mut self) {
-        self.truncated = true;
-    }
 }
 
 /// A sink that makes each [`Slot`] as it is found: what [`SlotSeries`] callers get, without
@@ -443,14 +432,13 @@ pub(crate) struct SeriesSink {
 }
 
 impl Sink for SeriesSink {
-    fn place_index(
-        &mut self,
-        doctor_id: &Id,
-        location_id: &Id,
-        room_id: Option<&Id>,
-        buffers: (u32, u32),
-    ) -> u32 {
-        place_in(&mut self.places, doctor_id, location_id, room_id, buffers)
+    fn parts(&mut self) -> (&mut Vec<SlotPlace>, &mut Vec<UnavailableSlot>, &mut bool) {
+        let series = &mut self.series;
+        (
+            &mut self.places,
+            &mut series.unavailable,
+            &mut series.truncated,
+        )
     }
 
     fn reserve(&mut self, more: usize) {
@@ -458,30 +446,12 @@ impl Sink for SeriesSink {
     }
 
     fn push(&mut self, c: CompactSlot) {
-        let p = &self.places[c.place()];
-        let (start, end, local_start) = self.reader.times(&c);
-        self.series.slots.push(Slot {
-            place: p.place.clone(),
-            start,
-            end,
-            local_start,
-            buffer_before_minutes: p.buffer_before_minutes,
-            buffer_after_minutes: p.buffer_after_minutes,
-            capacity_left: c.capacity_left,
-        });
+        let slot = self.reader.slot(&self.places, &c);
+        self.series.slots.push(slot);
     }
 
     fn len(&self) -> usize {
         self.series.slots.len()
-    }
-
-    fn push_unavailable(&mut self, place: u32, slot: impl FnOnce(Arc<Place>) -> UnavailableSlot) {
-        let place = self.places[place as usize].place.clone();
-        self.series.unavailable.push(slot(place));
-    }
-
-    fn set_truncated(&mut self) {
-        self.series.truncated = true;
     }
 }
 

@@ -1,41 +1,72 @@
-//! What a prepared occupancy means for one slot call: the holds still live at `now`, for the
-//! doctor, the requested mode and the rooms.
+//! What an occupancy means for one slot call: the seats of the doctor, the requested mode and
+//! the rooms at `now` (holds count until they expire), and the busy times.
 
-use std::cell::Cell;
+use std::borrow::Cow;
+use std::cell::{Cell, OnceCell};
 
 use chrono::{DateTime, Utc};
 
-use super::prepared::{Busy, PreparedOccupancy, Profile};
+use super::prepared::{Busy, Claim, PreparedOccupancy, Profile};
 use super::step::StepFn;
 use crate::availability::compile::{check_instant_up, mode_index};
-use crate::{Availability, ConsultationMode, Id, Reservation, Result};
+use crate::{Availability, BusyTime, ConsultationMode, Id, Reservation, Result};
 
 static NOTHING: StepFn = StepFn::empty();
 
 /// A resource's seats at one `now`: its bookings and the holds not yet expired.
 #[derive(Debug)]
 pub(crate) struct Usage<'a> {
-    booked: &'a StepFn,
-    /// Bookings and live holds together, when some hold is live.
-    with_holds: Option<StepFn>,
+    /// Bookings and live holds together.
+    all: Cow<'a, StepFn>,
+    /// Bookings alone.
+    booked: Booked<'a>,
     /// Where the last queries stopped: bookings and holds together, bookings alone.
     hints: [Cell<usize>; 2],
 }
 
+/// The bookings of a usage alone, read only to tell a booked slot from a held one.
+#[derive(Debug)]
+enum Booked<'a> {
+    /// No hold is live: the bookings are all the seats taken.
+    Same,
+    /// A prepared profile's bookings.
+    Prepared(&'a StepFn),
+    /// Summed from these claims when first read.
+    Later(Vec<Claim>, OnceCell<StepFn>),
+}
+
 impl<'a> Usage<'a> {
+    /// The seats of a prepared profile at `now`.
     fn new(profile: Option<&'a Profile>, now: DateTime<Utc>) -> Usage<'a> {
         let Some(profile) = profile else {
-            return Usage {
-                booked: &NOTHING,
-                with_holds: None,
-                hints: Default::default(),
-            };
+            return Usage::of(Cow::Borrowed(&NOTHING), Booked::Same);
         };
         let live = profile.holds.iter().filter(|h| h.expires_at > now);
         let live = StepFn::build(live.map(|h| (h.start, h.end, h.seats)));
+        if live.is_empty() {
+            return Usage::of(Cow::Borrowed(&profile.booked), Booked::Same);
+        }
+        Usage::of(
+            Cow::Owned(profile.booked.sum(&live)),
+            Booked::Prepared(&profile.booked),
+        )
+    }
+
+    /// The seats of `claims`: bookings, and holds live at the call's `now` (one sort).
+    fn of_claims(claims: Vec<Claim>) -> Usage<'static> {
+        let all = StepFn::build(claims.iter().map(|c| (c.start, c.end, c.seats)));
+        let booked = if claims.iter().any(|c| c.expires_at.is_some()) {
+            Booked::Later(claims, OnceCell::new())
+        } else {
+            Booked::Same
+        };
+        Usage::of(Cow::Owned(all), booked)
+    }
+
+    fn of(all: Cow<'a, StepFn>, booked: Booked<'a>) -> Usage<'a> {
         Usage {
-            booked: &profile.booked,
-            with_holds: (!live.is_empty()).then(|| profile.booked.sum(&live)),
+            all,
+            booked,
             hints: Default::default(),
         }
     }
@@ -43,26 +74,35 @@ impl<'a> Usage<'a> {
     /// The most seats taken by bookings and live holds anywhere in `[from, to)`.
     #[inline]
     pub(crate) fn max_over(&self, from: i64, to: i64) -> u64 {
-        let all = self.with_holds.as_ref().unwrap_or(self.booked);
-        all.max_over(from, to, &self.hints[0])
+        self.all.max_over(from, to, &self.hints[0])
     }
 
     /// The most seats taken by bookings alone anywhere in `[from, to)`.
     pub(crate) fn booked_over(&self, from: i64, to: i64) -> u64 {
-        self.booked.max_over(from, to, &self.hints[1])
+        let booked = match &self.booked {
+            Booked::Same => &*self.all,
+            Booked::Prepared(booked) => booked,
+            Booked::Later(claims, built) => built.get_or_init(|| {
+                let booked = claims.iter().filter(|c| c.expires_at.is_none());
+                StepFn::build(booked.map(|c| (c.start, c.end, c.seats)))
+            }),
+        };
+        booked.max_over(from, to, &self.hints[1])
     }
 }
 
-/// A prepared occupancy seen by one doctor booking one mode at `now`.
+/// An occupancy seen by one doctor booking one mode at `now`.
 #[derive(Debug)]
 pub(crate) struct Load<'a> {
-    prepared: &'a PreparedOccupancy,
+    /// The rooms and busy times (and every doctor, when prepared by the host).
+    prepared: Cow<'a, PreparedOccupancy>,
     now: DateTime<Utc>,
-    pub(crate) doctor: Usage<'a>,
-    /// The mode's usage, when it differs from the doctor's.
-    mode: Option<Usage<'a>>,
+    /// The host's prepared occupancy, whose doctor's seats are read when first needed.
+    host: Option<(&'a PreparedOccupancy, &'a Id, ConsultationMode)>,
+    /// The doctor's usage, and the mode's when it differs: made when first read, since a
+    /// search passes over many doctors with nothing scheduled where it looks.
+    usages: OnceCell<(Usage<'a>, Option<Usage<'a>>)>,
 }
-
 /// Whether a reservation counts for `availability`'s doctor: it is theirs, or it takes a
 /// room their rules use (another doctor's appointment fills a shared room).
 pub(crate) fn counts_for(availability: &Availability, r: &Reservation) -> bool {
@@ -73,42 +113,77 @@ pub(crate) fn counts_for(availability: &Availability, r: &Reservation) -> bool {
 }
 
 impl<'a> Load<'a> {
+    /// A prepared occupancy seen by `doctor` booking `mode` at `now`.
     pub(crate) fn new(
         prepared: &'a PreparedOccupancy,
+        doctor: &'a Id,
+        mode: ConsultationMode,
+        now: DateTime<Utc>,
+    ) -> Load<'a> {
+        Load {
+            prepared: Cow::Borrowed(prepared),
+            now,
+            host: Some((prepared, doctor, mode)),
+            usages: OnceCell::new(),
+        }
+    }
+
+    /// Checked reservations and busy times as given, seen by `doctor` booking `mode` at
+    /// `now`: the doctor's seats summed once from their reservations (expired holds left
+    /// out), the rooms and busy times indexed; what one call with a plain occupancy needs.
+    pub(crate) fn given<'o>(
+        reservations: impl Iterator<Item = &'o Reservation> + Clone,
+        busy: impl Iterator<Item = &'o BusyTime>,
         doctor: &Id,
         mode: ConsultationMode,
         now: DateTime<Utc>,
     ) -> Load<'a> {
-        let own = prepared.doctor(doctor);
-        let in_mode = own.and_then(|d| d.modes[mode_index(mode)].as_ref());
+        let (mut own, mut own_mode) = (Vec::new(), Vec::new());
+        for r in reservations.clone() {
+            if &r.doctor_id != doctor || r.expires_at.is_some_and(|at| at <= now) {
+                continue;
+            }
+            let claim = Claim::of(r);
+            own.push(claim);
+            if mode_index(r.mode) == mode_index(mode) {
+                own_mode.push(claim);
+            }
+        }
+        let in_mode = (own_mode.len() != own.len()).then(|| Usage::of_claims(own_mode));
         Load {
-            prepared,
+            prepared: Cow::Owned(PreparedOccupancy::rooms_and_busy(reservations, busy)),
             now,
-            doctor: Usage::new(own.map(|d| &d.all), now),
-            mode: in_mode.map(|m| Usage::new(Some(m), now)),
+            host: None,
+            usages: OnceCell::from((Usage::of_claims(own), in_mode)),
         }
     }
 
-    /// The usage of the requested mode.
-    pub(crate) fn mode(&self) -> &Usage<'a> {
-        self.mode.as_ref().unwrap_or(&self.doctor)
-    }
-
-    /// Whether the mode's usage is the doctor's (every reservation is in the mode).
-    pub(crate) fn mode_is_doctor(&self) -> bool {
-        self.mode.is_none()
+    /// The usage of the doctor in all modes, and of the requested mode when it differs
+    /// (when some reservation of the doctor is in another mode).
+    pub(crate) fn usages(&self) -> &(Usage<'a>, Option<Usage<'a>>) {
+        self.usages.get_or_init(|| {
+            let Some((prepared, doctor, mode)) = self.host else {
+                return (Usage::new(None, self.now), None);
+            };
+            let own = prepared.doctor(doctor);
+            let in_mode = own.and_then(|d| d.modes[mode_index(mode)].as_ref());
+            (
+                Usage::new(own.map(|d| &d.all), self.now),
+                in_mode.map(|m| Usage::new(Some(m), self.now)),
+            )
+        })
     }
 
     /// The usage of a room, if any reservation occupies it.
-    pub(crate) fn room(&self, room: &Id) -> Option<Usage<'a>> {
+    pub(crate) fn room(&self, room: &Id) -> Option<Usage<'_>> {
         self.prepared
             .room(room)
             .map(|profile| Usage::new(Some(profile), self.now))
     }
 
     /// The earliest-starting busy time overlapping `[from, to)`.
-    pub(crate) fn busy_over(&self, from: i64, to: i64) -> Option<&'a Id> {
-        let busy: &'a [Busy] = self.prepared.busy();
+    pub(crate) fn busy_over(&self, from: i64, to: i64) -> Option<&Id> {
+        let busy: &[Busy] = self.prepared.busy();
         let first = busy.partition_point(|b| b.ends_by <= from);
         busy[first..]
             .iter()

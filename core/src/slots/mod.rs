@@ -51,8 +51,10 @@ impl Availability {
     /// [`truncated`](SlotSeries::truncated). Every candidate before the stop was decided,
     /// so the host asks for the rest from the start of the last slot returned.
     ///
-    /// It checks and indexes `occupancy` on every call; [`slot_set`](Self::slot_set) takes
-    /// an occupancy prepared once and returns the slots compact.
+    /// It checks every reservation and busy time of `occupancy` on every call and sums the
+    /// doctor's seats once (one sort of their reservations' ends);
+    /// [`slot_set`](Self::slot_set) takes an occupancy prepared once and returns the slots
+    /// compact.
     ///
     /// # Errors
     ///
@@ -113,9 +115,7 @@ impl Availability {
     ) -> Result<SlotSeries> {
         // The request is checked before the occupancy, and the limit after, as they always
         // were.
-        let params = check_request(request)?.0;
-        let prepared = PreparedOccupancy::for_doctor(occupancy, self.doctor_id(), &self.clinic)?;
-        let load = Load::new(&prepared, self.doctor_id(), params.mode, request.now);
+        let load = self.load_of(request, occupancy)?;
         let mut out = SeriesSink::default();
         self.generate(request, &load, options, &mut out)?;
         Ok(out.series)
@@ -135,9 +135,7 @@ impl Availability {
     ) -> Result<SlotSet> {
         // The request is checked before the occupancy, and the limit after, as they always
         // were.
-        let params = check_request(request)?.0;
-        let prepared = PreparedOccupancy::for_doctor(occupancy, self.doctor_id(), &self.clinic)?;
-        let load = Load::new(&prepared, self.doctor_id(), params.mode, request.now);
+        let load = self.load_of(request, occupancy)?;
         let mut out = SlotSet::default();
         self.generate(request, &load, options, &mut out)?;
         Ok(out)
@@ -166,6 +164,20 @@ impl Availability {
         let mut out = SlotSet::default();
         self.generate(request, &load, options, &mut out)?;
         Ok(out)
+    }
+
+    /// `occupancy` checked, as this doctor sees it for `request` (the request is checked
+    /// first, as it always was).
+    fn load_of(&self, request: &SlotRequest, occupancy: &Occupancy) -> Result<Load<'static>> {
+        let params = check_request(request)?.0;
+        PreparedOccupancy::check_with_roster(occupancy, &self.clinic)?;
+        Ok(Load::given(
+            occupancy.reservations.iter(),
+            occupancy.busy.iter(),
+            self.doctor_id(),
+            params.mode,
+            request.now,
+        ))
     }
 
     /// The slots of `request` against `load`, into `out`.

@@ -50,15 +50,15 @@ impl Profile {
 
 /// The seats a reservation takes (buffers included), in seconds.
 #[derive(Debug, Clone, Copy)]
-struct Claim {
-    start: i64,
-    end: i64,
-    seats: u32,
-    expires_at: Option<DateTime<Utc>>,
+pub(crate) struct Claim {
+    pub(crate) start: i64,
+    pub(crate) end: i64,
+    pub(crate) seats: u32,
+    pub(crate) expires_at: Option<DateTime<Utc>>,
 }
 
 impl Claim {
-    fn of(r: &Reservation) -> Claim {
+    pub(crate) fn of(r: &Reservation) -> Claim {
         Claim {
             start: r.start.timestamp() - i64::from(r.buffer_before_minutes) * 60,
             end: seconds_up(r.end) + i64::from(r.buffer_after_minutes) * 60,
@@ -85,6 +85,9 @@ pub(crate) struct DoctorUse {
     pub(crate) all: Profile,
     pub(crate) modes: [Option<Profile>; 3],
 }
+
+/// The checked reservations and busy times a search examines of a doctor's occupancy.
+pub(crate) type Near<'o> = (Vec<&'o Reservation>, Vec<&'o BusyTime>);
 
 /// An external busy time, in seconds.
 #[derive(Debug, Clone)]
@@ -190,31 +193,32 @@ impl PreparedOccupancy {
     pub fn new(occupancy: Occupancy) -> Result<PreparedOccupancy> {
         PreparedOccupancy::check(&occupancy)?;
         let mut prepared =
-            PreparedOccupancy::index(occupancy.reservations.iter(), occupancy.busy.iter(), None);
+            PreparedOccupancy::index(occupancy.reservations.iter(), occupancy.busy.iter(), true);
         prepared.occupancy = occupancy;
         Ok(prepared)
     }
 
-    /// Checks every reservation and busy time of `occupancy` (as [`new`](Self::new), and
-    /// every reservation's doctor against the clinic's roster) and indexes those of one doctor
-    /// and the rooms, without keeping the occupancy: what one
+    /// Indexes the rooms and busy times of checked reservations and busy times, not the
+    /// doctors: what a call with a plain occupancy needs besides its doctor's seats.
+    pub(crate) fn rooms_and_busy<'r>(
+        reservations: impl Iterator<Item = &'r Reservation>,
+        busy: impl Iterator<Item = &'r BusyTime>,
+    ) -> PreparedOccupancy {
+        PreparedOccupancy::index(reservations, busy, false)
+    }
+
+    /// Checks every reservation and busy time of `occupancy` (as [`new`](Self::new)), and
+    /// every reservation's doctor against the clinic's roster: what one
     /// [`Availability::slots`](crate::Availability::slots) call needs.
-    pub(crate) fn for_doctor(
-        occupancy: &Occupancy,
-        doctor: &Id,
-        clinic: &CompiledClinic,
-    ) -> Result<PreparedOccupancy> {
+    pub(crate) fn check_with_roster(occupancy: &Occupancy, clinic: &CompiledClinic) -> Result<()> {
         PreparedOccupancy::check(occupancy)?;
         for (i, r) in occupancy.reservations.iter().enumerate() {
             check_on_roster(clinic, i, r)?;
         }
-        Ok(PreparedOccupancy::index(
-            occupancy.reservations.iter(),
-            occupancy.busy.iter(),
-            Some(doctor),
-        ))
+        Ok(())
     }
 
+    /// Checks every reservation and busy time of `occupancy` (as [`new`](Self::new)).
     fn check(occupancy: &Occupancy) -> Result<()> {
         for (i, r) in occupancy.reservations.iter().enumerate() {
             check_reservation(|name| format!("reservations[{i}].{name}"), r)?;
@@ -225,15 +229,17 @@ impl PreparedOccupancy {
         Ok(())
     }
 
-    /// Checks and indexes only what can touch slots starting in `[from, to)` (seconds), for
-    /// a doctor, without keeping the occupancy: what a search across many doctors examines.
-    /// Every reservation's doctor is checked against the clinic's roster.
-    pub(crate) fn within(
-        occupancy: &Occupancy,
+    /// The reservations (of a doctor, or with a room) and busy times of `occupancy` that can
+    /// touch slots starting in `[from, to)` (seconds), checked: what a search across many
+    /// doctors examines of a doctor's occupancy. Every reservation's doctor is checked against
+    /// the clinic's roster.
+    pub(crate) fn near<'o>(
+        occupancy: &'o Occupancy,
         doctor: &Id,
-        (from, to): (i64, i64),
+        from: i64,
+        to: i64,
         clinic: &CompiledClinic,
-    ) -> Result<PreparedOccupancy> {
+    ) -> Result<Near<'o>> {
         // Buffers are at most a day each side and a slot at most a day long.
         let (lo, hi) = (from.saturating_sub(3 * DAY), to.saturating_add(3 * DAY));
         let near = |start: DateTime<Utc>, end: DateTime<Utc>| {
@@ -255,11 +261,7 @@ impl PreparedOccupancy {
                 busy.push(b);
             }
         }
-        Ok(PreparedOccupancy::index(
-            reservations.into_iter(),
-            busy.into_iter(),
-            Some(doctor),
-        ))
+        Ok((reservations, busy))
     }
 
     /// Checks the doctor of every reservation against the clinic's roster, if it declared
@@ -278,17 +280,18 @@ impl PreparedOccupancy {
         Ok(())
     }
 
-    /// Indexes checked reservations and busy times (of one doctor and the rooms, or all).
+    /// Indexes checked reservations and busy times: the rooms and busy times, and the
+    /// doctors when `doctors` is true.
     fn index<'r>(
         reservations: impl Iterator<Item = &'r Reservation>,
         busy: impl Iterator<Item = &'r BusyTime>,
-        only: Option<&Id>,
+        doctors: bool,
     ) -> PreparedOccupancy {
         let mut by_doctor: Vec<(&Id, ConsultationMode, Claim)> = Vec::new();
         let mut by_room: Vec<(&Id, Claim)> = Vec::new();
         for r in reservations {
             let claim = Claim::of(r);
-            if only.is_none_or(|d| d == &r.doctor_id) {
+            if doctors {
                 by_doctor.push((&r.doctor_id, r.mode, claim));
             }
             if let (Some(room), ConsultationMode::InPerson) = (&r.room_id, r.mode) {

@@ -263,21 +263,16 @@ fn search(
                 continue;
             }
             let doctor = availability.doctor_id();
-            let windowed;
-            let prepared = match source {
-                Source::Prepared(prepared) => prepared,
+            let load = match source {
+                Source::Prepared(prepared) => Load::new(prepared, doctor, params.mode, request.now),
                 Source::Given(occupancy) => {
-                    windowed = PreparedOccupancy::within(
-                        occupancy,
-                        doctor,
-                        (from, until),
-                        &availability.clinic,
-                    )
-                    .map_err(|e| e.within(&format!("doctors[{d}]")))?;
-                    &windowed
+                    let (reservations, busy) =
+                        PreparedOccupancy::near(occupancy, doctor, from, until, &availability.clinic)
+                            .map_err(|e| e.within(&format!("doctors[{d}]")))?;
+                    let (reservations, busy) = (reservations.into_iter(), busy.into_iter());
+                    Load::given(reservations, busy, doctor, params.mode, request.now)
                 }
             };
-            let load = Load::new(prepared, doctor, params.mode, request.now);
             found.clear();
             let generation = Generation::new(
                 availability,

@@ -1,8 +1,9 @@
 //! Folded streams kept between commands, so that a service reads and folds only the events
 //! appended since it last decided on a stream.
 
-use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
+
+use rustc_hash::FxHashMap;
 
 use crate::store::StreamId;
 
@@ -27,7 +28,7 @@ pub(crate) struct FoldCache<D> {
 
 #[derive(Debug)]
 struct Entries<D> {
-    states: HashMap<StreamId, Held<D>>,
+    states: FxHashMap<StreamId, Held<D>>,
     /// Counts uses: the entry with the lowest `used` is the least recently used.
     clock: u64,
 }
@@ -45,7 +46,7 @@ impl<D> FoldCache<D> {
         FoldCache {
             capacity,
             entries: Mutex::new(Entries {
-                states: HashMap::new(),
+                states: FxHashMap::default(),
                 clock: 0,
             }),
         }

@@ -578,12 +578,12 @@ fn place(queue: &Queue, rules: &QueueRules, kind: TokenKind, session_ix: usize) 
         return behind_emergencies(queue, rules, 0);
     }
     let session_of = |t: &Token| rules.session(&t.session_id).map_or(usize::MAX, |(i, _)| i);
+    // From the back: a token usually joins behind the last one, so this looks at one or two.
     let index = queue
-        .waiting()
-        .enumerate()
-        .filter(|(_, t)| session_of(t) <= session_ix)
-        .last()
-        .map_or(0, |(i, _)| i + 1);
+        .line()
+        .iter()
+        .rposition(|&n| queue.token(n).is_some_and(|t| session_of(t) <= session_ix))
+        .map_or(0, |i| i + 1);
     behind_emergencies(queue, rules, index)
 }
 

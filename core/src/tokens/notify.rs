@@ -120,20 +120,13 @@ pub fn notifications(
             _ => None,
         })
         .collect();
-    for token in after.next(notify_next) {
-        if reassigned.contains(&token.number) {
+    for (i, &number) in after.line().iter().take(notify_next).enumerate() {
+        if reassigned.contains(&number) {
             continue;
         }
-        let before = line_before
-            .iter()
-            .position(|&n| n == token.number)
-            .map(|i| i + 1);
-        if before != after.position(token.number) {
-            out.extend(note(
-                QueueNotificationKind::PositionUpdate,
-                token.number,
-                None,
-            ));
+        let before = line_before.iter().position(|&n| n == number);
+        if before != Some(i) {
+            out.extend(note(QueueNotificationKind::PositionUpdate, number, None));
         }
     }
     out

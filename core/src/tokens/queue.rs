@@ -102,11 +102,11 @@ impl Queue {
     }
     /// How many patients known to be here wait in the line of a session, but for token
     /// `except`: the doctor's load as the wait estimator reads it.
-    pub(crate) fn present_waiting(&self, session_id: &str, except: u32) -> u32 {
+    pub(crate) fn present_waiting(&self, session_id: &Id, except: u32) -> u32 {
         let present = self
             .waiting()
-            .filter(|t| t.number != except && t.session_id == session_id)
-            .filter(|t| t.arrived_at.is_some())
+            .filter(|t| t.arrived_at.is_some() && t.number != except)
+            .filter(|t| &t.session_id == session_id)
             .count();
         u32::try_from(present).unwrap_or(u32::MAX)
     }

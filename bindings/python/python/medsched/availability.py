@@ -139,6 +139,13 @@ class Availability:
         return [decode(Interval, i) for i in json.loads(text)]
 
     @checked()
+    def resolve_json(self, start: datetime, end: datetime) -> bytes:
+        """As :meth:`resolve`, returned as JSON bytes (a list of ``Interval`` objects): the
+        body an HTTP handler returns as it is. No Python object is made per interval, and the
+        resolution and the writing run without the GIL."""
+        return self._native.resolve_json(utc_text(start, "start"), utc_text(end, "end"))
+
+    @checked()
     def resolve_dates(self, location_id: str, first: date, last: date) -> List[Interval]:
         """As :meth:`resolve`, for whole local dates at a location (``first`` to ``last``
         inclusive)."""
