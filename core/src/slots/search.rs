@@ -266,9 +266,14 @@ fn search(
             let load = match source {
                 Source::Prepared(prepared) => Load::new(prepared, doctor, params.mode, request.now),
                 Source::Given(occupancy) => {
-                    let (reservations, busy) =
-                        PreparedOccupancy::near(occupancy, doctor, from, until, &availability.clinic)
-                            .map_err(|e| e.within(&format!("doctors[{d}]")))?;
+                    let (reservations, busy) = PreparedOccupancy::near(
+                        occupancy,
+                        doctor,
+                        from,
+                        until,
+                        &availability.clinic,
+                    )
+                    .map_err(|e| e.within(&format!("doctors[{d}]")))?;
                     let (reservations, busy) = (reservations.into_iter(), busy.into_iter());
                     Load::given(reservations, busy, doctor, params.mode, request.now)
                 }
