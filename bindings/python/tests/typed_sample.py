@@ -114,7 +114,7 @@ def test_schedule_and_availability() -> None:
     assert_type(doctor, m.Availability)
     why = doctor.explain(ist(MON, 10, 35))
     assert_type(why, m.Explanation)
-    assert (why.status, why.rule) == (m.Status.CLOSED, m.RuleKind.OUTSIDE_HOURS)  # tea break
+    assert (why.status, why.rule) == (m.Status.CLOSED, m.RuleKind.BREAK)  # tea break
     holiday = doctor.explain(ist(WED, 9, 30))
     assert (holiday.status, holiday.rule, holiday.rule_id) == (
         m.Status.CLOSED, m.RuleKind.HOLIDAY, "holi")
