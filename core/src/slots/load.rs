@@ -57,6 +57,10 @@ impl<'a> Usage<'a> {
 #[derive(Debug)]
 pub(crate) struct Load<'a> {
     prepared: &'a PreparedOccupancy,
+    /// The reservations as the host gave them (booking limits and restarted grids read
+    /// them; the capacity checks read `prepared`).
+    reservations: &'a [Reservation],
+    doctor_id: Id,
     now: DateTime<Utc>,
     pub(crate) doctor: Usage<'a>,
     /// The mode's usage, when it differs from the doctor's.
@@ -74,7 +78,7 @@ pub(crate) fn counts_for(availability: &Availability, r: &Reservation) -> bool {
 
 impl<'a> Load<'a> {
     pub(crate) fn new(
-        prepared: &'a PreparedOccupancy,
+        (prepared, reservations): (&'a PreparedOccupancy, &'a [Reservation]),
         doctor: &Id,
         mode: ConsultationMode,
         now: DateTime<Utc>,
@@ -83,6 +87,8 @@ impl<'a> Load<'a> {
         let in_mode = own.and_then(|d| d.modes[mode_index(mode)].as_ref());
         Load {
             prepared,
+            reservations,
+            doctor_id: doctor.clone(),
             now,
             doctor: Usage::new(own.map(|d| &d.all), now),
             mode: in_mode.map(|m| Usage::new(Some(m), now)),
@@ -104,6 +110,37 @@ impl<'a> Load<'a> {
         self.prepared
             .room(room)
             .map(|profile| Usage::new(Some(profile), self.now))
+    }
+
+    /// The doctor's own reservations that count at `now`: bookings, and holds not expired.
+    pub(crate) fn own_reservations(&self) -> impl Iterator<Item = &'a Reservation> + use<'a> {
+        let now = self.now;
+        let doctor = self.doctor_id.clone();
+        self.reservations.iter().filter(move |r| {
+            r.doctor_id == doctor && r.expires_at.is_none_or(|expires| expires > now)
+        })
+    }
+
+    /// Every reservation that occupies the doctor or `room` at `now` (bookings and holds not
+    /// expired): the doctor's own, and other doctors' in that room.
+    pub(crate) fn occupying(
+        &self,
+        room: Option<&'a Id>,
+    ) -> impl Iterator<Item = &'a Reservation> + use<'a> {
+        let now = self.now;
+        let doctor = self.doctor_id.clone();
+        self.reservations.iter().filter(move |r| {
+            (r.doctor_id == doctor
+                || (r.mode == ConsultationMode::InPerson
+                    && room.is_some()
+                    && r.room_id.as_ref() == room))
+                && r.expires_at.is_none_or(|expires| expires > now)
+        })
+    }
+
+    /// Every busy time, by start.
+    pub(crate) fn busy_times(&self) -> &'a [Busy] {
+        self.prepared.busy()
     }
 
     /// The earliest-starting busy time overlapping `[from, to)`.

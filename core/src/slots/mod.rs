@@ -2,6 +2,8 @@
 
 mod compact;
 mod generate;
+mod grid;
+mod limits;
 mod load;
 mod output;
 mod params;
@@ -87,6 +89,7 @@ impl Availability {
     ///     mode: ConsultationMode::InPerson,
     ///     room_id: None,
     ///     expires_at: None,
+    ///     appointment_type_id: Some("consult".into()),
     /// };
     /// let occupancy = Occupancy { reservations: vec![booked], busy: vec![] };
     /// let options = SlotOptions { include_unavailable: true, limit: None };
@@ -108,7 +111,13 @@ impl Availability {
         // were.
         let params = check_request(request)?.0;
         let prepared = PreparedOccupancy::for_doctor(occupancy, self.doctor_id())?;
-        let load = Load::new(&prepared, self.doctor_id(), params.mode, request.now);
+        let reservations = &occupancy.reservations;
+        let load = Load::new(
+            (&prepared, reservations),
+            self.doctor_id(),
+            params.mode,
+            request.now,
+        );
         let mut out = SeriesSink::default();
         self.generate(request, &load, options, &mut out)?;
         Ok(out.series)
@@ -130,7 +139,13 @@ impl Availability {
         // were.
         let params = check_request(request)?.0;
         let prepared = PreparedOccupancy::for_doctor(occupancy, self.doctor_id())?;
-        let load = Load::new(&prepared, self.doctor_id(), params.mode, request.now);
+        let reservations = &occupancy.reservations;
+        let load = Load::new(
+            (&prepared, reservations),
+            self.doctor_id(),
+            params.mode,
+            request.now,
+        );
         let mut out = SlotSet::default();
         self.generate(request, &load, options, &mut out)?;
         Ok(out)
@@ -154,7 +169,13 @@ impl Availability {
         options: SlotOptions,
     ) -> Result<SlotSet> {
         let params = check_request(request)?.0;
-        let load = Load::new(occupancy, self.doctor_id(), params.mode, request.now);
+        let reservations = &occupancy.occupancy().reservations;
+        let load = Load::new(
+            (occupancy, reservations),
+            self.doctor_id(),
+            params.mode,
+            request.now,
+        );
         let mut out = SlotSet::default();
         self.generate(request, &load, options, &mut out)?;
         Ok(out)

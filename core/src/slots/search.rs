@@ -183,15 +183,15 @@ fn search(
             }
             let doctor = availability.doctor_id();
             let windowed;
-            let prepared = match source {
-                Source::Prepared(prepared) => prepared,
+            let (prepared, reservations) = match source {
+                Source::Prepared(prepared) => (prepared, &prepared.occupancy().reservations),
                 Source::Given(occupancy) => {
                     windowed = PreparedOccupancy::within(occupancy, doctor, from, until)
                         .map_err(|e| e.within(&format!("doctors[{d}]")))?;
-                    &windowed
+                    (&windowed, &occupancy.reservations)
                 }
             };
-            let load = Load::new(prepared, doctor, params.mode, request.now);
+            let load = Load::new((prepared, reservations), doctor, params.mode, request.now);
             found.clear();
             let generation = Generation::new(
                 availability,
