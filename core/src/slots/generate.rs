@@ -253,6 +253,7 @@ impl<'a> Generation<'a> {
 
     /// Decides the candidate starting at `s` into `out`; returns false once the call stops
     /// (its limit or its budget of candidates reached).
+    #[inline]
     fn consider(
         &self,
         run: &Run<'_>,

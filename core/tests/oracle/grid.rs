@@ -62,16 +62,17 @@ impl Oracle<'_> {
             edges.after.push(minute_of(busy.end) + b);
             edges.before.push(minute_of(busy.start) - a - dur);
         }
-        let closed = |m: i64| {
+        // A closure counts where the stretch goes on open after it, or was open before it.
+        let here = |m: i64, status: Status| {
             (lo..hi).contains(&m)
                 && minute(m).scheduled.as_ref().map(|s| &s.key) == Some(key)
-                && minute(m).decision.status == Status::Closed
+                && minute(m).decision.status == status
         };
         for m in lo + 1..hi {
-            if closed(m - 1) && !closed(m) {
+            if here(m - 1, Status::Closed) && here(m, Status::Open) {
                 edges.after.push(m);
             }
-            if closed(m) && !closed(m - 1) {
+            if here(m, Status::Closed) && here(m - 1, Status::Open) {
                 edges.before.push(m - dur);
             }
         }
