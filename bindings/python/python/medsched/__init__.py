@@ -67,6 +67,8 @@ __all__ = [
     "RateLimitedError",
     "StorageError",
     # calendar
+    "BookingLimitKind",
+    "BookingLimits",
     "Clinic",
     "ConsultationMode",
     "DateOverride",
