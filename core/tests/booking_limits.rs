@@ -346,3 +346,40 @@ fn a_start_offset_shifts_the_clock_grid() {
         ["09:05", "09:35", "10:05", "10:35", "11:05", "11:35"]
     );
 }
+
+#[test]
+fn a_restart_after_a_block_begun_before_the_range_counts() {
+    let mut cal = DoctorCalendar::new("dr-a");
+    cal.settings.slot_minutes = 5;
+    cal.templates.push(WeeklyTemplate {
+        weekdays: vec![Weekday::Sat],
+        sessions: vec![Session::new("01:00", "00:00").unwrap()],
+        ..WeeklyTemplate::new("opd", "ny")
+    });
+    cal.forced_blocks.push(medsched::Unavailability::new(
+        "fb",
+        t("2024-03-09T10:41:00Z"),
+        t("2024-03-09T13:11:00Z"),
+    ));
+    let rules = ClinicRules::new(&Clinic {
+        locations: vec![Location::new("ny", "NY", "America/New_York")],
+        holidays: vec![],
+    })
+    .unwrap();
+    let availability = Availability::new(&rules, &cal).unwrap();
+    let request = SlotRequest {
+        appointment_type: AppointmentType {
+            restart_after_bookings: true,
+            ..AppointmentType::new("consult", 5)
+        },
+        start: t("2024-03-09T13:05:00Z"),
+        end: t("2024-03-09T13:40:00Z"),
+        now: t("2024-03-09T13:05:00Z"),
+    };
+    let series =
+        (availability.slots(&request, &Occupancy::default(), SlotOptions::default())).unwrap();
+    assert_eq!(
+        starts(&series),
+        ["08:11", "08:16", "08:21", "08:26", "08:31", "08:36"]
+    );
+}

@@ -35,6 +35,10 @@ pub(crate) struct Generation<'a> {
 /// What a scheduled stretch offers, read from the rule that schedules it.
 struct Run<'a> {
     covers: &'a [Cover],
+    /// Every segment of the resolution, and the cover scheduling this run (where its
+    /// closures end and begin, for a restarted grid).
+    segments: &'a [Segment],
+    cover: u32,
     anchor: i64,
     /// Its index in the set's table of places.
     place: u32,
@@ -145,6 +149,8 @@ impl<'a> Generation<'a> {
             );
             let run = Run {
                 covers: &resolution.covers,
+                segments,
+                cover,
                 anchor: c.start,
                 place,
                 tz,
@@ -226,7 +232,7 @@ impl<'a> Generation<'a> {
                     run.settings.buffer_before.max(p.buffer_before),
                     run.settings.buffer_after.max(p.buffer_after),
                 ),
-                closed: closed_parts(segments),
+                closures: closure_edges(run.segments, run.cover),
             };
             let last = (end - 1).min(run_end - p.duration);
             let candidates = starts(p, self.load, &stretch, (from, last));
@@ -376,15 +382,21 @@ impl<'a> Generation<'a> {
     }
 }
 
-/// The closed parts of a run, adjacent closed segments merged (a block running into leave is
-/// one closure: the grid starts again where both end).
-fn closed_parts(segments: &[Segment]) -> Vec<(i64, i64)> {
-    let mut parts: Vec<(i64, i64)> = Vec::new();
-    for seg in segments.iter().filter(|seg| !seg.decision.open) {
-        match parts.last_mut() {
-            Some(last) if last.1 == seg.start => last.1 = seg.end,
-            _ => parts.push((seg.start, seg.end)),
+/// Where the closures of `cover` end with the stretch going on open, and where they begin
+/// after open time of it (a block running into leave is one closure; a closure running
+/// into another rule's hours restarts nothing).
+fn closure_edges(segments: &[Segment], cover: u32) -> (Vec<i64>, Vec<i64>) {
+    let (mut ends, mut starts) = (Vec::new(), Vec::new());
+    for pair in segments.windows(2) {
+        let (a, b) = (&pair[0].decision, &pair[1].decision);
+        if a.scheduled != Some(cover) || b.scheduled != Some(cover) {
+            continue;
+        }
+        match (a.open, b.open) {
+            (false, true) => ends.push(pair[1].start),
+            (true, false) => starts.push(pair[1].start),
+            _ => {}
         }
     }
-    parts
+    (ends, starts)
 }

@@ -64,8 +64,9 @@ pub(crate) struct Stretch<'a> {
     pub(crate) room: Option<&'a Id>,
     /// The buffers a slot keeps before and after it (seconds).
     pub(crate) buffers: (i64, i64),
-    /// The closed parts of the stretch (blocks, leave, emergencies).
-    pub(crate) closed: Vec<(i64, i64)>,
+    /// Where its closures (blocks, leave, emergencies) end with the stretch going on open,
+    /// and where they begin after open time of it.
+    pub(crate) closures: (Vec<i64>, Vec<i64>),
 }
 
 /// Where the grid starts again, and what fills the gaps: for each booking, live hold, busy
@@ -84,10 +85,9 @@ fn edges(params: &TypeParams, load: &Load<'_>, stretch: &Stretch<'_>) -> (Vec<i6
         clear_after.push(b.end + before);
         clear_before.push(b.start - after - params.duration);
     }
-    for &(start, end) in &stretch.closed {
-        clear_after.push(end);
-        clear_before.push(start - params.duration);
-    }
+    let (ends, starts) = &stretch.closures;
+    clear_after.extend(ends);
+    clear_before.extend(starts.iter().map(|start| start - params.duration));
     (clear_after, clear_before)
 }
 
