@@ -128,6 +128,7 @@ fn reservations(
             mode: medsched::ConsultationMode::InPerson,
             room_id: None,
             expires_at: hold.then(|| now + chrono::Duration::minutes(10)),
+            appointment_type_id: None,
         });
     }
     // Expired holds: validated, then skipped.
@@ -143,6 +144,7 @@ fn reservations(
             mode: medsched::ConsultationMode::InPerson,
             room_id: None,
             expires_at: Some(now - chrono::Duration::minutes(1)),
+            appointment_type_id: None,
         });
     }
     out

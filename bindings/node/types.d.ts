@@ -79,8 +79,10 @@ export type AppointmentStatus = "pending" | "confirmed" | "declined" | "cancelle
 /** A kind of appointment a patient can book, with its booking policy.
  * 
  * Slot length is `duration_minutes`. Slot starts are `step_minutes` apart, or the session's
- * `slot_minutes` when the type sets no step. Buffers are the larger of the type's and the
- * session's on each side.
+ * `slot_minutes` when the type sets no step (15 minutes unless the calendar sets another),
+ * shifted by `start_offset_minutes`. Buffers are the larger of the type's and the session's
+ * on each side. `restart_after_bookings` and `fill_gaps` add starts around what is already
+ * booked or blocked; `booking_limits` caps the doctor's bookings of this type (docs/RULES.md).
  * 
  * # Example
  * 
@@ -98,12 +100,19 @@ export type AppointmentStatus = "pending" | "confirmed" | "declined" | "cancelle
 export interface AppointmentType {
   /** Where candidate starts are counted from. */
   alignment?: Alignment
+  /** The most bookings of this type a doctor takes per local day, week and month, and
+   * the most minutes of it per local day; none by default. */
+  booking_limits?: BookingLimits
   /** Minutes kept free after the appointment. */
   buffer_after_minutes?: number
   /** Minutes kept free before the appointment. */
   buffer_before_minutes?: number
   /** Length of the appointment (at least 1 minute). */
   duration_minutes: number
+  /** Also offer, around each booking, hold, busy time and closing rule, the slot that ends
+   * right where it starts and the slot that starts right where it ends (with buffers), so
+   * a gap between bookings long enough for an appointment is offered one. */
+  fill_gaps?: boolean
   /** The type's id. */
   id: Id
   /** A slot's local date may be at most this many days after today's local date (at the
@@ -116,6 +125,15 @@ export interface AppointmentType {
   /** How holds, bookings, reschedules and cancellations of this type behave. Slot
    * generation does not read it. */
   policy?: BookingPolicy
+  /** Start the grid again where each booking, hold, busy time or closing rule ends (with
+   * the buffers that keep the next slot clear of it): a booking 10:10–10:40 lets the next
+   * slot start at 10:40 instead of 10:45. Session-aligned grids continue step by step
+   * from there; the clock grid stays on the clock, the restart an extra start. */
+  restart_after_bookings?: boolean
+  /** Minutes the grid is shifted by (below 1440): with a 30-minute step and an offset of
+   * 5, clock-aligned slots start at :05 and :35, session-aligned ones 5 minutes after
+   * each stretch starts. */
+  start_offset_minutes?: number
   /** Minutes between candidate starts; the session's `slot_minutes` when `None`. */
   step_minutes?: number | null
 }
@@ -276,6 +294,49 @@ export interface BookabilityWeights {
   specialty?: number
   /** Default 10. */
   status_active?: number
+}
+
+/** Which booking limit a slot reached.
+ * 
+ * ```
+ * use medsched::BookingLimitKind;
+ * 
+ * assert_eq!(BookingLimitKind::MinutesPerDay.field(), "minutes_per_day");
+ * ``` */
+export type BookingLimitKind = "per_day" | "per_week" | "per_month" | "minutes_per_day"
+
+/** The most bookings a doctor takes, counted in the local days of the slot's location.
+ * 
+ * On [`DoctorCalendar::booking_limits`](crate::DoctorCalendar::booking_limits) the doctor's
+ * bookings of every type count; on
+ * [`AppointmentType::booking_limits`](crate::AppointmentType::booking_limits) only the
+ * doctor's bookings of that type (reservations whose `appointment_type_id` is the type's id).
+ * Bookings and live holds count; a reservation belongs to the local date of its start. A
+ * week is an ISO week (Monday to Sunday, local), a month a calendar month (local). `None`
+ * sets no limit; a limit of zero is refused (close the time with a rule instead).
+ * 
+ * # Example
+ * 
+ * ```
+ * use medsched::{BookingLimits, DoctorCalendar};
+ * 
+ * let mut calendar = DoctorCalendar::new("dr-lee");
+ * calendar.booking_limits = BookingLimits {
+ *     per_day: Some(12),
+ *     minutes_per_day: Some(240),
+ *     ..BookingLimits::default()
+ * };
+ * assert_eq!(calendar.booking_limits.per_week, None);
+ * ``` */
+export interface BookingLimits {
+  /** Most booked minutes per local day (appointment lengths, buffers not counted). */
+  minutes_per_day?: number | null
+  /** Most bookings per local day. */
+  per_day?: number | null
+  /** Most bookings per local calendar month. */
+  per_month?: number | null
+  /** Most bookings per local ISO week (Monday to Sunday). */
+  per_week?: number | null
 }
 
 /** How holds, bookings, reschedules, cancellations and reminders of one appointment type
@@ -669,6 +730,9 @@ export interface DateOverride {
  * override > base weekly template; outside every rule the doctor is closed.
  * Compile it with [`Availability::new`](crate::Availability::new). */
 export interface DoctorCalendar {
+  /** The most bookings (of every type) the doctor takes per local day, week and month,
+   * and the most booked minutes per local day; none by default. */
+  booking_limits?: BookingLimits
   /** The doctor these rules belong to. */
   doctor_id: Id
   /** Emergency unavailability (instant ranges). */
@@ -1868,6 +1932,9 @@ export type ReportTable = "utilisation" | "doctors" | "hours" | "lead_times" | "
 /** A booked appointment, or a hold on a slot when `expires_at` is set. A hold occupies its
  * slot until `expires_at` (exclusive, compared with `now`). */
 export interface Reservation {
+  /** Its appointment type, if known: the type's
+   * [`booking_limits`](AppointmentType::booking_limits) count only reservations naming it. */
+  appointment_type_id?: Id | null
   /** Minutes it keeps free after its end. */
   buffer_after_minutes?: number
   /** Minutes it keeps free before its start. */
@@ -2455,6 +2522,14 @@ export type Unavailable = {
   room_id: Id
 } | {
   code: "held"
+} | {
+  /** The appointment type whose limit it is; `None` for the doctor's own limits. */
+  appointment_type_id?: Id | null
+  code: "limit_reached"
+  /** Which limit. */
+  limit: BookingLimitKind
+  /** The limit's value (bookings, or minutes for `minutes_per_day`). */
+  maximum: number
 }
 
 /** A candidate slot that cannot be booked, and why. */

@@ -186,6 +186,7 @@ pub mod analytics;
 mod availability;
 pub mod bookability;
 pub mod booking;
+mod booking_limits;
 mod calendar;
 mod channel;
 mod clinic;
@@ -204,6 +205,7 @@ pub mod tokens;
 pub mod wait;
 
 pub use availability::{Availability, ClinicRules, MAX_RANGE_DAYS, ResolveOptions};
+pub use booking_limits::{BookingLimitKind, BookingLimits};
 pub use calendar::{
     ConsultationMode, DateOverride, DoctorCalendar, Hours, Leave, LeaveStatus, ModeCapacity,
     OverrideKind, Session, SessionSettings, Unavailability, WeeklyTemplate,

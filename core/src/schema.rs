@@ -56,11 +56,12 @@ use crate::wait::{
     WaitingToken,
 };
 use crate::{
-    Alignment, AppointmentType, BookingPolicy, BusyTime, Clinic, ConsultationMode, DateOverride,
-    DoctorCalendar, ErrorReport, Explanation, Holiday, Hours, Id, Interval, Leave, LeaveStatus,
-    Limits, Location, ModeCapacity, Occupancy, OverrideKind, Place, Reservation, ResourceNeed,
-    Room, RuleKind, RuleRef, Session, SessionSettings, Slot, SlotOptions, SlotRequest, SlotSeries,
-    Status, Unavailability, Unavailable, UnavailableSlot, WeeklyTemplate,
+    Alignment, AppointmentType, BookingLimitKind, BookingLimits, BookingPolicy, BusyTime, Clinic,
+    ConsultationMode, DateOverride, DoctorCalendar, ErrorReport, Explanation, Holiday, Hours, Id,
+    Interval, Leave, LeaveStatus, Limits, Location, ModeCapacity, Occupancy, OverrideKind, Place,
+    Reservation, ResourceNeed, Room, RuleKind, RuleRef, Session, SessionSettings, Slot,
+    SlotOptions, SlotRequest, SlotSeries, Status, Unavailability, Unavailable, UnavailableSlot,
+    WeeklyTemplate,
 };
 
 /// Every type of the document, once: `names` gives their names, `generate` adds each to a
@@ -71,7 +72,7 @@ macro_rules! type_list {
             // inputs: the clinic and the calendar rules
             Clinic, Location, Room, Holiday, DoctorCalendar, WeeklyTemplate, Session, Hours,
             SessionSettings, ModeCapacity, ConsultationMode, DateOverride, OverrideKind, Leave,
-            LeaveStatus, Unavailability, Limits,
+            LeaveStatus, Unavailability, Limits, BookingLimits, BookingLimitKind,
             // inputs: slot search
             AppointmentType, Alignment, BookingPolicy, SlotRequest, Occupancy, Reservation,
             BusyTime, SlotOptions,
@@ -151,6 +152,7 @@ pub fn document() -> Value {
         defs,
         Clinic,
         Limits,
+        BookingLimits,
         SessionSettings,
         ConsultationMode,
         Alignment,

@@ -138,10 +138,11 @@ fn check_slots(sc: &SlotScenario) -> Result<(), TestCaseError> {
     let availability = Availability::new(&clinic, &sc.base.calendar)
         .map_err(|e| TestCaseError::fail(format!("valid calendar refused: {e}")))?;
     let dur = i64::from(sc.request.appointment_type.duration_minutes);
+    // A day before the range: a restarted grid depends on its whole stretch.
     let oracle = Oracle::new(
         &sc.base.clinic,
         &sc.base.calendar,
-        minute_of(sc.request.start),
+        minute_of(sc.request.start) - oracle::DAY,
         minute_of(sc.request.end) + dur,
     );
     let expected = oracle.slots(&sc.request, &sc.occupancy);
@@ -236,6 +237,15 @@ proptest! {
     /// first_available agree with it.
     #[test]
     fn slots_match_the_oracle(sc in oracle::arb_slot_scenario(12 * 60, 2 * 24 * 60)) {
+        check_slots(&sc)?;
+    }
+
+    /// The same with booking limits (counted by the oracle per local day, ISO week and
+    /// month) and the grid options (a start offset, restarts, filled gaps).
+    #[test]
+    fn limits_and_grid_options_match_the_oracle(
+        sc in oracle::arb_limited_slot_scenario(12 * 60, 2 * 24 * 60)
+    ) {
         check_slots(&sc)?;
     }
 }

@@ -73,7 +73,8 @@ def add_booking_routes(app: FastAPI, *, schedule: m.Schedule, bookings: m.Bookin
         type_id: str = Query("consult", alias="type", description="Appointment type id."),
     ) -> Dict[str, Any]:
         """Every candidate slot of a local date: ``free``, or the reason it is not
-        (``booked``, ``held``, ``too_soon``, ``too_far``, ``closed``, ``room_full``, ``busy``)."""
+        (``booked``, ``held``, ``too_soon``, ``too_far``, ``closed``, ``room_full``, ``busy``,
+        ``limit_reached``)."""
         at = now()
         availability = schedule.availability(doctor_id)
         kind = schedule.appointment_type(type_id)

@@ -112,6 +112,8 @@ fn read(columns: &OccupancyColumns) -> medsched::Result<CoreOccupancy> {
             } else {
                 Some(at(times[2])?)
             },
+            // Reservations naming their type go as JSON (`index.js`).
+            appointment_type_id: None,
         });
     }
     for (times, busy_id) in busy_times.chunks_exact(2).zip(texts) {

@@ -99,6 +99,10 @@ fn reservation(r: &Bound<'_, PyAny>, classes: &Classes<'_>) -> Option<Reservatio
             None => None,
             Some(v) => Some(v.extract::<DateTime<Utc>>().ok()?),
         },
+        appointment_type_id: match optional("appointment_type_id")? {
+            None => None,
+            Some(v) => Some(exact_text(&v)?),
+        },
     })
 }
 

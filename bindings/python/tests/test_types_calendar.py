@@ -64,6 +64,7 @@ def vectors(name: str) -> Dict[str, Any]:
 PRIORITY = vectors("priority_chain")
 SLOTS = vectors("slots")
 DST = vectors("dst")
+LIMITS = vectors("limits")
 
 
 def canonical(cls: Type[Record], data: Dict[str, Any]) -> Dict[str, Any]:
@@ -88,7 +89,8 @@ def utc(text: str) -> datetime:
 
 
 def cases(*ops: str) -> Iterator[Tuple[str, Dict[str, Any]]]:
-    for name, doc in (("priority_chain", PRIORITY), ("slots", SLOTS), ("dst", DST)):
+    for name, doc in (("priority_chain", PRIORITY), ("slots", SLOTS), ("dst", DST),
+                      ("limits", LIMITS)):
         for case in doc["cases"]:
             if case["op"] in ops:
                 yield f"{name}: {case['name']}", case
@@ -502,6 +504,7 @@ def test_reservation_canonical_form() -> None:
         "mode": "in_person",
         "room_id": "big-room",
         "expires_at": "2026-01-01T00:10:00.900Z",
+        "appointment_type_id": None,
     }
     reservation = Reservation(
         id="h1",

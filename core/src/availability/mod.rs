@@ -514,6 +514,11 @@ impl Availability {
         self.calendar.rooms.binary_search(room).is_ok()
     }
 
+    /// Whether the doctor's calendar sets a booking limit.
+    pub(crate) fn has_booking_limits(&self) -> bool {
+        !self.calendar.booking_limits.is_empty()
+    }
+
     /// The widest session buffers (before, after) of this doctor, in seconds.
     pub(crate) fn widest_buffers(&self) -> (i64, i64) {
         self.calendar.widest_buffers

@@ -43,9 +43,17 @@ pub(crate) fn claim(ctx: &Context<'_>, book: &DayBook, ask: &SlotAsk<'_>) -> Res
     let to = ask.start.timestamp()
         + minutes(appointment_type.duration_minutes)
         + session_after.max(minutes(appointment_type.buffer_after_minutes));
+    // Booking limits count the doctor's whole day, and a grid restarted after bookings or
+    // filling gaps starts where they end: then every claim of the book that counts for the
+    // doctor is passed; otherwise only those reaching into the slot's widest extent.
+    let whole_day = availability.has_booking_limits()
+        || !appointment_type.booking_limits.is_empty()
+        || appointment_type.restart_after_bookings
+        || appointment_type.fill_gaps;
     let occupancy = book.occupancy_where(ctx.now, ask.except, |c| {
-        c.start.timestamp() - minutes(c.buffer_before_minutes) < to
-            && c.end.timestamp() + minutes(c.buffer_after_minutes) > from
+        (whole_day
+            || (c.start.timestamp() - minutes(c.buffer_before_minutes) < to
+                && c.end.timestamp() + minutes(c.buffer_after_minutes) > from))
             && (c.doctor_id == *availability.doctor_id()
                 || c.clinicians.contains(availability.doctor_id())
                 || c.room_id

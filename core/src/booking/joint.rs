@@ -147,7 +147,13 @@ pub fn decide_joint(
         c.start.timestamp() - minutes(c.buffer_before_minutes) < taken.to + minutes(24 * 60)
             && c.end.timestamp() + minutes(c.buffer_after_minutes) > taken.from - minutes(24 * 60)
     }))?;
-    let load = Load::new(&occupancy, &booking.doctor_id, slot.mode, ctx.now);
+    let reservations = &occupancy.occupancy().reservations;
+    let load = Load::new(
+        (&occupancy, reservations),
+        &booking.doctor_id,
+        slot.mode,
+        ctx.now,
+    );
     let appointment_type = ctx
         .schedule
         .appointment_type(&booking.appointment_type_id)?;

@@ -8,6 +8,7 @@ mod weekday;
 
 pub use exceptions::{DateOverride, Leave, LeaveStatus, OverrideKind, Unavailability};
 
+use crate::booking_limits::BookingLimits;
 use crate::id::Id;
 
 /// Every scheduling rule of one doctor.
@@ -39,6 +40,10 @@ pub struct DoctorCalendar {
     /// Admin forced blocks (instant ranges); they beat every other rule.
     #[serde(default)]
     pub forced_blocks: Vec<Unavailability>,
+    /// The most bookings (of every type) the doctor takes per local day, week and month,
+    /// and the most booked minutes per local day; none by default.
+    #[serde(default)]
+    pub booking_limits: BookingLimits,
 }
 
 impl DoctorCalendar {
@@ -52,6 +57,7 @@ impl DoctorCalendar {
             leaves: Vec::new(),
             emergencies: Vec::new(),
             forced_blocks: Vec::new(),
+            booking_limits: BookingLimits::default(),
         }
     }
 }

@@ -5,6 +5,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::booking_limits::BookingLimitKind;
 use crate::id::Id;
 use crate::timeline::RuleKind;
 
@@ -39,6 +40,16 @@ pub enum Unavailable {
     },
     /// Capacity is used, in part by holds that have not expired.
     Held,
+    /// The doctor's bookings (of every type, or of `appointment_type_id`) already reach a
+    /// booking limit for the slot's local day, week or month.
+    LimitReached {
+        /// Which limit.
+        limit: BookingLimitKind,
+        /// The appointment type whose limit it is; `None` for the doctor's own limits.
+        appointment_type_id: Option<Id>,
+        /// The limit's value (bookings, or minutes for `minutes_per_day`).
+        maximum: u32,
+    },
 }
 
 impl Unavailable {
@@ -52,6 +63,7 @@ impl Unavailable {
             Unavailable::Booked => "booked",
             Unavailable::RoomFull { .. } => "room_full",
             Unavailable::Held => "held",
+            Unavailable::LimitReached { .. } => "limit_reached",
         }
     }
 }
@@ -74,6 +86,17 @@ impl fmt::Display for Unavailable {
             Unavailable::Booked => f.write_str("booked"),
             Unavailable::RoomFull { room_id } => write!(f, "room {:?} is full", room_id.as_str()),
             Unavailable::Held => f.write_str("held by another patient"),
+            Unavailable::LimitReached {
+                limit,
+                appointment_type_id,
+                maximum,
+            } => {
+                write!(f, "booking limit reached ({} {maximum}", limit.field())?;
+                match appointment_type_id {
+                    Some(id) => write!(f, " of type {:?})", id.as_str()),
+                    None => f.write_str(")"),
+                }
+            }
         }
     }
 }

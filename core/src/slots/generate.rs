@@ -6,6 +6,8 @@ use chrono::{DateTime, Days};
 use chrono_tz::Tz;
 
 use super::compact::{CompactSlot, Sink};
+use super::grid::{Stretch, clock_align, starts};
+use super::limits::LimitCheck;
 use super::load::{Load, Usage};
 use super::params::TypeParams;
 use crate::availability::compile::{LocationIx, Settings, mode_index};
@@ -26,40 +28,17 @@ pub(crate) struct Generation<'a, 'l> {
     /// Candidates still to consider before the call stops ([`crate::Limits::max_slots`]).
     candidates_left: Cell<usize>,
     zone_days: &'a ZoneDays,
-}
-
-/// The first instant at or after `t` at which the wall clock in `tz` shows a whole multiple
-/// of `step` seconds since local midnight (midnight itself included). A reading in a
-/// spring-forward gap never shows, so it is skipped; a reading in a fall-back fold shows
-/// twice, so both instants are on the grid. `fixed_offset` is the zone's offset over the
-/// whole stretch, when no change falls in it.
-fn clock_align(tz: Tz, fixed_offset: Option<i64>, step: i64, t: i64) -> i64 {
-    let mut t = t;
-    // Each pass either returns or moves `t` to the next offset change; a day has few.
-    loop {
-        let offset = fixed_offset.unwrap_or_else(|| offset_at(tz, t));
-        let of_day = (t + offset).rem_euclid(DAY);
-        let aligned = t + ((of_day + step - 1) / step * step).min(DAY) - of_day;
-        if fixed_offset.is_some() || offset_at(tz, aligned) == offset {
-            return aligned;
-        }
-        // The offset changes in (t, aligned]: restart the grid at the change.
-        let (mut before, mut after) = (t, aligned);
-        while after - before > 1 {
-            let mid = before + (after - before) / 2;
-            if offset_at(tz, mid) == offset {
-                before = mid;
-            } else {
-                after = mid;
-            }
-        }
-        t = after;
-    }
+    /// The doctor's and the type's booking limits, when either sets one.
+    limits: Option<LimitCheck>,
 }
 
 /// What a scheduled stretch offers, read from the rule that schedules it.
 struct Run<'a> {
     covers: &'a [Cover],
+    /// Every segment of the resolution, and the cover scheduling this run (where its
+    /// closures end and begin, for a restarted grid).
+    segments: &'a [Segment],
+    cover: u32,
     anchor: i64,
     /// Its index in the set's table of places.
     place: u32,
@@ -96,6 +75,11 @@ impl<'a, 'l> Generation<'a, 'l> {
             limit,
             candidates_left: Cell::new(candidates),
             zone_days,
+            limits: LimitCheck::new(
+                load,
+                availability.calendar.booking_limits,
+                (&params.id, params.booking_limits),
+            ),
         }
     }
 
@@ -107,8 +91,16 @@ impl<'a, 'l> Generation<'a, 'l> {
     /// Generates the candidate slots starting in `[start, end)` into `out`.
     pub(crate) fn run(&self, start: i64, end: i64, out: &mut impl Sink) {
         let av = self.availability;
+        // A grid restarted after bookings and blocks depends on the closing rules since its
+        // stretch began (less than a day before `start`), whatever the range asked.
+        let p = self.params;
+        let reach_back = if p.restart_after_bookings || p.fill_gaps {
+            DAY
+        } else {
+            0
+        };
         let resolution = av.resolution(
-            start,
+            start - reach_back,
             end + self.params.duration,
             Purpose::Slots,
             self.zone_days,
@@ -125,6 +117,11 @@ impl<'a, 'l> Generation<'a, 'l> {
             while j < segments.len() && segments[j].decision.scheduled == Some(cover) {
                 j += 1;
             }
+            let (run_start, run_end) = (segments[i].start, segments[j - 1].end);
+            if run_end <= start {
+                i = j;
+                continue;
+            }
             let c = &resolution.covers[cover as usize];
             let location = c.location;
             let tz = av.clinic.locations[usize::from(location)].tz;
@@ -138,9 +135,7 @@ impl<'a, 'l> Generation<'a, 'l> {
                     .map(|r| (r, av.clinic.room_capacity(location, r), self.load.room(r))),
                 _ => None,
             };
-            let (run_start, run_end) = (segments[i].start, segments[j - 1].end);
             let horizon = self.horizon(&mut horizons, location, tz);
-            let p = self.params;
             let buffer_minutes =
                 |session: i64, own: i64| u32::try_from(session.max(own) / 60).unwrap_or(0);
             let place = out.place_index(
@@ -154,6 +149,8 @@ impl<'a, 'l> Generation<'a, 'l> {
             );
             let run = Run {
                 covers: &resolution.covers,
+                segments,
+                cover,
                 anchor: c.start,
                 place,
                 tz,
@@ -195,9 +192,15 @@ impl<'a, 'l> Generation<'a, 'l> {
     fn align(&self, run: &Run<'_>, step: i64, t: i64) -> i64 {
         match self.params.alignment {
             Alignment::SessionStart => {
-                run.anchor + (t - run.anchor + step - 1).div_euclid(step) * step
+                let origin = run.anchor + self.params.start_offset;
+                origin + (t - origin + step - 1).div_euclid(step).max(0) * step
             }
-            Alignment::Clock => clock_align(run.tz, run.fixed_offset, step, t),
+            Alignment::Clock => clock_align(
+                run.tz,
+                run.fixed_offset,
+                (step, self.params.start_offset),
+                t,
+            ),
         }
     }
 
@@ -218,48 +221,84 @@ impl<'a, 'l> Generation<'a, 'l> {
         let step = p.step.unwrap_or(run.settings.slot_secs);
         let run_end = segments.last().map_or(from, |s| s.end);
         let mut cursor = 0;
+        if p.restart_after_bookings || p.fill_gaps {
+            let stretch = Stretch {
+                anchor: run.anchor,
+                tz: run.tz,
+                fixed_offset: run.fixed_offset,
+                step,
+                room: run.room.as_ref().map(|(r, _, _)| *r),
+                buffers: (
+                    run.settings.buffer_before.max(p.buffer_before),
+                    run.settings.buffer_after.max(p.buffer_after),
+                ),
+                closures: closure_edges(run.segments, run.cover),
+            };
+            let last = (end - 1).min(run_end - p.duration);
+            let candidates = starts(p, self.load, &stretch, (from, last));
+            out.reserve(candidates.len());
+            return (candidates.into_iter())
+                .all(|s| self.consider(run, segments, &mut cursor, s, mode_capacity, out));
+        }
         let mut s = self.align(run, step, from);
         if s < end {
             let expected = (end.min(run_end) - s) / step + 1;
             out.reserve(usize::try_from(expected).unwrap_or(0));
         }
         while s < end && s + p.duration <= run_end {
-            let e = s + p.duration;
-            let Some(left) = self.candidates_left.get().checked_sub(1) else {
-                out.set_truncated();
+            if !self.consider(run, segments, &mut cursor, s, mode_capacity, out) {
                 return false;
-            };
-            self.candidates_left.set(left);
-            while segments[cursor].end <= s {
-                cursor += 1;
-            }
-            let verdict = self.verdict(run, &segments[cursor..], s, e, mode_capacity);
-            match verdict {
-                Verdict::Open(capacity_left) => {
-                    let offset = Self::offset(run, s);
-                    out.push(CompactSlot::new(s, e, offset, capacity_left, run.place));
-                    if out.len() >= self.limit {
-                        out.set_truncated();
-                        return false;
-                    }
-                }
-                Verdict::Refused(Some(reason)) => {
-                    let at = |t: i64| DateTime::from_timestamp(t, 0).unwrap_or_default();
-                    let local_start = at(s + Self::offset(run, s)).naive_utc();
-                    out.push_unavailable(run.place, |place| UnavailableSlot {
-                        place,
-                        start: at(s),
-                        end: at(e),
-                        local_start,
-                        reason,
-                    });
-                }
-                Verdict::Refused(None) => {}
             }
             s = match p.alignment {
                 Alignment::SessionStart => s + step,
                 Alignment::Clock => self.align(run, step, s + 1),
             };
+        }
+        true
+    }
+
+    /// Decides the candidate starting at `s` into `out`; returns false once the call stops
+    /// (its limit or its budget of candidates reached).
+    #[inline]
+    fn consider(
+        &self,
+        run: &Run<'_>,
+        segments: &[Segment],
+        cursor: &mut usize,
+        s: i64,
+        mode_capacity: u32,
+        out: &mut impl Sink,
+    ) -> bool {
+        let e = s + self.params.duration;
+        let Some(left) = self.candidates_left.get().checked_sub(1) else {
+            out.set_truncated();
+            return false;
+        };
+        self.candidates_left.set(left);
+        while segments[*cursor].end <= s {
+            *cursor += 1;
+        }
+        match self.verdict(run, &segments[*cursor..], s, e, mode_capacity) {
+            Verdict::Open(capacity_left) => {
+                let offset = Self::offset(run, s);
+                out.push(CompactSlot::new(s, e, offset, capacity_left, run.place));
+                if out.len() >= self.limit {
+                    out.set_truncated();
+                    return false;
+                }
+            }
+            Verdict::Refused(Some(reason)) => {
+                let at = |t: i64| DateTime::from_timestamp(t, 0).unwrap_or_default();
+                let local_start = at(s + Self::offset(run, s)).naive_utc();
+                out.push_unavailable(run.place, |place| UnavailableSlot {
+                    place,
+                    start: at(s),
+                    end: at(e),
+                    local_start,
+                    reason,
+                });
+            }
+            Verdict::Refused(None) => {}
         }
         true
     }
@@ -324,6 +363,9 @@ impl<'a, 'l> Generation<'a, 'l> {
             left = left.min(i64::from(*cap) - used(taken));
         }
         if left >= 1 {
+            if let Some(reason) = self.limits.as_ref().and_then(|l| l.reached(run.tz, s, e)) {
+                return self.refuse(|| reason);
+            }
             return Verdict::Open(u32::try_from(left).unwrap_or(u32::MAX));
         }
         self.refuse(|| {
@@ -342,4 +384,23 @@ impl<'a, 'l> Generation<'a, 'l> {
             }
         })
     }
+}
+
+/// Where the closures of `cover` end with the stretch going on open, and where they begin
+/// after open time of it (a block running into leave is one closure; a closure running
+/// into another rule's hours restarts nothing).
+fn closure_edges(segments: &[Segment], cover: u32) -> (Vec<i64>, Vec<i64>) {
+    let (mut ends, mut starts) = (Vec::new(), Vec::new());
+    for pair in segments.windows(2) {
+        let (a, b) = (&pair[0].decision, &pair[1].decision);
+        if a.scheduled != Some(cover) || b.scheduled != Some(cover) {
+            continue;
+        }
+        match (a.open, b.open) {
+            (false, true) => ends.push(pair[1].start),
+            (true, false) => starts.push(pair[1].start),
+            _ => {}
+        }
+    }
+    (ends, starts)
 }

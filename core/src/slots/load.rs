@@ -96,6 +96,10 @@ impl<'a> Usage<'a> {
 pub(crate) struct Load<'a> {
     /// The rooms and busy times (and every doctor, when prepared by the host).
     prepared: Cow<'a, PreparedOccupancy>,
+    /// The reservations as the host gave them (booking limits and restarted grids read
+    /// them; the capacity checks read `prepared` and `usages`).
+    reservations: &'a [Reservation],
+    doctor_id: &'a Id,
     now: DateTime<Utc>,
     /// The host's prepared occupancy, whose doctor's seats are read when first needed.
     host: Option<(&'a PreparedOccupancy, &'a Id, ConsultationMode)>,
@@ -115,13 +119,15 @@ pub(crate) fn counts_for(availability: &Availability, r: &Reservation) -> bool {
 impl<'a> Load<'a> {
     /// A prepared occupancy seen by `doctor` booking `mode` at `now`.
     pub(crate) fn new(
-        prepared: &'a PreparedOccupancy,
+        (prepared, reservations): (&'a PreparedOccupancy, &'a [Reservation]),
         doctor: &'a Id,
         mode: ConsultationMode,
         now: DateTime<Utc>,
     ) -> Load<'a> {
         Load {
             prepared: Cow::Borrowed(prepared),
+            reservations,
+            doctor_id: doctor,
             now,
             host: Some((prepared, doctor, mode)),
             usages: OnceCell::new(),
@@ -131,10 +137,13 @@ impl<'a> Load<'a> {
     /// Checked reservations and busy times as given, seen by `doctor` booking `mode` at
     /// `now`: the doctor's seats summed once from their reservations (expired holds left
     /// out), the rooms and busy times indexed; what one call with a plain occupancy needs.
+    /// `all` are the host's reservations as given (read by booking limits and restarted
+    /// grids), `reservations` those of them that can touch the call.
     pub(crate) fn given<'o>(
+        all: &'a [Reservation],
         reservations: impl Iterator<Item = &'o Reservation> + Clone,
         busy: impl Iterator<Item = &'o BusyTime>,
-        doctor: &Id,
+        doctor: &'a Id,
         mode: ConsultationMode,
         now: DateTime<Utc>,
     ) -> Load<'a> {
@@ -152,6 +161,8 @@ impl<'a> Load<'a> {
         let in_mode = (own_mode.len() != own.len()).then(|| Usage::of_claims(own_mode));
         Load {
             prepared: Cow::Owned(PreparedOccupancy::rooms_and_busy(reservations, busy)),
+            reservations: all,
+            doctor_id: doctor,
             now,
             host: None,
             usages: OnceCell::from((Usage::of_claims(own), in_mode)),
@@ -179,6 +190,37 @@ impl<'a> Load<'a> {
         self.prepared
             .room(room)
             .map(|profile| Usage::new(Some(profile), self.now))
+    }
+
+    /// The doctor's own reservations that count at `now`: bookings, and holds not expired.
+    pub(crate) fn own_reservations(&self) -> impl Iterator<Item = &'a Reservation> + use<'a> {
+        let now = self.now;
+        let doctor = self.doctor_id;
+        self.reservations.iter().filter(move |r| {
+            &r.doctor_id == doctor && r.expires_at.is_none_or(|expires| expires > now)
+        })
+    }
+
+    /// Every reservation that occupies the doctor or `room` at `now` (bookings and holds not
+    /// expired): the doctor's own, and other doctors' in that room.
+    pub(crate) fn occupying<'r>(
+        &self,
+        room: Option<&'r Id>,
+    ) -> impl Iterator<Item = &'a Reservation> + use<'a, 'r> {
+        let now = self.now;
+        let doctor = self.doctor_id;
+        self.reservations.iter().filter(move |r| {
+            (&r.doctor_id == doctor
+                || (r.mode == ConsultationMode::InPerson
+                    && room.is_some()
+                    && r.room_id.as_ref() == room))
+                && r.expires_at.is_none_or(|expires| expires > now)
+        })
+    }
+
+    /// Every busy time, by start.
+    pub(crate) fn busy_times(&self) -> &[Busy] {
+        self.prepared.busy()
     }
 
     /// The earliest-starting busy time overlapping `[from, to)`.

@@ -2,6 +2,8 @@
 
 mod compact;
 mod generate;
+mod grid;
+mod limits;
 mod load;
 mod output;
 mod params;
@@ -96,6 +98,7 @@ impl Availability {
     ///     mode: ConsultationMode::InPerson,
     ///     room_id: None,
     ///     expires_at: None,
+    ///     appointment_type_id: Some("consult".into()),
     /// };
     /// let occupancy = Occupancy { reservations: vec![booked], busy: vec![] };
     /// let options = SlotOptions { include_unavailable: true, limit: None };
@@ -160,7 +163,13 @@ impl Availability {
     ) -> Result<SlotSet> {
         let params = check_request(request)?.0;
         occupancy.check_roster(&self.clinic)?;
-        let load = Load::new(occupancy, self.doctor_id(), params.mode, request.now);
+        let reservations = &occupancy.occupancy().reservations;
+        let load = Load::new(
+            (occupancy, reservations),
+            self.doctor_id(),
+            params.mode,
+            request.now,
+        );
         let mut out = SlotSet::default();
         self.generate(request, &load, options, &mut out)?;
         Ok(out)
@@ -168,10 +177,11 @@ impl Availability {
 
     /// `occupancy` checked, as this doctor sees it for `request` (the request is checked
     /// first, as it always was).
-    fn load_of(&self, request: &SlotRequest, occupancy: &Occupancy) -> Result<Load<'static>> {
+    fn load_of<'a>(&'a self, request: &SlotRequest, occupancy: &'a Occupancy) -> Result<Load<'a>> {
         let params = check_request(request)?.0;
         PreparedOccupancy::check_with_roster(occupancy, &self.clinic)?;
         Ok(Load::given(
+            &occupancy.reservations,
             occupancy.reservations.iter(),
             occupancy.busy.iter(),
             self.doctor_id(),

@@ -1,7 +1,9 @@
 //! An appointment type checked and turned into seconds.
 
-use crate::availability::compile::{DAY_MINUTES, check_minutes};
-use crate::{Alignment, AppointmentType, ConsultationMode, Error, Problem, Result};
+use crate::availability::compile::{DAY_MINUTES, check_booking_limits, check_minutes};
+use crate::{
+    Alignment, AppointmentType, BookingLimits, ConsultationMode, Error, Id, Problem, Result,
+};
 
 /// The longest booking horizon an appointment type may set (about a century).
 const MAX_DAYS_AHEAD: u32 = 36_500;
@@ -17,6 +19,12 @@ pub(crate) struct TypeParams {
     pub(crate) notice: i64,
     pub(crate) max_days_ahead: Option<u64>,
     pub(crate) mode: ConsultationMode,
+    pub(crate) id: Id,
+    /// Seconds the grid is shifted by.
+    pub(crate) start_offset: i64,
+    pub(crate) restart_after_bookings: bool,
+    pub(crate) fill_gaps: bool,
+    pub(crate) booking_limits: BookingLimits,
 }
 
 impl TypeParams {
@@ -62,6 +70,19 @@ impl TypeParams {
                 days => days.map(u64::from),
             },
             mode: t.mode,
+            id: t.id.clone(),
+            start_offset: minutes(
+                "start_offset_minutes",
+                t.start_offset_minutes,
+                0,
+                DAY_MINUTES - 1,
+            )?,
+            restart_after_bookings: t.restart_after_bookings,
+            fill_gaps: t.fill_gaps,
+            booking_limits: check_booking_limits(
+                "appointment_type.booking_limits",
+                t.booking_limits,
+            )?,
         })
     }
 }

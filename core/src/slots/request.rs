@@ -4,13 +4,15 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{BookingPolicy, ConsultationMode, Id};
+use crate::{BookingLimits, BookingPolicy, ConsultationMode, Id};
 
 /// A kind of appointment a patient can book, with its booking policy.
 ///
 /// Slot length is `duration_minutes`. Slot starts are `step_minutes` apart, or the session's
-/// `slot_minutes` when the type sets no step. Buffers are the larger of the type's and the
-/// session's on each side.
+/// `slot_minutes` when the type sets no step (15 minutes unless the calendar sets another),
+/// shifted by `start_offset_minutes`. Buffers are the larger of the type's and the session's
+/// on each side. `restart_after_bookings` and `fill_gaps` add starts around what is already
+/// booked or blocked; `booking_limits` caps the doctor's bookings of this type (docs/RULES.md).
 ///
 /// # Example
 ///
@@ -39,6 +41,22 @@ pub struct AppointmentType {
     /// Where candidate starts are counted from.
     #[serde(default)]
     pub alignment: Alignment,
+    /// Minutes the grid is shifted by (below 1440): with a 30-minute step and an offset of
+    /// 5, clock-aligned slots start at :05 and :35, session-aligned ones 5 minutes after
+    /// each stretch starts.
+    #[serde(default)]
+    pub start_offset_minutes: u32,
+    /// Start the grid again where each booking, hold, busy time or closing rule ends (with
+    /// the buffers that keep the next slot clear of it): a booking 10:10–10:40 lets the next
+    /// slot start at 10:40 instead of 10:45. Session-aligned grids continue step by step
+    /// from there; the clock grid stays on the clock, the restart an extra start.
+    #[serde(default)]
+    pub restart_after_bookings: bool,
+    /// Also offer, around each booking, hold, busy time and closing rule, the slot that ends
+    /// right where it starts and the slot that starts right where it ends (with buffers), so
+    /// a gap between bookings long enough for an appointment is offered one.
+    #[serde(default)]
+    pub fill_gaps: bool,
     /// Minutes kept free before the appointment.
     #[serde(default)]
     pub buffer_before_minutes: u32,
@@ -59,6 +77,10 @@ pub struct AppointmentType {
     /// generation does not read it.
     #[serde(default)]
     pub policy: BookingPolicy,
+    /// The most bookings of this type a doctor takes per local day, week and month, and
+    /// the most minutes of it per local day; none by default.
+    #[serde(default)]
+    pub booking_limits: BookingLimits,
 }
 
 impl AppointmentType {
@@ -69,12 +91,16 @@ impl AppointmentType {
             duration_minutes,
             step_minutes: None,
             alignment: Alignment::default(),
+            start_offset_minutes: 0,
+            restart_after_bookings: false,
+            fill_gaps: false,
             buffer_before_minutes: 0,
             buffer_after_minutes: 0,
             min_notice_minutes: 0,
             max_days_ahead: None,
             mode: ConsultationMode::InPerson,
             policy: BookingPolicy::default(),
+            booking_limits: BookingLimits::default(),
         }
     }
 }
@@ -158,6 +184,10 @@ pub struct Reservation {
     /// For a hold: when it lapses.
     #[serde(default)]
     pub expires_at: Option<DateTime<Utc>>,
+    /// Its appointment type, if known: the type's
+    /// [`booking_limits`](AppointmentType::booking_limits) count only reservations naming it.
+    #[serde(default)]
+    pub appointment_type_id: Option<Id>,
 }
 
 impl Reservation {
@@ -179,6 +209,7 @@ impl Reservation {
             mode: ConsultationMode::InPerson,
             room_id: None,
             expires_at: None,
+            appointment_type_id: None,
         }
     }
 }

@@ -289,7 +289,7 @@ impl Availability {
         };
         let lead = self.slot_set(request, occupancy, options)?;
         let load = Load::new(
-            occupancy,
+            (occupancy, &occupancy.occupancy().reservations),
             self.doctor_id(),
             request.appointment_type.mode,
             request.now,

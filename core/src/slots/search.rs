@@ -264,7 +264,12 @@ fn search(
             }
             let doctor = availability.doctor_id();
             let load = match source {
-                Source::Prepared(prepared) => Load::new(prepared, doctor, params.mode, request.now),
+                Source::Prepared(prepared) => Load::new(
+                    (prepared, &prepared.occupancy().reservations),
+                    doctor,
+                    params.mode,
+                    request.now,
+                ),
                 Source::Given(occupancy) => {
                     let (reservations, busy) = PreparedOccupancy::near(
                         occupancy,
@@ -275,7 +280,8 @@ fn search(
                     )
                     .map_err(|e| e.within(&format!("doctors[{d}]")))?;
                     let (reservations, busy) = (reservations.into_iter(), busy.into_iter());
-                    Load::given(reservations, busy, doctor, params.mode, request.now)
+                    let all = &occupancy.reservations;
+                    Load::given(all, reservations, busy, doctor, params.mode, request.now)
                 }
             };
             found.clear();

@@ -58,6 +58,7 @@ impl SlotClaim {
             mode: self.mode,
             room_id: self.room_id.clone(),
             expires_at,
+            appointment_type_id: Some(self.appointment_type_id.clone()),
         }
     }
 

@@ -1,8 +1,8 @@
 //! Generators for slot scenarios: appointment types, reservations and busy times.
 
 use medsched::{
-    Alignment, AppointmentType, BusyTime, ConsultationMode, Id, Occupancy, Reservation,
-    SlotOptions, SlotRequest,
+    Alignment, AppointmentType, BookingLimits, BusyTime, ConsultationMode, Id, Occupancy,
+    Reservation, SlotOptions, SlotRequest,
 };
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -195,6 +195,7 @@ pub fn arb_slot_scenario(
                             mode,
                             room_id,
                             expires_at: expires.map(|e| at(now + e)),
+                            appointment_type_id: None,
                         }
                     })
                     .collect();
@@ -222,4 +223,55 @@ pub fn arb_slot_scenario(
                 }
             },
         )
+}
+
+fn arb_booking_limits() -> impl Strategy<Value = BookingLimits> {
+    (
+        prop::option::weighted(0.4, 1u32..=4),
+        prop::option::weighted(0.3, 1u32..=6),
+        prop::option::weighted(0.2, 1u32..=8),
+        prop::option::weighted(0.3, (3u32..=24).prop_map(|k| k * 5)),
+    )
+        .prop_map(
+            |(per_day, per_week, per_month, minutes_per_day)| BookingLimits {
+                per_day,
+                per_week,
+                per_month,
+                minutes_per_day,
+            },
+        )
+}
+
+/// A slot scenario with booking limits on the calendar and the type, reservations naming
+/// their type (or another, or none), and the grid options: a start offset, restarts after
+/// bookings and filled gaps.
+pub fn arb_limited_slot_scenario(
+    min_minutes: i64,
+    max_minutes: i64,
+) -> impl Strategy<Value = SlotScenario> {
+    (
+        arb_slot_scenario(min_minutes, max_minutes),
+        prop::option::weighted(0.5, arb_booking_limits()),
+        prop::option::weighted(0.5, arb_booking_limits()),
+        prop_oneof![2 => Just(0u32), 1 => (1u32..=11).prop_map(|k| k * 5)],
+        prop::bool::weighted(0.4),
+        prop::bool::weighted(0.4),
+        prop::collection::vec(0u8..3, 6),
+    )
+        .prop_map(|(mut sc, doctor, of_type, offset, restart, fill, kinds)| {
+            sc.base.calendar.booking_limits = doctor.unwrap_or_default();
+            let ty = &mut sc.request.appointment_type;
+            ty.booking_limits = of_type.unwrap_or_default();
+            ty.start_offset_minutes = offset;
+            ty.restart_after_bookings = restart;
+            ty.fill_gaps = fill;
+            for (r, kind) in sc.occupancy.reservations.iter_mut().zip(kinds) {
+                r.appointment_type_id = match kind {
+                    0 => Some("appt".into()),
+                    1 => Some("other".into()),
+                    _ => None,
+                };
+            }
+            sc
+        })
 }

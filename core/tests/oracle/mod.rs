@@ -20,6 +20,7 @@ mod decide;
 mod gen_rules;
 mod gen_scenario;
 mod gen_slots;
+mod grid;
 mod rules;
 mod slots;
 mod time;
@@ -33,7 +34,9 @@ pub use gen_rules::{arb_settings, time_point};
 #[allow(unused_imports)]
 pub use gen_scenario::{Scenario, ZONES, arb_scenario};
 #[allow(unused_imports)]
-pub use gen_slots::{SlotScenario, arb_appointment_type, arb_slot_scenario};
+pub use gen_slots::{
+    SlotScenario, arb_appointment_type, arb_limited_slot_scenario, arb_slot_scenario,
+};
 #[allow(unused_imports)]
 pub use rules::open_pieces;
 #[allow(unused_imports)]

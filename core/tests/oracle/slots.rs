@@ -3,11 +3,12 @@
 use chrono::NaiveDateTime;
 use chrono_tz::Tz;
 use medsched::{
-    Alignment, AppointmentType, ConsultationMode, Id, Occupancy, SessionSettings, Slot,
-    SlotRequest, Status, Unavailable, UnavailableSlot,
+    AppointmentType, ConsultationMode, Id, Occupancy, SessionSettings, Slot, SlotRequest, Status,
+    Unavailable, UnavailableSlot,
 };
 
-use super::decide::{Minute, Oracle};
+use super::decide::{CoverKey, Minute, Oracle};
+use super::grid::Edges;
 use super::time::{DAY, add_days, at, date_of, local_of, minute_of, naive_datetime};
 
 impl Oracle<'_> {
@@ -25,9 +26,17 @@ impl Oracle<'_> {
         let ty = &request.appointment_type;
         let dur = i64::from(ty.duration_minutes);
         let (from, to) = (minute_of(request.start), minute_of(request.end));
-        let minutes: Vec<Minute> = (from..to + dur).map(|m| self.decide(m)).collect();
-        let minute = |m: i64| &minutes[(m - from) as usize];
+        // A grid restarted after bookings and closures depends on its whole stretch (under a
+        // day long): decide from a day before (the oracle must cover it).
+        let lo = if ty.restart_after_bookings || ty.fill_gaps {
+            from - DAY
+        } else {
+            from
+        };
+        let minutes: Vec<Minute> = (lo..to + dur).map(|m| self.decide(m)).collect();
+        let minute = |m: i64| &minutes[(m - lo) as usize];
         let now = request.now.timestamp();
+        let mut edges: Vec<(CoverKey, Edges)> = Vec::new();
         let mut out = Vec::new();
         for s in from..to {
             let Some(sched) = &minute(s).scheduled else {
@@ -39,11 +48,17 @@ impl Oracle<'_> {
             // The clock grid: every minute whose wall-clock reading is a multiple of the
             // step since local midnight (a reading in a gap never shows; one in a fold
             // shows twice and is on the grid both times).
-            let grid_minute = match ty.alignment {
-                Alignment::SessionStart => s - sched.start,
-                Alignment::Clock => local_of(tz, s).rem_euclid(DAY),
-            };
-            if grid_minute.rem_euclid(step) != 0 {
+            // With a start offset, restarts and filled gaps: `on_grid` (oracle/grid.rs).
+            if edges.iter().all(|(k, _)| *k != sched.key) {
+                let found = self.edges(request, occupancy, (&minutes, lo), &sched.key);
+                edges.push((sched.key.clone(), found));
+            }
+            let stretch = &edges
+                .iter()
+                .find(|(k, _)| *k == sched.key)
+                .expect("just added")
+                .1;
+            if !self.on_grid(request, sched, (s, step, tz), stretch) {
                 continue;
             }
             if !(s..s + dur)
@@ -63,10 +78,10 @@ impl Oracle<'_> {
                 ConsultationMode::InPerson => self.room_of(&sched.key),
                 _ => None,
             };
-            let outcome = self.verdict(
+            let mut outcome = self.verdict(
                 request,
                 occupancy,
-                &minutes[(s - from) as usize..(s + dur - from) as usize],
+                &minutes[(s - lo) as usize..(s + dur - lo) as usize],
                 s,
                 now,
                 (tz, sched.location),
@@ -75,6 +90,11 @@ impl Oracle<'_> {
                 room.as_ref()
                     .map(|r| (r, self.room_capacity(sched.location, r))),
             );
+            if let Expected::Open(_) = outcome
+                && let Some(reason) = self.limit_reached(request, occupancy, (s, dur, tz))
+            {
+                outcome = Expected::Closed(reason);
+            }
             out.push(ExpectedSlot {
                 start: s,
                 end: s + dur,

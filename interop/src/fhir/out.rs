@@ -220,7 +220,10 @@ impl Export {
                         | Unavailable::Busy { .. },
                     ) => SlotStatus::Busy,
                     Some(
-                        Unavailable::Closed { .. } | Unavailable::TooSoon | Unavailable::TooFar,
+                        Unavailable::Closed { .. }
+                        | Unavailable::TooSoon
+                        | Unavailable::TooFar
+                        | Unavailable::LimitReached { .. },
                     ) => SlotStatus::BusyUnavailable,
                 };
                 let at = instant_key(start);

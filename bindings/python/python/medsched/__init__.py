@@ -69,6 +69,8 @@ __all__ = [
     "RateLimitedError",
     "StorageError",
     # calendar
+    "BookingLimitKind",
+    "BookingLimits",
     "Clinic",
     "ConsultationMode",
     "DateOverride",

@@ -19,6 +19,8 @@ from ._args import checked
 from ._codec import Record
 
 __all__ = [
+    "BookingLimitKind",
+    "BookingLimits",
     "Clinic",
     "ConsultationMode",
     "DateOverride",
@@ -307,6 +309,30 @@ class Unavailability(Record):
     reason: str = ""
 
 
+class BookingLimitKind(str, enum.Enum):
+    """Which booking limit a slot reached."""
+
+    PER_DAY = "per_day"
+    PER_WEEK = "per_week"
+    PER_MONTH = "per_month"
+    MINUTES_PER_DAY = "minutes_per_day"
+
+
+@dataclass
+class BookingLimits(Record):
+    """The most bookings a doctor takes per local day, ISO week (Monday to Sunday) and
+    calendar month of the slot's location, and the most booked minutes per local day. On a
+    calendar every booking of the doctor counts; on an appointment type only the doctor's
+    bookings of that type. ``None`` sets no limit; zero is refused."""
+
+    _serde: ClassVar[str] = "BookingLimits"
+
+    per_day: Optional[int] = None
+    per_week: Optional[int] = None
+    per_month: Optional[int] = None
+    minutes_per_day: Optional[int] = None
+
+
 @dataclass
 class DoctorCalendar(Record):
     """Every scheduling rule of one doctor, resolved with a fixed priority: forced block >
@@ -324,3 +350,5 @@ class DoctorCalendar(Record):
     """Leave requests in every state; only approved leave closes time."""
     emergencies: List[Unavailability] = field(default_factory=list)
     forced_blocks: List[Unavailability] = field(default_factory=list)
+    booking_limits: BookingLimits = field(default_factory=BookingLimits)
+    """The most bookings (of every type) the doctor takes per local day, week and month."""

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import ClassVar, List, Optional
 
 from ._codec import LocalDateTime, Record
-from .calendar import ConsultationMode
+from .calendar import BookingLimitKind, BookingLimits, ConsultationMode
 from .timeline import RuleKind
 
 __all__ = [
@@ -46,7 +46,8 @@ def _default_policy() -> _booking.BookingPolicy:
 class AppointmentType(Record):
     """A kind of appointment a patient can book, with its booking policy. Slots last
     ``duration_minutes`` and start ``step_minutes`` apart (the session's ``slot_minutes``
-    when ``None``); buffers are the larger of the type's and the session's."""
+    when ``None``), shifted by ``start_offset_minutes``; buffers are the larger of the
+    type's and the session's."""
 
     _serde: ClassVar[str] = "AppointmentType"
 
@@ -54,6 +55,13 @@ class AppointmentType(Record):
     duration_minutes: int
     step_minutes: Optional[int] = None
     alignment: Alignment = Alignment.SESSION_START
+    start_offset_minutes: int = 0
+    """Minutes the grid is shifted by (below 1440): slots at :05 and :35."""
+    restart_after_bookings: bool = False
+    """Start the grid again where each booking, hold, busy time or closing rule ends."""
+    fill_gaps: bool = False
+    """Also offer the slots flush before and after each booking, hold, busy time and
+    closing rule."""
     buffer_before_minutes: int = 0
     buffer_after_minutes: int = 0
     min_notice_minutes: int = 0
@@ -64,6 +72,8 @@ class AppointmentType(Record):
     """The consultation mode; a session must offer it."""
     policy: _booking.BookingPolicy = field(default_factory=_default_policy)
     """How holds, bookings, reschedules and cancellations of this type behave."""
+    booking_limits: BookingLimits = field(default_factory=BookingLimits)
+    """The most bookings of this type a doctor takes per local day, week and month."""
 
 
 @dataclass
@@ -100,6 +110,8 @@ class Reservation(Record):
     room_id: Optional[str] = None
     expires_at: Optional[datetime] = None
     """For a hold: when it lapses."""
+    appointment_type_id: Optional[str] = None
+    """Its appointment type: a type's booking limits count only reservations naming it."""
 
 
 @dataclass
@@ -155,13 +167,16 @@ class UnavailableCode(str, enum.Enum):
     """The room's capacity is used by booked appointments (``room_id``)."""
     HELD = "held"
     """Capacity is used, in part by holds that have not expired."""
+    LIMIT_REACHED = "limit_reached"
+    """A booking limit is reached (``limit``, ``appointment_type_id``, ``maximum``)."""
 
 
 @dataclass
 class Unavailable(Record):
     """Why a candidate slot cannot be booked: a ``code``, with the closing ``rule`` and
     ``rule_id`` for ``closed``, the ``busy_id`` for ``busy`` and the ``room_id`` for
-    ``room_full``. ``str()`` gives a short English reason."""
+    ``room_full``, the ``limit``, ``appointment_type_id`` (a type's limit) and ``maximum``
+    for ``limit_reached``. ``str()`` gives a short English reason."""
 
     _serde: ClassVar[str] = "Unavailable"
 
@@ -170,6 +185,9 @@ class Unavailable(Record):
     rule_id: Optional[str] = None
     busy_id: Optional[str] = None
     room_id: Optional[str] = None
+    limit: Optional[BookingLimitKind] = None
+    appointment_type_id: Optional[str] = None
+    maximum: Optional[int] = None
 
     def __str__(self) -> str:
         code = UnavailableCode(self.code)
@@ -182,6 +200,11 @@ class Unavailable(Record):
             return f'busy ("{self.busy_id}")'
         if code is UnavailableCode.ROOM_FULL:
             return f'room "{self.room_id}" is full'
+        if code is UnavailableCode.LIMIT_REACHED:
+            limit = BookingLimitKind(self.limit).value if self.limit is not None else "?"
+            if self.appointment_type_id is None:
+                return f"booking limit reached ({limit} {self.maximum})"
+            return f'booking limit reached ({limit} {self.maximum} of type "{self.appointment_type_id}")'
         return _REASONS[code]
 
 

@@ -614,5 +614,6 @@ pub(crate) fn compile_calendar(
         night,
         emergencies: compile_instants("emergencies", &cal.emergencies)?,
         forced_blocks: compile_instants("forced_blocks", &cal.forced_blocks)?,
+        booking_limits: check_booking_limits("booking_limits", cal.booking_limits)?,
     })
 }

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Timelike, Utc};
 
-use crate::{Error, Hours, Id, Problem, Result};
+use crate::{BookingLimits, Error, Hours, Id, Problem, Result};
 
 use super::model::*;
 
@@ -87,6 +87,20 @@ pub(crate) fn check_minutes(
     } else {
         Ok(i64::from(value) * 60)
     }
+}
+
+/// Booking limits, each at least 1 when set.
+pub(crate) fn check_booking_limits(path: &str, limits: BookingLimits) -> Result<BookingLimits> {
+    for (kind, max) in limits.entries() {
+        if max == Some(0) {
+            return Err(Error::invalid(
+                format!("{path}.{}", kind.field()),
+                0,
+                Problem::NotPositive,
+            ));
+        }
+    }
+    Ok(limits)
 }
 
 /// Seconds since the epoch, rounded up to a whole second.

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use chrono::{Datelike, NaiveDate};
 use chrono_tz::Tz;
 
-use crate::{ConsultationMode, Id, Limits, OverrideKind};
+use crate::{BookingLimits, ConsultationMode, Id, Limits, OverrideKind};
 
 /// Index of a location in [`ClinicRules::locations`].
 pub(crate) type LocationIx = u16;
@@ -158,6 +158,8 @@ pub(crate) struct CompiledCalendar {
     pub(crate) widest_buffers: (i64, i64),
     /// Whether a session or override hours run past midnight into the next day.
     pub(crate) night: bool,
+    /// The doctor's booking limits, checked.
+    pub(crate) booking_limits: BookingLimits,
 }
 
 /// A compiled clinic shared by the availabilities of its doctors.
