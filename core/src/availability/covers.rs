@@ -100,6 +100,11 @@ pub(crate) fn covers(
         };
         let (first, last) = (first.date, last.date);
         spans.push((site, tz, first, last));
+        let per_day: usize = (site.templates.iter())
+            .map(|&t| &cal.templates[t as usize])
+            .map(|t| t.pieces.len() + t.breaks.len())
+            .sum();
+        w.covers.reserve((days.len() + 1) * per_day);
         // With night sessions, the day before the first may run into the window.
         let before: Vec<LocalDay> = match first.pred_opt() {
             Some(prev) if cal.night => local_days(tz, prev, prev),
@@ -151,6 +156,9 @@ pub(crate) fn covers(
                 push_override(&mut w, day, tz, hours, location, (from, to));
                 next_override += 1;
             }
+            // By start within the day (breaks and closed override hours come after the
+            // pieces they cut), so the days come out sorted for the sweep.
+            w.covers[opened..].sort_by_key(|c| c.start);
             let whole_day = day.fixed_offset();
             if cal.night {
                 // A cover running into the next day crosses that day's offset too.

@@ -9,11 +9,15 @@ use super::compact::{CompactSlot, Sink};
 use super::grid::{Stretch, clock_align, starts};
 use super::limits::LimitCheck;
 use super::load::{Load, Usage};
+use super::step::StepFn;
+
+/// The doctor's seats, and the requested mode's when they differ ([`Load::usages`]).
+type Usages<'l> = (Usage<'l>, Option<Usage<'l>>);
 use super::params::TypeParams;
 use crate::availability::compile::{LocationIx, Settings, mode_index};
 use crate::availability::covers::Cover;
 use crate::availability::local_time::{DAY, local_date, offset_at};
-use crate::availability::sweep::Segment;
+use crate::availability::sweep::{Resolution, Segment};
 use crate::availability::{Availability, Purpose, ZoneDays};
 use crate::{Alignment, ConsultationMode, Id, RuleKind, Unavailable, UnavailableSlot};
 
@@ -46,9 +50,47 @@ struct Run<'a> {
     /// The room, its capacity and its usage.
     room: Option<(&'a Id, u32, Option<Usage<'a>>)>,
     settings: Settings,
+    /// The time kept free before and after a slot here: the larger of the session's and
+    /// the type's buffers.
+    buffers: (i64, i64),
+    /// Whether nothing closes any of the run (no closure to look for, slot by slot).
+    all_open: bool,
     fixed_offset: Option<i64>,
     /// The first instant past the booking horizon.
     horizon: i64,
+}
+
+/// The seats a run's candidates are checked against, read once for the run: a capacity, the
+/// seats taken over time, and where the last query of them stopped.
+struct Seats<'u> {
+    doctor: (i64, Taken<'u>),
+    /// The requested mode's, when it can bind (a lower capacity, or reservations of the
+    /// doctor in another mode).
+    mode: Option<(i64, Taken<'u>)>,
+    /// The room's capacity, and its seats taken when anything occupies it.
+    room: Option<(i64, Option<Taken<'u>>)>,
+}
+
+/// Seats taken over time, and where the last query of them stopped.
+type Taken<'u> = (&'u StepFn, &'u Cell<usize>);
+
+impl Seats<'_> {
+    /// The fewest seats left anywhere in `[from, to)`.
+    #[inline(always)]
+    fn left(&self, from: i64, to: i64) -> i64 {
+        let used = |(f, hint): (&StepFn, &Cell<usize>)| {
+            i64::try_from(f.max_over(from, to, hint)).unwrap_or(i64::MAX)
+        };
+        let (capacity, taken) = self.doctor;
+        let mut left = capacity - used(taken);
+        if let Some((capacity, taken)) = self.mode {
+            left = left.min(capacity - used(taken));
+        }
+        if let Some((capacity, taken)) = self.room {
+            left = left.min(capacity - taken.map_or(0, used));
+        }
+        left
+    }
 }
 
 enum Verdict {
@@ -106,6 +148,7 @@ impl<'a, 'l> Generation<'a, 'l> {
             self.zone_days,
         );
         let segments = &resolution.segments;
+        out.reserve(self.expected_slots(&resolution, start, end));
         let mut horizons: Vec<(LocationIx, i64)> = Vec::new();
         let mut i = 0;
         while i < segments.len() {
@@ -125,10 +168,7 @@ impl<'a, 'l> Generation<'a, 'l> {
             let c = &resolution.covers[cover as usize];
             let location = c.location;
             let tz = av.clinic.locations[usize::from(location)].tz;
-            let settings = match c.kind {
-                RuleKind::Override => av.calendar.overrides[c.rule as usize].settings,
-                _ => av.calendar.templates[c.rule as usize].settings,
-            };
+            let settings = self.settings(c);
             let room = match self.params.mode {
                 ConsultationMode::InPerson => av
                     .room_of(c)
@@ -156,6 +196,11 @@ impl<'a, 'l> Generation<'a, 'l> {
                 tz,
                 room,
                 settings,
+                buffers: (
+                    settings.buffer_before.max(p.buffer_before),
+                    settings.buffer_after.max(p.buffer_after),
+                ),
+                all_open: segments[i..j].iter().all(|seg| seg.decision.open),
                 fixed_offset: c.day_offset.or_else(|| {
                     let offset = offset_at(tz, run_start);
                     (offset == offset_at(tz, run_end - 1)).then_some(offset)
@@ -167,6 +212,33 @@ impl<'a, 'l> Generation<'a, 'l> {
             }
             i = j;
         }
+    }
+
+    /// The settings of the rule scheduling `cover`.
+    fn settings(&self, cover: &Cover) -> Settings {
+        let calendar = &self.availability.calendar;
+        match cover.kind {
+            RuleKind::Override => calendar.overrides[cover.rule as usize].settings,
+            _ => calendar.templates[cover.rule as usize].settings,
+        }
+    }
+
+    /// About how many slots `[start, end)` can hold (candidates on the grid of the open
+    /// scheduled time, the first rule's step taken for all, at most the call's limit):
+    /// reserved at once, so the slots are not copied as they grow.
+    fn expected_slots(&self, resolution: &Resolution, start: i64, end: i64) -> usize {
+        let segments = &resolution.segments;
+        let Some(first) = segments.iter().find_map(|seg| seg.decision.scheduled) else {
+            return 0;
+        };
+        let step = (self.params.step)
+            .unwrap_or_else(|| self.settings(&resolution.covers[first as usize]).slot_secs)
+            .max(1);
+        let open: i64 = (segments.iter())
+            .filter(|seg| seg.decision.open && seg.decision.scheduled.is_some())
+            .map(|seg| (seg.end.min(end) - seg.start.max(start)).max(0) / step + 1)
+            .sum();
+        usize::try_from(open).map_or(0, |n| n.min(self.limit))
     }
 
     /// The first instant past the booking horizon at a location.
@@ -218,6 +290,21 @@ impl<'a, 'l> Generation<'a, 'l> {
         if mode_capacity == 0 {
             return true;
         }
+        let usages = self.load.usages();
+        let (doctor, in_mode) = usages;
+        let capacity = i64::from(run.settings.max_parallel);
+        let seats = Seats {
+            doctor: (capacity, doctor.taken()),
+            mode: (in_mode.is_some() || i64::from(mode_capacity) < capacity).then(|| {
+                (
+                    i64::from(mode_capacity),
+                    in_mode.as_ref().unwrap_or(doctor).taken(),
+                )
+            }),
+            room: (run.room.as_ref())
+                .map(|(_, cap, usage)| (i64::from(*cap), usage.as_ref().map(Usage::taken))),
+        };
+        let capacities = (mode_capacity, usages, &seats);
         let step = p.step.unwrap_or(run.settings.slot_secs);
         let run_end = segments.last().map_or(from, |s| s.end);
         let mut cursor = 0;
@@ -228,17 +315,14 @@ impl<'a, 'l> Generation<'a, 'l> {
                 fixed_offset: run.fixed_offset,
                 step,
                 room: run.room.as_ref().map(|(r, _, _)| *r),
-                buffers: (
-                    run.settings.buffer_before.max(p.buffer_before),
-                    run.settings.buffer_after.max(p.buffer_after),
-                ),
+                buffers: run.buffers,
                 closures: closure_edges(run.segments, run.cover),
             };
             let last = (end - 1).min(run_end - p.duration);
             let candidates = starts(p, self.load, &stretch, (from, last));
             out.reserve(candidates.len());
             return (candidates.into_iter())
-                .all(|s| self.consider(run, segments, &mut cursor, s, mode_capacity, out));
+                .all(|s| self.consider(run, segments, &mut cursor, s, capacities, out));
         }
         let mut s = self.align(run, step, from);
         if s < end {
@@ -246,7 +330,7 @@ impl<'a, 'l> Generation<'a, 'l> {
             out.reserve(usize::try_from(expected).unwrap_or(0));
         }
         while s < end && s + p.duration <= run_end {
-            if !self.consider(run, segments, &mut cursor, s, mode_capacity, out) {
+            if !self.consider(run, segments, &mut cursor, s, capacities, out) {
                 return false;
             }
             s = match p.alignment {
@@ -258,15 +342,16 @@ impl<'a, 'l> Generation<'a, 'l> {
     }
 
     /// Decides the candidate starting at `s` into `out`; returns false once the call stops
-    /// (its limit or its budget of candidates reached).
-    #[inline]
+    /// (its limit or its budget of candidates reached). Inlined into the walk of a run, so
+    /// what is the same for the whole run is worked out once.
+    #[inline(always)]
     fn consider(
         &self,
         run: &Run<'_>,
         segments: &[Segment],
         cursor: &mut usize,
         s: i64,
-        mode_capacity: u32,
+        capacities: (u32, &Usages<'_>, &Seats<'_>),
         out: &mut impl Sink,
     ) -> bool {
         let e = s + self.params.duration;
@@ -275,10 +360,12 @@ impl<'a, 'l> Generation<'a, 'l> {
             return false;
         };
         self.candidates_left.set(left);
-        while segments[*cursor].end <= s {
-            *cursor += 1;
+        if !run.all_open {
+            while segments[*cursor].end <= s {
+                *cursor += 1;
+            }
         }
-        match self.verdict(run, &segments[*cursor..], s, e, mode_capacity) {
+        match self.verdict(run, &segments[*cursor..], s, e, capacities) {
             Verdict::Open(capacity_left) => {
                 let offset = Self::offset(run, s);
                 out.push(CompactSlot::new(s, e, offset, capacity_left, run.place));
@@ -317,13 +404,16 @@ impl<'a, 'l> Generation<'a, 'l> {
         segments: &[Segment],
         s: i64,
         e: i64,
-        mode_capacity: u32,
+        (mode_capacity, (doctor, in_mode), seats): (u32, &Usages<'_>, &Seats<'_>),
     ) -> Verdict {
         let p = self.params;
-        if let Some(seg) = segments
-            .iter()
-            .take_while(|seg| seg.start < e)
-            .find(|seg| !seg.decision.open)
+        if let Some(seg) = (!run.all_open)
+            .then(|| {
+                (segments.iter())
+                    .take_while(|seg| seg.start < e)
+                    .find(|seg| !seg.decision.open)
+            })
+            .flatten()
         {
             return self.refuse(|| {
                 let closing = seg.decision.decider.map(|d| &run.covers[d as usize]);
@@ -339,10 +429,7 @@ impl<'a, 'l> Generation<'a, 'l> {
         if s >= run.horizon {
             return self.refuse(|| Unavailable::TooFar);
         }
-        let (from, to) = (
-            s - run.settings.buffer_before.max(p.buffer_before),
-            e + run.settings.buffer_after.max(p.buffer_after),
-        );
+        let (from, to) = (s - run.buffers.0, e + run.buffers.1);
         let load = self.load;
         if let Some(busy) = load.busy_over(from, to) {
             return self.refuse(|| Unavailable::Busy {
@@ -352,16 +439,8 @@ impl<'a, 'l> Generation<'a, 'l> {
         let capacity = i64::from(run.settings.max_parallel);
         let mode_capacity = i64::from(mode_capacity);
         let used = |seats: u64| i64::try_from(seats).unwrap_or(i64::MAX);
-        let (doctor, in_mode) = load.usages();
         let mode = in_mode.as_ref().unwrap_or(doctor);
-        let mut left = capacity - used(doctor.max_over(from, to));
-        if in_mode.is_some() || mode_capacity < capacity {
-            left = left.min(mode_capacity - used(mode.max_over(from, to)));
-        }
-        if let Some((_, cap, usage)) = &run.room {
-            let taken = usage.as_ref().map_or(0, |u| u.max_over(from, to));
-            left = left.min(i64::from(*cap) - used(taken));
-        }
+        let left = seats.left(from, to);
         if left >= 1 {
             if let Some(reason) = self.limits.as_ref().and_then(|l| l.reached(run.tz, s, e)) {
                 return self.refuse(|| reason);

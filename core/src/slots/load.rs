@@ -42,14 +42,24 @@ impl<'a> Usage<'a> {
             return Usage::of(Cow::Borrowed(&NOTHING), Booked::Same);
         };
         let live = profile.holds.iter().filter(|h| h.expires_at > now);
-        let live = StepFn::build(live.map(|h| (h.start, h.end, h.seats)));
-        if live.is_empty() {
-            return Usage::of(Cow::Borrowed(&profile.booked), Booked::Same);
-        }
-        Usage::of(
-            Cow::Owned(profile.booked.sum(&live)),
-            Booked::Prepared(&profile.booked),
-        )
+        let expired = profile.holds.iter().filter(|h| h.expires_at <= now);
+        let all = match (live.clone().count(), expired.clone().count()) {
+            (0, _) => return Usage::of(Cow::Borrowed(&profile.booked), Booked::Same),
+            (_, 0) => Cow::Borrowed(&profile.with_holds),
+            // Few expired: taken from the bookings with every hold.
+            (live_count, expired_count) if expired_count <= live_count => {
+                let mut all = profile.with_holds.clone();
+                for h in expired {
+                    all.update(h.start, h.end, h.seats, false);
+                }
+                Cow::Owned(all)
+            }
+            _ => {
+                let live = StepFn::build(live.map(|h| (h.start, h.end, h.seats)));
+                Cow::Owned(profile.booked.sum(&live))
+            }
+        };
+        Usage::of(all, Booked::Prepared(&profile.booked))
     }
 
     /// The seats of `claims`: bookings, and holds live at the call's `now` (one sort).
@@ -75,6 +85,13 @@ impl<'a> Usage<'a> {
     #[inline]
     pub(crate) fn max_over(&self, from: i64, to: i64) -> u64 {
         self.all.max_over(from, to, &self.hints[0])
+    }
+
+    /// The seats taken by bookings and live holds, and where the last query of them
+    /// stopped: for a walk that queries them many times.
+    #[inline]
+    pub(crate) fn taken(&self) -> (&StepFn, &Cell<usize>) {
+        (&self.all, &self.hints[0])
     }
 
     /// The most seats taken by bookings alone anywhere in `[from, to)`.

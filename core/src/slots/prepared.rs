@@ -10,11 +10,14 @@ use crate::availability::local_time::DAY;
 use crate::{BusyTime, ConsultationMode, Error, Id, Occupancy, Problem, Reservation, Result};
 
 /// The seats one resource (a doctor, a doctor in one mode, a room) has taken over time:
-/// bookings as a step function, holds apart (whether a hold counts depends on `now`).
+/// bookings as a step function, holds apart (whether a hold counts depends on `now`), and
+/// bookings with every hold, for a call made while none has expired yet.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Profile {
     pub(crate) booked: StepFn,
     pub(crate) holds: Vec<Hold>,
+    /// `booked` with every hold in `holds`.
+    pub(crate) with_holds: StepFn,
 }
 
 /// A hold: seats taken until it expires.
@@ -29,21 +32,41 @@ pub(crate) struct Hold {
 impl Profile {
     fn build<'r>(claims: impl Iterator<Item = &'r Claim> + Clone) -> Profile {
         let booked = claims.clone().filter(|c| c.expires_at.is_none());
-        Profile {
+        let mut profile = Profile {
             booked: StepFn::build(booked.map(|c| (c.start, c.end, c.seats))),
             holds: claims.filter_map(Claim::hold).collect(),
+            with_holds: StepFn::empty(),
+        };
+        profile.with_holds = profile.booked_and_holds();
+        profile
+    }
+
+    /// `booked` with every hold (nothing when there is no hold).
+    fn booked_and_holds(&self) -> StepFn {
+        if self.holds.is_empty() {
+            return StepFn::empty();
         }
+        let holds = StepFn::build(self.holds.iter().map(|h| (h.start, h.end, h.seats)));
+        self.booked.sum(&holds)
     }
 
     fn update(&mut self, claim: &Claim, add: bool) {
+        let had_holds = !self.holds.is_empty();
         match claim.hold() {
             None => self.booked.update(claim.start, claim.end, claim.seats, add),
             Some(hold) if add => self.holds.push(hold),
-            Some(hold) => {
-                if let Some(i) = self.holds.iter().position(|h| *h == hold) {
+            Some(hold) => match self.holds.iter().position(|h| *h == hold) {
+                Some(i) => {
                     self.holds.swap_remove(i);
                 }
-            }
+                None => return,
+            },
+        }
+        if had_holds && !self.holds.is_empty() {
+            self.with_holds
+                .update(claim.start, claim.end, claim.seats, add);
+        } else {
+            self.with_holds = self.booked_and_holds();
         }
     }
 }

@@ -45,10 +45,6 @@ impl StepFn {
         }
     }
 
-    pub(crate) fn is_empty(&self) -> bool {
-        self.starts.is_empty()
-    }
-
     /// The index of the step holding at `t`, a breakpoint added there if there was none.
     fn split_at(&mut self, t: i64) -> usize {
         let i = self.starts.partition_point(|&s| s < t);
