@@ -503,7 +503,7 @@ impl Clinic<'_> {
 
     /// The oracle at `now`: for each waiting token, the mean, median and P90 of its wait over
     /// forward runs of the true process from this state, knowing the day's hidden state
-    /// (today's mean consult, the doctor's start, each waiting patient's visit type), the
+    /// (today's mean consult, the doctor's start, each visit type's true length), the
     /// rest drawn afresh: the running consult's length given its elapsed time, whether and
     /// when absent patients come given they have not yet, later walk-ins and emergencies,
     /// every future consult's length.
