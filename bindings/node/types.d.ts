@@ -676,6 +676,9 @@ export interface Consultation {
   kind?: TokenKind | null
   /** When the patient went in. */
   started_at: Date
+  /** What the patient came for, if recorded: lets today's pace be read at each visit
+   * type's usual length. */
+  visit?: VisitType | null
   /** How many tokens were waiting when it began (its patient not counted), if recorded:
    * lets the estimator read today's pace at the line's usual length. */
   waiting_at_start?: number | null
@@ -905,6 +908,9 @@ export interface DurationPrior {
   ratio_quantiles?: Array<number>
   /** Variance of that ratio, measured; 0 when not measured (the lognormal's is used). */
   ratio_variance?: number
+  /** How long each visit type takes relative to the typical consultation of its token
+   * kind (all 1 when not measured). */
+  visits?: VisitFactors
 }
 
 /** The order of emergencies among themselves, when they go ahead of the line.
@@ -1551,6 +1557,9 @@ export interface PastDay {
    * it); empty when not recorded. Lets the model learn the doctor's pace through the
    * session. */
   started_minutes?: Array<number>
+  /** For each duration, what its patient came for (`None` where not known); empty when not
+   * recorded. Lets the model learn how long first visits, reviews and tele-consults take. */
+  visits?: Array<VisitType | null>
   /** For each duration, how many tokens were waiting when it began (its patient not
    * counted); empty when not recorded. Lets the model learn how the line's length changes
    * the doctor's pace. */
@@ -1774,6 +1783,9 @@ export interface QueueSnapshot {
   consulting_kind?: TokenKind | null
   /** The consult in progress: when it started; `None` if the doctor is free. */
   consulting_since?: Date | null
+  /** What the patient in the room came for, if known: the rest of the consult is read at
+   * that visit type's length too ([`VisitFactors`](crate::wait::VisitFactors)). */
+  consulting_visit?: VisitType | null
   /** When staff said the doctor arrived ("doctor arrived"), if they did. Before it, with no
    * consultation begun today, the doctor is taken as not in yet: the wait for the first
    * call includes the doctor's expected delay (from `doctor_expected_at`, else the
@@ -2565,6 +2577,42 @@ export interface UtilisationRow {
   utilisation?: number | null
 }
 
+/** How long each visit type takes relative to the typical consultation of its token kind,
+ * measured from the history (`PastDay::visits`; each shrunk toward 1 as if by 10
+ * consultations of typical length). The kinds' factors are fitted first, so a token whose
+ * visit type is not known counts its kind's typical length, and one whose visit type is
+ * known counts its kind's factor times its visit type's.
+ * 
+ * ```
+ * use medsched::wait::{VisitFactors, VisitType};
+ * 
+ * let visits = VisitFactors { first_visit: 1.4, review: 0.8, ..VisitFactors::default() };
+ * assert_eq!(visits.factor(VisitType::FirstVisit), 1.4);
+ * assert_eq!(visits.factor(VisitType::Tele), 1.0);
+ * ``` */
+export interface VisitFactors {
+  /** First visits. */
+  first_visit?: number
+  /** Reviews (follow-ups). */
+  review?: number
+  /** Tele-consults. */
+  tele?: number
+}
+
+/** What a patient comes for, as the host knows it from the booking or the registration
+ * desk: first visits, reviews and tele-consults take different times, learnt per doctor
+ * ([`VisitFactors`](crate::wait::VisitFactors)). Emergencies are a token kind
+ * ([`TokenKind::Emergency`]), not a visit type.
+ * 
+ * ```
+ * use medsched::{tokens::TokenKind, wait::VisitType, wait::WaitingToken};
+ * 
+ * let token = WaitingToken::present(7, TokenKind::WalkIn).for_visit(VisitType::FirstVisit);
+ * assert_eq!(token.visit, Some(VisitType::FirstVisit));
+ * assert_eq!(serde_json::to_string(&VisitType::FirstVisit).unwrap(), "\"first_visit\"");
+ * ``` */
+export type VisitType = "first_visit" | "review" | "tele"
+
 /** The correction fitted on a doctor's past estimates. Each estimate's spread is
  * `s = max(p90 − estimate, 1 min)`; the calibrated estimate is `estimate + shift · s` (at
  * least 0), its P50 `calibrated + p50_spread · s` and its P90 `calibrated + p90_spread ·
@@ -2642,6 +2690,10 @@ export interface WaitingToken {
   /** The patient has checked in and will answer when called. Walk-ins and emergencies are
    * present from issue; a booked patient not yet present is skipped if called. */
   present: boolean
+  /** What the patient comes for (first visit, review, tele-consult), if the host knows it:
+   * the consult is counted at that visit type's length for this doctor
+   * ([`VisitFactors`](crate::wait::VisitFactors)); `None`, a typical one of its kind. */
+  visit?: VisitType | null
 }
 
 /** Where a walk-in joins the line.

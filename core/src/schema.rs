@@ -52,8 +52,8 @@ use crate::tokens::{
 };
 use crate::wait::{
     Consultation, DoctorHistory, DurationPrior, HorizonCalibration, IssuedCounts, KindFactors,
-    PastDay, PastEstimate, QueueRates, QueueSnapshot, SkippedToken, WaitCalibration, WaitEstimate,
-    WaitingToken,
+    PastDay, PastEstimate, QueueRates, QueueSnapshot, SkippedToken, VisitFactors, VisitType,
+    WaitCalibration, WaitEstimate, WaitingToken,
 };
 use crate::{
     Alignment, AppointmentType, BookingLimitKind, BookingLimits, BookingPolicy, BusyTime, Clinic,
@@ -83,9 +83,9 @@ macro_rules! type_list {
             // inputs: several resources and pools
             ResourceNeed, JointBookRequest, Pool, AssignmentRule, PoolBookRequest,
             // inputs: wait estimates
-            QueueSnapshot, WaitingToken, SkippedToken, Consultation, IssuedCounts,
-            DoctorHistory, PastDay, QueueRates, DurationPrior, KindFactors, PastEstimate,
-            WaitCalibration, HorizonCalibration,
+            QueueSnapshot, WaitingToken, VisitType, SkippedToken, Consultation, IssuedCounts,
+            DoctorHistory, PastDay, QueueRates, DurationPrior, KindFactors, VisitFactors,
+            PastEstimate, WaitCalibration, HorizonCalibration,
             // inputs: bookability and rate limits
             DoctorFacts, BookabilityPolicy, BookabilityWeights, CheckKind, KeyKind, Rate,
             RateLimits, RateKey,

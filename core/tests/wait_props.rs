@@ -24,7 +24,8 @@ use medsched::{
     wait::CalibratedQueueEstimator, wait::Consultation, wait::DoctorHistory, wait::DurationPrior,
     wait::HorizonCalibration, wait::IssuedCounts, wait::KindFactors, wait::MovingAverageEstimator,
     wait::PastDay, wait::QueueEstimator, wait::QueueRates, wait::QueueSnapshot, wait::SkippedToken,
-    wait::WaitCalibration, wait::WaitEstimate, wait::WaitEstimator, wait::WaitingToken,
+    wait::VisitFactors, wait::VisitType, wait::WaitCalibration, wait::WaitEstimate,
+    wait::WaitEstimator, wait::WaitingToken,
 };
 use proptest::prelude::*;
 
@@ -41,18 +42,28 @@ fn kind() -> impl Strategy<Value = TokenKind> {
     ]
 }
 
+fn visit() -> impl Strategy<Value = Option<VisitType>> {
+    prop::option::of(prop_oneof![
+        Just(VisitType::FirstVisit),
+        Just(VisitType::Review),
+        Just(VisitType::Tele),
+    ])
+}
+
 fn token() -> impl Strategy<Value = WaitingToken> {
     (
         1..500u32,
         kind(),
         any::<bool>(),
         prop::option::of(-12_000..30_000i64),
+        visit(),
     )
-        .prop_map(|(number, kind, present, expected)| WaitingToken {
+        .prop_map(|(number, kind, present, expected, visit)| WaitingToken {
             number,
             kind,
             expected_at: expected.map(at),
             present,
+            visit,
         })
 }
 
@@ -85,6 +96,7 @@ fn snapshot() -> impl Strategy<Value = QueueSnapshot> {
             )| {
                 let mut queue = QueueSnapshot::new(at(now), at(0), at(length));
                 queue.consulting_since = since.map(|s| at(now - s));
+                queue.consulting_visit = waiting.first().and_then(|t| t.visit);
                 queue.waiting = waiting;
                 queue.skipped = skipped
                     .into_iter()
@@ -100,6 +112,7 @@ fn snapshot() -> impl Strategy<Value = QueueSnapshot> {
                         ended_at: at(start + seconds),
                         waiting_at_start: u32::try_from(seconds % 13).ok(),
                         kind: (seconds % 3 == 0).then_some(TokenKind::Emergency),
+                        visit: (seconds % 5 == 0).then_some(VisitType::FirstVisit),
                     })
                     .collect();
                 queue.issued = IssuedCounts {
@@ -154,6 +167,18 @@ fn past_day() -> impl Strategy<Value = PastDay> {
                             } else {
                                 TokenKind::WalkIn
                             }
+                        })
+                        .collect()
+                } else {
+                    Vec::new()
+                },
+                visits: if with_counts {
+                    durations
+                        .iter()
+                        .map(|d| match d.1 % 3 {
+                            0 => Some(VisitType::FirstVisit),
+                            1 => Some(VisitType::Review),
+                            _ => None,
                         })
                         .collect()
                 } else {
@@ -228,6 +253,11 @@ fn history() -> impl Strategy<Value = DoctorHistory> {
                             walk_in: f[2],
                             phone: f[3],
                             emergency: f[4],
+                        },
+                        visits: VisitFactors {
+                            first_visit: f[5],
+                            review: f[6],
+                            tele: f[7],
                         },
                         ratio_quantiles: vec![f[7]; 16],
                     },

@@ -17,8 +17,8 @@
 //!   consults × the patients present and ahead, plus `max(average − elapsed, 0)` while a
 //!   consult runs (P90: × 1.5, a rule of thumb; the seed gives none);
 //! - **oracle**: Monte-Carlo over the true generating process from the snapshot's state,
-//!   knowing the day's hidden state (today's mean consult, the doctor's start, the visit
-//!   type of each waiting patient): the mean, the median and the 90th percentile of 30
+//!   knowing the day's hidden state (today's mean consult, the doctor's start) and the
+//!   true effect of each waiting patient's visit type: the mean, the median and the 90th percentile of 30
 //!   forward runs;
 //! - **queue**: `QueueEstimator`, the model alone;
 //! - **calibrated**: `CalibratedQueueEstimator`, the model corrected by the doctor's own

@@ -1,8 +1,9 @@
 //! The simulated clinics, and where their numbers come from.
 //!
 //! The generating processes here are deliberately NOT the estimator's model: consultation
-//! lengths are gamma or bimodal (never lognormal), differ by visit type (hidden from the
-//! estimator), the doctor can start late, the pace changes through the session, emergencies
+//! lengths are gamma or bimodal (never lognormal), differ by visit type (by factors the
+//! estimator must learn; the snapshot says each patient's visit type, as a host knows it),
+//! the doctor can start late, the pace changes through the session, emergencies
 //! can take longer than ordinary consults, arrival offsets are logistic (heavier-tailed than
 //! normal) and the line can call booked patients at their slot times with walk-ins in the
 //! gaps. Nothing in this file or in `sim.rs` imports the estimator's model.

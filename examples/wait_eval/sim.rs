@@ -8,7 +8,8 @@
 use chrono::{DateTime, TimeDelta, Utc};
 use medsched::{
     tokens::EmergencyOrder, tokens::TokenKind, tokens::WalkInPlacement, wait::Consultation,
-    wait::IssuedCounts, wait::PastDay, wait::QueueSnapshot, wait::SkippedToken, wait::WaitingToken,
+    wait::IssuedCounts, wait::PastDay, wait::QueueSnapshot, wait::SkippedToken, wait::VisitType,
+    wait::WaitingToken,
 };
 
 use crate::rng::Rng;
@@ -52,6 +53,18 @@ enum Visit {
     First,
     Review,
     Emergency,
+}
+
+impl Visit {
+    /// The visit type as the host knows it from the booking or the registration desk
+    /// (emergencies are a token kind, not a visit type).
+    fn known(self) -> Option<VisitType> {
+        match self {
+            Visit::First => Some(VisitType::FirstVisit),
+            Visit::Review => Some(VisitType::Review),
+            Visit::Emergency => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -433,8 +446,9 @@ impl Clinic<'_> {
             self.at(self.params.session_minutes),
         );
         queue.consulting_since = self.consult.map(|c| self.at(c.0));
-        // The token in the room is known to the queue (its kind, not its visit type).
+        // The token in the room is known to the queue: its kind and its visit type.
         queue.consulting_kind = self.consult.map(|c| self.tokens[c.3].kind);
+        queue.consulting_visit = self.consult.and_then(|c| self.tokens[c.3].visit.known());
         queue.waiting = self
             .line
             .iter()
@@ -445,6 +459,7 @@ impl Clinic<'_> {
                     kind: token.kind,
                     expected_at: token.slot.map(|s| self.at(s)),
                     present: token.present,
+                    visit: token.visit.known(),
                 }
             })
             .collect();
@@ -464,6 +479,7 @@ impl Clinic<'_> {
                 ended_at: self.at(e),
                 waiting_at_start: Some(waiting),
                 kind: Some(self.tokens[i].kind),
+                visit: self.tokens[i].visit.known(),
             })
             .collect();
         queue.issued = self.issued;
@@ -487,7 +503,7 @@ impl Clinic<'_> {
 
     /// The oracle at `now`: for each waiting token, the mean, median and P90 of its wait over
     /// forward runs of the true process from this state, knowing the day's hidden state
-    /// (today's mean consult, the doctor's start, each waiting patient's visit type), the
+    /// (today's mean consult, the doctor's start, each visit type's true length), the
     /// rest drawn afresh: the running consult's length given its elapsed time, whether and
     /// when absent patients come given they have not yet, later walk-ins and emergencies,
     /// every future consult's length.
@@ -551,6 +567,11 @@ impl Clinic<'_> {
                 .completed
                 .iter()
                 .map(|c| self.tokens[c.3].kind)
+                .collect(),
+            visits: self
+                .completed
+                .iter()
+                .map(|c| self.tokens[c.3].visit.known())
                 .collect(),
             booked: self.params.booked,
             no_shows: self.params.booked - self.checked_in.len() as u32,

@@ -129,6 +129,8 @@ registry![
     QueueRates,
     DurationPrior,
     KindFactors,
+    VisitFactors,
+    VisitType,
     DoctorFacts,
     BookabilityPolicy,
     BookabilityWeights,

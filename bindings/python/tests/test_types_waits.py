@@ -26,6 +26,8 @@ from medsched.waits import (
     QueueRates,
     QueueSnapshot,
     SkippedToken,
+    VisitFactors,
+    VisitType,
     WaitCalibration,
     WaitEstimate,
     WaitingToken,
@@ -121,6 +123,17 @@ def test_wait_vector_values() -> None:
     assert first.session_minutes == 240.0 and first.waiting_at_start == []
 
 
+def test_visit_types_in_the_vectors() -> None:
+    case = next(c for c in WAITS["cases"] if "visit types" in c["name"])
+    snapshot = QueueSnapshot.from_dict(case["snapshot"])
+    assert snapshot.consulting_visit is VisitType.REVIEW
+    assert [w.visit for w in snapshot.waiting] == [
+        VisitType.FIRST_VISIT, VisitType.REVIEW, None, VisitType.TELE
+    ]
+    assert snapshot.completed[0].visit is VisitType.FIRST_VISIT
+    assert PastDay.from_dict(case["days"][0]).visits[4] is None
+
+
 DEFAULT_HISTORY_JSON: Dict[str, Any] = {
     "recent_minutes": [],
     "durations": {
@@ -135,6 +148,7 @@ DEFAULT_HISTORY_JSON: Dict[str, Any] = {
         "ratio_variance": 0.0,
         "pace": [],
         "kinds": {"booked": 1.0, "walk_in": 1.0, "phone": 1.0, "emergency": 1.0},
+        "visits": {"first_visit": 1.0, "review": 1.0, "tele": 1.0},
         "ratio_quantiles": [],
     },
     "rates": {
@@ -166,6 +180,7 @@ FITTED_HISTORY_JSON: Dict[str, Any] = {
         "ratio_variance": 0.2,
         "pace": [1.2, 0.95],
         "kinds": {"booked": 1.0, "walk_in": 1.1, "phone": 0.9, "emergency": 2.0},
+        "visits": {"first_visit": 1.4, "review": 0.8, "tele": 1.0},
         "ratio_quantiles": [0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.2, 1.5, 2.0],
     },
     "rates": {
@@ -196,6 +211,7 @@ FITTED_HISTORY = DoctorHistory(
         log_mean=1.9, log_sd=0.42, day_sd=0.15, load_slope=-0.01, load_reference=4.5,
         days=2, consultations=7, mean_ratio=1.1, ratio_variance=0.2, pace=[1.2, 0.95],
         kinds=KindFactors(walk_in=1.1, phone=0.9, emergency=2.0),
+        visits=VisitFactors(first_visit=1.4, review=0.8),
         ratio_quantiles=[0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.2, 1.5, 2.0],
     ),
     rates=QueueRates(
@@ -222,7 +238,8 @@ WAIT_RECORD_CASES: List[Tuple[Type[Record], Dict[str, Any], Record]] = [
     (
         PastDay,
         {"durations": [6.0, 7.5], "waiting_at_start": [3, 2], "started_minutes": [-2.0, 4.0],
-         "kinds": ["walk_in", "emergency"], "booked": 2, "no_shows": 0, "emergencies": 1,
+         "kinds": ["walk_in", "emergency"], "visits": ["first_visit", None], "booked": 2,
+         "no_shows": 0, "emergencies": 1,
          "walk_ins": 1, "session_minutes": 180.0, "arrival_offsets": [-3.5],
          "return_waits": [12.0], "doctor_start_minutes": -2.0,
          "estimates": [{"minutes": 10.0, "p90_minutes": 16.0, "waited": 12.5}]},
@@ -233,6 +250,7 @@ WAIT_RECORD_CASES: List[Tuple[Type[Record], Dict[str, Any], Record]] = [
             started_minutes=[-2.0, 4.0],
             kinds=[TokenKind.WALK_IN, TokenKind.EMERGENCY],
             walk_ins=1,
+            visits=[VisitType.FIRST_VISIT, None],
         ),
     ),
     (

@@ -4,7 +4,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::tokens::TokenKind;
+use crate::wait::VisitType;
 use crate::wait::history::PastDay;
+use crate::wait::kinds::{KindFactors, VisitFactors, kind_effect, visit_effect};
 use crate::wait::tail::ratio_quantiles;
 
 /// Median consultation length assumed for a doctor with no history, minutes (specialist
@@ -30,7 +32,7 @@ const LOAD_RIDGE: f64 = 100.0;
 /// consultations of average pace.
 pub(crate) const PACE_BIN_MINUTES: f64 = 30.0;
 const PACE_BINS: usize = 16;
-const PACE_PRIOR: f64 = 10.0;
+pub(crate) const PACE_PRIOR: f64 = 10.0;
 /// The largest load slope believed, per waiting patient (either way).
 pub(crate) const MAX_LOAD_SLOPE: f64 = 0.05;
 
@@ -81,6 +83,10 @@ pub struct DurationPrior {
     /// (all 1 when not measured).
     #[serde(default)]
     pub kinds: KindFactors,
+    /// How long each visit type takes relative to the typical consultation of its token
+    /// kind (all 1 when not measured).
+    #[serde(default)]
+    pub visits: VisitFactors,
     /// The measured distribution of a duration over its day's geometric mean (brought to
     /// the reference load, average pace and a typical kind): 32 quantiles at levels
     /// `(k + ½)/32`, ascending; empty when fewer than 60 were measured. The rest of a
@@ -89,68 +95,6 @@ pub struct DurationPrior {
     /// not used (the log-normal tail is).
     #[serde(default)]
     pub ratio_quantiles: Vec<f64>,
-}
-
-/// How long each kind of token's consultation takes relative to the day's typical one,
-/// measured from the history (each shrunk toward 1 as if by 10 consultations of typical
-/// length).
-///
-/// ```
-/// use medsched::{tokens::TokenKind, wait::KindFactors};
-///
-/// let kinds = KindFactors { emergency: 2.5, ..KindFactors::default() };
-/// assert_eq!(kinds.factor(TokenKind::Emergency), 2.5);
-/// assert_eq!(kinds.factor(TokenKind::WalkIn), 1.0);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields, default)]
-pub struct KindFactors {
-    /// Booked tokens.
-    pub booked: f64,
-    /// Walk-ins.
-    pub walk_in: f64,
-    /// Phone bookings.
-    pub phone: f64,
-    /// Emergencies.
-    pub emergency: f64,
-}
-
-impl Default for KindFactors {
-    fn default() -> Self {
-        KindFactors {
-            booked: 1.0,
-            walk_in: 1.0,
-            phone: 1.0,
-            emergency: 1.0,
-        }
-    }
-}
-
-impl KindFactors {
-    /// The factor of `kind` (1 when not a finite number; clamped to 0.25–4).
-    pub fn factor(&self, kind: TokenKind) -> f64 {
-        let factor = match kind {
-            TokenKind::Booked => self.booked,
-            TokenKind::WalkIn => self.walk_in,
-            TokenKind::Phone => self.phone,
-            TokenKind::Emergency => self.emergency,
-        };
-        if factor.is_finite() {
-            factor.clamp(0.25, 4.0)
-        } else {
-            1.0
-        }
-    }
-
-    fn slot(&mut self, kind: TokenKind) -> &mut f64 {
-        match kind {
-            TokenKind::Booked => &mut self.booked,
-            TokenKind::WalkIn => &mut self.walk_in,
-            TokenKind::Phone => &mut self.phone,
-            TokenKind::Emergency => &mut self.emergency,
-        }
-    }
 }
 
 impl Default for DurationPrior {
@@ -167,6 +111,7 @@ impl Default for DurationPrior {
             ratio_variance: 0.0,
             pace: Vec::new(),
             kinds: KindFactors::default(),
+            visits: VisitFactors::default(),
             ratio_quantiles: Vec::new(),
         }
     }
@@ -219,6 +164,24 @@ impl DurationPrior {
         }
     }
 
+    /// How long a consultation of token `kind` and `visit` type takes relative to the day's
+    /// typical one: the kind's factor times the visit type's (each 1 when not known).
+    ///
+    /// ```
+    /// use medsched::{tokens::TokenKind, wait::*};
+    ///
+    /// let prior = DurationPrior {
+    ///     visits: VisitFactors { first_visit: 1.5, ..VisitFactors::default() },
+    ///     ..DurationPrior::default()
+    /// };
+    /// let first = prior.length_factor(Some(TokenKind::Booked), Some(VisitType::FirstVisit));
+    /// assert_eq!(first, 1.5);
+    /// assert_eq!(prior.length_factor(Some(TokenKind::Booked), None), 1.0);
+    /// ```
+    pub fn length_factor(&self, kind: Option<TokenKind>, visit: Option<VisitType>) -> f64 {
+        KindFactors::length(&self.kinds, &self.visits, kind, visit)
+    }
+
     /// Mean and variance of a duration over its day's geometric mean: the measured ones if
     /// sane, else the lognormal's with log-sd `sigma`.
     pub(crate) fn ratio_moments(&self, sigma: f64) -> (f64, f64) {
@@ -256,8 +219,17 @@ impl DurationPrior {
             let shift = waiting.map_or(0.0, |w| load_slope * (w - load_reference));
             day.durations[i].ln() - shift - log_pace(day, i)
         });
-        let log_kind =
-            |day: &PastDay, i: usize| day.kinds.get(i).map_or(0.0, |&k| kinds.factor(k).ln());
+        let visits = visit_effect(days, |day, i| {
+            let waiting = day.waiting_at_start.get(i).map(|&w| f64::from(w));
+            let shift = waiting.map_or(0.0, |w| load_slope * (w - load_reference));
+            let kind = day.kinds.get(i).map_or(1.0, |&k| kinds.factor(k));
+            day.durations[i].ln() - shift - log_pace(day, i) - kind.ln()
+        });
+        let log_kind = |day: &PastDay, i: usize| {
+            let kind = day.kinds.get(i).copied();
+            let visit = day.visits.get(i).copied().flatten();
+            KindFactors::length(&kinds, &visits, kind, visit).ln()
+        };
         let (mut day_means, mut noise) = (Vec::new(), Vec::new());
         let (mut squares, mut df, mut count) = (0.0, 0.0, 0u32);
         let (mut ratios, mut ratio_sum, mut ratio_squares) = (0.0, 0.0, 0.0);
@@ -327,6 +299,7 @@ impl DurationPrior {
             ratio_variance: (second - mean_ratio * mean_ratio).max(0.0),
             pace: paced.pace,
             kinds,
+            visits,
             ratio_quantiles: ratio_quantiles(measured_ratios),
         }
     }
@@ -364,34 +337,6 @@ fn pace_effect(days: &[PastDay], slope: f64, reference: f64) -> Vec<f64> {
         .iter()
         .map(|(sum, n)| (sum / (n + PACE_PRIOR)).exp())
         .collect()
-}
-
-/// Each kind's factor: the mean, over consultations with a recorded kind, of `log(i)` (the
-/// log duration at reference load and average pace) less its day's mean, shrunk toward 0 by
-/// `PACE_PRIOR` consultations.
-fn kind_effect(days: &[PastDay], log: impl Fn(&PastDay, usize) -> f64) -> KindFactors {
-    let mut sums: Vec<(TokenKind, f64, f64)> = Vec::new();
-    for day in days
-        .iter()
-        .filter(|d| d.durations.len() >= 2 && d.kinds.len() == d.durations.len())
-    {
-        let logs: Vec<f64> = (0..day.durations.len()).map(|i| log(day, i)).collect();
-        let mean = logs.iter().sum::<f64>() / logs.len() as f64;
-        for (l, &kind) in logs.iter().zip(&day.kinds) {
-            match sums.iter_mut().find(|s| s.0 == kind) {
-                Some(s) => {
-                    s.1 += l - mean;
-                    s.2 += 1.0;
-                }
-                None => sums.push((kind, l - mean, 1.0)),
-            }
-        }
-    }
-    let mut factors = KindFactors::default();
-    for (kind, sum, n) in sums {
-        *factors.slot(kind) = (sum / (n + PACE_PRIOR)).exp();
-    }
-    factors
 }
 
 /// The load slope and reference: a pooled within-day least-squares slope of log duration on

@@ -192,7 +192,7 @@ mod tests {
     use super::*;
     use crate::{
         tokens::EmergencyOrder, tokens::TokenKind, tokens::WalkInPlacement, wait::PastDay,
-        wait::QueueRates, wait::SkippedToken, wait::WaitingToken,
+        wait::QueueRates, wait::SkippedToken, wait::VisitType, wait::WaitingToken,
     };
 
     fn at(minute: i64) -> DateTime<Utc> {
@@ -280,6 +280,36 @@ mod tests {
             "{}",
             rest(TokenKind::Emergency)
         );
+    }
+
+    #[test]
+    fn patients_ahead_count_at_their_visit_types_length() {
+        // First visits take 12 minutes, reviews 6.
+        let day = PastDay {
+            durations: vec![12.0, 6.0, 6.0, 12.0, 6.0, 12.0],
+            visits: [1, 0, 0, 1, 0, 1]
+                .map(|first| Some([VisitType::Review, VisitType::FirstVisit][first]))
+                .to_vec(),
+            ..PastDay::default()
+        };
+        let mut history = DoctorHistory::from_days(&vec![day; 30]).unwrap();
+        history.rates.emergencies_per_hour = 0.0;
+        history.rates.session_hours = 1e6;
+        let mut queue = QueueSnapshot::new(at(60), at(0), at(240));
+        queue.consulting_since = Some(at(60));
+        let behind = |visit| {
+            let mut queue = queue.clone();
+            queue.waiting = walk_ins(1..3);
+            queue.waiting[0].visit = Some(visit);
+            QueueEstimator.estimate(&queue, &history)[1].minutes
+        };
+        let difference = behind(VisitType::FirstVisit) - behind(VisitType::Review);
+        assert!((4.5..7.5).contains(&difference), "{difference}");
+        // A token with no visit type counts a typical consult, between the two.
+        let mut unknown = queue.clone();
+        unknown.waiting = walk_ins(1..3);
+        let typical = QueueEstimator.estimate(&unknown, &history)[1].minutes;
+        assert!(behind(VisitType::Review) < typical && typical < behind(VisitType::FirstVisit));
     }
 
     #[test]

@@ -69,6 +69,7 @@ impl Queue {
                     ended_at,
                     waiting_at_start: token.waiting_at_start,
                     kind: Some(token.kind),
+                    visit: None,
                 });
             }
             if token.session_id != session.id || !token.counts() {
@@ -134,6 +135,7 @@ fn waiting_token(token: &Token) -> WaitingToken {
         kind: token.kind,
         expected_at: token.expected_at,
         present: token.arrived_at.is_some(),
+        visit: None,
     }
 }
 

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::tokens::TokenKind;
+use crate::wait::VisitType;
 use crate::wait::calibration::{PastEstimate, WaitCalibration};
 use crate::wait::durations::DurationPrior;
 use crate::wait::rates::QueueRates;
@@ -79,6 +80,9 @@ pub struct PastDay {
     /// For each duration, how its token was issued; empty when not recorded. Lets the model
     /// learn how long each kind takes (emergencies, walk-ins, bookings).
     pub kinds: Vec<TokenKind>,
+    /// For each duration, what its patient came for (`None` where not known); empty when not
+    /// recorded. Lets the model learn how long first visits, reviews and tele-consults take.
+    pub visits: Vec<Option<VisitType>>,
     /// Booked and phone tokens of the day.
     pub booked: u32,
     /// How many of them never came (at most `booked`).
@@ -111,6 +115,7 @@ impl Default for PastDay {
             waiting_at_start: Vec::new(),
             started_minutes: Vec::new(),
             kinds: Vec::new(),
+            visits: Vec::new(),
             booked: 0,
             no_shows: 0,
             emergencies: 0,
@@ -130,7 +135,7 @@ impl DoctorHistory {
     /// # Errors
     ///
     /// [`Error::InvalidInput`] for a duration that is not a finite number of minutes above
-    /// 0, waiting counts, start minutes or kinds that are neither empty nor one per
+    /// 0, waiting counts, start minutes, kinds or visits that are neither empty nor one per
     /// duration, a
     /// non-finite start minute, a non-finite arrival
     /// offset or doctor start, a return wait that is not finite and at least 0, more
@@ -250,6 +255,15 @@ fn validate(day: &PastDay) -> Result<()> {
         let problem = Problem::OutOfRange(format!("one per duration ({})", day.durations.len()));
         return Err(Error::invalid("kinds", format!("{kinds} kinds"), problem));
     }
+    let visits = day.visits.len();
+    if visits != 0 && visits != day.durations.len() {
+        let problem = Problem::OutOfRange(format!("one per duration ({})", day.durations.len()));
+        return Err(Error::invalid(
+            "visits",
+            format!("{visits} visits"),
+            problem,
+        ));
+    }
     let starts = day.started_minutes.len();
     if starts != 0 && starts != day.durations.len() {
         let problem = Problem::OutOfRange(format!("one per duration ({})", day.durations.len()));
@@ -335,6 +349,12 @@ mod tests {
             ..PastDay::default()
         };
         assert_eq!(field(bad).as_deref(), Some("days[1].waiting_at_start"));
+        let bad = PastDay {
+            durations: vec![5.0, 6.0],
+            visits: vec![Some(VisitType::Review)],
+            ..PastDay::default()
+        };
+        assert_eq!(field(bad).as_deref(), Some("days[1].visits"));
         let bad = PastDay {
             return_waits: vec![f64::INFINITY],
             ..PastDay::default()

@@ -132,9 +132,7 @@ impl Line {
             Some(since) => {
                 let durations = &history.durations;
                 let pace = durations.pace_at(minutes_between(queue.session_start, since))
-                    * queue
-                        .consulting_kind
-                        .map_or(1.0, |kind| durations.kinds.factor(kind));
+                    * durations.length_factor(queue.consulting_kind, queue.consulting_visit);
                 let (rest, variance) = speed.paced(pace).remaining(
                     minutes_between(since, queue.now).max(0.0),
                     &history.durations,
@@ -173,7 +171,11 @@ impl Line {
             })
             .collect();
         let kinds = &history.durations.kinds;
-        let kind_factors = queue.waiting.iter().map(|t| kinds.factor(t.kind)).collect();
+        let kind_factors = queue
+            .waiting
+            .iter()
+            .map(|t| history.durations.length_factor(Some(t.kind), t.visit))
+            .collect();
         let walk_in_rate = match queue.walk_ins {
             WalkInPlacement::BetweenSlots => {
                 let rate = history.rates.walk_ins_per_hour;

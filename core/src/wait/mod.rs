@@ -21,6 +21,7 @@ mod durations;
 mod estimator;
 mod from_queue;
 mod history;
+mod kinds;
 mod line;
 mod queue_history;
 mod rates;
@@ -34,12 +35,13 @@ pub use baseline::MovingAverageEstimator;
 pub use calibration::{
     CalibratedQueueEstimator, HORIZON_EDGES, HorizonCalibration, PastEstimate, WaitCalibration,
 };
-pub use durations::{DurationPrior, KindFactors};
+pub use durations::DurationPrior;
 pub use estimator::QueueEstimator;
 pub use history::{DoctorHistory, PastDay};
+pub use kinds::{KindFactors, VisitFactors};
 pub use rates::QueueRates;
 pub use snapshot::{
-    Consultation, IssuedCounts, QueueSnapshot, SkippedToken, WaitEstimate, WaitEstimator,
-    WaitingToken,
+    Consultation, IssuedCounts, QueueSnapshot, SkippedToken, VisitType, WaitEstimate,
+    WaitEstimator, WaitingToken,
 };
 pub(crate) use snapshot::{after, minutes_between};

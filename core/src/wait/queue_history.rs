@@ -68,6 +68,7 @@ impl Queue {
                         .filter_map(|t| Some(minutes(session.start, t.started_at?)))
                         .collect(),
                     kinds: measured.iter().map(|t| t.kind).collect(),
+                    visits: Vec::new(),
                     booked: count(ahead.len()),
                     no_shows: count(ahead.iter().filter(|t| t.arrived_at.is_none()).count()),
                     emergencies: count(

@@ -47,6 +47,10 @@ pub struct QueueSnapshot {
     /// kind's length ([`KindFactors`](crate::wait::KindFactors)); `None`, a typical one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub consulting_kind: Option<TokenKind>,
+    /// What the patient in the room came for, if known: the rest of the consult is read at
+    /// that visit type's length too ([`VisitFactors`](crate::wait::VisitFactors)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub consulting_visit: Option<VisitType>,
     /// The line, in call order: every waiting token (position 1 first), present or not.
     #[serde(default)]
     pub waiting: Vec<WaitingToken>,
@@ -106,6 +110,7 @@ impl QueueSnapshot {
             session_end,
             consulting_since: None,
             consulting_kind: None,
+            consulting_visit: None,
             waiting: Vec::new(),
             skipped: Vec::new(),
             completed: Vec::new(),
@@ -163,6 +168,35 @@ pub struct WaitingToken {
     /// The patient has checked in and will answer when called. Walk-ins and emergencies are
     /// present from issue; a booked patient not yet present is skipped if called.
     pub present: bool,
+    /// What the patient comes for (first visit, review, tele-consult), if the host knows it:
+    /// the consult is counted at that visit type's length for this doctor
+    /// ([`VisitFactors`](crate::wait::VisitFactors)); `None`, a typical one of its kind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visit: Option<VisitType>,
+}
+
+/// What a patient comes for, as the host knows it from the booking or the registration
+/// desk: first visits, reviews and tele-consults take different times, learnt per doctor
+/// ([`VisitFactors`](crate::wait::VisitFactors)). Emergencies are a token kind
+/// ([`TokenKind::Emergency`]), not a visit type.
+///
+/// ```
+/// use medsched::{tokens::TokenKind, wait::VisitType, wait::WaitingToken};
+///
+/// let token = WaitingToken::present(7, TokenKind::WalkIn).for_visit(VisitType::FirstVisit);
+/// assert_eq!(token.visit, Some(VisitType::FirstVisit));
+/// assert_eq!(serde_json::to_string(&VisitType::FirstVisit).unwrap(), "\"first_visit\"");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum VisitType {
+    /// A new patient, or a new problem: usually the longest.
+    FirstVisit,
+    /// A follow-up of a known problem.
+    Review,
+    /// A consult by phone or video.
+    Tele,
 }
 
 impl WaitingToken {
@@ -173,6 +207,7 @@ impl WaitingToken {
             kind,
             expected_at: None,
             present: true,
+            visit: None,
         }
     }
 
@@ -183,6 +218,15 @@ impl WaitingToken {
             kind: TokenKind::Booked,
             expected_at: Some(expected_at),
             present: false,
+            visit: None,
+        }
+    }
+
+    /// The same token, its patient coming for `visit`.
+    pub fn for_visit(self, visit: VisitType) -> WaitingToken {
+        WaitingToken {
+            visit: Some(visit),
+            ..self
         }
     }
 }
@@ -217,6 +261,10 @@ pub struct Consultation {
     /// kind's usual length.
     #[serde(default)]
     pub kind: Option<TokenKind>,
+    /// What the patient came for, if recorded: lets today's pace be read at each visit
+    /// type's usual length.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visit: Option<VisitType>,
 }
 
 impl Consultation {
@@ -227,6 +275,7 @@ impl Consultation {
             ended_at,
             waiting_at_start: None,
             kind: None,
+            visit: None,
         }
     }
 

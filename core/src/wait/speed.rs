@@ -11,9 +11,9 @@
 
 use chrono::{DateTime, Utc};
 
-#[cfg(test)]
-use crate::wait::durations::KindFactors;
 use crate::wait::durations::{DurationPrior, MAX_LOAD_SLOPE, UNKNOWN_DOCTOR_SD};
+#[cfg(test)]
+use crate::wait::kinds::{KindFactors, VisitFactors};
 use crate::wait::snapshot::{Consultation, minutes_between};
 use crate::wait::stats::lognormal_remaining;
 use crate::wait::tail::{empirical_remaining, usable};
@@ -75,7 +75,7 @@ impl Speed {
                 let waiting = consultation.waiting_at_start.map_or(reference, f64::from);
                 n += 1.0;
                 let pace = prior.pace_at(minutes_between(session_start, consultation.started_at));
-                let kind = consultation.kind.map_or(1.0, |k| prior.kinds.factor(k));
+                let kind = prior.length_factor(consultation.kind, consultation.visit);
                 sum += minutes.clamp(0.05, 1_000.0).ln()
                     - load_shift(slope, waiting - reference)
                     - (pace * kind).ln();
@@ -183,6 +183,7 @@ mod tests {
                 ended_at: start + TimeDelta::milliseconds((m * 60_000.0) as i64),
                 waiting_at_start: None,
                 kind: None,
+                visit: None,
             })
             .collect()
     }
@@ -239,6 +240,11 @@ mod tests {
                 walk_in: -2.0,
                 phone: f64::INFINITY,
                 emergency: 1e9,
+            },
+            visits: VisitFactors {
+                first_visit: f64::NAN,
+                review: -1.0,
+                tele: f64::INFINITY,
             },
             ratio_quantiles: vec![f64::NAN; 32],
         };

@@ -212,6 +212,7 @@ __all__ = [
     "QueueNotification",
     "QueueDay",
     # waits
+    "VisitType",
     "WaitingToken",
     "SkippedToken",
     "Consultation",
@@ -220,6 +221,7 @@ __all__ = [
     "WaitEstimate",
     "DurationPrior",
     "KindFactors",
+    "VisitFactors",
     "QueueRates",
     "PastDay",
     "PastEstimate",

@@ -9,6 +9,7 @@ classes mirror the Rust types of ``medsched::wait`` and read and write their JSO
 
 from __future__ import annotations
 
+import enum
 import json
 import math
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from ._codec import Record, decode, to_json
 from .tokens import EmergencyOrder, TokenKind, WalkInPlacement
 
 __all__ = [
+    "VisitType",
     "WaitingToken",
     "SkippedToken",
     "Consultation",
@@ -29,6 +31,7 @@ __all__ = [
     "WaitEstimate",
     "DurationPrior",
     "KindFactors",
+    "VisitFactors",
     "QueueRates",
     "PastDay",
     "PastEstimate",
@@ -41,6 +44,18 @@ __all__ = [
 # --- What an estimator sees (snapshot.rs) ----------------------------------------------
 
 
+class VisitType(str, enum.Enum):
+    """What a patient comes for, as the host knows it (mirrors medsched::VisitType): first
+    visits, reviews and tele-consults take different times, learnt per doctor."""
+
+    FIRST_VISIT = "first_visit"
+    """A new patient, or a new problem."""
+    REVIEW = "review"
+    """A follow-up of a known problem."""
+    TELE = "tele"
+    """A consult by phone or video."""
+
+
 @dataclass
 class WaitingToken(Record):
     """One token in the line (mirrors medsched::WaitingToken).
@@ -48,7 +63,8 @@ class WaitingToken(Record):
     ``expected_at`` is the appointment start of a booked (or phone) token, whose patient may
     not be there yet; ``None`` for walk-ins and emergencies. ``present``: the patient has
     checked in and will answer when called (walk-ins and emergencies are present from
-    issue; a booked patient not yet present is skipped if called).
+    issue; a booked patient not yet present is skipped if called). ``visit``: what the
+    patient comes for, if known (counted at that visit type's length).
     """
 
     _serde: ClassVar[str] = "WaitingToken"
@@ -57,6 +73,7 @@ class WaitingToken(Record):
     kind: TokenKind
     present: bool
     expected_at: Optional[datetime] = None
+    visit: Optional[VisitType] = None
 
 
 @dataclass
@@ -74,8 +91,8 @@ class SkippedToken(Record):
 @dataclass
 class Consultation(Record):
     """One finished consultation of today, and how many tokens were waiting when it began,
-    its patient not counted, and how its token was issued, if recorded (mirrors
-    medsched::Consultation)."""
+    its patient not counted, how its token was issued and what the patient came for, if
+    recorded (mirrors medsched::Consultation)."""
 
     _serde: ClassVar[str] = "Consultation"
 
@@ -83,6 +100,7 @@ class Consultation(Record):
     ended_at: datetime
     waiting_at_start: Optional[int] = None
     kind: Optional[TokenKind] = None
+    visit: Optional[VisitType] = None
 
 
 @dataclass
@@ -112,8 +130,8 @@ class QueueSnapshot(Record):
     ("doctor arrived") and ``doctor_expected_at`` ("doctor delayed until") are staff's
     signals: before the doctor is in, the wait includes the doctor's expected delay.
     ``walk_ins`` and ``emergency_order`` are the queue's rules, whose order the estimator
-    predicts. ``consulting_kind`` is the kind of the token in the room, if known (the rest
-    of its consult is read at that kind's length).
+    predicts. ``consulting_kind`` and ``consulting_visit`` are the kind and the visit type
+    of the token in the room, if known (the rest of its consult is read at their length).
     """
 
     _serde: ClassVar[str] = "QueueSnapshot"
@@ -132,6 +150,7 @@ class QueueSnapshot(Record):
     walk_ins: WalkInPlacement = WalkInPlacement.END
     emergency_order: EmergencyOrder = EmergencyOrder.FIFO
     consulting_kind: Optional[TokenKind] = None
+    consulting_visit: Optional[VisitType] = None
 
 
 @dataclass
@@ -162,6 +181,18 @@ class KindFactors(Record):
 
 
 @dataclass
+class VisitFactors(Record):
+    """How long each visit type takes relative to the typical consultation of its token kind
+    (mirrors medsched::VisitFactors); all 1 when not measured."""
+
+    _serde: ClassVar[str] = "VisitFactors"
+
+    first_visit: float = 1.0
+    review: float = 1.0
+    tele: float = 1.0
+
+
+@dataclass
 class DurationPrior(Record):
     """A model of one doctor's consultation durations, multiplicative on the log scale
     (mirrors medsched::DurationPrior); the defaults are the model of a doctor with no
@@ -174,7 +205,8 @@ class DurationPrior(Record):
     ``mean_ratio`` and ``ratio_variance`` are the measured mean and variance of a duration
     over its day's geometric mean (0: not measured, the lognormal's used); ``pace`` the
     doctor's pace per half hour of the session (empty: even pace); ``kinds`` how long each
-    kind of token takes; ``ratio_quantiles`` the measured quantiles of a duration over its
+    kind of token takes; ``visits`` how long each visit type takes within its kind;
+    ``ratio_quantiles`` the measured quantiles of a duration over its
     day's geometric mean (empty: fewer than 60 measured), from which the rest of a consult
     in progress is read.
     """
@@ -193,6 +225,7 @@ class DurationPrior(Record):
     pace: List[float] = field(default_factory=list)
     kinds: KindFactors = field(default_factory=KindFactors)
     ratio_quantiles: List[float] = field(default_factory=list)
+    visits: VisitFactors = field(default_factory=VisitFactors)
 
 
 @dataclass
@@ -275,7 +308,8 @@ class PastDay(Record):
     ``durations`` are consultation lengths in minutes, in the order they happened;
     ``waiting_at_start`` (empty or one per duration) how many tokens waited when each began;
     ``started_minutes`` (empty or one per duration) when each began, minutes after the
-    session start; ``kinds`` (empty or one per duration) each one's token kind;
+    session start; ``kinds`` (empty or one per duration) each one's token kind; ``visits``
+    (empty or one per duration) what each patient came for (``None`` where not known);
     ``booked`` booked and phone tokens, ``no_shows`` those that never came, ``emergencies``
     emergency tokens, ``walk_ins`` walk-in tokens; ``session_minutes`` the session's scheduled length; arrival offsets
     (minutes, negative when early) of booked patients who came; ``return_waits`` minutes from
@@ -299,6 +333,7 @@ class PastDay(Record):
     started_minutes: List[float] = field(default_factory=list)
     kinds: List[TokenKind] = field(default_factory=list)
     walk_ins: int = 0
+    visits: List[Optional[VisitType]] = field(default_factory=list)
 
 
 @dataclass
