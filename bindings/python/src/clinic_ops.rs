@@ -2,9 +2,9 @@
 //! and out.
 
 use medsched::bookability::{BookabilityPolicy, CalendarFacts, DoctorFacts, evaluate, score};
-use medsched::rate_limit::{Rate, RateKey, RateLimiter as CoreLimiter, RateLimits, check};
+use medsched::rate_limit::{Rate, RateKey, RateLimiter as CoreLimiter, check};
 use medsched::{AppointmentType, DoctorCalendar};
-use medsched_facade::SharedStore;
+use medsched_facade::{SharedStore, rate_limiter};
 use pyo3::prelude::*;
 
 use crate::errors::Result;
@@ -108,12 +108,8 @@ impl RateLimiter {
     #[new]
     #[pyo3(signature = (store, limits=None))]
     fn new(store: &NativeStore, limits: Option<&str>) -> Result<Self> {
-        let limits: RateLimits = match limits {
-            Some(json) => parse("limits", json)?,
-            None => RateLimits::default(),
-        };
         Ok(RateLimiter {
-            inner: CoreLimiter::new(store.inner.clone(), limits)?,
+            inner: rate_limiter(Some(store.inner.clone()), limits)?,
         })
     }
 
