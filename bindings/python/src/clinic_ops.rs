@@ -10,15 +10,8 @@ use pyo3::prelude::*;
 use crate::errors::Result;
 use crate::schedule::ClinicRules;
 use crate::store::NativeStore;
-use medsched_facade::json::{parse, text};
+use medsched_facade::json::{parse, parse_or_default, text};
 use medsched_facade::values::instant;
-
-fn policy(json: Option<&str>) -> Result<BookabilityPolicy> {
-    Ok(match json {
-        Some(json) => parse("policy", json)?,
-        None => BookabilityPolicy::default(),
-    })
-}
 
 /// A doctor's bookability at `now`, as `Bookability` JSON.
 #[pyfunction]
@@ -36,7 +29,7 @@ pub fn evaluate_bookability(
     let calendar: DoctorCalendar = parse("calendar", calendar)?;
     let appointment_type: AppointmentType = parse("appointment_type", appointment_type)?;
     let now = instant("now", now)?;
-    let policy = policy(policy_json)?;
+    let policy: BookabilityPolicy = parse_or_default("policy", policy_json)?;
     let verdict = py.detach(|| {
         evaluate(
             &facts,
@@ -85,7 +78,11 @@ pub fn score_bookability(
 ) -> Result<String> {
     let facts: DoctorFacts = parse("facts", facts)?;
     let calendar: CalendarFacts = parse("calendar_facts", calendar_facts)?;
-    Ok(text(&score(&facts, &calendar, &policy(policy_json)?)?))
+    Ok(text(&score(
+        &facts,
+        &calendar,
+        &parse_or_default::<BookabilityPolicy>("policy", policy_json)?,
+    )?))
 }
 
 /// The GCRA decision for one request, as `RateDecision` JSON.
