@@ -91,6 +91,26 @@ pub fn limits(text: Option<&str>) -> Result<Limits, Error> {
     text.map_or(Ok(Limits::DEFAULT), |text| parse("limits", text))
 }
 
+/// Reads an optional argument: a `T` from JSON text, or `T`'s default when the host passed
+/// none. A refused value is [`Error::InvalidInput`] naming the field, as with [`parse`].
+///
+/// ```
+/// use medsched::rate_limit::RateLimits;
+/// use medsched_facade::json;
+///
+/// let limits: RateLimits = json::parse_or_default("limits", None)?;
+/// assert_eq!(limits, RateLimits::default());
+/// let refused = json::parse_or_default::<RateLimits>("limits", Some(r#"{"ip": 1}"#)).unwrap_err();
+/// assert_eq!(refused.field(), Some("limits.ip"));
+/// # Ok::<(), medsched::Error>(())
+/// ```
+pub fn parse_or_default<T: DeserializeOwned + Default>(
+    what: &str,
+    text: Option<&str>,
+) -> Result<T, Error> {
+    text.map_or_else(|| Ok(T::default()), |text| parse(what, text))
+}
+
 /// JSON text of a core value.
 pub fn text<T: Serialize + ?Sized>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))

@@ -6,7 +6,7 @@ use medsched::rate_limit::{RateKey, RateLimitStore, RateLimiter, RateLimits};
 use medsched::{Error, Problem, Result};
 
 use crate::SharedStore;
-use crate::json::parse;
+use crate::json::parse_or_default;
 
 /// The booking rate limiter a binding holds: over `store`, with `limits` as `RateLimits`
 /// JSON (the core's defaults when `None`). A store the binding does not hold as a
@@ -29,10 +29,7 @@ pub fn rate_limiter(
     store: Option<SharedStore>,
     limits: Option<&str>,
 ) -> Result<RateLimiter<SharedStore>> {
-    let limits: RateLimits = match limits {
-        Some(json) => parse("limits", json)?,
-        None => RateLimits::default(),
-    };
+    let limits: RateLimits = parse_or_default("limits", limits)?;
     RateLimiter::new(store.ok_or_else(host_store)?, limits)
 }
 

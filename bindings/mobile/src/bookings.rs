@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use medsched::booking::{
     BookRequest, Bookings as CoreBookings, Command, DayBook, HoldRequest, Schedule as CoreSchedule,
 };
@@ -64,6 +64,17 @@ fn call(schedule: &Schedule, actor_json: &str, now: SystemTime) -> Result<Call> 
     })
 }
 
+/// The common arguments of a call on one day book, read: those of [`call`] and the book's
+/// date (`2026-03-02`), refused as the argument `date`.
+fn call_on(
+    schedule: &Schedule,
+    actor_json: &str,
+    now: SystemTime,
+    book_date: &str,
+) -> Result<(Call, NaiveDate)> {
+    Ok((call(schedule, actor_json, now)?, date("date", book_date)?))
+}
+
 #[uniffi::export]
 impl Bookings {
     /// The booking service over `store`, trying a command at most `max_attempts` times when
@@ -85,8 +96,7 @@ impl Bookings {
         book_date: String,
         command_json: String,
     ) -> Result<BookingResult> {
-        let c = call(schedule, &actor_json, now)?;
-        let day = date("date", &book_date)?;
+        let (c, day) = call_on(schedule, &actor_json, now, &book_date)?;
         let command: Command = parse("command", &command_json)?;
         let (book, events) = self
             .inner
@@ -132,8 +142,7 @@ impl Bookings {
         hold_id: String,
         minutes: Option<u32>,
     ) -> Result<String> {
-        let c = call(schedule, &actor_json, now)?;
-        let day = date("date", &book_date)?;
+        let (c, day) = call_on(schedule, &actor_json, now, &book_date)?;
         Ok(text(&self.inner.extend_hold(
             &c.schedule,
             &c.actor,
@@ -153,8 +162,7 @@ impl Bookings {
         book_date: String,
         hold_id: String,
     ) -> Result<String> {
-        let c = call(schedule, &actor_json, now)?;
-        let day = date("date", &book_date)?;
+        let (c, day) = call_on(schedule, &actor_json, now, &book_date)?;
         Ok(text(&self.inner.release_hold(
             &c.schedule,
             &c.actor,
@@ -192,8 +200,7 @@ impl Bookings {
         hold_id: String,
         appointment_id: String,
     ) -> Result<String> {
-        let c = call(schedule, &actor_json, now)?;
-        let day = date("date", &book_date)?;
+        let (c, day) = call_on(schedule, &actor_json, now, &book_date)?;
         Ok(text(&self.inner.book_hold(
             &c.schedule,
             &c.actor,
@@ -217,8 +224,7 @@ impl Bookings {
         appointment_id: String,
         reason: Option<String>,
     ) -> Result<String> {
-        let c = call(schedule, &actor_json, now)?;
-        let day = date("date", &book_date)?;
+        let (c, day) = call_on(schedule, &actor_json, now, &book_date)?;
         let action = AppointmentAction::from_name(&action)?;
         let done = action.apply(
             &self.inner,
@@ -242,8 +248,7 @@ impl Bookings {
         appointment_id: String,
         start: SystemTime,
     ) -> Result<String> {
-        let c = call(schedule, &actor_json, now)?;
-        let day = date("date", &book_date)?;
+        let (c, day) = call_on(schedule, &actor_json, now, &book_date)?;
         let start = instant("start", start)?;
         Ok(text(&self.inner.reschedule(
             &c.schedule,

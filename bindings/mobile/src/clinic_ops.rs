@@ -8,16 +8,12 @@ use std::time::SystemTime;
 use medsched::bookability::{BookabilityPolicy, CalendarFacts, DoctorFacts, evaluate, score};
 use medsched::rate_limit::{Rate, RateKey, RateLimiter as CoreLimiter, check};
 use medsched::{AppointmentType, Clinic, ClinicRules, DoctorCalendar};
-use medsched_facade::json::{parse, text};
+use medsched_facade::json::{parse, parse_or_default, text};
 use medsched_facade::{SharedStore, rate_limiter};
 
 use crate::error::Result;
 use crate::store::Store;
 use crate::values::instant;
-
-fn policy(json: Option<String>) -> medsched::Result<BookabilityPolicy> {
-    json.map_or_else(|| Ok(BookabilityPolicy::default()), |j| parse("policy", &j))
-}
 
 /// A doctor's bookability at `now` (Kotlin `evaluateBookability`): `DoctorFacts`, `Clinic`,
 /// `DoctorCalendar`, `AppointmentType` and optional `BookabilityPolicy` JSON in,
@@ -43,7 +39,7 @@ pub fn evaluate_bookability(
         &calendar,
         &kind,
         now,
-        &policy(policy_json)?,
+        &parse_or_default::<BookabilityPolicy>("policy", policy_json.as_deref())?,
     )?))
 }
 
@@ -57,7 +53,11 @@ pub fn score_bookability(
 ) -> Result<String> {
     let facts: DoctorFacts = parse("facts", &facts_json)?;
     let calendar: CalendarFacts = parse("calendar_facts", &calendar_facts_json)?;
-    Ok(text(&score(&facts, &calendar, &policy(policy_json)?)?))
+    Ok(text(&score(
+        &facts,
+        &calendar,
+        &parse_or_default::<BookabilityPolicy>("policy", policy_json.as_deref())?,
+    )?))
 }
 
 /// The GCRA decision for one request on a key whose state is `tat` (`null` for a new key),

@@ -9,7 +9,7 @@ use medsched::tokens::{
     TokenRequest, Tokens as CoreTokens,
 };
 use medsched::wait::{DoctorHistory, PastDay, QueueSnapshot};
-use medsched_facade::json::{parse, text};
+use medsched_facade::json::{parse, parse_or_default, text};
 use medsched_facade::{EstimatorChoice, SharedStore};
 
 use crate::error::Result;
@@ -230,10 +230,7 @@ impl Tokens {
 
 /// A `DoctorHistory` JSON, or a new doctor's history (no days yet).
 fn history(json: Option<&str>) -> Result<DoctorHistory> {
-    Ok(match json {
-        Some(json) => parse("history", json)?,
-        None => DoctorHistory::default(),
-    })
+    Ok(parse_or_default("history", json)?)
 }
 
 /// The estimates of an estimator by name for a `QueueSnapshot` JSON and a `DoctorHistory`

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use medsched::rate_limit::{Rate, RateKey, RateLimiter as CoreLimiter, check};
 use medsched::{AppointmentType, DoctorCalendar};
-use medsched_facade::json::{parse, text};
+use medsched_facade::json::{parse, parse_or_default, text};
 use medsched_facade::values::instant;
 use medsched_facade::{SharedStore, rate_limiter};
 use napi::Env;
@@ -17,10 +17,6 @@ use napi_derive::napi;
 use crate::errors::{Result, done, spawn};
 use crate::schedule::ClinicRules;
 use crate::store::{NativeStore, off_thread};
-
-fn policy(json: Option<String>) -> medsched::Result<BookabilityPolicy> {
-    json.map_or_else(|| Ok(BookabilityPolicy::default()), |j| parse("policy", &j))
-}
 
 /// A doctor's bookability at `now`: `DoctorFacts`, `DoctorCalendar` and `AppointmentType`
 /// JSON in, `Bookability` JSON out.
@@ -44,7 +40,7 @@ pub fn evaluate_bookability(
             &calendar,
             &kind,
             now,
-            &policy(policy_json)?,
+            &parse_or_default::<BookabilityPolicy>("policy", policy_json.as_deref())?,
         )?;
         Ok(text(&verdict))
     })())
@@ -78,7 +74,11 @@ pub fn score_bookability(
     done((|| {
         let facts: DoctorFacts = parse("facts", &facts)?;
         let calendar: CalendarFacts = parse("calendar_facts", &calendar_facts)?;
-        Ok(text(&score(&facts, &calendar, &policy(policy_json)?)?))
+        Ok(text(&score(
+            &facts,
+            &calendar,
+            &parse_or_default::<BookabilityPolicy>("policy", policy_json.as_deref())?,
+        )?))
     })())
 }
 

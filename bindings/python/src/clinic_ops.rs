@@ -2,23 +2,16 @@
 //! and out.
 
 use medsched::bookability::{BookabilityPolicy, CalendarFacts, DoctorFacts, evaluate, score};
-use medsched::rate_limit::{Rate, RateKey, RateLimiter as CoreLimiter, RateLimits, check};
+use medsched::rate_limit::{Rate, RateKey, RateLimiter as CoreLimiter, check};
 use medsched::{AppointmentType, DoctorCalendar};
-use medsched_facade::SharedStore;
+use medsched_facade::{SharedStore, rate_limiter};
 use pyo3::prelude::*;
 
 use crate::errors::Result;
 use crate::schedule::ClinicRules;
 use crate::store::NativeStore;
-use medsched_facade::json::{parse, text};
+use medsched_facade::json::{parse, parse_or_default, text};
 use medsched_facade::values::instant;
-
-fn policy(json: Option<&str>) -> Result<BookabilityPolicy> {
-    Ok(match json {
-        Some(json) => parse("policy", json)?,
-        None => BookabilityPolicy::default(),
-    })
-}
 
 /// A doctor's bookability at `now`, as `Bookability` JSON.
 #[pyfunction]
@@ -36,7 +29,7 @@ pub fn evaluate_bookability(
     let calendar: DoctorCalendar = parse("calendar", calendar)?;
     let appointment_type: AppointmentType = parse("appointment_type", appointment_type)?;
     let now = instant("now", now)?;
-    let policy = policy(policy_json)?;
+    let policy: BookabilityPolicy = parse_or_default("policy", policy_json)?;
     let verdict = py.detach(|| {
         evaluate(
             &facts,
@@ -85,7 +78,11 @@ pub fn score_bookability(
 ) -> Result<String> {
     let facts: DoctorFacts = parse("facts", facts)?;
     let calendar: CalendarFacts = parse("calendar_facts", calendar_facts)?;
-    Ok(text(&score(&facts, &calendar, &policy(policy_json)?)?))
+    Ok(text(&score(
+        &facts,
+        &calendar,
+        &parse_or_default::<BookabilityPolicy>("policy", policy_json)?,
+    )?))
 }
 
 /// The GCRA decision for one request, as `RateDecision` JSON.
@@ -108,12 +105,8 @@ impl RateLimiter {
     #[new]
     #[pyo3(signature = (store, limits=None))]
     fn new(store: &NativeStore, limits: Option<&str>) -> Result<Self> {
-        let limits: RateLimits = match limits {
-            Some(json) => parse("limits", json)?,
-            None => RateLimits::default(),
-        };
         Ok(RateLimiter {
-            inner: CoreLimiter::new(store.inner.clone(), limits)?,
+            inner: rate_limiter(Some(store.inner.clone()), limits)?,
         })
     }
 

@@ -5,7 +5,7 @@ use std::ops::RangeInclusive;
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::decide::{Move, decide_move};
+use super::move_step::{Move, decide_move};
 use super::service::{appointment_in, not_found, start_date};
 use crate::availability::compile::check_instant;
 use crate::booking::{Appointment, AsyncBookings, Command, Context, DayBook, Schedule, decide};

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import ClassVar, Optional, Tuple, Union
+from typing import Any, ClassVar, Optional, Union
 
 from ._args import checked
 from ._codec import Record
@@ -34,6 +34,18 @@ __all__ = [
     "SetMeetLink",
     "TokenCommand",
 ]
+
+
+class _Command(Record):
+    """A variant of ``medsched::tokens::TokenCommand``: its JSON carries ``"action"``, the name
+    the class gives (``class CheckIn(_Command, action="check_in")``); a subclass that
+    names none keeps its base's."""
+
+    def __init_subclass__(cls, action: Optional[str] = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if action is not None:
+            cls._serde = "TokenCommand"
+            cls._tag = ("action", action)
 
 
 # --- Commands (command.rs) -------------------------------------------------------------
@@ -63,16 +75,13 @@ class TokenRequest(Record):
 
 
 @dataclass
-class IssueToken(Record):
+class IssueToken(_Command, action="issue"):
     """Issue a token (``"action": "issue"``; walk-in, phone and emergency tokens are staff
     only; a patient may take a booked token for their own appointment).
 
     Its fields are those of :class:`TokenRequest`, which the Rust variant carries flattened
     beside the tag; :meth:`from_request` and :attr:`request` convert.
     """
-
-    _serde: ClassVar[str] = "TokenCommand"
-    _tag: ClassVar[Optional[Tuple[str, str]]] = ("action", "issue")
 
     token_id: str
     kind: TokenKind
@@ -114,97 +123,70 @@ class IssueToken(Record):
 
 
 @dataclass
-class CheckIn(Record):
+class CheckIn(_Command, action="check_in"):
     """Record that the patient of a token issued ahead (booked, phone) is at the clinic
     (``"action": "check_in"``)."""
 
-    _serde: ClassVar[str] = "TokenCommand"
-    _tag: ClassVar[Optional[Tuple[str, str]]] = ("action", "check_in")
-
     number: int
 
 
 @dataclass
-class CallNext(Record):
+class CallNext(_Command, action="call_next"):
     """Call the first waiting token not yet called (``"action": "call_next"``)."""
 
-    _serde: ClassVar[str] = "TokenCommand"
-    _tag: ClassVar[Optional[Tuple[str, str]]] = ("action", "call_next")
-
 
 @dataclass
-class StartConsultation(Record):
+class StartConsultation(_Command, action="start"):
     """Start the consultation of a waiting token, one at a time (``"action": "start"``)."""
 
-    _serde: ClassVar[str] = "TokenCommand"
-    _tag: ClassVar[Optional[Tuple[str, str]]] = ("action", "start")
-
     number: int
 
 
 @dataclass
-class CompleteConsultation(Record):
+class CompleteConsultation(_Command, action="complete"):
     """End the consultation in progress (``"action": "complete"``)."""
 
-    _serde: ClassVar[str] = "TokenCommand"
-    _tag: ClassVar[Optional[Tuple[str, str]]] = ("action", "complete")
-
     number: int
 
 
 @dataclass
-class CancelToken(Record):
+class CancelToken(_Command, action="cancel"):
     """Cancel a waiting, late or skipped token; a patient may cancel their own
     (``"action": "cancel"``)."""
 
-    _serde: ClassVar[str] = "TokenCommand"
-    _tag: ClassVar[Optional[Tuple[str, str]]] = ("action", "cancel")
-
     number: int
     reason: Optional[str] = None
 
 
 @dataclass
-class SkipToken(Record):
+class SkipToken(_Command, action="skip"):
     """The patient was not there when called (``"action": "skip"``)."""
 
-    _serde: ClassVar[str] = "TokenCommand"
-    _tag: ClassVar[Optional[Tuple[str, str]]] = ("action", "skip")
-
     number: int
     reason: Optional[str] = None
 
 
 @dataclass
-class MarkLate(Record):
+class MarkLate(_Command, action="mark_late"):
     """The patient arrived after their turn, or will: out of the line until reinserted
     (``"action": "mark_late"``)."""
 
-    _serde: ClassVar[str] = "TokenCommand"
-    _tag: ClassVar[Optional[Tuple[str, str]]] = ("action", "mark_late")
-
     number: int
     reason: Optional[str] = None
 
 
 @dataclass
-class Recall(Record):
+class Recall(_Command, action="recall"):
     """Bring a skipped or late token back to the head of the line (``"action": "recall"``)."""
 
-    _serde: ClassVar[str] = "TokenCommand"
-    _tag: ClassVar[Optional[Tuple[str, str]]] = ("action", "recall")
-
     number: int
     reason: Optional[str] = None
 
 
 @dataclass
-class Reinsert(Record):
+class Reinsert(_Command, action="reinsert"):
     """Put a late or skipped token back after the next ``after`` waiting patients (by
     default the rules' ``late_reinsert_after``) (``"action": "reinsert"``)."""
-
-    _serde: ClassVar[str] = "TokenCommand"
-    _tag: ClassVar[Optional[Tuple[str, str]]] = ("action", "reinsert")
 
     number: int
     after: Optional[int] = None
@@ -212,12 +194,9 @@ class Reinsert(Record):
 
 
 @dataclass
-class Reassign(Record):
+class Reassign(_Command, action="reassign"):
     """Give a skipped or late patient a new token (host id ``token_id``) at the end of the
     line, keeping the history of both numbers (``"action": "reassign"``)."""
-
-    _serde: ClassVar[str] = "TokenCommand"
-    _tag: ClassVar[Optional[Tuple[str, str]]] = ("action", "reassign")
 
     number: int
     token_id: str
@@ -225,12 +204,9 @@ class Reassign(Record):
 
 
 @dataclass
-class MoveToken(Record):
+class MoveToken(_Command, action="move"):
     """Move a waiting token to another place in the line, 1 being next
     (``"action": "move"``)."""
-
-    _serde: ClassVar[str] = "TokenCommand"
-    _tag: ClassVar[Optional[Tuple[str, str]]] = ("action", "move")
 
     number: int
     position: int
@@ -238,12 +214,9 @@ class MoveToken(Record):
 
 
 @dataclass
-class SetMeetLink(Record):
+class SetMeetLink(_Command, action="set_meet_link"):
     """Set the doctor's Google Meet link for tele-consultations, e.g.
     ``https://meet.google.com/abc-defg-hij`` (``"action": "set_meet_link"``)."""
-
-    _serde: ClassVar[str] = "TokenCommand"
-    _tag: ClassVar[Optional[Tuple[str, str]]] = ("action", "set_meet_link")
 
     meet_link: str
 
