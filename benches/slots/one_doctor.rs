@@ -139,6 +139,36 @@ pub(super) fn bench_one_doctor(c: &mut Criterion) {
                 .expect("valid request")
         })
     });
+    // The response body a host sends: the prepared search, then its JSON written into a
+    // buffer kept from call to call (as the Python and Node bindings keep one per thread).
+    let mut body = Vec::new();
+    set.write_json(&mut body);
+    assert_eq!(
+        Some(&body),
+        serde_json::to_vec(&series).ok().as_ref(),
+        "write_json writes serde_json's text"
+    );
+    c.bench_function("one_doctor_90_days_json", |b| {
+        b.iter(|| {
+            body.clear();
+            d.availability
+                .slot_set(
+                    black_box(&d.request),
+                    black_box(&prepared),
+                    SlotOptions::default(),
+                )
+                .expect("valid request")
+                .write_json(&mut body);
+            body.len()
+        })
+    });
+    c.bench_function("one_doctor_90_days_write_json", |b| {
+        b.iter(|| {
+            body.clear();
+            black_box(&set).write_json(&mut body);
+            body.len()
+        })
+    });
     c.bench_function("one_doctor_90_days_prepare", |b| {
         b.iter(|| PreparedOccupancy::new(black_box(&d.occupancy).clone()).expect("valid"))
     });

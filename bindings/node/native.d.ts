@@ -196,10 +196,19 @@ export declare class NativeStore {
   feed(tenant: string, after: number, limit: number): string
 }
 
-/** What is taken (`Occupancy` JSON), read once and kept for many searches. */
+/**
+ * What is taken (`Occupancy` JSON), read once and kept for many searches; once
+ * [`prepare`](Occupancy::prepare)d, also checked and indexed once.
+ */
 export declare class Occupancy {
   /** Reads `Occupancy` JSON. */
   constructor(occupancy: string)
+  /**
+   * Checks and indexes every reservation and busy time once (the core's
+   * `PreparedOccupancy`), so that searches skip it; one the core refuses stays as it is,
+   * and each search reports it, naming the field, as before.
+   */
+  prepare(): void
   /** The occupancy as JSON. */
   toJson(): string
 }

@@ -7,8 +7,7 @@
 //!
 //! - [`json`]: the core's records in and out as JSON text, a refused value named by its
 //!   field path; [`values`]: instants, dates and zones from text, with typed errors;
-//!   [`report_json`]: an error as its [`ErrorReport`](medsched::ErrorReport) JSON;
-//!   [`slot_json`]: slot results as the core's JSON text, written fast (a response body).
+//!   [`report_json`]: an error as its [`ErrorReport`](medsched::ErrorReport) JSON.
 //! - [`interop`]: FHIR R4 and iCalendar in and out, JSON and text in, JSON and text out.
 //! - [`ScheduleHandle`]: a tenant's schedule that can be swapped while in use.
 //! - [`AppointmentAction`] and [`EstimatorChoice`]: the actions and estimators a binding
@@ -43,7 +42,6 @@ pub mod interop;
 pub mod json;
 mod rate_store;
 mod schedule;
-pub mod slot_json;
 pub mod values;
 
 pub use action::AppointmentAction;

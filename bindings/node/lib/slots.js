@@ -24,6 +24,7 @@ class PreparedOccupancy {
       occupancy instanceof native.Occupancy
         ? occupancy
         : (fromColumns(occupancy) ?? call(() => new native.Occupancy(json(occupancy))))
+    this._native.prepare()
   }
 
   toJSON() {

@@ -1,4 +1,4 @@
-//! Response bodies: slot results written as JSON (`medsched_facade::slot_json`) into a
+//! Response bodies: slot results written as JSON (`SlotSet::write_json`) into a
 //! buffer each thread keeps from call to call, then copied into a `Buffer` that V8 owns.
 //! Measured on a 90-day search (300 KB of JSON), a fresh `Vec` per call handed to V8 as an
 //! external buffer cost more than the search; writing into warm memory and copying costs a

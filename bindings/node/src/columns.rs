@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use medsched::{Place, Slot, SlotSeries};
+use medsched::{CompactSlot, Place, Slot, SlotSet};
 use medsched_facade::json::text;
 use napi::bindgen_prelude::{Float64Array, Uint32Array};
 use napi_derive::napi;
@@ -87,10 +87,36 @@ pub fn columns(slots: &[Slot]) -> SlotColumns {
     }
 }
 
-/// The columns of a search's result.
-pub fn series_columns(series: &SlotSeries) -> SeriesColumns {
+/// The columns of a search's compact result: read from the 24-byte slots and the table of
+/// places, no `Slot` made.
+pub fn set_columns(set: &SlotSet) -> SeriesColumns {
+    let (slots, places) = (set.compact(), set.places());
+    let millis = |secs: i64| (secs * 1000) as f64;
+    let column = |of: &dyn Fn(&CompactSlot) -> u32| slots.iter().map(of).collect::<Vec<u32>>();
+    let table: Vec<&Place> = places.iter().map(|p| &*p.place).collect();
     SeriesColumns {
-        slots: columns(&series.slots),
-        rest: text(&json!({"unavailable": series.unavailable, "truncated": series.truncated})),
+        slots: SlotColumns {
+            start: slots
+                .iter()
+                .map(|s| millis(s.start_secs()))
+                .collect::<Vec<f64>>()
+                .into(),
+            end: slots
+                .iter()
+                .map(|s| millis(s.end_secs()))
+                .collect::<Vec<f64>>()
+                .into(),
+            local_start: slots
+                .iter()
+                .map(|s| millis(s.start_secs() + i64::from(s.utc_offset_secs())))
+                .collect::<Vec<f64>>()
+                .into(),
+            buffer_before_minutes: column(&|s| places[s.place()].buffer_before_minutes).into(),
+            buffer_after_minutes: column(&|s| places[s.place()].buffer_after_minutes).into(),
+            capacity_left: column(&|s| s.capacity_left()).into(),
+            place: column(&|s| s.place() as u32).into(),
+            places: text(&table),
+        },
+        rest: text(&json!({"unavailable": set.unavailable(), "truncated": set.truncated()})),
     }
 }

@@ -71,9 +71,9 @@ impl DayBook {
     #[napi]
     pub fn prepared_occupancy(&self, now: String, except_id: Option<String>) -> Result<Occupancy> {
         let now = done(instant("now", &now))?;
-        Ok(Occupancy {
-            inner: Arc::new(self.inner.occupancy(now, except_id.as_deref())),
-        })
+        let occupancy = Occupancy::given(self.inner.occupancy(now, except_id.as_deref()));
+        occupancy.prepare();
+        Ok(occupancy)
     }
 
     /// Whether two day books hold the same.

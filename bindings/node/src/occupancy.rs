@@ -7,8 +7,6 @@
 //! they cannot carry (instant text, an unknown field, an Invalid Date), `index.js` sends as
 //! JSON, so every refusal is the JSON path's, naming its field.
 
-use std::sync::Arc;
-
 use chrono::{DateTime, Utc};
 use medsched::{
     BusyTime, ConsultationMode, Error, Id, Occupancy as CoreOccupancy, Problem, Reservation,
@@ -39,9 +37,7 @@ pub struct OccupancyColumns {
 /// Reads an occupancy from columns into a prepared `Occupancy`.
 #[napi]
 pub fn occupancy_from_columns(columns: OccupancyColumns) -> Result<Occupancy> {
-    Ok(Occupancy {
-        inner: Arc::new(done(read(&columns))?),
-    })
+    Ok(Occupancy::given(done(read(&columns))?))
 }
 
 fn malformed(why: &str) -> Error {

@@ -1,22 +1,21 @@
 //! Clinic rules, one doctor's availability, slot searches, and a tenant's schedule.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use medsched::{
     Availability as CoreAvailability, Clinic, ClinicRules as CoreClinicRules, DoctorCalendar,
-    Occupancy as CoreOccupancy, SlotOptions, SlotRequest, SlotSeries,
-    booking::Schedule as CoreSchedule, first_available,
+    Occupancy as CoreOccupancy, PreparedOccupancy as CorePrepared, SlotOptions, SlotRequest,
+    SlotSet, booking::Schedule as CoreSchedule, first_available,
 };
 use medsched_facade::ScheduleHandle;
 use medsched_facade::json::{parse, text};
-use medsched_facade::slot_json;
 use medsched_facade::values::{date, instant, zone};
 use napi::Env;
 use napi::bindgen_prelude::{BufferSlice, ClassInstance, Either, PromiseRaw};
 use napi_derive::napi;
 
 use crate::body::{body, spawn_body};
-use crate::columns::{SeriesColumns, SlotColumns, columns, series_columns};
+use crate::columns::{SeriesColumns, SlotColumns, columns, set_columns};
 use crate::errors::{Result, done, spawn};
 
 /// A clinic's compiled rules.
@@ -61,12 +60,46 @@ pub struct Availability {
 /// An occupancy argument: `Occupancy` JSON, a prepared [`Occupancy`], or nothing taken.
 pub type OccupancyArg<'a> = Option<Either<String, ClassInstance<'a, Occupancy>>>;
 
+/// What a search takes as taken: an occupancy as given (checked on each search) or
+/// prepared (checked and indexed once, by [`Occupancy::prepare`]).
+#[derive(Clone)]
+enum Taken {
+    Given(Arc<CoreOccupancy>),
+    Prepared(Arc<CorePrepared>),
+}
+
+impl Taken {
+    /// A doctor's slots of a request, compact.
+    fn slot_set(
+        &self,
+        doctor: &CoreAvailability,
+        request: &SlotRequest,
+        options: SlotOptions,
+    ) -> medsched::Result<SlotSet> {
+        match self {
+            Taken::Given(o) => doctor.slot_set_of(request, o, options),
+            Taken::Prepared(p) => doctor.slot_set(request, p, options),
+        }
+    }
+
+    /// The occupancy itself.
+    fn occupancy(&self) -> &CoreOccupancy {
+        match self {
+            Taken::Given(o) => o,
+            Taken::Prepared(p) => p.occupancy(),
+        }
+    }
+}
+
 /// The occupancy of an argument, read.
-fn occupancy_of(what: &str, arg: OccupancyArg<'_>) -> Result<Arc<CoreOccupancy>> {
+fn occupancy_of(what: &str, arg: OccupancyArg<'_>) -> Result<Taken> {
     match arg {
-        None => Ok(Arc::new(CoreOccupancy::default())),
-        Some(Either::A(json)) => Ok(Arc::new(done(parse(what, &json))?)),
-        Some(Either::B(prepared)) => Ok(prepared.inner.clone()),
+        None => Ok(Taken::Given(Arc::new(CoreOccupancy::default()))),
+        Some(Either::A(json)) => Ok(Taken::Given(Arc::new(done(parse(what, &json))?))),
+        Some(Either::B(given)) => Ok(match given.prepared.get() {
+            Some(prepared) => Taken::Prepared(prepared.clone()),
+            None => Taken::Given(given.inner.clone()),
+        }),
     }
 }
 
@@ -136,8 +169,8 @@ impl Availability {
         let request: SlotRequest = done(parse("request", &request))?;
         let occupancy = occupancy_of("occupancy", occupancy)?;
         let options = options_of(options)?;
-        let series = done(self.inner.slots(&request, &occupancy, options))?;
-        Ok(series_columns(&series))
+        let set = done(occupancy.slot_set(&self.inner, &request, options))?;
+        Ok(set_columns(&set))
     }
 
     /// As [`slots`](Availability::slots), off the JavaScript thread.
@@ -154,8 +187,8 @@ impl Availability {
         let options = options_of(options)?;
         let doctor = self.inner.clone();
         spawn(env, async move {
-            Ok(series_columns(
-                &doctor.slots(&request, &occupancy, options)?,
+            Ok(set_columns(
+                &occupancy.slot_set(&doctor, &request, options)?,
             ))
         })
     }
@@ -174,8 +207,8 @@ impl Availability {
         let request: SlotRequest = done(parse("request", &request))?;
         let occupancy = occupancy_of("occupancy", occupancy)?;
         let options = options_of(options)?;
-        let series = done(self.inner.slots(&request, &occupancy, options))?;
-        body(env, |out| slot_json::write_series(out, &series))
+        let set = done(occupancy.slot_set(&self.inner, &request, options))?;
+        body(env, |out| set.write_json(out))
     }
 
     /// As [`slots_json`](Availability::slots_json), off the JavaScript thread.
@@ -192,18 +225,30 @@ impl Availability {
         let options = options_of(options)?;
         let doctor = self.inner.clone();
         spawn_body(env, async move {
-            let series = doctor.slots(&request, &occupancy, options)?;
+            let set = occupancy.slot_set(&doctor, &request, options)?;
             let mut out = Vec::new();
-            slot_json::write_series(&mut out, &series);
+            set.write_json(&mut out);
             Ok(out)
         })
     }
 }
 
-/// What is taken (`Occupancy` JSON), read once and kept for many searches.
+/// What is taken (`Occupancy` JSON), read once and kept for many searches; once
+/// [`prepare`](Occupancy::prepare)d, also checked and indexed once.
 #[napi]
 pub struct Occupancy {
     pub(crate) inner: Arc<CoreOccupancy>,
+    pub(crate) prepared: OnceLock<Arc<CorePrepared>>,
+}
+
+impl Occupancy {
+    /// An occupancy, not prepared.
+    pub(crate) fn given(inner: CoreOccupancy) -> Self {
+        Occupancy {
+            inner: Arc::new(inner),
+            prepared: OnceLock::new(),
+        }
+    }
 }
 
 #[napi]
@@ -211,9 +256,19 @@ impl Occupancy {
     /// Reads `Occupancy` JSON.
     #[napi(constructor)]
     pub fn new(occupancy: String) -> Result<Self> {
-        Ok(Occupancy {
-            inner: Arc::new(done(parse("occupancy", &occupancy))?),
-        })
+        Ok(Occupancy::given(done(parse("occupancy", &occupancy))?))
+    }
+
+    /// Checks and indexes every reservation and busy time once (the core's
+    /// `PreparedOccupancy`), so that searches skip it; one the core refuses stays as it is,
+    /// and each search reports it, naming the field, as before.
+    #[napi]
+    pub fn prepare(&self) {
+        if self.prepared.get().is_none()
+            && let Ok(prepared) = CorePrepared::new(self.inner.as_ref().clone())
+        {
+            let _ = self.prepared.set(Arc::new(prepared));
+        }
     }
 
     /// The occupancy as JSON.
@@ -224,7 +279,7 @@ impl Occupancy {
 }
 
 /// The doctors and their occupancies of a multi-doctor call, read.
-type Doctors = Vec<(Arc<CoreAvailability>, Arc<CoreOccupancy>)>;
+type Doctors = Vec<(Arc<CoreAvailability>, Taken)>;
 
 fn doctors_of(
     doctors: Vec<ClassInstance<'_, Availability>>,
@@ -243,7 +298,11 @@ fn doctors_of(
 }
 
 fn first_of(pairs: &Doctors, request: &SlotRequest, count: u32) -> medsched::Result<SlotColumns> {
-    let found = first_available(pairs.iter().map(|(d, o)| (&**d, &**o)), request, count)?;
+    let found = first_available(
+        pairs.iter().map(|(d, o)| (&**d, o.occupancy())),
+        request,
+        count,
+    )?;
     Ok(columns(&found))
 }
 
@@ -273,25 +332,36 @@ impl EachSearch {
     }
 
     /// Each doctor's slots, in the doctors' order.
-    fn series(&self) -> medsched::Result<Vec<SlotSeries>> {
+    fn sets(&self) -> medsched::Result<Vec<SlotSet>> {
         self.pairs
             .iter()
-            .map(|(doctor, occupancy)| doctor.slots(&self.request, occupancy, self.options))
+            .map(|(doctor, occupancy)| occupancy.slot_set(doctor, &self.request, self.options))
             .collect()
     }
 
     /// Each doctor's slots, in columns.
     fn columns(&self) -> medsched::Result<Vec<SeriesColumns>> {
-        Ok(self.series()?.iter().map(series_columns).collect())
+        Ok(self.sets()?.iter().map(set_columns).collect())
     }
 
     /// Each doctor's slots as the bytes of their JSON.
     fn json(&self) -> medsched::Result<Vec<u8>> {
-        let found = self.series()?;
         let mut out = Vec::new();
-        slot_json::write_series_list(&mut out, &found);
+        write_sets(&mut out, &self.sets()?);
         Ok(out)
     }
+}
+
+/// Appends a JSON list of each set's `SlotSeries`.
+fn write_sets(out: &mut Vec<u8>, sets: &[SlotSet]) {
+    out.push(b'[');
+    for (i, set) in sets.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        set.write_json(out);
+    }
+    out.push(b']');
 }
 
 /// The first `count` slots across doctors (`occupancies[i]` is doctor `i`'s), in columns.
@@ -366,8 +436,8 @@ pub fn slots_for_doctors_json<'env>(
     request: String,
     options: Option<String>,
 ) -> Result<BufferSlice<'env>> {
-    let found = done(EachSearch::read(doctors, occupancies, request, options)?.series())?;
-    body(env, |out| slot_json::write_series_list(out, &found))
+    let found = done(EachSearch::read(doctors, occupancies, request, options)?.sets())?;
+    body(env, |out| write_sets(out, &found))
 }
 
 /// As [`slots_for_doctors_json`], off the JavaScript thread.

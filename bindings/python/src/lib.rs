@@ -3,6 +3,7 @@
 //! Python package's data classes read and write it); slot results stay native until read.
 
 mod analytics;
+mod body;
 mod bookings;
 mod canonical;
 mod clinic_ops;

@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use medsched::{BusyTime, ConsultationMode, Id, Occupancy, Reservation};
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyInt, PyList, PyString};
 
@@ -35,12 +36,16 @@ pub fn read(value: &Bound<'_, PyAny>) -> PyResult<Option<Occupancy>> {
     Ok(occupancy(value, &classes))
 }
 
-fn occupancy(value: &Bound<'_, PyAny>, classes: &Classes<'_>) -> Option<Occupancy> {
-    let list = |name: &str| {
+fn occupancy<'py>(value: &Bound<'py, PyAny>, classes: &Classes<'_>) -> Option<Occupancy> {
+    let py = value.py();
+    let list = |name: &Bound<'py, PyString>| {
         let items = value.getattr(name).ok()?;
         items.cast_into_exact::<PyList>().ok()
     };
-    let (reservations, busy) = (list("reservations")?, list("busy")?);
+    let (reservations, busy) = (
+        list(intern!(py, "reservations"))?,
+        list(intern!(py, "busy"))?,
+    );
     let mut out = Occupancy {
         reservations: Vec::with_capacity(reservations.len()),
         busy: Vec::with_capacity(busy.len()),
@@ -53,24 +58,25 @@ fn occupancy(value: &Bound<'_, PyAny>, classes: &Classes<'_>) -> Option<Occupanc
             return None;
         }
         out.busy.push(BusyTime {
-            id: text(&b, "id")?,
-            start: instant(&b, "start")?,
-            end: instant(&b, "end")?,
+            id: text(&b, intern!(py, "id"))?,
+            start: instant(&b, intern!(py, "start"))?,
+            end: instant(&b, intern!(py, "end"))?,
         });
     }
     Some(out)
 }
 
-fn reservation(r: &Bound<'_, PyAny>, classes: &Classes<'_>) -> Option<Reservation> {
+fn reservation<'py>(r: &Bound<'py, PyAny>, classes: &Classes<'_>) -> Option<Reservation> {
     if !r.get_type().is(&classes.reservation) {
         return None;
     }
-    let mode = r.getattr("mode").ok()?;
+    let py = r.py();
+    let mode = r.getattr(intern!(py, "mode")).ok()?;
     if !mode.is_instance(&classes.mode).ok()? {
         return None;
     }
     let mode = match mode
-        .getattr("value")
+        .getattr(intern!(py, "value"))
         .ok()?
         .extract::<String>()
         .ok()?
@@ -81,25 +87,26 @@ fn reservation(r: &Bound<'_, PyAny>, classes: &Classes<'_>) -> Option<Reservatio
         "phone" => ConsultationMode::Phone,
         _ => return None,
     };
-    let optional = |name: &str| r.getattr(name).ok().map(|v| (!v.is_none()).then_some(v));
+    let optional =
+        |name: &Bound<'py, PyString>| r.getattr(name).ok().map(|v| (!v.is_none()).then_some(v));
     Some(Reservation {
-        id: text(r, "id")?,
-        doctor_id: text(r, "doctor_id")?,
-        start: instant(r, "start")?,
-        end: instant(r, "end")?,
-        buffer_before_minutes: count(r, "buffer_before_minutes")?,
-        buffer_after_minutes: count(r, "buffer_after_minutes")?,
-        seats: count(r, "seats")?,
+        id: text(r, intern!(py, "id"))?,
+        doctor_id: text(r, intern!(py, "doctor_id"))?,
+        start: instant(r, intern!(py, "start"))?,
+        end: instant(r, intern!(py, "end"))?,
+        buffer_before_minutes: count(r, intern!(py, "buffer_before_minutes"))?,
+        buffer_after_minutes: count(r, intern!(py, "buffer_after_minutes"))?,
+        seats: count(r, intern!(py, "seats"))?,
         mode,
-        room_id: match optional("room_id")? {
+        room_id: match optional(intern!(py, "room_id"))? {
             None => None,
             Some(v) => Some(exact_text(&v)?),
         },
-        expires_at: match optional("expires_at")? {
+        expires_at: match optional(intern!(py, "expires_at"))? {
             None => None,
             Some(v) => Some(v.extract::<DateTime<Utc>>().ok()?),
         },
-        appointment_type_id: match optional("appointment_type_id")? {
+        appointment_type_id: match optional(intern!(py, "appointment_type_id"))? {
             None => None,
             Some(v) => Some(exact_text(&v)?),
         },
@@ -111,15 +118,15 @@ fn exact_text(v: &Bound<'_, PyAny>) -> Option<Id> {
     Some(Id::from(&*s.to_cow().ok()?))
 }
 
-fn text(record: &Bound<'_, PyAny>, name: &str) -> Option<Id> {
+fn text(record: &Bound<'_, PyAny>, name: &Bound<'_, PyString>) -> Option<Id> {
     exact_text(&record.getattr(name).ok()?)
 }
 
-fn instant(record: &Bound<'_, PyAny>, name: &str) -> Option<DateTime<Utc>> {
+fn instant(record: &Bound<'_, PyAny>, name: &Bound<'_, PyString>) -> Option<DateTime<Utc>> {
     record.getattr(name).ok()?.extract::<DateTime<Utc>>().ok()
 }
 
-fn count(record: &Bound<'_, PyAny>, name: &str) -> Option<u32> {
+fn count(record: &Bound<'_, PyAny>, name: &Bound<'_, PyString>) -> Option<u32> {
     let v = record.getattr(name).ok()?;
     v.cast_exact::<PyInt>().ok()?.extract::<u32>().ok()
 }

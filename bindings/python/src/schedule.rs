@@ -9,8 +9,9 @@ use medsched::{
 };
 use medsched_facade::ScheduleHandle;
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
+use pyo3::types::{PyBytes, PyString};
 
+use crate::body::body;
 use crate::errors::Result;
 use crate::slots::{SlotList, SlotSeries};
 use medsched_facade::json::{parse, text};
@@ -93,8 +94,14 @@ impl Availability {
         end: &str,
     ) -> Result<Bound<'py, PyBytes>> {
         let (start, end) = (instant("start", start)?, instant("end", end)?);
-        let body = py.detach(|| self.inner.resolve(start, end).map(|t| text(&t)))?;
-        Ok(PyBytes::new(py, body.as_bytes()))
+        body(py, |out| {
+            let timeline = self.inner.resolve(start, end)?;
+            if serde_json::to_writer(&mut *out, &timeline).is_err() {
+                out.clear();
+                out.extend_from_slice(text(&timeline).as_bytes());
+            }
+            Ok(())
+        })
     }
 
     fn resolve_dates(
@@ -173,14 +180,12 @@ impl Availability {
     ) -> Result<Bound<'py, PyBytes>> {
         let occupancy = occupancy_arg("occupancy", occupancy)?;
         let options = slot_options(options)?;
-        let body = py.detach(|| {
+        body(py, |out| {
             let request: SlotRequest = parse("request", request)?;
             let set = occupancy.slots(&self.inner, &request, options)?;
-            let mut body = Vec::new();
-            set.write_json(&mut body);
-            Ok::<_, medsched::Error>(body)
-        })?;
-        Ok(PyBytes::new(py, &body))
+            set.write_json(out);
+            Ok(())
+        })
     }
 }
 
@@ -247,8 +252,8 @@ fn occupancy_arg(what: &str, arg: Option<&Bound<'_, PyAny>>) -> Result<Occupancy
     if let Ok(prepared) = arg.cast::<PreparedOccupancy>() {
         return Ok(OccupancyArg::Prepared(prepared.get().inner.clone()));
     }
-    if let Ok(json) = arg.extract::<String>() {
-        return Ok(OccupancyArg::Given(Arc::new(parse(what, &json)?)));
+    if let Ok(json) = arg.cast::<PyString>() {
+        return Ok(OccupancyArg::Given(Arc::new(parse(what, &json.to_cow()?)?)));
     }
     if let Some(read) = crate::occupancy::read(arg)? {
         return Ok(OccupancyArg::Given(Arc::new(read)));

@@ -2,12 +2,15 @@
 //! (24 bytes a slot) and makes a Python `Slot` only for the items a caller reads, so a 90-day
 //! search costs what the core costs.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
+use chrono::{DateTime, TimeDelta};
 use medsched::{CompactSlot, SlotSet};
 use pyo3::exceptions::PyIndexError;
+use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PySlice};
+use pyo3::types::{PyDict, PySlice, PyString};
 
 use medsched_facade::json::text;
 
@@ -64,32 +67,113 @@ impl SlotList {
     }
 }
 
-/// A Python `medsched.Slot` for one core slot. Its fields are set directly (the values come
-/// from the core, so the constructor's checks have nothing to refuse).
-fn make_slot<'py>(
+/// Makes Python `medsched.Slot`s of one set, in order. Their fields are set directly (the
+/// values come from the core, so the constructor's checks have nothing to refuse). Each
+/// place's strings and numbers are made once; each instant is the one made before it plus a
+/// `timedelta` (one per distance, kept), which CPython adds in C, where calling `datetime(...)`
+/// through the stable ABI parses eight arguments every time; an instant equal to the one
+/// before it (a slot's end, the next slot's start) is the same object.
+struct SlotMaker<'py> {
     py: Python<'py>,
-    class: &Bound<'py, PyAny>,
-    set: &SlotSet,
-    slot: &CompactSlot,
-) -> PyResult<Bound<'py, PyAny>> {
-    let p = &set.places()[slot.place()];
-    let kwargs = PyDict::new(py);
-    kwargs.set_item("doctor_id", p.place.doctor_id.as_str())?;
-    kwargs.set_item("location_id", p.place.location_id.as_str())?;
-    kwargs.set_item("room_id", p.place.room_id.as_ref().map(|r| r.as_str()))?;
-    kwargs.set_item("start", slot.start())?;
-    kwargs.set_item("end", slot.end())?;
-    kwargs.set_item("local_start", slot.local_start())?;
-    kwargs.set_item("buffer_before_minutes", p.buffer_before_minutes)?;
-    kwargs.set_item("buffer_after_minutes", p.buffer_after_minutes)?;
-    kwargs.set_item("capacity_left", slot.capacity_left())?;
-    let made = class.call_method1("__new__", (class,))?;
-    made.setattr("__dict__", kwargs)?;
-    Ok(made)
+    class: Bound<'py, PyAny>,
+    new: Bound<'py, PyAny>,
+    /// Per place: doctor, location, room (or `None`), buffer before, buffer after.
+    places: Vec<[Bound<'py, PyAny>; 5]>,
+    utc: Chain<'py>,
+    local: Chain<'py>,
+    deltas: HashMap<i64, Bound<'py, PyAny>>,
 }
 
-fn slot_class(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
-    py.import("medsched.slots")?.getattr("Slot")
+/// The last instant made on one clock (UTC or a location's wall clock), in seconds since the
+/// epoch and as a Python `datetime`.
+#[derive(Default)]
+struct Chain<'py>(Option<(i64, Bound<'py, PyAny>)>);
+
+impl<'py> SlotMaker<'py> {
+    fn new(py: Python<'py>, set: &SlotSet) -> PyResult<Self> {
+        let class = py.import("medsched.slots")?.getattr("Slot")?;
+        let new = class.getattr(intern!(py, "__new__"))?;
+        let places = set
+            .places()
+            .iter()
+            .map(|p| {
+                Ok([
+                    PyString::new(py, p.place.doctor_id.as_str()).into_any(),
+                    PyString::new(py, p.place.location_id.as_str()).into_any(),
+                    p.place
+                        .room_id
+                        .as_ref()
+                        .map(|r| r.as_str())
+                        .into_pyobject(py)?,
+                    p.buffer_before_minutes.into_pyobject(py)?.into_any(),
+                    p.buffer_after_minutes.into_pyobject(py)?.into_any(),
+                ])
+            })
+            .collect::<PyResult<_>>()?;
+        Ok(SlotMaker {
+            py,
+            class,
+            new,
+            places,
+            utc: Chain::default(),
+            local: Chain::default(),
+            deltas: HashMap::new(),
+        })
+    }
+
+    /// `secs` seconds after the epoch on `chain`'s clock, aware (UTC) or naive.
+    fn instant(&mut self, utc: bool, secs: i64) -> PyResult<Bound<'py, PyAny>> {
+        let py = self.py;
+        let chain = if utc { &mut self.utc } else { &mut self.local };
+        let made = match chain.0.take() {
+            Some((last, made)) if last == secs => made,
+            Some((last, made)) => {
+                let delta = match self.deltas.get(&(secs - last)) {
+                    Some(delta) => delta.clone(),
+                    None => {
+                        let delta = TimeDelta::seconds(secs - last)
+                            .into_pyobject(py)?
+                            .into_any();
+                        self.deltas.insert(secs - last, delta.clone());
+                        delta
+                    }
+                };
+                made.add(delta)?
+            }
+            None => {
+                let at = DateTime::from_timestamp(secs, 0).unwrap_or_default();
+                if utc {
+                    at.into_pyobject(py)?.into_any()
+                } else {
+                    at.naive_utc().into_pyobject(py)?.into_any()
+                }
+            }
+        };
+        chain.0 = Some((secs, made.clone()));
+        Ok(made)
+    }
+
+    fn slot(&mut self, slot: &CompactSlot) -> PyResult<Bound<'py, PyAny>> {
+        let py = self.py;
+        let start = self.instant(true, slot.start_secs())?;
+        let end = self.instant(true, slot.end_secs())?;
+        let local_start =
+            self.instant(false, slot.start_secs() + i64::from(slot.utc_offset_secs()))?;
+        let [doctor, location, room, before, after] = &self.places[slot.place()];
+        let fields = PyDict::new(py);
+        fields.set_item(intern!(py, "doctor_id"), doctor)?;
+        fields.set_item(intern!(py, "location_id"), location)?;
+        fields.set_item(intern!(py, "room_id"), room)?;
+        fields.set_item(intern!(py, "start"), start)?;
+        fields.set_item(intern!(py, "end"), end)?;
+        fields.set_item(intern!(py, "local_start"), local_start)?;
+        fields.set_item(intern!(py, "buffer_before_minutes"), before)?;
+        fields.set_item(intern!(py, "buffer_after_minutes"), after)?;
+        fields.set_item(intern!(py, "capacity_left"), slot.capacity_left())?;
+        let made = self.new.call1((&self.class,))?;
+        made.setattr(intern!(py, "__dict__"), fields)?;
+        Ok(made)
+    }
 }
 
 #[pymethods]
@@ -103,14 +187,14 @@ impl SlotList {
         py: Python<'py>,
         index: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let class = slot_class(py)?;
+        let mut maker = SlotMaker::new(py, &self.set)?;
         let slots = self.set.compact();
         if let Ok(slice) = index.cast::<PySlice>() {
             let indices = slice.indices(slots.len() as isize)?;
             let mut out = Vec::with_capacity(indices.slicelength);
             let mut i = indices.start;
             for _ in 0..indices.slicelength {
-                out.push(make_slot(py, &class, &self.set, &slots[i as usize])?);
+                out.push(maker.slot(&slots[i as usize])?);
                 i += indices.step;
             }
             return Ok(pyo3::types::PyList::new(py, out)?.into_any());
@@ -131,7 +215,7 @@ impl SlotList {
                 "slot index {i} out of range for {len} slots"
             )));
         }
-        make_slot(py, &class, &self.set, &slots[at as usize])
+        maker.slot(&slots[at as usize])
     }
 
     /// Whether the search behind the list stopped looking (a work bound or limit), so more
@@ -148,10 +232,11 @@ impl SlotList {
 
     /// The slots' starts, as aware UTC datetimes.
     fn starts<'py>(&self, py: Python<'py>) -> PyResult<Vec<Bound<'py, PyAny>>> {
+        let mut maker = SlotMaker::new(py, &self.set)?;
         self.set
             .compact()
             .iter()
-            .map(|s| s.start().into_pyobject(py).map(|d| d.into_any()))
+            .map(|s| maker.instant(true, s.start_secs()))
             .collect()
     }
 }

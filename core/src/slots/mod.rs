@@ -3,6 +3,7 @@
 mod compact;
 mod generate;
 mod grid;
+mod json_body;
 mod limits;
 mod load;
 mod output;
