@@ -10,7 +10,9 @@
 //!   [`report_json`]: an error as its [`ErrorReport`](medsched::ErrorReport) JSON;
 //!   [`slot_json`]: slot results as the core's JSON text, written fast (a response body).
 //! - [`interop`]: FHIR R4 and iCalendar in and out, JSON and text in, JSON and text out.
-//! - [`ScheduleHandle`]: a tenant's schedule that can be swapped while in use.
+//! - [`ScheduleHandle`]: a tenant's schedule that can be swapped while in use;
+//!   [`resources`]: clinic rules with their roster, and slot searches over several
+//!   resources (a doctor with other clinicians and equipment).
 //! - [`AppointmentAction`] and [`EstimatorChoice`]: the actions and estimators a binding
 //!   chooses by name.
 //! - [`HostStore`] / [`AsyncHostStore`]: a store written in the host's language that speaks
@@ -42,6 +44,7 @@ mod host_store;
 pub mod interop;
 pub mod json;
 mod rate_store;
+pub mod resources;
 mod schedule;
 pub mod slot_json;
 pub mod values;
