@@ -83,7 +83,15 @@ export class StorageError extends MedschedError {
 
 /** A clinic's compiled rules. */
 export class ClinicRules {
-  constructor(clinic: Input<T.Clinic>)
+  /**
+   * `limits` raises the bounds (the defaults when absent); `roster`, the ids of the
+   * clinic's doctors, refuses a calendar or a reservation of any other doctor
+   * (`InvalidInputError` naming the field, e.g. `doctor_id`).
+   *
+   * @example
+   * const rules = new ClinicRules(clinic, { roster: ['dr-asha', 'dr-ben'] })
+   */
+  constructor(clinic: Input<T.Clinic>, options?: ClinicRulesOptions)
   timeZone(locationId: string): string | null
 }
 
@@ -100,7 +108,10 @@ export type OccupancyArg = PreparedOccupancy | Input<T.Occupancy> | null | undef
 export class Availability {
   constructor(rules: ClinicRules, calendar: Input<T.DoctorCalendar>)
   readonly doctorId: string
-  resolve(start: Instant, end: Instant): T.Interval[]
+  /** The doctor's time, open and closed; with `mergeOpen`, open intervals that touch are one. */
+  resolve(start: Instant, end: Instant, options?: ResolveOptions): T.Interval[]
+  /** As `resolve`, as the UTF-8 bytes of the intervals' JSON: a response body. */
+  resolveJson(start: Instant, end: Instant): JsonBody<T.Interval[]>
   resolveDates(locationId: string, first: CalendarDate, last: CalendarDate): T.Interval[]
   explain(at: Instant): T.Explanation
   slots(request: Input<T.SlotRequest>, occupancy?: OccupancyArg, options?: Input<T.SlotOptions> | null): T.SlotSeries
@@ -120,7 +131,40 @@ export class Availability {
     occupancy?: OccupancyArg,
     options?: Input<T.SlotOptions> | null,
   ): Promise<JsonBody<T.SlotSeries>>
+  /**
+   * The slots this doctor can take with every doctor of `others` and a seat of every piece
+   * of `equipment` (room ids) at once, given what is taken, at most `limit` (docs/RESOURCES.md).
+   *
+   * @example
+   * const { slots } = surgeon.jointSlots([anaesthetist], ['theatre'], request, day.preparedOccupancy(now))
+   */
+  jointSlots(others: Availability[], equipment: string[], request: Input<T.SlotRequest>, occupancy?: OccupancyArg, limit?: number | null): T.SlotSeries
+  jointSlotsAsync(
+    others: Availability[],
+    equipment: string[],
+    request: Input<T.SlotRequest>,
+    occupancy?: OccupancyArg,
+    limit?: number | null,
+  ): Promise<T.SlotSeries>
 }
+
+/** Options of `new ClinicRules`. */
+export interface ClinicRulesOptions {
+  /** Raised bounds; the defaults when absent. */
+  limits?: Input<T.Limits> | null
+  /** The ids of the clinic's doctors: any other doctor is refused. */
+  roster?: string[] | null
+}
+
+/** Options of `Availability.resolve` (the core's `ResolveOptions`). */
+export interface ResolveOptions {
+  /** Merge open intervals that touch into one (off by default). */
+  mergeOpen?: boolean
+}
+
+/** The first slots across doctors, and whether the search stopped looking before the end of
+ * the window (`truncated`: more slots may follow), as Python's `SlotList`. */
+export type SlotList = T.Slot[] & { readonly truncated: boolean }
 
 /**
  * The UTF-8 bytes of a JSON text of `R` (instants as ISO text): a response body as it is.
@@ -130,8 +174,8 @@ export type JsonBody<R> = Buffer<ArrayBuffer> & { readonly __json?: R }
 
 /** Doctors with what each has taken. */
 export type DoctorPairs = Array<[Availability, OccupancyArg]>
-export function firstAvailable(doctors: DoctorPairs, request: Input<T.SlotRequest>, count: number): T.Slot[]
-export function firstAvailableAsync(doctors: DoctorPairs, request: Input<T.SlotRequest>, count: number): Promise<T.Slot[]>
+export function firstAvailable(doctors: DoctorPairs, request: Input<T.SlotRequest>, count: number): SlotList
+export function firstAvailableAsync(doctors: DoctorPairs, request: Input<T.SlotRequest>, count: number): Promise<SlotList>
 export function slotsForDoctors(doctors: DoctorPairs, request: Input<T.SlotRequest>, options?: Input<T.SlotOptions> | null): T.SlotSeries[]
 export function slotsForDoctorsAsync(
   doctors: DoctorPairs,
@@ -217,6 +261,12 @@ export interface ServiceOptions {
   maxAttempts?: number
 }
 
+/** Options of `new Tokens`. */
+export interface TokensOptions extends ServiceOptions {
+  /** Raised bounds; the defaults when absent. */
+  limits?: Input<T.Limits> | null
+}
+
 /** A day book as folded from its events. */
 export class DayBook {
   static fromEvents(events: Array<Input<T.Event>>): DayBook
@@ -259,6 +309,12 @@ export class Bookings {
   expireHoldsAsync(schedule: Schedule, actor: Actor, now: Instant, first: CalendarDate, last: CalendarDate): Promise<T.Hold[]>
   book(schedule: Schedule, actor: Actor, now: Instant, request: Input<T.BookRequest>): T.Appointment
   bookAsync(schedule: Schedule, actor: Actor, now: Instant, request: Input<T.BookRequest>): Promise<T.Appointment>
+  /** Books a slot with other clinicians and equipment at once: all of them or none. */
+  bookJoint(schedule: Schedule, actor: Actor, now: Instant, request: Input<T.JointBookRequest>): T.Appointment
+  bookJointAsync(schedule: Schedule, actor: Actor, now: Instant, request: Input<T.JointBookRequest>): Promise<T.Appointment>
+  /** Books a slot with a doctor of a team pool, chosen by the pool's rule. */
+  bookFromPool(schedule: Schedule, actor: Actor, now: Instant, request: Input<T.PoolBookRequest>): T.PoolBooking
+  bookFromPoolAsync(schedule: Schedule, actor: Actor, now: Instant, request: Input<T.PoolBookRequest>): Promise<T.PoolBooking>
   bookHold(schedule: Schedule, actor: Actor, now: Instant, date: CalendarDate, holdId: string, appointmentId: string): T.Appointment
   bookHoldAsync(schedule: Schedule, actor: Actor, now: Instant, date: CalendarDate, holdId: string, appointmentId: string): Promise<T.Appointment>
   appointmentAction(action: AppointmentActionName, schedule: Schedule, actor: Actor, now: Instant, date: CalendarDate, appointmentId: string, reason?: string | null): T.Appointment
@@ -335,7 +391,7 @@ type Rules = Input<T.QueueRules>
 
 /** Outpatient tokens over a store: issue, the desk's commands, queue views, wait estimates. */
 export class Tokens {
-  constructor(store?: EventStore, options?: ServiceOptions)
+  constructor(store?: EventStore, options?: TokensOptions)
   readonly store: EventStore
   queue(day: Day): Queue
   queueAsync(day: Day): Promise<Queue>

@@ -27,12 +27,28 @@ export declare class Analytics {
 
 /** One doctor's compiled availability. */
 export declare class Availability {
+  /**
+   * As [`resolve`](Availability::resolve), as the UTF-8 bytes of the intervals' JSON (a
+   * list): a route handler's response body.
+   */
+  resolveJson(start: string, end: string): Buffer
+  /**
+   * The slots of a `SlotRequest` (JSON) this doctor can take with every doctor of
+   * `others` and a seat of every piece of `equipment` (room ids) at once, given what is
+   * taken, at most `limit`, as `SlotSeries` JSON.
+   */
+  jointSlots(others: Array<Availability>, equipment: Array<string>, request: string, occupancy?: string | Occupancy | null, limit?: number | undefined | null): string
+  /** As [`joint_slots`](Availability::joint_slots), off the JavaScript thread. */
+  jointSlotsAsync(others: Array<Availability>, equipment: Array<string>, request: string, occupancy?: string | Occupancy | null, limit?: number | undefined | null): Promise<string>
   /** Compiles a doctor's `DoctorCalendar` JSON against the clinic's rules. */
   constructor(rules: ClinicRules, calendar: string)
   /** The doctor. */
   get doctorId(): string
-  /** The resolved intervals between two instants, as `Interval` JSON (a list). */
-  resolve(start: string, end: string): string
+  /**
+   * The resolved intervals between two instants, as `Interval` JSON (a list); open
+   * intervals that touch merged into one when `merge_open`.
+   */
+  resolve(start: string, end: string, mergeOpen?: boolean | undefined | null): string
   /** The resolved intervals of a location's local dates, as `Interval` JSON (a list). */
   resolveDates(locationId: string, first: string, last: string): string
   /** Why the doctor is or is not available at an instant, as `Explanation` JSON. */
@@ -125,12 +141,23 @@ export declare class Bookings {
   reminders(schedule: Schedule, first: string, last: string, after: string, until: string): string
   /** As `reminders`, off the JavaScript thread. */
   remindersAsync(schedule: Schedule, first: string, last: string, after: string, until: string): Promise<string>
+  /** Books a slot with other clinicians and equipment at once (`JointBookRequest` JSON); the `Appointment` as JSON. */
+  bookJoint(schedule: Schedule, actor: string, now: string, request: string): string
+  /** As `bookJoint`, off the JavaScript thread. */
+  bookJointAsync(schedule: Schedule, actor: string, now: string, request: string): Promise<string>
+  /** Books a slot with a doctor of a team pool chosen by its rule (`PoolBookRequest` JSON); the `PoolBooking` as JSON. */
+  bookFromPool(schedule: Schedule, actor: string, now: string, request: string): string
+  /** As `bookFromPool`, off the JavaScript thread. */
+  bookFromPoolAsync(schedule: Schedule, actor: string, now: string, request: string): Promise<string>
 }
 
 /** A clinic's compiled rules. */
 export declare class ClinicRules {
-  /** Compiles `Clinic` JSON. */
-  constructor(clinic: string)
+  /**
+   * Compiles `Clinic` JSON with `Limits` JSON (the defaults when absent) and a roster
+   * (the clinic's doctors' ids: any other doctor is refused, when given).
+   */
+  constructor(clinic: string, limits?: string | undefined | null, roster?: Array<string> | undefined | null)
   /** The IANA zone of a location, if the clinic has it. */
   timeZone(locationId: string): string | null
 }
@@ -325,10 +352,16 @@ export declare class Schedule {
  * estimates. Each call has an `...Async` twin; over a [`JsStore`] only those run.
  */
 export declare class Tokens {
-  /** The service over a native store, deciding a command at most `max_attempts` times. */
-  static native(store: NativeStore, maxAttempts: number): Tokens
-  /** The service over a store written in JavaScript. */
-  static js(store: JsStore, maxAttempts: number): Tokens
+  /**
+   * The service over a native store, deciding a command at most `max_attempts` times,
+   * under `Limits` JSON (the defaults when absent).
+   */
+  static native(store: NativeStore, maxAttempts: number, limits?: string | undefined | null): Tokens
+  /**
+   * The service over a store written in JavaScript, under `Limits` JSON (the defaults when
+   * absent).
+   */
+  static js(store: JsStore, maxAttempts: number, limits?: string | undefined | null): Tokens
   /** A doctor's queue for a `QueueDay` (JSON). */
   queue(day: string): Queue
   /** As `queue`, off the JavaScript thread. */
@@ -397,11 +430,14 @@ export declare function fhirBundle(exportJson: string): string
 /** A FHIR Slot search (JSON) over an export (JSON): a searchset Bundle (JSON). */
 export declare function fhirSlotSearch(exportJson: string, searchJson: string): string
 
-/** The first `count` slots across doctors (`occupancies[i]` is doctor `i`'s), in columns. */
-export declare function firstAvailableSlots(doctors: Array<Availability>, occupancies: Array<string | Occupancy | null>, request: string, count: number): SlotColumns
+/**
+ * The first `count` slots across doctors (`occupancies[i]` is doctor `i`'s), in columns,
+ * with whether the search stopped looking (`truncated`).
+ */
+export declare function firstAvailableSlots(doctors: Array<Availability>, occupancies: Array<string | Occupancy | null>, request: string, count: number): SeriesColumns
 
 /** As [`first_available_slots`], off the JavaScript thread. */
-export declare function firstAvailableSlotsAsync(doctors: Array<Availability>, occupancies: Array<string | Occupancy | null>, request: string, count: number): Promise<SlotColumns>
+export declare function firstAvailableSlotsAsync(doctors: Array<Availability>, occupancies: Array<string | Occupancy | null>, request: string, count: number): Promise<SeriesColumns>
 
 /** An export (JSON) as a VFREEBUSY calendar. */
 export declare function freebusy(exportJson: string): string

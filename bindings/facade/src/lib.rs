@@ -9,7 +9,9 @@
 //!   field path; [`values`]: instants, dates and zones from text, with typed errors;
 //!   [`report_json`]: an error as its [`ErrorReport`](medsched::ErrorReport) JSON.
 //! - [`interop`]: FHIR R4 and iCalendar in and out, JSON and text in, JSON and text out.
-//! - [`ScheduleHandle`]: a tenant's schedule that can be swapped while in use.
+//! - [`ScheduleHandle`]: a tenant's schedule that can be swapped while in use;
+//!   [`resources`]: clinic rules with their roster, and slot searches over several
+//!   resources (a doctor with other clinicians and equipment).
 //! - [`AppointmentAction`] and [`EstimatorChoice`]: the actions and estimators a binding
 //!   chooses by name.
 //! - [`HostStore`] / [`AsyncHostStore`]: a store written in the host's language that speaks
@@ -41,6 +43,7 @@ mod host_store;
 pub mod interop;
 pub mod json;
 mod rate_store;
+pub mod resources;
 mod schedule;
 pub mod values;
 

@@ -46,17 +46,17 @@ pub struct BookingResult {
 /// binding, retried on a concurrent change (no slot is ever booked twice).
 #[derive(uniffi::Object)]
 pub struct Bookings {
-    inner: CoreBookings<SharedStore>,
+    pub(crate) inner: CoreBookings<SharedStore>,
 }
 
 /// The common arguments of a booking call, read.
-struct Call {
-    schedule: Arc<CoreSchedule>,
-    actor: Actor,
-    now: DateTime<Utc>,
+pub(crate) struct Call {
+    pub(crate) schedule: Arc<CoreSchedule>,
+    pub(crate) actor: Actor,
+    pub(crate) now: DateTime<Utc>,
 }
 
-fn call(schedule: &Schedule, actor_json: &str, now: SystemTime) -> Result<Call> {
+pub(crate) fn call(schedule: &Schedule, actor_json: &str, now: SystemTime) -> Result<Call> {
     Ok(Call {
         schedule: schedule.current(),
         actor: parse("actor", actor_json)?,

@@ -27,6 +27,7 @@ mod checks;
 mod clinic_ops;
 mod error;
 mod interop;
+mod resources;
 mod schedule;
 mod store;
 mod tokens;
@@ -39,6 +40,7 @@ pub use checks::check_store;
 pub use clinic_ops::{RateLimiter, check_rate, evaluate_bookability, score_bookability};
 pub use error::{ErrorReport, MedschedError, StoreError};
 pub use interop::{fhir_bundle, fhir_slot_search, freebusy, ics_feed, read_fhir, read_ics};
+pub use resources::first_available_series;
 pub use schedule::{
     Availability, ClinicRules, DoctorOccupancy, Schedule, Slot, SlotSeries, first_available,
 };

@@ -6,11 +6,12 @@ use std::time::SystemTime;
 
 use medsched::{
     Availability as CoreAvailability, Clinic, ClinicRules as CoreClinicRules, DoctorCalendar,
-    Occupancy, SlotOptions, SlotRequest, SlotSeries as CoreSeries,
+    Occupancy, ResolveOptions, SlotOptions, SlotRequest, SlotSeries as CoreSeries,
     booking::Schedule as CoreSchedule,
 };
 use medsched_facade::ScheduleHandle;
 use medsched_facade::json::{parse, text};
+use medsched_facade::resources::clinic_rules;
 use medsched_facade::values::{date, zone};
 
 use crate::error::Result;
@@ -24,12 +25,18 @@ pub struct ClinicRules {
 
 #[uniffi::export]
 impl ClinicRules {
-    /// Compiles `Clinic` JSON.
-    #[uniffi::constructor]
-    pub fn new(clinic_json: String) -> Result<Arc<ClinicRules>> {
-        let clinic: Clinic = parse("", &clinic_json)?;
+    /// Compiles `Clinic` JSON; `limits_json` (a `Limits`) raises the bounds (the defaults
+    /// when absent); `roster`, the ids of the clinic's doctors, refuses a calendar or a
+    /// reservation of any other doctor (`invalid_input` naming the field) when given.
+    #[uniffi::constructor(default(limits_json = None, roster = None))]
+    pub fn new(
+        clinic_json: String,
+        limits_json: Option<String>,
+        roster: Option<Vec<String>>,
+    ) -> Result<Arc<ClinicRules>> {
+        let rules = clinic_rules(&clinic_json, limits_json.as_deref(), roster.as_deref())?;
         Ok(Arc::new(ClinicRules {
-            inner: Arc::new(CoreClinicRules::new(&clinic)?),
+            inner: Arc::new(rules),
         }))
     }
 
@@ -45,7 +52,7 @@ impl ClinicRules {
 /// bookable slots.
 #[derive(uniffi::Object)]
 pub struct Availability {
-    inner: Arc<CoreAvailability>,
+    pub(crate) inner: Arc<CoreAvailability>,
 }
 
 #[uniffi::export]
@@ -64,10 +71,13 @@ impl Availability {
         self.inner.doctor_id().as_str().to_owned()
     }
 
-    /// The doctor's time from `start` to `end`, open and closed, as `Interval` JSON (a list).
-    pub fn resolve(&self, start: SystemTime, end: SystemTime) -> Result<String> {
+    /// The doctor's time from `start` to `end`, open and closed, as `Interval` JSON (a list);
+    /// with `merge_open`, open intervals that touch are one interval.
+    #[uniffi::method(default(merge_open = false))]
+    pub fn resolve(&self, start: SystemTime, end: SystemTime, merge_open: bool) -> Result<String> {
         let (start, end) = (instant("start", start)?, instant("end", end)?);
-        Ok(text(&self.inner.resolve(start, end)?))
+        let options = ResolveOptions { merge_open };
+        Ok(text(&self.inner.resolve_with(start, end, options)?))
     }
 
     /// The doctor's time at a location over local dates `first`..=`last` (`2026-03-02`), as
@@ -113,7 +123,7 @@ impl Availability {
 }
 
 /// Occupancy JSON, or nothing taken.
-fn occupancy(what: &str, json: Option<&str>) -> Result<Occupancy> {
+pub(crate) fn occupancy(what: &str, json: Option<&str>) -> Result<Occupancy> {
     Ok(match json {
         Some(json) => parse(what, json)?,
         None => Occupancy::default(),
@@ -160,7 +170,7 @@ fn slot(slot: &medsched::Slot) -> Slot {
 /// The result of a slot search, kept in Rust until read.
 #[derive(uniffi::Object)]
 pub struct SlotSeries {
-    inner: CoreSeries,
+    pub(crate) inner: CoreSeries,
 }
 
 #[uniffi::export]

@@ -134,12 +134,20 @@ pub struct Tokens {
 #[uniffi::export]
 impl Tokens {
     /// The token service over `store`, trying a command at most `max_attempts` times when
-    /// another desk changes the queue first.
-    #[uniffi::constructor]
-    pub fn new(store: Arc<Store>, max_attempts: u32) -> Arc<Tokens> {
-        Arc::new(Tokens {
-            inner: CoreTokens::new(store.inner.clone()).with_max_attempts(max_attempts),
-        })
+    /// another desk changes the queue first; `limits_json` (a `Limits`) raises the bounds
+    /// (the defaults when absent).
+    #[uniffi::constructor(default(limits_json = None))]
+    pub fn new(
+        store: Arc<Store>,
+        max_attempts: u32,
+        limits_json: Option<String>,
+    ) -> Result<Arc<Tokens>> {
+        let limits = medsched_facade::json::limits(limits_json.as_deref())?;
+        Ok(Arc::new(Tokens {
+            inner: CoreTokens::new(store.inner.clone())
+                .with_max_attempts(max_attempts)
+                .with_limits(limits),
+        }))
     }
 
     /// The queue of a `QueueDay` JSON.

@@ -87,6 +87,8 @@ calls(Bookings, {
   releaseHold: [[handle, json, instant, day, raw], one('Hold')],
   expireHolds: [[handle, json, instant, day, day], list('Hold')],
   book: [[handle, json, instant, json], one('Appointment')],
+  bookJoint: [[handle, json, instant, json], one('Appointment')],
+  bookFromPool: [[handle, json, instant, json], one('PoolBooking')],
   bookHold: [[handle, json, instant, day, raw, raw], one('Appointment')],
   appointmentAction: [[raw, handle, json, instant, day, raw, raw], one('Appointment')],
   reschedule: [[handle, json, instant, day, raw, instant], one('Appointment')],

@@ -8,8 +8,13 @@ const { instant, day, json, occupancyColumns, read, readList, slotsOf, seriesOf 
 
 /** A clinic's compiled rules. */
 class ClinicRules {
-  constructor(clinic) {
-    this._native = clinic instanceof native.ClinicRules ? clinic : call(() => new native.ClinicRules(json(clinic)))
+  /** `limits` raises the bounds (the defaults when absent); `roster`, the ids of the
+   * clinic's doctors, refuses a calendar or reservation of any other doctor. */
+  constructor(clinic, { limits = null, roster = null } = {}) {
+    this._native =
+      clinic instanceof native.ClinicRules
+        ? clinic
+        : call(() => new native.ClinicRules(json(clinic), limits == null ? null : json(limits), roster))
   }
 
   timeZone(locationId) {
@@ -62,8 +67,15 @@ class Availability {
     return this._native.doctorId
   }
 
-  resolve(start, end) {
-    return readList('Interval', call(() => this._native.resolve(instant(start), instant(end))))
+  /** The doctor's time, open and closed; with `mergeOpen`, open intervals that touch are
+   * one interval. */
+  resolve(start, end, { mergeOpen = false } = {}) {
+    return readList('Interval', call(() => this._native.resolve(instant(start), instant(end), mergeOpen)))
+  }
+
+  /** As `resolve`, as the UTF-8 bytes of the intervals' JSON (a Buffer): a response body. */
+  resolveJson(start, end) {
+    return call(() => this._native.resolveJson(instant(start), instant(end)))
   }
 
   resolveDates(locationId, first, last) {
@@ -93,21 +105,46 @@ class Availability {
   async slotsJsonAsync(request, occupancy = null, options = null) {
     return settle(() => this._native.slotsJsonAsync(json(request), occupancyArg(occupancy), options && json(options)))
   }
+
+  /** The slots this doctor can take with every doctor of `others` and a seat of every
+   * piece of `equipment` (room ids) at once, at most `limit`. */
+  jointSlots(others, equipment, request, occupancy = null, limit = null) {
+    return read('SlotSeries', call(() => this._native.jointSlots(...jointArgs(others, equipment, request, occupancy, limit))))
+  }
+
+  async jointSlotsAsync(others, equipment, request, occupancy = null, limit = null) {
+    const args = jointArgs(others, equipment, request, occupancy, limit)
+    return read('SlotSeries', await settle(() => this._native.jointSlotsAsync(...args)))
+  }
+}
+
+function jointArgs(others, equipment, request, occupancy, limit) {
+  const taken = occupancy instanceof PreparedOccupancy ? occupancy._native : occupancy == null ? null : json(occupancy)
+  return [others.map((other) => other._native), equipment, json(request), taken, limit]
 }
 
 function doctorArgs(doctors) {
   return [doctors.map(([doctor]) => doctor._native), doctors.map(([, occupancy]) => occupancyArg(occupancy))]
 }
 
-/** The first `count` slots across doctors: `[availability, occupancy]` pairs. */
+/** The first slots of a search, with its `truncated` flag (the search stopped looking
+ * before the end of the window; more slots may follow). */
+function firstSlots(columns) {
+  const slots = slotsOf(columns.slots)
+  const { truncated } = JSON.parse(columns.rest)
+  return Object.defineProperty(slots, 'truncated', { value: truncated, enumerable: false })
+}
+
+/** The first `count` slots across doctors: `[availability, occupancy]` pairs. The array
+ * has `truncated`. */
 function firstAvailable(doctors, request, count) {
   const [list, occupancies] = doctorArgs(doctors)
-  return slotsOf(call(() => native.firstAvailableSlots(list, occupancies, json(request), count)))
+  return firstSlots(call(() => native.firstAvailableSlots(list, occupancies, json(request), count)))
 }
 
 async function firstAvailableAsync(doctors, request, count) {
   const [list, occupancies] = doctorArgs(doctors)
-  return slotsOf(await settle(() => native.firstAvailableSlotsAsync(list, occupancies, json(request), count)))
+  return firstSlots(await settle(() => native.firstAvailableSlotsAsync(list, occupancies, json(request), count)))
 }
 
 /** Each doctor's slots for one request, in the doctors' order. */

@@ -102,9 +102,9 @@ function jsStore(store) {
 }
 
 /** The native service over a store: native, or written in JavaScript. */
-function service(Native, store, maxAttempts) {
-  if (store instanceof NativeStore) return Native.native(store._native, maxAttempts)
-  return Native.js(jsStore(store), maxAttempts)
+function service(Native, store, maxAttempts, ...more) {
+  if (store instanceof NativeStore) return Native.native(store._native, maxAttempts, ...more)
+  return Native.js(jsStore(store), maxAttempts, ...more)
 }
 
 module.exports = { NativeStore, InMemoryStore, openStore, openStoreAsync, service }

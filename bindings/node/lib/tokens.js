@@ -99,9 +99,9 @@ const update = (done) => ({
 
 /** Outpatient tokens over a store: issue, the desk's commands, queue views, wait estimates. */
 class Tokens {
-  constructor(store = new InMemoryStore(), { maxAttempts = 64 } = {}) {
+  constructor(store = new InMemoryStore(), { maxAttempts = 64, limits = null } = {}) {
     this.store = store
-    this._native = service(native.Tokens, store, maxAttempts)
+    this._native = call(() => service(native.Tokens, store, maxAttempts, limits == null ? null : json(limits)))
   }
 }
 

@@ -17,14 +17,14 @@ use crate::store::{JsStore, NativeStore, NodeStore};
 use crate::twins::{Work, service_calls};
 
 /// The common arguments of a booking call, read.
-struct Call {
-    schedule: Arc<medsched::booking::Schedule>,
-    actor: Actor,
-    now: chrono::DateTime<chrono::Utc>,
+pub(crate) struct Call {
+    pub(crate) schedule: Arc<medsched::booking::Schedule>,
+    pub(crate) actor: Actor,
+    pub(crate) now: chrono::DateTime<chrono::Utc>,
 }
 
 impl Call {
-    fn read(schedule: &Schedule, actor: &str, now: &str) -> Result<Call> {
+    pub(crate) fn read(schedule: &Schedule, actor: &str, now: &str) -> Result<Call> {
         Ok(Call {
             schedule: schedule.current(),
             actor: done(parse("actor", actor))?,
@@ -38,8 +38,8 @@ impl Call {
 /// JavaScript thread; over a [`JsStore`] only those run.
 #[napi]
 pub struct Bookings {
-    store: NodeStore,
-    inner: Arc<AsyncBookings<NodeStore>>,
+    pub(crate) store: NodeStore,
+    pub(crate) inner: Arc<AsyncBookings<NodeStore>>,
 }
 
 impl Bookings {

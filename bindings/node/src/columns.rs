@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use medsched::{CompactSlot, Place, Slot, SlotSet};
+use medsched::{CompactSlot, Place, Slot, SlotSeries, SlotSet};
 use medsched_facade::json::text;
 use napi::bindgen_prelude::{Float64Array, Uint32Array};
 use napi_derive::napi;
@@ -118,5 +118,13 @@ pub fn set_columns(set: &SlotSet) -> SeriesColumns {
             places: text(&table),
         },
         rest: text(&json!({"unavailable": set.unavailable(), "truncated": set.truncated()})),
+    }
+}
+
+/// The columns of a search's result.
+pub fn series_columns(series: &SlotSeries) -> SeriesColumns {
+    SeriesColumns {
+        slots: columns(&series.slots),
+        rest: text(&json!({"unavailable": series.unavailable, "truncated": series.truncated})),
     }
 }

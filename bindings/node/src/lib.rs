@@ -23,6 +23,7 @@ mod day_book;
 mod errors;
 mod interop;
 mod occupancy;
+mod resources;
 mod schedule;
 mod store;
 mod tokens;

@@ -4,18 +4,19 @@ use std::sync::{Arc, OnceLock};
 
 use medsched::{
     Availability as CoreAvailability, Clinic, ClinicRules as CoreClinicRules, DoctorCalendar,
-    Occupancy as CoreOccupancy, PreparedOccupancy as CorePrepared, SlotOptions, SlotRequest,
-    SlotSet, booking::Schedule as CoreSchedule, first_available,
+    Occupancy as CoreOccupancy, PreparedOccupancy as CorePrepared, ResolveOptions, SlotOptions,
+    SlotRequest, SlotSet, booking::Schedule as CoreSchedule, first_available_series,
 };
 use medsched_facade::ScheduleHandle;
 use medsched_facade::json::{parse, text};
 use medsched_facade::values::{date, instant, zone};
+use medsched_facade::resources;
 use napi::Env;
 use napi::bindgen_prelude::{BufferSlice, ClassInstance, Either, PromiseRaw};
 use napi_derive::napi;
 
 use crate::body::{body, spawn_body};
-use crate::columns::{SeriesColumns, SlotColumns, columns, set_columns};
+use crate::columns::{SeriesColumns, series_columns, set_columns};
 use crate::errors::{Result, done, spawn};
 
 /// A clinic's compiled rules.
@@ -33,12 +34,17 @@ impl ClinicRules {
 
 #[napi]
 impl ClinicRules {
-    /// Compiles `Clinic` JSON.
+    /// Compiles `Clinic` JSON with `Limits` JSON (the defaults when absent) and a roster
+    /// (the clinic's doctors' ids: any other doctor is refused, when given).
     #[napi(constructor)]
-    pub fn new(clinic: String) -> Result<Self> {
-        let clinic: Clinic = done(parse("", &clinic))?;
+    pub fn new(
+        clinic: String,
+        limits: Option<String>,
+        roster: Option<Vec<String>>,
+    ) -> Result<Self> {
+        let rules = resources::clinic_rules(&clinic, limits.as_deref(), roster.as_deref());
         Ok(ClinicRules {
-            inner: Arc::new(done(CoreClinicRules::new(&clinic))?),
+            inner: Arc::new(done(rules)?),
         })
     }
 
@@ -54,7 +60,7 @@ impl ClinicRules {
 /// One doctor's compiled availability.
 #[napi]
 pub struct Availability {
-    inner: Arc<CoreAvailability>,
+    pub(crate) inner: Arc<CoreAvailability>,
 }
 
 /// An occupancy argument: `Occupancy` JSON, a prepared [`Occupancy`], or nothing taken.
@@ -128,11 +134,15 @@ impl Availability {
         self.inner.doctor_id().as_str().to_owned()
     }
 
-    /// The resolved intervals between two instants, as `Interval` JSON (a list).
+    /// The resolved intervals between two instants, as `Interval` JSON (a list); open
+    /// intervals that touch merged into one when `merge_open`.
     #[napi]
-    pub fn resolve(&self, start: String, end: String) -> Result<String> {
+    pub fn resolve(&self, start: String, end: String, merge_open: Option<bool>) -> Result<String> {
         let (start, end) = (done(instant("start", &start))?, done(instant("end", &end))?);
-        Ok(text(&done(self.inner.resolve(start, end))?))
+        let options = ResolveOptions {
+            merge_open: merge_open.unwrap_or(false),
+        };
+        Ok(text(&done(self.inner.resolve_with(start, end, options))?))
     }
 
     /// The resolved intervals of a location's local dates, as `Interval` JSON (a list).
@@ -297,13 +307,13 @@ fn doctors_of(
     Ok(pairs)
 }
 
-fn first_of(pairs: &Doctors, request: &SlotRequest, count: u32) -> medsched::Result<SlotColumns> {
-    let found = first_available(
+fn first_of(pairs: &Doctors, request: &SlotRequest, count: u32) -> medsched::Result<SeriesColumns> {
+    let found = first_available_series(
         pairs.iter().map(|(d, o)| (&**d, o.occupancy())),
         request,
         count,
     )?;
-    Ok(columns(&found))
+    Ok(series_columns(&found))
 }
 
 /// A search of each doctor's slots for one request, its arguments read.
@@ -364,7 +374,8 @@ fn write_sets(out: &mut Vec<u8>, sets: &[SlotSet]) {
     out.push(b']');
 }
 
-/// The first `count` slots across doctors (`occupancies[i]` is doctor `i`'s), in columns.
+/// The first `count` slots across doctors (`occupancies[i]` is doctor `i`'s), in columns,
+/// with whether the search stopped looking (`truncated`).
 #[napi]
 pub fn first_available_slots(
     doctors: Vec<ClassInstance<'_, Availability>>,
@@ -373,14 +384,14 @@ pub fn first_available_slots(
     >,
     request: String,
     count: u32,
-) -> Result<SlotColumns> {
+) -> Result<SeriesColumns> {
     let request: SlotRequest = done(parse("request", &request))?;
     let pairs = doctors_of(doctors, occupancies)?;
     done(first_of(&pairs, &request, count))
 }
 
 /// As [`first_available_slots`], off the JavaScript thread.
-#[napi(ts_return_type = "Promise<SlotColumns>")]
+#[napi(ts_return_type = "Promise<SeriesColumns>")]
 pub fn first_available_slots_async<'env>(
     env: &'env Env,
     doctors: Vec<ClassInstance<'_, Availability>>,
@@ -389,7 +400,7 @@ pub fn first_available_slots_async<'env>(
     >,
     request: String,
     count: u32,
-) -> Result<PromiseRaw<'env, SlotColumns>> {
+) -> Result<PromiseRaw<'env, SeriesColumns>> {
     let request: SlotRequest = done(parse("request", &request))?;
     let pairs = doctors_of(doctors, occupancies)?;
     spawn(env, async move { first_of(&pairs, &request, count) })

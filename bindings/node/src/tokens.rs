@@ -310,12 +310,15 @@ pub struct Tokens {
 }
 
 impl Tokens {
-    fn over(store: NodeStore, max_attempts: u32) -> Tokens {
-        let inner = AsyncTokens::new(store.clone()).with_max_attempts(max_attempts);
-        Tokens {
+    fn over(store: NodeStore, max_attempts: u32, limits: Option<String>) -> Result<Tokens> {
+        let limits = done(medsched_facade::json::limits(limits.as_deref()))?;
+        let inner = AsyncTokens::new(store.clone())
+            .with_max_attempts(max_attempts)
+            .with_limits(limits);
+        Ok(Tokens {
             store,
             inner: Arc::new(inner),
-        }
+        })
     }
 
     fn queue_work(&self, day: String) -> Result<impl Work<Queue>> {
@@ -419,16 +422,22 @@ impl Tokens {
 
 #[napi]
 impl Tokens {
-    /// The service over a native store, deciding a command at most `max_attempts` times.
+    /// The service over a native store, deciding a command at most `max_attempts` times,
+    /// under `Limits` JSON (the defaults when absent).
     #[napi(factory)]
-    pub fn native(store: &NativeStore, max_attempts: u32) -> Tokens {
-        Tokens::over(NodeStore::native(store), max_attempts)
+    pub fn native(
+        store: &NativeStore,
+        max_attempts: u32,
+        limits: Option<String>,
+    ) -> Result<Tokens> {
+        Tokens::over(NodeStore::native(store), max_attempts, limits)
     }
 
-    /// The service over a store written in JavaScript.
+    /// The service over a store written in JavaScript, under `Limits` JSON (the defaults when
+    /// absent).
     #[napi(factory)]
-    pub fn js(store: &JsStore, max_attempts: u32) -> Tokens {
-        Tokens::over(NodeStore::js(store), max_attempts)
+    pub fn js(store: &JsStore, max_attempts: u32, limits: Option<String>) -> Result<Tokens> {
+        Tokens::over(NodeStore::js(store), max_attempts, limits)
     }
 }
 

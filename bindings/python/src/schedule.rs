@@ -33,13 +33,8 @@ impl ClinicRules {
         limits: Option<&str>,
         roster: Option<Vec<String>>,
     ) -> Result<Self> {
-        let clinic: Clinic = parse("", clinic)?;
-        let limits = medsched_facade::json::limits(limits)?;
-        let roster: Option<Vec<medsched::Id>> =
-            roster.map(|ids| ids.into_iter().map(Into::into).collect());
-        let inner = py.detach(|| match &roster {
-            Some(roster) => CoreClinicRules::with_roster(&clinic, &limits, roster),
-            None => CoreClinicRules::with_limits(&clinic, &limits),
+        let inner = py.detach(|| {
+            medsched_facade::resources::clinic_rules(clinic, limits, roster.as_deref())
         })?;
         Ok(ClinicRules {
             inner: Arc::new(inner),

@@ -1,6 +1,6 @@
-// The JVM test of the mobile binding: the shared vectors (schedules, interop, bookability and
-// rate limits, analytics), every error code, stores written in Kotlin under concurrent threads, and
-// the Android sample. Prints `kotlin: N passed, M failed` and exits non-zero on a failure.
+// The JVM test of the mobile binding: the shared vectors (schedules, several resources and
+// pools, interop, bookability and rate limits, analytics), every error code, stores written
+// in Kotlin under concurrent threads, and the Android sample. Prints `kotlin: N passed, M failed` and exits non-zero on a failure.
 package org.medsched.tests
 
 import kotlin.system.exitProcess
@@ -10,6 +10,8 @@ fun main() {
     Checks.check("at least 25 vector cases ran") { expect(vectors >= 25) { "$vectors cases" } }
     val interop = runInterop()
     Checks.check("at least 15 interop cases ran") { expect(interop >= 15) { "$interop cases" } }
+    val resources = runResources()
+    Checks.check("at least 3 resource cases ran") { expect(resources >= 3) { "$resources cases" } }
     val clinicOps = runClinicOps()
     Checks.check("at least 17 clinic_ops cases ran") { expect(clinicOps >= 17) { "$clinicOps cases" } }
     runAnalytics()

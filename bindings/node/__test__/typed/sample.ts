@@ -48,4 +48,25 @@ const bundle: Record<string, any> = m.fhirSlotSearch(week, { schedule: 'dr-a.mai
 const busy: m.BusyTime[] = m.readIcs(feed, { start: now, end: '2026-03-08T00:00:00Z', time_zone: 'Europe/London' })
 const imported: m.ImportedAppointment[] = m.readFhir(bundle, { max_components: 100 }).appointments
 
-export { flow, line, waits, kind, response, everyDoctor, busy, imported }
+const rules = new m.ClinicRules(clinic, { roster: ['dr-a'], limits: { max_slots: 5000 } })
+const merged: m.Interval[] = new m.Availability(rules, calendar).resolve(now, '2026-03-08T00:00:00Z', { mergeOpen: true })
+const intervalsBody: m.JsonBody<m.Interval[]> = doctor.resolveJson(now, '2026-03-08T00:00:00Z')
+const request: m.Input<m.SlotRequest> = { appointment_type: { id: 'consult', duration_minutes: 15 }, start: now, end: now, now }
+const earliest: m.SlotList = m.firstAvailable([[doctor, null]], request, 3)
+const stopped: boolean = earliest.truncated
+const together: m.SlotSeries = doctor.jointSlots([], ['theatre'], request, booked, 10)
+const limitedTokens = new m.Tokens(undefined, { maxAttempts: 4, limits: { max_slots: 100 } })
+
+async function teams(bookings: m.Bookings): Promise<string> {
+  const joint: m.Appointment = await bookings.bookJointAsync(schedule, actor, now, {
+    appointment_id: 'op-1', patient_id: 'pat-1', doctor_id: 'dr-a', appointment_type_id: 'consult',
+    clinicians: ['dr-b'], equipment: ['theatre'], start: now,
+  })
+  const pooled: m.PoolBooking = bookings.bookFromPool(schedule, actor, now, {
+    appointment_id: 'p-1', patient_id: 'pat-2', appointment_type_id: 'consult', start: now,
+    pool: { id: 'gp', doctor_ids: ['dr-a'], rule: { rule: 'round_robin' } },
+  })
+  return `${joint.id} ${pooled.assignment.doctor_id}`
+}
+
+export { flow, line, waits, kind, response, everyDoctor, busy, imported, merged, intervalsBody, stopped, together, limitedTokens, teams }

@@ -1,0 +1,103 @@
+//! Several resources per appointment and team pools (docs/RESOURCES.md): joint slot
+//! searches, joint bookings and pool bookings; and first-available with its `truncated`
+//! flag.
+
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use medsched::SlotRequest;
+use medsched::booking::{JointBookRequest, PoolBookRequest};
+use medsched_facade::json::{parse, text};
+use medsched_facade::resources;
+
+use crate::bookings::{Bookings, call};
+use crate::error::Result;
+use crate::schedule::{Availability, DoctorOccupancy, Schedule, SlotSeries, occupancy};
+
+#[uniffi::export]
+impl Availability {
+    /// The slots of a `SlotRequest` JSON this doctor can take with every doctor of `others`
+    /// and a seat of every piece of `equipment` (room ids) at once, given what is taken
+    /// (`Occupancy` JSON; none when absent), at most `limit` (all when absent).
+    #[uniffi::method(default(occupancy_json = None, limit = None))]
+    pub fn joint_slots(
+        &self,
+        others: Vec<Arc<Availability>>,
+        equipment: Vec<String>,
+        request_json: String,
+        occupancy_json: Option<String>,
+        limit: Option<u32>,
+    ) -> Result<Arc<SlotSeries>> {
+        let request: SlotRequest = parse("request", &request_json)?;
+        let taken = occupancy("occupancy", occupancy_json.as_deref())?;
+        let others: Vec<&medsched::Availability> = others.iter().map(|o| &*o.inner).collect();
+        let inner =
+            resources::joint_slots(&self.inner, &others, &equipment, &request, taken, limit)?;
+        Ok(Arc::new(SlotSeries { inner }))
+    }
+}
+
+/// The first `count` slots across doctors for a `SlotRequest` JSON, earliest first, as a
+/// series whose `truncated()` says whether the search stopped looking before the end of the
+/// request's window (more slots may follow).
+#[uniffi::export]
+pub fn first_available_series(
+    doctors: Vec<DoctorOccupancy>,
+    request_json: String,
+    count: u32,
+) -> Result<Arc<SlotSeries>> {
+    let request: SlotRequest = parse("request", &request_json)?;
+    let mut pairs = Vec::with_capacity(doctors.len());
+    for (i, doctor) in doctors.iter().enumerate() {
+        let what = format!("doctors[{i}].occupancy");
+        pairs.push((
+            doctor.doctor.inner.clone(),
+            occupancy(&what, doctor.occupancy_json.as_deref())?,
+        ));
+    }
+    let inner =
+        medsched::first_available_series(pairs.iter().map(|(d, o)| (&**d, o)), &request, count)?;
+    Ok(Arc::new(SlotSeries { inner }))
+}
+
+#[uniffi::export]
+impl Bookings {
+    /// Books a slot with other clinicians and equipment at once (`JointBookRequest` JSON):
+    /// all of them or none; returns the `Appointment` JSON.
+    pub fn book_joint(
+        &self,
+        schedule: &Schedule,
+        actor_json: String,
+        now: SystemTime,
+        request_json: String,
+    ) -> Result<String> {
+        let c = call(schedule, &actor_json, now)?;
+        let request: JointBookRequest = parse("request", &request_json)?;
+        Ok(text(&self.inner.book_joint(
+            &c.schedule,
+            &c.actor,
+            c.now,
+            request,
+        )?))
+    }
+
+    /// Books a slot with a doctor of a team pool, chosen by the pool's rule
+    /// (`PoolBookRequest` JSON); returns the `PoolBooking` JSON (the appointment and why
+    /// that doctor).
+    pub fn book_from_pool(
+        &self,
+        schedule: &Schedule,
+        actor_json: String,
+        now: SystemTime,
+        request_json: String,
+    ) -> Result<String> {
+        let c = call(schedule, &actor_json, now)?;
+        let request: PoolBookRequest = parse("request", &request_json)?;
+        Ok(text(&self.inner.book_from_pool(
+            &c.schedule,
+            &c.actor,
+            c.now,
+            request,
+        )?))
+    }
+}
