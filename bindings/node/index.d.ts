@@ -255,6 +255,17 @@ export class InMemoryStore extends NativeStore {
 export function openStore(url: string): NativeStore
 export function openStoreAsync(url: string): Promise<NativeStore>
 
+/**
+ * Runs medsched-testkit's store checks on a store, as Python's `check_event_store`: the
+ * contract call by call, tenant isolation, tenant keys and, with `threads` of 2 or more (at
+ * most 256; 4 by default), writers racing on one stream and the feed read while they commit.
+ * Rejects with an `AssertionError` naming the first breach.
+ *
+ * @example
+ * await checkEventStore(new PgStore(pool), { tenantPrefix: 'ci' })
+ */
+export function checkEventStore(store: EventStore, options?: { tenantPrefix?: string; threads?: number }): Promise<void>
+
 /** Options of a service. */
 export interface ServiceOptions {
   /** How many times a command is decided before a ConflictError (64). */

@@ -40,6 +40,7 @@ module.exports = {
   InMemoryStore: stores.InMemoryStore,
   openStore: stores.openStore,
   openStoreAsync: stores.openStoreAsync,
+  checkEventStore: stores.checkEventStore,
   DayBook,
   Bookings,
   decideBooking,

@@ -390,6 +390,14 @@ export declare function bookingNotifications(events: string): string
 /** The wait calibration (`CalibrationRow` JSON, a list) as SVG text. */
 export declare function calibrationSvg(title: string, rows: string): string
 
+/**
+ * Runs the store checks on `store`, off the JavaScript thread: the contract call by call,
+ * tenant isolation, tenant keys and, with `threads` of 2 or more (at most 256), that many
+ * writers racing on one stream and the feed read while they commit (interleaved on one
+ * task). Resolves when every check holds; rejects with the first breach, in words.
+ */
+export declare function checkEventStore(store: NativeStore | JsStore, tenantPrefix: string, threads: number): Promise<void>
+
 /** Checks a Google Meet link. */
 export declare function checkMeetLink(link: string): void
 

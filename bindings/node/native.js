@@ -851,6 +851,7 @@ module.exports.Schedule = nativeBinding.Schedule
 module.exports.Tokens = nativeBinding.Tokens
 module.exports.bookingNotifications = nativeBinding.bookingNotifications
 module.exports.calibrationSvg = nativeBinding.calibrationSvg
+module.exports.checkEventStore = nativeBinding.checkEventStore
 module.exports.checkMeetLink = nativeBinding.checkMeetLink
 module.exports.checkRate = nativeBinding.checkRate
 module.exports.decideBooking = nativeBinding.decideBooking

@@ -1,6 +1,6 @@
 // The example PostgreSQL store written in JavaScript (examples/pg-store.js, on `pg`) against
 // the throwaway server of scripts/with-postgres.sh (MEDSCHED_PG_URL): the services run over
-// it, and several Node workers booking the last seats at once never double-book.
+// it, and several Node workers booking the last seats at once never double-book; and the store passes the contract checks (checkEventStore).
 'use strict'
 const { test } = require('node:test')
 const assert = require('node:assert/strict')
@@ -56,5 +56,12 @@ test('Node workers booking the last seats at once: no double booking', { skip },
   const perSlot = {}
   for (const a of day.appointments()) perSlot[a.slot.start.toISOString()] = (perSlot[a.slot.start.toISOString()] ?? 0) + 1
   assert.deepEqual(Object.values(perSlot), [2, 2], 'dr-c sees two at a time')
+  await store.close()
+})
+
+test('the JavaScript PostgreSQL store keeps the store contract (checkEventStore)', { skip }, async () => {
+  const store = new PgStore(url)
+  await store.migrate()
+  await m.checkEventStore(store, { tenantPrefix: tenant('checks'), threads: 4 })
   await store.close()
 })

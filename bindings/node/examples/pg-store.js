@@ -1,22 +1,25 @@
 // An EventStore written in JavaScript on PostgreSQL with the `pg` package: what a Next.js
 // backend keeps its day books and token queues in. Each stream is a run of rows keyed by
-// (tenant, date, doctor_id, version); an append inserts the next versions in one transaction,
+// (tenant, date, doctor_id, version), doctor_id NULL for a tenant's day book (so that no
+// doctor id, not even "", stands for it; PostgreSQL 15's NULLS NOT DISTINCT); an append inserts the next versions in one transaction,
 // and a unique-key violation means another writer came first (a ConflictError, which the
-// services retry). A tenant's appends are serialized by an advisory lock, so the feed's
-// positions (a sequence) become visible in order.
+// services retry). A tenant's appends are serialized by an advisory lock, under which each
+// event takes the tenant's next feed position (counted per tenant, so that no tenant learns
+// another's volume), visible in order.
 'use strict'
 const { Pool } = require('pg')
 const { ConflictError } = require('..')
 
 const SCHEMA = `
-CREATE TABLE IF NOT EXISTS js_events (
-  position bigserial PRIMARY KEY,
+CREATE TABLE IF NOT EXISTS js_streams (
   tenant text NOT NULL,
+  position bigint NOT NULL,
   date date NOT NULL,
-  doctor_id text NOT NULL DEFAULT '',
+  doctor_id text,
   version integer NOT NULL,
   event text NOT NULL,
-  UNIQUE (tenant, date, doctor_id, version)
+  PRIMARY KEY (tenant, position),
+  UNIQUE NULLS NOT DISTINCT (tenant, date, doctor_id, version)
 )`
 
 class PgStore {
@@ -35,8 +38,8 @@ class PgStore {
 
   async load(stream) {
     const { rows } = await this.pool.query(
-      'SELECT event FROM js_events WHERE tenant = $1 AND date = $2 AND doctor_id = $3 ORDER BY version',
-      [stream.tenant, stream.date, stream.doctor_id ?? ''],
+      'SELECT event FROM js_streams WHERE tenant = $1 AND date = $2 AND doctor_id IS NOT DISTINCT FROM $3 ORDER BY version',
+      [stream.tenant, stream.date, stream.doctor_id ?? null],
     )
     return { version: rows.length, events: rows.map((r) => r.event) }
   }
@@ -47,17 +50,23 @@ class PgStore {
       await client.query('BEGIN')
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [stream.tenant])
       const { rows } = await client.query(
-        'SELECT count(*)::int AS version FROM js_events WHERE tenant = $1 AND date = $2 AND doctor_id = $3',
-        [stream.tenant, stream.date, stream.doctor_id ?? ''],
+        'SELECT count(*)::int AS version FROM js_streams WHERE tenant = $1 AND date = $2 AND doctor_id IS NOT DISTINCT FROM $3',
+        [stream.tenant, stream.date, stream.doctor_id ?? null],
       )
       if (rows[0].version !== expectedVersion) {
         await client.query('ROLLBACK')
         throw new ConflictError({ message: 'the stream moved', expected: expectedVersion, actual: rows[0].version })
       }
+      const last = await client.query(
+        'SELECT coalesce(max(position), 0)::bigint AS position FROM js_streams WHERE tenant = $1',
+        [stream.tenant],
+      )
+      const position = Number(last.rows[0].position)
       for (const [i, event] of events.entries()) {
         await client.query(
-          'INSERT INTO js_events (tenant, date, doctor_id, version, event) VALUES ($1, $2, $3, $4, $5)',
-          [stream.tenant, stream.date, stream.doctor_id ?? '', expectedVersion + i + 1, event],
+          `INSERT INTO js_streams (tenant, position, date, doctor_id, version, event)
+             VALUES ($1, $2, $3, $4, $5, $6)`,
+          [stream.tenant, position + i + 1, stream.date, stream.doctor_id ?? null, expectedVersion + i + 1, event],
         )
       }
       await client.query('COMMIT')
@@ -76,12 +85,12 @@ class PgStore {
   async feed(tenant, after, limit) {
     const { rows } = await this.pool.query(
       `SELECT position, tenant, to_char(date, 'YYYY-MM-DD') AS date, doctor_id, version, event
-         FROM js_events WHERE tenant = $1 AND position > $2 ORDER BY position LIMIT $3`,
+         FROM js_streams WHERE tenant = $1 AND position > $2 ORDER BY position LIMIT $3`,
       [tenant, after, limit],
     )
     return rows.map((r) => ({
       position: Number(r.position),
-      stream: r.doctor_id ? { tenant: r.tenant, date: r.date, doctor_id: r.doctor_id } : { tenant: r.tenant, date: r.date },
+      stream: r.doctor_id !== null ? { tenant: r.tenant, date: r.date, doctor_id: r.doctor_id } : { tenant: r.tenant, date: r.date },
       version: r.version,
       event: r.event,
     }))

@@ -4,6 +4,7 @@
 const native = require('../native.js')
 const { MedschedError, call, settle } = require('./errors.js')
 const { json } = require('./values.js')
+const { AssertionError } = require('node:assert')
 
 /** A store kept on the native side (services over it never leave Rust). */
 class NativeStore {
@@ -107,4 +108,19 @@ function service(Native, store, maxAttempts, ...more) {
   return Native.js(jsStore(store), maxAttempts, ...more)
 }
 
-module.exports = { NativeStore, InMemoryStore, openStore, openStoreAsync, service }
+/** Runs medsched-testkit's store checks on a store (Python's `check_event_store`): the
+ * contract call by call, tenant isolation, tenant keys and, with `threads` of 2 or more
+ * (at most 256), writers racing on one stream and the feed read while they commit. It
+ * writes under tenants named `{tenantPrefix}-{run}-…`. Rejects with an `AssertionError`
+ * naming the first breach. */
+async function checkEventStore(store, { tenantPrefix = 'conformance', threads = 4 } = {}) {
+  const target = store instanceof NativeStore ? store._native : jsStore(store)
+  try {
+    await settle(() => native.checkEventStore(target, tenantPrefix, threads))
+  } catch (error) {
+    if (error instanceof MedschedError) throw error
+    throw new AssertionError({ message: error.message })
+  }
+}
+
+module.exports = { NativeStore, InMemoryStore, openStore, openStoreAsync, checkEventStore, service }

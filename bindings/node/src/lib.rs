@@ -17,6 +17,7 @@
 mod analytics;
 mod body;
 mod bookings;
+mod checks;
 mod clinic_ops;
 mod columns;
 mod day_book;

@@ -9,8 +9,8 @@ use medsched::{
 };
 use medsched_facade::ScheduleHandle;
 use medsched_facade::json::{parse, text};
-use medsched_facade::values::{date, instant, zone};
 use medsched_facade::resources;
+use medsched_facade::values::{date, instant, zone};
 use napi::Env;
 use napi::bindgen_prelude::{BufferSlice, ClassInstance, Either, PromiseRaw};
 use napi_derive::napi;
