@@ -33,5 +33,6 @@ pub mod store;
 
 pub use decider::given;
 pub use store::{
-    Breach, Check, Checks, check_async_event_store, check_event_store, check_rate_limit_store,
+    Breach, Check, Checks, MAX_THREADS, check_async_event_store, check_event_store,
+    check_rate_limit_store,
 };

@@ -10,6 +10,7 @@
 //!   [`report_json`]: an error as its [`ErrorReport`](medsched::ErrorReport) JSON.
 //! - [`interop`]: FHIR R4 and iCalendar in and out, JSON and text in, JSON and text out.
 //! - [`ScheduleHandle`]: a tenant's schedule that can be swapped while in use;
+//!   [`occupancy`]: what is taken, as given or prepared, and the searches over either;
 //!   [`resources`]: clinic rules with their roster, and slot searches over several
 //!   resources (a doctor with other clinicians and equipment).
 //! - [`AppointmentAction`] and [`EstimatorChoice`]: the actions and estimators a binding
@@ -42,6 +43,7 @@ mod estimator;
 mod host_store;
 pub mod interop;
 pub mod json;
+pub mod occupancy;
 mod rate_store;
 pub mod resources;
 mod schedule;

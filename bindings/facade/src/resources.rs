@@ -1,12 +1,10 @@
 //! Clinic rules with their roster, and slot searches over several resources: the argument
 //! handling each binding's `ClinicRules` constructor and `joint_slots` share.
 
-use medsched::{
-    Availability, Clinic, ClinicRules, Id, Occupancy, PreparedOccupancy, Result, SlotRequest,
-    SlotSeries,
-};
+use medsched::{Availability, Clinic, ClinicRules, Id, Result, SlotRequest, SlotSeries};
 
 use crate::json::{limits, parse};
+use crate::occupancy::Taken;
 
 /// Compiles `Clinic` JSON with optional `Limits` JSON (the defaults when absent) and an
 /// optional roster, the ids of the clinic's doctors: with one, a calendar or a reservation
@@ -52,8 +50,9 @@ pub fn clinic_rules(
 /// ([`Availability::joint_slots`]; the occupancy is prepared once for the search).
 ///
 /// ```
-/// use medsched::{AppointmentType, Availability, DoctorCalendar, Occupancy, SlotRequest};
+/// use medsched::{AppointmentType, Availability, DoctorCalendar, SlotRequest};
 /// use medsched_facade::json::parse;
+/// use medsched_facade::occupancy::Taken;
 /// use medsched_facade::resources::{clinic_rules, joint_slots};
 ///
 /// let rules = clinic_rules(r#"{"locations": [{"id": "main", "time_zone": "UTC",
@@ -67,10 +66,10 @@ pub fn clinic_rules(
 ///     "duration_minutes": 60, "step_minutes": 60}, "start": "2026-03-03T00:00:00Z",
 ///     "end": "2026-03-04T00:00:00Z", "now": "2026-03-01T00:00:00Z"}"#)?;
 /// let series = joint_slots(&surgeon, &[&anaesthetist], &["theatre".to_owned()], &request,
-///     Occupancy::default(), None)?;
+///     &Taken::default(), None)?;
 /// assert_eq!(series.slots.len(), 3);
 /// let unknown = joint_slots(&surgeon, &[&anaesthetist], &["x-ray".to_owned()], &request,
-///     Occupancy::default(), None).unwrap_err();
+///     &Taken::default(), None).unwrap_err();
 /// assert_eq!(unknown.code(), "invalid_input");
 /// # Ok::<(), medsched::Error>(())
 /// ```
@@ -83,10 +82,10 @@ pub fn joint_slots(
     others: &[&Availability],
     equipment: &[String],
     request: &SlotRequest,
-    occupancy: Occupancy,
+    occupancy: &Taken,
     limit: Option<u32>,
 ) -> Result<SlotSeries> {
     let equipment: Vec<Id> = equipment.iter().map(|id| Id::from(id.as_str())).collect();
-    let prepared = PreparedOccupancy::new(occupancy)?;
+    let prepared = occupancy.prepared()?;
     lead.joint_slots(others, &equipment, request, &prepared, limit)
 }

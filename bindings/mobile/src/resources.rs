@@ -8,11 +8,14 @@ use std::time::SystemTime;
 use medsched::SlotRequest;
 use medsched::booking::{JointBookRequest, PoolBookRequest};
 use medsched_facade::json::{parse, text};
+use medsched_facade::occupancy::{Taken, first_available};
 use medsched_facade::resources;
 
 use crate::bookings::{Bookings, call};
 use crate::error::Result;
-use crate::schedule::{Availability, DoctorOccupancy, Schedule, SlotSeries, occupancy};
+use crate::schedule::{
+    Availability, DoctorOccupancy, Schedule, SlotSeries, doctor_pairs, occupancy,
+};
 
 #[uniffi::export]
 impl Availability {
@@ -29,10 +32,10 @@ impl Availability {
         limit: Option<u32>,
     ) -> Result<Arc<SlotSeries>> {
         let request: SlotRequest = parse("request", &request_json)?;
-        let taken = occupancy("occupancy", occupancy_json.as_deref())?;
+        let taken = Taken::Given(Arc::new(occupancy("occupancy", occupancy_json.as_deref())?));
         let others: Vec<&medsched::Availability> = others.iter().map(|o| &*o.inner).collect();
         let inner =
-            resources::joint_slots(&self.inner, &others, &equipment, &request, taken, limit)?;
+            resources::joint_slots(&self.inner, &others, &equipment, &request, &taken, limit)?;
         Ok(Arc::new(SlotSeries { inner }))
     }
 }
@@ -47,16 +50,7 @@ pub fn first_available_series(
     count: u32,
 ) -> Result<Arc<SlotSeries>> {
     let request: SlotRequest = parse("request", &request_json)?;
-    let mut pairs = Vec::with_capacity(doctors.len());
-    for (i, doctor) in doctors.iter().enumerate() {
-        let what = format!("doctors[{i}].occupancy");
-        pairs.push((
-            doctor.doctor.inner.clone(),
-            occupancy(&what, doctor.occupancy_json.as_deref())?,
-        ));
-    }
-    let inner =
-        medsched::first_available_series(pairs.iter().map(|(d, o)| (&**d, o)), &request, count)?;
+    let inner = first_available(&doctor_pairs(&doctors)?, &request, count)?;
     Ok(Arc::new(SlotSeries { inner }))
 }
 

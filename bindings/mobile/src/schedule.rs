@@ -11,6 +11,7 @@ use medsched::{
 };
 use medsched_facade::ScheduleHandle;
 use medsched_facade::json::{parse, text};
+use medsched_facade::occupancy::{Taken, first_available as first_available_of};
 use medsched_facade::resources::clinic_rules;
 use medsched_facade::values::{date, zone};
 
@@ -219,16 +220,21 @@ pub fn first_available(
     count: u32,
 ) -> Result<Vec<Slot>> {
     let request: SlotRequest = parse("request", &request_json)?;
+    let found = first_available_of(&doctor_pairs(&doctors)?, &request, count)?;
+    Ok(found.slots.iter().map(slot).collect())
+}
+
+/// The doctors of a multi-doctor call and what is taken of each, read.
+pub(crate) fn doctor_pairs(
+    doctors: &[DoctorOccupancy],
+) -> Result<Vec<(Arc<medsched::Availability>, Taken)>> {
     let mut pairs = Vec::with_capacity(doctors.len());
     for (i, doctor) in doctors.iter().enumerate() {
         let what = format!("doctors[{i}].occupancy");
-        pairs.push((
-            doctor.doctor.inner.clone(),
-            occupancy(&what, doctor.occupancy_json.as_deref())?,
-        ));
+        let taken = occupancy(&what, doctor.occupancy_json.as_deref())?;
+        pairs.push((doctor.doctor.inner.clone(), Taken::Given(Arc::new(taken))));
     }
-    let found = medsched::first_available(pairs.iter().map(|(d, o)| (&**d, o)), &request, count)?;
-    Ok(found.iter().map(slot).collect())
+    Ok(pairs)
 }
 
 /// A tenant's compiled clinic, doctors and appointment types: what bookings run on.

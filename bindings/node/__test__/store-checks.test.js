@@ -48,10 +48,14 @@ test('a breach is an AssertionError naming it', async () => {
   await assert.rejects(m.checkEventStore(new w.MapStore(), { threads: 0 }), assert.AssertionError)
 })
 
-test('threads above 256 are refused as invalid_input on threads; an object without the methods is a TypeError, as for the services', async () => {
+test('threads above 256 or below 0 are refused as invalid_input on threads; an object without the methods is a TypeError, as for the services', async () => {
   await assert.rejects(m.checkEventStore(new m.InMemoryStore(), { threads: 257 }), (error) => {
     assert.ok(error instanceof m.InvalidInputError)
     assert.deepEqual([error.field, error.value, error.problem], ['threads', '257', 'out_of_range'])
+    return true
+  })
+  await assert.rejects(m.checkEventStore(new m.InMemoryStore(), { threads: -1 }), (error) => {
+    assert.deepEqual([error.code, error.field, error.value], ['invalid_input', 'threads', '-1'])
     return true
   })
   await assert.rejects(m.checkEventStore({}), TypeError)

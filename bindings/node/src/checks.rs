@@ -1,7 +1,6 @@
 //! The store checks of `medsched-testkit`, for a host that writes its own store (Python's
 //! `check_event_store`).
 
-use medsched::{Error, Problem};
 use medsched_testkit::Checks;
 use napi::Env;
 use napi::bindgen_prelude::{ClassInstance, Either, PromiseRaw};
@@ -9,9 +8,6 @@ use napi_derive::napi;
 
 use crate::errors::{Result, done};
 use crate::store::{JsStore, NativeStore, NodeStore};
-
-/// The most threads the racing checks start (each appends to one stream many times).
-const MAX_CHECK_THREADS: u32 = 256;
 
 /// Runs the store checks on `store`, off the JavaScript thread: the contract call by call,
 /// tenant isolation, tenant keys and, with `threads` of 2 or more (at most 256), that many
@@ -25,17 +21,13 @@ pub fn check_event_store<'env>(
         ClassInstance<'_, JsStore>,
     >,
     tenant_prefix: String,
-    threads: u32,
+    threads: i64,
 ) -> Result<PromiseRaw<'env, ()>> {
-    if threads > MAX_CHECK_THREADS {
-        let problem = Problem::OutOfRange(format!("at most {MAX_CHECK_THREADS}"));
-        return done(Err(Error::invalid_input("threads", threads, problem)));
-    }
+    let checks = done(Checks::new(tenant_prefix).try_threads(threads))?;
     let store = match store {
         Either::A(native) => NodeStore::native(&native),
         Either::B(js) => NodeStore::js(&js),
     };
-    let checks = Checks::new(tenant_prefix).threads(threads as usize);
     env.spawn_future(async move {
         checks
             .run_async(&store)

@@ -5,8 +5,9 @@
 use std::sync::Arc;
 
 use medsched::booking::{JointBookRequest, PoolBookRequest};
-use medsched::{Availability as CoreAvailability, Occupancy as CoreOccupancy, SlotRequest};
+use medsched::{Availability as CoreAvailability, SlotRequest};
 use medsched_facade::json::{parse, text};
+use medsched_facade::occupancy::Taken;
 use medsched_facade::resources;
 use medsched_facade::values::instant;
 use napi::Env;
@@ -16,7 +17,7 @@ use napi_derive::napi;
 use crate::body::body;
 use crate::bookings::{Bookings, Call};
 use crate::errors::{Result, done, spawn};
-use crate::schedule::{Availability, Occupancy, Schedule};
+use crate::schedule::{Availability, Occupancy, Schedule, occupancy_of};
 use crate::twins::{Work, service_calls};
 
 /// A joint slot search, its arguments read.
@@ -25,7 +26,7 @@ struct JointSearch {
     others: Vec<Arc<CoreAvailability>>,
     equipment: Vec<String>,
     request: SlotRequest,
-    occupancy: CoreOccupancy,
+    occupancy: Taken,
     limit: Option<u32>,
 }
 
@@ -39,11 +40,7 @@ impl JointSearch {
         limit: Option<u32>,
     ) -> Result<JointSearch> {
         let request: SlotRequest = done(parse("request", &request))?;
-        let occupancy = match occupancy {
-            None => CoreOccupancy::default(),
-            Some(Either::A(json)) => done(parse("occupancy", &json))?,
-            Some(Either::B(prepared)) => (*prepared.inner).clone(),
-        };
+        let occupancy = occupancy_of("occupancy", occupancy)?;
         Ok(JointSearch {
             lead: lead.inner.clone(),
             others: others.iter().map(|o| o.inner.clone()).collect(),
@@ -62,7 +59,7 @@ impl JointSearch {
             &others,
             &self.equipment,
             &self.request,
-            self.occupancy,
+            &self.occupancy,
             self.limit,
         )?;
         Ok(text(&series))

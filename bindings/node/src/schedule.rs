@@ -5,10 +5,11 @@ use std::sync::{Arc, OnceLock};
 use medsched::{
     Availability as CoreAvailability, Clinic, ClinicRules as CoreClinicRules, DoctorCalendar,
     Occupancy as CoreOccupancy, PreparedOccupancy as CorePrepared, ResolveOptions, SlotOptions,
-    SlotRequest, SlotSet, booking::Schedule as CoreSchedule, first_available_series,
+    SlotRequest, SlotSet, booking::Schedule as CoreSchedule,
 };
 use medsched_facade::ScheduleHandle;
 use medsched_facade::json::{parse, text};
+use medsched_facade::occupancy::{Taken, first_available};
 use medsched_facade::resources;
 use medsched_facade::values::{date, instant, zone};
 use napi::Env;
@@ -66,39 +67,8 @@ pub struct Availability {
 /// An occupancy argument: `Occupancy` JSON, a prepared [`Occupancy`], or nothing taken.
 pub type OccupancyArg<'a> = Option<Either<String, ClassInstance<'a, Occupancy>>>;
 
-/// What a search takes as taken: an occupancy as given (checked on each search) or
-/// prepared (checked and indexed once, by [`Occupancy::prepare`]).
-#[derive(Clone)]
-enum Taken {
-    Given(Arc<CoreOccupancy>),
-    Prepared(Arc<CorePrepared>),
-}
-
-impl Taken {
-    /// A doctor's slots of a request, compact.
-    fn slot_set(
-        &self,
-        doctor: &CoreAvailability,
-        request: &SlotRequest,
-        options: SlotOptions,
-    ) -> medsched::Result<SlotSet> {
-        match self {
-            Taken::Given(o) => doctor.slot_set_of(request, o, options),
-            Taken::Prepared(p) => doctor.slot_set(request, p, options),
-        }
-    }
-
-    /// The occupancy itself.
-    fn occupancy(&self) -> &CoreOccupancy {
-        match self {
-            Taken::Given(o) => o,
-            Taken::Prepared(p) => p.occupancy(),
-        }
-    }
-}
-
 /// The occupancy of an argument, read.
-fn occupancy_of(what: &str, arg: OccupancyArg<'_>) -> Result<Taken> {
+pub(crate) fn occupancy_of(what: &str, arg: OccupancyArg<'_>) -> Result<Taken> {
     match arg {
         None => Ok(Taken::Given(Arc::new(CoreOccupancy::default()))),
         Some(Either::A(json)) => Ok(Taken::Given(Arc::new(done(parse(what, &json))?))),
@@ -308,12 +278,7 @@ fn doctors_of(
 }
 
 fn first_of(pairs: &Doctors, request: &SlotRequest, count: u32) -> medsched::Result<SeriesColumns> {
-    let found = first_available_series(
-        pairs.iter().map(|(d, o)| (&**d, o.occupancy())),
-        request,
-        count,
-    )?;
-    Ok(series_columns(&found))
+    Ok(series_columns(&first_available(pairs, request, count)?))
 }
 
 /// A search of each doctor's slots for one request, its arguments read.

@@ -5,9 +5,10 @@ use std::sync::Arc;
 use medsched::{
     Availability as CoreAvailability, Clinic, ClinicRules as CoreClinicRules, DoctorCalendar, Id,
     Occupancy, PreparedOccupancy as CorePrepared, SlotOptions, SlotRequest, SlotSet,
-    booking::Schedule as CoreSchedule, first_available_prepared_series, first_available_series,
+    booking::Schedule as CoreSchedule,
 };
 use medsched_facade::ScheduleHandle;
+use medsched_facade::occupancy::{Taken, first_available};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 
@@ -129,7 +130,7 @@ impl Availability {
         let request: SlotRequest = parse("request", request)?;
         let occupancy = occupancy_arg("occupancy", occupancy)?;
         let options = slot_options(options)?;
-        let set = py.detach(|| occupancy.slots(&self.inner, &request, options))?;
+        let set = py.detach(|| occupancy.slot_set(&self.inner, &request, options))?;
         Ok(SlotSeries::new(set))
     }
 
@@ -152,10 +153,7 @@ impl Availability {
             others.iter().map(|o| o.get().inner.clone()).collect();
         let equipment: Vec<Id> = equipment.into_iter().map(Id::from).collect();
         let series = py.detach(|| {
-            let prepared = match occupancy {
-                OccupancyArg::Prepared(p) => p,
-                OccupancyArg::Given(o) => Arc::new(CorePrepared::new(o.as_ref().clone())?),
-            };
+            let prepared = occupancy.prepared()?;
             let others: Vec<&CoreAvailability> = others.iter().map(Arc::as_ref).collect();
             self.inner
                 .joint_slots(&others, &equipment, &request, &prepared, limit)
@@ -177,7 +175,7 @@ impl Availability {
         let options = slot_options(options)?;
         body(py, |out| {
             let request: SlotRequest = parse("request", request)?;
-            let set = occupancy.slots(&self.inner, &request, options)?;
+            let set = occupancy.slot_set(&self.inner, &request, options)?;
             set.write_json(out);
             Ok(())
         })
@@ -216,46 +214,25 @@ impl PreparedOccupancy {
     }
 }
 
-/// An occupancy argument read: as given (checked on each call) or prepared.
-#[derive(Clone)]
-pub enum OccupancyArg {
-    Given(Arc<Occupancy>),
-    Prepared(Arc<CorePrepared>),
-}
-
-impl OccupancyArg {
-    fn slots(
-        &self,
-        doctor: &CoreAvailability,
-        request: &SlotRequest,
-        options: SlotOptions,
-    ) -> medsched::Result<SlotSet> {
-        match self {
-            OccupancyArg::Given(o) => doctor.slot_set_of(request, o, options),
-            OccupancyArg::Prepared(p) => doctor.slot_set(request, p, options),
-        }
-    }
-}
-
 /// An occupancy argument: JSON text, a `PreparedOccupancy`, a `medsched.Occupancy` data
 /// class (read from its attributes, or through its JSON when it holds anything unexpected),
 /// or `None` (nothing taken).
-fn occupancy_arg(what: &str, arg: Option<&Bound<'_, PyAny>>) -> Result<OccupancyArg> {
+fn occupancy_arg(what: &str, arg: Option<&Bound<'_, PyAny>>) -> Result<Taken> {
     let Some(arg) = arg.filter(|a| !a.is_none()) else {
-        return Ok(OccupancyArg::Given(Arc::new(Occupancy::default())));
+        return Ok(Taken::Given(Arc::new(Occupancy::default())));
     };
     if let Ok(prepared) = arg.cast::<PreparedOccupancy>() {
-        return Ok(OccupancyArg::Prepared(prepared.get().inner.clone()));
+        return Ok(Taken::Prepared(prepared.get().inner.clone()));
     }
     if let Ok(json) = arg.cast::<PyString>() {
-        return Ok(OccupancyArg::Given(Arc::new(parse(what, &json.to_cow()?)?)));
+        return Ok(Taken::Given(Arc::new(parse(what, &json.to_cow()?)?)));
     }
     if let Some(read) = crate::occupancy::read(arg)? {
-        return Ok(OccupancyArg::Given(Arc::new(read)));
+        return Ok(Taken::Given(Arc::new(read)));
     }
     let to_json = arg.py().import("medsched._codec")?.getattr("to_json")?;
     let json: String = to_json.call1((arg, "occupancy"))?.extract()?;
-    Ok(OccupancyArg::Given(Arc::new(parse(what, &json)?)))
+    Ok(Taken::Given(Arc::new(parse(what, &json)?)))
 }
 
 /// Each doctor's slots for one request, each with its occupancy (as for `slots`), in one
@@ -274,7 +251,7 @@ pub fn slots_for_doctors(
     let found = py.detach(|| {
         pairs
             .iter()
-            .map(|(doctor, occupancy)| occupancy.slots(doctor, &request, options))
+            .map(|(doctor, occupancy)| occupancy.slot_set(doctor, &request, options))
             .collect::<medsched::Result<Vec<_>>>()
     })?;
     Ok(found.into_iter().map(SlotSeries::new).collect())
@@ -284,7 +261,7 @@ pub fn slots_for_doctors(
 fn doctor_pairs(
     py: Python<'_>,
     doctors: &[(Py<Availability>, Option<Py<PyAny>>)],
-) -> Result<Vec<(Arc<CoreAvailability>, OccupancyArg)>> {
+) -> Result<Vec<(Arc<CoreAvailability>, Taken)>> {
     let mut pairs = Vec::with_capacity(doctors.len());
     for (i, (doctor, occupancy)) in doctors.iter().enumerate() {
         let what = format!("doctors[{i}].occupancy");
@@ -304,26 +281,7 @@ pub fn first_available_slots(
 ) -> Result<SlotList> {
     let request: SlotRequest = parse("request", request)?;
     let pairs = doctor_pairs(py, &doctors)?;
-    let slots = py.detach(|| {
-        let prepared: Option<Vec<_>> = pairs
-            .iter()
-            .map(|(d, o)| match o {
-                OccupancyArg::Prepared(p) => Some((&**d, &**p)),
-                OccupancyArg::Given(_) => None,
-            })
-            .collect();
-        match prepared {
-            Some(prepared) => first_available_prepared_series(prepared, &request, count),
-            None => first_available_series(
-                pairs.iter().map(|(d, o)| match o {
-                    OccupancyArg::Given(o) => (&**d, &**o),
-                    OccupancyArg::Prepared(p) => (&**d, p.occupancy()),
-                }),
-                &request,
-                count,
-            ),
-        }
-    })?;
+    let slots = py.detach(|| first_available(&pairs, &request, count))?;
     let set: SlotSet = slots.slots.into_iter().collect();
     Ok(SlotList::new(Arc::new(set.with_truncated(slots.truncated))))
 }

@@ -77,8 +77,9 @@ struct SlotMaker<'py> {
     py: Python<'py>,
     class: Bound<'py, PyAny>,
     new: Bound<'py, PyAny>,
-    /// Per place: doctor, location, room (or `None`), buffer before, buffer after.
-    places: Vec<[Bound<'py, PyAny>; 5]>,
+    /// Per place of the set: doctor, location, room (or `None`), buffer before, buffer
+    /// after; made when a slot of the place is first made.
+    places: Vec<Option<[Bound<'py, PyAny>; 5]>>,
     utc: Chain<'py>,
     local: Chain<'py>,
     deltas: HashMap<i64, Bound<'py, PyAny>>,
@@ -93,32 +94,37 @@ impl<'py> SlotMaker<'py> {
     fn new(py: Python<'py>, set: &SlotSet) -> PyResult<Self> {
         let class = py.import("medsched.slots")?.getattr("Slot")?;
         let new = class.getattr(intern!(py, "__new__"))?;
-        let places = set
-            .places()
-            .iter()
-            .map(|p| {
-                Ok([
-                    PyString::new(py, p.place.doctor_id.as_str()).into_any(),
-                    PyString::new(py, p.place.location_id.as_str()).into_any(),
-                    p.place
-                        .room_id
-                        .as_ref()
-                        .map(|r| r.as_str())
-                        .into_pyobject(py)?,
-                    p.buffer_before_minutes.into_pyobject(py)?.into_any(),
-                    p.buffer_after_minutes.into_pyobject(py)?.into_any(),
-                ])
-            })
-            .collect::<PyResult<_>>()?;
         Ok(SlotMaker {
             py,
             class,
             new,
-            places,
+            places: vec![None; set.places().len()],
             utc: Chain::default(),
             local: Chain::default(),
             deltas: HashMap::new(),
         })
+    }
+
+    /// The Python values of place `at` of `set`, made on first use.
+    fn place(&mut self, set: &SlotSet, at: usize) -> PyResult<[Bound<'py, PyAny>; 5]> {
+        if let Some(made) = &self.places[at] {
+            return Ok(made.clone());
+        }
+        let py = self.py;
+        let p = &set.places()[at];
+        let made = [
+            PyString::new(py, p.place.doctor_id.as_str()).into_any(),
+            PyString::new(py, p.place.location_id.as_str()).into_any(),
+            p.place
+                .room_id
+                .as_ref()
+                .map(|r| r.as_str())
+                .into_pyobject(py)?,
+            p.buffer_before_minutes.into_pyobject(py)?.into_any(),
+            p.buffer_after_minutes.into_pyobject(py)?.into_any(),
+        ];
+        self.places[at] = Some(made.clone());
+        Ok(made)
     }
 
     /// `secs` seconds after the epoch on `chain`'s clock, aware (UTC) or naive.
@@ -153,13 +159,13 @@ impl<'py> SlotMaker<'py> {
         Ok(made)
     }
 
-    fn slot(&mut self, slot: &CompactSlot) -> PyResult<Bound<'py, PyAny>> {
+    fn slot(&mut self, set: &SlotSet, slot: &CompactSlot) -> PyResult<Bound<'py, PyAny>> {
         let py = self.py;
         let start = self.instant(true, slot.start_secs())?;
         let end = self.instant(true, slot.end_secs())?;
         let local_start =
             self.instant(false, slot.start_secs() + i64::from(slot.utc_offset_secs()))?;
-        let [doctor, location, room, before, after] = &self.places[slot.place()];
+        let [doctor, location, room, before, after] = self.place(set, slot.place())?;
         let fields = PyDict::new(py);
         fields.set_item(intern!(py, "doctor_id"), doctor)?;
         fields.set_item(intern!(py, "location_id"), location)?;
@@ -194,7 +200,7 @@ impl SlotList {
             let mut out = Vec::with_capacity(indices.slicelength);
             let mut i = indices.start;
             for _ in 0..indices.slicelength {
-                out.push(maker.slot(&slots[i as usize])?);
+                out.push(maker.slot(&self.set, &slots[i as usize])?);
                 i += indices.step;
             }
             return Ok(pyo3::types::PyList::new(py, out)?.into_any());
@@ -215,7 +221,7 @@ impl SlotList {
                 "slot index {i} out of range for {len} slots"
             )));
         }
-        maker.slot(&slots[at as usize])
+        maker.slot(&self.set, &slots[at as usize])
     }
 
     /// Whether the search behind the list stopped looking (a work bound or limit), so more

@@ -7,7 +7,7 @@ use medsched_testkit::Checks;
 use pyo3::exceptions::PyAssertionError;
 use pyo3::prelude::*;
 
-use crate::errors::Result;
+use crate::errors::{Failure, Result};
 use medsched_facade::json::{parse, text};
 
 /// A store of the native side: the core's in-memory store (`medsched.InMemoryStore` holds
@@ -172,16 +172,19 @@ impl HostStore for PythonStore {
 /// Runs the store checks of `medsched-testkit` on `store`: the sequential contract, tenant
 /// isolation and, with `threads` of 2 or more, writers racing on one stream and the feed read
 /// while writers commit (each Rust thread calls into the store with the GIL). A breach is an
-/// AssertionError saying which check failed and how.
+/// AssertionError saying which check failed and how. `threads` above 256 or below 0 is
+/// refused (`InvalidInputError` on `threads`).
 #[pyfunction]
 pub fn check_store(
     py: Python<'_>,
     store: &Bound<'_, PyAny>,
     tenant_prefix: &str,
-    threads: usize,
+    threads: i64,
 ) -> PyResult<()> {
     let store = shared_store(store);
-    let checks = Checks::new(tenant_prefix).threads(threads);
+    let checks = Checks::new(tenant_prefix)
+        .try_threads(threads)
+        .map_err(Failure::from)?;
     py.detach(|| checks.run(&store))
         .map_err(|breach| PyAssertionError::new_err(breach.to_string()))
 }

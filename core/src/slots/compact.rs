@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, Utc};
 use serde::Serialize;
 use serde::ser::{SerializeSeq, SerializeStruct, Serializer};
 
+use crate::availability::local_time::DAY;
 use crate::{Id, Place, Slot, SlotSeries, UnavailableSlot};
 
 /// A bookable slot in 24 bytes: no reference count, no allocation. Its doctor, location,
@@ -29,8 +30,6 @@ pub struct CompactSlot {
 fn instant(secs: i64) -> DateTime<Utc> {
     DateTime::from_timestamp(secs, 0).unwrap_or_default()
 }
-
-const DAY: i64 = 86_400;
 
 /// The last calendar day a count of seconds fell on, so that the slots of one day, read in
 /// turn, do not each work out their date again.

@@ -9,17 +9,17 @@ use super::compact::{CompactSlot, Sink};
 use super::grid::{Stretch, clock_align, starts};
 use super::limits::LimitCheck;
 use super::load::{Load, Usage};
-use super::step::StepFn;
-
-/// The doctor's seats, and the requested mode's when they differ ([`Load::usages`]).
-type Usages<'l> = (Usage<'l>, Option<Usage<'l>>);
 use super::params::TypeParams;
+use super::step::StepFn;
 use crate::availability::compile::{LocationIx, Settings, mode_index};
 use crate::availability::covers::Cover;
 use crate::availability::local_time::{DAY, local_date, offset_at};
 use crate::availability::sweep::{Resolution, Segment};
 use crate::availability::{Availability, Purpose, ZoneDays};
 use crate::{Alignment, ConsultationMode, Id, RuleKind, Unavailable, UnavailableSlot};
+
+/// The doctor's seats, and the requested mode's when they differ ([`Load::usages`]).
+type Usages<'l> = (Usage<'l>, Option<Usage<'l>>);
 
 /// One slot-generation pass over a doctor.
 pub(crate) struct Generation<'a, 'l> {
@@ -224,8 +224,9 @@ impl<'a, 'l> Generation<'a, 'l> {
     }
 
     /// About how many slots `[start, end)` can hold (candidates on the grid of the open
-    /// scheduled time, the first rule's step taken for all, at most the call's limit):
-    /// reserved at once, so the slots are not copied as they grow.
+    /// scheduled time, the first rule's step taken for all, at most the call's limit and
+    /// the candidates its budget still allows): reserved at once, so the slots are not
+    /// copied as they grow, and never more than the call can fill.
     fn expected_slots(&self, resolution: &Resolution, start: i64, end: i64) -> usize {
         let segments = &resolution.segments;
         let Some(first) = segments.iter().find_map(|seg| seg.decision.scheduled) else {
@@ -238,7 +239,7 @@ impl<'a, 'l> Generation<'a, 'l> {
             .filter(|seg| seg.decision.open && seg.decision.scheduled.is_some())
             .map(|seg| (seg.end.min(end) - seg.start.max(start)).max(0) / step + 1)
             .sum();
-        usize::try_from(open).map_or(0, |n| n.min(self.limit))
+        usize::try_from(open).map_or(0, |n| n.min(self.limit).min(self.candidates_left.get()))
     }
 
     /// The first instant past the booking horizon at a location.

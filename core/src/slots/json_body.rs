@@ -10,8 +10,7 @@ use chrono::{DateTime, Datelike, NaiveDate};
 use serde::Serialize;
 
 use super::compact::{CompactSlot, SlotPlace, SlotSet};
-
-const DAY: i64 = 86_400;
+use crate::availability::local_time::DAY;
 
 /// The first second chrono writes with four year digits: 0000-01-01T00:00:00.
 pub(crate) const FIRST_PLAIN_SECOND: i64 = -62_167_219_200;

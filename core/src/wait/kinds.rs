@@ -53,11 +53,7 @@ impl KindFactors {
             TokenKind::Phone => self.phone,
             TokenKind::Emergency => self.emergency,
         };
-        if factor.is_finite() {
-            factor.clamp(0.25, 4.0)
-        } else {
-            1.0
-        }
+        bounded(factor)
     }
 
     fn slot_mut(&mut self, kind: TokenKind) -> &mut f64 {
@@ -126,11 +122,7 @@ impl VisitFactors {
             VisitType::Review => self.review,
             VisitType::Tele => self.tele,
         };
-        if factor.is_finite() {
-            factor.clamp(0.25, 4.0)
-        } else {
-            1.0
-        }
+        bounded(factor)
     }
 
     fn slot_mut(&mut self, visit: VisitType) -> &mut f64 {
@@ -142,30 +134,56 @@ impl VisitFactors {
     }
 }
 
-/// Each kind's factor: the mean, over consultations with a recorded kind, of `log(i)` (the
-/// log duration at reference load and average pace) less its day's mean, shrunk toward 0 by
-/// `PACE_PRIOR` consultations.
-pub(crate) fn kind_effect(days: &[PastDay], log: impl Fn(&PastDay, usize) -> f64) -> KindFactors {
-    let mut sums: Vec<(TokenKind, f64, f64)> = Vec::new();
+/// A fitted factor as it is used: 1 when not a finite number, else clamped to 0.25–4.
+fn bounded(factor: f64) -> f64 {
+    if factor.is_finite() {
+        factor.clamp(0.25, 4.0)
+    } else {
+        1.0
+    }
+}
+
+/// Each label's factor: the mean, over consultations whose label is recorded
+/// (`label(day, i)`), of `log(i)` less its day's mean, shrunk toward 0 by `PACE_PRIOR`
+/// consultations, as a factor. Days with fewer than two consultations, or whose labels
+/// are not recorded one per consultation (`labelled`), are left out.
+fn effects<K: PartialEq + Copy>(
+    days: &[PastDay],
+    labelled: impl Fn(&PastDay) -> bool,
+    label: impl Fn(&PastDay, usize) -> Option<K>,
+    log: impl Fn(&PastDay, usize) -> f64,
+) -> Vec<(K, f64)> {
+    let mut sums: Vec<(K, f64, f64)> = Vec::new();
     for day in days
         .iter()
-        .filter(|d| d.durations.len() >= 2 && d.kinds.len() == d.durations.len())
+        .filter(|d| d.durations.len() >= 2 && labelled(d))
     {
         let logs: Vec<f64> = (0..day.durations.len()).map(|i| log(day, i)).collect();
         let mean = logs.iter().sum::<f64>() / logs.len() as f64;
-        for (l, &kind) in logs.iter().zip(&day.kinds) {
-            match sums.iter_mut().find(|s| s.0 == kind) {
+        for (i, l) in logs.iter().enumerate() {
+            let Some(key) = label(day, i) else { continue };
+            match sums.iter_mut().find(|s| s.0 == key) {
                 Some(s) => {
                     s.1 += l - mean;
                     s.2 += 1.0;
                 }
-                None => sums.push((kind, l - mean, 1.0)),
+                None => sums.push((key, l - mean, 1.0)),
             }
         }
     }
+    (sums.into_iter())
+        .map(|(key, sum, n)| (key, (sum / (n + PACE_PRIOR)).exp()))
+        .collect()
+}
+
+/// Each kind's factor: the mean, over consultations with a recorded kind, of `log(i)` (the
+/// log duration at reference load and average pace) less its day's mean, shrunk toward 0 by
+/// `PACE_PRIOR` consultations.
+pub(crate) fn kind_effect(days: &[PastDay], log: impl Fn(&PastDay, usize) -> f64) -> KindFactors {
     let mut factors = KindFactors::default();
-    for (kind, sum, n) in sums {
-        *factors.slot_mut(kind) = (sum / (n + PACE_PRIOR)).exp();
+    let labelled = |d: &PastDay| d.kinds.len() == d.durations.len();
+    for (kind, factor) in effects(days, labelled, |d, i| Some(d.kinds[i]), log) {
+        *factors.slot_mut(kind) = factor;
     }
     factors
 }
@@ -174,72 +192,10 @@ pub(crate) fn kind_effect(days: &[PastDay], log: impl Fn(&PastDay, usize) -> f64
 /// `log(i)` (the log duration at reference load, average pace and its kind's typical
 /// length) less its day's mean, shrunk toward 0 by `PACE_PRIOR` consultations.
 pub(crate) fn visit_effect(days: &[PastDay], log: impl Fn(&PastDay, usize) -> f64) -> VisitFactors {
-    let mut sums: Vec<(VisitType, f64, f64)> = Vec::new();
-    for day in days
-        .iter()
-        .filter(|d| d.durations.len() >= 2 && d.visits.len() == d.durations.len())
-    {
-        let logs: Vec<f64> = (0..day.durations.len()).map(|i| log(day, i)).collect();
-        let mean = logs.iter().sum::<f64>() / logs.len() as f64;
-        for (l, visit) in logs.iter().zip(&day.visits) {
-            let Some(visit) = *visit else { continue };
-            match sums.iter_mut().find(|s| s.0 == visit) {
-                Some(s) => {
-                    s.1 += l - mean;
-                    s.2 += 1.0;
-                }
-                None => sums.push((visit, l - mean, 1.0)),
-            }
-        }
-    }
     let mut factors = VisitFactors::default();
-    for (visit, sum, n) in sums {
-        *factors.slot_mut(visit) = (sum / (n + PACE_PRIOR)).exp();
+    let labelled = |d: &PastDay| d.visits.len() == d.durations.len();
+    for (visit, factor) in effects(days, labelled, |d, i| d.visits[i], log) {
+        *factors.slot_mut(visit) = factor;
     }
     factors
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::tokens::TokenKind;
-    use crate::wait::durations::DurationPrior;
-    use crate::wait::{PastDay, VisitType};
-
-    #[test]
-    fn learns_how_long_each_visit_type_takes_within_its_kind() {
-        // Booked first visits take 12 minutes, booked reviews 6; walk-ins 9 whatever they
-        // come for. One day of each mix, many times over.
-        let day = PastDay {
-            durations: vec![12.0, 6.0, 6.0, 12.0, 9.0, 9.0],
-            kinds: [&[TokenKind::Booked; 4][..], &[TokenKind::WalkIn; 2]].concat(),
-            visits: vec![
-                Some(VisitType::FirstVisit),
-                Some(VisitType::Review),
-                Some(VisitType::Review),
-                Some(VisitType::FirstVisit),
-                None,
-                None,
-            ],
-            ..PastDay::default()
-        };
-        let days = vec![day; 1000];
-        let prior = DurationPrior::fit(&days);
-        let first = prior.length_factor(Some(TokenKind::Booked), Some(VisitType::FirstVisit));
-        let review = prior.length_factor(Some(TokenKind::Booked), Some(VisitType::Review));
-        // Within booked tokens the day's mean log is that of √72; first visits are √2 above
-        // it, reviews √2 below (an independent reading of the numbers above).
-        assert!((first / review - 2.0).abs() < 0.01, "{first} {review}");
-        assert_eq!(prior.visits.factor(VisitType::Tele), 1.0);
-        // Without a visit type a token counts its kind's typical length, as before.
-        let stripped: Vec<PastDay> = days
-            .iter()
-            .map(|d| PastDay {
-                visits: Vec::new(),
-                ..d.clone()
-            })
-            .collect();
-        assert_eq!(DurationPrior::fit(&stripped).kinds, prior.kinds);
-        // Once the visit type is taken out, the booked consults' spread is gone.
-        assert!(prior.log_sd < 0.2, "{}", prior.log_sd);
-    }
 }

@@ -270,6 +270,9 @@ pub struct Checks {
     appends_per_thread: usize,
 }
 
+/// The most writers [`Checks::try_threads`] accepts.
+pub const MAX_THREADS: usize = 256;
+
 impl Checks {
     /// The checks with their defaults, 4 threads of 25 appends, writing under tenants
     /// `{tenant_prefix}-{run}-…`.
@@ -300,6 +303,35 @@ impl Checks {
     pub fn threads(mut self, threads: usize) -> Self {
         self.threads = threads;
         self
+    }
+
+    /// [`threads`](Self::threads) as a binding receives it: a count from 0 to
+    /// [`MAX_THREADS`], anything else refused with `invalid_input` on the field `threads`
+    /// (the racing checks start that many threads, so a host's typo must not start a
+    /// million).
+    ///
+    /// # Errors
+    ///
+    /// [`medsched::Error::InvalidInput`] for a negative count or one above [`MAX_THREADS`].
+    ///
+    /// ```
+    /// let checks = medsched_testkit::Checks::new("adapter");
+    /// assert!(checks.clone().try_threads(256).is_ok());
+    /// let refused = checks.try_threads(-1).unwrap_err();
+    /// assert!(matches!(
+    ///     refused,
+    ///     medsched::Error::InvalidInput { ref field, ref value, .. } if field == "threads" && value == "-1"
+    /// ));
+    /// ```
+    pub fn try_threads(self, threads: i64) -> medsched::Result<Self> {
+        match usize::try_from(threads) {
+            Ok(n) if n <= MAX_THREADS => Ok(self.threads(n)),
+            _ => Err(medsched::Error::invalid_input(
+                "threads",
+                threads,
+                medsched::Problem::OutOfRange(format!("0 to {MAX_THREADS}")),
+            )),
+        }
     }
 
     /// How many events each writer appends (at least 1).

@@ -33,6 +33,10 @@ fun runConcurrency() {
     Checks.check("the contract catches a store that ignores versions") {
         expect(checkStore(Store.app(ConflictingStore()), "kotlin-", 1u) != null) { "no breach" }
     }
+    Checks.check("the contract checks refuse more than 256 threads, on the field threads") {
+        val e = raises { checkStore(Store.app(MapStore()), "kotlin-", 257u) }
+        expect(e is MedschedException.InvalidInput && e.errorReport().field == "threads") { "${e.errorReport()}" }
+    }
     val schedule = bookingSchedule()
     for (kind in listOf("Kotlin store", "SQLite file")) {
         Checks.check("$kind: eight patients race for one slot, one wins") {

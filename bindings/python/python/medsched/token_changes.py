@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, ClassVar, Optional, Union
+from typing import Any, Optional, Union
 
 from ._codec import Record
 from .calendar import ConsultationMode
