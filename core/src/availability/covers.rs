@@ -100,11 +100,6 @@ pub(crate) fn covers(
         };
         let (first, last) = (first.date, last.date);
         spans.push((site, tz, first, last));
-        let per_day: usize = (site.templates.iter())
-            .map(|&t| &cal.templates[t as usize])
-            .map(|t| t.pieces.len() + t.breaks.len())
-            .sum();
-        w.covers.reserve((days.len() + 1) * per_day);
         // With night sessions, the day before the first may run into the window.
         let before: Vec<LocalDay> = match first.pred_opt() {
             Some(prev) if cal.night => local_days(tz, prev, prev),

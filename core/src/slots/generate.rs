@@ -291,6 +291,13 @@ impl<'a, 'l> Generation<'a, 'l> {
         if mode_capacity == 0 {
             return true;
         }
+        let step = p.step.unwrap_or(run.settings.slot_secs);
+        let run_end = segments.last().map_or(from, |s| s.end);
+        if from >= end || from + p.duration > run_end {
+            // No candidate starts here, so the seats are not looked up (a search passes many
+            // such runs).
+            return true;
+        }
         let usages = self.load.usages();
         let (doctor, in_mode) = usages;
         let capacity = i64::from(run.settings.max_parallel);
@@ -306,8 +313,6 @@ impl<'a, 'l> Generation<'a, 'l> {
                 .map(|(_, cap, usage)| (i64::from(*cap), usage.as_ref().map(Usage::taken))),
         };
         let capacities = (mode_capacity, usages, &seats);
-        let step = p.step.unwrap_or(run.settings.slot_secs);
-        let run_end = segments.last().map_or(from, |s| s.end);
         let mut cursor = 0;
         if p.restart_after_bookings || p.fill_gaps {
             let stretch = Stretch {
