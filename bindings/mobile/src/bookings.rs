@@ -11,6 +11,8 @@ use medsched::store::Actor;
 use medsched_facade::json::{parse, text};
 use medsched_facade::values::date;
 use medsched_facade::{AppointmentAction, SharedStore};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 use crate::error::Result;
 use crate::schedule::Schedule;
@@ -62,6 +64,18 @@ pub(crate) fn call(schedule: &Schedule, actor_json: &str, now: SystemTime) -> Re
         actor: parse("actor", actor_json)?,
         now: instant("now", now)?,
     })
+}
+
+/// A call made of its common arguments and a request (`R` JSON, refused as the argument
+/// `request`): both read, `run` run, its result as JSON.
+pub(crate) fn with_request<R: DeserializeOwned, T: Serialize>(
+    (schedule, actor_json, now): (&Schedule, &str, SystemTime),
+    request_json: &str,
+    run: impl FnOnce(&Call, R) -> medsched::Result<T>,
+) -> Result<String> {
+    let c = call(schedule, actor_json, now)?;
+    let request: R = parse("request", request_json)?;
+    Ok(text(&run(&c, request)?))
 }
 
 /// The common arguments of a call on one day book, read: those of [`call`] and the book's
@@ -121,14 +135,11 @@ impl Bookings {
         now: SystemTime,
         request_json: String,
     ) -> Result<String> {
-        let c = call(schedule, &actor_json, now)?;
-        let request: HoldRequest = parse("request", &request_json)?;
-        Ok(text(&self.inner.hold(
-            &c.schedule,
-            &c.actor,
-            c.now,
-            request,
-        )?))
+        with_request(
+            (schedule, &actor_json, now),
+            &request_json,
+            |c, r: HoldRequest| self.inner.hold(&c.schedule, &c.actor, c.now, r),
+        )
     }
 
     /// Extends a hold by `minutes` (the type's hold time when absent); returns the `Hold`
@@ -180,14 +191,11 @@ impl Bookings {
         now: SystemTime,
         request_json: String,
     ) -> Result<String> {
-        let c = call(schedule, &actor_json, now)?;
-        let request: BookRequest = parse("request", &request_json)?;
-        Ok(text(&self.inner.book(
-            &c.schedule,
-            &c.actor,
-            c.now,
-            request,
-        )?))
+        with_request(
+            (schedule, &actor_json, now),
+            &request_json,
+            |c, r: BookRequest| self.inner.book(&c.schedule, &c.actor, c.now, r),
+        )
     }
 
     /// Books a held slot; returns the `Appointment` JSON.

@@ -7,11 +7,11 @@ use std::time::SystemTime;
 
 use medsched::SlotRequest;
 use medsched::booking::{JointBookRequest, PoolBookRequest};
-use medsched_facade::json::{parse, text};
+use medsched_facade::json::parse;
 use medsched_facade::occupancy::{Taken, first_available};
 use medsched_facade::resources;
 
-use crate::bookings::{Bookings, call};
+use crate::bookings::{Bookings, with_request};
 use crate::error::Result;
 use crate::schedule::{
     Availability, DoctorOccupancy, Schedule, SlotSeries, doctor_pairs, occupancy,
@@ -65,14 +65,11 @@ impl Bookings {
         now: SystemTime,
         request_json: String,
     ) -> Result<String> {
-        let c = call(schedule, &actor_json, now)?;
-        let request: JointBookRequest = parse("request", &request_json)?;
-        Ok(text(&self.inner.book_joint(
-            &c.schedule,
-            &c.actor,
-            c.now,
-            request,
-        )?))
+        with_request(
+            (schedule, &actor_json, now),
+            &request_json,
+            |c, r: JointBookRequest| self.inner.book_joint(&c.schedule, &c.actor, c.now, r),
+        )
     }
 
     /// Books a slot with a doctor of a team pool, chosen by the pool's rule
@@ -85,13 +82,10 @@ impl Bookings {
         now: SystemTime,
         request_json: String,
     ) -> Result<String> {
-        let c = call(schedule, &actor_json, now)?;
-        let request: PoolBookRequest = parse("request", &request_json)?;
-        Ok(text(&self.inner.book_from_pool(
-            &c.schedule,
-            &c.actor,
-            c.now,
-            request,
-        )?))
+        with_request(
+            (schedule, &actor_json, now),
+            &request_json,
+            |c, r: PoolBookRequest| self.inner.book_from_pool(&c.schedule, &c.actor, c.now, r),
+        )
     }
 }

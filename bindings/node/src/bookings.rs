@@ -1,6 +1,7 @@
 //! The booking service over a store: holds, bookings, the appointment lifecycle,
 //! reschedules, the change feed and notification intents.
 
+use std::future::Future;
 use std::sync::Arc;
 
 use medsched::booking::{AsyncBookings, BookRequest, Command, HoldRequest};
@@ -9,6 +10,8 @@ use medsched_facade::AppointmentAction;
 use medsched_facade::json::{parse, text};
 use medsched_facade::values::{date, instant};
 use napi_derive::napi;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 use crate::day_book::{DayBook, Executed};
 use crate::errors::{Result, done};
@@ -83,6 +86,27 @@ impl Bookings {
         })
     }
 
+    /// The work of a call made of its common arguments and a request (`R` JSON, refused as
+    /// the argument `request`): `run` on the service, its result as JSON.
+    pub(crate) fn request_work<R, T, F, Fut>(
+        &self,
+        (schedule, actor, now): (&Schedule, String, String),
+        request: String,
+        run: F,
+    ) -> Result<impl Work<String>>
+    where
+        R: DeserializeOwned,
+        T: Serialize,
+        F: FnOnce(Arc<AsyncBookings<NodeStore>>, Call, R) -> Fut + Send + 'static,
+        Fut: Future<Output = medsched::Result<T>> + Send + 'static,
+        R: Send + 'static,
+    {
+        let c = Call::read(schedule, &actor, &now)?;
+        let request: R = done(parse("request", &request))?;
+        let service = self.inner.clone();
+        Ok(async move { Ok(text(&run(service, c, request).await?)) })
+    }
+
     fn hold_work(
         &self,
         schedule: &Schedule,
@@ -90,14 +114,11 @@ impl Bookings {
         now: String,
         request: String,
     ) -> Result<impl Work<String>> {
-        let c = Call::read(schedule, &actor, &now)?;
-        let request: HoldRequest = done(parse("request", &request))?;
-        let service = self.inner.clone();
-        Ok(async move {
-            Ok(text(
-                &service.hold(&c.schedule, &c.actor, c.now, request).await?,
-            ))
-        })
+        self.request_work(
+            (schedule, actor, now),
+            request,
+            |s, c, r: HoldRequest| async move { s.hold(&c.schedule, &c.actor, c.now, r).await },
+        )
     }
 
     fn extend_hold_work(
@@ -168,14 +189,11 @@ impl Bookings {
         now: String,
         request: String,
     ) -> Result<impl Work<String>> {
-        let c = Call::read(schedule, &actor, &now)?;
-        let request: BookRequest = done(parse("request", &request))?;
-        let service = self.inner.clone();
-        Ok(async move {
-            Ok(text(
-                &service.book(&c.schedule, &c.actor, c.now, request).await?,
-            ))
-        })
+        self.request_work(
+            (schedule, actor, now),
+            request,
+            |s, c, r: BookRequest| async move { s.book(&c.schedule, &c.actor, c.now, r).await },
+        )
     }
 
     fn book_hold_work(

@@ -15,7 +15,7 @@ use napi::bindgen_prelude::{BufferSlice, ClassInstance, Either, PromiseRaw};
 use napi_derive::napi;
 
 use crate::body::body;
-use crate::bookings::{Bookings, Call};
+use crate::bookings::Bookings;
 use crate::errors::{Result, done, spawn};
 use crate::schedule::{Availability, Occupancy, Schedule, occupancy_of};
 use crate::twins::{Work, service_calls};
@@ -127,16 +127,13 @@ impl Bookings {
         now: String,
         request: String,
     ) -> Result<impl Work<String>> {
-        let c = Call::read(schedule, &actor, &now)?;
-        let request: JointBookRequest = done(parse("request", &request))?;
-        let service = self.inner.clone();
-        Ok(async move {
-            Ok(text(
-                &service
-                    .book_joint(&c.schedule, &c.actor, c.now, request)
-                    .await?,
-            ))
-        })
+        self.request_work(
+            (schedule, actor, now),
+            request,
+            |s, c, r: JointBookRequest| async move {
+                s.book_joint(&c.schedule, &c.actor, c.now, r).await
+            },
+        )
     }
 
     fn book_from_pool_work(
@@ -146,16 +143,13 @@ impl Bookings {
         now: String,
         request: String,
     ) -> Result<impl Work<String>> {
-        let c = Call::read(schedule, &actor, &now)?;
-        let request: PoolBookRequest = done(parse("request", &request))?;
-        let service = self.inner.clone();
-        Ok(async move {
-            Ok(text(
-                &service
-                    .book_from_pool(&c.schedule, &c.actor, c.now, request)
-                    .await?,
-            ))
-        })
+        self.request_work(
+            (schedule, actor, now),
+            request,
+            |s, c, r: PoolBookRequest| async move {
+                s.book_from_pool(&c.schedule, &c.actor, c.now, r).await
+            },
+        )
     }
 }
 
