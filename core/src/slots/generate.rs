@@ -21,6 +21,10 @@ use crate::{Alignment, ConsultationMode, Id, RuleKind, Unavailable, UnavailableS
 /// The doctor's seats, and the requested mode's when they differ ([`Load::usages`]).
 type Usages<'l> = (Usage<'l>, Option<Usage<'l>>);
 
+/// What tells the places of a doctor's runs apart: the location, the room and the buffers
+/// in minutes.
+type PlaceKey<'a> = (LocationIx, Option<&'a Id>, (u32, u32));
+
 /// One slot-generation pass over a doctor.
 pub(crate) struct Generation<'a, 'l> {
     availability: &'a Availability,
@@ -91,6 +95,33 @@ impl Seats<'_> {
         }
         left
     }
+
+    /// The first instant after `from` where any of these seat counts changes, when none
+    /// changes inside `[from, to)`: until then, a later stretch starting after `from` has the
+    /// seats of this one.
+    #[inline(always)]
+    fn steady_until(&self, from: i64, to: i64) -> Option<i64> {
+        let next = |(f, hint): Taken<'_>| f.next_change(from, hint);
+        let mut until = next(self.doctor.1);
+        if let Some((_, taken)) = self.mode {
+            until = until.min(next(taken));
+        }
+        if let Some((_, Some(taken))) = self.room {
+            until = until.min(next(taken));
+        }
+        (until >= to).then_some(until)
+    }
+}
+
+/// What deciding one candidate did.
+#[derive(PartialEq, Eq)]
+enum Considered {
+    /// The call stops: its limit or its budget of candidates is reached.
+    Stop,
+    /// Not bookable.
+    Refused,
+    /// Bookable, with these seats left.
+    Open(u32),
 }
 
 enum Verdict {
@@ -150,6 +181,9 @@ impl<'a, 'l> Generation<'a, 'l> {
         let segments = &resolution.segments;
         out.reserve(self.expected_slots(&resolution, start, end));
         let mut horizons: Vec<(LocationIx, i64)> = Vec::new();
+        // The place of the last run, by location, room and buffers: the runs of a template
+        // share one, so the set's table is searched once per place rather than per run.
+        let mut last_place: Option<(PlaceKey<'_>, u32)> = None;
         let mut i = 0;
         while i < segments.len() {
             let Some(cover) = segments[i].decision.scheduled else {
@@ -178,15 +212,27 @@ impl<'a, 'l> Generation<'a, 'l> {
             let horizon = self.horizon(&mut horizons, location, tz);
             let buffer_minutes =
                 |session: i64, own: i64| u32::try_from(session.max(own) / 60).unwrap_or(0);
-            let place = out.place_index(
-                &av.calendar.doctor_id,
-                &av.clinic.locations[usize::from(location)].id,
+            let key = (
+                location,
                 room.as_ref().map(|(r, _, _)| *r),
                 (
                     buffer_minutes(settings.buffer_before, p.buffer_before),
                     buffer_minutes(settings.buffer_after, p.buffer_after),
                 ),
             );
+            let place = match last_place {
+                Some((last, at)) if last == key => at,
+                _ => {
+                    let at = out.place_index(
+                        &av.calendar.doctor_id,
+                        &av.clinic.locations[usize::from(location)].id,
+                        key.1,
+                        key.2,
+                    );
+                    last_place = Some((key, at));
+                    at
+                }
+            };
             let run = Run {
                 covers: &resolution.covers,
                 segments,
@@ -327,17 +373,31 @@ impl<'a, 'l> Generation<'a, 'l> {
             let last = (end - 1).min(run_end - p.duration);
             let candidates = starts(p, self.load, &stretch, (from, last));
             out.reserve(candidates.len());
-            return (candidates.into_iter())
-                .all(|s| self.consider(run, segments, &mut cursor, s, capacities, out));
+            return (candidates.into_iter()).all(|s| {
+                self.consider(run, segments, &mut cursor, s, capacities, out) != Considered::Stop
+            });
         }
+        // On a grid of fixed steps through open time without booking limits, the candidates
+        // after an open one are open with the same seats until the seats or busy times
+        // change: they are pushed without being decided one by one.
+        let repeat =
+            run.all_open && self.limits.is_none() && p.alignment == Alignment::SessionStart;
         let mut s = self.align(run, step, from);
         if s < end {
             let expected = (end.min(run_end) - s) / step + 1;
             out.reserve(usize::try_from(expected).unwrap_or(0));
         }
         while s < end && s + p.duration <= run_end {
-            if !self.consider(run, segments, &mut cursor, s, capacities, out) {
-                return false;
+            match self.consider(run, segments, &mut cursor, s, capacities, out) {
+                Considered::Stop => return false,
+                Considered::Open(left) if repeat => {
+                    match self.repeat_open(run, &seats, (s, step), (end, run_end), left, out) {
+                        Some(next) => s = next,
+                        None => return false,
+                    }
+                    continue;
+                }
+                _ => {}
             }
             s = match p.alignment {
                 Alignment::SessionStart => s + step,
@@ -347,9 +407,59 @@ impl<'a, 'l> Generation<'a, 'l> {
         true
     }
 
-    /// Decides the candidate starting at `s` into `out`; returns false once the call stops
-    /// (its limit or its budget of candidates reached). Inlined into the walk of a run, so
-    /// what is the same for the whole run is worked out once.
+    /// After an open candidate at `s` with `left` seats, pushes the candidates after it, `step`
+    /// apart, that are open with the same seats, without deciding each: in a run where
+    /// nothing closes and no booking limit counts, what decides them is the same until the
+    /// seats change, a busy time starts, the horizon, `end` or the run's end. Returns the
+    /// start to decide next, or `None` once the call stops (its limit or its budget).
+    #[inline(always)]
+    fn repeat_open(
+        &self,
+        run: &Run<'_>,
+        seats: &Seats<'_>,
+        (s, step): (i64, i64),
+        (end, run_end): (i64, i64),
+        left: u32,
+        out: &mut impl Sink,
+    ) -> Option<i64> {
+        let duration = self.params.duration;
+        let (before, after) = run.buffers;
+        let mut next = s + step;
+        let Some(steady) = seats.steady_until(s - before, s + duration + after) else {
+            return Some(next);
+        };
+        // Every later candidate's stretch must end by the next change of seats or busy time.
+        let clear = steady.min(self.load.next_busy_start(s + duration + after));
+        let last = (clear.saturating_sub(duration + after))
+            .min(end - 1)
+            .min(run_end - duration)
+            .min(run.horizon - 1);
+        while next <= last {
+            let Some(budget) = self.candidates_left.get().checked_sub(1) else {
+                out.set_truncated();
+                return None;
+            };
+            self.candidates_left.set(budget);
+            let offset = Self::offset(run, next);
+            out.push(CompactSlot::new(
+                next,
+                next + duration,
+                offset,
+                left,
+                run.place,
+            ));
+            if out.len() >= self.limit {
+                out.set_truncated();
+                return None;
+            }
+            next += step;
+        }
+        Some(next)
+    }
+
+    /// Decides the candidate starting at `s` into `out`, and says whether it was open or the
+    /// call stops (its limit or its budget of candidates reached). Inlined into the walk of a
+    /// run, so what is the same for the whole run is worked out once.
     #[inline(always)]
     fn consider(
         &self,
@@ -359,11 +469,11 @@ impl<'a, 'l> Generation<'a, 'l> {
         s: i64,
         capacities: (u32, &Usages<'_>, &Seats<'_>),
         out: &mut impl Sink,
-    ) -> bool {
+    ) -> Considered {
         let e = s + self.params.duration;
         let Some(left) = self.candidates_left.get().checked_sub(1) else {
             out.set_truncated();
-            return false;
+            return Considered::Stop;
         };
         self.candidates_left.set(left);
         if !run.all_open {
@@ -377,8 +487,9 @@ impl<'a, 'l> Generation<'a, 'l> {
                 out.push(CompactSlot::new(s, e, offset, capacity_left, run.place));
                 if out.len() >= self.limit {
                     out.set_truncated();
-                    return false;
+                    return Considered::Stop;
                 }
+                Considered::Open(capacity_left)
             }
             Verdict::Refused(Some(reason)) => {
                 let at = |t: i64| DateTime::from_timestamp(t, 0).unwrap_or_default();
@@ -390,10 +501,10 @@ impl<'a, 'l> Generation<'a, 'l> {
                     local_start,
                     reason,
                 });
+                Considered::Refused
             }
-            Verdict::Refused(None) => {}
+            Verdict::Refused(None) => Considered::Refused,
         }
-        true
     }
 
     /// A refusal, with its reason when unavailable slots were asked for.

@@ -235,6 +235,13 @@ impl<'a> Load<'a> {
         })
     }
 
+    /// The first instant at or after `at` where a busy time starts (`i64::MAX` if none).
+    pub(crate) fn next_busy_start(&self, at: i64) -> i64 {
+        let busy: &[Busy] = self.prepared.busy();
+        let first = busy.partition_point(|b| b.start < at);
+        busy.get(first).map_or(i64::MAX, |b| b.start)
+    }
+
     /// Every busy time, by start.
     pub(crate) fn busy_times(&self) -> &[Busy] {
         self.prepared.busy()

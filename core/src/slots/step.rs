@@ -95,6 +95,13 @@ impl StepFn {
         i
     }
 
+    /// The first instant after `from` where the seats taken change (`i64::MAX` if none).
+    #[inline]
+    pub(crate) fn next_change(&self, from: i64, hint: &Cell<usize>) -> i64 {
+        let i = self.seek(from, hint);
+        self.starts.get(i).copied().unwrap_or(i64::MAX)
+    }
+
     #[inline]
     fn level_before(&self, i: usize) -> u64 {
         if i == 0 { 0 } else { self.levels[i - 1] }
