@@ -89,17 +89,18 @@ pub(crate) fn covers(
         end,
         covers: Vec::new(),
     };
-    // Each site's zone and the local dates the window touches there.
-    let mut spans = Vec::with_capacity(cal.sites.len());
+    // Each site's zone, its local days in the window and the first and last of their dates.
+    let span = |site: &Site| {
+        let tz = clinic.locations[usize::from(site.location)].tz;
+        let days = zone_days.get(tz, start, end);
+        let (first, last) = (days.first()?.date, days.last()?.date);
+        Some((tz, days, first, last))
+    };
     for site in &cal.sites {
         let location = site.location;
-        let tz = clinic.locations[usize::from(location)].tz;
-        let days = zone_days.get(tz, start, end);
-        let (Some(first), Some(last)) = (days.first(), days.last()) else {
+        let Some((tz, days, first, _)) = span(site) else {
             continue;
         };
-        let (first, last) = (first.date, last.date);
-        spans.push((site, tz, first, last));
         // With night sessions, the day before the first may run into the window.
         let before: Vec<LocalDay> = match first.pred_opt() {
             Some(prev) if cal.night => local_days(tz, prev, prev),
@@ -171,7 +172,10 @@ pub(crate) fn covers(
     if purpose == Purpose::Slots && !w.covers.iter().any(|c| c.effect == Effect::Open) {
         return Vec::new();
     }
-    for (site, tz, first, last) in spans {
+    for site in &cal.sites {
+        let Some((tz, _, first, last)) = span(site) else {
+            continue;
+        };
         let location = site.location;
         let day_end = |date: NaiveDate| day_end(cal, site, tz, date);
         let day_start = |date: NaiveDate| match date.pred_opt() {

@@ -295,6 +295,13 @@ impl Availability {
             purpose,
             zone_days,
         );
+        if covers.is_empty() && purpose == Purpose::Slots {
+            // Nothing scheduled: no time to decide (a search passes many such doctors).
+            return Resolution {
+                covers,
+                segments: Vec::new(),
+            };
+        }
         sweep::sweep(covers, start, end)
     }
 
