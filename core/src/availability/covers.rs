@@ -1,6 +1,6 @@
 //! Every rule of a doctor expanded into the instant ranges it covers inside a window.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use chrono_tz::Tz;
 
 use super::compile::{CompiledCalendar, CompiledClinic, DAY_SECS, LocationIx, Site};
@@ -101,6 +101,14 @@ pub(crate) fn covers(
         let Some((tz, days, first, _)) = span(site) else {
             continue;
         };
+        if purpose == Purpose::Slots
+            && !cal.night
+            && site.overrides.is_empty()
+            && !days.iter().any(|day| may_open(site, day, tz, (start, end)))
+        {
+            // No template of the site can open in the window: nothing to cut here.
+            continue;
+        }
         // With night sessions, the day before the first may run into the window.
         let before: Vec<LocalDay> = match first.pred_opt() {
             Some(prev) if cal.night => local_days(tz, prev, prev),
@@ -238,6 +246,13 @@ pub(crate) fn covers(
     w.covers
 }
 
+/// Whether a template of `site` may open inside `[start, end)` on `day`, from the site's
+/// hours by weekday (without night sessions: each day's pieces end by its midnight).
+fn may_open(site: &Site, day: &LocalDay, tz: Tz, (start, end): (i64, i64)) -> bool {
+    let weekday = day.date.weekday().num_days_from_monday() as usize;
+    site.week[weekday].is_some_and(|(s, e)| day.instant(tz, s) < end && day.instant(tz, e) > start)
+}
+
 /// The end of a local date's sessions at a site, in seconds from its midnight: the midnight
 /// ending it (86 400), or later when a session or override hours of that date run into the
 /// next day.
@@ -309,5 +324,77 @@ fn push_override(
             rule,
             location,
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::availability::local_time::local_days;
+    use crate::{Availability, Clinic, ClinicRules, DoctorCalendar, Location, Session};
+    use crate::{WeeklyTemplate, availability::compile::DAY_SECS};
+    use chrono::Weekday;
+
+    #[test]
+    fn a_site_knows_the_hours_its_templates_can_open_by_weekday() {
+        let clinic = ClinicRules::new(&Clinic {
+            locations: vec![Location::new("main", "Main", "UTC")],
+            holidays: vec![],
+        })
+        .unwrap();
+        let mut calendar = DoctorCalendar::new("dr-asha");
+        let session = |s: &str, e: &str| Session::new(s, e).unwrap();
+        calendar.templates.push(WeeklyTemplate {
+            weekdays: vec![Weekday::Mon, Weekday::Wed],
+            sessions: vec![session("09:00", "12:00"), session("16:00", "18:00")],
+            ..WeeklyTemplate::new("opd", "main")
+        });
+        calendar.templates.push(WeeklyTemplate {
+            weekdays: vec![Weekday::Wed],
+            sessions: vec![session("07:30", "08:30")],
+            ..WeeklyTemplate::new("early", "main")
+        });
+        let doctor = Availability::new(&clinic, &calendar).unwrap();
+        let site = &doctor.calendar.sites[0];
+        let hours = |h: u32, m: u32| h * 3600 + m * 60;
+        assert_eq!(
+            site.week,
+            [
+                Some((hours(9, 0), hours(18, 0))),
+                None,
+                Some((hours(7, 30), hours(18, 0))),
+                None,
+                None,
+                None,
+                None
+            ]
+        );
+        // Monday 2 March 2026 in UTC: open 09:00-18:00 at most, never on Tuesday.
+        let tz = chrono_tz::UTC;
+        let date = |d: u32| NaiveDate::from_ymd_opt(2026, 3, d).unwrap();
+        let monday = local_days(tz, date(2), date(2))[0];
+        let tuesday = local_days(tz, date(3), date(3))[0];
+        let at = |day: &LocalDay, secs: u32| day.instant(tz, secs);
+        let window = |day: &LocalDay, from: u32, to: u32| (at(day, from), at(day, to));
+        assert!(!may_open(
+            site,
+            &monday,
+            tz,
+            window(&monday, 0, hours(9, 0))
+        ));
+        assert!(may_open(site, &monday, tz, window(&monday, 0, hours(9, 1))));
+        assert!(may_open(
+            site,
+            &monday,
+            tz,
+            window(&monday, hours(17, 59), DAY_SECS)
+        ));
+        assert!(!may_open(
+            site,
+            &monday,
+            tz,
+            window(&monday, hours(18, 0), DAY_SECS)
+        ));
+        assert!(!may_open(site, &tuesday, tz, window(&tuesday, 0, DAY_SECS)));
     }
 }

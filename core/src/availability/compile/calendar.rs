@@ -560,11 +560,7 @@ pub(crate) fn compile_calendar(
             .iter()
             .position(|s| s.location == location)
             .unwrap_or_else(|| {
-                sites.push(Site {
-                    location,
-                    templates: Vec::new(),
-                    overrides: Vec::new(),
-                });
+                sites.push(Site::new(location));
                 sites.len() - 1
             })
     };
@@ -578,16 +574,13 @@ pub(crate) fn compile_calendar(
     }
     for site in &mut sites {
         site.overrides.sort_by_key(|&i| overrides[i as usize].date);
+        site.learn_week(&templates);
     }
     if sites.is_empty() {
         // A doctor with no hours anywhere: read date rules at every location of the clinic,
         // so that leave and holidays still explain the closed time.
         sites = (0..clinic.locations.len())
-            .map(|l| Site {
-                location: l as LocationIx,
-                templates: Vec::new(),
-                overrides: Vec::new(),
-            })
+            .map(|l| Site::new(l as LocationIx))
             .collect();
     }
 

@@ -142,6 +142,45 @@ pub(crate) struct Site {
     pub(crate) templates: Vec<u32>,
     /// Override indices sorted by date.
     pub(crate) overrides: Vec<u32>,
+    /// For each weekday from Monday, the earliest start and the latest end of the open
+    /// pieces of the templates that can fall on it (every weekday for a recurrence rule's
+    /// dates), in seconds from the day's midnight; `None` where no template can open.
+    pub(crate) week: [Option<(u32, u32)>; 7],
+}
+
+impl Site {
+    pub(crate) fn new(location: LocationIx) -> Site {
+        Site {
+            location,
+            templates: Vec::new(),
+            overrides: Vec::new(),
+            week: [None; 7],
+        }
+    }
+
+    /// Fills [`Site::week`] from the site's templates.
+    pub(crate) fn learn_week(&mut self, templates: &[CompiledTemplate]) {
+        for &t in &self.templates {
+            let template = &templates[t as usize];
+            let (Some(first), Some(last)) = (template.pieces.first(), template.pieces.last())
+            else {
+                continue;
+            };
+            let (start, end) = (
+                first.0,
+                template.pieces.iter().map(|p| p.1).fold(last.1, u32::max),
+            );
+            for (weekday, hours) in self.week.iter_mut().enumerate() {
+                let falls = match &template.days {
+                    DaySet::Weekly(mask) => mask & (1 << weekday) != 0,
+                    DaySet::Dates(_) => true,
+                };
+                if falls {
+                    *hours = Some(hours.map_or((start, end), |(s, e)| (s.min(start), e.max(end))));
+                }
+            }
+        }
+    }
 }
 
 pub(crate) struct CompiledCalendar {
