@@ -72,8 +72,9 @@ impl Window {
 pub(crate) enum Purpose {
     /// A timeline: every rule matters, also where nothing is scheduled.
     Timeline,
-    /// Slots: without scheduled time there is nothing to cut, so closing rules are skipped.
-    Slots,
+    /// Slots starting before `starts_before`: without scheduled time beginning before it
+    /// there is nothing to cut, so closing rules are skipped.
+    Slots { starts_before: i64 },
 }
 
 /// The covers of every rule intersecting `[start, end)`, unclipped.
@@ -101,10 +102,12 @@ pub(crate) fn covers(
         let Some((tz, days, first, _)) = span(site) else {
             continue;
         };
-        if purpose == Purpose::Slots
+        if let Purpose::Slots { starts_before } = purpose
             && !cal.night
             && site.overrides.is_empty()
-            && !days.iter().any(|day| may_open(site, day, tz, (start, end)))
+            && !days
+                .iter()
+                .any(|day| may_open(site, day, tz, (start, starts_before)))
         {
             // No template of the site can open in the window: nothing to cut here.
             continue;
@@ -177,7 +180,9 @@ pub(crate) fn covers(
             }
         }
     }
-    if purpose == Purpose::Slots && !w.covers.iter().any(|c| c.effect == Effect::Open) {
+    if let Purpose::Slots { starts_before } = purpose
+        && !(w.covers.iter()).any(|c| c.effect == Effect::Open && c.start < starts_before)
+    {
         return Vec::new();
     }
     for site in &cal.sites {

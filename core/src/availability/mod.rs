@@ -295,7 +295,7 @@ impl Availability {
             purpose,
             zone_days,
         );
-        if covers.is_empty() && purpose == Purpose::Slots {
+        if covers.is_empty() && matches!(purpose, Purpose::Slots { .. }) {
             // Nothing scheduled: no time to decide (a search passes many such doctors).
             return Resolution {
                 covers,

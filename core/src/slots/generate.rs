@@ -175,7 +175,8 @@ impl<'a, 'l> Generation<'a, 'l> {
         let resolution = av.resolution(
             start - reach_back,
             end + self.params.duration,
-            Purpose::Slots,
+            // No candidate starts at or after `end`: time scheduled from then on cuts none.
+            Purpose::Slots { starts_before: end },
             self.zone_days,
         );
         let segments = &resolution.segments;
