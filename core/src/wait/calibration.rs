@@ -574,7 +574,7 @@ mod tests {
         // estimate plus that day's offset (1.15 and −0.85 spreads, alternating: a mean of
         // 0.15 spread), and ± 0.5 spread of noise within the day.
         let day = |d: u32, bias: f64| -> Vec<PastEstimate> {
-            let offset = if d % 2 == 0 { 1.15 } else { -0.85 };
+            let offset = if d.is_multiple_of(2) { 1.15 } else { -0.85 };
             (0..30)
                 .map(|i| PastEstimate {
                     minutes: 100.0,
