@@ -282,9 +282,9 @@ impl Default for WaitCalibration {
 impl WaitCalibration {
     /// The correction fitted on `past` estimates (validated ones; see
     /// [`DoctorHistory::from_days`]), each taken as independent of the others for the
-    /// shift's sampling error (`from_days` groups them by day): overall, and per horizon (the uncalibrated estimate's
-    /// minutes, bucketed at [`HORIZON_EDGES`]); a bucket with fewer than 50 of them carries
-    /// the overall correction (`observed` 0).
+    /// shift's sampling error (`from_days` groups them by day): overall, and per horizon
+    /// (the uncalibrated estimate's minutes, bucketed at [`HORIZON_EDGES`]); a bucket with
+    /// fewer than 50 of them carries the overall correction (`observed` 0).
     pub fn fit(past: &[PastEstimate]) -> WaitCalibration {
         let days: Vec<&[PastEstimate]> = past.chunks(1).collect();
         WaitCalibration::fit_days(&days)
@@ -292,7 +292,8 @@ impl WaitCalibration {
 
     /// As [`WaitCalibration::fit`], the estimates grouped by the day they were made on: the
     /// shift's sampling error is taken over days, the estimates of one day sharing their
-    /// errors (that day's speed, its emergencies).
+    /// errors (that day's speed, its emergencies). Estimates of a single day cannot tell a
+    /// shift from that day's noise: their shift is dropped.
     pub(crate) fn fit_days(days: &[&[PastEstimate]]) -> WaitCalibration {
         let past: Vec<(usize, &PastEstimate)> = days
             .iter()
