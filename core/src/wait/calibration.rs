@@ -82,7 +82,8 @@ impl Correction {
 
 /// The sampling variance of a shift fitted on `past` (day, residual, spread), the days
 /// taken as independent and the estimates of one day not (a cluster-robust sandwich:
-/// `Σ_days (Σ_day (r − shift · s))² / (Σ s)²`, times `D / (D − 1)` for `D` days).
+/// `Σ_days (Σ_day (r − shift · s))² / (Σ s)²`, times `D / (D − 1)` for `D` days); the
+/// estimates taken one by one when they are all of one day.
 fn shift_variance(past: &[(usize, f64, f64)], shift: f64, total: f64) -> f64 {
     let (mut sum, mut days) = (0.0, 0.0);
     let mut open: Option<(usize, f64)> = None;
@@ -104,7 +105,17 @@ fn shift_variance(past: &[(usize, f64, f64)], shift: f64, total: f64) -> f64 {
         days += 1.0;
     }
     if days < 2.0 {
-        return f64::INFINITY;
+        // One day: its noise cannot be told from a shift, so its estimates are taken as
+        // independent (as `WaitCalibration::fit` takes them).
+        let (sum, n) = past.iter().fold((0.0, 0.0), |(sum, n), &(_, r, s)| {
+            let u = r - shift * s;
+            (sum + u * u, n + 1.0)
+        });
+        return if n < 2.0 {
+            f64::INFINITY
+        } else {
+            sum / (total * total) * n / (n - 1.0)
+        };
     }
     sum / (total * total) * days / (days - 1.0)
 }
@@ -292,8 +303,8 @@ impl WaitCalibration {
 
     /// As [`WaitCalibration::fit`], the estimates grouped by the day they were made on: the
     /// shift's sampling error is taken over days, the estimates of one day sharing their
-    /// errors (that day's speed, its emergencies). Estimates of a single day cannot tell a
-    /// shift from that day's noise: their shift is dropped.
+    /// errors (that day's speed, its emergencies). Estimates all of a single day are taken
+    /// one by one, as `fit` takes them (that day's own noise cannot be measured).
     pub(crate) fn fit_days(days: &[&[PastEstimate]]) -> WaitCalibration {
         let past: Vec<(usize, &PastEstimate)> = days
             .iter()
@@ -566,7 +577,9 @@ mod tests {
         // Taken one by one, the same residuals vary less: (4 · 1) / 16 · 4 / 3.
         let apart = [(0, 1.0, 1.0), (1, 1.0, 1.0), (2, -1.0, 1.0), (3, -1.0, 1.0)];
         assert!((shift_variance(&apart, 0.0, 4.0) - 1.0 / 3.0).abs() < 1e-12);
-        assert_eq!(shift_variance(&past[..2], 0.0, 2.0), f64::INFINITY);
+        // All of one day: one by one, (1 + 1) / 4 · 2 / 1.
+        assert!((shift_variance(&past[..2], 0.0, 2.0) - 1.0).abs() < 1e-12);
+        assert_eq!(shift_variance(&past[..1], 0.0, 1.0), f64::INFINITY);
     }
 
     #[test]
@@ -599,6 +612,22 @@ mod tests {
         let days: Vec<&[PastEstimate]> = biased.iter().map(Vec::as_slice).collect();
         let kept = WaitCalibration::fit_days(&days).shift;
         assert!((4.9..5.16).contains(&kept), "{kept}");
+    }
+
+    #[test]
+    fn a_single_days_estimates_are_taken_one_by_one() {
+        // One day of 60 estimates, each 30% short: a clear shift, kept nearly whole.
+        let day: Vec<PastEstimate> = (0..60)
+            .map(|m| PastEstimate {
+                minutes: f64::from(m),
+                p90_minutes: f64::from(m) + 5.0,
+                waited: 1.3 * f64::from(m),
+            })
+            .collect();
+        let by_day = WaitCalibration::fit_days(&[day.as_slice()]);
+        let apart = WaitCalibration::fit(&day);
+        assert_eq!(by_day, apart);
+        assert!((1.7..1.78).contains(&by_day.shift), "{by_day:?}");
     }
 
     #[test]
