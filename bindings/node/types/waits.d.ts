@@ -358,7 +358,12 @@ export type VisitType = "first_visit" | "review" | "tele"
 /** The correction fitted on a doctor's past estimates. Each estimate's spread is
  * `s = max(p90 − estimate, 1 min)`; the calibrated estimate is `estimate + shift · s` (at
  * least 0), its P50 `calibrated + p50_spread · s` and its P90 `calibrated + p90_spread ·
- * s`. `shift` makes the past residuals average zero (`Σ(waited − estimate) / Σ s`);
+ * s`. `shift` starts from the one that makes the past residuals average zero
+ * (`Σ(waited − estimate) / Σ s`) and keeps of it the share its own sampling error allows
+ * (positive-part James–Stein, `max(0, 1 − variance / shift²)`; the variance is
+ * cluster-robust over the days the estimates were made on when fitted by
+ * [`DoctorHistory::from_days`], an estimate's errors within a day being shared): a shift
+ * no larger than its standard error is noise and is dropped;
  * `p90_spread` is the conformal 90% quantile of the shifted residuals in units of `s`
  * (rank `⌈0.9 (n + 1)⌉` of `n`), so the P90 widens where the model was wrong for this
  * doctor rather than staying confidently narrow; `p50_spread` their median (rank

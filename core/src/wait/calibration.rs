@@ -50,17 +50,21 @@ struct Correction {
 }
 
 impl Correction {
-    /// `None` below [`MIN_OBSERVED`] estimates.
-    fn fit<'a>(past: impl Iterator<Item = &'a PastEstimate>) -> Option<Correction> {
+    /// `None` below [`MIN_OBSERVED`] estimates. `past` holds each estimate with the day
+    /// it was made on (the group its error shares with the other estimates of that day).
+    fn fit<'a>(past: impl Iterator<Item = (usize, &'a PastEstimate)>) -> Option<Correction> {
         let spread = |e: &PastEstimate| (e.p90_minutes - e.minutes).max(MIN_SPREAD);
-        let past: Vec<(f64, f64)> = past.map(|e| (e.waited - e.minutes, spread(e))).collect();
+        let past: Vec<(usize, f64, f64)> = past
+            .map(|(day, e)| (day, e.waited - e.minutes, spread(e)))
+            .collect();
         if past.len() < MIN_OBSERVED {
             return None;
         }
-        let error: f64 = past.iter().map(|(r, _)| r).sum();
-        let total: f64 = past.iter().map(|(_, s)| s).sum();
-        let shift = error / total;
-        let mut scores: Vec<f64> = past.iter().map(|(r, s)| r / s - shift).collect();
+        let error: f64 = past.iter().map(|(_, r, _)| r).sum();
+        let total: f64 = past.iter().map(|(_, _, s)| s).sum();
+        let raw = error / total;
+        let shift = raw * kept_share(raw, shift_variance(&past, raw, total));
+        let mut scores: Vec<f64> = past.iter().map(|(_, r, s)| r / s - shift).collect();
         scores.sort_by(f64::total_cmp);
         let n = scores.len();
         let quantile = |level: f64| {
@@ -73,6 +77,58 @@ impl Correction {
             p90_spread: quantile(LEVEL),
             observed: u32::try_from(n).unwrap_or(u32::MAX),
         })
+    }
+}
+
+/// The sampling variance of a shift fitted on `past` (day, residual, spread), the days
+/// taken as independent and the estimates of one day not (a cluster-robust sandwich:
+/// `Σ_days (Σ_day (r − shift · s))² / (Σ s)²`, times `D / (D − 1)` for `D` days); the
+/// estimates taken one by one when they are all of one day.
+fn shift_variance(past: &[(usize, f64, f64)], shift: f64, total: f64) -> f64 {
+    let (mut sum, mut days) = (0.0, 0.0);
+    let mut open: Option<(usize, f64)> = None;
+    for &(day, r, s) in past {
+        let u = r - shift * s;
+        match open.as_mut() {
+            Some((d, acc)) if *d == day => *acc += u,
+            _ => {
+                if let Some((_, acc)) = open {
+                    sum += acc * acc;
+                    days += 1.0;
+                }
+                open = Some((day, u));
+            }
+        }
+    }
+    if let Some((_, acc)) = open {
+        sum += acc * acc;
+        days += 1.0;
+    }
+    if days < 2.0 {
+        // One day: its noise cannot be told from a shift, so its estimates are taken as
+        // independent (as `WaitCalibration::fit` takes them).
+        let (sum, n) = past.iter().fold((0.0, 0.0), |(sum, n), &(_, r, s)| {
+            let u = r - shift * s;
+            (sum + u * u, n + 1.0)
+        });
+        return if n < 2.0 {
+            f64::INFINITY
+        } else {
+            sum / (total * total) * n / (n - 1.0)
+        };
+    }
+    sum / (total * total) * days / (days - 1.0)
+}
+
+/// The share of a fitted shift kept, given its sampling variance: positive-part
+/// James–Stein, `max(0, 1 − variance / shift²)`. A shift no larger than its own standard
+/// error is dropped; one many standard errors from 0 is kept nearly whole.
+fn kept_share(shift: f64, variance: f64) -> f64 {
+    let square = shift * shift;
+    if square > 0.0 && variance.is_finite() {
+        (1.0 - variance / square).clamp(0.0, 1.0)
+    } else {
+        0.0
     }
 }
 
@@ -120,7 +176,12 @@ impl PastEstimate {
 /// The correction fitted on a doctor's past estimates. Each estimate's spread is
 /// `s = max(p90 − estimate, 1 min)`; the calibrated estimate is `estimate + shift · s` (at
 /// least 0), its P50 `calibrated + p50_spread · s` and its P90 `calibrated + p90_spread ·
-/// s`. `shift` makes the past residuals average zero (`Σ(waited − estimate) / Σ s`);
+/// s`. `shift` starts from the one that makes the past residuals average zero
+/// (`Σ(waited − estimate) / Σ s`) and keeps of it the share its own sampling error allows
+/// (positive-part James–Stein, `max(0, 1 − variance / shift²)`; the variance is
+/// cluster-robust over the days the estimates were made on when fitted by
+/// [`DoctorHistory::from_days`], an estimate's errors within a day being shared): a shift
+/// no larger than its standard error is noise and is dropped;
 /// `p90_spread` is the conformal 90% quantile of the shifted residuals in units of `s`
 /// (rank `⌈0.9 (n + 1)⌉` of `n`), so the P90 widens where the model was wrong for this
 /// doctor rather than staying confidently narrow; `p50_spread` their median (rank
@@ -231,16 +292,34 @@ impl Default for WaitCalibration {
 
 impl WaitCalibration {
     /// The correction fitted on `past` estimates (validated ones; see
-    /// [`DoctorHistory::from_days`]): overall, and per horizon (the uncalibrated estimate's
-    /// minutes, bucketed at [`HORIZON_EDGES`]); a bucket with fewer than 50 of them carries
-    /// the overall correction (`observed` 0).
+    /// [`DoctorHistory::from_days`]), each taken as independent of the others for the
+    /// shift's sampling error (`from_days` groups them by day): overall, and per horizon
+    /// (the uncalibrated estimate's minutes, bucketed at [`HORIZON_EDGES`]); a bucket with
+    /// fewer than 50 of them carries the overall correction (`observed` 0).
     pub fn fit(past: &[PastEstimate]) -> WaitCalibration {
-        let Some(overall) = Correction::fit(past.iter()) else {
+        let days: Vec<&[PastEstimate]> = past.chunks(1).collect();
+        WaitCalibration::fit_days(&days)
+    }
+
+    /// As [`WaitCalibration::fit`], the estimates grouped by the day they were made on: the
+    /// shift's sampling error is taken over days, the estimates of one day sharing their
+    /// errors (that day's speed, its emergencies). Estimates all of a single day are taken
+    /// one by one, as `fit` takes them (that day's own noise cannot be measured).
+    pub(crate) fn fit_days(days: &[&[PastEstimate]]) -> WaitCalibration {
+        let past: Vec<(usize, &PastEstimate)> = days
+            .iter()
+            .enumerate()
+            .flat_map(|(d, estimates)| estimates.iter().map(move |e| (d, e)))
+            .collect();
+        let Some(overall) = Correction::fit(past.iter().copied()) else {
             return WaitCalibration::default();
         };
         let horizons = (0..=HORIZON_EDGES.len())
             .map(|bucket| {
-                let inside = past.iter().filter(|e| horizon_bucket(e.minutes) == bucket);
+                let inside = past
+                    .iter()
+                    .copied()
+                    .filter(|(_, e)| horizon_bucket(e.minutes) == bucket);
                 let correction = Correction::fit(inside).unwrap_or(Correction {
                     observed: 0,
                     ..overall
@@ -476,6 +555,79 @@ mod tests {
         assert!((estimates[1].minutes - 34.0).abs() < 0.2);
         let overall = (100.0 + 4.0 * calibration.shift).max(0.0);
         assert!((estimates[2].minutes - overall).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_shift_keeps_the_share_its_sampling_error_allows() {
+        assert_eq!(kept_share(2.0, 1.0), 0.75);
+        assert_eq!(kept_share(-2.0, 1.0), 0.75);
+        assert_eq!(kept_share(1.0, 1.0), 0.0);
+        assert_eq!(kept_share(1.0, 3.0), 0.0);
+        assert_eq!(kept_share(3.0, 0.0), 1.0);
+        assert_eq!(kept_share(0.0, 0.0), 0.0);
+        assert_eq!(kept_share(1.0, f64::INFINITY), 0.0);
+    }
+
+    #[test]
+    fn the_shifts_variance_is_taken_over_days() {
+        // Shift 0: the day sums of residuals are 2 and −2, over Σ s = 4 and 2 days.
+        let past = [(0, 1.0, 1.0), (0, 1.0, 1.0), (1, -1.0, 1.0), (1, -1.0, 1.0)];
+        let variance = shift_variance(&past, 0.0, 4.0);
+        assert!((variance - (4.0 + 4.0) / 16.0 * 2.0).abs() < 1e-12);
+        // Taken one by one, the same residuals vary less: (4 · 1) / 16 · 4 / 3.
+        let apart = [(0, 1.0, 1.0), (1, 1.0, 1.0), (2, -1.0, 1.0), (3, -1.0, 1.0)];
+        assert!((shift_variance(&apart, 0.0, 4.0) - 1.0 / 3.0).abs() < 1e-12);
+        // All of one day: one by one, (1 + 1) / 4 · 2 / 1.
+        assert!((shift_variance(&past[..2], 0.0, 2.0) - 1.0).abs() < 1e-12);
+        assert_eq!(shift_variance(&past[..1], 0.0, 1.0), f64::INFINITY);
+    }
+
+    #[test]
+    fn a_shift_that_is_day_to_day_noise_is_dropped() {
+        // 20 days of 30 estimates each, spread 10: on each day the patients waited the
+        // estimate plus that day's offset (1.15 and −0.85 spreads, alternating: a mean of
+        // 0.15 spread), and ± 0.5 spread of noise within the day.
+        let day = |d: u32, bias: f64| -> Vec<PastEstimate> {
+            let offset = if d.is_multiple_of(2) { 1.15 } else { -0.85 };
+            (0..30)
+                .map(|i| PastEstimate {
+                    minutes: 100.0,
+                    p90_minutes: 110.0,
+                    waited: 100.0 + 10.0 * (bias + offset + f64::from(i % 3) * 0.5 - 0.5),
+                })
+                .collect()
+        };
+        let noisy: Vec<Vec<PastEstimate>> = (0..20).map(|d| day(d, 0.0)).collect();
+        let days: Vec<&[PastEstimate]> = noisy.iter().map(Vec::as_slice).collect();
+        let by_day = WaitCalibration::fit_days(&days);
+        assert_eq!(by_day.shift, 0.0, "{by_day:?}");
+        // Taken one by one, 600 estimates look sure of the 0.15: most of it is kept.
+        let flat: Vec<PastEstimate> = noisy.concat();
+        let apart = WaitCalibration::fit(&flat);
+        assert!((0.12..0.15).contains(&apart.shift), "{apart:?}");
+        // The P90 does not depend on the shift: both reach the same instant.
+        assert!((by_day.shift + by_day.p90_spread - apart.shift - apart.p90_spread).abs() < 1e-9);
+        // A bias of 5 spreads stands out of the same noise and is kept nearly whole.
+        let biased: Vec<Vec<PastEstimate>> = (0..20).map(|d| day(d, 5.0)).collect();
+        let days: Vec<&[PastEstimate]> = biased.iter().map(Vec::as_slice).collect();
+        let kept = WaitCalibration::fit_days(&days).shift;
+        assert!((4.9..5.16).contains(&kept), "{kept}");
+    }
+
+    #[test]
+    fn a_single_days_estimates_are_taken_one_by_one() {
+        // One day of 60 estimates, each 30% short: a clear shift, kept nearly whole.
+        let day: Vec<PastEstimate> = (0..60)
+            .map(|m| PastEstimate {
+                minutes: f64::from(m),
+                p90_minutes: f64::from(m) + 5.0,
+                waited: 1.3 * f64::from(m),
+            })
+            .collect();
+        let by_day = WaitCalibration::fit_days(&[day.as_slice()]);
+        let apart = WaitCalibration::fit(&day);
+        assert_eq!(by_day, apart);
+        assert!((1.7..1.78).contains(&by_day.shift), "{by_day:?}");
     }
 
     #[test]

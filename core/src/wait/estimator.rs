@@ -54,7 +54,10 @@ const RETURN_PRIOR: f64 = 5.0;
 ///   appointment time counts by its chance of coming.
 /// - **Emergencies** arrive at the history's rate per hour, updated by today's count
 ///   (gamma–Poisson), until the session's scheduled end, each to the head of the line (not
-///   ahead of an emergency already waiting there when they are first in, first out).
+///   ahead of an emergency already waiting there when they are first in, first out). Those
+///   (and walk-ins still to come, below) that arrive before the token is reached are
+///   counted over the uncertainty of that instant: near the end of their window the count
+///   at the expected instant would overstate them.
 /// - **Walk-ins placed between slots** (the queue's rule) still to come go ahead of a token
 ///   if they arrive, at the history's walk-in rate, before the doctor reaches it and before
 ///   the latest appointment at or before it in the line.

@@ -149,16 +149,13 @@ impl DoctorHistory {
         let total = days.iter().map(|d| d.durations.len()).sum::<usize>();
         let all = days.iter().flat_map(|d| d.durations.iter().copied());
         let starts: Vec<f64> = days.iter().filter_map(|d| d.doctor_start_minutes).collect();
-        let estimates: Vec<PastEstimate> = days
-            .iter()
-            .flat_map(|d| d.estimates.iter().copied())
-            .collect();
+        let estimates: Vec<&[PastEstimate]> = days.iter().map(|d| d.estimates.as_slice()).collect();
         Ok(DoctorHistory {
             recent_minutes: all.skip(total.saturating_sub(RECENT_KEPT)).collect(),
             durations: DurationPrior::fit(days),
             rates: QueueRates::measure(days),
             start_delays: starts[starts.len().saturating_sub(STARTS_KEPT)..].to_vec(),
-            calibration: WaitCalibration::fit(&estimates),
+            calibration: WaitCalibration::fit_days(&estimates),
         })
     }
 

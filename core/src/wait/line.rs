@@ -10,6 +10,7 @@ use crate::wait::rates::PRIOR_HOURS;
 use crate::wait::snapshot::{QueueSnapshot, minutes_between};
 use crate::wait::speed::Speed;
 use crate::wait::start::doctor_wait;
+use crate::wait::stats::norm_cdf_pdf_fast;
 
 /// Steps per token when solving for its start, and the precision sought (minutes).
 const STEPS: usize = 4;
@@ -379,25 +380,35 @@ impl Line {
         extra.add(settled[0].max(0.0), settled[1].max(0.0), 0.0);
         let (p, variance, density) = self.late.by(s - behind, blur);
         extra.add(p, variance, density);
-        // A Poisson count of consultations, each `f` typical ones long.
-        let mut poisson = |rate: f64, (from, to): (f64, f64), f: f64| {
-            let count = rate * (s.min(to) - from).max(0.0);
-            let inside = if s > from && s < to { rate } else { 0.0 };
-            extra.add(f * count, f * f * count, f * inside);
-        };
-        if emergencies {
-            poisson(
-                self.emergency_rate,
-                self.emergency_window,
-                self.emergency_factor,
-            );
-        }
-        if self.walk_in_rate > 0.0 {
-            poisson(
-                self.walk_in_rate,
-                (0.0, walk_ins_until),
-                self.walk_in_factor,
-            );
+        // Poisson counts of consultations, each `f` typical ones long, arriving in a window
+        // `(from, to)` before the token is reached. The reach is uncertain — its spread
+        // before extra patients, and the lumpiness of the counts themselves — so the part of
+        // the window before it is taken over that uncertainty: near a window's end the count
+        // at the expected reach overstates the expected count.
+        let emergency = (
+            self.emergency_rate,
+            self.emergency_window,
+            self.emergency_factor,
+        );
+        let walk_in = (
+            self.walk_in_rate,
+            (0.0, walk_ins_until),
+            self.walk_in_factor,
+        );
+        let counted = [(emergencies, emergency), (true, walk_in)].map(|(ahead, counted)| {
+            let (rate, _, _) = counted;
+            (ahead && rate > 0.0).then_some(counted)
+        });
+        let lumps: f64 = counted
+            .iter()
+            .flatten()
+            .map(|(rate, (from, to), f)| f * f * rate * (s.min(*to) - from).max(0.0))
+            .sum();
+        let spread = (blur + m * m * lumps).max(0.0).sqrt();
+        for (rate, window, f) in counted.into_iter().flatten() {
+            let (length, inside) = clipped(s, spread, window);
+            let count = rate * length;
+            extra.add(f * count, f * f * count, f * rate * inside);
         }
         // The doctor is done with everyone else at `free`, then serves the run as it comes.
         extra.free = base + m * extra.mean;
@@ -431,6 +442,26 @@ fn in_order(run: &[(usize, Absent)], x: f64, m: f64, blur: f64) -> (f64, f64, f6
         }
     }
     (count, (second - count * count).max(0.0), density)
+}
+
+/// How much of the window `(from, to)` passes before an uncertain instant `S ~ N(s,
+/// spread²)`: `E[clip(S, from, to)] − from`, and its derivative in `s`, `P(from < S < to)`.
+/// A spread of 0 (or an instant that is not finite) is the instant `s` itself.
+fn clipped(s: f64, spread: f64, (from, to): (f64, f64)) -> (f64, f64) {
+    if to <= from {
+        return (0.0, 0.0);
+    }
+    if !(spread > 1e-9 && s.is_finite()) {
+        let inside = if s > from && s < to { 1.0 } else { 0.0 };
+        return ((s.min(to) - from).max(0.0), inside);
+    }
+    // E[(S − c)⁺] = (s − c)·Φ(z) + spread·φ(z), z = (s − c) / spread.
+    let above = |c: f64| {
+        let (cdf, pdf) = norm_cdf_pdf_fast((s - c) / spread);
+        ((s - c) * cdf + spread * pdf, cdf)
+    };
+    let ((past_from, p_from), (past_to, p_to)) = (above(from), above(to));
+    ((past_from - past_to).max(0.0), (p_from - p_to).max(0.0))
 }
 
 /// How much a token counts toward the patients present: 1 if here, its chance of coming if
@@ -491,4 +522,30 @@ fn emergencies(queue: &QueueSnapshot, history: &DoctorHistory) -> (f64, (f64, f6
     let seen = f64::from(queue.issued.emergency);
     let per_hour = (finite(rates.emergencies_per_hour) * weight + seen) / (weight + passed);
     ((per_hour / 60.0).min(1.0), (start.max(0.0), end.max(0.0)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_window_before_an_uncertain_instant() {
+        // A sure instant: the part of the window before it.
+        assert_eq!(clipped(50.0, 0.0, (10.0, 100.0)), (40.0, 1.0));
+        assert_eq!(clipped(150.0, 0.0, (10.0, 100.0)), (90.0, 0.0));
+        assert_eq!(clipped(5.0, 0.0, (10.0, 100.0)), (0.0, 0.0));
+        assert_eq!(clipped(f64::NAN, 10.0, (10.0, 100.0)), (90.0, 0.0));
+        assert_eq!(clipped(50.0, 10.0, (100.0, 10.0)), (0.0, 0.0));
+        // Far inside the window the spread changes nothing.
+        let (length, inside) = clipped(50.0, 5.0, (0.0, 100.0));
+        assert!((length - 50.0).abs() < 1e-4 && (inside - 1.0).abs() < 1e-4);
+        // At the window's end, half the time the instant is past it:
+        // E[min(S, end)] = end − spread · φ(0).
+        let (length, inside) = clipped(100.0, 10.0, (0.0, 100.0));
+        let expected = 100.0 - 10.0 / (2.0 * std::f64::consts::PI).sqrt();
+        assert!((length - expected).abs() < 1e-3, "{length}");
+        assert!((inside - 0.5).abs() < 1e-4);
+        // Well before the window opens, hardly any of it.
+        assert!(clipped(-50.0, 5.0, (0.0, 100.0)).0 < 1e-6);
+    }
 }
