@@ -399,4 +399,48 @@ mod found {
             Ok(Ok(n)) => assert_eq!(n, 4),
         }
     }
+
+    /// Found by the slot oracle: a template at another location that opens after the last
+    /// candidate start, but before that candidate would end, still ends the first run.
+    #[test]
+    fn hours_opening_after_the_last_start_still_end_an_earlier_run() {
+        let clinic = ClinicRules::new(&Clinic {
+            locations: vec![
+                Location::new("kolkata", "Kolkata", "Asia/Kolkata"),
+                Location::new("kathmandu", "Kathmandu", "Asia/Kathmandu"),
+            ],
+            holidays: vec![],
+        })
+        .unwrap();
+        let mut calendar = DoctorCalendar::new("dr-asha");
+        calendar.settings = SessionSettings {
+            slot_minutes: 5,
+            ..SessionSettings::default()
+        };
+        // Mondays 01:00 in Kathmandu is 19:15 UTC on Sunday; the rule listed first wins.
+        calendar.templates.push(WeeklyTemplate {
+            weekdays: vec![Weekday::Mon],
+            sessions: vec![Session::new("01:00", "03:00").unwrap()],
+            ..WeeklyTemplate::new("kathmandu-mornings", "kathmandu")
+        });
+        // Every day 00:00-01:00 in Kolkata: 18:30-19:30 UTC the day before.
+        calendar.templates.push(WeeklyTemplate {
+            weekdays: vec![Weekday::Sun, Weekday::Mon],
+            sessions: vec![Session::new("00:00", "01:00").unwrap()],
+            ..WeeklyTemplate::new("kolkata-midnights", "kolkata")
+        });
+        let doctor = Availability::new(&clinic, &calendar).unwrap();
+        let request = SlotRequest {
+            appointment_type: AppointmentType::new("consult", 45),
+            start: t("2024-06-16T18:00:00Z"),
+            end: t("2024-06-16T18:36:00Z"),
+            now: t("2024-06-01T00:00:00Z"),
+        };
+        let found = doctor
+            .slots(&request, &Occupancy::default(), SlotOptions::default())
+            .unwrap();
+        let starts: Vec<_> = found.slots.iter().map(|s| s.start.to_rfc3339()).collect();
+        // 18:35 would end at 19:20, after Kathmandu's hours take over at 19:15.
+        assert_eq!(starts, ["2024-06-16T18:30:00+00:00"]);
+    }
 }
