@@ -436,26 +436,42 @@ impl<'a, 'l> Generation<'a, 'l> {
             .min(run_end - duration)
             .min(run.horizon - 1);
         while next <= last {
-            let Some(budget) = self.candidates_left.get().checked_sub(1) else {
-                out.set_truncated();
-                return None;
-            };
-            self.candidates_left.set(budget);
-            let offset = Self::offset(run, next);
-            out.push(CompactSlot::new(
-                next,
-                next + duration,
-                offset,
-                left,
-                run.place,
-            ));
-            if out.len() >= self.limit {
-                out.set_truncated();
+            if !self.spend(out) || !self.keep(run, (next, next + duration), left, out) {
                 return None;
             }
             next += step;
         }
         Some(next)
+    }
+
+    /// Takes one candidate from the call's budget; false (the set truncated) when none is
+    /// left.
+    #[inline(always)]
+    fn spend(&self, out: &mut impl Sink) -> bool {
+        let Some(left) = self.candidates_left.get().checked_sub(1) else {
+            out.set_truncated();
+            return false;
+        };
+        self.candidates_left.set(left);
+        true
+    }
+
+    /// Pushes an open slot `[s, e)` with `left` seats; false (the set truncated) once the
+    /// call's limit is reached.
+    #[inline(always)]
+    fn keep(&self, run: &Run<'_>, (s, e): (i64, i64), left: u32, out: &mut impl Sink) -> bool {
+        out.push(CompactSlot::new(
+            s,
+            e,
+            Self::offset(run, s),
+            left,
+            run.place,
+        ));
+        if out.len() >= self.limit {
+            out.set_truncated();
+            return false;
+        }
+        true
     }
 
     /// Decides the candidate starting at `s` into `out`, and says whether it was open or the
@@ -472,11 +488,9 @@ impl<'a, 'l> Generation<'a, 'l> {
         out: &mut impl Sink,
     ) -> Considered {
         let e = s + self.params.duration;
-        let Some(left) = self.candidates_left.get().checked_sub(1) else {
-            out.set_truncated();
+        if !self.spend(out) {
             return Considered::Stop;
-        };
-        self.candidates_left.set(left);
+        }
         if !run.all_open {
             while segments[*cursor].end <= s {
                 *cursor += 1;
@@ -484,10 +498,7 @@ impl<'a, 'l> Generation<'a, 'l> {
         }
         match self.verdict(run, &segments[*cursor..], s, e, capacities) {
             Verdict::Open(capacity_left) => {
-                let offset = Self::offset(run, s);
-                out.push(CompactSlot::new(s, e, offset, capacity_left, run.place));
-                if out.len() >= self.limit {
-                    out.set_truncated();
+                if !self.keep(run, (s, e), capacity_left, out) {
                     return Considered::Stop;
                 }
                 Considered::Open(capacity_left)
