@@ -92,8 +92,8 @@ pub(crate) fn covers(
     };
     // Each site's zone, its local days in the window and the first and last of their dates.
     let span = |site: &Site| {
-        let tz = clinic.locations[usize::from(site.location)].tz;
-        let days = zone_days.get(tz, start, end);
+        let place = &clinic.locations[usize::from(site.location)];
+        let (tz, days) = (place.tz, zone_days.get(&place.zone, start, end));
         let (first, last) = (days.first()?.date, days.last()?.date);
         Some((tz, days, first, last))
     };
@@ -117,6 +117,8 @@ pub(crate) fn covers(
             Some(prev) if cal.night => local_days(tz, prev, prev),
             _ => Vec::new(),
         };
+        w.covers
+            .reserve(site.day_covers * (before.len() + days.len()));
         let mut next_override = site.overrides.partition_point(|&o| {
             cal.overrides[o as usize].date < before.first().map_or(first, |d| d.date)
         });

@@ -12,6 +12,7 @@
 
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::sync::OnceLock;
 
 use chrono::{DateTime, Datelike, LocalResult, NaiveDate, NaiveDateTime, Offset, TimeZone};
 use chrono_tz::{GapInfo, Tz};
@@ -138,7 +139,80 @@ pub(crate) fn local_days(tz: Tz, first: NaiveDate, last: NaiveDate) -> Vec<Local
     days
 }
 
-/// The local days a window touches, per time zone: computed once and shared by every doctor
+/// The first year whose local days a [`ZoneYears`] keeps: the year before the first one
+/// medsched computes with, whose last day a window of its first instant can touch.
+const KEPT_FROM: i32 = 1899;
+/// How many years a [`ZoneYears`] keeps: 1899 to 2201 (a window ending on medsched's last
+/// instant touches the day after it).
+const KEPT_YEARS: usize = 303;
+
+/// The local days of one time zone, converted a calendar year at a time when first asked
+/// for and kept: every doctor of a clinic and every call asks its zones for the same days.
+/// Kept in the compiled clinic, which all its doctors share; years outside 1899–2201 are
+/// converted on each call.
+pub(crate) struct ZoneYears {
+    tz: Tz,
+    years: Box<[OnceLock<Box<[LocalDay]>>]>,
+}
+
+impl ZoneYears {
+    /// An empty table for `tz`: no year is converted until asked for.
+    pub(crate) fn new(tz: Tz) -> ZoneYears {
+        ZoneYears {
+            tz,
+            years: (0..KEPT_YEARS).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// The zone.
+    pub(crate) fn tz(&self) -> Tz {
+        self.tz
+    }
+
+    /// Every local day of `year`, converted on the first call.
+    fn year(&self, year: i32) -> Option<&[LocalDay]> {
+        let kept = self.years.get(usize::try_from(year - KEPT_FROM).ok()?)?;
+        Some(kept.get_or_init(|| {
+            let first = NaiveDate::from_yo_opt(year, 1).unwrap_or_default();
+            let last = NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default();
+            local_days(self.tz, first, last).into()
+        }))
+    }
+
+    /// The local days from `first` to `last` inclusive: [`local_days`], read from the kept
+    /// years.
+    pub(crate) fn days(&self, first: NaiveDate, last: NaiveDate) -> Vec<LocalDay> {
+        if first > last {
+            return Vec::new();
+        }
+        let mut days = Vec::with_capacity(
+            usize::try_from(epoch_day(last) - epoch_day(first) + 1).unwrap_or(0),
+        );
+        for year in first.year()..=last.year() {
+            let from = if year == first.year() {
+                first
+            } else {
+                NaiveDate::from_yo_opt(year, 1).unwrap_or(first)
+            };
+            let to = if year == last.year() {
+                last
+            } else {
+                NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or(last)
+            };
+            match self.year(year) {
+                Some(kept) => {
+                    days.extend_from_slice(
+                        &kept[from.ordinal0() as usize..=to.ordinal0() as usize],
+                    );
+                }
+                None => days.extend(local_days(self.tz, from, to)),
+            }
+        }
+        days
+    }
+}
+
+/// The local days a window touches, per time zone: read once and shared by every doctor
 /// of a search whose locations share a zone.
 #[derive(Default)]
 pub(crate) struct ZoneDays(RefCell<Vec<ZoneWindow>>);
@@ -153,7 +227,8 @@ impl ZoneDays {
     /// The local days of `[start, end)` in `tz`, from the local date of `start` to the day
     /// after the local date of the last instant (a fall-back can show a date after the next
     /// one has begun; a session of an earlier date has ended once `start`'s date shows).
-    pub(crate) fn get(&self, tz: Tz, start: i64, end: i64) -> Rc<[LocalDay]> {
+    pub(crate) fn get(&self, zone: &ZoneYears, start: i64, end: i64) -> Rc<[LocalDay]> {
+        let tz = zone.tz();
         let mut zones = self.0.borrow_mut();
         let at = zones.iter().position(|z| z.tz == tz);
         if let Some(z) = at.map(|i| &zones[i])
@@ -163,7 +238,7 @@ impl ZoneDays {
         }
         let first = local_date(tz, start);
         let last = local_date(tz, end - 1).succ_opt().unwrap_or(first);
-        let days: Rc<[LocalDay]> = local_days(tz, first, last).into();
+        let days: Rc<[LocalDay]> = zone.days(first, last).into();
         let entry = ZoneWindow {
             tz,
             window: (start, end),
@@ -253,5 +328,34 @@ mod tests {
             local_date(kolkata, utc("2024-01-25T18:29:59Z")),
             date(2024, 1, 25)
         );
+    }
+    #[test]
+    fn kept_years_give_the_days_a_conversion_gives() {
+        for tz in [
+            chrono_tz::America::New_York,
+            chrono_tz::Australia::Lord_Howe,
+        ] {
+            let zone = ZoneYears::new(tz);
+            for (first, last) in [
+                (date(2024, 3, 1), date(2024, 3, 31)),
+                // Across a new year, and twice (the second read from the kept years).
+                (date(2024, 12, 20), date(2025, 1, 10)),
+                (date(2024, 12, 20), date(2025, 1, 10)),
+                (date(2023, 12, 31), date(2026, 1, 1)),
+                // Outside the kept years: converted on the call.
+                (date(2201, 12, 30), date(2202, 1, 2)),
+                (date(2024, 5, 2), date(2024, 5, 1)),
+            ] {
+                let kept = zone.days(first, last);
+                let converted = local_days(tz, first, last);
+                assert_eq!(kept.len(), converted.len(), "{tz} {first}..{last}");
+                for (k, c) in kept.iter().zip(&converted) {
+                    assert_eq!(
+                        (k.date, k.naive_midnight, k.fixed_offset),
+                        (c.date, c.naive_midnight, c.fixed_offset)
+                    );
+                }
+            }
+        }
     }
 }

@@ -13,6 +13,10 @@ use crate::{Availability, BusyTime, ConsultationMode, Id, Reservation, Result};
 
 static NOTHING: StepFn = StepFn::empty();
 
+/// Up to how many holds a call applies to a copy of a prepared profile one at a time rather
+/// than summing them with its bookings: each costs about a copy of the profile's steps.
+const FEW_HOLDS: usize = 8;
+
 /// A resource's seats at one `now`: its bookings and the holds not yet expired.
 #[derive(Debug)]
 pub(crate) struct Usage<'a> {
@@ -36,7 +40,10 @@ enum Booked<'a> {
 }
 
 impl<'a> Usage<'a> {
-    /// The seats of a prepared profile at `now`.
+    /// The seats of a prepared profile at `now`: its bookings with the live holds added, or
+    /// its bookings with every hold less the expired ones, whichever applies fewer holds. A
+    /// few are applied to a copy in place (each a shift of the copy's steps); more are summed
+    /// in one pass over the bookings.
     fn new(profile: Option<&'a Profile>, now: DateTime<Utc>) -> Usage<'a> {
         let Some(profile) = profile else {
             return Usage::of(Cow::Borrowed(&NOTHING), Booked::Same);
@@ -46,12 +53,20 @@ impl<'a> Usage<'a> {
         let all = match (live.clone().count(), expired.clone().count()) {
             (0, _) => return Usage::of(Cow::Borrowed(&profile.booked), Booked::Same),
             (_, 0) => Cow::Borrowed(&profile.with_holds),
-            // Few expired: taken from the bookings with every hold.
-            (live_count, expired_count) if expired_count <= live_count => {
-                let mut all = profile.with_holds.clone();
-                for h in expired {
-                    all.update(h.start, h.end, h.seats, false);
-                }
+            (live_count, expired_count) if live_count.min(expired_count) <= FEW_HOLDS => {
+                let all = if expired_count <= live_count {
+                    let mut all = profile.with_holds.clone();
+                    for h in expired {
+                        all.update(h.start, h.end, h.seats, false);
+                    }
+                    all
+                } else {
+                    let mut all = profile.booked.clone();
+                    for h in live {
+                        all.update(h.start, h.end, h.seats, true);
+                    }
+                    all
+                };
                 Cow::Owned(all)
             }
             _ => {
@@ -262,4 +277,68 @@ impl<'a> Load<'a> {
 /// Seconds since the epoch of `now`, checked and rounded up (notice counts from it).
 pub(crate) fn check_now(now: DateTime<Utc>) -> Result<i64> {
     check_instant_up(|| "now".into(), now)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::Duration;
+
+    use super::*;
+
+    fn lcg(state: &mut u64, below: u64) -> u64 {
+        *state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (*state >> 33) % below
+    }
+
+    /// The seats taken at `t` by the claims counting at `now`, one by one: the oracle.
+    fn taken(claims: &[Claim], now: DateTime<Utc>, booked_only: bool, t: i64) -> u64 {
+        (claims.iter())
+            .filter(|c| c.start <= t && t < c.end)
+            .filter(|c| match c.expires_at {
+                None => true,
+                Some(at) => !booked_only && at > now,
+            })
+            .map(|c| u64::from(c.seats))
+            .sum()
+    }
+
+    #[test]
+    fn a_prepared_profile_at_any_now_counts_its_bookings_and_live_holds() {
+        let t0 = DateTime::from_timestamp(1_800_000_000, 0).unwrap();
+        let mut seed = 5;
+        for _ in 0..60 {
+            // Up to 30 holds expiring a minute apart: at the `now`s below, a few or many of
+            // them are live or expired, so both ways of applying them are taken.
+            let claims: Vec<Claim> = (0..1 + lcg(&mut seed, 40))
+                .map(|k| {
+                    let start = lcg(&mut seed, 100) as i64;
+                    Claim {
+                        start,
+                        end: start + 1 + lcg(&mut seed, 20) as i64,
+                        seats: 1 + lcg(&mut seed, 2) as u32,
+                        expires_at: (lcg(&mut seed, 4) > 0)
+                            .then(|| t0 + Duration::minutes(k as i64 % 30)),
+                    }
+                })
+                .collect();
+            let profile = Profile::build(claims.iter());
+            for minutes in [0, 3, 12, 20, 28, 40] {
+                let now = t0 + Duration::minutes(minutes);
+                let usage = Usage::new(Some(&profile), now);
+                for from in -2..125 {
+                    let to = from + 1 + lcg(&mut seed, 12) as i64;
+                    let most = |booked_only| {
+                        (from..to)
+                            .map(|t| taken(&claims, now, booked_only, t))
+                            .max()
+                            .unwrap()
+                    };
+                    assert_eq!(usage.max_over(from, to), most(false), "{from}..{to}");
+                    assert_eq!(usage.booked_over(from, to), most(true), "{from}..{to}");
+                }
+            }
+        }
+    }
 }

@@ -30,7 +30,7 @@ pub(crate) struct Hold {
 }
 
 impl Profile {
-    fn build<'r>(claims: impl Iterator<Item = &'r Claim> + Clone) -> Profile {
+    pub(crate) fn build<'r>(claims: impl Iterator<Item = &'r Claim> + Clone) -> Profile {
         let booked = claims.clone().filter(|c| c.expires_at.is_none());
         let mut profile = Profile {
             booked: StepFn::build(booked.map(|c| (c.start, c.end, c.seats))),

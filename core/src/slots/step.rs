@@ -13,13 +13,17 @@ pub(crate) struct StepFn {
 impl StepFn {
     /// The sum of `seats` over `[start, end)` of every range (sorted once).
     pub(crate) fn build(ranges: impl Iterator<Item = (i64, i64, u32)>) -> StepFn {
-        let mut edges: Vec<(i64, i64)> = Vec::new();
+        let (fewest, most) = ranges.size_hint();
+        let mut edges: Vec<(i64, i64)> = Vec::with_capacity(2 * most.unwrap_or(fewest));
         for (s, e, seats) in ranges {
             edges.push((s, i64::from(seats)));
             edges.push((e, -i64::from(seats)));
         }
         edges.sort_unstable();
-        let mut f = StepFn::default();
+        let mut f = StepFn {
+            starts: Vec::with_capacity(edges.len()),
+            levels: Vec::with_capacity(edges.len()),
+        };
         let mut level = 0i64;
         for (k, &(t, delta)) in edges.iter().enumerate() {
             level += delta;
@@ -123,7 +127,11 @@ impl StepFn {
 
     /// `self + other`, in one pass over both (no sorting).
     pub(crate) fn sum(&self, other: &StepFn) -> StepFn {
-        let mut f = StepFn::default();
+        let steps = self.starts.len() + other.starts.len();
+        let mut f = StepFn {
+            starts: Vec::with_capacity(steps),
+            levels: Vec::with_capacity(steps),
+        };
         let (mut i, mut j) = (0, 0);
         let (mut a, mut b) = (0, 0);
         loop {

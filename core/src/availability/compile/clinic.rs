@@ -1,11 +1,13 @@
 //! Compiling a clinic: locations with their zones and rooms, and holidays.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use chrono_tz::Tz;
 
 use super::checks::*;
 use super::model::*;
+use crate::availability::local_time::ZoneYears;
 use crate::availability::recurrence::expand_dates;
 use crate::{Clinic, Error, Id, Limits, Problem, Result};
 
@@ -61,6 +63,7 @@ pub(crate) fn compile_clinic(clinic: &Clinic, limits: &Limits) -> Result<Compile
     let mut locations = Vec::with_capacity(clinic.locations.len());
     let mut location_ix = HashMap::new();
     let mut room_ids = HashSet::new();
+    let mut zones: Vec<Arc<ZoneYears>> = Vec::new();
     for (i, loc) in clinic.locations.iter().enumerate() {
         let tz: Tz = loc.time_zone.parse().map_err(|_| {
             Error::invalid(
@@ -88,9 +91,18 @@ pub(crate) fn compile_clinic(clinic: &Clinic, limits: &Limits) -> Result<Compile
             }
         }
         location_ix.insert(loc.id.clone(), i as LocationIx);
+        let zone = match zones.iter().find(|z| z.tz() == tz) {
+            Some(zone) => zone.clone(),
+            None => {
+                let zone = Arc::new(ZoneYears::new(tz));
+                zones.push(zone.clone());
+                zone
+            }
+        };
         locations.push(CompiledLocation {
             id: loc.id.clone(),
             tz,
+            zone,
             rooms: loc
                 .rooms
                 .iter()

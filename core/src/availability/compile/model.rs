@@ -6,6 +6,7 @@ use std::sync::Arc;
 use chrono::{Datelike, NaiveDate};
 use chrono_tz::Tz;
 
+use crate::availability::local_time::ZoneYears;
 use crate::{BookingLimits, ConsultationMode, Id, Limits, OverrideKind};
 
 /// Index of a location in [`ClinicRules::locations`].
@@ -18,6 +19,8 @@ pub(crate) const LAST_YEAR: i32 = 2200;
 pub(crate) struct CompiledLocation {
     pub(crate) id: Id,
     pub(crate) tz: Tz,
+    /// The local days of `tz`, shared by the locations in the same zone.
+    pub(crate) zone: Arc<ZoneYears>,
     pub(crate) rooms: Vec<(Id, u32)>,
 }
 
@@ -146,6 +149,9 @@ pub(crate) struct Site {
     /// pieces of the templates that can fall on it (every weekday for a recurrence rule's
     /// dates), in seconds from the day's midnight; `None` where no template can open.
     pub(crate) week: [Option<(u32, u32)>; 7],
+    /// The most covers its templates give one day (open pieces and breaks): what a window's
+    /// expansion reserves per day.
+    pub(crate) day_covers: usize,
 }
 
 impl Site {
@@ -155,13 +161,15 @@ impl Site {
             templates: Vec::new(),
             overrides: Vec::new(),
             week: [None; 7],
+            day_covers: 0,
         }
     }
 
-    /// Fills [`Site::week`] from the site's templates.
+    /// Fills [`Site::week`] and [`Site::day_covers`] from the site's templates.
     pub(crate) fn learn_week(&mut self, templates: &[CompiledTemplate]) {
         for &t in &self.templates {
             let template = &templates[t as usize];
+            self.day_covers += template.pieces.len() + template.breaks.len();
             let (Some(first), Some(last)) = (template.pieces.first(), template.pieces.last())
             else {
                 continue;
