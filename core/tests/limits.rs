@@ -4,8 +4,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc, Weekday};
 use medsched::{
-    AppointmentType, Availability, Clinic, ClinicRules, DoctorCalendar, Holiday, Limits, Location,
-    Occupancy, Session, SlotOptions, SlotRequest, Unavailability, WeeklyTemplate,
+    AppointmentType, Availability, Clinic, ClinicRules, ConsultationMode, DoctorCalendar, Holiday,
+    Limits, Location, Occupancy, PreparedOccupancy, Reservation, Session, SlotOptions, SlotRequest,
+    Unavailability, WeeklyTemplate,
 };
 
 fn t(s: &str) -> DateTime<Utc> {
@@ -179,6 +180,84 @@ fn slots_stop_at_the_limit_by_count_and_say_so() {
         .unwrap();
     assert!(!series.truncated);
     assert_eq!(series.slots.len() + series.unavailable.len(), 12 * 60);
+}
+
+#[test]
+fn the_slot_budget_counts_refused_candidates_whether_or_not_they_are_reported() {
+    // Booked and held slots, some with buffers, through a working day: without reasons to
+    // report, refused candidates are passed over in runs (not decided one by one), and the
+    // budget must still count each, so a truncated call stops at the same slot either way.
+    let base = Availability::new(&ClinicRules::new(&clinic()).unwrap(), &weekdays()).unwrap();
+    let request = SlotRequest {
+        appointment_type: AppointmentType::new("consult", 15),
+        start: t("2026-03-02T00:00:00Z"),
+        end: t("2026-03-04T00:00:00Z"),
+        now: t("2026-03-01T00:00:00Z"),
+    };
+    let reservations: Vec<Reservation> = (0..40)
+        .map(|k| {
+            let start = t("2026-03-02T08:00:00Z") + chrono::Duration::minutes(15 * (3 * k % 97));
+            Reservation {
+                id: format!("r{k}").into(),
+                doctor_id: "dr-lee".into(),
+                start,
+                end: start + chrono::Duration::minutes(if k % 4 == 0 { 30 } else { 15 }),
+                buffer_before_minutes: if k % 5 == 0 { 5 } else { 0 },
+                buffer_after_minutes: if k % 3 == 0 { 10 } else { 0 },
+                seats: 1,
+                mode: ConsultationMode::InPerson,
+                room_id: None,
+                expires_at: (k % 6 == 0).then(|| t("2026-03-01T00:10:00Z")),
+                appointment_type_id: None,
+            }
+        })
+        .collect();
+    let occupancy = Occupancy {
+        reservations,
+        busy: vec![],
+    };
+    let prepared = PreparedOccupancy::new(occupancy.clone()).unwrap();
+    for max_slots in 1..=100 {
+        let limits = Limits {
+            max_slots,
+            ..Limits::DEFAULT
+        };
+        let rules = ClinicRules::with_limits(&clinic(), &limits).unwrap();
+        let availability = Availability::new(&rules, &weekdays()).unwrap();
+        let reported = SlotOptions {
+            include_unavailable: true,
+            limit: None,
+        };
+        let all = availability.slots(&request, &occupancy, reported).unwrap();
+        assert_eq!(
+            all.slots.len() + all.unavailable.len(),
+            (max_slots as usize).min(96),
+            "every candidate is counted"
+        );
+        for quiet in [
+            availability
+                .slots(&request, &occupancy, SlotOptions::default())
+                .unwrap(),
+            availability
+                .slot_set(&request, &prepared, SlotOptions::default())
+                .unwrap()
+                .into_series(),
+        ] {
+            assert_eq!(quiet.slots, all.slots, "max_slots {max_slots}");
+            assert_eq!(quiet.truncated, all.truncated, "max_slots {max_slots}");
+        }
+    }
+    // With the default budget nothing is cut, and both calls agree too.
+    let quiet = base
+        .slots(&request, &occupancy, SlotOptions::default())
+        .unwrap();
+    let reported = SlotOptions {
+        include_unavailable: true,
+        limit: None,
+    };
+    let all = base.slots(&request, &occupancy, reported).unwrap();
+    assert!(!quiet.truncated && !quiet.slots.is_empty());
+    assert_eq!(quiet.slots, all.slots);
 }
 
 #[test]

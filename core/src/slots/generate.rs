@@ -111,6 +111,23 @@ impl Seats<'_> {
         }
         (until >= to).then_some(until)
     }
+
+    /// When no seat is left at `t` in some count: the first instant after it where every
+    /// count that is full at `t` has a seat again. `None` when each has a seat at `t`.
+    #[inline(always)]
+    fn full_until(&self, t: i64) -> Option<i64> {
+        let full = |capacity: i64, (f, hint): Taken<'_>| {
+            f.full_until(t, u64::try_from(capacity).unwrap_or(0), hint)
+        };
+        let mut until = full(self.doctor.0, self.doctor.1);
+        if let Some((capacity, taken)) = self.mode {
+            until = until.max(full(capacity, taken));
+        }
+        if let Some((capacity, Some(taken))) = self.room {
+            until = until.max(full(capacity, taken));
+        }
+        until
+    }
 }
 
 /// What deciding one candidate did.
@@ -441,7 +458,37 @@ impl<'a, 'l> Generation<'a, 'l> {
             }
             next += step;
         }
-        Some(next)
+        // Where the seats run out at the change (a booking or a hold), every candidate whose
+        // stretch meets the full time is refused: without reasons to report, it is passed
+        // over, its candidates still spent from the call's budget.
+        let meets = next.saturating_add(duration + after) > steady;
+        let free = (clear == steady && meets && !self.include_unavailable)
+            .then(|| seats.full_until(steady))
+            .flatten();
+        let Some(free) = free else {
+            return Some(next);
+        };
+        // The starts on the grid from `next` before `to`.
+        let starts_before = |to: i64| {
+            if to <= next {
+                0
+            } else {
+                (to - next - 1) / step + 1
+            }
+        };
+        let refused = starts_before(free.saturating_add(before));
+        let resume = next.saturating_add(refused.saturating_mul(step));
+        let candidates = starts_before((end - 1).min(run_end - duration) + 1);
+        let passed = usize::try_from(refused.min(candidates)).unwrap_or(usize::MAX);
+        match self.candidates_left.get().checked_sub(passed) {
+            Some(left) => self.candidates_left.set(left),
+            None => {
+                self.candidates_left.set(0);
+                out.set_truncated();
+                return None;
+            }
+        }
+        Some(resume)
     }
 
     /// Takes one candidate from the call's budget; false (the set truncated) when none is

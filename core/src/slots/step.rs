@@ -106,6 +106,20 @@ impl StepFn {
         self.starts.get(i).copied().unwrap_or(i64::MAX)
     }
 
+    /// When `capacity` or more seats are taken at `t`: the first instant after it with fewer
+    /// (`i64::MAX` if none). `None` when fewer are taken at `t`.
+    #[inline]
+    pub(crate) fn full_until(&self, t: i64, capacity: u64, hint: &Cell<usize>) -> Option<i64> {
+        let mut i = self.seek(t, hint);
+        if self.level_before(i) < capacity {
+            return None;
+        }
+        while self.levels.get(i).is_some_and(|&level| level >= capacity) {
+            i += 1;
+        }
+        Some(self.starts.get(i).copied().unwrap_or(i64::MAX))
+    }
+
     #[inline]
     fn level_before(&self, i: usize) -> u64 {
         if i == 0 { 0 } else { self.levels[i - 1] }
