@@ -60,7 +60,11 @@ const RETURN_PRIOR: f64 = 5.0;
 ///   at the expected instant would overstate them.
 /// - **Walk-ins placed between slots** (the queue's rule) still to come go ahead of a token
 ///   if they arrive, at the history's walk-in rate, before the doctor reaches it and before
-///   the latest appointment at or before it in the line.
+///   the latest appointment at or before it in the line. They fill the gaps between absent
+///   booked tokens, so the doctor reaches those one by one: each is seen ahead of a token
+///   behind it if its patient comes by the time the doctor reaches it, or, passed over,
+///   comes back before `W − reinsert_after·m − r` (not the first-gap rule above, under
+///   which one patient not there passes the rest of the run over).
 ///
 /// `W` appears on both sides: each token's equation is solved by safeguarded Newton steps
 /// from the previous token's solution. Returning patients are grouped by expected arrival
@@ -437,6 +441,35 @@ mod tests {
             between[1].minutes > end[1].minutes + 1.0,
             "{between:?} {end:?}"
         );
+    }
+
+    #[test]
+    fn patients_booked_ahead_are_reached_in_turn_when_walk_ins_fill_the_gaps() {
+        let mut history = steady_doctor();
+        history.rates.walk_ins_per_hour = 0.0;
+        // Five walk-ins waiting at 09:00, then eight booked patients due every 10 minutes
+        // from 09:10, none here yet.
+        let mut queue = QueueSnapshot::new(at(0), at(0), at(240));
+        queue.doctor_arrived_at = Some(at(0));
+        queue.waiting = walk_ins(21..26);
+        queue
+            .waiting
+            .extend((1..=8).map(|n| WaitingToken::booked(n, at(10 * i64::from(n)))));
+        let end = QueueEstimator.estimate(&queue, &history);
+        queue.walk_ins = WalkInPlacement::BetweenSlots;
+        let between = QueueEstimator.estimate(&queue, &history);
+        // Walk-ins at the end: a booked patient not here when the doctor is free for them
+        // passes the rest of the run over (the first-gap model). Filling the gaps: the
+        // doctor reaches each in turn, and those who come by then, or come back before the
+        // last one is reached, are seen ahead of it (about 7 × 0.8 consults of 10 minutes
+        // after the walk-ins).
+        assert!(
+            between[12].minutes > end[12].minutes + 5.0,
+            "{between:?} {end:?}"
+        );
+        for k in 0..5 {
+            assert_eq!(between[k].minutes, end[k].minutes);
+        }
     }
 
     #[test]

@@ -44,6 +44,15 @@ struct First {
     variance: f64,
 }
 
+/// An absent booked token of the current run: its arrival group, its prospects, and when
+/// the doctor reaches it (minutes from now).
+#[derive(Clone, Copy)]
+struct Passed {
+    group: usize,
+    absent: Absent,
+    reach: f64,
+}
+
 /// Absent tokens passed over when the doctor reached a present token behind them at
 /// `reach`: `passed[from..to]`, with the sum of their chances of having been there in time
 /// (and of its Bernoulli variance).
@@ -79,6 +88,9 @@ pub(crate) struct Line {
     walk_in_factor: f64,
     /// Walk-ins per minute (0 unless walk-ins go between slots).
     walk_in_rate: f64,
+    /// Whether walk-ins still to come fill the gaps between booked tokens: then the doctor
+    /// reaches the absent tokens of a run one by one ([`in_turn`]), not as one block.
+    gaps_filled: bool,
     /// The doctor's pace through the session, and how far into it `now` is (minutes).
     pace: DurationPrior,
     session_minute: f64,
@@ -201,6 +213,7 @@ impl Line {
             emergency_factor: kinds.factor(TokenKind::Emergency),
             walk_in_factor: kinds.factor(TokenKind::WalkIn),
             walk_in_rate,
+            gaps_filled: queue.walk_ins == WalkInPlacement::BetweenSlots,
             pace: DurationPrior {
                 pace: history.durations.pace.clone(),
                 ..DurationPrior::default()
@@ -217,7 +230,7 @@ impl Line {
         let mut settled = [0.0; 2];
         // Absent booked tokens in line order; those from `run_start` on come after the last
         // present token (the current run).
-        let mut passed: Vec<(usize, Absent)> = Vec::new();
+        let mut passed: Vec<Passed> = Vec::new();
         let mut run_start = 0;
         let mut closed: VecDeque<Closed> = VecDeque::new();
         let mut reaches = Vec::with_capacity(self.entries.len());
@@ -235,8 +248,8 @@ impl Line {
             let behind = self.reinsert_after as f64 * m + speed.residual();
             // Passed-over tokens whose reach is long gone can now only come back late.
             while let Some(run) = closed.front().filter(|c| c.reach < floor - behind) {
-                for &(group, _) in &passed[run.from..run.to] {
-                    self.late.enter(group);
+                for member in &passed[run.from..run.to] {
+                    self.late.enter(member.group);
                 }
                 settled[0] -= run.sum[0];
                 settled[1] -= run.sum[1];
@@ -273,18 +286,23 @@ impl Line {
                 Entry::Present => {
                     if run_start < passed.len() {
                         // The run is passed over when this token is called: each member was
-                        // seen first with its chance of being served in the first-gap model.
-                        let x = extra.free;
-                        let mut sum = [0.0; 2];
-                        let mut chain = 1.0;
-                        for (i, (_, absent)) in run.iter().enumerate() {
-                            chain *= absent.by(x + i as f64 * m, blur).0;
-                            sum[0] += chain;
-                            sum[1] += chain * (1.0 - chain);
-                            if chain < 1e-6 {
-                                break;
+                        // seen first with its chance of being served in the first-gap model,
+                        // or, when walk-ins fill the gaps, of having come by its own reach.
+                        let sum = if self.gaps_filled {
+                            let (count, variance, _) = in_turn(run, f64::NEG_INFINITY, blur);
+                            [count, variance]
+                        } else {
+                            let (x, mut sum, mut chain) = (extra.free, [0.0; 2], 1.0);
+                            for (i, member) in run.iter().enumerate() {
+                                chain *= member.absent.by(x + i as f64 * m, blur).0;
+                                sum[0] += chain;
+                                sum[1] += chain * (1.0 - chain);
+                                if chain < 1e-6 {
+                                    break;
+                                }
                             }
-                        }
+                            sum
+                        };
                         settled[0] += sum[0];
                         settled[1] += sum[1];
                         let to = passed.len();
@@ -306,7 +324,11 @@ impl Line {
                     own += p * f * f * speed.own_variance();
                     bernoulli += m * m * p * (1.0 - p);
                 }
-                Entry::Timed(absent, group) => passed.push((group, absent)),
+                Entry::Timed(absent, group) => passed.push(Passed {
+                    group,
+                    absent,
+                    reach: s,
+                }),
             }
         }
         reaches
@@ -316,7 +338,7 @@ impl Line {
     /// `TOLERANCE`), and what is ahead then. It starts from `guess` (the previous token's
     /// extra patients, which change slowly along the line) and takes Newton steps from
     /// below, falling back on regula falsi once a step overshoots.
-    fn solve(&self, shape: Shape, floor: f64, guess: f64, run: &[(usize, Absent)]) -> (f64, Extra) {
+    fn solve(&self, shape: Shape, floor: f64, guess: f64, run: &[Passed]) -> (f64, Extra) {
         let Shape { base, m, .. } = shape;
         let at = |s: f64| {
             let extra = self.extra_ahead(s, shape, run);
@@ -365,8 +387,9 @@ impl Line {
     /// Patients expected ahead of a token on top of the present ones, if it starts at `s`:
     /// passed-over ones (their chance of having been there in time, `settled`, or of
     /// returning by `s − behind`), emergencies, and the absent ones since the last present
-    /// token who arrive while the doctor is still busy ([`in_order`]).
-    fn extra_ahead(&self, s: f64, shape: Shape, run: &[(usize, Absent)]) -> Extra {
+    /// token who arrive while the doctor is still busy ([`in_order`]; or who come in turn
+    /// when walk-ins fill the gaps, [`in_turn`]).
+    fn extra_ahead(&self, s: f64, shape: Shape, run: &[Passed]) -> Extra {
         let Shape {
             base,
             m,
@@ -412,7 +435,10 @@ impl Line {
         }
         // The doctor is done with everyone else at `free`, then serves the run as it comes.
         extra.free = base + m * extra.mean;
-        if !run.is_empty() {
+        if self.gaps_filled {
+            let (served, variance, density) = in_turn(run, s - behind, blur);
+            extra.add(served, variance, density);
+        } else if !run.is_empty() {
             let (served, variance, density) = in_order(run, extra.free, m, blur);
             extra.add(served, variance, density * m * extra.density);
         }
@@ -426,11 +452,11 @@ impl Line {
 /// arrived by the time the previous one is done (`x + (i − 1)·m`). Expected number seen,
 /// its variance, and its derivative in `x`. Arrivals are taken in line order (booked
 /// tokens are numbered by appointment time); at most `MAX_RUN` are followed.
-fn in_order(run: &[(usize, Absent)], x: f64, m: f64, blur: f64) -> (f64, f64, f64) {
+fn in_order(run: &[Passed], x: f64, m: f64, blur: f64) -> (f64, f64, f64) {
     let (mut chain, mut slope) = (1.0, 0.0);
     let (mut count, mut second, mut density) = (0.0, 0.0, 0.0);
-    for (i, (_, absent)) in run.iter().take(MAX_RUN).enumerate() {
-        let (p, d) = absent.by(x + i as f64 * m, blur);
+    for (i, member) in run.iter().take(MAX_RUN).enumerate() {
+        let (p, d) = member.absent.by(x + i as f64 * m, blur);
         slope = slope * p + chain * d;
         chain *= p;
         count += chain;
@@ -442,6 +468,27 @@ fn in_order(run: &[(usize, Absent)], x: f64, m: f64, blur: f64) -> (f64, f64, f6
         }
     }
     (count, (second - count * count).max(0.0), density)
+}
+
+/// The absent patients of a run (in line order) seen before the token behind them when
+/// walk-ins still to come fill the gaps between booked tokens. The run is then not passed
+/// over as one block when the doctor is free: walk-ins arriving between the members'
+/// appointments go between them, so the doctor reaches each member in turn, and each is
+/// seen first if their patient has come by then (its `reach`), else skipped and, if they
+/// come by `back`, put back ahead of the token. Each member is seen before the token if
+/// they come by `max(reach, back)`: expected number, its variance (independent members),
+/// and its derivative in `back`.
+fn in_turn(run: &[Passed], back: f64, blur: f64) -> (f64, f64, f64) {
+    let (mut count, mut variance, mut density) = (0.0, 0.0, 0.0);
+    for member in run.iter().take(MAX_RUN) {
+        let (p, d) = member.absent.by(member.reach.max(back), blur);
+        count += p;
+        variance += p * (1.0 - p);
+        if back > member.reach {
+            density += d;
+        }
+    }
+    (count, variance, density)
 }
 
 /// How much of the window `(from, to)` passes before an uncertain instant `S ~ N(s,
@@ -527,6 +574,51 @@ fn emergencies(queue: &QueueSnapshot, history: &DoctorHistory) -> (f64, (f64, f6
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn run(reaches: &[f64]) -> Vec<Passed> {
+        let arrivals = Arrivals::new(&crate::wait::QueueRates {
+            no_show_share: 0.2,
+            arrival_offset_mean: -10.0,
+            arrival_offset_sd: 10.0,
+            ..crate::wait::QueueRates::default()
+        });
+        // Due at 20, 40, 60, ... minutes from now.
+        reaches
+            .iter()
+            .enumerate()
+            .map(|(i, &reach)| Passed {
+                group: i,
+                absent: arrivals.absent(20.0 * (i as f64 + 1.0)),
+                reach,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn members_of_a_run_are_seen_in_turn_when_the_gaps_are_filled() {
+        // Reached well after they are due: each who still comes is seen.
+        let late = run(&[100.0, 110.0, 120.0]);
+        let comes: Vec<f64> = late.iter().map(|m| m.absent.comes()).collect();
+        let expected: f64 = comes.iter().sum();
+        let (count, variance, density) = in_turn(&late, f64::NEG_INFINITY, 0.0);
+        assert!((count - expected).abs() < 0.01, "{count} {expected}");
+        let bernoulli: f64 = comes.iter().map(|p| p * (1.0 - p)).sum();
+        assert!((variance - bernoulli).abs() < 0.01, "{variance}");
+        assert_eq!(density, 0.0);
+        // Reached before they come: not seen then, but seen ahead if they come back before
+        // the token's `back`.
+        let early = run(&[0.0, 1.0, 2.0]);
+        assert!(in_turn(&early, f64::NEG_INFINITY, 0.0).0 < 0.01);
+        let (count, _, density) = in_turn(&early, 200.0, 0.0);
+        assert!((count - expected).abs() < 0.01, "{count}");
+        assert!(density >= 0.0);
+        let (count, _, density) = in_turn(&early, 40.0, 0.0);
+        assert!((0.8..1.6).contains(&count), "{count}");
+        assert!(density > 0.01);
+        // The first-gap model passes the whole run over once the first is not there when
+        // the doctor is free.
+        assert!(in_order(&late, 0.0, 10.0, 0.0).0 < 0.01);
+    }
 
     #[test]
     fn the_window_before_an_uncertain_instant() {
