@@ -124,31 +124,44 @@ pub(crate) fn covers(
         });
         for day in before.iter().chain(days.iter()) {
             let opened = w.covers.len();
+            // Each template's pieces and breaks go in by start, so a day of one template
+            // comes out sorted.
+            let mut templates = 0;
             for &t in &site.templates {
                 let template = &cal.templates[t as usize];
-                if template.applies(day.date) {
-                    for &(s, e) in &template.pieces {
-                        w.push(
-                            day.instant(tz, s),
-                            day.instant(tz, e),
-                            RuleKind::Base,
-                            Effect::Open,
-                            t,
-                            location,
-                        );
-                    }
-                    for &(s, e) in &template.breaks {
-                        w.push(
-                            day.instant(tz, s),
-                            day.instant(tz, e),
-                            RuleKind::Break,
-                            Effect::Break,
-                            t,
-                            location,
-                        );
-                    }
+                if !template.applies(day.date) {
+                    continue;
+                }
+                templates += 1;
+                let (mut pieces, mut breaks) = (template.pieces.iter(), template.breaks.iter());
+                let (mut piece, mut pause) = (pieces.next(), breaks.next());
+                loop {
+                    let (&(s, e), kind, effect) = match (piece, pause) {
+                        (Some(p), Some(b)) if b.0 < p.0 => {
+                            pause = breaks.next();
+                            (b, RuleKind::Break, Effect::Break)
+                        }
+                        (Some(p), _) => {
+                            piece = pieces.next();
+                            (p, RuleKind::Base, Effect::Open)
+                        }
+                        (None, Some(b)) => {
+                            pause = breaks.next();
+                            (b, RuleKind::Break, Effect::Break)
+                        }
+                        (None, None) => break,
+                    };
+                    w.push(
+                        day.instant(tz, s),
+                        day.instant(tz, e),
+                        kind,
+                        effect,
+                        t,
+                        location,
+                    );
                 }
             }
+            let overridden = next_override;
             while let Some(&o) = site.overrides.get(next_override) {
                 let rule = &cal.overrides[o as usize];
                 if rule.date > day.date {
@@ -167,7 +180,9 @@ pub(crate) fn covers(
             }
             // By start within the day (breaks and closed override hours come after the
             // pieces they cut), so the days come out sorted for the sweep.
-            w.covers[opened..].sort_by_key(|c| c.start);
+            if templates > 1 || next_override > overridden {
+                w.covers[opened..].sort_by_key(|c| c.start);
+            }
             let whole_day = day.fixed_offset();
             if cal.night {
                 // A cover running into the next day crosses that day's offset too.

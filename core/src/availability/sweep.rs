@@ -57,29 +57,34 @@ fn scheduled_by(covers: &[Cover], active: &[CoverIx]) -> Option<CoverIx> {
         .min_by_key(|&c| (covers[c as usize].kind, covers[c as usize].rule, c))
 }
 
-/// Decides one stretch of time covered by `active`.
+/// Decides one stretch of time covered by `active`: inlined into the sweep, which calls it
+/// for every stretch, most of them covered by one rule or none.
+#[inline(always)]
 pub(crate) fn decide(covers: &[Cover], active: &[CoverIx]) -> Decision {
     match active {
-        [] => {
-            return Decision {
-                open: false,
-                decider: None,
-                scheduled: None,
-                tentative: None,
-            };
-        }
+        [] => Decision {
+            open: false,
+            decider: None,
+            scheduled: None,
+            tentative: None,
+        },
         &[only] => {
             let effect = covers[only as usize].effect;
             let on = |kind: Effect| (effect == kind).then_some(only);
-            return Decision {
+            Decision {
                 open: effect == Effect::Open,
                 decider: (on(Effect::Open).or(on(Effect::Closed))).or(on(Effect::Break)),
                 scheduled: on(Effect::Open),
                 tentative: on(Effect::Tentative),
-            };
+            }
         }
-        _ => {}
+        _ => decide_among(covers, active),
     }
+}
+
+/// [`decide`] where several rules cover the stretch.
+#[inline(never)]
+fn decide_among(covers: &[Cover], active: &[CoverIx]) -> Decision {
     let scheduled = scheduled_by(covers, active);
     let location = scheduled.map(|c| covers[c as usize].location);
     let first_with = |kind: RuleKind, effect: Effect| {
