@@ -54,19 +54,17 @@ impl<'a> Usage<'a> {
             (0, _) => return Usage::of(Cow::Borrowed(&profile.booked), Booked::Same),
             (_, 0) => Cow::Borrowed(&profile.with_holds),
             (live_count, expired_count) if live_count.min(expired_count) <= FEW_HOLDS => {
-                let all = if expired_count <= live_count {
-                    let mut all = profile.with_holds.clone();
-                    for h in expired {
-                        all.update(h.start, h.end, h.seats, false);
-                    }
-                    all
+                // The live holds onto the bookings, or the expired ones out of the bookings
+                // with every hold.
+                let add = live_count < expired_count;
+                let mut all = if add {
+                    profile.booked.clone()
                 } else {
-                    let mut all = profile.booked.clone();
-                    for h in live {
-                        all.update(h.start, h.end, h.seats, true);
-                    }
-                    all
+                    profile.with_holds.clone()
                 };
+                for h in (profile.holds.iter()).filter(|h| (h.expires_at > now) == add) {
+                    all.update(h.start, h.end, h.seats, add);
+                }
                 Cow::Owned(all)
             }
             _ => {
