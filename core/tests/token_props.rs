@@ -485,9 +485,24 @@ fn run_interleaved(case: Case, writers: Vec<(usize, bool)>) -> Result<(), TestCa
         match got {
             Ok(update) => {
                 // A command that changes nothing appends nothing: it answers with the stream
-                // as first read (before another desk's issue).
+                // as first read (before another desk's issue), or, when its first decision
+                // conflicted with that issue, as read again.
                 let after = match update.events.is_empty() {
-                    true => &read,
+                    true => [&read, &stored]
+                        .into_iter()
+                        .find(|events| {
+                            medsched::tokens::decide(
+                                &Queue::from_events(events.to_vec()),
+                                &command,
+                                &ctx,
+                            )
+                            .is_ok_and(|changes| changes.is_empty())
+                        })
+                        .ok_or_else(|| {
+                            TestCaseError::fail(format!(
+                                "{context}: appended nothing, but the full folds change the queue"
+                            ))
+                        })?,
                     false => &stored,
                 };
                 let before = &after[..after.len() - update.events.len()];
@@ -644,4 +659,71 @@ fn a_walk_in_never_lands_ahead_of_the_emergency_at_the_head_of_the_line() {
         .issue(&day(), &rules, &desk, at(60), walk_in)
         .unwrap();
     assert_eq!(update.queue.line(), [1, 2], "the walk-in went ahead");
+}
+
+#[test]
+fn a_move_that_another_desks_issue_makes_needless_appends_nothing() {
+    let store = Arc::new(InMemoryStore::new());
+    let interjecting = Arc::new(Interjecting {
+        inner: store.clone(),
+        armed: Mutex::new(None),
+    });
+    let tokens = Tokens::new(interjecting.clone());
+    let rules = two_sessions();
+    let desk = Actor::staff("rcp-1");
+    for (id, patient) in [("e-1", "pat-1"), ("e-2", "pat-2")] {
+        let request = TokenRequest {
+            session_id: Some("evening".into()),
+            ..TokenRequest::new(id, TokenKind::WalkIn, patient)
+        };
+        tokens.issue(&day(), &rules, &desk, at(0), request).unwrap();
+    }
+    // Right after the mover reads [1, 2], another desk issues a morning walk-in, which
+    // lands ahead of the evening's tokens: token 1 is then already second.
+    *interjecting.armed.lock().unwrap() = Some((rules.clone(), at(0), "m-1".into()));
+    let update = tokens
+        .execute(
+            &day(),
+            &rules,
+            &desk,
+            at(0),
+            &medsched::tokens::TokenCommand::Move {
+                number: 1,
+                position: 2,
+                reason: None,
+            },
+        )
+        .unwrap();
+    assert!(update.events.is_empty(), "appended {:?}", update.events);
+    assert_eq!(update.queue.line(), [3, 1, 2]);
+    assert!(update.queue == Queue::from_events(store.load(&day().stream()).unwrap().events));
+}
+
+#[test]
+fn a_repeated_reassignment_names_the_token_its_id_stands_for_now() {
+    let tokens = Tokens::new(InMemoryStore::new());
+    let rules = two_sessions();
+    let desk = Actor::staff("rcp-1");
+    let command = |c: medsched::tokens::TokenCommand| {
+        tokens.execute(&day(), &rules, &desk, at(0), &c).unwrap()
+    };
+    use medsched::tokens::TokenCommand::{Reassign, Skip};
+    let walk_in = TokenRequest::new("t-1", TokenKind::WalkIn, "pat-1");
+    command(medsched::tokens::TokenCommand::Issue(walk_in));
+    let skip = |number| Skip {
+        number,
+        reason: None,
+    };
+    let reassign = |number, id: &str| Reassign {
+        number,
+        token_id: id.into(),
+        reason: None,
+    };
+    command(skip(1));
+    assert_eq!(command(reassign(1, "t-4")).token.unwrap().number, 2);
+    command(skip(2));
+    assert_eq!(command(reassign(2, "t-2")).token.unwrap().number, 3);
+    let repeat = command(reassign(1, "t-4"));
+    assert!(repeat.events.is_empty(), "appended {:?}", repeat.events);
+    assert_eq!(repeat.token.unwrap().number, 3);
 }

@@ -123,7 +123,8 @@ pub enum TokenCommand {
         reason: Option<String>,
     },
     /// Give a skipped or late patient a new token at the end of the line, keeping the
-    /// history of both numbers.
+    /// history of both numbers. A repeat (the same `number` and `token_id`) records nothing
+    /// and names the token `token_id` stands for now, following any later reassignment.
     Reassign {
         /// The old token.
         number: u32,

@@ -117,7 +117,12 @@ impl Model {
                 }
                 if let Some(tok) = self.view.tokens.iter().find(|t| t.id == *token_id) {
                     if tok.history.last() == Some(&(*n, tok.number)) {
-                        return Ok(unchanged(Some(tok.number)));
+                        // A repeat names the token the id stands for now.
+                        let mut current = tok.number;
+                        while let Some(next) = self.tok(current).and_then(|t| t.reassigned_to) {
+                            current = next;
+                        }
+                        return Ok(unchanged(Some(current)));
                     }
                     return Err(Refusal::input("token_id", "duplicate_id"));
                 }

@@ -196,7 +196,9 @@ class Reinsert(_Command, action="reinsert"):
 @dataclass
 class Reassign(_Command, action="reassign"):
     """Give a skipped or late patient a new token (host id ``token_id``) at the end of the
-    line, keeping the history of both numbers (``"action": "reassign"``)."""
+    line, keeping the history of both numbers (``"action": "reassign"``). A repeat (the
+    same ``number`` and ``token_id``) records nothing and names the token ``token_id`` stands
+    for now, following any later reassignment."""
 
     number: int
     token_id: str
