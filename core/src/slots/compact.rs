@@ -31,8 +31,8 @@ fn instant(secs: i64) -> DateTime<Utc> {
     DateTime::from_timestamp(secs, 0).unwrap_or_default()
 }
 
-/// The last calendar day a count of seconds fell on, so that the slots of one day, read in
-/// turn, do not each work out their date again.
+/// The last calendar day a count of seconds fell on (its first second and its date), so that
+/// the slots of one day, read in turn, do not each work out their date again.
 #[derive(Default)]
 struct DayCache(Cell<Option<(i64, NaiveDate)>>);
 
@@ -40,15 +40,18 @@ impl DayCache {
     /// The date and time of `secs` seconds since the epoch.
     #[inline]
     fn naive(&self, secs: i64) -> NaiveDateTime {
-        let (day, of_day) = (secs.div_euclid(DAY), secs.rem_euclid(DAY) as u32);
-        let date = match self.0.get() {
-            Some((d, date)) if d == day => date,
+        let (midnight, date) = match self.0.get() {
+            Some((midnight, date)) if (midnight..midnight + DAY).contains(&secs) => {
+                (midnight, date)
+            }
             _ => {
-                let date = instant(day * DAY).date_naive();
-                self.0.set(Some((day, date)));
-                date
+                let midnight = secs.div_euclid(DAY) * DAY;
+                let date = instant(midnight).date_naive();
+                self.0.set(Some((midnight, date)));
+                (midnight, date)
             }
         };
+        let of_day = (secs - midnight) as u32;
         let time = NaiveTime::from_num_seconds_from_midnight_opt(of_day, 0).unwrap_or_default();
         NaiveDateTime::new(date, time)
     }

@@ -177,7 +177,9 @@ impl<'a> Load<'a> {
         mode: ConsultationMode,
         now: DateTime<Utc>,
     ) -> Load<'a> {
-        let (mut own, mut own_mode) = (Vec::new(), Vec::new());
+        // Room for every reservation: one allocation each, not a doubling per power of two.
+        let (mut own, mut own_mode) =
+            (Vec::with_capacity(all.len()), Vec::with_capacity(all.len()));
         for r in reservations.clone() {
             if &r.doctor_id != doctor || r.expires_at.is_some_and(|at| at <= now) {
                 continue;

@@ -313,11 +313,18 @@ impl PreparedOccupancy {
         let mut by_doctor: Vec<(&Id, ConsultationMode, Claim)> = Vec::new();
         let mut by_room: Vec<(&Id, Claim)> = Vec::new();
         for r in reservations {
+            let room = match (&r.room_id, r.mode) {
+                (Some(room), ConsultationMode::InPerson) => Some(room),
+                _ => None,
+            };
+            if !doctors && room.is_none() {
+                continue;
+            }
             let claim = Claim::of(r);
             if doctors {
                 by_doctor.push((&r.doctor_id, r.mode, claim));
             }
-            if let (Some(room), ConsultationMode::InPerson) = (&r.room_id, r.mode) {
+            if let Some(room) = room {
                 by_room.push((room, claim));
             }
         }

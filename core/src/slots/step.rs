@@ -11,26 +11,39 @@ pub(crate) struct StepFn {
 }
 
 impl StepFn {
-    /// The sum of `seats` over `[start, end)` of every range (sorted once).
+    /// The sum of `seats` over `[start, end)` of every range: the starts and the ends sorted
+    /// apart by instant, then merged.
     pub(crate) fn build(ranges: impl Iterator<Item = (i64, i64, u32)>) -> StepFn {
         let (fewest, most) = ranges.size_hint();
-        let mut edges: Vec<(i64, i64)> = Vec::with_capacity(2 * most.unwrap_or(fewest));
+        let count = most.unwrap_or(fewest);
+        let mut opens: Vec<(i64, u32)> = Vec::with_capacity(count);
+        let mut closes: Vec<(i64, u32)> = Vec::with_capacity(count);
         for (s, e, seats) in ranges {
-            edges.push((s, i64::from(seats)));
-            edges.push((e, -i64::from(seats)));
+            opens.push((s, seats));
+            closes.push((e, seats));
         }
-        edges.sort_unstable();
+        opens.sort_unstable_by_key(|&(t, _)| t);
+        closes.sort_unstable_by_key(|&(t, _)| t);
         let mut f = StepFn {
-            starts: Vec::with_capacity(edges.len()),
-            levels: Vec::with_capacity(edges.len()),
+            starts: Vec::with_capacity(2 * opens.len()),
+            levels: Vec::with_capacity(2 * opens.len()),
         };
+        let (mut opened, mut closed) = (opens.iter().peekable(), closes.iter().peekable());
         let mut level = 0i64;
-        for (k, &(t, delta)) in edges.iter().enumerate() {
-            level += delta;
+        loop {
             // One breakpoint per instant, and only where the level changes (ranges that abut
             // leave it as it was).
-            if edges.get(k + 1).is_some_and(|next| next.0 == t) {
-                continue;
+            let t = match (opened.peek(), closed.peek()) {
+                (Some(o), Some(c)) => o.0.min(c.0),
+                (Some(o), None) => o.0,
+                (None, Some(c)) => c.0,
+                (None, None) => break,
+            };
+            while let Some(&(_, seats)) = opened.next_if(|o| o.0 == t) {
+                level += i64::from(seats);
+            }
+            while let Some(&(_, seats)) = closed.next_if(|c| c.0 == t) {
+                level -= i64::from(seats);
             }
             let value = u64::try_from(level).unwrap_or(0);
             if f.levels.last().copied().unwrap_or(0) != value {
