@@ -268,6 +268,33 @@ pub(crate) fn covers(
     w.covers
 }
 
+/// Whether some rule of `cal` may schedule time inside `[start, end)` that begins before
+/// `starts_before`: false only where [`covers`] for [`Purpose::Slots`] would find no open
+/// cover starting before it and return none. Read from each site's hours by weekday, without
+/// expanding a rule, and true whenever that cannot tell (night sessions, a site with
+/// overrides).
+pub(crate) fn may_schedule(
+    clinic: &CompiledClinic,
+    cal: &CompiledCalendar,
+    (start, end): (i64, i64),
+    starts_before: i64,
+    zone_days: &ZoneDays,
+) -> bool {
+    if cal.night {
+        return true;
+    }
+    let before = end.min(starts_before);
+    cal.sites.iter().any(|site| {
+        if !site.overrides.is_empty() {
+            return true;
+        }
+        let place = &clinic.locations[usize::from(site.location)];
+        let days = zone_days.get(&place.zone, start, end);
+        days.iter()
+            .any(|day| may_open(site, day, place.tz, (start, before)))
+    })
+}
+
 /// Whether a template of `site` may open inside `[start, end)` on `day`, from the site's
 /// hours by weekday (without night sessions: each day's pieces end by its midnight).
 fn may_open(site: &Site, day: &LocalDay, tz: Tz, (start, end): (i64, i64)) -> bool {

@@ -281,6 +281,25 @@ impl Availability {
         &self.calendar.doctor_id
     }
 
+    /// Whether a resolution of `[start, end)` for slots starting before `starts_before` may
+    /// schedule anything (see [`covers::may_schedule`]): a search skips the doctors it says
+    /// cannot.
+    pub(crate) fn may_schedule(
+        &self,
+        start: i64,
+        end: i64,
+        starts_before: i64,
+        zone_days: &ZoneDays,
+    ) -> bool {
+        covers::may_schedule(
+            &self.clinic,
+            &self.calendar,
+            (start, end),
+            starts_before,
+            zone_days,
+        )
+    }
+
     pub(crate) fn resolution(
         &self,
         start: i64,

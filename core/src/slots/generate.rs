@@ -18,6 +18,32 @@ use crate::availability::sweep::{Resolution, Segment};
 use crate::availability::{Availability, Purpose, ZoneDays};
 use crate::{Alignment, ConsultationMode, Id, RuleKind, Unavailable, UnavailableSlot};
 
+/// The instants [`Generation::run`] resolves for candidates starting in `[start, end)`: a
+/// grid restarted after bookings and blocks depends on the closing rules since its stretch
+/// began (less than a day before `start`), and the last candidate runs a duration past
+/// `end`.
+fn window(p: &TypeParams, start: i64, end: i64) -> (i64, i64) {
+    let reach_back = if p.restart_after_bookings || p.fill_gaps {
+        DAY
+    } else {
+        0
+    };
+    (start - reach_back, end + p.duration)
+}
+
+/// Whether [`Generation::run`] over `[start, end)` may find a candidate for `availability`:
+/// false when no rule of its can schedule time beginning before `end` there, read without
+/// expanding a rule (a search passes over such doctors without preparing their run).
+pub(crate) fn may_find(
+    availability: &Availability,
+    p: &TypeParams,
+    (start, end): (i64, i64),
+    zone_days: &ZoneDays,
+) -> bool {
+    let (from, to) = window(p, start, end);
+    availability.may_schedule(from, to, end, zone_days)
+}
+
 /// The doctor's seats, and the requested mode's when they differ ([`Load::usages`]).
 type Usages<'l> = (Usage<'l>, Option<Usage<'l>>);
 
@@ -181,17 +207,11 @@ impl<'a, 'l> Generation<'a, 'l> {
     /// Generates the candidate slots starting in `[start, end)` into `out`.
     pub(crate) fn run(&self, start: i64, end: i64, out: &mut impl Sink) {
         let av = self.availability;
-        // A grid restarted after bookings and blocks depends on the closing rules since its
-        // stretch began (less than a day before `start`), whatever the range asked.
         let p = self.params;
-        let reach_back = if p.restart_after_bookings || p.fill_gaps {
-            DAY
-        } else {
-            0
-        };
+        let (from, to) = window(p, start, end);
         let resolution = av.resolution(
-            start - reach_back,
-            end + self.params.duration,
+            from,
+            to,
             // No candidate starts at or after `end`: time scheduled from then on cuts none.
             Purpose::Slots { starts_before: end },
             self.zone_days,

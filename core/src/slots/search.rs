@@ -1,7 +1,7 @@
 //! The first available slots across many doctors, stopping early.
 
 use super::compact::SlotSet;
-use super::generate::Generation;
+use super::generate::{Generation, may_find};
 use super::load::{Load, check_now};
 use super::params::TypeParams;
 use super::prepared::PreparedOccupancy;
@@ -35,7 +35,10 @@ pub const MAX_SEARCH_COUNT: u32 = 10_000;
 /// with the doctor's position, e.g. `doctors[3].reservations[0].end`). A doctor's occupancy
 /// is checked and indexed only when the search reaches the doctor, and then only what can
 /// touch the days it looks at (from three days before the window to three days after): a
-/// search that fills `count` on its first day never reads the rest.
+/// search that fills `count` on its first day never reads the rest. A doctor whose hours by
+/// weekday open nothing in a window before the slots already found (nor the day before,
+/// when the type restarts its grid after bookings) is passed over there without reading
+/// their occupancy at all.
 /// [`first_available_prepared`] takes occupancies prepared once instead.
 ///
 /// # Example
@@ -259,7 +262,9 @@ fn search(
             if until <= from {
                 break;
             }
-            if budgets[d] == 0 {
+            if budgets[d] == 0 || !may_find(availability, &params, (from, until), &zone_days) {
+                // Out of candidates, or no rule of the doctor's schedules time beginning in
+                // the window before the cutoff (read from the hours by weekday).
                 continue;
             }
             let doctor = availability.doctor_id();
