@@ -36,9 +36,9 @@ pub const MAX_SEARCH_COUNT: u32 = 10_000;
 /// is checked and indexed only when the search reaches the doctor, and then only what can
 /// touch the days it looks at (from three days before the window to three days after): a
 /// search that fills `count` on its first day never reads the rest. A doctor whose hours by
-/// weekday open nothing in a window before the slots already found (nor the day before,
-/// when the type restarts its grid after bookings) is passed over there without reading
-/// their occupancy at all.
+/// weekday open nothing in a window (nothing before the last of the `count` slots found so
+/// far, once there are that many; from the day before the window when the type restarts its
+/// grid after bookings) is passed over in it without reading their occupancy at all.
 /// [`first_available_prepared`] takes occupancies prepared once instead.
 ///
 /// # Example
