@@ -103,9 +103,7 @@ pub(crate) fn covers(
             continue;
         };
         if matches!(purpose, Purpose::Slots { .. })
-            && !cal.night
-            && site.overrides.is_empty()
-            && !days.iter().any(|day| may_open(site, day, tz, (start, end)))
+            && !site_may_open(cal, site, &days, tz, (start, end))
         {
             // No template of the site can open in the window: nothing to cut here. (In the
             // whole window, not only before the last candidate start: hours beginning after
@@ -280,19 +278,26 @@ pub(crate) fn may_schedule(
     starts_before: i64,
     zone_days: &ZoneDays,
 ) -> bool {
-    if cal.night {
-        return true;
-    }
     let before = end.min(starts_before);
     cal.sites.iter().any(|site| {
-        if !site.overrides.is_empty() {
-            return true;
-        }
         let place = &clinic.locations[usize::from(site.location)];
         let days = zone_days.get(&place.zone, start, end);
-        days.iter()
-            .any(|day| may_open(site, day, place.tz, (start, before)))
+        site_may_open(cal, site, &days, place.tz, (start, before))
     })
+}
+
+/// Whether `site` may open inside `[start, end)` on one of `days`: from its hours by
+/// weekday, and yes whenever they cannot tell (night sessions, date overrides).
+fn site_may_open(
+    cal: &CompiledCalendar,
+    site: &Site,
+    days: &[LocalDay],
+    tz: Tz,
+    window: (i64, i64),
+) -> bool {
+    cal.night
+        || !site.overrides.is_empty()
+        || days.iter().any(|day| may_open(site, day, tz, window))
 }
 
 /// Whether a template of `site` may open inside `[start, end)` on `day`, from the site's
