@@ -482,6 +482,10 @@ fn run_interleaved(case: Case, writers: Vec<(usize, bool)>) -> Result<(), TestCa
             actor: &actor,
             now,
         };
+        // What `decide_token` gives on the fold of `events`.
+        let decide_on = |events: &[Event]| {
+            medsched::tokens::decide(&Queue::from_events(events.to_vec()), &command, &ctx)
+        };
         match got {
             Ok(update) => {
                 // A command that changes nothing appends nothing: it answers with the stream
@@ -490,14 +494,7 @@ fn run_interleaved(case: Case, writers: Vec<(usize, bool)>) -> Result<(), TestCa
                 let after = match update.events.is_empty() {
                     true => [&read, &stored]
                         .into_iter()
-                        .find(|events| {
-                            medsched::tokens::decide(
-                                &Queue::from_events(events.to_vec()),
-                                &command,
-                                &ctx,
-                            )
-                            .is_ok_and(|changes| changes.is_empty())
-                        })
+                        .find(|events| decide_on(events).is_ok_and(|changes| changes.is_empty()))
                         .ok_or_else(|| {
                             TestCaseError::fail(format!(
                                 "{context}: appended nothing, but the full folds change the queue"
@@ -506,9 +503,7 @@ fn run_interleaved(case: Case, writers: Vec<(usize, bool)>) -> Result<(), TestCa
                     false => &stored,
                 };
                 let before = &after[..after.len() - update.events.len()];
-                let decided =
-                    medsched::tokens::decide(&Queue::from_events(before.to_vec()), &command, &ctx);
-                let changes: Vec<Change> = decided
+                let changes: Vec<Change> = decide_on(before)
                     .map_err(|e| {
                         TestCaseError::fail(format!(
                             "{context}: accepted, but the full fold refuses: {e}"
@@ -538,14 +533,7 @@ fn run_interleaved(case: Case, writers: Vec<(usize, bool)>) -> Result<(), TestCa
                 // as read again after a conflict.
                 let codes: Vec<&str> = [&read, &stored]
                     .into_iter()
-                    .filter_map(|events| {
-                        medsched::tokens::decide(
-                            &Queue::from_events(events.clone()),
-                            &command,
-                            &ctx,
-                        )
-                        .err()
-                    })
+                    .filter_map(|events| decide_on(events).err())
                     .map(|e| e.code())
                     .collect();
                 prop_assert!(
