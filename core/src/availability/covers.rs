@@ -3,7 +3,9 @@
 use chrono::{Datelike, NaiveDate};
 use chrono_tz::Tz;
 
-use super::compile::{CompiledCalendar, CompiledClinic, DAY_SECS, LocationIx, Site};
+use super::compile::{
+    CompiledCalendar, CompiledClinic, DAY_SECS, LocationIx, OneSite, Site, WeekHours,
+};
 use super::local_time::{LocalDay, ZoneDays, local_days, wall_clock_instant};
 use crate::{OverrideKind, RuleKind};
 
@@ -270,7 +272,8 @@ pub(crate) fn covers(
 /// `starts_before`: false only where [`covers`] for [`Purpose::Slots`] would find no open
 /// cover starting before it and return none. Read from each site's hours by weekday, without
 /// expanding a rule, and true whenever that cannot tell (night sessions, a site with
-/// overrides).
+/// overrides). A doctor's [`OneSite`], when it has one, answers the same from
+/// [`one_site_may_open`].
 pub(crate) fn may_schedule(
     clinic: &CompiledClinic,
     cal: &CompiledCalendar,
@@ -286,6 +289,22 @@ pub(crate) fn may_schedule(
     })
 }
 
+/// [`may_schedule`] for a doctor whose only site is `site`: the same answer, read from the
+/// site's hours by weekday alone.
+pub(crate) fn one_site_may_open(
+    clinic: &CompiledClinic,
+    site: &OneSite,
+    (start, end): (i64, i64),
+    starts_before: i64,
+    zone_days: &ZoneDays,
+) -> bool {
+    let place = &clinic.locations[usize::from(site.location)];
+    let days = zone_days.get(&place.zone, start, end);
+    let window = (start, end.min(starts_before));
+    days.iter()
+        .any(|day| may_open(&site.week, day, place.tz, window))
+}
+
 /// Whether `site` may open inside `[start, end)` on one of `days`: from its hours by
 /// weekday, and yes whenever they cannot tell (night sessions, date overrides).
 fn site_may_open(
@@ -297,14 +316,14 @@ fn site_may_open(
 ) -> bool {
     cal.night
         || !site.overrides.is_empty()
-        || days.iter().any(|day| may_open(site, day, tz, window))
+        || days.iter().any(|day| may_open(&site.week, day, tz, window))
 }
 
-/// Whether a template of `site` may open inside `[start, end)` on `day`, from the site's
-/// hours by weekday (without night sessions: each day's pieces end by its midnight).
-fn may_open(site: &Site, day: &LocalDay, tz: Tz, (start, end): (i64, i64)) -> bool {
+/// Whether hours by weekday `week` may open inside `[start, end)` on `day` (without night
+/// sessions: each day's pieces end by its midnight).
+fn may_open(week: &WeekHours, day: &LocalDay, tz: Tz, (start, end): (i64, i64)) -> bool {
     let weekday = day.date.weekday().num_days_from_monday() as usize;
-    site.week[weekday].is_some_and(|(s, e)| day.instant(tz, s) < end && day.instant(tz, e) > start)
+    week[weekday].is_some_and(|(s, e)| day.instant(tz, s) < end && day.instant(tz, e) > start)
 }
 
 /// The end of a local date's sessions at a site, in seconds from its midnight: the midnight
@@ -431,24 +450,106 @@ mod tests {
         let at = |day: &LocalDay, secs: u32| day.instant(tz, secs);
         let window = |day: &LocalDay, from: u32, to: u32| (at(day, from), at(day, to));
         assert!(!may_open(
-            site,
+            &site.week,
             &monday,
             tz,
             window(&monday, 0, hours(9, 0))
         ));
-        assert!(may_open(site, &monday, tz, window(&monday, 0, hours(9, 1))));
         assert!(may_open(
-            site,
+            &site.week,
+            &monday,
+            tz,
+            window(&monday, 0, hours(9, 1))
+        ));
+        assert!(may_open(
+            &site.week,
             &monday,
             tz,
             window(&monday, hours(17, 59), DAY_SECS)
         ));
         assert!(!may_open(
-            site,
+            &site.week,
             &monday,
             tz,
             window(&monday, hours(18, 0), DAY_SECS)
         ));
-        assert!(!may_open(site, &tuesday, tz, window(&tuesday, 0, DAY_SECS)));
+        assert!(!may_open(
+            &site.week,
+            &tuesday,
+            tz,
+            window(&tuesday, 0, DAY_SECS)
+        ));
+    }
+
+    #[test]
+    fn one_site_answers_as_the_calendar_does() {
+        let clinic = ClinicRules::new(&Clinic {
+            locations: vec![
+                Location::new("main", "Main", "America/New_York"),
+                Location::new("annex", "Annex", "America/New_York"),
+            ],
+            holidays: vec![],
+        })
+        .unwrap();
+        let session = |s: &str, e: &str| Session::new(s, e).unwrap();
+        let mut calendar = DoctorCalendar::new("dr-asha");
+        calendar.templates.push(WeeklyTemplate {
+            weekdays: vec![Weekday::Mon, Weekday::Sat, Weekday::Sun],
+            sessions: vec![session("01:30", "03:30"), session("16:00", "18:00")],
+            ..WeeklyTemplate::new("opd", "main")
+        });
+        let doctor = Availability::new(&clinic, &calendar).unwrap();
+        let site = doctor.one_site.expect("one site, no overrides, no night");
+        assert_eq!(site.week, doctor.calendar.sites[0].week);
+        // Every window of whole quarter-hours over the week of the spring change (Sunday 8
+        // March 2026 02:00 does not exist in New York), each with a cutoff inside it.
+        let zone_days = ZoneDays::default();
+        let week = chrono::DateTime::parse_from_rfc3339("2026-03-06T00:00:00Z")
+            .unwrap()
+            .timestamp();
+        let quarter = 900;
+        for from in (0..4 * 24 * 5).map(|q| week + q * quarter * 3) {
+            for len in [1, 4, 9, 96, 200] {
+                let to = from + len * quarter;
+                for before in [from + quarter, (from + to) / 2, to] {
+                    assert_eq!(
+                        one_site_may_open(&doctor.clinic, &site, (from, to), before, &zone_days),
+                        may_schedule(
+                            &doctor.clinic,
+                            &doctor.calendar,
+                            (from, to),
+                            before,
+                            &zone_days
+                        ),
+                        "[{from}, {to}) before {before}"
+                    );
+                }
+            }
+        }
+        // A second site, a date override or a night session: the calendar is read.
+        let mut two_sites = calendar.clone();
+        two_sites.templates.push(WeeklyTemplate {
+            weekdays: vec![Weekday::Tue],
+            sessions: vec![session("09:00", "10:00")],
+            ..WeeklyTemplate::new("annex-opd", "annex")
+        });
+        let mut night = calendar.clone();
+        night.templates.push(WeeklyTemplate {
+            weekdays: vec![Weekday::Tue],
+            sessions: vec![session("22:00", "02:00")],
+            ..WeeklyTemplate::new("night", "main")
+        });
+        let mut overridden = calendar.clone();
+        overridden.overrides.push(crate::DateOverride::new(
+            "short",
+            NaiveDate::from_ymd_opt(2026, 3, 9).unwrap(),
+            "main",
+            crate::OverrideKind::Replace,
+            vec![crate::Hours::new("09:00", "10:00").unwrap()],
+        ));
+        for other in [two_sites, night, overridden] {
+            let doctor = Availability::new(&clinic, &other).unwrap();
+            assert_eq!(doctor.one_site, None, "{:?}", other.templates);
+        }
     }
 }

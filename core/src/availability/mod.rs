@@ -224,6 +224,9 @@ impl std::fmt::Debug for ClinicRules {
 pub struct Availability {
     pub(crate) clinic: SharedClinic,
     pub(crate) calendar: Arc<CompiledCalendar>,
+    /// The calendar's [`OneSite`](compile::OneSite), copied here: what a search reads to pass
+    /// the doctor over.
+    pub(crate) one_site: Option<compile::OneSite>,
 }
 
 impl std::fmt::Debug for Availability {
@@ -270,9 +273,11 @@ impl Availability {
     /// session, an end before its start, an unknown location or room, a duplicate id, an
     /// `rrule` that does not parse, a zero slot length or capacity.
     pub fn new(clinic: &ClinicRules, calendar: &DoctorCalendar) -> Result<Self> {
+        let calendar = compile::compile_calendar(&clinic.inner, calendar)?;
         Ok(Availability {
             clinic: clinic.inner.clone(),
-            calendar: Arc::new(compile::compile_calendar(&clinic.inner, calendar)?),
+            one_site: calendar.one_site(),
+            calendar: Arc::new(calendar),
         })
     }
 
@@ -291,13 +296,22 @@ impl Availability {
         starts_before: i64,
         zone_days: &ZoneDays,
     ) -> bool {
-        covers::may_schedule(
-            &self.clinic,
-            &self.calendar,
-            (start, end),
-            starts_before,
-            zone_days,
-        )
+        match &self.one_site {
+            Some(site) => covers::one_site_may_open(
+                &self.clinic,
+                site,
+                (start, end),
+                starts_before,
+                zone_days,
+            ),
+            None => covers::may_schedule(
+                &self.clinic,
+                &self.calendar,
+                (start, end),
+                starts_before,
+                zone_days,
+            ),
+        }
     }
 
     pub(crate) fn resolution(

@@ -385,9 +385,12 @@ impl Sink for SeriesSink {
         )
     }
 
-    fn reserve(&mut self, more: usize) {
-        self.series.slots.reserve(more);
-    }
+    /// Reserves nothing: the slots grow as they are found. The hint counts every candidate
+    /// on the grid, booked ones too (a third more than a 90-day call keeps), and at 56 bytes
+    /// a `Slot` that overshoot took the call's memory past what the allocator keeps between
+    /// calls: each call then asked the system for fresh pages (`brk`) and faulted them in,
+    /// 9% of a one-doctor, 90-day call (docs/SPEED.md, stop 31).
+    fn reserve(&mut self, _more: usize) {}
 
     fn push(&mut self, c: CompactSlot) {
         let slot = self.reader.slot(&self.places, &c);

@@ -139,6 +139,20 @@ pub(crate) struct InstantRule {
     pub(crate) end: i64,
 }
 
+/// For each weekday from Monday, the earliest start and the latest end of a site's open
+/// hours, in seconds from the day's midnight ([`Site::week`]).
+pub(crate) type WeekHours = [Option<(u32, u32)>; 7];
+
+/// The one site of a doctor seen at a single location, with no date overrides there and no
+/// session past midnight: its location and hours by weekday are then all that says whether
+/// the doctor may open in a window. Kept inline in [`crate::Availability`], so a search
+/// passing over thousands of doctors reads neither their compiled calendar nor its sites.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct OneSite {
+    pub(crate) location: LocationIx,
+    pub(crate) week: WeekHours,
+}
+
 /// The rules of one location the doctor works at.
 pub(crate) struct Site {
     pub(crate) location: LocationIx,
@@ -148,7 +162,7 @@ pub(crate) struct Site {
     /// For each weekday from Monday, the earliest start and the latest end of the open
     /// pieces of the templates that can fall on it (every weekday for a recurrence rule's
     /// dates), in seconds from the day's midnight; `None` where no template can open.
-    pub(crate) week: [Option<(u32, u32)>; 7],
+    pub(crate) week: WeekHours,
     /// The most covers its templates give one day (open pieces and breaks): what a window's
     /// expansion reserves per day.
     pub(crate) day_covers: usize,
@@ -207,6 +221,19 @@ pub(crate) struct CompiledCalendar {
     pub(crate) night: bool,
     /// The doctor's booking limits, checked.
     pub(crate) booking_limits: BookingLimits,
+}
+
+impl CompiledCalendar {
+    /// The doctor's only site when its hours by weekday tell everything ([`OneSite`]).
+    pub(crate) fn one_site(&self) -> Option<OneSite> {
+        match self.sites.as_slice() {
+            [site] if !self.night && site.overrides.is_empty() => Some(OneSite {
+                location: site.location,
+                week: site.week,
+            }),
+            _ => None,
+        }
+    }
 }
 
 /// A compiled clinic shared by the availabilities of its doctors.
