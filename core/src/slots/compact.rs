@@ -107,6 +107,14 @@ impl CompactSlot {
         }
     }
 
+    /// The same slot `secs` seconds later.
+    fn later(self, secs: i64) -> Self {
+        CompactSlot {
+            start: self.start + secs,
+            ..self
+        }
+    }
+
     /// Start, in seconds since the epoch.
     pub fn start_secs(&self) -> i64 {
         self.start
@@ -294,6 +302,13 @@ pub(crate) trait Sink {
     /// Room for `more` slots.
     fn reserve(&mut self, more: usize);
     fn push(&mut self, slot: CompactSlot);
+    /// Pushes `first` and the `more` slots after it, each `step` seconds later than the one
+    /// before, alike in all else.
+    fn push_every(&mut self, first: CompactSlot, step: i64, more: usize) {
+        for k in 0..=more {
+            self.push(first.later(step * k as i64));
+        }
+    }
     /// How many bookable slots so far.
     fn len(&self) -> usize;
 
@@ -359,6 +374,11 @@ impl Sink for SlotSet {
 
     fn push(&mut self, slot: CompactSlot) {
         self.slots.push(slot);
+    }
+
+    fn push_every(&mut self, first: CompactSlot, step: i64, more: usize) {
+        // One reservation, then a loop of plain stores.
+        (self.slots).extend((0..=more).map(|k| first.later(step * k as i64)));
     }
 
     fn len(&self) -> usize {

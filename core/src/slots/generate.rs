@@ -472,6 +472,25 @@ impl<'a, 'l> Generation<'a, 'l> {
             .min(end - 1)
             .min(run_end - duration)
             .min(run.horizon - 1);
+        if let (Some(offset), true) = (run.fixed_offset, next <= last) {
+            // One offset for the whole run: the candidates up to `last` are pushed at once,
+            // as many as the budget and the limit leave room for, stopping where the walk
+            // one by one would.
+            let more = usize::try_from((last - next) / step).unwrap_or(usize::MAX);
+            let room = self.limit - out.len();
+            let budget = self.candidates_left.get();
+            let take = (more + 1).min(room).min(budget);
+            if take > 0 {
+                let first = CompactSlot::new(next, next + duration, offset, left, run.place);
+                out.push_every(first, step, take - 1);
+                self.candidates_left.set(budget - take);
+            }
+            if take <= more || take == room {
+                out.set_truncated();
+                return None;
+            }
+            next += step * (more as i64 + 1);
+        }
         while next <= last {
             if !self.spend(out) || !self.keep(run, (next, next + duration), left, out) {
                 return None;
