@@ -1,11 +1,13 @@
 //! `first_available` across several doctors against a naive merge of each doctor's own slots
 //! (which the oracle suites check): the earliest `count`, ties in the order doctors are given.
 
+use chrono::NaiveDate;
 use chrono::{DateTime, Duration, Utc, Weekday};
 use medsched::{
-    AppointmentType, Availability, Clinic, ClinicRules, DoctorCalendar, Limits, Location,
-    Occupancy, Reservation, Room, Session, SlotOptions, SlotRequest, WeeklyTemplate,
-    first_available, first_available_series,
+    AppointmentType, Availability, Clinic, ClinicRules, DateOverride, DoctorCalendar, Hours,
+    Limits, Location, Occupancy, OverrideKind, PreparedOccupancy, Reservation, Room, Session,
+    SlotOptions, SlotRequest, WeeklyTemplate, first_available, first_available_prepared,
+    first_available_series,
 };
 
 fn t(s: &str) -> DateTime<Utc> {
@@ -30,6 +32,47 @@ fn doctor(
     Availability::new(clinic, &calendar).unwrap()
 }
 
+/// Dr `id` in London on Wednesdays 14:00-16:00, with date overrides: extra hours on a
+/// Saturday, earlier hours on one Wednesday, a Wednesday closed; and from the 16th, also on
+/// Thursdays in New York.
+fn overridden(clinic: &ClinicRules, id: &str) -> Availability {
+    let date = |d: u32| NaiveDate::from_ymd_opt(2026, 3, d).unwrap();
+    let hours = |s: &str, e: &str| vec![Hours::new(s, e).unwrap()];
+    let mut calendar = DoctorCalendar::new(id);
+    calendar.settings.slot_minutes = 20;
+    calendar.templates.push(WeeklyTemplate {
+        weekdays: vec![Weekday::Wed],
+        sessions: vec![Session::new("14:00", "16:00").unwrap()],
+        ..WeeklyTemplate::new(format!("{id}-opd"), "london")
+    });
+    calendar.overrides = vec![
+        DateOverride::new(
+            "sat",
+            date(7),
+            "london",
+            OverrideKind::Extra,
+            hours("04:00", "05:00"),
+        ),
+        DateOverride::new(
+            "early",
+            date(11),
+            "london",
+            OverrideKind::Replace,
+            hours("05:00", "06:00"),
+        ),
+        DateOverride::new("shut", date(18), "london", OverrideKind::Replace, vec![]),
+    ];
+    if id == "g" {
+        calendar.templates.push(WeeklyTemplate {
+            weekdays: vec![Weekday::Thu],
+            sessions: vec![Session::new("00:20", "01:00").unwrap()],
+            effective_from: Some(date(16)),
+            ..WeeklyTemplate::new("g-nyc", "nyc")
+        });
+    }
+    Availability::new(clinic, &calendar).unwrap()
+}
+
 #[test]
 fn the_search_equals_a_merge_of_every_doctors_slots() {
     use Weekday::*;
@@ -51,6 +94,8 @@ fn the_search_equals_a_merge_of_every_doctors_slots() {
         doctor(&clinic, "c", "london", &[Tue, Thu], ("04:00", "06:00")),
         doctor(&clinic, "d", "nyc", &[Sat], ("08:00", "17:00")),
         doctor(&clinic, "e", "london", &[Sun], ("10:00", "10:40")),
+        overridden(&clinic, "f"),
+        overridden(&clinic, "g"),
     ];
     let busy = |doctor: &str, at: &str| Occupancy {
         reservations: vec![Reservation {
@@ -65,7 +110,12 @@ fn the_search_equals_a_merge_of_every_doctors_slots() {
         Occupancy::default(),
         Occupancy::default(),
         Occupancy::default(),
+        Occupancy::default(),
+        Occupancy::default(),
     ];
+    let prepared: Vec<_> = (occupancies.iter())
+        .map(|o| PreparedOccupancy::new(o.clone()).unwrap())
+        .collect();
     let mut checked = 0;
     for start_hours in [0, 5, 29, 50, 77, 150] {
         let request = SlotRequest {
@@ -94,6 +144,12 @@ fn the_search_equals_a_merge_of_every_doctors_slots() {
                 .map(|m| m.2.clone())
                 .collect();
             assert_eq!(found, expected, "from +{start_hours}h, count {count}");
+            let found =
+                first_available_prepared(doctors.iter().zip(&prepared), &request, count).unwrap();
+            assert_eq!(
+                found, expected,
+                "prepared, from +{start_hours}h, count {count}"
+            );
             checked += 1;
         }
     }

@@ -289,8 +289,11 @@ pub(crate) fn may_schedule(
     })
 }
 
-/// [`may_schedule`] for a doctor whose only site is `site`: the same answer, read from the
-/// site's hours by weekday alone.
+/// [`may_schedule`] for a doctor whose only site is `site`, read from the site's hours by
+/// weekday alone. Where [`may_schedule`] says yes for any window of a site with date
+/// overrides, this says yes only for windows that meet a date from the first override to
+/// the last: on other dates no override applies (without night sessions, an override's hours
+/// lie within its date), and the hours by weekday tell.
 pub(crate) fn one_site_may_open(
     clinic: &CompiledClinic,
     site: &OneSite,
@@ -301,8 +304,12 @@ pub(crate) fn one_site_may_open(
     let place = &clinic.locations[usize::from(site.location)];
     let days = zone_days.get(&place.zone, start, end);
     let window = (start, end.min(starts_before));
+    let overridden = |day: &LocalDay| {
+        site.overrides
+            .is_some_and(|(first, last)| (first..=last).contains(&day.date))
+    };
     days.iter()
-        .any(|day| may_open(&site.week, day, place.tz, window))
+        .any(|day| overridden(day) || may_open(&site.week, day, place.tz, window))
 }
 
 /// Whether `site` may open inside `[start, end)` on one of `days`: from its hours by
@@ -526,7 +533,39 @@ mod tests {
                 }
             }
         }
-        // A second site, a date override or a night session: the calendar is read.
+        // A date override: the hours by weekday decide away from its date; on it, yes.
+        let mut overridden = calendar.clone();
+        let monday = NaiveDate::from_ymd_opt(2026, 3, 9).unwrap();
+        overridden.overrides.push(crate::DateOverride::new(
+            "short",
+            monday,
+            "main",
+            crate::OverrideKind::Replace,
+            vec![crate::Hours::new("09:00", "10:00").unwrap()],
+        ));
+        let with = Availability::new(&clinic, &overridden).unwrap();
+        let site_with = with.one_site.expect("one site, its overrides spanned");
+        assert_eq!(site_with.overrides, Some((monday, monday)));
+        // Monday 9 March in New York (EDT, UTC-4).
+        let (day_start, day_end) = (week + 3 * 86_400 + 4 * 3600, week + 4 * 86_400 + 4 * 3600);
+        for from in (0..4 * 24 * 7).map(|q| week + q * quarter * 2) {
+            for len in [1, 4, 9, 96] {
+                let to = from + len * quarter;
+                let before = (from + to) / 2;
+                let plain =
+                    one_site_may_open(&doctor.clinic, &site, (from, to), before, &zone_days);
+                let near =
+                    one_site_may_open(&with.clinic, &site_with, (from, to), before, &zone_days);
+                assert!(near || !plain, "[{from}, {to})");
+                if from < day_end && to > day_start {
+                    assert!(near, "[{from}, {to}) meets the override's date");
+                }
+                if to <= day_start - 86_400 || from >= day_end + 86_400 {
+                    assert_eq!(near, plain, "[{from}, {to}) is a day from the override");
+                }
+            }
+        }
+        // A second site or a night session: the calendar is read.
         let mut two_sites = calendar.clone();
         two_sites.templates.push(WeeklyTemplate {
             weekdays: vec![Weekday::Tue],
@@ -539,15 +578,7 @@ mod tests {
             sessions: vec![session("22:00", "02:00")],
             ..WeeklyTemplate::new("night", "main")
         });
-        let mut overridden = calendar.clone();
-        overridden.overrides.push(crate::DateOverride::new(
-            "short",
-            NaiveDate::from_ymd_opt(2026, 3, 9).unwrap(),
-            "main",
-            crate::OverrideKind::Replace,
-            vec![crate::Hours::new("09:00", "10:00").unwrap()],
-        ));
-        for other in [two_sites, night, overridden] {
+        for other in [two_sites, night] {
             let doctor = Availability::new(&clinic, &other).unwrap();
             assert_eq!(doctor.one_site, None, "{:?}", other.templates);
         }

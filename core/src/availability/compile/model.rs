@@ -143,14 +143,18 @@ pub(crate) struct InstantRule {
 /// hours, in seconds from the day's midnight ([`Site::week`]).
 pub(crate) type WeekHours = [Option<(u32, u32)>; 7];
 
-/// The one site of a doctor seen at a single location, with no date overrides there and no
-/// session past midnight: its location and hours by weekday are then all that says whether
-/// the doctor may open in a window. Kept inline in [`crate::Availability`], so a search
-/// passing over thousands of doctors reads neither their compiled calendar nor its sites.
+/// The one site of a doctor seen at a single location with no session past midnight: its
+/// location, its hours by weekday and the span of its date overrides are then all that says
+/// whether the doctor may open in a window. Kept inline in [`crate::Availability`], so a
+/// search passing over thousands of doctors reads neither their compiled calendar nor its
+/// sites.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct OneSite {
     pub(crate) location: LocationIx,
     pub(crate) week: WeekHours,
+    /// The first and the last date of the site's date overrides, when it has any: from the
+    /// one to the other the hours by weekday do not tell.
+    pub(crate) overrides: Option<(NaiveDate, NaiveDate)>,
 }
 
 /// The rules of one location the doctor works at.
@@ -227,10 +231,16 @@ impl CompiledCalendar {
     /// The doctor's only site when its hours by weekday tell everything ([`OneSite`]).
     pub(crate) fn one_site(&self) -> Option<OneSite> {
         match self.sites.as_slice() {
-            [site] if !self.night && site.overrides.is_empty() => Some(OneSite {
-                location: site.location,
-                week: site.week,
-            }),
+            [site] if !self.night => {
+                let date = |i: &u32| self.overrides[*i as usize].date;
+                let dates = || site.overrides.iter().map(date);
+                let span = dates().min().zip(dates().max());
+                Some(OneSite {
+                    location: site.location,
+                    week: site.week,
+                    overrides: span,
+                })
+            }
             _ => None,
         }
     }
