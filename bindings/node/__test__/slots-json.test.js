@@ -106,3 +106,29 @@ test('slotsJson refuses as slots does', async () => {
   await assert.rejects(doctor.slotsJsonAsync(bad), { name: 'InvalidInputError', field: 'request.now' })
   assert.throws(() => m.slotsForDoctorsJson([[doctor, null]], bad), { field: 'request.now' })
 })
+
+test('jsonResponse sends a body as it is, typed JSON with its length, init kept', async () => {
+  const doctor = w.schedule().availability('dr-c')
+  const body = doctor.slotsJson(request(), new m.PreparedOccupancy(occupancy()))
+  const response = m.jsonResponse(body)
+  assert.equal(response.status, 200)
+  assert.equal(response.headers.get('content-type'), 'application/json')
+  assert.equal(response.headers.get('content-length'), String(body.length))
+  assert.deepEqual(Buffer.from(await response.arrayBuffer()), body)
+
+  const created = m.jsonResponse(body, { status: 201, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' } })
+  assert.equal(created.status, 201)
+  assert.equal(created.headers.get('content-type'), 'application/json; charset=utf-8')
+  assert.equal(created.headers.get('cache-control'), 'no-store')
+  assert.deepEqual(await created.json(), JSON.parse(body.toString()))
+
+  const empty = m.jsonResponse(new Uint8Array(0))
+  assert.equal(empty.headers.get('content-length'), '0')
+  assert.equal(await empty.text(), '')
+})
+
+test('jsonResponse refuses what is not bytes, naming the field', () => {
+  for (const [body, value] of [['{}', 'string'], [null, 'null'], [{ slots: [] }, 'object'], [undefined, 'undefined']]) {
+    assert.throws(() => m.jsonResponse(body), { name: 'InvalidInputError', code: 'invalid_input', field: 'body', value, problem: 'malformed' })
+  }
+})

@@ -24,7 +24,7 @@ test('the npm package ships every file index.js and index.d.ts need', () => {
   const pack = run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'])
   assert.equal(pack.status, 0, pack.stderr)
   const files = new Set(JSON.parse(pack.stdout)[0].files.map((f) => f.path))
-  const lib = ['errors', 'values', 'slots', 'stores', 'bookings', 'tokens', 'clinic_ops', 'analytics', 'interop'].map((name) => `lib/${name}.js`)
+  const lib = ['errors', 'values', 'slots', 'stores', 'bookings', 'tokens', 'clinic_ops', 'analytics', 'interop', 'response'].map((name) => `lib/${name}.js`)
   const types = fs.readdirSync(path.join(root, 'types')).map((name) => `types/${name}`)
   for (const file of ['index.js', ...lib, 'index.d.ts', 'types.d.ts', ...types, 'dates.js', 'native.js', 'native.d.ts', 'package.json']) {
     assert.ok(files.has(file), `${file} is not in the package`)

@@ -10,8 +10,11 @@
 //   medsched's `availability.slots(request, bookings as plain objects with Dates)`, sync and
 //   async, the same with occupancies prepared once, all doctors in one slotsForDoctors call.
 // - body: the handler answers with the JSON response body. Pure JS: `Response.json` of its
-//   objects; medsched: `new Response` of the text `slotsJson` writes natively (bookings as
-//   plain objects, sync and async; prepared; all doctors in one slotsForDoctorsJson call).
+//   objects; medsched: `jsonResponse` of the text `slotsJson` writes natively (bookings as
+//   plain objects, sync and async; prepared; all doctors in one slotsForDoctorsJson call),
+//   and once `new Response` of it, which copies the bytes.
+//   Every body row's run also reads the body's stream to the end, chunk by chunk, as the
+//   server does when it sends the response (timing stops once the bytes are out).
 // Rows take turns, one sample each (so load on the machine falls on every row alike): each
 // sample repeats the run until it lasts ~50 ms (time per run); --samples samples per row,
 // reported as the median and the min-max spread; speed-up = the handler's pure-JS median /
@@ -221,12 +224,20 @@ async function timed(run, sc, inner) {
   return (clockMs() - began) / inner
 }
 
-const JSON_HEADERS = { 'content-type': 'application/json' }
-/** The response a route handler makes of a body medsched wrote. */
-const respond = (body) => new Response(body, { headers: JSON_HEADERS })
-/** The slots of a response body (checked once per row, outside the timing). */
-const slotsInBody = async (response) => {
-  const body = JSON.parse(await response.text())
+/** The response a route handler makes of a body medsched wrote: streamed as it is. */
+const respond = (body) => m.jsonResponse(body)
+/** The same made as `new Response(body)`, which copies the bytes. */
+const respondCopied = (body) => new Response(body, { headers: { 'content-type': 'application/json' } })
+/** What the server does with a handler's response: reads its body stream to the end, chunk
+ * by chunk, to write each chunk out. Returns the chunks (the timed runs drop them). */
+const send = async (response) => {
+  const chunks = []
+  for await (const chunk of response.body) chunks.push(chunk)
+  return chunks
+}
+/** The slots of a sent body (checked once per row, outside the timing). */
+const slotsInBody = (chunks) => {
+  const body = JSON.parse(Buffer.concat(chunks).toString('utf8'))
   return (Array.isArray(body) ? body : [body]).reduce((n, series) => n + series.slots.length, 0)
 }
 const slotsInLists = (lists) => lists.reduce((n, slots) => n + slots.length, 0)
@@ -235,7 +246,8 @@ const slotsInLists = (lists) => lists.reduce((n, slots) => n + slots.length, 0)
  * The rows: [handler, label, run, slots of a run's result]. Handler `objects`: the route
  * handler gets the slots as objects with Dates (pure JS's own objects; medsched's
  * `slots`); handler `body`: it answers with the JSON response body (pure JS:
- * `Response.json` of its objects; medsched: `new Response` of `slotsJson`'s text).
+ * `Response.json` of its objects; medsched: `jsonResponse` of `slotsJson`'s text), which
+ * the row then sends (`send`).
  */
 function rows(sc) {
   const prepared = sc.cases.map((c) => new m.PreparedOccupancy(c.occupancy))
@@ -256,16 +268,17 @@ function rows(sc) {
     ['objects', 'medsched, prepared: slotsForDoctors', (s) => m.slotsForDoctors(pairs, s.request).map((found) => found.slots), slotsInLists],
     ['body', 'pure JS (date-fns-tz): Response.json', (s) => {
       const found = pureSlots(s).map((slots) => ({ slots }))
-      return Response.json(found.length === 1 ? found[0] : found)
+      return send(Response.json(found.length === 1 ? found[0] : found))
     }, slotsInBody],
-    ['body', 'medsched: slotsJson(request, bookings)', (s) => respond(body(s.cases.map((c) => c.availability.slotsJson(s.request, c.occupancy)))), slotsInBody],
+    ['body', 'medsched: slotsJson(request, bookings)', (s) => send(respond(body(s.cases.map((c) => c.availability.slotsJson(s.request, c.occupancy))))), slotsInBody],
     ['body', 'medsched: slotsJsonAsync, in turn', async (s) => {
       const parts = []
       for (const c of s.cases) parts.push(await c.availability.slotsJsonAsync(s.request, c.occupancy))
-      return respond(body(parts))
+      return send(respond(body(parts)))
     }, slotsInBody],
-    ['body', 'medsched, prepared: slotsJson', (s) => respond(body(pairs.map(([a, o]) => a.slotsJson(s.request, o)))), slotsInBody],
-    ['body', 'medsched, prepared: slotsForDoctorsJson', (s) => respond(sc.cases.length === 1 ? pairs[0][0].slotsJson(s.request, pairs[0][1]) : m.slotsForDoctorsJson(pairs, s.request)), slotsInBody],
+    ['body', 'medsched, prepared: slotsJson', (s) => send(respond(body(pairs.map(([a, o]) => a.slotsJson(s.request, o))))), slotsInBody],
+    ['body', 'medsched, prepared: slotsJson, new Response', (s) => send(respondCopied(body(pairs.map(([a, o]) => a.slotsJson(s.request, o))))), slotsInBody],
+    ['body', 'medsched, prepared: slotsForDoctorsJson', (s) => send(respond(sc.cases.length === 1 ? pairs[0][0].slotsJson(s.request, pairs[0][1]) : m.slotsForDoctorsJson(pairs, s.request))), slotsInBody],
   ]
 }
 
@@ -288,15 +301,15 @@ async function report(sc) {
   for (let round = 0; round < samples; round++) {
     for (let i = 0; i < table.length; i++) times[i].push(await timed(table[i][2], sc, inner[i]))
   }
-  console.log(`  ${'handler'.padEnd(8)} ${'row'.padEnd(42)} ${'median'.padStart(10)} ${'min-max'.padStart(22)} ${'slots'.padStart(8)} ${'speed-up'.padStart(9)}`)
+  console.log(`  ${'handler'.padEnd(8)} ${'row'.padEnd(44)} ${'median'.padStart(10)} ${'min-max'.padStart(22)} ${'slots'.padStart(8)} ${'speed-up'.padStart(9)}`)
   const base = {}
   table.forEach(([handler, label], i) => {
     const t = { median: median(times[i]), min: Math.min(...times[i]), max: Math.max(...times[i]) }
     base[handler] = base[handler] ?? t
     const ratio = `${(base[handler].median / t.median).toFixed(1)}x`
-    console.log(`  ${handler.padEnd(8)} ${label.padEnd(42)} ${fmt(t.median).padStart(10)} ${`${fmt(t.min)} - ${fmt(t.max)}`.padStart(22)} ${String(counts[i]).padStart(8)} ${ratio.padStart(9)}`)
+    console.log(`  ${handler.padEnd(8)} ${label.padEnd(44)} ${fmt(t.median).padStart(10)} ${`${fmt(t.min)} - ${fmt(t.max)}`.padStart(22)} ${String(counts[i]).padStart(8)} ${ratio.padStart(9)}`)
   })
-  console.log(`  ${'(once)'.padEnd(8)} ${'compile every Availability'.padEnd(42)} ${fmt(sc.compileMs).padStart(10)}`)
+  console.log(`  ${'(once)'.padEnd(8)} ${'compile every Availability'.padEnd(44)} ${fmt(sc.compileMs).padStart(10)}`)
 }
 
 async function main() {

@@ -52,7 +52,11 @@ const tomorrow = () => new Date(Date.now() + 5.5 * 3600e3 + 86400e3).toISOString
 
 test('slots for a date, hold one, book it: it is no longer offered', async () => {
   const date = tomorrow()
-  const listed = await (await fetch(`${base}/api/slots?date=${date}`)).json()
+  const listing = await fetch(`${base}/api/slots?date=${date}`)
+  assert.equal(listing.headers.get('content-type'), 'application/json')
+  const text = await listing.text()
+  assert.equal(listing.headers.get('content-length'), String(Buffer.byteLength(text)))
+  const listed = JSON.parse(text)
   assert.equal(listed.slots.length, 16, 'four hours of 15-minute slots')
   assert.equal(listed.truncated, false)
   assert.match(listed.slots[0].start, /^\d{4}-\d\d-\d\dT\d\d:\d\d:00Z$/)

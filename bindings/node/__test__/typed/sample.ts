@@ -17,6 +17,7 @@ const booked: m.Occupancy = {
 }
 const body: m.JsonBody<m.SlotSeries> = doctor.slotsJson({ appointment_type: { id: 'consult', duration_minutes: 15 }, start: now, end: now, now }, booked)
 const response: Response = new Response(body, { headers: { 'content-type': 'application/json' } })
+const sent: Response = m.jsonResponse(body, { status: 200, headers: { 'cache-control': 'no-store' } })
 const everyDoctor: Promise<m.JsonBody<m.SlotSeries[]>> = m.slotsForDoctorsJsonAsync([[doctor, booked]], { appointment_type: { id: 'consult', duration_minutes: 15 }, start: now, end: now, now })
 const actor: m.Actor = { kind: 'patient', id: 'pat-1' }
 const kind: m.ActorKind = actor.kind
@@ -69,4 +70,4 @@ async function teams(bookings: m.Bookings): Promise<string> {
   return `${joint.id} ${pooled.assignment.doctor_id}`
 }
 
-export { flow, line, waits, kind, response, everyDoctor, busy, imported, merged, intervalsBody, stopped, together, limitedTokens, teams }
+export { flow, line, waits, kind, response, sent, everyDoctor, busy, imported, merged, intervalsBody, stopped, together, limitedTokens, teams }

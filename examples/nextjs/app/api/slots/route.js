@@ -1,7 +1,9 @@
 // GET /api/slots?date=YYYY-MM-DD: the doctor's bookable slots on that date, as the JSON of a
 // SlotSeries ({slots, unavailable, truncated}; instants as UTC ISO text). medsched writes the
 // response body itself (slotsJsonAsync): the slots never become JavaScript objects, and what
-// the day book has taken stays native (preparedOccupancy).
+// the day book has taken stays native (preparedOccupancy). jsonResponse streams those bytes
+// as they are (new Response(body) would copy them first).
+import { jsonResponse } from 'medsched'
 import { clinic, DOCTOR, OFFSET, refusal } from '../../lib/clinic.js'
 
 export const dynamic = 'force-dynamic'
@@ -20,7 +22,7 @@ export async function GET(request) {
       },
       day.preparedOccupancy(now),
     )
-    return new Response(body, { headers: { 'content-type': 'application/json' } })
+    return jsonResponse(body)
   } catch (error) {
     return refusal(error)
   }
