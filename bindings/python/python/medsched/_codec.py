@@ -17,9 +17,10 @@ import dataclasses
 import enum
 import json
 import re
+import sys
 import typing
 from datetime import date, datetime, time, timezone
-from typing import Any, Callable, ClassVar, Dict, Optional, Tuple, Type, TypeVar, Union
+from typing import Any, Callable, ClassVar, Dict, List, Optional, Tuple, Type, TypeVar, Union
 
 from zoneinfo import ZoneInfo
 
@@ -262,49 +263,148 @@ def decode(annotation: Any, data: Any, path: str = "") -> Any: ...
 def decode(annotation: Any, data: Any, path: str = "") -> Any:
     """JSON types as the Python value of ``annotation``. A value Python cannot hold (a leap
     second, a date outside years 1 to 9999) is an :class:`~medsched.InvalidInputError`
-    naming ``path``, the field inside the value read."""
-    if data is None:
-        return None
-    origin = typing.get_origin(annotation)
-    if origin is typing.Annotated:
-        return decode(typing.get_args(annotation)[0], data, path)
-    if origin is Union:
-        return _decode_union(typing.get_args(annotation), data, path)
-    if origin in (list, typing.List):
-        (item,) = typing.get_args(annotation) or (Any,)
-        _expect(list, data, path)
-        return [decode(item, v, f"{path}[{i}]") for i, v in enumerate(data)]
-    if origin in (dict, typing.Dict):
-        _, item = typing.get_args(annotation) or (str, Any)
-        _expect(dict, data, path)
-        return {k: decode(item, v, _key(path, k)) for k, v in data.items()}
-    if annotation is Any or annotation is object:
-        return data
-    if isinstance(annotation, type):
-        if issubclass(annotation, Record):
-            _expect(dict, data, path)
-            return _decode_record(annotation, data, path)
-        reader = _READERS[annotation]
-        if reader is not None:
-            try:
-                return reader(data)
-            except (ValueError, OverflowError, TypeError) as e:
-                raise _unreadable(path, data, annotation, e) from None
-        if annotation is float and isinstance(data, int):
-            return float(data)
+    naming ``path``, the field inside the value read.
+
+    Each annotation is read by a reader made once for it (:func:`_reader`) and kept: a
+    record's fields, their JSON keys and their readers are looked up when the class is first
+    read, not for every value."""
+    try:
+        return _reader(annotation)(data)
+    except _Unread as e:
+        field = _inside(path, e.field) if path else e.field
+        raise invalid_input(field or "value", e.data, e.code, e.problem) from None
+
+
+class _Unread(Exception):
+    """JSON a reader cannot read: ``field`` is where, inside the value read (filled in as the
+    error leaves each list, dict and record), then raised as an ``InvalidInputError``."""
+
+    def __init__(self, data: Any, code: str, problem: str) -> None:
+        super().__init__(problem)
+        self.field = ""
+        self.data = data
+        self.code = code
+        self.problem = problem
+
+
+def _inside(prefix: str, field: str) -> str:
+    """``field`` inside ``prefix`` (a key or ``[i]``): ``key.field``, ``key[i]``, ``[i].field``."""
+    if not field:
+        return prefix
+    return prefix + field if field.startswith("[") else f"{prefix}.{field}"
+
+
+_Reader = Callable[[Any], Any]
+_READ: Dict[Any, _Reader] = {}
+
+
+def _reader(annotation: Any) -> _Reader:
+    """The reader of ``annotation``'s values, made on first use and kept."""
+    try:
+        return _READ[annotation]
+    except KeyError:
+        made = _make_reader(annotation)
+        _READ[annotation] = made
+        return made
+    except TypeError:  # an annotation that cannot be a key: read without keeping
+        return _make_reader(annotation)
+
+
+def _same_or_none(data: Any) -> Any:
     return data
 
 
-def _expect(kind: type, data: Any, path: str) -> None:
+def _make_reader(annotation: Any) -> _Reader:
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _reader(typing.get_args(annotation)[0])
+    if origin is Union:
+        return _union_reader(typing.get_args(annotation))
+    if origin in (list, typing.List):
+        (item,) = typing.get_args(annotation) or (Any,)
+        return _list_reader(item)
+    if origin in (dict, typing.Dict):
+        _, item = typing.get_args(annotation) or (str, Any)
+        return _dict_reader(item)
+    if annotation is Any or annotation is object or not isinstance(annotation, type):
+        return _same_or_none
+    if issubclass(annotation, Record):
+        return _record_reader(annotation)
+    reader = _READERS[annotation]
+    if reader is not None:
+        return _text_reader(annotation, reader)
+    if annotation is float:
+        return _float
+    return _same_or_none
+
+
+def _float(data: Any) -> Any:
+    return float(data) if isinstance(data, int) else data
+
+
+def _text_reader(annotation: type, read: Callable[[Any], Any]) -> _Reader:
+    """Dates, times and enums."""
+
+    def reader(data: Any) -> Any:
+        if data is None:
+            return None
+        try:
+            return read(data)
+        except (ValueError, OverflowError, TypeError) as e:
+            raise _unreadable(data, annotation, e) from None
+
+    return reader
+
+
+def _expect(kind: type, data: Any) -> None:
     """Refuses JSON that is not a ``kind`` (a list or an object) where one belongs."""
     if not isinstance(data, kind):
         what = "a list" if kind is list else "an object"
-        raise invalid_input(
-            path or "value", data, "wrong_type", f"must be {what}, got {type(data).__name__}"
-        )
+        raise _Unread(data, "wrong_type", f"must be {what}, got {type(data).__name__}")
 
 
-def _unreadable(path: str, data: Any, annotation: type, error: Exception) -> InvalidInputError:
+def _list_reader(item: Any) -> _Reader:
+    read = _reader(item)
+
+    def reader(data: Any) -> Any:
+        if data is None:
+            return None
+        _expect(list, data)
+        try:
+            return [read(v) for v in data]
+        except _Unread:
+            for i, v in enumerate(data):  # which item: read again, in turn, to say
+                try:
+                    read(v)
+                except _Unread as e:
+                    e.field = _inside(f"[{i}]", e.field)
+                    raise
+            raise
+
+    return reader
+
+
+def _dict_reader(item: Any) -> _Reader:
+    read = _reader(item)
+
+    def reader(data: Any) -> Any:
+        if data is None:
+            return None
+        _expect(dict, data)
+        key = ""
+        try:
+            out = {}
+            for key, v in data.items():
+                out[key] = read(v)
+            return out
+        except _Unread as e:
+            e.field = _inside(key, e.field)
+            raise
+
+    return reader
+
+
+def _unreadable(data: Any, annotation: type, error: Exception) -> _Unread:
     """The error for a value medsched wrote that Python's ``annotation`` cannot hold."""
     text = str(data)
     if annotation in (datetime, time) and _LEAP_SECOND.search(text):
@@ -314,52 +414,134 @@ def _unreadable(path: str, data: Any, annotation: type, error: Exception) -> Inv
     else:
         problem = f"malformed: not a {annotation.__name__}: {error}"
     code = "out_of_range" if problem.startswith("out of range") else "malformed"
-    return invalid_input(path or "value", data, code, problem)
+    return _Unread(data, code, problem)
 
 
 _LEAP_SECOND = re.compile(r"(^|T|\s)\d\d:\d\d:60")
 
 
-def _key(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
-
-
-def _decode_union(options: Tuple[Any, ...], data: Any, path: str) -> Any:
+def _union_reader(options: Tuple[Any, ...]) -> _Reader:
     real = [o for o in options if o is not type(None)]
     if len(real) == 1:
-        return decode(real[0], data, path)
-    if isinstance(data, str) and str in real:
-        return data
-    if isinstance(data, dict):
-        for option in real:
-            tag = getattr(option, "_tag", None)
-            if tag is not None and data.get(tag[0]) == tag[1]:
-                return decode(option, data, path)
-    raise invalid_input(path or "value", data, "wrong_type", f"no variant of {options} matches")
+        return _reader(real[0])
+    takes_text = str in real
+    tagged = [(o._tag, o) for o in real if getattr(o, "_tag", None) is not None]
+
+    def reader(data: Any) -> Any:
+        if data is None:
+            return None
+        if takes_text and isinstance(data, str):
+            return data
+        if isinstance(data, dict):
+            for (key, value), option in tagged:
+                if data.get(key) == value:
+                    return _reader(option)(data)
+        raise _Unread(data, "wrong_type", f"no variant of {options} matches")
+
+    return reader
 
 
-def _decode_record(cls: Type[R], data: Dict[str, Any], path: str) -> R:
-    hints = _hints(cls)
-    kwargs: Dict[str, Any] = {}
-    flat: Optional[dataclasses.Field[Any]] = None
-    used = set()
-    if cls._tag is not None:
-        used.add(cls._tag[0])
-    for f in dataclasses.fields(typing.cast(Any, cls)):
-        if f.metadata.get("flatten"):
-            flat = f
-            continue
-        key = f.metadata.get("json", f.name)
-        used.add(key)
-        if key in data:
-            kwargs[f.name] = decode(hints[f.name], data[key], _key(path, key))
+def _record_reader(cls: Type[R]) -> _Reader:
+    """A record's reader; its fields' readers are made on its first read (so that a record
+    naming itself, or a class defined later, is read too).
+
+    The record is made without calling its ``__init__``: every field is set from the JSON or
+    from its default. ``__init__``'s own checks (aware datetimes, zone names as text) hold for
+    the core's JSON by construction: it writes instants in UTC and zones by name."""
+    plan: List[Any] = []
+
+    def reader(data: Any) -> Any:
+        if data is None:
+            return None
+        _expect(dict, data)
+        if not plan:
+            plan.append(_record_plan(cls))
+        fields, flat, used = plan[0]
+        values: Dict[str, Any] = {}
+        key = ""
+        try:
+            for name, key, read, default in fields:
+                if key in data:
+                    values[name] = data[key] if read is None else read(data[key])
+                elif default is not _REQUIRED:
+                    values[name] = default()
+                else:
+                    return _made_by_init(cls, data, fields, flat)
+        except _Unread as e:
+            e.field = _inside(key, e.field)
+            raise
+        if flat is not None:
+            name, read = flat
+            values[name] = read({k: v for k, v in data.items() if k not in used})
+        made = object.__new__(cls)
+        made.__dict__.update(values)
+        return made
+
+    return reader
+
+
+def _made_by_init(cls: type, data: Dict[str, Any], fields: Any, flat: Any) -> Any:
+    """A record whose JSON lacks a field without a default: made by ``__init__``, which
+    refuses it as Python refuses a missing argument."""
+    kwargs = {name: data[key] if read is None else read(data[key])
+              for name, key, read, _ in fields if key in data}
     if flat is not None:
-        rest = {k: v for k, v in data.items() if k not in used}
-        kwargs[flat.name] = decode(hints[flat.name], rest, path)
+        kwargs[flat[0]] = flat[1]({})
     return cls(**kwargs)
 
 
+class _Required:
+    """A field without a default."""
+
+
+_REQUIRED = _Required()
+
+
+def _record_plan(
+    cls: type,
+) -> Tuple[List[Tuple[str, str, Optional[_Reader], Any]], Any, frozenset[str]]:
+    """A record's fields as (name, JSON key, reader or ``None`` to take the JSON value as it
+    is, default: a value, a factory to call, or ``_REQUIRED``), its flattened field (name,
+    reader) if any, and the JSON keys its other fields and its tag take."""
+    hints = _hints(cls)
+    fields: List[Tuple[str, str, Optional[_Reader], Any]] = []
+    flat = None
+    used = set()
+    tag = typing.cast(Any, cls)._tag
+    if tag is not None:
+        used.add(tag[0])
+    for f in dataclasses.fields(typing.cast(Any, cls)):
+        if f.metadata.get("flatten"):
+            flat = (f.name, _reader(hints[f.name]))
+            continue
+        key = str(f.metadata.get("json", f.name))
+        used.add(key)
+        read = _reader(hints[f.name])
+        if f.default is not dataclasses.MISSING:
+            default: Any = _Value(f.default)
+        elif f.default_factory is not dataclasses.MISSING:
+            default = f.default_factory
+        else:
+            default = _REQUIRED
+        fields.append((f.name, key, None if read is _same_or_none else read, default))
+    return fields, flat, frozenset(used)
+
+
+class _Value:
+    """A field's default value, called to give it (like a default factory)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __call__(self) -> Any:
+        return self.value
+
+
 def _parse_datetime(text: str) -> datetime:
+    if _READS_Z and len(text) == 20 and text[19] == "Z":  # the core's UTC text, whole seconds
+        return datetime.fromisoformat(text)
     if text.endswith("Z"):
         text = text[:-1] + "+00:00"
     head, dot, tail = text.partition(".")
@@ -371,11 +553,29 @@ def _parse_datetime(text: str) -> datetime:
     return value.astimezone(timezone.utc) if value.tzinfo is not None else value
 
 
+_READS_Z = sys.version_info >= (3, 11)
+"""Whether ``datetime.fromisoformat`` reads a ``Z`` (as UTC): from Python 3.11."""
+
+
+def _enum_reader(kind: Type[enum.Enum]) -> Callable[[Any], Any]:
+    """An enum's member by value: looked up in the enum's own table, the enum called (and
+    refusing) only for a value not in it."""
+    members = kind._value2member_map_
+
+    def read(value: Any) -> Any:
+        try:
+            return members[value]
+        except (KeyError, TypeError):
+            return kind(value)
+
+    return read
+
+
 class _Readers(Dict[type, Any]):
     """How JSON text is read as a Python value of a type: dates, times and enums."""
 
     def __missing__(self, kind: type) -> Any:
-        reader = kind if issubclass(kind, enum.Enum) else None
+        reader = _enum_reader(kind) if issubclass(kind, enum.Enum) else None
         self[kind] = reader
         return reader
 
