@@ -10,10 +10,11 @@ use medsched::{
 use medsched_facade::ScheduleHandle;
 use medsched_facade::occupancy::{Taken, first_available};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyString};
+use pyo3::types::{PyBytes, PyList, PyString};
 
 use crate::body::body;
 use crate::errors::Result;
+use crate::intervals::interval_list;
 use crate::slots::{SlotList, SlotSeries};
 use medsched_facade::json::{parse, text};
 use medsched_facade::values::{date, instant, zone};
@@ -72,12 +73,17 @@ impl Availability {
     }
 
     #[pyo3(signature = (start, end, merge_open=false))]
-    fn resolve(&self, py: Python<'_>, start: &str, end: &str, merge_open: bool) -> Result<String> {
+    fn resolve<'py>(
+        &self,
+        py: Python<'py>,
+        start: &str,
+        end: &str,
+        merge_open: bool,
+    ) -> Result<Bound<'py, PyList>> {
         let (start, end) = (instant("start", start)?, instant("end", end)?);
         let options = medsched::ResolveOptions { merge_open };
-        Ok(text(
-            &py.detach(|| self.inner.resolve_with(start, end, options))?,
-        ))
+        let timeline = py.detach(|| self.inner.resolve_with(start, end, options))?;
+        Ok(interval_list(py, &timeline)?)
     }
 
     /// As `resolve`, returned as the intervals' JSON bytes (a list): the body of an HTTP
@@ -100,17 +106,16 @@ impl Availability {
         })
     }
 
-    fn resolve_dates(
+    fn resolve_dates<'py>(
         &self,
-        py: Python<'_>,
+        py: Python<'py>,
         location_id: &str,
         first: &str,
         last: &str,
-    ) -> Result<String> {
+    ) -> Result<Bound<'py, PyList>> {
         let (first, last) = (date("first", first)?, date("last", last)?);
-        Ok(text(&py.detach(|| {
-            self.inner.resolve_dates(location_id, first, last)
-        })?))
+        let timeline = py.detach(|| self.inner.resolve_dates(location_id, first, last))?;
+        Ok(interval_list(py, &timeline)?)
     }
 
     fn explain(&self, py: Python<'_>, at: &str) -> Result<String> {

@@ -2,16 +2,15 @@
 //! (24 bytes a slot) and makes a Python `Slot` only for the items a caller reads, so a 90-day
 //! search costs what the core costs.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
-use chrono::{DateTime, TimeDelta};
 use medsched::{CompactSlot, SlotSet};
 use pyo3::exceptions::PyIndexError;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PySlice, PyString};
 
+use crate::instants::Instants;
 use medsched_facade::json::text;
 
 /// The result of a slot search: bookable slots, unavailable candidates and whether the
@@ -69,10 +68,7 @@ impl SlotList {
 
 /// Makes Python `medsched.Slot`s of one set, in order. Their fields are set directly (the
 /// values come from the core, so the constructor's checks have nothing to refuse). Each
-/// place's strings and numbers are made once; each instant is the one made before it plus a
-/// `timedelta` (one per distance, kept), which CPython adds in C, where calling `datetime(...)`
-/// through the stable ABI parses eight arguments every time; an instant equal to the one
-/// before it (a slot's end, the next slot's start) is the same object.
+/// place's strings and numbers are made once; instants are made by [`Instants`].
 struct SlotMaker<'py> {
     py: Python<'py>,
     class: Bound<'py, PyAny>,
@@ -80,15 +76,8 @@ struct SlotMaker<'py> {
     /// Per place of the set: doctor, location, room (or `None`), buffer before, buffer
     /// after; made when a slot of the place is first made.
     places: Vec<Option<[Bound<'py, PyAny>; 5]>>,
-    utc: Chain<'py>,
-    local: Chain<'py>,
-    deltas: HashMap<i64, Bound<'py, PyAny>>,
+    instants: Instants<'py>,
 }
-
-/// The last instant made on one clock (UTC or a location's wall clock), in seconds since the
-/// epoch and as a Python `datetime`.
-#[derive(Default)]
-struct Chain<'py>(Option<(i64, Bound<'py, PyAny>)>);
 
 impl<'py> SlotMaker<'py> {
     fn new(py: Python<'py>, set: &SlotSet) -> PyResult<Self> {
@@ -99,9 +88,7 @@ impl<'py> SlotMaker<'py> {
             class,
             new,
             places: vec![None; set.places().len()],
-            utc: Chain::default(),
-            local: Chain::default(),
-            deltas: HashMap::new(),
+            instants: Instants::new(py),
         })
     }
 
@@ -127,44 +114,12 @@ impl<'py> SlotMaker<'py> {
         Ok(made)
     }
 
-    /// `secs` seconds after the epoch on `chain`'s clock, aware (UTC) or naive.
-    fn instant(&mut self, utc: bool, secs: i64) -> PyResult<Bound<'py, PyAny>> {
-        let py = self.py;
-        let chain = if utc { &mut self.utc } else { &mut self.local };
-        let made = match chain.0.take() {
-            Some((last, made)) if last == secs => made,
-            Some((last, made)) => {
-                let delta = match self.deltas.get(&(secs - last)) {
-                    Some(delta) => delta.clone(),
-                    None => {
-                        let delta = TimeDelta::seconds(secs - last)
-                            .into_pyobject(py)?
-                            .into_any();
-                        self.deltas.insert(secs - last, delta.clone());
-                        delta
-                    }
-                };
-                made.add(delta)?
-            }
-            None => {
-                let at = DateTime::from_timestamp(secs, 0).unwrap_or_default();
-                if utc {
-                    at.into_pyobject(py)?.into_any()
-                } else {
-                    at.naive_utc().into_pyobject(py)?.into_any()
-                }
-            }
-        };
-        chain.0 = Some((secs, made.clone()));
-        Ok(made)
-    }
-
     fn slot(&mut self, set: &SlotSet, slot: &CompactSlot) -> PyResult<Bound<'py, PyAny>> {
         let py = self.py;
-        let start = self.instant(true, slot.start_secs())?;
-        let end = self.instant(true, slot.end_secs())?;
+        let start = self.instants.utc(slot.start_secs())?;
+        let end = self.instants.utc(slot.end_secs())?;
         let local_start =
-            self.instant(false, slot.start_secs() + i64::from(slot.utc_offset_secs()))?;
+            (self.instants).local(slot.start_secs() + i64::from(slot.utc_offset_secs()))?;
         let [doctor, location, room, before, after] = self.place(set, slot.place())?;
         let fields = PyDict::new(py);
         fields.set_item(intern!(py, "doctor_id"), doctor)?;
@@ -242,7 +197,7 @@ impl SlotList {
         self.set
             .compact()
             .iter()
-            .map(|s| maker.instant(true, s.start_secs()))
+            .map(|s| maker.instants.utc(s.start_secs()))
             .collect()
     }
 }

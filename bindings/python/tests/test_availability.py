@@ -127,6 +127,40 @@ def test_resolve_json_is_the_json_of_resolve(doctor: m.Availability) -> None:
     assert got[1]["start"] == "2026-03-02T09:00:00Z"
 
 
+def test_resolve_makes_the_intervals_its_json_reads_as(rules: m.ClinicRules) -> None:
+    # Five weeks across London's spring change (29 March), every optional field set
+    # somewhere: a room, a forced block, approved and requested leave, a holiday, an extra
+    # Saturday. The intervals are made natively; the JSON is read by the generic reader.
+    calendar = dr_a()
+    calendar.leaves.append(m.Leave(id="asked", status=m.LeaveStatus.REQUESTED, first=TUE,
+                                   last=TUE))
+    calendar.overrides.append(m.DateOverride(
+        id="saturday-clinic", date=SAT, location_id="main", kind=m.OverrideKind.EXTRA,
+        hours=[m.Hours(start=time(10, 0), end=time(11, 0))],
+    ))
+    doctor = m.Availability(rules, calendar)
+    start, end = at(MON, "00:00"), at(MON, "00:00") + timedelta(days=35)
+    made = doctor.resolve(start, end)
+    read = [m.from_dict(m.Interval, i) for i in json.loads(doctor.resolve_json(start, end))]
+    assert made == read
+    assert len(made) > 50
+    assert all(type(i) is m.Interval for i in made)
+    assert all(i.start.tzinfo is timezone.utc and i.end.tzinfo is timezone.utc for i in made)
+    assert all(a.end == b.start for a, b in zip(made, made[1:]))
+    assert {i.tentative_leave_id for i in made} == {None, "asked"}
+    assert {i.room_id for i in made} == {None, "r1"}
+    assert {type(i.status) for i in made} == {m.Status}
+    assert {i.rule for i in made} >= {m.RuleKind.FORCED_BLOCK, m.RuleKind.LEAVE,
+                                      m.RuleKind.HOLIDAY, m.RuleKind.OVERRIDE}
+    assert [i.to_dict() for i in made] == json.loads(doctor.resolve_json(start, end))
+    assert repr(made[1]) == repr(read[1])
+    assert dataclasses.replace(made[1], rule_id="x").rule_id == "x"
+    after = [i for i in made if i.start >= datetime(2026, 3, 30, tzinfo=timezone.utc)]
+    assert after[0].start.tzinfo is timezone.utc
+    # 09:00 in London is 08:00 UTC after the change.
+    assert any(i.start == datetime(2026, 3, 30, 8, 0, tzinfo=timezone.utc) for i in after)
+
+
 def test_resolve_dates_covers_whole_local_days(doctor: m.Availability) -> None:
     got = doctor.resolve_dates("main", WED, THU)
     assert summary(got) == [

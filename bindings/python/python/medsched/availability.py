@@ -133,10 +133,7 @@ class Availability:
         it (forced block > emergency > leave > holiday > override > base > break). With
         ``merge_open=True``, open intervals that touch are merged into one, named by the rule,
         location and room of its first piece."""
-        text = self._native.resolve(
-            utc_text(start, "start"), utc_text(end, "end"), merge_open
-        )
-        return [decode(Interval, i) for i in json.loads(text)]
+        return self._native.resolve(utc_text(start, "start"), utc_text(end, "end"), merge_open)
 
     @checked()
     def resolve_json(self, start: datetime, end: datetime) -> bytes:
@@ -149,8 +146,7 @@ class Availability:
     def resolve_dates(self, location_id: str, first: date, last: date) -> List[Interval]:
         """As :meth:`resolve`, for whole local dates at a location (``first`` to ``last``
         inclusive)."""
-        text = self._native.resolve_dates(location_id, first.isoformat(), last.isoformat())
-        return [decode(Interval, i) for i in json.loads(text)]
+        return self._native.resolve_dates(location_id, first.isoformat(), last.isoformat())
 
     @checked()
     def explain(self, at: datetime) -> Explanation:
