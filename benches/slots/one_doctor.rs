@@ -1,12 +1,13 @@
 //! One doctor in Kochi over 90 days: `slots`, `slot_set` on a prepared occupancy, preparing
-//! it, and `resolve`.
+//! it, and `resolve` (also with the timeline written as JSON).
 
 use std::hint::black_box;
 
 use criterion::Criterion;
 use medsched::{
-    Availability, Clinic, ClinicRules, DateOverride, DoctorCalendar, Holiday, Leave, LeaveStatus,
-    Location, Occupancy, OverrideKind, PreparedOccupancy, SlotOptions, SlotRequest, WeeklyTemplate,
+    Availability, Clinic, ClinicRules, DateOverride, DoctorCalendar, Holiday, Interval, Leave,
+    LeaveStatus, Location, Occupancy, OverrideKind, PreparedOccupancy, SlotOptions, SlotRequest,
+    WeeklyTemplate,
 };
 
 use super::{
@@ -177,6 +178,27 @@ pub(super) fn bench_one_doctor(c: &mut Criterion) {
             d.availability
                 .resolve(black_box(d.request.start), black_box(d.request.end))
                 .expect("valid range")
+        })
+    });
+    // The timeline as a response body: resolution, then the intervals' JSON.
+    let timeline = (d.availability)
+        .resolve(d.request.start, d.request.end)
+        .expect("valid range");
+    let mut body = Vec::new();
+    Interval::write_json_list(&timeline, &mut body);
+    assert_eq!(
+        Some(body),
+        serde_json::to_vec(&timeline).ok(),
+        "write_json_list writes serde_json's text"
+    );
+    c.bench_function("one_doctor_90_days_resolve_json", |b| {
+        b.iter(|| {
+            let timeline = (d.availability)
+                .resolve(black_box(d.request.start), black_box(d.request.end))
+                .expect("valid range");
+            let mut body = Vec::new();
+            Interval::write_json_list(&timeline, &mut body);
+            body
         })
     });
 }

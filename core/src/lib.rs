@@ -192,6 +192,7 @@ mod channel;
 mod clinic;
 mod error;
 mod id;
+mod json_text;
 mod limit_key;
 mod limits;
 pub mod pictures;

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::Id;
+use crate::json_text::{Stamps, json_into, json_text_into};
 
 /// The kind of rule that decided an interval, highest priority first.
 ///
@@ -152,5 +153,151 @@ impl Status {
 impl fmt::Display for Status {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.pad(self.as_str())
+    }
+}
+
+impl Interval {
+    /// Writes `intervals` to `out` as their JSON list: the text `serde_json` writes for them
+    /// (instants as `2026-03-02T09:00:00Z`), without chrono's formatting machinery, which is
+    /// most of `serde_json`'s time. An interval with an instant that is not a whole second of
+    /// the years 0–9999 (never one a clinic's rules make) is written by `serde_json`.
+    ///
+    /// The work is one pass over the intervals; `out` grows by about 150 bytes an interval.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use medsched::{Interval, RuleKind, Status};
+    ///
+    /// let night = Interval {
+    ///     start: Utc.with_ymd_and_hms(2026, 3, 2, 0, 0, 0).unwrap(),
+    ///     end: Utc.with_ymd_and_hms(2026, 3, 2, 9, 0, 0).unwrap(),
+    ///     status: Status::Closed,
+    ///     rule: RuleKind::OutsideHours,
+    ///     rule_id: None,
+    ///     location_id: None,
+    ///     room_id: None,
+    ///     tentative_leave_id: None,
+    /// };
+    /// let mut body = Vec::new();
+    /// Interval::write_json_list(&[night.clone()], &mut body);
+    /// assert_eq!(body, serde_json::to_vec(&[night]).unwrap());
+    /// ```
+    pub fn write_json_list(intervals: &[Interval], out: &mut Vec<u8>) {
+        out.reserve(intervals.len() * 160 + 2);
+        out.push(b'[');
+        let mut stamps = Stamps::default();
+        for (k, i) in intervals.iter().enumerate() {
+            if k > 0 {
+                out.push(b',');
+            }
+            let at = out.len();
+            let whole = |t: &DateTime<Utc>| t.timestamp_subsec_nanos() == 0;
+            out.extend_from_slice(br#"{"start":""#);
+            if !(whole(&i.start) && whole(&i.end) && stamps.push(out, i.start.timestamp()) && {
+                out.extend_from_slice(br#"Z","end":""#);
+                stamps.push(out, i.end.timestamp())
+            }) {
+                out.truncate(at);
+                json_into(out, i);
+                continue;
+            }
+            out.extend_from_slice(br#"Z","status":""#);
+            out.extend_from_slice(i.status.as_str().as_bytes());
+            out.extend_from_slice(br#"","rule":""#);
+            out.extend_from_slice(i.rule.as_str().as_bytes());
+            out.extend_from_slice(br#"","rule_id":"#);
+            json_text_into(out, i.rule_id.as_ref().map(Id::as_str));
+            out.extend_from_slice(br#","location_id":"#);
+            json_text_into(out, i.location_id.as_ref().map(Id::as_str));
+            out.extend_from_slice(br#","room_id":"#);
+            json_text_into(out, i.room_id.as_ref().map(Id::as_str));
+            out.extend_from_slice(br#","tentative_leave_id":"#);
+            json_text_into(out, i.tentative_leave_id.as_ref().map(Id::as_str));
+            out.push(b'}');
+        }
+        out.push(b']');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, Utc};
+    use proptest::prelude::*;
+
+    use super::*;
+
+    const KINDS: [RuleKind; 8] = [
+        RuleKind::ForcedBlock,
+        RuleKind::Emergency,
+        RuleKind::Leave,
+        RuleKind::Holiday,
+        RuleKind::Override,
+        RuleKind::Base,
+        RuleKind::Break,
+        RuleKind::OutsideHours,
+    ];
+
+    /// Instants mostly on whole seconds of 1900-2200, some with a fraction of a second or
+    /// beyond the year 9999 (serde_json's path).
+    fn instant() -> impl Strategy<Value = DateTime<Utc>> {
+        let secs = -2_208_988_800i64..7_258_118_400;
+        prop_oneof![
+            8 => secs.clone().prop_map(|s| DateTime::from_timestamp(s, 0).expect("in range")),
+            1 => (secs, 1u32..1_000_000_000)
+                .prop_map(|(s, n)| DateTime::from_timestamp(s, n).expect("in range")),
+            1 => (253_402_300_700i64..253_402_400_000)
+                .prop_map(|s| DateTime::from_timestamp(s, 0).expect("in range")),
+        ]
+    }
+
+    fn id() -> impl Strategy<Value = Option<Id>> {
+        proptest::option::of(prop_oneof![
+            Just("dr-asha".to_owned()),
+            Just("köln \"main\"\\ \u{1}".to_owned()),
+            "[a-z0-9-]{1,12}",
+        ])
+        .prop_map(|id| id.map(Id::from))
+    }
+
+    fn interval() -> impl Strategy<Value = Interval> {
+        (
+            instant(),
+            instant(),
+            any::<bool>(),
+            0..KINDS.len(),
+            id(),
+            id(),
+            id(),
+            id(),
+        )
+            .prop_map(
+                |(start, end, open, kind, rule_id, location_id, room_id, tentative_leave_id)| {
+                    Interval {
+                        start,
+                        end,
+                        status: if open { Status::Open } else { Status::Closed },
+                        rule: KINDS[kind],
+                        rule_id,
+                        location_id,
+                        room_id,
+                        tentative_leave_id,
+                    }
+                },
+            )
+    }
+
+    proptest! {
+        /// The list written by hand is serde_json's text of it.
+        #[test]
+        fn written_lists_are_serde_jsons_text(
+            intervals in proptest::collection::vec(interval(), 0..12),
+        ) {
+            let mut body = Vec::new();
+            Interval::write_json_list(&intervals, &mut body);
+            let want = serde_json::to_vec(&intervals).expect("serializes");
+            prop_assert_eq!(String::from_utf8(body).ok(), String::from_utf8(want).ok());
+        }
     }
 }

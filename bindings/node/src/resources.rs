@@ -80,7 +80,7 @@ impl Availability {
         let (start, end) = (done(instant("start", &start))?, done(instant("end", &end))?);
         let intervals = done(self.inner.resolve(start, end))?;
         body(env, |out| {
-            out.extend_from_slice(text(&intervals).as_bytes())
+            medsched::Interval::write_json_list(&intervals, out)
         })
     }
 

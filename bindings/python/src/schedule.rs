@@ -98,10 +98,7 @@ impl Availability {
         let (start, end) = (instant("start", start)?, instant("end", end)?);
         body(py, |out| {
             let timeline = self.inner.resolve(start, end)?;
-            if serde_json::to_writer(&mut *out, &timeline).is_err() {
-                out.clear();
-                out.extend_from_slice(text(&timeline).as_bytes());
-            }
+            medsched::Interval::write_json_list(&timeline, out);
             Ok(())
         })
     }
