@@ -161,6 +161,21 @@ def test_resolve_makes_the_intervals_its_json_reads_as(rules: m.ClinicRules) -> 
     assert any(i.start == datetime(2026, 3, 30, 8, 0, tzinfo=timezone.utc) for i in after)
 
 
+def test_reading_a_record_sets_defaults_and_refuses_a_missing_field_as_its_constructor() -> None:
+    from medsched._codec import decode
+
+    start, end = "2026-03-02T09:00:00Z", "2026-03-02T10:00:00Z"
+    read = decode(m.Interval, {"start": start, "end": end, "status": "open", "rule": "base"})
+    assert read == m.Interval(
+        start=datetime(2026, 3, 2, 9, tzinfo=timezone.utc),
+        end=datetime(2026, 3, 2, 10, tzinfo=timezone.utc),
+        status=m.Status.OPEN, rule=m.RuleKind.BASE,
+    )
+    assert read.rule_id is None and read.tentative_leave_id is None
+    with pytest.raises(TypeError, match="missing 1 required positional argument: 'rule'"):
+        decode(m.Interval, {"start": start, "end": end, "status": "open"})
+
+
 def test_resolve_dates_covers_whole_local_days(doctor: m.Availability) -> None:
     got = doctor.resolve_dates("main", WED, THU)
     assert summary(got) == [

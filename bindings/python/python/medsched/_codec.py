@@ -310,7 +310,8 @@ def _reader(annotation: Any) -> _Reader:
         return _make_reader(annotation)
 
 
-def _same_or_none(data: Any) -> Any:
+def _as_is(data: Any) -> Any:
+    """JSON that is already the Python value (text, numbers, booleans, ``None``)."""
     return data
 
 
@@ -327,7 +328,7 @@ def _make_reader(annotation: Any) -> _Reader:
         _, item = typing.get_args(annotation) or (str, Any)
         return _dict_reader(item)
     if annotation is Any or annotation is object or not isinstance(annotation, type):
-        return _same_or_none
+        return _as_is
     if issubclass(annotation, Record):
         return _record_reader(annotation)
     reader = _READERS[annotation]
@@ -335,7 +336,7 @@ def _make_reader(annotation: Any) -> _Reader:
         return _text_reader(annotation, reader)
     if annotation is float:
         return _float
-    return _same_or_none
+    return _as_is
 
 
 def _float(data: Any) -> Any:
@@ -466,7 +467,7 @@ def _record_reader(cls: Type[R]) -> _Reader:
                 elif default is not _REQUIRED:
                     values[name] = default()
                 else:
-                    return _made_by_init(cls, data, fields, flat)
+                    return _made_by_init(cls, data, plan[0])
         except _Unread as e:
             e.field = _inside(key, e.field)
             raise
@@ -480,13 +481,14 @@ def _record_reader(cls: Type[R]) -> _Reader:
     return reader
 
 
-def _made_by_init(cls: type, data: Dict[str, Any], fields: Any, flat: Any) -> Any:
+def _made_by_init(cls: type, data: Dict[str, Any], plan: Any) -> Any:
     """A record whose JSON lacks a field without a default: made by ``__init__``, which
     refuses it as Python refuses a missing argument."""
+    fields, flat, used = plan
     kwargs = {name: data[key] if read is None else read(data[key])
               for name, key, read, _ in fields if key in data}
     if flat is not None:
-        kwargs[flat[0]] = flat[1]({})
+        kwargs[flat[0]] = flat[1]({k: v for k, v in data.items() if k not in used})
     return cls(**kwargs)
 
 
@@ -501,8 +503,8 @@ def _record_plan(
     cls: type,
 ) -> Tuple[List[Tuple[str, str, Optional[_Reader], Any]], Any, frozenset[str]]:
     """A record's fields as (name, JSON key, reader or ``None`` to take the JSON value as it
-    is, default: a value, a factory to call, or ``_REQUIRED``), its flattened field (name,
-    reader) if any, and the JSON keys its other fields and its tag take."""
+    is, default: a callable giving it, or ``_REQUIRED``), its flattened field (name, reader)
+    if any, and the JSON keys its other fields and its tag take."""
     hints = _hints(cls)
     fields: List[Tuple[str, str, Optional[_Reader], Any]] = []
     flat = None
@@ -523,7 +525,7 @@ def _record_plan(
             default = f.default_factory
         else:
             default = _REQUIRED
-        fields.append((f.name, key, None if read is _same_or_none else read, default))
+        fields.append((f.name, key, None if read is _as_is else read, default))
     return fields, flat, frozenset(used)
 
 
