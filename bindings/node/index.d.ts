@@ -180,7 +180,7 @@ export type JsonBody<R> = Buffer<ArrayBuffer> & { readonly __json?: R }
  * @example
  * return jsonResponse(await availability.slotsJsonAsync(request, day.preparedOccupancy(now)))
  */
-export function jsonResponse(body: JsonBody<unknown> | Uint8Array, init?: ResponseInit): Response
+export function jsonResponse(body: JsonBody<unknown> | Uint8Array, init?: ResponseInit | null): Response
 
 /** Doctors with what each has taken. */
 export type DoctorPairs = Array<[Availability, OccupancyArg]>

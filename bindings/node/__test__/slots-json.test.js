@@ -122,6 +122,8 @@ test('jsonResponse sends a body as it is, typed JSON with its length, init kept'
   assert.equal(created.headers.get('cache-control'), 'no-store')
   assert.deepEqual(await created.json(), JSON.parse(body.toString()))
 
+  assert.equal(m.jsonResponse(body, null).headers.get('content-type'), 'application/json')
+
   const empty = m.jsonResponse(new Uint8Array(0))
   assert.equal(empty.headers.get('content-length'), '0')
   assert.equal(await empty.text(), '')

@@ -9,13 +9,13 @@ const { InvalidInputError } = require('./errors.js')
  * names one) and its `content-length`; `status`, `statusText` and other headers as in
  * `init`. The body streams the bytes as they are, in one chunk: `new Response(buffer)`
  * copies them first (undici copies every `ArrayBuffer` view it is given), which for a
- * 300 KB body costs about as much as writing it. Do not change the bytes afterwards.
+ * 300 KB body cost more than writing it (docs/NODE.md). Do not change the bytes afterwards.
  *
  * @param {Uint8Array} body the UTF-8 bytes of a JSON text (a `Buffer` from medsched)
- * @param {ResponseInit} [init]
+ * @param {ResponseInit | null} [init] as `Response`'s (`null` as none)
  * @returns {Response}
  */
-function jsonResponse(body, init = {}) {
+function jsonResponse(body, init = null) {
   if (!(body instanceof Uint8Array)) {
     const value = body === null ? 'null' : typeof body
     throw new InvalidInputError({
@@ -27,7 +27,8 @@ function jsonResponse(body, init = {}) {
       problem_message: 'malformed: a Buffer or Uint8Array of JSON bytes',
     })
   }
-  const headers = new Headers(init.headers)
+  const given = init ?? {}
+  const headers = new Headers(given.headers)
   if (!headers.has('content-type')) headers.set('content-type', 'application/json')
   headers.set('content-length', String(body.byteLength))
   const stream = new ReadableStream({
@@ -36,7 +37,7 @@ function jsonResponse(body, init = {}) {
       controller.close()
     },
   })
-  return new Response(stream, { ...init, headers })
+  return new Response(stream, { ...given, headers })
 }
 
 module.exports = { jsonResponse }

@@ -2,9 +2,9 @@
 //! slots: the body of an HTTP response, byte for byte what `serde_json` writes for the
 //! series, at a fraction of its cost.
 //!
-//! Each place's slot text is made once, with room left for the instants and the capacity;
-//! a slot fills the room in and copies it out. Instants are written by [`Stamps`], which makes a
-//! date's ten characters once a day.
+//! Each place's slot text is made once, with room left for the instants; a slot fills the
+//! room in and copies the text out, then its capacity. Instants are written by [`Stamps`],
+//! which makes a date's ten characters once a day.
 
 use super::compact::{CompactSlot, SlotPlace, SlotSet};
 use crate::json_text::{STAMP, Stamps, json_into, room};
@@ -61,8 +61,8 @@ impl Template {
 impl SlotSet {
     /// Writes the set as [`SlotSeries`](crate::SlotSeries) JSON to `out`: the same text as
     /// `serde_json` writes for the set (or its series), many times faster. Each place's slot
-    /// text is made once; a slot copies it and fills in its instants (each date's text made
-    /// once a day) and capacity. An instant outside the years 0–9999 (never one a clinic's
+    /// text is made once; for each slot its instants are filled in (each date's text made
+    /// once a day) and it is copied out, then the capacity. An instant outside the years 0–9999 (never one a clinic's
     /// rules make) is written by `serde_json`, so the text stays the core's JSON.
     ///
     /// The work is one pass over the slots and the places; `out` grows by about 240 bytes a
