@@ -24,19 +24,7 @@ use medsched::{
 };
 use proptest::prelude::*;
 use proptest::test_runner::TestCaseError;
-use token_model::{Case, EVENING, MORNING, Model, Step, arb_case, at, day};
-
-fn config(cases: u32) -> ProptestConfig {
-    ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(cases),
-        failure_persistence: None,
-        max_shrink_iters: 4096,
-        ..ProptestConfig::default()
-    }
-}
+use token_model::{Case, EVENING, MORNING, Model, Step, arb_case, at, config, day};
 
 // ---------------------------------------------------------------------------------------
 // Interleaved writers

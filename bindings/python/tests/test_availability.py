@@ -127,10 +127,8 @@ def test_resolve_json_is_the_json_of_resolve(doctor: m.Availability) -> None:
     assert got[1]["start"] == "2026-03-02T09:00:00Z"
 
 
-def test_resolve_makes_the_intervals_its_json_reads_as(rules: m.ClinicRules) -> None:
-    # Five weeks across London's spring change (29 March), every optional field set
-    # somewhere: a room, a forced block, approved and requested leave, a holiday, an extra
-    # Saturday. The intervals are made natively; the JSON is read by the generic reader.
+def asked_leave_and_extra_saturday(rules: m.ClinicRules) -> m.Availability:
+    """Dr A with leave asked for (not approved) on Tuesday and an extra Saturday morning hour."""
     calendar = dr_a()
     calendar.leaves.append(m.Leave(id="asked", status=m.LeaveStatus.REQUESTED, first=TUE,
                                    last=TUE))
@@ -138,7 +136,14 @@ def test_resolve_makes_the_intervals_its_json_reads_as(rules: m.ClinicRules) -> 
         id="saturday-clinic", date=SAT, location_id="main", kind=m.OverrideKind.EXTRA,
         hours=[m.Hours(start=time(10, 0), end=time(11, 0))],
     ))
-    doctor = m.Availability(rules, calendar)
+    return m.Availability(rules, calendar)
+
+
+def test_resolve_makes_the_intervals_its_json_reads_as(rules: m.ClinicRules) -> None:
+    # Five weeks across London's spring change (29 March), every optional field set
+    # somewhere: a room, a forced block, approved and requested leave, a holiday, an extra
+    # Saturday. The intervals are made natively; the JSON is read by the generic reader.
+    doctor = asked_leave_and_extra_saturday(rules)
     start, end = at(MON, "00:00"), at(MON, "00:00") + timedelta(days=35)
     made = doctor.resolve(start, end)
     read = [m.from_dict(m.Interval, i) for i in json.loads(doctor.resolve_json(start, end))]
@@ -233,14 +238,7 @@ def test_explain_ranks_every_covering_rule(rules: m.ClinicRules) -> None:
 def test_requested_leave_is_tentative_and_extra_hours_open(
     rules: m.ClinicRules,
 ) -> None:
-    calendar = dr_a()
-    calendar.leaves.append(m.Leave(id="asked", status=m.LeaveStatus.REQUESTED, first=TUE,
-                                   last=TUE))
-    calendar.overrides.append(m.DateOverride(
-        id="saturday-clinic", date=SAT, location_id="main", kind=m.OverrideKind.EXTRA,
-        hours=[m.Hours(start=time(10, 0), end=time(11, 0))],
-    ))
-    doctor = m.Availability(rules, calendar)
+    doctor = asked_leave_and_extra_saturday(rules)
     tuesday = doctor.explain(at(TUE, "10:00"))
     assert (tuesday.status, tuesday.tentative_leave_id) == (m.Status.OPEN, "asked")
     saturday = doctor.resolve(at(SAT, "09:00"), at(SAT, "12:00"))

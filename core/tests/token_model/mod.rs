@@ -17,6 +17,21 @@ use medsched::{
     ConsultationMode, Error, Id, tokens::Queue, tokens::QueueDay, tokens::QueueRules,
     tokens::TokenKind, tokens::TokenState,
 };
+use proptest::test_runner::Config as ProptestConfig;
+
+/// Proptest's settings for the token properties: `cases` cases unless `PROPTEST_CASES` says
+/// otherwise, nothing persisted, long shrinking.
+pub fn config(cases: u32) -> ProptestConfig {
+    ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(cases),
+        failure_persistence: None,
+        max_shrink_iters: 4096,
+        ..ProptestConfig::default()
+    }
+}
 
 const TENANT: &str = "clinic-props";
 /// Minutes after 03:00 UTC: the morning session runs 03:30-07:30, the evening one
